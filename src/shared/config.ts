@@ -1,0 +1,238 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from './errors.ts';
+
+/**
+ * Every setting in one place, with its default and the reason for it. Swoole's names are kept
+ * where Swoole has the setting (and its units: heartbeat and wait times in seconds).
+ */
+export interface Config {
+  host: string;
+  port: number;
+  /** pino level: fatal, error, warn, info, debug, trace, silent. */
+  logLevel: string;
+  /** Module that registers the app's callbacks; undefined runs the default echo app. */
+  app: string | undefined;
+
+  /** Largest message accepted, reassembled and inflated (RFC 6455 §10.4); beyond it close 1009. */
+  packageMaxLength: number;
+  /** Negotiate permessage-deflate (RFC 7692) when the client offers it. */
+  websocketCompression: boolean;
+  /** Messages shorter than this are sent uncompressed: deflate costs more than it saves on them. */
+  compressionThreshold: number;
+  /** Forget our compression context after each message: no 300 KiB zlib window kept per connection. */
+  serverNoContextTakeover: boolean;
+  clientNoContextTakeover: boolean;
+  serverMaxWindowBits: number;
+  clientMaxWindowBits: number;
+
+  /** Whole upgrade request must arrive within this (ms): slowloris clients are closed with 408. */
+  handshakeTimeoutMs: number;
+  /** Request line + headers cap (bytes); larger requests get 431. */
+  maxHeaderSize: number;
+  /** Handshakes in flight (incl. async handshake hooks) per process; beyond it 503. */
+  maxPendingHandshakes: number;
+  /** Established connections per process; beyond it new upgrades get 503. */
+  maxConnection: number;
+
+  /** Seconds between idle scans; 0 disables the heartbeat (Swoole heartbeat_check_interval). */
+  heartbeatCheckInterval: number;
+  /** Seconds without inbound traffic after which a connection is closed (Swoole heartbeat_idle_time). */
+  heartbeatIdleTime: number;
+  /** Seconds between server pings (0: never); the round trip is reported by getClientInfo. */
+  pingInterval: number;
+  /** Seconds a graceful shutdown waits for closing handshakes before forcing (Swoole max_wait_time). */
+  maxWaitTime: number;
+  /** How long (ms) we wait for the peer's close frame / TCP close before destroying the socket. */
+  closeTimeoutMs: number;
+
+  /** Bytes queued for one connection before the buffer policy applies (Swoole buffer_output_size). */
+  bufferOutputSize: number;
+  /** Queued bytes above which `bufferFull` fires and pushes report `queued`. */
+  bufferHighWatermark: number;
+  /** What a push over bufferOutputSize does: drop the message, or close the slow consumer (1008). */
+  bufferFullPolicy: 'drop' | 'close';
+  /** Unsettled async app callbacks per connection before we stop reading from its socket. */
+  maxPendingCallbacks: number;
+
+  /** Swoole's open_websocket_*_frame: deliver these control frames to `message` instead of handling them. */
+  openWebsocketPingFrame: boolean;
+  openWebsocketPongFrame: boolean;
+  openWebsocketCloseFrame: boolean;
+}
+
+export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
+  host: '127.0.0.1',
+  port: 9501, // Swoole's examples' port: familiar to our users
+  logLevel: 'info',
+  app: undefined,
+  packageMaxLength: 2 * 1024 * 1024, // Swoole's default package_max_length
+  websocketCompression: true,
+  compressionThreshold: 1024, // as ws: below ~1 KiB deflate rarely pays off
+  serverNoContextTakeover: false, // better ratio by default; zlib contexts are created lazily
+  clientNoContextTakeover: false,
+  serverMaxWindowBits: 15,
+  clientMaxWindowBits: 15,
+  handshakeTimeoutMs: 10_000, // a real client sends its upgrade in one packet
+  maxHeaderSize: 16 * 1024, // Node's own default
+  maxPendingHandshakes: 4096, // bounds the memory an accept flood or slow auth hook can pin
+  maxConnection: 100_000,
+  heartbeatCheckInterval: 0,
+  heartbeatIdleTime: 0,
+  pingInterval: 0,
+  maxWaitTime: 3, // Swoole's default
+  closeTimeoutMs: 5_000, // as ws: long enough for a slow peer, short enough to free the socket
+  bufferOutputSize: 4 * 1024 * 1024,
+  bufferHighWatermark: 1024 * 1024,
+  bufferFullPolicy: 'drop',
+  maxPendingCallbacks: 64,
+  openWebsocketPingFrame: false,
+  openWebsocketPongFrame: false,
+  openWebsocketCloseFrame: false,
+});
+
+type Kind = 'int' | 'number' | 'bool' | 'string' | 'enum';
+interface Field {
+  kind: Kind;
+  min?: number;
+  max?: number;
+  values?: readonly string[];
+  optional?: boolean;
+}
+
+const FIELDS: Record<keyof Config, Field> = {
+  host: { kind: 'string' },
+  port: { kind: 'int', min: 0, max: 65535 },
+  logLevel: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+  app: { kind: 'string', optional: true },
+  packageMaxLength: { kind: 'int', min: 126, max: Number.MAX_SAFE_INTEGER },
+  websocketCompression: { kind: 'bool' },
+  compressionThreshold: { kind: 'int', min: 0 },
+  serverNoContextTakeover: { kind: 'bool' },
+  clientNoContextTakeover: { kind: 'bool' },
+  serverMaxWindowBits: { kind: 'int', min: 9, max: 15 },
+  clientMaxWindowBits: { kind: 'int', min: 9, max: 15 },
+  handshakeTimeoutMs: { kind: 'int', min: 1 },
+  maxHeaderSize: { kind: 'int', min: 1024 },
+  maxPendingHandshakes: { kind: 'int', min: 1 },
+  maxConnection: { kind: 'int', min: 1 },
+  heartbeatCheckInterval: { kind: 'number', min: 0 },
+  heartbeatIdleTime: { kind: 'number', min: 0 },
+  pingInterval: { kind: 'number', min: 0 },
+  maxWaitTime: { kind: 'number', min: 0 },
+  closeTimeoutMs: { kind: 'int', min: 1 },
+  bufferOutputSize: { kind: 'int', min: 1024 },
+  bufferHighWatermark: { kind: 'int', min: 0 },
+  bufferFullPolicy: { kind: 'enum', values: ['drop', 'close'] },
+  maxPendingCallbacks: { kind: 'int', min: 1 },
+  openWebsocketPingFrame: { kind: 'bool' },
+  openWebsocketPongFrame: { kind: 'bool' },
+  openWebsocketCloseFrame: { kind: 'bool' },
+};
+
+/** camelCase setting -> --kebab-case flag, so every message names what the user typed. */
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+function coerce(key: string, field: Field, raw: unknown, problems: string[], label: string): unknown {
+  if (raw === undefined) return undefined;
+  switch (field.kind) {
+    case 'bool': {
+      if (typeof raw === 'boolean') return raw;
+      if (raw === 'true' || raw === '1') return true;
+      if (raw === 'false' || raw === '0') return false;
+      problems.push(`${label}: expected true or false, got ${JSON.stringify(raw)}`);
+      return undefined;
+    }
+    case 'int':
+    case 'number': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      if (!Number.isFinite(n) || (field.kind === 'int' && !Number.isInteger(n))) {
+        problems.push(`${label}: expected ${field.kind === 'int' ? 'an integer' : 'a number'}, got ${JSON.stringify(raw)}`);
+        return undefined;
+      }
+      if ((field.min !== undefined && n < field.min) || (field.max !== undefined && n > field.max)) {
+        problems.push(`${label}: ${n} is out of range [${field.min ?? '-inf'}, ${field.max ?? 'inf'}]`);
+        return undefined;
+      }
+      return n;
+    }
+    case 'enum': {
+      if (typeof raw === 'string' && field.values?.includes(raw)) return raw;
+      problems.push(`${label}: expected one of ${field.values?.join(', ')}, got ${JSON.stringify(raw)}`);
+      return undefined;
+    }
+    case 'string': {
+      if (typeof raw === 'string' && raw !== '') return raw;
+      problems.push(`${label}: expected a non-empty string, got ${JSON.stringify(raw)}`);
+      return undefined;
+    }
+  }
+  void key;
+}
+
+/**
+ * Validates a partial config (from code) over the defaults. Throws one ConfigError listing
+ * every problem, each naming the setting (and its flag).
+ */
+export function resolveConfig(input: Partial<Record<keyof Config, unknown>> = {}, labelOf = (k: string) => `${k} (${flagName(k)})`): Config {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  for (const [key, raw] of Object.entries(input)) {
+    const field = FIELDS[key as keyof Config];
+    if (!field) {
+      problems.push(`${key}: unknown setting`);
+      continue;
+    }
+    const value = coerce(key, field, raw, problems, labelOf(key));
+    if (value !== undefined) out[key] = value;
+  }
+  const cfg = out as unknown as Config;
+  if (cfg.bufferHighWatermark > cfg.bufferOutputSize) {
+    problems.push(`bufferHighWatermark (${flagName('bufferHighWatermark')}) must not exceed bufferOutputSize (${cfg.bufferHighWatermark} > ${cfg.bufferOutputSize})`);
+  }
+  if (cfg.heartbeatIdleTime > 0 && cfg.heartbeatCheckInterval === 0) {
+    // Swoole's rule: an idle time alone means "check at half of it".
+    cfg.heartbeatCheckInterval = cfg.heartbeatIdleTime / 2;
+  }
+  if (cfg.heartbeatCheckInterval > 0 && cfg.heartbeatIdleTime === 0) {
+    cfg.heartbeatIdleTime = cfg.heartbeatCheckInterval * 2;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return cfg;
+}
+
+/** Parses command-line flags (--kebab-case, every setting) over SWITCHYARD_* environment variables. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config {
+  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const [key, field] of Object.entries(FIELDS)) {
+    options[flagName(key).slice(2)] = { type: field.kind === 'bool' ? 'boolean' : 'string' };
+    if (field.kind === 'bool') options[`no-${flagName(key).slice(2)}`] = { type: 'boolean' };
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+  } catch (err) {
+    throw new ConfigError([(err as Error).message]);
+  }
+  const input: Record<string, unknown> = {};
+  const labels: Record<string, string> = {};
+  for (const key of Object.keys(FIELDS)) {
+    const envName = `SWITCHYARD_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+    if (env[envName] !== undefined) {
+      input[key] = env[envName];
+      labels[key] = `environment variable ${envName}`;
+    }
+    const flag = flagName(key).slice(2);
+    const value = parsed.values[flag];
+    if (value !== undefined) {
+      input[key] = value;
+      labels[key] = `--${flag}`;
+    }
+    if (parsed.values[`no-${flag}`] === true) {
+      input[key] = false;
+      labels[key] = `--no-${flag}`;
+    }
+  }
+  return resolveConfig(input as Partial<Record<keyof Config, unknown>>, (k) => labels[k] ?? k);
+}

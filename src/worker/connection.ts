@@ -1,0 +1,452 @@
+import type { Socket } from 'node:net';
+import type { Config } from '../shared/config.ts';
+import type { ProtocolError } from '../shared/errors.ts';
+import type { Logger } from '../shared/logger.ts';
+import { CloseCode, Opcode } from '../shared/protocol/constants.ts';
+import { FrameParser, type ParserSink } from '../shared/protocol/frame-parser.ts';
+import { closeFrame, encodeSmallFrame, frameHeader, pingFrame, pongFrame } from '../shared/protocol/frame-encoder.ts';
+import type { PerMessageDeflate } from '../shared/protocol/permessage-deflate.ts';
+import { CONCAT_LIMIT, concatSmall, scheduleFlush, type Flushable } from './write-batcher.ts';
+
+/** Swoole's WEBSOCKET_STATUS_* numbers, as getClientInfo reports them. */
+export const WebSocketStatus = { Connection: 1, Handshake: 2, Active: 3, Closing: 4, Closed: 5 } as const;
+
+/**
+ * What a push did, as uWebSockets' SendStatus: `written` (accepted, connection not backed up),
+ * `queued` (accepted behind backpressure: above bufferHighWatermark), `dropped` (over
+ * bufferOutputSize, not sent), `closed` (the connection is closing), `unknown` (no such fd).
+ */
+export type PushStatus = 'written' | 'queued' | 'dropped' | 'closed' | 'unknown';
+
+export interface CloseInfo {
+  /** The close code of the closing handshake: the peer's if it closed first, ours otherwise; 1006 if TCP just dropped. */
+  code: number;
+  reason: string;
+  closedBy: 'client' | 'server';
+  /** True when close frames were exchanged (or a protocol failure was announced with one). */
+  wasClean: boolean;
+}
+
+/** What a connection needs from the server that owns it. */
+export interface ConnectionHost {
+  readonly config: Config;
+  deliverMessage(conn: Connection, data: Buffer, binary: boolean): void;
+  /** Control frames, when the app asked for them (openWebsocket*Frame). */
+  deliverControl(conn: Connection, opcode: number, payload: Buffer, code?: number, reason?: string): void;
+  connectionClosed(conn: Connection, info: CloseInfo): void;
+  bufferFull(conn: Connection): void;
+  bufferEmpty(conn: Connection): void;
+}
+
+/** Messages waiting behind an in-flight compression, so frames leave in the order they were sent. */
+interface Deferred {
+  opcode: number;
+  payload: Buffer;
+  compress: boolean;
+}
+
+/** Payloads at or below this are copied next to their header; larger ones are written as-is. */
+const INLINE_PAYLOAD = 1024;
+
+export interface ConnectionInit {
+  fd: number;
+  socket: Socket;
+  host: ConnectionHost;
+  log: Logger;
+  deflate: PerMessageDeflate | null;
+  path: string;
+  protocol: string;
+  extensions: string;
+}
+
+/**
+ * One established WebSocket connection: the thin I/O shell around the pure FrameParser.
+ * All protocol state lives in plain fields so it can be captured at a message boundary.
+ */
+export class Connection implements ParserSink, Flushable {
+  readonly fd: number;
+  readonly socket: Socket;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly path: string;
+  readonly protocol: string;
+  readonly extensions: string;
+  readonly connectTime = Date.now();
+  lastRecvTime = this.connectTime;
+  lastSendTime = 0;
+  bytesIn = 0;
+  bytesOut = 0;
+  messagesIn = 0;
+  messagesOut = 0;
+  status: number = WebSocketStatus.Active;
+  /** Exempt from the heartbeat (Swoole's protect()). */
+  protected = false;
+  /** Last ping round trip in ms; -1 until a pong answers one of our pings. */
+  rtt = -1;
+  pingSentAt = 0;
+
+  private readonly host: ConnectionHost;
+  private readonly config: Config;
+  private readonly log: Logger;
+  private readonly parser: FrameParser;
+  private readonly deflate: PerMessageDeflate | null;
+  private out: Buffer[] = [];
+  private outBytes = 0;
+  private flushQueued = false;
+  private endAfterFlush = false;
+  private deferred: Deferred[] | null = null;
+  private deferredBytes = 0;
+  private full = false;
+  private closeInfo: CloseInfo | null = null;
+  private closeTimer: NodeJS.Timeout | null = null;
+  private pendingCallbacks = 0;
+  private readPaused = false;
+  /** With openWebsocketCloseFrame the app's disconnect() is the reply to a close already received. */
+  private closeOnlyReply = false;
+
+  constructor(init: ConnectionInit) {
+    this.fd = init.fd;
+    this.socket = init.socket;
+    this.host = init.host;
+    this.config = init.host.config;
+    this.log = init.log;
+    this.deflate = init.deflate;
+    this.path = init.path;
+    this.protocol = init.protocol;
+    this.extensions = init.extensions;
+    this.remoteAddress = init.socket.remoteAddress ?? '';
+    this.remotePort = init.socket.remotePort ?? 0;
+    this.parser = new FrameParser(this, {
+      maxMessageSize: this.config.packageMaxLength,
+      inflater: init.deflate,
+    });
+    const socket = init.socket;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.bytesIn += chunk.length;
+      this.lastRecvTime = Date.now();
+      this.parser.push(chunk);
+    });
+    socket.on('drain', () => this.onDrain());
+    socket.on('end', () => this.onEnd());
+    socket.on('error', (err) => this.onSocketError(err));
+    socket.on('close', () => this.onSocketClose());
+  }
+
+  /** Bytes accepted for this connection and not yet handed to the kernel. */
+  get bufferedAmount(): number {
+    return this.outBytes + this.deferredBytes + this.socket.writableLength;
+  }
+
+  /** Feeds bytes that arrived with the upgrade request, before any 'data' event. */
+  receive(head: Buffer): void {
+    if (head.length === 0) return;
+    this.bytesIn += head.length;
+    this.parser.push(head);
+  }
+
+  // ---- sending -------------------------------------------------------------
+
+  send(payload: Buffer, opcode: number): PushStatus {
+    if (this.status !== WebSocketStatus.Active) return 'closed';
+    if (this.bufferedAmount + payload.length > this.config.bufferOutputSize) {
+      if (this.config.bufferFullPolicy === 'close') {
+        this.log.warn({ fd: this.fd, queued: this.bufferedAmount }, 'slow consumer closed');
+        this.disconnect(CloseCode.PolicyViolation, 'slow consumer');
+      }
+      return 'dropped';
+    }
+    this.messagesOut++;
+    const compress =
+      this.deflate !== null && payload.length >= this.config.compressionThreshold && opcode <= Opcode.Binary;
+    if (compress || this.deferred !== null) this.defer({ opcode, payload, compress });
+    else this.queueFrame(opcode, payload, false);
+    if (this.bufferedAmount > this.config.bufferHighWatermark) {
+      if (!this.full) {
+        this.full = true;
+        this.host.bufferFull(this);
+      }
+      return 'queued';
+    }
+    return 'written';
+  }
+
+  ping(payload?: Buffer): boolean {
+    if (this.status !== WebSocketStatus.Active) return false;
+    if (this.pingSentAt === 0) this.pingSentAt = Date.now();
+    this.queueRaw(pingFrame(payload));
+    return true;
+  }
+
+  /** Answers a ping by hand (openWebsocketPingFrame) or sends an unsolicited pong. */
+  pong(payload?: Buffer): boolean {
+    if (this.status !== WebSocketStatus.Active) return false;
+    this.queueRaw(pongFrame(payload));
+    return true;
+  }
+
+  /**
+   * Starts the closing handshake (RFC 6455 §7.1.2): our close frame goes out after what is
+   * already queued, then we wait up to closeTimeoutMs for the peer's close before destroying.
+   */
+  disconnect(code: number, reason: string): boolean {
+    if (this.closeOnlyReply) return this.replyToClose(code, reason);
+    if (this.status !== WebSocketStatus.Active) return false;
+    this.status = WebSocketStatus.Closing;
+    this.closeInfo = { code, reason, closedBy: 'server', wasClean: false };
+    this.queueRaw(closeFrame(code, reason));
+    this.armCloseTimer();
+    return true;
+  }
+
+  /** Closes TCP without a close frame (Swoole's close()). */
+  close(): void {
+    this.closeInfo ??= { code: CloseCode.Abnormal, reason: '', closedBy: 'server', wasClean: false };
+    this.status = WebSocketStatus.Closing;
+    this.parser.stop();
+    this.socket.destroy();
+  }
+
+  private defer(item: Deferred): void {
+    const first = this.deferred === null;
+    (this.deferred ??= []).push(item);
+    this.deferredBytes += item.payload.length;
+    if (first) this.drainDeferred();
+  }
+
+  /** Works through deferred messages in order; suspends while a compression is in flight. */
+  private drainDeferred(): void {
+    const queue = this.deferred;
+    while (queue !== null && queue.length > 0) {
+      const item = queue[0]!;
+      if (!item.compress) {
+        queue.shift();
+        this.deferredBytes -= item.payload.length;
+        if (item.opcode === -1) this.queueBytes(item.payload);
+        else this.queueFrame(item.opcode, item.payload, false);
+        continue;
+      }
+      this.deflate!.compress(item.payload, (err, compressed) => {
+        if (this.deferred !== queue) return; // connection closed meanwhile
+        queue.shift();
+        this.deferredBytes -= item.payload.length;
+        if (err || !compressed) {
+          this.log.error({ fd: this.fd, err }, 'compression failed');
+          this.deferred = null;
+          this.fail(CloseCode.InternalError, 'compression failed');
+          return;
+        }
+        this.queueFrame(item.opcode, compressed, true);
+        this.drainDeferred();
+      });
+      return;
+    }
+    this.deferred = null;
+  }
+
+  /** A pre-encoded control frame, kept in order behind deferred (compressing) messages. */
+  private queueRaw(frame: Buffer): void {
+    if (this.deferred !== null) this.defer({ opcode: -1, payload: frame, compress: false });
+    else this.queueBytes(frame);
+  }
+
+  private queueFrame(opcode: number, payload: Buffer, rsv1: boolean): void {
+    if (payload.length <= INLINE_PAYLOAD) {
+      this.queueBytes(encodeSmallFrame(opcode, payload, rsv1));
+    } else {
+      this.queueBytes(frameHeader(opcode, payload.length, true, rsv1));
+      this.queueBytes(payload);
+    }
+  }
+
+  private queueBytes(buf: Buffer): void {
+    this.out.push(buf);
+    this.outBytes += buf.length;
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      scheduleFlush(this);
+    }
+  }
+
+  /** Called once per event-loop turn by the write batcher: one write for everything queued. */
+  flush(): void {
+    this.flushQueued = false;
+    const out = this.out;
+    const total = this.outBytes;
+    this.out = [];
+    this.outBytes = 0;
+    if (this.socket.destroyed) return;
+    if (out.length === 1) this.socket.write(out[0]!);
+    else if (out.length > 1) {
+      if (total <= CONCAT_LIMIT) this.socket.write(concatSmall(out, total));
+      else {
+        this.socket.cork();
+        for (const b of out) this.socket.write(b);
+        this.socket.uncork();
+      }
+    }
+    if (total > 0) {
+      this.bytesOut += total;
+      this.lastSendTime = Date.now();
+    }
+    if (this.endAfterFlush && this.deferred === null) this.socket.end();
+  }
+
+  /** Half-closes TCP once everything queued (including our close frame) is written. */
+  private endSoon(): void {
+    this.endAfterFlush = true;
+    if (!this.flushQueued && this.deferred === null) this.flush();
+  }
+
+  private armCloseTimer(): void {
+    if (this.closeTimer) return;
+    this.closeTimer = setTimeout(() => {
+      this.log.debug({ fd: this.fd }, 'close timeout: destroying socket');
+      this.socket.destroy();
+    }, this.config.closeTimeoutMs);
+  }
+
+  private onDrain(): void {
+    if (this.full && this.bufferedAmount === 0) {
+      this.full = false;
+      this.host.bufferEmpty(this);
+    }
+  }
+
+  // ---- inbound backpressure ---------------------------------------------------
+
+  /** The app started an async callback for this connection. */
+  callbackStarted(): void {
+    if (++this.pendingCallbacks > this.config.maxPendingCallbacks && !this.readPaused) {
+      this.readPaused = true;
+      this.socket.pause();
+    }
+  }
+
+  callbackSettled(): void {
+    this.pendingCallbacks--;
+    if (this.readPaused && this.pendingCallbacks <= this.config.maxPendingCallbacks >> 1) {
+      this.readPaused = false;
+      this.socket.resume();
+    }
+  }
+
+  // ---- ParserSink ---------------------------------------------------------------
+
+  onMessage(data: Buffer, binary: boolean): void {
+    this.messagesIn++;
+    // After our close frame, the peer may still send data (§5.5.1); it is not delivered.
+    if (this.status !== WebSocketStatus.Active) return;
+    this.host.deliverMessage(this, data, binary);
+  }
+
+  onPing(payload: Buffer): void {
+    if (this.config.openWebsocketPingFrame) this.host.deliverControl(this, Opcode.Ping, payload);
+    else if (this.status === WebSocketStatus.Active) this.queueRaw(pongFrame(payload));
+  }
+
+  onPong(payload: Buffer): void {
+    if (this.pingSentAt !== 0) {
+      this.rtt = Date.now() - this.pingSentAt;
+      this.pingSentAt = 0;
+    }
+    if (this.config.openWebsocketPongFrame) this.host.deliverControl(this, Opcode.Pong, payload);
+  }
+
+  onClose(code: number, reason: string): void {
+    if (this.status === WebSocketStatus.Closing) {
+      // The peer answered our close: the handshake is complete, the server closes TCP first (§7.1.1).
+      if (this.closeInfo) this.closeInfo.wasClean = true;
+      this.endSoon();
+      return;
+    }
+    this.status = WebSocketStatus.Closing;
+    this.closeInfo = { code, reason, closedBy: 'client', wasClean: true };
+    this.armCloseTimer();
+    if (this.config.openWebsocketCloseFrame) {
+      // The app answers (disconnect/close); the timer ends it if it never does.
+      this.status = WebSocketStatus.Active;
+      this.closeOnlyReply = true;
+      this.host.deliverControl(this, Opcode.Close, Buffer.alloc(0), code, reason);
+      return;
+    }
+    // Echo the status code (§5.5.1); an empty close is answered with an empty one.
+    this.queueRaw(code === CloseCode.NoStatus ? closeFrame() : closeFrame(code));
+    this.endSoon();
+  }
+
+  onError(error: ProtocolError): void {
+    this.log.debug({ fd: this.fd, err: error.code, closeCode: error.closeCode }, 'protocol error');
+    this.fail(error.closeCode, error.message);
+  }
+
+  /** Fails the connection (§7.1.7): our close frame with the code, no more reading, TCP closed. */
+  fail(code: number, reason: string): void {
+    if (this.status === WebSocketStatus.Closed) return;
+    // Keep reading (into a stopped parser) so the peer's FIN is still seen.
+    this.parser.stop();
+    this.closeOnlyReply = false;
+    if (this.status === WebSocketStatus.Active) {
+      this.closeInfo = { code, reason, closedBy: 'server', wasClean: true };
+      this.status = WebSocketStatus.Closing;
+      this.queueRaw(closeFrame(code, truncateReason(reason)));
+    }
+    this.armCloseTimer();
+    this.endSoon();
+  }
+
+  // ---- socket events ------------------------------------------------------------
+
+  private onEnd(): void {
+    // The peer half-closed: nothing more will arrive, finish our side.
+    this.closeInfo ??= { code: CloseCode.Abnormal, reason: '', closedBy: 'client', wasClean: false };
+    this.status = WebSocketStatus.Closing;
+    this.endSoon();
+    this.armCloseTimer();
+  }
+
+  private onSocketError(err: Error): void {
+    this.log.debug({ fd: this.fd, err: (err as NodeJS.ErrnoException).code ?? err.message }, 'socket error');
+    this.closeInfo ??= { code: CloseCode.Abnormal, reason: '', closedBy: 'client', wasClean: false };
+  }
+
+  private onSocketClose(): void {
+    if (this.status === WebSocketStatus.Closed) return;
+    this.status = WebSocketStatus.Closed;
+    if (this.closeTimer) clearTimeout(this.closeTimer);
+    this.closeTimer = null;
+    this.parser.stop();
+    this.deferred = null;
+    this.deferredBytes = 0;
+    this.out = [];
+    this.outBytes = 0;
+    this.deflate?.dispose();
+    this.host.connectionClosed(
+      this,
+      this.closeInfo ?? { code: CloseCode.Abnormal, reason: '', closedBy: 'client', wasClean: false },
+    );
+  }
+
+  /** disconnect() after a close frame was delivered to the app (openWebsocketCloseFrame). */
+  private replyToClose(code: number, reason: string): boolean {
+    this.closeOnlyReply = false;
+    this.status = WebSocketStatus.Closing;
+    this.queueRaw(closeFrame(code, reason));
+    this.endSoon();
+    return true;
+  }
+}
+
+/** Close reasons are at most 123 bytes (§5.5: 125 minus the code); cut on a code point boundary. */
+export function truncateReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= 123) return reason;
+  let out = '';
+  let bytes = 0;
+  for (const ch of reason) {
+    const n = Buffer.byteLength(ch);
+    if (bytes + n > 123) break;
+    out += ch;
+    bytes += n;
+  }
+  return out;
+}

@@ -1,0 +1,26 @@
+import type { Server } from './server.ts';
+import { ECHO_PAGE } from './echo-page.ts';
+
+/**
+ * The app `npm start` runs without --app: WebSocket `/echo` echoes every message with its
+ * opcode, other WebSocket paths get 404 in the handshake, `GET /` serves a page to try it.
+ */
+export default function echoApp(server: Server): void {
+  server.on('handshake', (request, response) => {
+    if (request.path !== '/echo') {
+      response.status(404).end('no WebSocket endpoint at this path; try /echo');
+    }
+  });
+  server.on('message', (srv, frame) => {
+    srv.push(frame.fd, frame.data, frame.opcode);
+  });
+  server.on('request', (req, res) => {
+    if (req.method === 'GET' && (req.url === '/' || req.url === '/index.html')) {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(ECHO_PAGE);
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('not found\n');
+  });
+}

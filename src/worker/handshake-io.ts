@@ -1,0 +1,132 @@
+import type { IncomingMessage } from 'node:http';
+import { isValidHeaderName, isValidHeaderValue } from '../shared/protocol/handshake.ts';
+
+/**
+ * What the `handshake` hook and `open` see of the upgrade request: Swoole's Request, with its
+ * names (`header`, `get`, `cookie`, `server`) kept as aliases of the camelCase fields.
+ */
+export class HandshakeRequest {
+  readonly fd: number;
+  readonly method: string;
+  /** Path without the query string (Swoole's server.path_info). */
+  readonly path: string;
+  /** Path and query string as sent (Swoole's server.request_uri). */
+  readonly request_uri: string;
+  readonly queryString: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly cookies: Readonly<Record<string, string>>;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** Subprotocols the client offered, in its order. */
+  readonly protocols: readonly string[];
+  /** The subprotocol agreed on ('' for none); set once the handshake is accepted. */
+  protocol = '';
+  /** Node's request object, for anything not mirrored here. */
+  readonly raw: IncomingMessage;
+
+  constructor(fd: number, raw: IncomingMessage, protocols: readonly string[]) {
+    this.fd = fd;
+    this.raw = raw;
+    this.method = raw.method ?? 'GET';
+    this.request_uri = raw.url ?? '/';
+    const q = this.request_uri.indexOf('?');
+    this.path = q === -1 ? this.request_uri : this.request_uri.slice(0, q);
+    this.queryString = q === -1 ? '' : this.request_uri.slice(q + 1);
+    this.query = Object.fromEntries(new URLSearchParams(this.queryString));
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw.headers)) {
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    }
+    this.headers = headers;
+    this.cookies = parseCookies(headers.cookie);
+    this.remoteAddress = raw.socket.remoteAddress ?? '';
+    this.remotePort = raw.socket.remotePort ?? 0;
+    this.protocols = protocols;
+  }
+
+  get header(): Readonly<Record<string, string>> {
+    return this.headers;
+  }
+  get get(): Readonly<Record<string, string>> {
+    return this.query;
+  }
+  get cookie(): Readonly<Record<string, string>> {
+    return this.cookies;
+  }
+  get server(): Readonly<Record<string, string | number>> {
+    return {
+      request_method: this.method,
+      request_uri: this.request_uri,
+      path_info: this.path,
+      query_string: this.queryString,
+      remote_addr: this.remoteAddress,
+      remote_port: this.remotePort,
+      server_protocol: `HTTP/${this.raw.httpVersion}`,
+    };
+  }
+}
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!header) return out;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    let value = part.slice(eq + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+    try {
+      out[name] = decodeURIComponent(value);
+    } catch {
+      out[name] = value;
+    }
+  }
+  return out;
+}
+
+/** Headers only the server writes: the hook cannot produce a broken 101. */
+const RESERVED = new Set(['upgrade', 'connection', 'sec-websocket-accept', 'sec-websocket-extensions', 'content-length']);
+
+/**
+ * The hook's answer. Leave the status alone (or set 101) to accept: the server then writes
+ * the whole 101 itself. Set any other status (and optionally end(body)) to refuse.
+ */
+export class HandshakeResponse {
+  statusCode = 101;
+  body: string | Buffer = '';
+  readonly headers: Array<[string, string]> = [];
+  /** Subprotocol picked by the hook; undefined lets the server pick the client's first. */
+  chosenProtocol: string | null | undefined = undefined;
+  ended = false;
+
+  status(code: number): this {
+    if (!Number.isInteger(code) || code < 101 || code > 599) throw new RangeError(`invalid HTTP status ${code}`);
+    this.statusCode = code;
+    return this;
+  }
+
+  /** Adds a header (repeatable, e.g. Set-Cookie). Sec-WebSocket-Protocol picks the subprotocol. */
+  header(name: string, value: string | number): this {
+    const v = String(value);
+    if (!isValidHeaderName(name) || !isValidHeaderValue(v)) {
+      throw new TypeError(`invalid header ${JSON.stringify(name)}: ${JSON.stringify(v)}`);
+    }
+    const lower = name.toLowerCase();
+    if (lower === 'sec-websocket-protocol') return this.protocol(v);
+    if (RESERVED.has(lower)) throw new TypeError(`header ${name} is written by the server`);
+    this.headers.push([name, v]);
+    return this;
+  }
+
+  /** Picks the subprotocol (must be one the client offered), or null for none. */
+  protocol(name: string | null): this {
+    this.chosenProtocol = name;
+    return this;
+  }
+
+  end(body?: string | Buffer): void {
+    if (body !== undefined) this.body = body;
+    this.ended = true;
+  }
+}
