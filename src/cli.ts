@@ -11,7 +11,13 @@ export type AppSetup = (server: Server) => void | Promise<void>;
 
 async function loadApp(config: Config): Promise<AppSetup> {
   if (!config.app) return defaultApp;
-  const mod = (await import(pathToFileURL(resolve(config.app)).href)) as { default?: unknown };
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(resolve(config.app)).href)) as { default?: unknown };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new ConfigError([`--app ${config.app}: cannot load the module (${e.code ?? e.name}: ${e.message.split('\n')[0]})`]);
+  }
   if (typeof mod.default !== 'function') {
     throw new ConfigError([`--app ${config.app}: the module must export a default function (server) => void`]);
   }

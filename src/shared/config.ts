@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { ConfigError } from './errors.ts';
 
 /**
@@ -202,37 +201,70 @@ export function resolveConfig(input: Partial<Record<keyof Config, unknown>> = {}
   return cfg;
 }
 
-/** Parses command-line flags (--kebab-case, every setting) over SWITCHYARD_* environment variables. */
+/**
+ * Parses command-line flags (--kebab-case for every setting, --no-x for booleans, `--flag v` or
+ * `--flag=v`) over SWITCHYARD_* environment variables. Unknown flags, missing values and bad
+ * values are all collected and reported together.
+ */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config {
-  const options: Record<string, { type: 'string' | 'boolean' }> = {};
-  for (const [key, field] of Object.entries(FIELDS)) {
-    options[flagName(key).slice(2)] = { type: field.kind === 'bool' ? 'boolean' : 'string' };
-    if (field.kind === 'bool') options[`no-${flagName(key).slice(2)}`] = { type: 'boolean' };
-  }
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
-  } catch (err) {
-    throw new ConfigError([(err as Error).message]);
-  }
+  const problems: string[] = [];
+  const byFlag = new Map<string, keyof Config>();
+  for (const key of Object.keys(FIELDS) as Array<keyof Config>) byFlag.set(flagName(key).slice(2), key);
   const input: Record<string, unknown> = {};
   const labels: Record<string, string> = {};
+
   for (const key of Object.keys(FIELDS)) {
     const envName = `SWITCHYARD_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
     if (env[envName] !== undefined) {
       input[key] = env[envName];
       labels[key] = `environment variable ${envName}`;
     }
-    const flag = flagName(key).slice(2);
-    const value = parsed.values[flag];
-    if (value !== undefined) {
-      input[key] = value;
-      labels[key] = `--${flag}`;
-    }
-    if (parsed.values[`no-${flag}`] === true) {
-      input[key] = false;
-      labels[key] = `--no-${flag}`;
-    }
   }
-  return resolveConfig(input as Partial<Record<keyof Config, unknown>>, (k) => labels[k] ?? k);
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--') || arg === '--') {
+      problems.push(`unexpected argument ${JSON.stringify(arg)}`);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
+    const negated = name.startsWith('no-') ? byFlag.get(name.slice(3)) : undefined;
+    const key = byFlag.get(name) ?? negated;
+    if (key === undefined) {
+      problems.push(`--${name}: unknown flag`);
+      continue;
+    }
+    const field = FIELDS[key];
+    if (field.kind === 'bool') {
+      if (negated !== undefined && inline !== undefined) {
+        problems.push(`--${name}: takes no value`);
+        continue;
+      }
+      input[key] = negated !== undefined ? false : (inline ?? true);
+    } else if (inline !== undefined) {
+      input[key] = inline;
+    } else {
+      const next = argv[i + 1];
+      // A value may itself start with '-' (a negative number) but not with '--'.
+      if (next === undefined || next.startsWith('--')) {
+        problems.push(`--${name}: missing value`);
+        continue;
+      }
+      input[key] = next;
+      i++;
+    }
+    labels[key] = `--${name}`;
+  }
+
+  let config: Config | undefined;
+  try {
+    config = resolveConfig(input as Partial<Record<keyof Config, unknown>>, (k) => labels[k] ?? k);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  if (problems.length > 0 || config === undefined) throw new ConfigError(problems);
+  return config;
 }

@@ -260,6 +260,7 @@ export class Server implements ConnectionHost {
         ...(negotiated ? { extensions: negotiated.response } : {}),
         headers: response.headers,
       }),
+      'latin1',
     );
     const conn = new Connection({
       fd,

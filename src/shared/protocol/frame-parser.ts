@@ -1,0 +1,440 @@
+import { isUtf8 } from 'node:buffer';
+import { ProtocolError } from '../errors.ts';
+import { CloseCode, Opcode, isWireCloseCode } from './constants.ts';
+import type { Inflater } from './extension.ts';
+import { Utf8Validator } from './utf8.ts';
+
+/*
+ * Frames sent by clients to our server (RFC 6455 §5.2):
+ *
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-------+-+-------------+-------------------------------+
+ *  |F|R|R|R| opcode|M| Payload len |    Extended payload length    |
+ *  |I|S|S|S|  (4)  |A|     (7)     |             (16/64)           |
+ *  |N|V|V|V|       |S|             |   (if payload len==126/127)   |
+ *  | |1|2|3|       |K|             |                               |
+ *  +-+-+-+-+-------+-+-------------+ - - - - - - - - - - - - - - - +
+ *  |     Extended payload length continued, if payload len == 127  |
+ *  + - - - - - - - - - - - - - - - +-------------------------------+
+ *  |                               |Masking-key, if MASK set to 1  |
+ *  +-------------------------------+-------------------------------+
+ *  | Masking-key (continued)       |          Payload Data         |
+ *  +-------------------------------- - - - - - - - - - - - - - - - +
+ *
+ * States, each a method that needs N bytes or stops:
+ *   Info (2) -> Length16 (2) | Length64 (8) -> Mask (4) -> Payload (len) -> Info ...
+ *   Payload of a compressed data frame -> Inflating (until the inflater calls back) -> Info
+ *   Close frame, error or stop() -> Finished
+ */
+
+export interface ParserOptions {
+  /** packageMaxLength: limit for a reassembled message, and for its inflated size (RFC 7692), -> close 1009 */
+  maxMessageSize: number;
+  /** Present when permessage-deflate was negotiated: RSV1 is then allowed on the first frame of a data message. */
+  inflater?: Inflater | null;
+}
+
+/** Payloads are views of the pushed chunks where possible: the sink may keep them, the parser never writes to them again. */
+export interface ParserSink {
+  onMessage(data: Buffer, binary: boolean): void; // complete message; text already UTF-8-validated
+  onPing(payload: Buffer): void;
+  onPong(payload: Buffer): void;
+  onClose(code: number, reason: string): void; // code 1005 (CloseCode.NoStatus) when the payload is empty; parser finishes after it
+  onError(error: ProtocolError): void; // parser finishes after it; error.closeCode is what to send
+}
+
+const State = { Info: 0, Length16: 1, Length64: 2, Mask: 3, Payload: 4, Inflating: 5, Finished: 6 } as const;
+type StateValue = (typeof State)[keyof typeof State];
+
+const EMPTY = Buffer.alloc(0);
+/** 2^53 - 1 split at bit 32: a 64-bit length whose high word exceeds this is not a safe integer. */
+const MAX_HIGH_WORD = 0x1fffff;
+
+export class FrameParser {
+  // Every field is plain data so that, at a message boundary, the state can be serialised.
+  private state: StateValue = State.Info;
+  private running = false;
+  /** Received chunks; unread bytes start at buffers[head][offset]. */
+  private buffers: Buffer[] = [];
+  private head = 0;
+  private offset = 0;
+  private queued = 0;
+
+  // The frame being read.
+  private fin = false;
+  private opcode = 0;
+  private payloadLength = 0;
+  private readonly mask = new Uint8Array(4);
+
+  // The data message being assembled (messageOpcode 0: none open).
+  private messageOpcode = 0;
+  private compressed = false;
+  /** Wire payload bytes of the message so far, bounded as soon as each header is read. */
+  private rawLength = 0;
+  private fragments: Buffer[] = [];
+  private fragmentBytes = 0;
+  private readonly utf8 = new Utf8Validator();
+
+  private readonly sink: ParserSink;
+  private readonly maxMessageSize: number;
+  private readonly inflater: Inflater | null;
+
+  constructor(sink: ParserSink, options: ParserOptions) {
+    if (!(options.maxMessageSize >= 0)) {
+      throw new RangeError(`maxMessageSize must be a non-negative number, got ${options.maxMessageSize}`);
+    }
+    this.sink = sink;
+    this.maxMessageSize = options.maxMessageSize;
+    this.inflater = options.inflater ?? null;
+  }
+
+  get finished(): boolean {
+    return this.state === State.Finished;
+  }
+
+  get bufferedBytes(): number {
+    return this.queued + this.fragmentBytes;
+  }
+
+  /** Feed bytes as read from the socket. Takes ownership of `chunk`: payloads are unmasked in place. */
+  push(chunk: Buffer): void {
+    if (this.state === State.Finished || chunk.length === 0) return;
+    this.buffers.push(chunk);
+    this.queued += chunk.length;
+    this.run();
+  }
+
+  /** Stop for good (the connection is closing): no further sink calls, not even from a pending inflate. */
+  stop(): void {
+    this.finish();
+  }
+
+  /** Parse until we need more bytes, wait on the inflater, or finish. Re-entrant calls (a sink that pushes) only queue. */
+  private run(): void {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.step());
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private step(): boolean {
+    switch (this.state) {
+      case State.Info:
+        return this.readInfo();
+      case State.Length16:
+        return this.readLength16();
+      case State.Length64:
+        return this.readLength64();
+      case State.Mask:
+        return this.readMask();
+      case State.Payload:
+        return this.readPayload();
+      default:
+        return false; // Inflating resumes from its callback; Finished never does.
+    }
+  }
+
+  private readInfo(): boolean {
+    if (this.queued < 2) return false;
+    const b0 = this.byte();
+    const b1 = this.byte();
+    const rsv1 = (b0 & 0x40) !== 0;
+    const length7 = b1 & 0x7f;
+    this.fin = (b0 & 0x80) !== 0;
+    this.opcode = b0 & 0x0f;
+
+    // §5.2: RSV bits MUST be 0 unless an extension defines them; RFC 7692 §6 defines RSV1.
+    if ((b0 & 0x30) !== 0) return this.fail('ERR_RESERVED_BITS', 'RSV2 and RSV3 must be clear');
+    if (this.opcode === Opcode.Continuation) {
+      if (this.messageOpcode === 0) return this.fail('ERR_UNEXPECTED_CONTINUATION', 'continuation frame with no message open');
+      // RFC 7692 §6.1: RSV1 marks the first frame of a compressed message only.
+      if (rsv1) return this.fail('ERR_UNEXPECTED_RSV1', 'RSV1 set on a continuation frame');
+    } else if (this.opcode === Opcode.Text || this.opcode === Opcode.Binary) {
+      // §5.4: fragments of one message are not interleaved with another message's.
+      if (this.messageOpcode !== 0) return this.fail('ERR_EXPECTED_CONTINUATION', 'new data frame while a fragmented message is open');
+      if (rsv1 && this.inflater === null) return this.fail('ERR_RESERVED_BITS', 'RSV1 set without a negotiated extension');
+      this.messageOpcode = this.opcode;
+      this.compressed = rsv1;
+      this.rawLength = 0;
+    } else if (this.opcode >= Opcode.Close && this.opcode <= Opcode.Pong) {
+      // §5.5: control frames are not fragmented and carry at most 125 bytes; RFC 7692 §6.1: never compressed.
+      if (!this.fin) return this.fail('ERR_FRAGMENTED_CONTROL', 'control frame with FIN clear');
+      if (rsv1) return this.fail('ERR_UNEXPECTED_RSV1', 'RSV1 set on a control frame');
+      if (length7 > 125) return this.fail('ERR_CONTROL_TOO_LONG', 'control frame payload over 125 bytes');
+    } else {
+      return this.fail('ERR_RESERVED_OPCODE', `reserved opcode 0x${this.opcode.toString(16)}`);
+    }
+    // §5.1: a server MUST close the connection on a frame that is not masked.
+    if ((b1 & 0x80) === 0) return this.fail('ERR_UNMASKED_FRAME', 'client frame is not masked');
+
+    if (length7 === 126) this.state = State.Length16;
+    else if (length7 === 127) this.state = State.Length64;
+    else return this.haveLength(length7);
+    return true;
+  }
+
+  private readLength16(): boolean {
+    if (this.queued < 2) return false;
+    // Non-minimal encodings (a short length in 16 or 64 bits) are accepted, as ws does.
+    return this.haveLength((this.byte() << 8) | this.byte());
+  }
+
+  private readLength64(): boolean {
+    if (this.queued < 8) return false;
+    const high = this.word();
+    const low = this.word();
+    // §5.2 requires the top bit clear; we can only count to 2^53 - 1 anyway.
+    if (high > MAX_HIGH_WORD) {
+      return this.fail('ERR_FRAME_TOO_BIG', 'frame payload length over 2^53 - 1', CloseCode.MessageTooBig);
+    }
+    return this.haveLength(high * 0x1_0000_0000 + low);
+  }
+
+  private haveLength(length: number): boolean {
+    this.payloadLength = length;
+    if (this.opcode < Opcode.Close) {
+      // Refuse now rather than buffer up to the limit (§10.4). For a compressed message this
+      // bounds the compressed bytes; the inflater bounds the inflated ones.
+      this.rawLength += length;
+      if (this.rawLength > this.maxMessageSize) {
+        return this.fail('ERR_MESSAGE_TOO_BIG', `message over ${this.maxMessageSize} bytes`, CloseCode.MessageTooBig);
+      }
+    }
+    this.state = State.Mask;
+    return true;
+  }
+
+  private readMask(): boolean {
+    if (this.queued < 4) return false;
+    const mask = this.mask;
+    mask[0] = this.byte();
+    mask[1] = this.byte();
+    mask[2] = this.byte();
+    mask[3] = this.byte();
+    this.state = State.Payload;
+    return true;
+  }
+
+  private readPayload(): boolean {
+    const length = this.payloadLength;
+    if (this.queued < length) return false;
+    const data = length === 0 ? EMPTY : this.take(length);
+    unmask(data, this.mask);
+
+    if (this.opcode >= Opcode.Close) return this.controlFrame(data);
+    if (this.compressed) return this.inflate(data);
+
+    if (this.fin && this.fragments.length === 0) {
+      // Hot path: a whole message in one frame, handed over as a view of the chunk (§8.1).
+      const text = this.messageOpcode === Opcode.Text;
+      if (text && !isUtf8(data)) return this.invalidUtf8();
+      return this.deliver(data, !text);
+    }
+    return this.fragment(data);
+  }
+
+  /** An uncompressed fragment: validate what can be validated now, keep it until FIN. */
+  private fragment(data: Buffer): boolean {
+    if (this.messageOpcode === Opcode.Text && !this.utf8.push(data)) return this.invalidUtf8();
+    if (data.length > 0) {
+      this.fragments.push(data);
+      this.fragmentBytes += data.length;
+    }
+    if (!this.fin) {
+      this.state = State.Info;
+      return true;
+    }
+    if (this.messageOpcode === Opcode.Text && !this.utf8.end()) return this.invalidUtf8();
+    return this.deliver(this.assemble(), this.messageOpcode === Opcode.Binary);
+  }
+
+  private inflate(data: Buffer): boolean {
+    this.state = State.Inflating;
+    let called = false;
+    this.inflater!.decompress(data, this.fin, this.maxMessageSize - this.fragmentBytes, (err, inflated) => {
+      // stop() may have come first; a second call would be an inflater bug: ignore both.
+      if (called || this.state !== State.Inflating) return;
+      called = true;
+      // Called back synchronously: run()'s loop is still on the stack and carries on.
+      if (this.running) {
+        this.inflated(err, inflated ?? EMPTY);
+        return;
+      }
+      this.running = true;
+      try {
+        if (this.inflated(err, inflated ?? EMPTY)) while (this.step());
+      } finally {
+        this.running = false;
+      }
+    });
+    // After a synchronous callback step() goes on from the new state; otherwise it sees Inflating and waits.
+    return true;
+  }
+
+  private inflated(err: ProtocolError | null, data: Buffer): boolean {
+    if (err !== null) {
+      this.finish();
+      this.sink.onError(err);
+      return false;
+    }
+    if (this.fragmentBytes + data.length > this.maxMessageSize) {
+      // The inflater should have stopped at the limit we gave it; enforce it regardless.
+      return this.fail('ERR_MESSAGE_TOO_BIG', `inflated message over ${this.maxMessageSize} bytes`, CloseCode.MessageTooBig);
+    }
+    return this.fragment(data);
+  }
+
+  private controlFrame(data: Buffer): boolean {
+    if (this.opcode === Opcode.Close) return this.closeFrame(data);
+    // Delivered at once, even between the fragments of a message (§5.4).
+    this.state = State.Info;
+    if (this.opcode === Opcode.Ping) this.sink.onPing(data);
+    else this.sink.onPong(data);
+    return true;
+  }
+
+  /** §5.5.1: an optional 2-byte code, then an optional UTF-8 reason; §7.4: the code must be one allowed on the wire. */
+  private closeFrame(data: Buffer): boolean {
+    if (data.length === 1) return this.fail('ERR_INVALID_CLOSE_PAYLOAD', 'close frame payload of 1 byte');
+    let code: number = CloseCode.NoStatus;
+    let reason = '';
+    if (data.length >= 2) {
+      code = (data[0]! << 8) | data[1]!;
+      if (!isWireCloseCode(code)) return this.fail('ERR_INVALID_CLOSE_CODE', `invalid close code ${code}`);
+      const bytes = data.subarray(2);
+      if (!isUtf8(bytes)) return this.fail('ERR_INVALID_CLOSE_REASON', 'close reason is not valid UTF-8', CloseCode.InvalidPayload);
+      reason = bytes.toString('utf8');
+    }
+    this.finish();
+    this.sink.onClose(code, reason);
+    return false;
+  }
+
+  private deliver(data: Buffer, binary: boolean): boolean {
+    this.messageOpcode = 0;
+    this.compressed = false;
+    this.rawLength = 0;
+    this.state = State.Info;
+    this.sink.onMessage(data, binary);
+    return true;
+  }
+
+  /** One concat per fragmented message; a lone non-empty fragment is passed through. */
+  private assemble(): Buffer {
+    const fragments = this.fragments;
+    const data = fragments.length === 1 ? fragments[0]! : Buffer.concat(fragments, this.fragmentBytes);
+    fragments.length = 0;
+    this.fragmentBytes = 0;
+    return data;
+  }
+
+  private invalidUtf8(): false {
+    return this.fail('ERR_INVALID_UTF8', 'text message is not valid UTF-8', CloseCode.InvalidPayload);
+  }
+
+  private fail(code: string, message: string, closeCode: number = CloseCode.ProtocolError): false {
+    this.finish();
+    this.sink.onError(new ProtocolError(code, closeCode, message));
+    return false;
+  }
+
+  /** Final state: drop everything held so nothing more can be delivered. */
+  private finish(): void {
+    this.state = State.Finished;
+    this.buffers = [];
+    this.head = 0;
+    this.offset = 0;
+    this.queued = 0;
+    this.fragments = [];
+    this.fragmentBytes = 0;
+    this.utf8.reset();
+  }
+
+  /** One header byte; the caller has checked `queued`. */
+  private byte(): number {
+    const buf = this.buffers[this.head]!;
+    const value = buf[this.offset++]!;
+    if (this.offset === buf.length) this.advance();
+    this.queued--;
+    return value;
+  }
+
+  private word(): number {
+    return ((this.byte() << 24) | (this.byte() << 16) | (this.byte() << 8) | this.byte()) >>> 0;
+  }
+
+  /** The next `n` bytes: a view of the chunk when they lie in one, else a copy. */
+  private take(n: number): Buffer {
+    this.queued -= n;
+    const first = this.buffers[this.head]!;
+    const end = this.offset + n;
+    if (end <= first.length) {
+      const view = first.subarray(this.offset, end);
+      if (end === first.length) this.advance();
+      else this.offset = end;
+      return view;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const buf = this.buffers[this.head]!;
+      const count = Math.min(buf.length - this.offset, n - filled);
+      buf.copy(out, filled, this.offset, this.offset + count);
+      filled += count;
+      this.offset += count;
+      if (this.offset === buf.length) this.advance();
+    }
+    return out;
+  }
+
+  /**
+   * Done with buffers[head]. An index rather than shift(): a frame that arrives in many
+   * tiny chunks would otherwise cost O(chunks^2). The slot is cleared at once so the chunk
+   * can be collected, and the array compacted once the dead half dominates.
+   */
+  private advance(): void {
+    this.buffers[this.head++] = EMPTY;
+    this.offset = 0;
+    if (this.head === this.buffers.length) {
+      this.buffers.length = 0;
+      this.head = 0;
+    } else if (this.head >= 64 && this.head * 2 >= this.buffers.length) {
+      this.buffers.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** Below this a byte loop wins: creating the Uint32Array view costs about 40 ns. */
+const WORD_UNMASK_MIN = 48;
+
+/**
+ * XOR `data` in place with the 4-byte masking key (§5.3). Large payloads are unmasked a
+ * 32-bit word at a time through a Uint32Array view, after a few bytes to reach 4-byte
+ * alignment (the view requires it) with the key rotated to match.
+ */
+export function unmask(data: Buffer, mask: Uint8Array): void {
+  const length = data.length;
+  let i = 0;
+  if (length >= WORD_UNMASK_MIN) {
+    const lead = (4 - (data.byteOffset & 3)) & 3;
+    for (; i < lead; i++) data[i] = data[i]! ^ mask[i]!;
+    const m0 = mask[lead & 3]!;
+    const m1 = mask[(lead + 1) & 3]!;
+    const m2 = mask[(lead + 2) & 3]!;
+    const m3 = mask[(lead + 3) & 3]!;
+    const key = LITTLE_ENDIAN
+      ? m0 | (m1 << 8) | (m2 << 16) | (m3 << 24)
+      : (m0 << 24) | (m1 << 16) | (m2 << 8) | m3;
+    const words = (length - lead) >>> 2;
+    const view = new Uint32Array(data.buffer, data.byteOffset + lead, words);
+    for (let w = 0; w < words; w++) view[w] = view[w]! ^ key;
+    i = lead + words * 4;
+  }
+  for (; i < length; i++) data[i] = data[i]! ^ mask[i & 3]!;
+}

@@ -1,0 +1,254 @@
+/**
+ * The opening handshake, server side (RFC 6455 §4.2): validate the client's upgrade
+ * request and build the bytes we answer with. Pure: Node's HTTP parser (llhttp) has
+ * already split the request into method, version and headers; this module only judges
+ * them and never touches a socket.
+ */
+import { createHash } from 'node:crypto';
+import { HandshakeError } from '../errors.ts';
+
+export interface UpgradeRequestHead {
+  method: string;
+  httpVersionMajor: number;
+  httpVersionMinor: number;
+  /** Lower-case names, as node's IncomingMessage.headers. */
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface ValidUpgrade {
+  key: string;
+  /** Subprotocols the client offered, in its order (Sec-WebSocket-Protocol, comma-separated tokens). */
+  protocols: string[];
+  /** Raw Sec-WebSocket-Extensions value(s) joined with ', ', or undefined. */
+  extensions: string | undefined;
+}
+
+/** The stable codes of the handshake refusals, one per check of validateUpgrade. */
+export const HandshakeErrorCode = {
+  Method: 'ERR_HANDSHAKE_METHOD',
+  HttpVersion: 'ERR_HANDSHAKE_HTTP_VERSION',
+  Host: 'ERR_HANDSHAKE_HOST',
+  Upgrade: 'ERR_HANDSHAKE_UPGRADE',
+  Connection: 'ERR_HANDSHAKE_CONNECTION',
+  Key: 'ERR_HANDSHAKE_KEY',
+  Version: 'ERR_HANDSHAKE_VERSION',
+  Protocol: 'ERR_HANDSHAKE_PROTOCOL',
+} as const;
+
+/** RFC 6455 §1.3: the GUID appended to the key before hashing. */
+const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+/**
+ * A key is 16 random bytes in base64 (§4.1 item 7): 22 characters, '==' padding, and the
+ * 22nd character may only carry 2 significant bits (A, Q, g or w), so this accepts
+ * exactly the canonical encodings of 16 bytes and nothing Buffer.from would "repair".
+ */
+const KEY_PATTERN = /^[A-Za-z0-9+/]{21}[AQgw]==$/;
+
+/** RFC 7230 §3.2.6: token = 1*tchar. */
+const TOKEN_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * RFC 7230 §3.2: field-value is VCHAR, SP, HTAB and obs-text (0x80-0xFF). Anything else,
+ * CR/LF/NUL above all, would let a value split the response. Same set as node's http.
+ */
+const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** Reason phrases (RFC 9110 §15) of the statuses a WebSocket server answers with. */
+const REASON_PHRASES: Readonly<Record<number, string>> = {
+  101: 'Switching Protocols',
+  200: 'OK',
+  301: 'Moved Permanently',
+  302: 'Found',
+  307: 'Temporary Redirect',
+  308: 'Permanent Redirect',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  426: 'Upgrade Required',
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export function isToken(s: string): boolean {
+  return TOKEN_PATTERN.test(s);
+}
+
+export function isValidHeaderName(name: string): boolean {
+  return isToken(name);
+}
+
+export function isValidHeaderValue(value: string): boolean {
+  return !INVALID_VALUE_CHAR.test(value);
+}
+
+/** Repeated header lines arrive as an array for a few names; a list header means the same joined (RFC 7230 §3.2.2). */
+function headerValue(req: UpgradeRequestHead, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
+ * Splits a #list (RFC 7230 §7) into its trimmed elements. Empty elements ("a, , b") are
+ * skipped, as §7 asks recipients to accept them.
+ */
+function listElements(value: string): string[] {
+  return value
+    .split(',')
+    .map((element) => element.trim())
+    .filter((element) => element !== '');
+}
+
+/** Sec-WebSocket-Protocol: 1#token, all unique (RFC 6455 §4.1 item 10, §11.3.4). */
+function parseProtocols(value: string | undefined): string[] | HandshakeError {
+  if (value === undefined) return [];
+  const protocols = listElements(value);
+  const fail = (why: string) =>
+    new HandshakeError(HandshakeErrorCode.Protocol, 400, `Invalid Sec-WebSocket-Protocol header: ${why}`);
+  if (protocols.length === 0) return fail('no subprotocol listed');
+  const seen = new Set<string>();
+  for (const protocol of protocols) {
+    if (!isToken(protocol)) return fail(`${JSON.stringify(protocol)} is not a token`);
+    // Subprotocol names are compared case-sensitively (§4.1 item 10: "unique strings").
+    if (seen.has(protocol)) return fail(`${JSON.stringify(protocol)} is listed twice`);
+    seen.add(protocol);
+  }
+  return protocols;
+}
+
+/** Validates a client's opening handshake (RFC 6455 §4.2.1); the first failure wins. */
+export function validateUpgrade(req: UpgradeRequestHead): ValidUpgrade | HandshakeError {
+  // §4.1 item 1: "The method of the request MUST be GET". Methods are case-sensitive.
+  if (req.method !== 'GET') {
+    return new HandshakeError(HandshakeErrorCode.Method, 405, `Method ${req.method} not allowed, use GET`, {
+      Allow: 'GET',
+    });
+  }
+  // §4.1 item 1: "the HTTP version MUST be at least 1.1".
+  if (req.httpVersionMajor < 1 || (req.httpVersionMajor === 1 && req.httpVersionMinor < 1)) {
+    return new HandshakeError(
+      HandshakeErrorCode.HttpVersion,
+      400,
+      `HTTP/${req.httpVersionMajor}.${req.httpVersionMinor} cannot upgrade, HTTP/1.1 or later is required`,
+    );
+  }
+  // §4.2.1 item 2: "A |Host| header field containing the server's authority."
+  const host = headerValue(req, 'host');
+  if (host === undefined || host.trim() === '') {
+    return new HandshakeError(HandshakeErrorCode.Host, 400, 'Missing Host header');
+  }
+  // §4.2.1 item 3: Upgrade is "websocket", "treated as an ASCII case-insensitive value".
+  const upgrade = headerValue(req, 'upgrade');
+  if (upgrade === undefined || upgrade.trim().toLowerCase() !== 'websocket') {
+    return new HandshakeError(
+      HandshakeErrorCode.Upgrade,
+      400,
+      upgrade === undefined ? 'Missing Upgrade header' : 'Upgrade header must be "websocket"',
+    );
+  }
+  // §4.2.1 item 4: Connection "that includes the token 'Upgrade'", case-insensitively;
+  // proxies and browsers send lists such as "keep-alive, Upgrade".
+  const connection = headerValue(req, 'connection');
+  if (connection === undefined || !listElements(connection).some((t) => t.toLowerCase() === 'upgrade')) {
+    return new HandshakeError(HandshakeErrorCode.Connection, 400, 'Connection header must include "Upgrade"');
+  }
+  // §4.2.1 item 5: a key that "when decoded, is 16 bytes in length".
+  const key = headerValue(req, 'sec-websocket-key')?.trim();
+  if (key === undefined || !KEY_PATTERN.test(key)) {
+    return new HandshakeError(
+      HandshakeErrorCode.Key,
+      400,
+      key === undefined ? 'Missing Sec-WebSocket-Key header' : 'Sec-WebSocket-Key must be 16 bytes in base64',
+    );
+  }
+  // §4.2.1 item 6 and §4.4: on any version other than 13, answer 426 and list the ones we speak.
+  const version = headerValue(req, 'sec-websocket-version')?.trim();
+  if (version !== '13') {
+    return new HandshakeError(
+      HandshakeErrorCode.Version,
+      426,
+      version === undefined ? 'Missing Sec-WebSocket-Version header' : `Unsupported WebSocket version ${version}, use 13`,
+      { 'Sec-WebSocket-Version': '13' },
+    );
+  }
+  const protocols = parseProtocols(headerValue(req, 'sec-websocket-protocol'));
+  if (protocols instanceof HandshakeError) return protocols;
+  return { key, protocols, extensions: headerValue(req, 'sec-websocket-extensions') };
+}
+
+/** Sec-WebSocket-Accept (RFC 6455 §4.2.2 item 5.4): base64(SHA-1(key + GUID)). */
+export function acceptKey(key: string): string {
+  return createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64');
+}
+
+/** Header lines for a response head; a bad name or value is a bug in the caller, not peer input. */
+function headerLines(headers: ReadonlyArray<readonly [string, string]>): string {
+  let lines = '';
+  for (const [name, value] of headers) {
+    if (!isValidHeaderName(name)) throw new TypeError(`Invalid header name ${JSON.stringify(name)}`);
+    if (!isValidHeaderValue(value)) throw new TypeError(`Invalid value for header ${name}`);
+    lines += `${name}: ${value}\r\n`;
+  }
+  return lines;
+}
+
+/**
+ * The 101 response head (RFC 6455 §4.2.2 item 5), ending with the empty line. Characters
+ * are latin1 (header values may carry obs-text): write it with the 'latin1' encoding.
+ */
+export function buildUpgradeResponse(opts: {
+  accept: string;
+  protocol?: string;
+  extensions?: string;
+  headers?: ReadonlyArray<readonly [string, string]>;
+}): string {
+  const headers: Array<readonly [string, string]> = [
+    ['Upgrade', 'websocket'],
+    ['Connection', 'Upgrade'],
+    ['Sec-WebSocket-Accept', opts.accept],
+  ];
+  if (opts.protocol !== undefined) headers.push(['Sec-WebSocket-Protocol', opts.protocol]);
+  if (opts.extensions !== undefined) headers.push(['Sec-WebSocket-Extensions', opts.extensions]);
+  if (opts.headers) headers.push(...opts.headers);
+  return `HTTP/1.1 101 Switching Protocols\r\n${headerLines(headers)}\r\n`;
+}
+
+/** Framing headers we compute ourselves: a second copy would desynchronise the client (RFC 7230 §3.3.3). */
+const RESERVED_ERROR_HEADERS = new Set(['connection', 'content-length', 'transfer-encoding']);
+
+/**
+ * A complete refusal response. We always close after it (Connection: close): the socket
+ * was headed for an upgrade, nothing else may follow on it. The body defaults to the
+ * reason phrase so a human poking with curl sees why.
+ */
+export function buildHttpResponse(
+  status: number,
+  body?: string | Buffer,
+  headers: ReadonlyArray<readonly [string, string]> = [],
+): Buffer {
+  if (!Number.isInteger(status) || status < 200 || status > 599) {
+    throw new RangeError(`A refusal needs a final status (200-599), got ${status}`);
+  }
+  const reason = REASON_PHRASES[status] ?? '';
+  const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : (body ?? Buffer.from(reason, 'utf8'));
+  for (const [name] of headers) {
+    if (RESERVED_ERROR_HEADERS.has(name.toLowerCase())) throw new TypeError(`Header ${name} is set by buildHttpResponse`);
+  }
+  const hasContentType = headers.some(([name]) => name.toLowerCase() === 'content-type');
+  const head: Array<readonly [string, string]> = [['Connection', 'close']];
+  if (!hasContentType) head.push(['Content-Type', 'text/plain; charset=utf-8']);
+  head.push(['Content-Length', String(payload.length)], ...headers);
+  // RFC 7230 §3.1.2: the reason phrase may be empty, the space before it may not.
+  const text = `HTTP/1.1 ${status} ${reason}\r\n${headerLines(head)}\r\n`;
+  return Buffer.concat([Buffer.from(text, 'latin1'), payload]);
+}
