@@ -12,12 +12,49 @@ export class SwitchyardError extends Error {
   }
 }
 
+/**
+ * Every protocol failure and the close code it is answered with (RFC 6455 §7.4.1):
+ * 1002 protocol error, 1007 invalid payload, 1009 too big, 1011 our own trouble.
+ */
+export const PROTOCOL_ERRORS = {
+  ERR_RESERVED_BITS: 1002,
+  ERR_UNEXPECTED_RSV1: 1002,
+  ERR_RESERVED_OPCODE: 1002,
+  ERR_FRAGMENTED_CONTROL: 1002,
+  ERR_CONTROL_TOO_LONG: 1002,
+  ERR_UNEXPECTED_CONTINUATION: 1002,
+  ERR_EXPECTED_CONTINUATION: 1002,
+  ERR_UNMASKED_FRAME: 1002,
+  ERR_INVALID_CLOSE_PAYLOAD: 1002,
+  ERR_INVALID_CLOSE_CODE: 1002,
+  ERR_INVALID_CLOSE_REASON: 1007,
+  ERR_INVALID_UTF8: 1007,
+  ERR_INVALID_COMPRESSED_DATA: 1007,
+  ERR_FRAME_TOO_BIG: 1009,
+  ERR_MESSAGE_TOO_BIG: 1009,
+  ERR_INFLATE_RESOURCES: 1011,
+} as const;
+export type ProtocolErrorCode = keyof typeof PROTOCOL_ERRORS;
+
+/** Every refused upgrade and its HTTP status (RFC 6455 §4.2.1, §4.2.2). */
+export const HANDSHAKE_ERRORS = {
+  ERR_HANDSHAKE_METHOD: 405,
+  ERR_HANDSHAKE_HTTP_VERSION: 400,
+  ERR_HANDSHAKE_HOST: 400,
+  ERR_HANDSHAKE_UPGRADE: 400,
+  ERR_HANDSHAKE_CONNECTION: 400,
+  ERR_HANDSHAKE_KEY: 400,
+  ERR_HANDSHAKE_VERSION: 426,
+  ERR_HANDSHAKE_PROTOCOL: 400,
+} as const;
+export type HandshakeErrorCode = keyof typeof HANDSHAKE_ERRORS;
+
 /** A peer broke RFC 6455/7692: the connection is failed with `closeCode`. */
 export class ProtocolError extends SwitchyardError {
   readonly closeCode: number;
-  constructor(code: string, closeCode: number, message: string) {
+  constructor(code: ProtocolErrorCode, message: string) {
     super(code, message);
-    this.closeCode = closeCode;
+    this.closeCode = PROTOCOL_ERRORS[code];
   }
 }
 
@@ -25,9 +62,9 @@ export class ProtocolError extends SwitchyardError {
 export class HandshakeError extends SwitchyardError {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  constructor(code: string, status: number, message: string, headers: Record<string, string> = {}) {
+  constructor(code: HandshakeErrorCode, message: string, headers: Record<string, string> = {}) {
     super(code, message);
-    this.status = status;
+    this.status = HANDSHAKE_ERRORS[code];
     this.headers = headers;
   }
 }

@@ -492,7 +492,7 @@ class FakeInflater implements Inflater {
     this.calls.push({ data: data.toString(), fin, limit });
     const out = this.transform(data);
     const done = (): void => {
-      if (this.honourLimit && out.length > limit) callback(new ProtocolError('ERR_FAKE_TOO_BIG', 1009, 'too big'));
+      if (this.honourLimit && out.length > limit) callback(new ProtocolError('ERR_MESSAGE_TOO_BIG', 'too big'));
       else callback(null, out);
     };
     if (this.mode === 'sync') done();
@@ -584,12 +584,12 @@ describe('compressed messages (RFC 7692) with a fake inflater', () => {
 
   it('passes inflater errors on and stops', () => {
     const failing: Inflater = {
-      decompress: (_data, _fin, _limit, callback) => callback(new ProtocolError('ERR_INFLATE', 1007, 'corrupt')),
+      decompress: (_data, _fin, _limit, callback) => callback(new ProtocolError('ERR_INVALID_COMPRESSED_DATA', 'corrupt')),
     };
     const sink = new Recorder();
     const parser = new FrameParser(sink, { maxMessageSize: 100, inflater: failing });
     parser.push(cat(compressed(Opcode.Text, 'zz'), clientFrame(Opcode.Text, 'after')));
-    expect(sink.events).toEqual([error('ERR_INFLATE', 1007)]);
+    expect(sink.events).toEqual([error('ERR_INVALID_COMPRESSED_DATA', 1007)]);
     expect(sink.errors[0]!.message).toBe('corrupt');
     expect(parser.finished).toBe(true);
   });
@@ -598,7 +598,7 @@ describe('compressed messages (RFC 7692) with a fake inflater', () => {
     const tenfold = (data: Buffer): Buffer => Buffer.concat(Array.from({ length: 10 }, () => data));
     const inflater = new FakeInflater('sync', tenfold);
     const frames = cat(compressed(Opcode.Binary, 'ab', false), compressed(Opcode.Continuation, 'c'));
-    expect(parse([frames], { maxMessageSize: 20, inflater })).toEqual([error('ERR_FAKE_TOO_BIG', 1009)]);
+    expect(parse([frames], { maxMessageSize: 20, inflater })).toEqual([error('ERR_MESSAGE_TOO_BIG', 1009)]);
     expect(inflater.calls.map((c) => c.limit)).toEqual([20, 0]);
   });
 

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { ProtocolError } from '../errors.ts';
+import { ProtocolError, type ProtocolErrorCode } from '../errors.ts';
 import { CloseCode, Opcode, isWireCloseCode } from './constants.ts';
 import type { Inflater } from './extension.ts';
 import { Utf8Validator } from './utf8.ts';
@@ -189,7 +189,7 @@ export class FrameParser {
     const low = this.word();
     // §5.2 requires the top bit clear; we can only count to 2^53 - 1 anyway.
     if (high > MAX_HIGH_WORD) {
-      return this.fail('ERR_FRAME_TOO_BIG', 'frame payload length over 2^53 - 1', CloseCode.MessageTooBig);
+      return this.fail('ERR_FRAME_TOO_BIG', 'frame payload length over 2^53 - 1');
     }
     return this.haveLength(high * 0x1_0000_0000 + low);
   }
@@ -201,7 +201,7 @@ export class FrameParser {
       // bounds the compressed bytes; the inflater bounds the inflated ones.
       this.rawLength += length;
       if (this.rawLength > this.maxMessageSize) {
-        return this.fail('ERR_MESSAGE_TOO_BIG', `message over ${this.maxMessageSize} bytes`, CloseCode.MessageTooBig);
+        return this.fail('ERR_MESSAGE_TOO_BIG', `message over ${this.maxMessageSize} bytes`);
       }
     }
     this.state = State.Mask;
@@ -283,7 +283,7 @@ export class FrameParser {
     }
     if (this.fragmentBytes + data.length > this.maxMessageSize) {
       // The inflater should have stopped at the limit we gave it; enforce it regardless.
-      return this.fail('ERR_MESSAGE_TOO_BIG', `inflated message over ${this.maxMessageSize} bytes`, CloseCode.MessageTooBig);
+      return this.fail('ERR_MESSAGE_TOO_BIG', `inflated message over ${this.maxMessageSize} bytes`);
     }
     return this.fragment(data);
   }
@@ -306,7 +306,7 @@ export class FrameParser {
       code = (data[0]! << 8) | data[1]!;
       if (!isWireCloseCode(code)) return this.fail('ERR_INVALID_CLOSE_CODE', `invalid close code ${code}`);
       const bytes = data.subarray(2);
-      if (!isUtf8(bytes)) return this.fail('ERR_INVALID_CLOSE_REASON', 'close reason is not valid UTF-8', CloseCode.InvalidPayload);
+      if (!isUtf8(bytes)) return this.fail('ERR_INVALID_CLOSE_REASON', 'close reason is not valid UTF-8');
       reason = bytes.toString('utf8');
     }
     this.finish();
@@ -333,12 +333,12 @@ export class FrameParser {
   }
 
   private invalidUtf8(): false {
-    return this.fail('ERR_INVALID_UTF8', 'text message is not valid UTF-8', CloseCode.InvalidPayload);
+    return this.fail('ERR_INVALID_UTF8', 'text message is not valid UTF-8');
   }
 
-  private fail(code: string, message: string, closeCode: number = CloseCode.ProtocolError): false {
+  private fail(code: ProtocolErrorCode, message: string): false {
     this.finish();
-    this.sink.onError(new ProtocolError(code, closeCode, message));
+    this.sink.onError(new ProtocolError(code, message));
     return false;
   }
 

@@ -23,18 +23,6 @@ export interface ValidUpgrade {
   extensions: string | undefined;
 }
 
-/** The stable codes of the handshake refusals, one per check of validateUpgrade. */
-export const HandshakeErrorCode = {
-  Method: 'ERR_HANDSHAKE_METHOD',
-  HttpVersion: 'ERR_HANDSHAKE_HTTP_VERSION',
-  Host: 'ERR_HANDSHAKE_HOST',
-  Upgrade: 'ERR_HANDSHAKE_UPGRADE',
-  Connection: 'ERR_HANDSHAKE_CONNECTION',
-  Key: 'ERR_HANDSHAKE_KEY',
-  Version: 'ERR_HANDSHAKE_VERSION',
-  Protocol: 'ERR_HANDSHAKE_PROTOCOL',
-} as const;
-
 /** RFC 6455 §1.3: the GUID appended to the key before hashing. */
 const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
@@ -114,7 +102,7 @@ function parseProtocols(value: string | undefined): string[] | HandshakeError {
   if (value === undefined) return [];
   const protocols = listElements(value);
   const fail = (why: string) =>
-    new HandshakeError(HandshakeErrorCode.Protocol, 400, `Invalid Sec-WebSocket-Protocol header: ${why}`);
+    new HandshakeError('ERR_HANDSHAKE_PROTOCOL', `Invalid Sec-WebSocket-Protocol header: ${why}`);
   if (protocols.length === 0) return fail('no subprotocol listed');
   const seen = new Set<string>();
   for (const protocol of protocols) {
@@ -130,29 +118,27 @@ function parseProtocols(value: string | undefined): string[] | HandshakeError {
 export function validateUpgrade(req: UpgradeRequestHead): ValidUpgrade | HandshakeError {
   // §4.1 item 1: "The method of the request MUST be GET". Methods are case-sensitive.
   if (req.method !== 'GET') {
-    return new HandshakeError(HandshakeErrorCode.Method, 405, `Method ${req.method} not allowed, use GET`, {
+    return new HandshakeError('ERR_HANDSHAKE_METHOD', `Method ${req.method} not allowed, use GET`, {
       Allow: 'GET',
     });
   }
   // §4.1 item 1: "the HTTP version MUST be at least 1.1".
   if (req.httpVersionMajor < 1 || (req.httpVersionMajor === 1 && req.httpVersionMinor < 1)) {
     return new HandshakeError(
-      HandshakeErrorCode.HttpVersion,
-      400,
+      'ERR_HANDSHAKE_HTTP_VERSION',
       `HTTP/${req.httpVersionMajor}.${req.httpVersionMinor} cannot upgrade, HTTP/1.1 or later is required`,
     );
   }
   // §4.2.1 item 2: "A |Host| header field containing the server's authority."
   const host = headerValue(req, 'host');
   if (host === undefined || host.trim() === '') {
-    return new HandshakeError(HandshakeErrorCode.Host, 400, 'Missing Host header');
+    return new HandshakeError('ERR_HANDSHAKE_HOST', 'Missing Host header');
   }
   // §4.2.1 item 3: Upgrade is "websocket", "treated as an ASCII case-insensitive value".
   const upgrade = headerValue(req, 'upgrade');
   if (upgrade === undefined || upgrade.trim().toLowerCase() !== 'websocket') {
     return new HandshakeError(
-      HandshakeErrorCode.Upgrade,
-      400,
+      'ERR_HANDSHAKE_UPGRADE',
       upgrade === undefined ? 'Missing Upgrade header' : 'Upgrade header must be "websocket"',
     );
   }
@@ -160,14 +146,13 @@ export function validateUpgrade(req: UpgradeRequestHead): ValidUpgrade | Handsha
   // proxies and browsers send lists such as "keep-alive, Upgrade".
   const connection = headerValue(req, 'connection');
   if (connection === undefined || !listElements(connection).some((t) => t.toLowerCase() === 'upgrade')) {
-    return new HandshakeError(HandshakeErrorCode.Connection, 400, 'Connection header must include "Upgrade"');
+    return new HandshakeError('ERR_HANDSHAKE_CONNECTION', 'Connection header must include "Upgrade"');
   }
   // §4.2.1 item 5: a key that "when decoded, is 16 bytes in length".
   const key = headerValue(req, 'sec-websocket-key')?.trim();
   if (key === undefined || !KEY_PATTERN.test(key)) {
     return new HandshakeError(
-      HandshakeErrorCode.Key,
-      400,
+      'ERR_HANDSHAKE_KEY',
       key === undefined ? 'Missing Sec-WebSocket-Key header' : 'Sec-WebSocket-Key must be 16 bytes in base64',
     );
   }
@@ -175,8 +160,7 @@ export function validateUpgrade(req: UpgradeRequestHead): ValidUpgrade | Handsha
   const version = headerValue(req, 'sec-websocket-version')?.trim();
   if (version !== '13') {
     return new HandshakeError(
-      HandshakeErrorCode.Version,
-      426,
+      'ERR_HANDSHAKE_VERSION',
       version === undefined ? 'Missing Sec-WebSocket-Version header' : `Unsupported WebSocket version ${version}, use 13`,
       { 'Sec-WebSocket-Version': '13' },
     );

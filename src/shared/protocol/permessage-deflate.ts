@@ -4,7 +4,6 @@
  */
 import zlib from 'node:zlib';
 import { ProtocolError } from '../errors.ts';
-import { CloseCode } from './constants.ts';
 import type { Inflater } from './extension.ts';
 import { isToken } from './handshake.ts';
 
@@ -331,7 +330,7 @@ export class PerMessageDeflate implements Inflater {
       if (job.size > job.limit) {
         // Stop now: destroying the stream ends zlib's chunk loop, so a bomb never
         // allocates more than the limit plus one chunk.
-        this.#failInflate(new ProtocolError('ERR_MESSAGE_TOO_BIG', CloseCode.MessageTooBig, 'Inflated message is too big'));
+        this.#failInflate(new ProtocolError('ERR_MESSAGE_TOO_BIG', 'Inflated message is too big'));
         return;
       }
       job.chunks.push(chunk);
@@ -339,8 +338,8 @@ export class PerMessageDeflate implements Inflater {
     stream.on('error', (err: Error & { code?: string }) => {
       if (stream !== this.#inflate) return;
       // Out of memory is our problem (1011); anything else is data the peer corrupted (1007).
-      const closeCode = err.code === 'Z_MEM_ERROR' ? CloseCode.InternalError : CloseCode.InvalidPayload;
-      this.#failInflate(new ProtocolError('ERR_INVALID_COMPRESSED_DATA', closeCode, `Invalid compressed data: ${err.message}`));
+      const code = err.code === 'Z_MEM_ERROR' ? 'ERR_INFLATE_RESOURCES' : 'ERR_INVALID_COMPRESSED_DATA';
+      this.#failInflate(new ProtocolError(code, `Invalid compressed data: ${err.message}`));
     });
     this.#inflate = stream;
     return stream;
