@@ -1,13 +1,15 @@
+import cluster from 'node:cluster';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Master } from './master/master.ts';
+import { ENV_SLOT } from './shared/cluster-messages.ts';
 import { loadConfig, type Config } from './shared/config.ts';
+import type { MasterHooks } from './shared/dispatch-types.ts';
 import { ConfigError } from './shared/errors.ts';
 import { createLogger } from './shared/logger.ts';
 import defaultApp from './worker/default-app.ts';
-import { Server } from './worker/server.ts';
-
-/** An app module's default export: registers callbacks on the server (run in every worker). */
-export type AppSetup = (server: Server) => void | Promise<void>;
+import type { AllCallbacks, AppHost, AppSetup } from './worker/server.ts';
+import { runWorker } from './worker/worker-main.ts';
 
 async function loadApp(config: Config): Promise<AppSetup> {
   if (!config.app) return defaultApp;
@@ -24,6 +26,37 @@ async function loadApp(config: Config): Promise<AppSetup> {
   return mod.default as AppSetup;
 }
 
+/** The app's `server` in the master: keeps the master-only hooks, ignores worker callbacks. */
+function masterFacade(config: Config): { host: AppHost; hooks: MasterHooks } {
+  const hooks: MasterHooks = {};
+  const host: AppHost = {
+    isMaster: true,
+    config,
+    on<E extends keyof AllCallbacks>(event: E, callback: AllCallbacks[E]) {
+      const cb = callback as (...args: unknown[]) => unknown;
+      switch (event) {
+        case 'start':
+          hooks.start = (info) => cb(host, info);
+          break;
+        case 'shutdown':
+          hooks.shutdown = () => cb(host);
+          break;
+        case 'workerError':
+          hooks.workerError = (...args) => void cb(host, ...args);
+          break;
+        case 'workerExit':
+          hooks.workerExit = (...args) => void cb(host, ...args);
+          break;
+        case 'dispatch':
+          hooks.dispatch = callback as MasterHooks['dispatch'];
+          break;
+      }
+      return host;
+    },
+  };
+  return { host, hooks };
+}
+
 async function main(): Promise<void> {
   let config: Config;
   let setup: AppSetup;
@@ -32,29 +65,31 @@ async function main(): Promise<void> {
     setup = await loadApp(config);
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`switchyard: ${err.message}\n`);
+      // Workers re-read the same flags: only the master reports them.
+      if (cluster.isPrimary) process.stderr.write(`switchyard: ${err.message}\n`);
       process.exit(2);
     }
     throw err;
   }
-  const log = createLogger(config.logLevel, { role: 'server', slot: 0 });
-  const server = new Server(config, { logger: log });
-  await setup(server);
+
+  if (!cluster.isPrimary) {
+    await runWorker(config, setup, Number(process.env[ENV_SLOT]));
+    return;
+  }
+
+  const log = createLogger(config.logLevel, { role: 'master' });
+  const { host, hooks } = masterFacade(config);
+  await setup(host);
+  const master = new Master(config, log, hooks, () => process.exit(0));
   try {
-    await server.listen();
+    await master.start();
   } catch (err) {
     log.fatal({ err }, 'cannot listen');
     process.exit(1);
   }
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'signal received');
-    void server.shutdown(config.maxWaitTime * 1000).then(() => process.exit(0));
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  // A worker's server.shutdown() takes the same path (see Master).
+  process.on('SIGTERM', () => void master.shutdown('SIGTERM'));
+  process.on('SIGINT', () => void master.shutdown('SIGINT'));
 }
 
 await main();

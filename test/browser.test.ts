@@ -119,6 +119,6 @@ describe.skipIf(!chromiumTool.run)('Chromium against the echo page', () => {
     expect(seen).toMatchObject({ code: 1000, wasClean: true });
     await until(() => closes.length > 0, 5000, 'the server close callback');
     expect(closes).toEqual([{ fd: opened[0], info: { code: 1000, reason: 'bye', closedBy: 'client', wasClean: true } }]);
-    expect(srv.server.stats().connections).toBe(0);
+    expect(srv.server.localStats().connections).toBe(0);
   });
 });

@@ -68,7 +68,7 @@ describe('CLI with the default app', () => {
 
   it('logs a JSON "listening" line with the port the kernel picked', () => {
     const listening = cli.logs().find((e) => e.event === 'listening');
-    expect(listening).toMatchObject({ role: 'server', host: '127.0.0.1', port: cli.port });
+    expect(listening).toMatchObject({ role: 'master', host: '127.0.0.1', port: cli.port });
     expect(cli.port).toBeGreaterThan(0);
   });
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError } from './errors.ts';
 
 /**
@@ -11,6 +12,10 @@ export interface Config {
   logLevel: string;
   /** Module that registers the app's callbacks; undefined runs the default echo app. */
   app: string | undefined;
+  /** Worker processes (Swoole worker_num); each holds a stable slot 0..workers-1. */
+  workers: number;
+  /** Swoole's dispatch_mode: 1 round-robin, 2 fd-mod, 3 idle worker, 4 ip-hash, 8 least-connections. */
+  dispatchMode: 1 | 2 | 3 | 4 | 8;
 
   /** Largest message accepted, reassembled and inflated (RFC 6455 §10.4); beyond it close 1009. */
   packageMaxLength: number;
@@ -64,6 +69,10 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   port: 9501, // Swoole's examples' port: familiar to our users
   logLevel: 'info',
   app: undefined,
+  workers: Math.min(availableParallelism(), 256),
+  // Not Swoole's default (fd-mod): WebSocket connections live long, and least-connections
+  // keeps workers even after closes where fd-mod and round-robin drift apart.
+  dispatchMode: 8,
   packageMaxLength: 2 * 1024 * 1024, // Swoole's default package_max_length
   websocketCompression: true,
   compressionThreshold: 1024, // as ws: below ~1 KiB deflate rarely pays off
@@ -89,7 +98,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   openWebsocketCloseFrame: false,
 });
 
-type Kind = 'int' | 'number' | 'bool' | 'string' | 'enum';
+type Kind = 'int' | 'number' | 'bool' | 'string' | 'enum' | 'dispatch';
 interface Field {
   kind: Kind;
   min?: number;
@@ -103,6 +112,8 @@ const FIELDS: Record<keyof Config, Field> = {
   port: { kind: 'int', min: 0, max: 65535 },
   logLevel: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
   app: { kind: 'string', optional: true },
+  workers: { kind: 'int', min: 1, max: 256 },
+  dispatchMode: { kind: 'dispatch' },
   packageMaxLength: { kind: 'int', min: 126, max: Number.MAX_SAFE_INTEGER },
   websocketCompression: { kind: 'bool' },
   compressionThreshold: { kind: 'int', min: 0 },
@@ -159,6 +170,14 @@ function coerce(key: string, field: Field, raw: unknown, problems: string[], lab
     case 'enum': {
       if (typeof raw === 'string' && field.values?.includes(raw)) return raw;
       problems.push(`${label}: expected one of ${field.values?.join(', ')}, got ${JSON.stringify(raw)}`);
+      return undefined;
+    }
+    case 'dispatch': {
+      // Swoole's numbers, or their names.
+      const byName: Record<string, number> = { 'round-robin': 1, 'fd-mod': 2, 'idle-worker': 3, 'ip-hash': 4, 'least-connections': 8 };
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? (byName[raw] ?? Number(raw)) : NaN;
+      if ([1, 2, 3, 4, 8].includes(n)) return n;
+      problems.push(`${label}: expected 1 (round-robin), 2 (fd-mod), 3 (idle-worker), 4 (ip-hash) or 8 (least-connections), got ${JSON.stringify(raw)}`);
       return undefined;
     }
     case 'string': {

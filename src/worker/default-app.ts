@@ -1,11 +1,11 @@
-import type { Server } from './server.ts';
+import type { AppHost } from './server.ts';
 import { ECHO_PAGE } from './echo-page.ts';
 
 /**
  * The app `npm start` runs without --app: WebSocket `/echo` echoes every message with its
  * opcode, other WebSocket paths get 404 in the handshake, `GET /` serves a page to try it.
  */
-export default function echoApp(server: Server): void {
+export default function echoApp(server: AppHost): void {
   server.on('handshake', (request, response) => {
     if (request.path !== '/echo') {
       response.status(404).end('no WebSocket endpoint at this path; try /echo');

@@ -8,6 +8,8 @@ import { negotiateDeflate, PerMessageDeflate, type DeflateSettings } from '../sh
 import { Connection, WebSocketStatus, type CloseInfo, type ConnectionHost, type PushStatus } from './connection.ts';
 import { HandshakeRequest, HandshakeResponse } from './handshake-io.ts';
 import { HttpEntry, reject } from './http-entry.ts';
+import type { ClusterStats } from '../shared/cluster-messages.ts';
+import type { DispatchFunc } from '../shared/dispatch-types.ts';
 
 export type { CloseInfo, PushStatus };
 export { HandshakeRequest, HandshakeResponse, WebSocketStatus };
@@ -60,18 +62,54 @@ export interface ServerCallbacks {
 }
 export type EventName = keyof ServerCallbacks;
 
+/** Hooks that run only in the master process (registered from the same app file). */
+export interface MasterCallbacks {
+  /** The master listens; `port` is the bound port (useful with --port 0). */
+  start: (server: AppHost, info: { host: string; port: number; workers: number }) => Awaitable<void>;
+  /** Everything has stopped; the master is about to exit. */
+  shutdown: (server: AppHost) => Awaitable<void>;
+  /** A worker exited abnormally (non-zero code or a signal). */
+  workerError: (server: AppHost, workerId: number, pid: number, exitCode: number | null, signal: string | null) => void;
+  /** A worker exited, for whatever reason. */
+  workerExit: (server: AppHost, workerId: number, pid: number, exitCode: number | null, signal: string | null) => void;
+  /** Picks the worker for a new connection (Swoole's dispatch_func); overrides dispatchMode. */
+  dispatch: DispatchFunc;
+}
+export type AllCallbacks = ServerCallbacks & MasterCallbacks;
+
+/**
+ * What an app module's default export receives. As in Swoole, one app file runs everywhere:
+ * in each worker `server` is the Server (worker callbacks run there), in the master a facade
+ * that keeps the master-only hooks. `isMaster` tells them apart.
+ */
+export interface AppHost {
+  readonly isMaster: boolean;
+  readonly config: Config;
+  on<E extends keyof AllCallbacks>(event: E, callback: AllCallbacks[E]): this;
+}
+
+/** An app module's default export. */
+export type AppSetup = (server: AppHost) => void | Promise<void>;
+
 export interface ServerOptions {
   logger?: Logger;
   /** Swoole's worker_id; 0 in a single process. */
   workerId?: number;
   /** Session ids: the master assigns them in a cluster; a counter in one process. */
   allocateFd?: () => number;
+  /** Cluster-wide figures, from the master (absent in a single process). */
+  clusterStats?: () => Promise<ClusterStats>;
+  /** In a cluster, shutdown() asks the master to stop everything (Swoole's $server->shutdown()). */
+  requestShutdown?: () => void;
 }
 
 export interface LocalStats {
   workerId: number;
   connections: number;
   pendingHandshakes: number;
+  /** Sockets handed over by the master (received) and those that arrived without a handle (missing). */
+  received: number;
+  missing: number;
   accepted: number;
   handshakes: number;
   refused: number;
@@ -87,11 +125,13 @@ export interface LocalStats {
  * The server object every callback receives: Swoole's WebSocket\Server API over the
  * connections this process holds.
  */
-export class Server implements ConnectionHost {
+export class Server implements ConnectionHost, AppHost {
+  readonly isMaster = false;
+  readonly startTime = Date.now();
   readonly config: Config;
   readonly log: Logger;
   readonly workerId: number;
-  private readonly callbacks: Partial<ServerCallbacks> = {};
+  private readonly callbacks: Partial<AllCallbacks> = {};
   private readonly conns = new Map<number, Connection>();
   private readonly pending = new Map<number, Socket>();
   private readonly entry: HttpEntry;
@@ -100,7 +140,9 @@ export class Server implements ConnectionHost {
   private listener: NetServer | null = null;
   private timers: NodeJS.Timeout[] = [];
   private shuttingDown = false;
-  private readonly counters = { accepted: 0, handshakes: 0, refused: 0, closed: 0, aborted: 0, messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 };
+  private readonly clusterStats: (() => Promise<ClusterStats>) | undefined;
+  private readonly requestShutdown: (() => void) | undefined;
+  private readonly counters = { received: 0, missing: 0, accepted: 0, handshakes: 0, refused: 0, closed: 0, aborted: 0, messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 };
 
   constructor(options: Partial<Config> | Config = {}, deps: ServerOptions = {}) {
     this.config = resolveConfig(options);
@@ -108,6 +150,8 @@ export class Server implements ConnectionHost {
     this.log = deps.logger ?? createLogger(this.config.logLevel, { role: 'worker', slot: this.workerId });
     let next = 0;
     this.allocateFd = deps.allocateFd ?? (() => ++next);
+    this.clusterStats = deps.clusterStats;
+    this.requestShutdown = deps.requestShutdown;
     this.deflateSettings = {
       serverNoContextTakeover: this.config.serverNoContextTakeover,
       clientNoContextTakeover: this.config.clientNoContextTakeover,
@@ -125,13 +169,32 @@ export class Server implements ConnectionHost {
     });
   }
 
-  /** Registers a callback (Swoole's $server->on()). One per event; the last one wins. */
-  on<E extends EventName>(event: E, callback: ServerCallbacks[E]): this {
+  /**
+   * Registers a callback (Swoole's $server->on()). One per event; the last one wins.
+   * Master-only hooks are accepted and kept for the master; a worker never runs them.
+   */
+  on<E extends keyof AllCallbacks>(event: E, callback: AllCallbacks[E]): this {
+    if (typeof callback !== 'function') throw new TypeError(`on('${String(event)}'): callback must be a function`);
     this.callbacks[event] = callback;
     return this;
   }
 
   // ---- I/O entry ----------------------------------------------------------------
+
+  /**
+   * A socket handed over by the master. It may arrive without its handle when the client
+   * closed while it travelled: counted and logged, never a crash.
+   */
+  receive(socket: Socket | undefined, fd: number): void {
+    this.counters.received++;
+    if (!socket) {
+      this.counters.missing++;
+      this.log.warn({ fd }, 'handed-over socket arrived without its handle (closed in transit)');
+      this.invokeDetached('disconnect', fd);
+      return;
+    }
+    this.attach(socket, fd);
+  }
 
   /** Takes an accepted socket (from our own listener or the master's hand-off). */
   attach(socket: Socket, fd: number = this.allocateFd()): void {
@@ -155,15 +218,19 @@ export class Server implements ConnectionHost {
         resolve();
       });
     });
-    this.startTimers();
     const address = listener.address() as AddressInfo;
     this.log.info({ event: 'listening', host: address.address, port: address.port }, 'listening');
-    await this.invokeLifecycle('workerStart');
+    await this.start();
     return address;
   }
 
-  /** Arms the heartbeat and ping timers (listen() does it; a cluster worker calls it itself). */
-  startTimers(): void {
+  /** Arms the heartbeat and ping timers and runs workerStart (listen() calls it; so does a cluster worker). */
+  async start(): Promise<void> {
+    this.startTimers();
+    await this.invokeLifecycle('workerStart');
+  }
+
+  private startTimers(): void {
     const { heartbeatCheckInterval, heartbeatIdleTime, pingInterval } = this.config;
     if (heartbeatCheckInterval > 0) {
       this.timers.push(setInterval(() => this.checkHeartbeat(heartbeatIdleTime * 1000), heartbeatCheckInterval * 1000).unref());
@@ -173,8 +240,20 @@ export class Server implements ConnectionHost {
     }
   }
 
-  /** Closes every connection with 1001 and waits for the closing handshakes, up to `maxWaitMs`. */
+  /**
+   * Stops the server: in a cluster, asks the master to stop every worker (each closes its
+   * clients with 1001); in a single process, does it here. Resolves when this process is done.
+   */
   async shutdown(maxWaitMs = this.config.maxWaitTime * 1000): Promise<void> {
+    if (this.requestShutdown) {
+      this.requestShutdown();
+      return;
+    }
+    await this.stop(maxWaitMs);
+  }
+
+  /** Closes every connection here with 1001 and waits for the closing handshakes, up to `maxWaitMs`. */
+  async stop(maxWaitMs = this.config.maxWaitTime * 1000): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     this.log.info({ event: 'shutdown', connections: this.conns.size }, 'shutting down');
@@ -518,7 +597,33 @@ export class Server implements ConnectionHost {
     });
   }
 
-  stats(): LocalStats {
+  /** Cluster-wide figures (from the master), or this process's in a single-process server. */
+  async stats(): Promise<ClusterStats> {
+    if (this.clusterStats) return this.clusterStats();
+    const l = this.localStats();
+    return {
+      workers: [{ id: this.workerId, pid: process.pid, up: !this.shuttingDown, connections: l.connections, pendingHandshakes: l.pendingHandshakes, restarts: 0, lagMs: 0, messagesIn: l.messagesIn, messagesOut: l.messagesOut }],
+      connections: l.connections,
+      accepted: l.accepted,
+      handshakes: l.handshakes,
+      refused: l.refused,
+      closed: l.closed,
+      aborted: l.aborted,
+      missing: l.missing,
+      handoffFailed: 0,
+      unavailable: 0,
+      messagesIn: l.messagesIn,
+      messagesOut: l.messagesOut,
+      bytesIn: l.bytesIn,
+      bytesOut: l.bytesOut,
+      dispatchMode: 'single-process',
+      workerRestarts: 0,
+      uptime: (Date.now() - this.startTime) / 1000,
+    };
+  }
+
+  /** This process's counters. */
+  localStats(): LocalStats {
     let bytesIn = this.counters.bytesIn;
     let bytesOut = this.counters.bytesOut;
     for (const c of this.conns.values()) {

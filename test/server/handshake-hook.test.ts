@@ -120,8 +120,8 @@ describe('handshake hook', () => {
     release();
     await until(() => events.some((e) => e.startsWith('disconnect')));
     expect(events).toEqual(['hook', 'disconnect:1']);
-    expect(srv.server.stats().pendingHandshakes).toBe(0);
-    expect(srv.server.stats().aborted).toBe(1);
+    expect(srv.server.localStats().pendingHandshakes).toBe(0);
+    expect(srv.server.localStats().aborted).toBe(1);
     const { ws } = await open(`${srv.url}/still-works`);
     ws.close();
   });
@@ -194,7 +194,7 @@ describe('handshake validation on the wire', () => {
     const first = await open(`${srv.url}/a`);
     expect((await refusal(`${srv.url}/b`)).status).toBe(503);
     first.ws.close();
-    await until(() => srv!.server.stats().connections === 0);
+    await until(() => srv!.server.localStats().connections === 0);
     const again = await open(`${srv.url}/c`);
     again.ws.close();
   });

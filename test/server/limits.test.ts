@@ -104,7 +104,7 @@ describe('heartbeat and pings', () => {
       await new Promise((r) => setTimeout(r, 500));
       expect(active.poll().some((f) => f.opcode === Opcode.Close)).toBe(false);
       expect(prot.poll().some((f) => f.opcode === Opcode.Close)).toBe(false);
-      expect(srv.server.stats().connections).toBe(2);
+      expect(srv.server.localStats().connections).toBe(2);
     } finally {
       clearInterval(timer);
     }

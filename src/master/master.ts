@@ -1,0 +1,204 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import type { ClusterStats, WorkerCounters, WorkerToMaster } from '../shared/cluster-messages.ts';
+import type { Config } from '../shared/config.ts';
+import type { MasterHooks } from '../shared/dispatch-types.ts';
+import type { Logger } from '../shared/logger.ts';
+import { FdAllocator } from '../shared/session-id.ts';
+import { createDispatchPolicy, type DispatchPolicy } from './dispatch.ts';
+import { WorkerPool, type Slot } from './worker-pool.ts';
+
+/** Fresh counters are asked of every worker for a stats request; a silent one is not waited for longer. */
+const COUNTERS_TIMEOUT_MS = 500;
+
+/** The refusal the master writes itself when no worker can take a connection. */
+const UNAVAILABLE = Buffer.from(
+  'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 23\r\n\r\nno worker is available\n',
+  'latin1',
+);
+
+/**
+ * The master: owns the listening socket (paused sockets, it never reads a byte), gives each
+ * connection its fd and a worker, hands it over, supervises the workers and answers
+ * cluster-wide stats. Exits 0 after a graceful shutdown.
+ */
+export class Master {
+  private readonly config: Config;
+  private readonly log: Logger;
+  private readonly hooks: MasterHooks;
+  private readonly pool: WorkerPool;
+  private readonly policy: DispatchPolicy;
+  private readonly fds: FdAllocator;
+  private readonly startTime = Date.now();
+  private readonly listener = createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.onConnection(socket));
+  private readonly counters = { accepted: 0, handoffFailed: 0, unavailable: 0 };
+  private readonly counterRequests = new Map<number, { slot: Slot; done: () => void }>();
+  private nextRequest = 0;
+  private stopping: Promise<void> | null = null;
+
+  private readonly onStopped: () => void;
+
+  constructor(config: Config, log: Logger, hooks: MasterHooks, onStopped: () => void = () => {}, nodeId = 0) {
+    this.onStopped = onStopped;
+    this.config = config;
+    this.log = log;
+    this.hooks = hooks;
+    this.fds = new FdAllocator(nodeId);
+    this.policy = createDispatchPolicy(config.dispatchMode, config.workers, hooks.dispatch, (why) => this.log.warn({ why }, 'dispatch hook gave a bad answer: least-connections used'));
+    this.pool = new WorkerPool(config.workers, nodeId, log, {
+      message: (slot, msg) => this.onWorkerMessage(slot, msg),
+      exit: (slot, pid, code, signal) => {
+        this.callHook(() => this.hooks.workerExit?.(slot.slot, pid, code, signal));
+        if (code !== 0 || signal !== null) this.callHook(() => this.hooks.workerError?.(slot.slot, pid, code, signal));
+      },
+    });
+  }
+
+  /** Forks the workers, waits for them, then listens: the first client finds workers ready. */
+  async start(): Promise<AddressInfo> {
+    await this.pool.start();
+    await new Promise<void>((resolve, reject) => {
+      this.listener.once('error', reject);
+      this.listener.listen({ host: this.config.host, port: this.config.port, backlog: 4096 }, () => {
+        this.listener.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.listener.address() as AddressInfo;
+    this.log.info(
+      { event: 'listening', host: address.address, port: address.port, workers: this.config.workers, dispatchMode: this.policy.name },
+      'listening',
+    );
+    await this.callHookAsync(() => this.hooks.start?.({ host: address.address, port: address.port, workers: this.config.workers }));
+    return address;
+  }
+
+  private onConnection(socket: Socket): void {
+    this.counters.accepted++;
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    socket.on('error', () => {}); // a reset before hand-off must not crash the master
+    const base = this.fds.reserve(this.policy.fdModulus);
+    const slot = this.policy.pick(
+      { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, fd: base },
+      this.pool.slots,
+    );
+    if (slot === -1) {
+      this.counters.unavailable++;
+      this.log.warn({ event: 'unavailable' }, 'no worker is up: connection refused with 503');
+      socket.end(UNAVAILABLE);
+      setTimeout(() => socket.destroy(), 1000).unref();
+      return;
+    }
+    const target = this.pool.slots[slot]!;
+    this.pool.handoff(target, socket, base + slot, (err) => {
+      this.counters.handoffFailed++;
+      this.log.warn({ fd: base + slot, slot, err: err.message }, 'hand-off failed: connection dropped');
+      socket.destroy();
+    });
+  }
+
+  private onWorkerMessage(slot: Slot, msg: WorkerToMaster): void {
+    switch (msg.t) {
+      case 'counters': {
+        const req = this.counterRequests.get(msg.id);
+        if (req?.slot === slot) req.done();
+        return;
+      }
+      case 'stats?':
+        void this.stats().then((stats) => this.pool.send(slot, { t: 'stats', id: msg.id, stats }));
+        return;
+      case 'shutdown?':
+        void this.shutdown('requested by worker ' + slot.slot);
+        return;
+      case 'ready':
+      case 'load':
+        return;
+    }
+  }
+
+  /** Asks every live worker for fresh counters (bounded wait), then adds everything up. */
+  async stats(): Promise<ClusterStats> {
+    await Promise.all(
+      this.pool.slots
+        .filter((s) => s.worker !== null)
+        .map(
+          (slot) =>
+            new Promise<void>((resolve) => {
+              const id = ++this.nextRequest;
+              const done = () => {
+                clearTimeout(timer);
+                this.counterRequests.delete(id);
+                resolve();
+              };
+              const timer = setTimeout(done, COUNTERS_TIMEOUT_MS);
+              this.counterRequests.set(id, { slot, done });
+              if (!this.pool.send(slot, { t: 'counters?', id })) done();
+            }),
+        ),
+    );
+    const sum = (f: (c: WorkerCounters) => number) => this.pool.slots.reduce((n, s) => n + f(s.counters) + f(s.retired), 0);
+    return {
+      workers: this.pool.slots.map((s) => ({
+        id: s.slot,
+        pid: s.pid,
+        up: s.up,
+        connections: s.counters.connections,
+        pendingHandshakes: s.counters.pendingHandshakes,
+        restarts: s.restarts,
+        lagMs: s.counters.lagMs,
+        messagesIn: s.counters.messagesIn,
+        messagesOut: s.counters.messagesOut,
+      })),
+      connections: this.pool.slots.reduce((n, s) => n + s.counters.connections, 0),
+      accepted: this.counters.accepted,
+      handshakes: sum((c) => c.handshakes),
+      refused: sum((c) => c.refused),
+      closed: sum((c) => c.closed),
+      aborted: sum((c) => c.aborted),
+      missing: sum((c) => c.missing),
+      handoffFailed: this.counters.handoffFailed,
+      unavailable: this.counters.unavailable,
+      messagesIn: sum((c) => c.messagesIn),
+      messagesOut: sum((c) => c.messagesOut),
+      bytesIn: sum((c) => c.bytesIn),
+      bytesOut: sum((c) => c.bytesOut),
+      dispatchMode: this.policy.name,
+      workerRestarts: this.pool.slots.reduce((n, s) => n + s.restarts, 0),
+      uptime: (Date.now() - this.startTime) / 1000,
+    };
+  }
+
+  /**
+   * Graceful shutdown: stop accepting, every worker closes its clients with 1001 and waits up
+   * to maxWaitTime for the closing handshakes, then exits; stragglers are killed.
+   */
+  shutdown(why: string): Promise<void> {
+    this.stopping ??= (async () => {
+      this.log.info({ event: 'shutdown', why }, 'shutting down');
+      this.listener.close();
+      await this.pool.stop(this.config.maxWaitTime * 1000 + 2000);
+      await this.callHookAsync(() => this.hooks.shutdown?.());
+      this.log.info({ event: 'stopped' }, 'all workers stopped');
+      this.onStopped();
+    })();
+    return this.stopping;
+  }
+
+  private callHook(fn: () => unknown): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error({ err }, 'master hook failed');
+    }
+  }
+
+  private async callHookAsync(fn: () => unknown): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.log.error({ err }, 'master hook failed');
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import cluster, { type Worker } from 'node:cluster';
+import type { Socket } from 'node:net';
+import { EMPTY_COUNTERS, ENV_NODE, ENV_SLOT, type MasterToWorker, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
+import type { WorkerView } from '../shared/dispatch-types.ts';
+import type { Logger } from '../shared/logger.ts';
+
+/** A worker that lived less than this before dying counts as crash-looping. */
+const QUICK_CRASH_MS = 2000;
+/** Back-off for crash loops: 250 ms, 500 ms, 1 s, ... capped. */
+const BACKOFF_BASE_MS = 250;
+const BACKOFF_MAX_MS = 30_000;
+
+/** One worker slot (Swoole's worker_id): stable across respawns. */
+export class Slot implements WorkerView {
+  readonly slot: number;
+  worker: Worker | null = null;
+  pid = 0;
+  up = false;
+  /** Hand-offs written to IPC whose send callback has not run (queued behind a handle in flight). */
+  inflight = 0;
+  /** Hand-offs sent to the current incarnation. */
+  sent = 0;
+  /** The worker's last report. */
+  counters: WorkerCounters = { ...EMPTY_COUNTERS };
+  /** Totals of earlier incarnations, so cluster figures survive restarts. */
+  retired: WorkerCounters = { ...EMPTY_COUNTERS };
+  restarts = 0;
+  quickCrashes = 0;
+  startedAt = 0;
+  respawnTimer: NodeJS.Timeout | null = null;
+
+  constructor(slot: number) {
+    this.slot = slot;
+  }
+
+  /** Connections held, counting hand-offs the worker has not reported yet. */
+  get connections(): number {
+    return this.counters.connections + this.counters.pendingHandshakes + Math.max(0, this.sent - this.counters.received);
+  }
+
+  get lagMs(): number {
+    return this.counters.lagMs;
+  }
+}
+
+export interface PoolEvents {
+  message(slot: Slot, msg: WorkerToMaster): void;
+  exit(slot: Slot, pid: number, code: number | null, signal: string | null): void;
+}
+
+/**
+ * Forks and supervises N workers in stable slots. A worker that dies is respawned in its slot
+ * at once (with back-off when it keeps dying young); connections on the others are untouched.
+ */
+export class WorkerPool {
+  readonly slots: Slot[];
+  private readonly log: Logger;
+  private readonly events: PoolEvents;
+  private readonly nodeId: number;
+  private stopping = false;
+
+  constructor(workers: number, nodeId: number, log: Logger, events: PoolEvents) {
+    this.slots = Array.from({ length: workers }, (_, i) => new Slot(i));
+    this.log = log;
+    this.events = events;
+    this.nodeId = nodeId;
+    // Buffers may cross IPC later (worker messages): keep them Buffers, not JSON arrays.
+    cluster.setupPrimary({ serialization: 'advanced' });
+  }
+
+  /** Forks every slot; resolves once all are up (or after `timeoutMs`, whatever is up by then). */
+  async start(timeoutMs = 15_000): Promise<void> {
+    for (const s of this.slots) this.fork(s);
+    const deadline = Date.now() + timeoutMs;
+    while (this.slots.some((s) => !s.up) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  private fork(s: Slot): void {
+    s.respawnTimer = null;
+    const worker = cluster.fork({ [ENV_SLOT]: String(s.slot), [ENV_NODE]: String(this.nodeId) });
+    s.worker = worker;
+    s.pid = worker.process.pid ?? 0;
+    s.up = false;
+    s.inflight = 0;
+    s.sent = 0;
+    s.counters = { ...EMPTY_COUNTERS };
+    s.startedAt = Date.now();
+    worker.on('message', (msg: WorkerToMaster) => {
+      if (msg.t === 'ready') {
+        s.up = true;
+        this.log.info({ event: 'worker-up', slot: s.slot, pid: s.pid }, 'worker up');
+      } else if (msg.t === 'load' || msg.t === 'counters') {
+        s.counters = msg.counters;
+      }
+      this.events.message(s, msg);
+    });
+    // EPIPE and the like when a worker dies mid-send: the exit handler does the cleanup.
+    worker.on('error', (err) => this.log.warn({ slot: s.slot, pid: s.pid, err: err.message }, 'worker channel error'));
+    worker.on('exit', (code, signal) => this.onExit(s, worker, code, signal));
+  }
+
+  private onExit(s: Slot, worker: Worker, code: number | null, signal: string | null): void {
+    if (s.worker !== worker) return;
+    const pid = s.pid;
+    s.worker = null;
+    s.up = false;
+    // Connections the dead worker held were dropped: they count as closed.
+    const c = s.counters;
+    const r = s.retired;
+    s.retired = {
+      ...r,
+      accepted: r.accepted + c.accepted,
+      handshakes: r.handshakes + c.handshakes,
+      refused: r.refused + c.refused,
+      closed: r.closed + c.closed + c.connections,
+      aborted: r.aborted + c.aborted,
+      missing: r.missing + c.missing,
+      messagesIn: r.messagesIn + c.messagesIn,
+      messagesOut: r.messagesOut + c.messagesOut,
+      bytesIn: r.bytesIn + c.bytesIn,
+      bytesOut: r.bytesOut + c.bytesOut,
+    };
+    s.counters = { ...EMPTY_COUNTERS };
+    const abnormal = code !== 0 || signal !== null;
+    (abnormal ? this.log.error : this.log.info).call(this.log, { event: 'worker-exit', slot: s.slot, pid, code, signal }, 'worker exited');
+    this.events.exit(s, pid, code, signal);
+    if (this.stopping) return;
+    s.quickCrashes = Date.now() - s.startedAt < QUICK_CRASH_MS ? s.quickCrashes + 1 : 0;
+    const delay = s.quickCrashes <= 1 ? 0 : Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (s.quickCrashes - 2));
+    s.restarts++;
+    if (delay > 0) this.log.warn({ slot: s.slot, delayMs: delay, quickCrashes: s.quickCrashes }, 'worker crash-looping: respawn delayed');
+    s.respawnTimer = setTimeout(() => this.fork(s), delay);
+  }
+
+  /**
+   * Hands a paused socket to a worker. At most one handle travels per IPC channel at a time
+   * (Node queues the rest until the worker's ACK), so `inflight` is that queue's depth: the
+   * dispatcher sees a backed-up worker and can send new connections elsewhere.
+   */
+  handoff(s: Slot, socket: Socket, fd: number, onFailed: (err: Error) => void): void {
+    const worker = s.worker;
+    if (!worker || !s.up) {
+      onFailed(new Error(`worker ${s.slot} is down`));
+      return;
+    }
+    s.inflight++;
+    s.sent++;
+    const msg: MasterToWorker = { t: 'conn', fd };
+    try {
+      worker.send(msg, socket, (err: Error | null) => {
+        s.inflight--;
+        if (err) onFailed(err);
+      });
+    } catch (err) {
+      s.inflight--;
+      onFailed(err as Error);
+    }
+  }
+
+  send(s: Slot, msg: MasterToWorker): boolean {
+    if (!s.worker || !s.worker.isConnected()) return false;
+    try {
+      s.worker.send(msg);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Stops respawning and asks every worker to stop; resolves when all have exited (or are killed at the deadline). */
+  async stop(deadlineMs: number): Promise<void> {
+    this.stopping = true;
+    for (const s of this.slots) {
+      if (s.respawnTimer) clearTimeout(s.respawnTimer);
+      s.up = false;
+      this.send(s, { t: 'shutdown' });
+    }
+    const alive = () => this.slots.filter((s) => s.worker !== null);
+    const deadline = Date.now() + deadlineMs;
+    while (alive().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (const s of alive()) {
+      this.log.warn({ slot: s.slot, pid: s.pid }, 'worker did not stop in time: killed');
+      s.worker?.process.kill('SIGKILL');
+    }
+    while (alive().length > 0) await new Promise((r) => setTimeout(r, 20));
+  }
+}

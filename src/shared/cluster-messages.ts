@@ -1,0 +1,94 @@
+/**
+ * The messages master and workers exchange over node:cluster IPC (advanced serialization).
+ * Kept small and typed: every `t` is handled by exactly one switch on each side.
+ */
+
+/** One worker's counters, as it reports them. */
+export interface WorkerCounters {
+  connections: number;
+  pendingHandshakes: number;
+  /** Hand-offs this incarnation received (lets the master correct its estimate). */
+  received: number;
+  accepted: number;
+  handshakes: number;
+  refused: number;
+  closed: number;
+  aborted: number;
+  missing: number;
+  messagesIn: number;
+  messagesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Event-loop delay p50 over the last report window, in ms. */
+  lagMs: number;
+}
+
+export type MasterToWorker =
+  | { t: 'conn'; fd: number }
+  | { t: 'shutdown' }
+  | { t: 'counters?'; id: number }
+  | { t: 'stats'; id: number; stats: ClusterStats };
+
+export type WorkerToMaster =
+  | { t: 'ready' }
+  | { t: 'load'; counters: WorkerCounters }
+  | { t: 'counters'; id: number; counters: WorkerCounters }
+  | { t: 'stats?'; id: number }
+  | { t: 'shutdown?' };
+
+export interface WorkerStats {
+  id: number;
+  pid: number;
+  up: boolean;
+  connections: number;
+  pendingHandshakes: number;
+  restarts: number;
+  lagMs: number;
+  messagesIn: number;
+  messagesOut: number;
+}
+
+/** What server.stats() returns, from any worker: figures for the whole cluster. */
+export interface ClusterStats {
+  workers: WorkerStats[];
+  connections: number;
+  accepted: number;
+  handshakes: number;
+  refused: number;
+  closed: number;
+  aborted: number;
+  /** Sockets that arrived at a worker without their handle (closed in transit). */
+  missing: number;
+  /** Hand-offs that failed (worker died or the socket closed while in transit). */
+  handoffFailed: number;
+  /** Connections refused by the master because no worker was up. */
+  unavailable: number;
+  messagesIn: number;
+  messagesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  dispatchMode: string;
+  workerRestarts: number;
+  uptime: number;
+}
+
+export const EMPTY_COUNTERS: Readonly<WorkerCounters> = Object.freeze({
+  connections: 0,
+  pendingHandshakes: 0,
+  received: 0,
+  accepted: 0,
+  handshakes: 0,
+  refused: 0,
+  closed: 0,
+  aborted: 0,
+  missing: 0,
+  messagesIn: 0,
+  messagesOut: 0,
+  bytesIn: 0,
+  bytesOut: 0,
+  lagMs: 0,
+});
+
+/** Environment variables the master sets for each worker. */
+export const ENV_SLOT = 'SWITCHYARD_WORKER_SLOT';
+export const ENV_NODE = 'SWITCHYARD_NODE_ID';

@@ -1,0 +1,92 @@
+import type { Socket } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { ClusterStats, MasterToWorker, WorkerCounters, WorkerToMaster } from '../shared/cluster-messages.ts';
+import type { Config } from '../shared/config.ts';
+import { createLogger } from '../shared/logger.ts';
+import { Server, type AppSetup } from './server.ts';
+
+/** How often a worker tells the master its load (dispatch modes 3 and 8 read it). */
+const LOAD_REPORT_MS = 250;
+/** A stats request the master does not answer in time fails rather than hangs. */
+const STATS_TIMEOUT_MS = 3000;
+
+/**
+ * A cluster worker: no listening socket of its own. The master hands it sockets with their
+ * session ids over IPC; it runs the handshake and frame loop for them, and reports its load.
+ */
+export async function runWorker(config: Config, app: AppSetup, slot: number): Promise<void> {
+  const log = createLogger(config.logLevel, { role: 'worker', slot });
+  const send = (msg: WorkerToMaster): void => {
+    if (process.connected) process.send!(msg);
+  };
+  const pendingStats = new Map<number, (s: ClusterStats) => void>();
+  let nextId = 0;
+
+  const server = new Server(config, {
+    logger: log,
+    workerId: slot,
+    clusterStats: () =>
+      new Promise<ClusterStats>((resolve, reject) => {
+        const id = ++nextId;
+        const timer = setTimeout(() => {
+          pendingStats.delete(id);
+          reject(new Error('stats: the master did not answer'));
+        }, STATS_TIMEOUT_MS);
+        pendingStats.set(id, (s) => {
+          clearTimeout(timer);
+          resolve(s);
+        });
+        send({ t: 'stats?', id });
+      }),
+    requestShutdown: () => send({ t: 'shutdown?' }),
+  });
+  await app(server);
+
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const counters = (): WorkerCounters => {
+    const l = server.localStats();
+    const lagMs = lag.percentile(50) / 1e6;
+    lag.reset();
+    return { ...l, lagMs: Number.isFinite(lagMs) ? lagMs : 0 };
+  };
+
+  let stopping = false;
+  const stop = async (why: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ event: 'worker-stop', why }, 'worker stopping');
+    clearInterval(reporter);
+    await server.stop();
+    process.exit(0);
+  };
+
+  process.on('message', (msg: MasterToWorker, handle?: Socket) => {
+    switch (msg.t) {
+      case 'conn':
+        server.receive(handle, msg.fd);
+        return;
+      case 'counters?':
+        send({ t: 'counters', id: msg.id, counters: counters() });
+        return;
+      case 'stats':
+        pendingStats.get(msg.id)?.(msg.stats);
+        pendingStats.delete(msg.id);
+        return;
+      case 'shutdown':
+        void stop('master asked');
+        return;
+    }
+  });
+  // Ctrl-C reaches the whole process group: the master decides when workers stop.
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => {});
+  // The master is gone (killed): nobody will hand us sockets or stop us; leave cleanly.
+  process.on('disconnect', () => void stop('master gone'));
+
+  const reporter = setInterval(() => send({ t: 'load', counters: counters() }), LOAD_REPORT_MS);
+  reporter.unref();
+  await server.start();
+  send({ t: 'ready' });
+  log.info({ event: 'worker-start' }, 'worker started');
+}
