@@ -68,11 +68,14 @@ export class WorkerPool {
     cluster.setupPrimary({ serialization: 'advanced' });
   }
 
-  /** Forks every slot; resolves once all are up (or after `timeoutMs`, whatever is up by then). */
+  /**
+   * Forks every slot; resolves once each is up or has already died trying (a crash-looping
+   * app must not keep the master from listening and answering 503), or after `timeoutMs`.
+   */
   async start(timeoutMs = 15_000): Promise<void> {
     for (const s of this.slots) this.fork(s);
     const deadline = Date.now() + timeoutMs;
-    while (this.slots.some((s) => !s.up) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (this.slots.some((s) => !s.up && s.quickCrashes === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   }
 
   private fork(s: Slot): void {

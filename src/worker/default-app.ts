@@ -3,7 +3,8 @@ import { ECHO_PAGE } from './echo-page.ts';
 
 /**
  * The app `npm start` runs without --app: WebSocket `/echo` echoes every message with its
- * opcode, other WebSocket paths get 404 in the handshake, `GET /` serves a page to try it.
+ * opcode, other WebSocket paths get 404 in the handshake, `GET /` serves a page to try it,
+ * `GET /stats` the cluster's figures as JSON.
  */
 export default function echoApp(server: AppHost): void {
   server.on('handshake', (request, response) => {
@@ -14,7 +15,12 @@ export default function echoApp(server: AppHost): void {
   server.on('message', (srv, frame) => {
     srv.push(frame.fd, frame.data, frame.opcode);
   });
-  server.on('request', (req, res) => {
+  server.on('request', async (req, res, srv) => {
+    if (req.method === 'GET' && req.url === '/stats') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(await srv.stats()));
+      return;
+    }
     if (req.method === 'GET' && (req.url === '/' || req.url === '/index.html')) {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
       res.end(ECHO_PAGE);
