@@ -6,7 +6,7 @@
  * In Swoole, onHandshake must write the 101 itself (Sec-WebSocket-Accept and all) and
  * `defer` the open callback. Here the hook only decides; the server writes the 101.
  */
-import type { Server } from '../src/worker/server.ts';
+import type { AppHost } from '../src/worker/server.ts';
 
 /** Stands in for a database or auth service: the check may be async. */
 async function userForToken(token: string | undefined): Promise<string | null> {
@@ -16,7 +16,7 @@ async function userForToken(token: string | undefined): Promise<string | null> {
 
 const users = new Map<number, string>();
 
-export default function app(server: Server): void {
+export default function app(server: AppHost): void {
   server.on('handshake', async (request, response) => {
     if (request.path !== '/chat') {
       response.status(404).end('unknown route');
