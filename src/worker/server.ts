@@ -3,129 +3,22 @@ import { createServer as createNetServer, type AddressInfo, type Server as NetSe
 import { resolveConfig, type Config } from '../shared/config.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { CloseCode, Opcode } from '../shared/protocol/constants.ts';
-import { acceptKey, buildUpgradeResponse, type ValidUpgrade } from '../shared/protocol/handshake.ts';
-import { negotiateDeflate, PerMessageDeflate, type DeflateSettings } from '../shared/protocol/permessage-deflate.ts';
-import { Connection, WebSocketStatus, type CloseInfo, type ConnectionHost, type PushStatus } from './connection.ts';
+import { Connection, WebSocketStatus, type CloseInfo, type PushStatus } from './connection.ts';
 import { HandshakeRequest, HandshakeResponse } from './handshake-io.ts';
 import { HttpEntry, reject } from './http-entry.ts';
+import { Upgrader } from './upgrade.ts';
 import type { ClusterStats } from '../shared/cluster-messages.ts';
-import type { DispatchFunc } from '../shared/dispatch-types.ts';
+import type { AllCallbacks, AppHost, Awaitable, ClientInfo, Frame, LocalStats, ServerCallbacks, ServerOptions } from './server-types.ts';
 
+export type * from './server-types.ts';
 export type { CloseInfo, PushStatus };
 export { HandshakeRequest, HandshakeResponse, WebSocketStatus };
-
-/** What `message` receives (Swoole's Frame). Messages arrive whole, so `finish` is always true. */
-export interface Frame {
-  fd: number;
-  /** string for text, Buffer for binary and control frames. */
-  data: string | Buffer;
-  opcode: number;
-  finish: boolean;
-  /** Close frames (openWebsocketCloseFrame): the peer's code and reason. */
-  code?: number;
-  reason?: string;
-}
-
-export interface ClientInfo {
-  fd: number;
-  remoteAddress: string;
-  remotePort: number;
-  path: string;
-  protocol: string;
-  extensions: string;
-  connectTime: number;
-  lastRecvTime: number;
-  lastSendTime: number;
-  bytesIn: number;
-  bytesOut: number;
-  messagesIn: number;
-  messagesOut: number;
-  bytesQueued: number;
-  websocketStatus: number;
-  rtt: number;
-  protected: boolean;
-}
-
-type Awaitable<T> = T | Promise<T>;
-export interface ServerCallbacks {
-  /** Return false (or set a non-101 status) to refuse; throw and the client gets 500. */
-  handshake: (request: HandshakeRequest, response: HandshakeResponse, server: Server) => Awaitable<boolean | void>;
-  open: (server: Server, request: HandshakeRequest) => Awaitable<void>;
-  message: (server: Server, frame: Frame) => Awaitable<void>;
-  close: (server: Server, fd: number, info: CloseInfo) => Awaitable<void>;
-  disconnect: (server: Server, fd: number) => Awaitable<void>;
-  request: (req: IncomingMessage, res: ServerResponse, server: Server) => Awaitable<void>;
-  workerStart: (server: Server, workerId: number) => Awaitable<void>;
-  workerStop: (server: Server, workerId: number) => Awaitable<void>;
-  bufferFull: (server: Server, fd: number) => void;
-  bufferEmpty: (server: Server, fd: number) => void;
-}
-export type EventName = keyof ServerCallbacks;
-
-/** Hooks that run only in the master process (registered from the same app file). */
-export interface MasterCallbacks {
-  /** The master listens; `port` is the bound port (useful with --port 0). */
-  start: (server: AppHost, info: { host: string; port: number; workers: number }) => Awaitable<void>;
-  /** Everything has stopped; the master is about to exit. */
-  shutdown: (server: AppHost) => Awaitable<void>;
-  /** A worker exited abnormally (non-zero code or a signal). */
-  workerError: (server: AppHost, workerId: number, pid: number, exitCode: number | null, signal: string | null) => void;
-  /** A worker exited, for whatever reason. */
-  workerExit: (server: AppHost, workerId: number, pid: number, exitCode: number | null, signal: string | null) => void;
-  /** Picks the worker for a new connection (Swoole's dispatch_func); overrides dispatchMode. */
-  dispatch: DispatchFunc;
-}
-export type AllCallbacks = ServerCallbacks & MasterCallbacks;
-
-/**
- * What an app module's default export receives. As in Swoole, one app file runs everywhere:
- * in each worker `server` is the Server (worker callbacks run there), in the master a facade
- * that keeps the master-only hooks. `isMaster` tells them apart.
- */
-export interface AppHost {
-  readonly isMaster: boolean;
-  readonly config: Config;
-  on<E extends keyof AllCallbacks>(event: E, callback: AllCallbacks[E]): this;
-}
-
-/** An app module's default export. */
-export type AppSetup = (server: AppHost) => void | Promise<void>;
-
-export interface ServerOptions {
-  logger?: Logger;
-  /** Swoole's worker_id; 0 in a single process. */
-  workerId?: number;
-  /** Session ids: the master assigns them in a cluster; a counter in one process. */
-  allocateFd?: () => number;
-  /** Cluster-wide figures, from the master (absent in a single process). */
-  clusterStats?: () => Promise<ClusterStats>;
-  /** In a cluster, shutdown() asks the master to stop everything (Swoole's $server->shutdown()). */
-  requestShutdown?: () => void;
-}
-
-export interface LocalStats {
-  workerId: number;
-  connections: number;
-  pendingHandshakes: number;
-  /** Sockets handed over by the master (received) and those that arrived without a handle (missing). */
-  received: number;
-  missing: number;
-  accepted: number;
-  handshakes: number;
-  refused: number;
-  closed: number;
-  aborted: number;
-  messagesIn: number;
-  messagesOut: number;
-  bytesIn: number;
-  bytesOut: number;
-}
 
 /**
  * The server object every callback receives: Swoole's WebSocket\Server API over the
  * connections this process holds.
  */
-export class Server implements ConnectionHost, AppHost {
+export class Server implements AppHost {
   readonly isMaster = false;
   readonly startTime = Date.now();
   readonly config: Config;
@@ -133,10 +26,9 @@ export class Server implements ConnectionHost, AppHost {
   readonly workerId: number;
   private readonly callbacks: Partial<AllCallbacks> = {};
   private readonly conns = new Map<number, Connection>();
-  private readonly pending = new Map<number, Socket>();
   private readonly entry: HttpEntry;
+  private readonly upgrader: Upgrader;
   private readonly allocateFd: () => number;
-  private readonly deflateSettings: DeflateSettings;
   private listener: NetServer | null = null;
   private timers: NodeJS.Timeout[] = [];
   private shuttingDown = false;
@@ -152,17 +44,26 @@ export class Server implements ConnectionHost, AppHost {
     this.allocateFd = deps.allocateFd ?? (() => ++next);
     this.clusterStats = deps.clusterStats;
     this.requestShutdown = deps.requestShutdown;
-    this.deflateSettings = {
-      serverNoContextTakeover: this.config.serverNoContextTakeover,
-      clientNoContextTakeover: this.config.clientNoContextTakeover,
-      serverMaxWindowBits: this.config.serverMaxWindowBits,
-      clientMaxWindowBits: this.config.clientMaxWindowBits,
-      threshold: this.config.compressionThreshold,
-      level: 3,
-      memLevel: 8,
-    };
+    this.upgrader = new Upgrader({
+      config: this.config,
+      log: this.log,
+      server: this,
+      handshakeHook: () => this.callbacks.handshake,
+      capacityRefusal: () => this.capacityRefusal(),
+      established: (conn, request) => this.established(conn, request),
+      unestablished: (fd, aborted) => {
+        if (aborted) this.counters.aborted++;
+        else this.counters.refused++;
+        this.invokeDetached('disconnect', fd);
+      },
+      deliverMessage: (conn, data, binary) => this.deliverMessage(conn, data, binary),
+      deliverControl: (conn, opcode, payload, code, reason) => this.deliverControl(conn, opcode, payload, code, reason),
+      connectionClosed: (conn, info) => this.connectionClosed(conn, info),
+      bufferFull: (conn) => this.bufferFull(conn),
+      bufferEmpty: (conn) => this.bufferEmpty(conn),
+    });
     this.entry = new HttpEntry(this.config, this.log, {
-      upgrade: (fd, req, socket, head, valid) => void this.upgrade(fd, req, socket, head, valid),
+      upgrade: (fd, req, socket, head, valid) => void this.upgrader.upgrade(fd, req, socket, head, valid),
       request: (req, res) => this.onHttpRequest(req, res),
       socketClosed: (fd) => this.invokeDetached('disconnect', fd),
       refuseReason: () => this.refuseReason(),
@@ -260,7 +161,7 @@ export class Server implements ConnectionHost, AppHost {
     this.listener?.close();
     for (const t of this.timers) clearInterval(t);
     this.entry.closeAll();
-    for (const socket of this.pending.values()) reject(socket, 503, 'server shutting down');
+    for (const socket of this.upgrader.pending.values()) reject(socket, 503, 'server shutting down');
     for (const conn of this.conns.values()) conn.disconnect(CloseCode.GoingAway, 'server shutdown');
     const deadline = Date.now() + maxWaitMs;
     while (this.conns.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -269,96 +170,21 @@ export class Server implements ConnectionHost, AppHost {
   }
 
   private refuseReason(): string | null {
+    if (this.upgrader.pending.size >= this.config.maxPendingHandshakes) return 'too many pending handshakes';
+    return this.capacityRefusal();
+  }
+
+  private capacityRefusal(): string | null {
     if (this.shuttingDown) return 'server shutting down';
-    if (this.pending.size >= this.config.maxPendingHandshakes) return 'too many pending handshakes';
     if (this.conns.size >= this.config.maxConnection) return 'too many connections';
     return null;
   }
 
-  // ---- handshake ------------------------------------------------------------------
-
-  private async upgrade(fd: number, req: IncomingMessage, socket: Socket, head: Buffer, valid: ValidUpgrade): Promise<void> {
-    this.pending.set(fd, socket);
-    let gone = false;
-    const onGone = () => {
-      gone = true;
-    };
-    socket.once('close', onGone);
-    const request = new HandshakeRequest(fd, req, valid.protocols);
-    const response = new HandshakeResponse();
-    let accepted: boolean | void = true;
-    const hook = this.callbacks.handshake;
-    if (hook) {
-      try {
-        accepted = await hook(request, response, this);
-      } catch (err) {
-        this.log.error({ fd, err }, 'handshake callback failed');
-        response.status(500).end('internal error');
-      }
-    }
-    this.pending.delete(fd);
-    socket.off('close', onGone);
-    if (gone || socket.destroyed) {
-      // The client left while the hook ran: nothing to write, just tell the app.
-      this.counters.aborted++;
-      this.invokeDetached('disconnect', fd);
-      return;
-    }
-    if (response.statusCode !== 101 || accepted === false) {
-      const status = response.statusCode !== 101 ? response.statusCode : 403;
-      this.counters.refused++;
-      this.log.debug({ fd, status }, 'handshake refused by app');
-      socket.once('close', () => this.invokeDetached('disconnect', fd));
-      reject(socket, status, String(response.body || defaultBody(status)), response.headers);
-      return;
-    }
-    if (this.conns.size >= this.config.maxConnection || this.shuttingDown) {
-      this.counters.refused++;
-      socket.once('close', () => this.invokeDetached('disconnect', fd));
-      reject(socket, 503, this.shuttingDown ? 'server shutting down' : 'too many connections', [['Retry-After', '1']]);
-      return;
-    }
-    this.establish(fd, request, response, socket, head, valid);
-  }
-
-  private establish(fd: number, request: HandshakeRequest, response: HandshakeResponse, socket: Socket, head: Buffer, valid: ValidUpgrade): void {
-    // A subprotocol only if the client offered it (RFC 6455 §4.2.2): the hook's pick, or the client's first.
-    let protocol = '';
-    if (response.chosenProtocol === undefined) protocol = valid.protocols[0] ?? '';
-    else if (response.chosenProtocol !== null) {
-      if (valid.protocols.includes(response.chosenProtocol)) protocol = response.chosenProtocol;
-      else this.log.warn({ fd, protocol: response.chosenProtocol }, 'handshake hook chose a subprotocol the client did not offer; none sent');
-    }
-    request.protocol = protocol;
-    const negotiated = this.config.websocketCompression ? negotiateDeflate(valid.extensions, this.deflateSettings) : null;
-    const deflate = negotiated ? new PerMessageDeflate(negotiated.agreement, this.deflateSettings) : null;
-    socket.write(
-      buildUpgradeResponse({
-        accept: acceptKey(valid.key),
-        ...(protocol ? { protocol } : {}),
-        ...(negotiated ? { extensions: negotiated.response } : {}),
-        headers: response.headers,
-      }),
-      'latin1',
-    );
-    const conn = new Connection({
-      fd,
-      socket,
-      host: this,
-      log: this.log,
-      deflate,
-      path: request.path,
-      protocol,
-      extensions: negotiated?.response ?? '',
-    });
-    this.conns.set(fd, conn);
+  private established(conn: Connection, request: HandshakeRequest): void {
+    this.conns.set(conn.fd, conn);
     this.counters.handshakes++;
-    this.log.debug({ fd, path: request.path, remote: conn.remoteAddress }, 'open');
+    this.log.debug({ fd: conn.fd, path: request.path, remote: conn.remoteAddress }, 'open');
     this.invoke(conn, 'open', request);
-    if (conn.status === WebSocketStatus.Active || conn.status === WebSocketStatus.Closing) {
-      conn.receive(head);
-      socket.resume();
-    }
   }
 
   private onHttpRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -382,9 +208,9 @@ export class Server implements ConnectionHost, AppHost {
     res.end();
   }
 
-  // ---- ConnectionHost ------------------------------------------------------------------
+  // ---- what connections report ---------------------------------------------------------
 
-  deliverMessage(conn: Connection, data: Buffer, binary: boolean): void {
+  private deliverMessage(conn: Connection, data: Buffer, binary: boolean): void {
     this.counters.messagesIn++;
     const frame: Frame = {
       fd: conn.fd,
@@ -395,7 +221,7 @@ export class Server implements ConnectionHost, AppHost {
     this.invoke(conn, 'message', frame);
   }
 
-  deliverControl(conn: Connection, opcode: number, payload: Buffer, code?: number, reason?: string): void {
+  private deliverControl(conn: Connection, opcode: number, payload: Buffer, code?: number, reason?: string): void {
     const frame: Frame = { fd: conn.fd, data: payload, opcode, finish: true };
     if (code !== undefined) {
       frame.code = code;
@@ -404,7 +230,7 @@ export class Server implements ConnectionHost, AppHost {
     this.invoke(conn, 'message', frame);
   }
 
-  connectionClosed(conn: Connection, info: CloseInfo): void {
+  private connectionClosed(conn: Connection, info: CloseInfo): void {
     this.conns.delete(conn.fd);
     this.counters.closed++;
     this.counters.bytesIn += conn.bytesIn;
@@ -413,11 +239,11 @@ export class Server implements ConnectionHost, AppHost {
     this.invokeDetached('close', conn.fd, info);
   }
 
-  bufferFull(conn: Connection): void {
+  private bufferFull(conn: Connection): void {
     this.callbacks.bufferFull?.(this, conn.fd);
   }
 
-  bufferEmpty(conn: Connection): void {
+  private bufferEmpty(conn: Connection): void {
     this.callbacks.bufferEmpty?.(this, conn.fd);
   }
 
@@ -510,7 +336,7 @@ export class Server implements ConnectionHost, AppHost {
   disconnect(fd: number, code: number = CloseCode.Normal, reason = ''): boolean {
     const conn = this.conns.get(fd);
     if (!conn) {
-      const socket = this.pending.get(fd) ?? this.entry.sockets.get(fd);
+      const socket = this.upgrader.pending.get(fd) ?? this.entry.sockets.get(fd);
       if (!socket) return false;
       socket.destroy();
       return true;
@@ -525,7 +351,7 @@ export class Server implements ConnectionHost, AppHost {
       conn.close();
       return true;
     }
-    const socket = this.pending.get(fd) ?? this.entry.sockets.get(fd);
+    const socket = this.upgrader.pending.get(fd) ?? this.entry.sockets.get(fd);
     if (!socket) return false;
     socket.destroy();
     return true;
@@ -541,7 +367,7 @@ export class Server implements ConnectionHost, AppHost {
 
   /** Whether the TCP connection exists (handshake pending or established). */
   exist(fd: number): boolean {
-    return this.conns.has(fd) || this.pending.has(fd) || this.entry.sockets.has(fd);
+    return this.conns.has(fd) || this.upgrader.pending.has(fd) || this.entry.sockets.has(fd);
   }
 
   /** Whether fd is an open WebSocket (handshake done, no close started). */
@@ -633,14 +459,10 @@ export class Server implements ConnectionHost, AppHost {
     return {
       workerId: this.workerId,
       connections: this.conns.size,
-      pendingHandshakes: this.pending.size,
+      pendingHandshakes: this.upgrader.pending.size,
       ...this.counters,
       bytesIn,
       bytesOut,
     };
   }
-}
-
-function defaultBody(status: number): string {
-  return status === 403 ? 'forbidden' : status === 404 ? 'not found' : status === 401 ? 'unauthorized' : `refused (${status})`;
 }

@@ -1,0 +1,140 @@
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Config } from '../shared/config.ts';
+import type { Logger } from '../shared/logger.ts';
+import { acceptKey, buildUpgradeResponse, type ValidUpgrade } from '../shared/protocol/handshake.ts';
+import { negotiateDeflate, PerMessageDeflate, type DeflateSettings } from '../shared/protocol/permessage-deflate.ts';
+import { Connection, type ConnectionHost } from './connection.ts';
+import { HandshakeRequest, HandshakeResponse } from './handshake-io.ts';
+import { reject } from './http-entry.ts';
+import type { ServerCallbacks } from './server-types.ts';
+import type { Server } from './server.ts';
+
+/** What the handshake flow needs from the server that owns it. */
+export interface UpgradeHost extends ConnectionHost {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly server: Server;
+  handshakeHook(): ServerCallbacks['handshake'] | undefined;
+  /** Why a new connection can't be established now (503), or null. */
+  capacityRefusal(): string | null;
+  /** The handshake completed: register the connection and fire `open`. */
+  established(conn: Connection, request: HandshakeRequest): void;
+  /** A connection ended before its handshake completed (`disconnect`), `aborted` if the client left. */
+  unestablished(fd: number, aborted: boolean): void;
+}
+
+/**
+ * The upgrade after RFC 6455 validation: the app's handshake hook decides (it may be async),
+ * then the server itself writes the whole 101 — subprotocol only if offered, the negotiated
+ * extension, the hook's extra headers — so no half-written handshake can exist.
+ */
+export class Upgrader {
+  /** Upgrades waiting for the app's hook, by fd. */
+  readonly pending = new Map<number, Socket>();
+  private readonly host: UpgradeHost;
+  private readonly deflateSettings: DeflateSettings;
+
+  constructor(host: UpgradeHost) {
+    this.host = host;
+    const c = host.config;
+    this.deflateSettings = {
+      serverNoContextTakeover: c.serverNoContextTakeover,
+      clientNoContextTakeover: c.clientNoContextTakeover,
+      serverMaxWindowBits: c.serverMaxWindowBits,
+      clientMaxWindowBits: c.clientMaxWindowBits,
+      threshold: c.compressionThreshold,
+      level: 3,
+      memLevel: 8,
+    };
+  }
+
+  async upgrade(fd: number, req: IncomingMessage, socket: Socket, head: Buffer, valid: ValidUpgrade): Promise<void> {
+    const host = this.host;
+    this.pending.set(fd, socket);
+    let gone = false;
+    const onGone = () => {
+      gone = true;
+    };
+    socket.once('close', onGone);
+    const request = new HandshakeRequest(fd, req, valid.protocols);
+    const response = new HandshakeResponse();
+    let accepted: boolean | void = true;
+    const hook = host.handshakeHook();
+    if (hook) {
+      try {
+        accepted = await hook(request, response, host.server);
+      } catch (err) {
+        host.log.error({ fd, err }, 'handshake callback failed');
+        response.status(500).end('internal error');
+      }
+    }
+    this.pending.delete(fd);
+    socket.off('close', onGone);
+    if (gone || socket.destroyed) {
+      // The client left while the hook ran: nothing to write, just tell the app.
+      host.unestablished(fd, true);
+      return;
+    }
+    if (response.statusCode !== 101 || accepted === false) {
+      const status = response.statusCode !== 101 ? response.statusCode : 403;
+      host.log.debug({ fd, status }, 'handshake refused by app');
+      this.refuse(fd, socket, status, String(response.body || defaultBody(status)), response.headers);
+      return;
+    }
+    const refusal = host.capacityRefusal();
+    if (refusal !== null) {
+      this.refuse(fd, socket, 503, refusal, [['Retry-After', '1']]);
+      return;
+    }
+    this.establish(fd, request, response, socket, head, valid);
+  }
+
+  private refuse(fd: number, socket: Socket, status: number, body: string, headers: ReadonlyArray<readonly [string, string]>): void {
+    socket.once('close', () => this.host.unestablished(fd, false));
+    reject(socket, status, body, headers);
+  }
+
+  private establish(fd: number, request: HandshakeRequest, response: HandshakeResponse, socket: Socket, head: Buffer, valid: ValidUpgrade): void {
+    const host = this.host;
+    // A subprotocol only if the client offered it (RFC 6455 §4.2.2): the hook's pick, or the client's first.
+    let protocol = '';
+    if (response.chosenProtocol === undefined) protocol = valid.protocols[0] ?? '';
+    else if (response.chosenProtocol !== null) {
+      if (valid.protocols.includes(response.chosenProtocol)) protocol = response.chosenProtocol;
+      else host.log.warn({ fd, protocol: response.chosenProtocol }, 'handshake hook chose a subprotocol the client did not offer; none sent');
+    }
+    request.protocol = protocol;
+    const negotiated = host.config.websocketCompression ? negotiateDeflate(valid.extensions, this.deflateSettings) : null;
+    const deflate = negotiated ? new PerMessageDeflate(negotiated.agreement, this.deflateSettings) : null;
+    socket.write(
+      buildUpgradeResponse({
+        accept: acceptKey(valid.key),
+        ...(protocol ? { protocol } : {}),
+        ...(negotiated ? { extensions: negotiated.response } : {}),
+        headers: response.headers,
+      }),
+      'latin1',
+    );
+    const conn = new Connection({
+      fd,
+      socket,
+      host,
+      log: host.log,
+      deflate,
+      path: request.path,
+      protocol,
+      extensions: negotiated?.response ?? '',
+    });
+    host.established(conn, request);
+    // Bytes that came with the upgrade request, then everything else.
+    if (!socket.destroyed) {
+      conn.receive(head);
+      socket.resume();
+    }
+  }
+}
+
+function defaultBody(status: number): string {
+  return status === 403 ? 'forbidden' : status === 404 ? 'not found' : status === 401 ? 'unauthorized' : `refused (${status})`;
+}
