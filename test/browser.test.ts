@@ -73,12 +73,12 @@ describe.skipIf(!chromiumTool.run)('Chromium against the echo page', () => {
     expect(state.readyState).toBe(1);
     expect(state.extensions).toContain('permessage-deflate');
     expect(opened).toHaveLength(1);
-    expect(srv.server.getClientInfo(opened[0]!)?.extensions).toContain('permessage-deflate');
+    expect(srv.server.localClientInfo(opened[0]!)?.extensions).toContain('permessage-deflate');
     expect(await page.textContent('#status')).toBe('open');
   });
 
   it('echoes text, non-ASCII text, a 100 KB compressible string and binary', async () => {
-    const before = srv.server.getClientInfo(opened[0]!)!;
+    const before = srv.server.localClientInfo(opened[0]!)!;
     const result = await page.evaluate(async () => {
       const e = (globalThis as unknown as PageGlobal).echo;
       const big = Array.from({ length: 2500 }, (_, i) => `line ${i % 50}: switchyard\n`).join('').padEnd(100_000, '.');
@@ -100,7 +100,7 @@ describe.skipIf(!chromiumTool.run)('Chromium against the echo page', () => {
     expect(result.bigLength).toBe(100_000);
     expect(result.bigEchoed).toBe(true);
     // Compression really ran both ways: 100 KB of repetitive text cost a few KB on the wire.
-    const after = srv.server.getClientInfo(opened[0]!)!;
+    const after = srv.server.localClientInfo(opened[0]!)!;
     expect(after.bytesIn - before.bytesIn).toBeLessThan(20_000);
     expect(after.bytesOut - before.bytesOut).toBeLessThan(20_000);
     expect(after.messagesIn - before.messagesIn).toBe(4);

@@ -44,6 +44,8 @@ export interface Config {
   heartbeatIdleTime: number;
   /** Seconds between server pings (0: never); the round trip is reported by getClientInfo. */
   pingInterval: number;
+  /** How long (ms) a call to another worker (pushAsync, exist, getFdsByUid, ...) waits for its answer. */
+  busTimeoutMs: number;
   /** Seconds a graceful shutdown waits for closing handshakes before forcing (Swoole max_wait_time). */
   maxWaitTime: number;
   /** How long (ms) we wait for the peer's close frame / TCP close before destroying the socket. */
@@ -87,6 +89,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   heartbeatCheckInterval: 0,
   heartbeatIdleTime: 0,
   pingInterval: 0,
+  busTimeoutMs: 3_000, // a live worker answers in microseconds; this only bounds a dead one
   maxWaitTime: 3, // Swoole's default
   closeTimeoutMs: 5_000, // as ws: long enough for a slow peer, short enough to free the socket
   bufferOutputSize: 4 * 1024 * 1024,
@@ -128,6 +131,7 @@ const FIELDS: Record<keyof Config, Field> = {
   heartbeatCheckInterval: { kind: 'number', min: 0 },
   heartbeatIdleTime: { kind: 'number', min: 0 },
   pingInterval: { kind: 'number', min: 0 },
+  busTimeoutMs: { kind: 'int', min: 1 },
   maxWaitTime: { kind: 'number', min: 0 },
   closeTimeoutMs: { kind: 'int', min: 1 },
   bufferOutputSize: { kind: 'int', min: 1024 },

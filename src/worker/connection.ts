@@ -148,6 +148,15 @@ export class Connection implements ParserSink, Flushable {
   // ---- sending -------------------------------------------------------------
 
   send(payload: Buffer, opcode: number): PushStatus {
+    return this.sendShared(payload, opcode, null);
+  }
+
+  /**
+   * send() with the frame already encoded by the caller (a broadcast encodes once per worker
+   * and queues the same bytes on every connection). Compressing connections still deflate
+   * `payload` themselves: their contexts differ.
+   */
+  sendShared(payload: Buffer, opcode: number, frame: readonly Buffer[] | null): PushStatus {
     if (this.status !== WebSocketStatus.Active) return 'closed';
     if (this.bufferedAmount + payload.length > this.config.bufferOutputSize) {
       if (this.config.bufferFullPolicy === 'close') {
@@ -160,6 +169,7 @@ export class Connection implements ParserSink, Flushable {
     const compress =
       this.deflate !== null && payload.length >= this.config.compressionThreshold && opcode <= Opcode.Binary;
     if (compress || this.deferred !== null) this.defer({ opcode, payload, compress });
+    else if (frame !== null) for (const b of frame) this.queueBytes(b);
     else this.queueFrame(opcode, payload, false);
     if (this.bufferedAmount > this.config.bufferHighWatermark) {
       if (!this.full) {
@@ -251,12 +261,7 @@ export class Connection implements ParserSink, Flushable {
   }
 
   private queueFrame(opcode: number, payload: Buffer, rsv1: boolean): void {
-    if (payload.length <= INLINE_PAYLOAD) {
-      this.queueBytes(encodeSmallFrame(opcode, payload, rsv1));
-    } else {
-      this.queueBytes(frameHeader(opcode, payload.length, true, rsv1));
-      this.queueBytes(payload);
-    }
+    for (const b of encodeForQueue(opcode, payload, rsv1)) this.queueBytes(b);
   }
 
   private queueBytes(buf: Buffer): void {
@@ -435,6 +440,12 @@ export class Connection implements ParserSink, Flushable {
     this.endSoon();
     return true;
   }
+}
+
+/** A frame as queued: small ones in one buffer with their header, large payloads by reference. */
+export function encodeForQueue(opcode: number, payload: Buffer, rsv1 = false): Buffer[] {
+  if (payload.length <= INLINE_PAYLOAD) return [encodeSmallFrame(opcode, payload, rsv1)];
+  return [frameHeader(opcode, payload.length, true, rsv1), payload];
 }
 
 /** Close reasons are at most 123 bytes (§5.5: 125 minus the code); cut on a code point boundary. */

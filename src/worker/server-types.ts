@@ -3,6 +3,7 @@ import type { ClusterStats } from '../shared/cluster-messages.ts';
 import type { Config } from '../shared/config.ts';
 import type { DispatchFunc } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { Bus } from '../shared/bus/types.ts';
 import type { CloseInfo } from './connection.ts';
 import type { HandshakeRequest, HandshakeResponse } from './handshake-io.ts';
 import type { Server } from './server.ts';
@@ -39,6 +40,9 @@ export interface ClientInfo {
   websocketStatus: number;
   rtt: number;
   protected: boolean;
+  /** The uid bound with server.bind(), or null. */
+  uid: string | null;
+  rooms: readonly string[];
 }
 
 export type Awaitable<T> = T | Promise<T>;
@@ -54,6 +58,8 @@ export interface ServerCallbacks {
   workerStop: (server: Server, workerId: number) => Awaitable<void>;
   bufferFull: (server: Server, fd: number) => void;
   bufferEmpty: (server: Server, fd: number) => void;
+  /** A message from another worker's sendMessage (Swoole's onPipeMessage). */
+  pipeMessage: (server: Server, srcWorkerId: number, data: unknown) => Awaitable<void>;
 }
 export type EventName = keyof ServerCallbacks;
 
@@ -96,6 +102,12 @@ export interface ServerOptions {
   clusterStats?: () => Promise<ClusterStats>;
   /** In a cluster, shutdown() asks the master to stop everything (Swoole's $server->shutdown()). */
   requestShutdown?: () => void;
+  /** The buses to other workers: same node (embedded) and other nodes (Redis). */
+  buses?: { embedded: Bus | null; redis: Bus | null };
+  /** This node's id (0 on a single host). */
+  node?: number;
+  /** Worker slots on this node. */
+  workerCount?: number;
 }
 
 export interface LocalStats {

@@ -7,6 +7,10 @@ import { Connection, WebSocketStatus, type CloseInfo, type PushStatus } from './
 import { HandshakeRequest, HandshakeResponse } from './handshake-io.ts';
 import { HttpEntry, reject } from './http-entry.ts';
 import { Upgrader } from './upgrade.ts';
+import { Router, RemoteCallError } from './router.ts';
+import { Rooms } from './rooms.ts';
+import { encodeForQueue } from './connection.ts';
+import type { BusMessage, WorkerAddress } from '../shared/bus/types.ts';
 import type { ClusterStats } from '../shared/cluster-messages.ts';
 import type { AllCallbacks, AppHost, Awaitable, ClientInfo, Frame, LocalStats, ServerCallbacks, ServerOptions } from './server-types.ts';
 
@@ -34,7 +38,13 @@ export class Server implements AppHost {
   private shuttingDown = false;
   private readonly clusterStats: (() => Promise<ClusterStats>) | undefined;
   private readonly requestShutdown: (() => void) | undefined;
-  private readonly counters = { received: 0, missing: 0, accepted: 0, handshakes: 0, refused: 0, closed: 0, aborted: 0, messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 };
+  private readonly router: Router | null;
+  private readonly rooms = new Rooms();
+  private readonly uidOf = new Map<number, string>();
+  private readonly fdsOfUid = new Map<string, Set<number>>();
+  /** Worker slots on this node (for cluster-wide questions). */
+  private readonly workerCount: number;
+  private readonly counters = { forwarded: 0, unreachable: 0, remotePush: { written: 0, queued: 0, dropped: 0, closed: 0, unknown: 0 } as Record<PushStatus, number>, received: 0, missing: 0, accepted: 0, handshakes: 0, refused: 0, closed: 0, aborted: 0, messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 };
 
   constructor(options: Partial<Config> | Config = {}, deps: ServerOptions = {}) {
     this.config = resolveConfig(options);
@@ -44,6 +54,18 @@ export class Server implements AppHost {
     this.allocateFd = deps.allocateFd ?? (() => ++next);
     this.clusterStats = deps.clusterStats;
     this.requestShutdown = deps.requestShutdown;
+    this.workerCount = deps.workerCount ?? 1;
+    this.router =
+      deps.buses && (deps.buses.embedded || deps.buses.redis)
+        ? new Router({
+            self: { node: deps.node ?? 0, slot: this.workerId },
+            embedded: deps.buses.embedded,
+            redis: deps.buses.redis,
+            handler: { execute: (msg, from) => this.execute(msg, from) },
+            log: this.log,
+            timeoutMs: this.config.busTimeoutMs,
+          })
+        : null;
     this.upgrader = new Upgrader({
       config: this.config,
       log: this.log,
@@ -232,6 +254,8 @@ export class Server implements AppHost {
 
   private connectionClosed(conn: Connection, info: CloseInfo): void {
     this.conns.delete(conn.fd);
+    this.rooms.leaveAll(conn.fd);
+    this.unbindLocal(conn.fd);
     this.counters.closed++;
     this.counters.bytesIn += conn.bytesIn;
     this.counters.bytesOut += conn.bytesOut;
@@ -308,55 +332,80 @@ export class Server implements AppHost {
     }
   }
 
-  // ---- the server API -----------------------------------------------------------------
+  // ---- the server API: any fd of the cluster -------------------------------------------
 
-  /** Sends a message: text for strings, binary for Buffers, unless `opcode` says otherwise. False for an unknown or closed fd, or a dropped message. */
-  push(fd: number, data: string | Buffer | Uint8Array, opcode?: number): boolean {
-    const status = this.pushStatus(fd, data, opcode);
-    return status === 'written' || status === 'queued';
+  /** Whether this worker holds fd (no bus, or the fd names this worker). */
+  isLocal(fd: number): boolean {
+    const owner = this.router?.owner(fd);
+    return owner === undefined || owner === null || this.router!.isSelf(owner);
   }
 
-  /** push() with the full outcome (see PushStatus). */
-  pushStatus(fd: number, data: string | Buffer | Uint8Array, opcode?: number): PushStatus {
+  /**
+   * Sends a message to any fd of the cluster: text for strings, binary for Buffers unless
+   * `opcode` (1, 2, 9, 10) says otherwise. Local fds: true when written or queued. Remote fds:
+   * fire-and-forget, true when the bus took it (the owner counts the outcome in stats).
+   * Never throws for a bad fd.
+   */
+  push(fd: number, data: string | Buffer | Uint8Array, opcode?: number): boolean {
+    const status = this.pushStatus(fd, data, opcode);
+    return status === 'written' || status === 'queued' || status === 'forwarded';
+  }
+
+  /** push() with its outcome: a local fd's PushStatus, or `forwarded`/`unreachable` for a remote one. */
+  pushStatus(fd: number, data: string | Buffer | Uint8Array, opcode?: number): PushStatus | 'forwarded' | 'unreachable' {
+    const op = opcodeFor(data, opcode);
+    if (!this.isLocal(fd)) {
+      const ok = this.router!.send(this.router!.owner(fd)!, { t: 'push', fd, op, data: remotePayload(data) });
+      this.counters[ok ? 'forwarded' : 'unreachable']++;
+      return ok ? 'forwarded' : 'unreachable';
+    }
+    return this.pushLocal(fd, toBuffer(data), op);
+  }
+
+  /** push() that waits for the owner's outcome, wherever the fd lives. */
+  async pushAsync(fd: number, data: string | Buffer | Uint8Array, opcode?: number): Promise<PushStatus | 'unreachable' | 'timeout'> {
+    const op = opcodeFor(data, opcode);
+    if (this.isLocal(fd)) return this.pushLocal(fd, toBuffer(data), op);
+    return (await this.remote(fd, { t: 'push', fd, op, data: remotePayload(data) })) as PushStatus | 'unreachable' | 'timeout';
+  }
+
+  private pushLocal(fd: number, payload: Buffer, op: number): PushStatus {
     const conn = this.conns.get(fd);
     if (!conn) return 'unknown';
-    const payload = typeof data === 'string' ? Buffer.from(data) : Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    const op = opcode ?? (typeof data === 'string' ? Opcode.Text : Opcode.Binary);
-    if (op !== Opcode.Text && op !== Opcode.Binary) {
-      if (op === Opcode.Ping) return conn.ping(payload) ? 'written' : 'closed';
-      if (op === Opcode.Pong) return conn.pong(payload) ? 'written' : 'closed';
-      throw new TypeError(`push: opcode ${op} is not text (1), binary (2), ping (9) or pong (10)`);
-    }
+    if (op === Opcode.Ping) return conn.ping(payload) ? 'written' : 'closed';
+    if (op === Opcode.Pong) return conn.pong(payload) ? 'written' : 'closed';
     const status = conn.send(payload, op);
     if (status === 'written' || status === 'queued') this.counters.messagesOut++;
     return status;
   }
 
-  /** Starts the closing handshake with `code` and `reason`. */
+  /** Starts the closing handshake with `code` and `reason` (remote fds: fire-and-forget). */
   disconnect(fd: number, code: number = CloseCode.Normal, reason = ''): boolean {
+    if (!this.isLocal(fd)) return this.router!.send(this.router!.owner(fd)!, { t: 'disconnect', fd, code, reason });
     const conn = this.conns.get(fd);
-    if (!conn) {
-      const socket = this.upgrader.pending.get(fd) ?? this.entry.sockets.get(fd);
-      if (!socket) return false;
-      socket.destroy();
-      return true;
-    }
-    return conn.disconnect(code, reason);
+    if (conn) return conn.disconnect(code, reason);
+    return this.destroyPending(fd);
   }
 
-  /** Closes the TCP connection without a close frame. */
+  /** Closes the TCP connection without a close frame (remote fds: fire-and-forget). */
   close(fd: number): boolean {
+    if (!this.isLocal(fd)) return this.router!.send(this.router!.owner(fd)!, { t: 'close', fd });
     const conn = this.conns.get(fd);
     if (conn) {
       conn.close();
       return true;
     }
+    return this.destroyPending(fd);
+  }
+
+  private destroyPending(fd: number): boolean {
     const socket = this.upgrader.pending.get(fd) ?? this.entry.sockets.get(fd);
     if (!socket) return false;
     socket.destroy();
     return true;
   }
 
+  /** Pings a connection of this worker; the pong's round trip shows in getClientInfo(fd).rtt. */
   ping(fd: number, data?: string | Buffer): boolean {
     const conn = this.conns.get(fd);
     if (!conn) return false;
@@ -365,17 +414,53 @@ export class Server implements AppHost {
     return conn.ping(payload);
   }
 
-  /** Whether the TCP connection exists (handshake pending or established). */
-  exist(fd: number): boolean {
-    return this.conns.has(fd) || this.upgrader.pending.has(fd) || this.entry.sockets.has(fd);
+  /** Whether the TCP connection exists anywhere in the cluster (handshake pending or established). */
+  async exist(fd: number): Promise<boolean> {
+    return (await this.describe(fd)).exist;
   }
 
-  /** Whether fd is an open WebSocket (handshake done, no close started). */
-  isEstablished(fd: number): boolean {
-    return this.conns.get(fd)?.status === WebSocketStatus.Active;
+  /** Whether fd is an open WebSocket anywhere in the cluster (handshake done, no close started). */
+  async isEstablished(fd: number): Promise<boolean> {
+    return (await this.describe(fd)).established;
   }
 
-  getClientInfo(fd: number): ClientInfo | null {
+  /** A connection's details, wherever it lives; null when there is no such connection. */
+  async getClientInfo(fd: number): Promise<ClientInfo | null> {
+    return (await this.describe(fd)).info;
+  }
+
+  private async describe(fd: number): Promise<Described> {
+    if (this.isLocal(fd)) return this.describeLocal(fd);
+    const answer = await this.remote(fd, { t: 'info', fd, rid: 0 });
+    return typeof answer === 'object' && answer !== null ? (answer as Described) : { exist: false, established: false, info: null };
+  }
+
+  private describeLocal(fd: number): Described {
+    const info = this.localClientInfo(fd);
+    return {
+      exist: info !== null || this.upgrader.pending.has(fd) || this.entry.sockets.has(fd),
+      established: info?.websocketStatus === WebSocketStatus.Active,
+      info,
+    };
+  }
+
+  /** A request to fd's owner; 'unreachable' or 'timeout' instead of an answer when the bus fails. */
+  private async remote(fd: number, msg: BusMessage): Promise<unknown> {
+    const owner = this.router!.owner(fd);
+    if (!owner) return msg.t === 'push' ? 'unknown' : null;
+    try {
+      return await this.router!.request(owner, msg);
+    } catch (err) {
+      if (err instanceof RemoteCallError) {
+        if (msg.t !== 'push') return null;
+        return err.code === 'ERR_TIMEOUT' ? 'timeout' : 'unreachable';
+      }
+      throw err;
+    }
+  }
+
+  /** This worker's connection details, synchronously; null when this worker does not hold fd. */
+  localClientInfo(fd: number): ClientInfo | null {
     const c = this.conns.get(fd);
     if (!c) return null;
     return {
@@ -396,10 +481,12 @@ export class Server implements AppHost {
       websocketStatus: c.status,
       rtt: c.rtt,
       protected: c.protected,
+      uid: this.uidOf.get(fd) ?? null,
+      rooms: this.rooms.roomsOf(fd),
     };
   }
 
-  /** Exempts a connection from the heartbeat (Swoole's protect()). */
+  /** Exempts a connection of this worker from the heartbeat (Swoole's protect()). */
   protect(fd: number, value = true): boolean {
     const c = this.conns.get(fd);
     if (!c) return false;
@@ -407,9 +494,217 @@ export class Server implements AppHost {
     return true;
   }
 
-  /** The fds of every established connection of this process. */
-  get connections(): IterableIterator<number> {
-    return this.conns.keys();
+  /**
+   * The established fds: `for (const fd of server.connections)` iterates this worker's,
+   * `for await (const fd of server.connections)` the whole cluster's.
+   */
+  get connections(): Iterable<number> & AsyncIterable<number> {
+    const local = () => this.conns.keys();
+    const all = () => this.allConnections();
+    return {
+      [Symbol.iterator]: local,
+      async *[Symbol.asyncIterator]() {
+        yield* await all();
+      },
+    };
+  }
+
+  private async allConnections(): Promise<number[]> {
+    const lists = await this.gather('fds', []);
+    return [...this.conns.keys(), ...lists.flat()];
+  }
+
+  // ---- broadcast, rooms, uids, worker messages -----------------------------------------
+
+  /**
+   * Sends to every established connection of the cluster exactly once: one bus message per
+   * worker, the frame encoded once per worker. False when a bus could not carry it.
+   */
+  broadcast(data: string | Buffer | Uint8Array, options: { except?: number | number[]; opcode?: number } = {}): boolean {
+    return this.fanOut(data, options.opcode, toList(options.except), undefined);
+  }
+
+  /** The members of `room` across the cluster: `server.to('lobby').except(fd).push(data)`. */
+  to(room: string): RoomTarget {
+    const except: number[] = [];
+    const target: RoomTarget = {
+      except: (fds) => {
+        except.push(...toList(fds));
+        return target;
+      },
+      push: (data, opcode) => this.fanOut(data, opcode, except, room),
+    };
+    return target;
+  }
+
+  private fanOut(data: string | Buffer | Uint8Array, opcode: number | undefined, except: number[], room: string | undefined): boolean {
+    const op = opcodeFor(data, opcode);
+    this.broadcastLocal(op, toBuffer(data), except, room);
+    if (!this.router) return true;
+    return this.router.broadcast({ t: 'broadcast', op, data: remotePayload(data), ...(except.length ? { except } : {}), ...(room !== undefined ? { room } : {}) });
+  }
+
+  private broadcastLocal(op: number, payload: Buffer, except: readonly number[], room: string | undefined): number {
+    const frame = encodeForQueue(op, payload);
+    const skip = except.length > 0 ? new Set(except) : null;
+    let n = 0;
+    const targets = room === undefined ? this.conns.keys() : this.rooms.fds(room);
+    for (const fd of targets) {
+      if (skip?.has(fd)) continue;
+      const status = this.conns.get(fd)?.sendShared(payload, op, frame);
+      if (status === 'written' || status === 'queued') n++;
+    }
+    this.counters.messagesOut += n;
+    return n;
+  }
+
+  /** Adds fd (any fd of the cluster) to a room; membership ends when the connection closes. */
+  join(fd: number, room: string): boolean {
+    if (!this.isLocal(fd)) return this.router!.send(this.router!.owner(fd)!, { t: 'join', fd, room });
+    if (!this.conns.has(fd)) return false;
+    this.rooms.join(fd, room);
+    return true;
+  }
+
+  leave(fd: number, room: string): boolean {
+    if (!this.isLocal(fd)) return this.router!.send(this.router!.owner(fd)!, { t: 'leave', fd, room });
+    return this.rooms.leave(fd, room);
+  }
+
+  /** Attaches a user id to fd (any fd of the cluster); one uid may have many fds. */
+  bind(fd: number, uid: string | number): boolean {
+    const key = String(uid);
+    if (!this.isLocal(fd)) return this.router!.send(this.router!.owner(fd)!, { t: 'call', method: 'bind', args: [fd, key], rid: 0 });
+    if (!this.conns.has(fd)) return false;
+    this.unbindLocal(fd);
+    this.uidOf.set(fd, key);
+    let fds = this.fdsOfUid.get(key);
+    if (!fds) this.fdsOfUid.set(key, (fds = new Set()));
+    fds.add(fd);
+    return true;
+  }
+
+  private unbindLocal(fd: number): void {
+    const uid = this.uidOf.get(fd);
+    if (uid === undefined) return;
+    this.uidOf.delete(fd);
+    const fds = this.fdsOfUid.get(uid);
+    fds?.delete(fd);
+    if (fds?.size === 0) this.fdsOfUid.delete(uid);
+  }
+
+  /** Every fd bound to uid across the cluster. */
+  async getFdsByUid(uid: string | number): Promise<number[]> {
+    const key = String(uid);
+    const remote = await this.gather('fdsByUid', [key]);
+    return [...(this.fdsOfUid.get(key) ?? []), ...remote.flat()];
+  }
+
+  /** Pushes to every fd bound to uid, wherever they are: one bus message per worker. */
+  pushToUid(uid: string | number, data: string | Buffer | Uint8Array, opcode?: number): boolean {
+    const key = String(uid);
+    const op = opcodeFor(data, opcode);
+    this.pushUidLocal(key, toBuffer(data), op);
+    if (!this.router) return true;
+    return this.router.broadcast({ t: 'call', method: 'pushUid', args: [key, remotePayload(data), op], rid: 0 });
+  }
+
+  private pushUidLocal(uid: string, payload: Buffer, op: number): number {
+    let n = 0;
+    for (const fd of this.fdsOfUid.get(uid) ?? []) if (this.push(fd, payload, op)) n++;
+    return n;
+  }
+
+  /**
+   * Sends `data` to another worker's `pipeMessage` callback (Swoole's sendMessage). workerId is
+   * the slot on this node, or node * 256 + slot for a worker of another node.
+   */
+  sendMessage(data: unknown, workerId: number): boolean {
+    if (!this.router) return false;
+    const to = { node: workerId >= 256 ? Math.floor(workerId / 256) : this.router.self.node, slot: workerId % 256 };
+    if (this.router.isSelf(to)) return false; // as Swoole: not to yourself
+    return this.router.send(to, { t: 'pipe', src: this.globalWorkerId, data });
+  }
+
+  /** This worker's id across nodes: node * 256 + slot (equal to workerId on node 0). */
+  get globalWorkerId(): number {
+    return (this.router?.self.node ?? 0) * 256 + this.workerId;
+  }
+
+  /** Asks every other worker of the cluster for a list and waits (bounded) for the answers. */
+  private async gather(method: string, args: unknown[]): Promise<number[][]> {
+    if (!this.router) return [];
+    const self = this.router.self;
+    const peers = this.peers().filter((p) => !this.router!.isSelf(p));
+    const answers = await Promise.all(
+      peers.map((to) => this.router!.request(to, { t: 'call', method, args, rid: 0 }).catch(() => null)),
+    );
+    void self;
+    return answers.filter((a): a is number[] => Array.isArray(a));
+  }
+
+  /** The workers this one can ask: every slot of this node (other nodes come with the Redis session table). */
+  private peers(): WorkerAddress[] {
+    const node = this.router?.self.node ?? 0;
+    return Array.from({ length: this.workerCount }, (_, slot) => ({ node, slot }));
+  }
+
+  /** Runs what another worker asked of this one (LocalHandler for the router). */
+  private execute(msg: BusMessage, from: WorkerAddress): unknown {
+    switch (msg.t) {
+      case 'push': {
+        const status = this.pushLocal(msg.fd, toBuffer(msg.data), msg.op);
+        this.counters.remotePush[status]++;
+        return status;
+      }
+      case 'disconnect':
+        return this.disconnect(msg.fd, msg.code, msg.reason);
+      case 'close':
+        return this.close(msg.fd);
+      case 'info':
+        return this.describeLocal(msg.fd);
+      case 'broadcast':
+        return this.broadcastLocal(msg.op, toBuffer(msg.data), msg.except ?? [], msg.room);
+      case 'join':
+        return this.join(msg.fd, msg.room);
+      case 'leave':
+        return this.leave(msg.fd, msg.room);
+      case 'pipe':
+        this.invokePipe(msg.src, msg.data);
+        return undefined;
+      case 'call':
+        return this.call(msg.method, msg.args);
+      case 'reply':
+        return undefined;
+    }
+    void from;
+  }
+
+  private call(method: string, args: unknown[]): unknown {
+    switch (method) {
+      case 'bind':
+        return this.bind(args[0] as number, args[1] as string);
+      case 'fdsByUid':
+        return [...(this.fdsOfUid.get(String(args[0])) ?? [])];
+      case 'pushUid':
+        return this.pushUidLocal(String(args[0]), toBuffer(args[1] as string | Buffer), args[2] as number);
+      case 'fds':
+        return [...this.conns.keys()];
+      default:
+        this.log.warn({ method }, 'unknown bus call');
+        return null;
+    }
+  }
+
+  private invokePipe(src: number, data: unknown): void {
+    const cb = this.callbacks.pipeMessage;
+    if (!cb) return;
+    try {
+      const r = cb(this, src, data);
+      if (r instanceof Promise) r.catch((err: unknown) => this.log.error({ err, src }, 'pipeMessage callback failed'));
+    } catch (err) {
+      this.log.error({ err, src }, 'pipeMessage callback failed');
+    }
   }
 
   /** Runs fn after the current event-loop turn (Swoole's defer). */
@@ -465,4 +760,38 @@ export class Server implements AppHost {
       bytesOut,
     };
   }
+}
+
+interface Described {
+  exist: boolean;
+  established: boolean;
+  info: ClientInfo | null;
+}
+
+/** `server.to(room)`: a room push, optionally skipping some fds. */
+export interface RoomTarget {
+  except(fds: number | number[]): RoomTarget;
+  push(data: string | Buffer | Uint8Array, opcode?: number): boolean;
+}
+
+function opcodeFor(data: string | Buffer | Uint8Array, opcode: number | undefined): number {
+  const op = opcode ?? (typeof data === 'string' ? Opcode.Text : Opcode.Binary);
+  if (op !== Opcode.Text && op !== Opcode.Binary && op !== Opcode.Ping && op !== Opcode.Pong) {
+    throw new TypeError(`push: opcode ${op} is not text (1), binary (2), ping (9) or pong (10)`);
+  }
+  return op;
+}
+
+function toBuffer(data: string | Buffer | Uint8Array): Buffer {
+  if (typeof data === 'string') return Buffer.from(data);
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** What crosses the bus: strings stay strings (encoded once, by the receiver), bytes as Buffers. */
+function remotePayload(data: string | Buffer | Uint8Array): string | Buffer {
+  return typeof data === 'string' ? data : toBuffer(data);
+}
+
+function toList(fds: number | number[] | undefined): number[] {
+  return fds === undefined ? [] : Array.isArray(fds) ? fds : [fds];
 }

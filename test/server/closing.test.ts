@@ -56,15 +56,16 @@ describe('closing handshake', () => {
   it('server disconnect(): messages queued before it arrive first, then the close frame; waits for the peer close', async () => {
     const closes: CloseInfo[] = [];
     srv = await startServer({}, (s) => {
-      s.on('open', (srv2, req) => {
+      s.on('open', async (srv2, req) => {
         srv2.push(req.fd, 'one');
         srv2.push(req.fd, 'two');
         srv2.disconnect(req.fd, 4000, 'done here');
         // after disconnect nothing more is accepted
         expect(srv2.push(req.fd, 'three')).toBe(false);
         expect(srv2.pushStatus(req.fd, 'three')).toBe('closed');
-        expect(srv2.isEstablished(req.fd)).toBe(false);
-        expect(srv2.exist(req.fd)).toBe(true);
+        expect(srv2.localClientInfo(req.fd)?.websocketStatus).toBe(4);
+        expect(await srv2.isEstablished(req.fd)).toBe(false);
+        expect(await srv2.exist(req.fd)).toBe(true);
       });
       s.on('close', (_s, _fd, info) => void closes.push(info));
     });

@@ -55,7 +55,7 @@ describe('echo app with the ws client', () => {
       const got = await nextMessage(ws);
       expect(got.data.toString()).toBe(payload + i);
     }
-    const info = srv.server.getClientInfo([...srv.server.connections][0]!);
+    const info = srv.server.localClientInfo([...srv.server.connections][0]!);
     // 15 KB of repetitive text each way compresses to a few hundred bytes
     expect(info!.bytesIn).toBeLessThan(5000);
     expect(info!.bytesOut).toBeLessThan(5000);

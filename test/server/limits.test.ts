@@ -24,12 +24,12 @@ describe('outbound backpressure', () => {
     c.raw.socket.pause(); // never read: the kernel buffers fill, then ours
     const fd = [...srv.server.connections][0]!;
     const chunk = Buffer.alloc(64 * 1024, 7);
-    const statuses: PushStatus[] = [];
+    const statuses: Array<PushStatus | 'forwarded' | 'unreachable'> = [];
     let maxQueued = 0;
     for (let i = 0; i < 400; i++) {
       // spread over event-loop turns so the socket really writes
       statuses.push(srv.server.pushStatus(fd, chunk));
-      maxQueued = Math.max(maxQueued, srv.server.getClientInfo(fd)?.bytesQueued ?? 0);
+      maxQueued = Math.max(maxQueued, srv.server.localClientInfo(fd)?.bytesQueued ?? 0);
       if (statuses.at(-1) === 'dropped' || statuses.at(-1) === 'closed') break;
       await new Promise((r) => setImmediate(r));
     }
@@ -39,15 +39,16 @@ describe('outbound backpressure', () => {
     expect(maxQueued).toBeLessThanOrEqual(2 * MiB);
     expect(events[0]).toBe(`full:${fd}`);
     if (policy === 'drop') {
-      expect(srv.server.isEstablished(fd)).toBe(true);
+      expect(await srv.server.isEstablished(fd)).toBe(true);
       // the reader resumes: everything accepted arrives, then bufferEmpty fires
       const accepted = statuses.filter((s) => s === 'written' || s === 'queued').length;
       c.raw.socket.resume();
       await until(() => c.poll().length === accepted, 10_000, 'every accepted message');
       await until(() => events.includes(`empty:${fd}`), 3000, 'bufferEmpty');
     } else {
-      expect(srv.server.isEstablished(fd)).toBe(false);
-      await until(() => !srv!.server.exist(fd), 5000, 'slow consumer to be closed');
+      expect(await srv.server.isEstablished(fd)).toBe(false);
+      await until(() => srv!.server.localClientInfo(fd) === null, 5000, 'slow consumer to be closed');
+      expect(await srv.server.exist(fd)).toBe(false);
     }
   });
 });
@@ -70,7 +71,7 @@ describe('inbound backpressure', () => {
     // reading stopped long before all 60 messages (15 MiB) were taken in
     expect(started).toBeLessThan(30);
     const fd = [...srv.server.connections][0]!;
-    expect(srv.server.getClientInfo(fd)!.bytesIn).toBeLessThan(10 * MiB);
+    expect(srv.server.localClientInfo(fd)!.bytesIn).toBeLessThan(10 * MiB);
     release();
     await until(() => started === 60, 10_000, 'all messages after release');
   });
@@ -115,7 +116,7 @@ describe('heartbeat and pings', () => {
     const ws = new WebSocket(`${srv.url}/x`);
     await new Promise((r) => ws.once('open', r));
     const fd = [...srv.server.connections][0]!;
-    await until(() => (srv!.server.getClientInfo(fd)?.rtt ?? -1) >= 0, 3000, 'rtt');
+    await until(() => (srv!.server.localClientInfo(fd)?.rtt ?? -1) >= 0, 3000, 'rtt');
     ws.close();
   });
 });
@@ -127,12 +128,14 @@ describe('getClientInfo', () => {
     c.send(clientFrame(Opcode.Text, 'hello'));
     await c.waitFrames(1);
     const fd = [...srv.server.connections][0]!;
-    const info = srv.server.getClientInfo(fd)!;
+    const info = srv.server.localClientInfo(fd)!;
     expect(info).toMatchObject({ fd, remoteAddress: '127.0.0.1', remotePort: c.raw.socket.localPort, path: '/info', messagesIn: 1, messagesOut: 1, websocketStatus: 3, protected: false });
     expect(info.bytesIn).toBeGreaterThan(5);
     expect(info.bytesOut).toBe(7);
     expect(info.lastSendTime).toBeGreaterThanOrEqual(info.connectTime);
-    expect(srv.server.getClientInfo(fd + 1000)).toBeNull();
+    expect(srv.server.localClientInfo(fd + 1000)).toBeNull();
+    expect(await srv.server.getClientInfo(fd + 1000)).toBeNull();
+    expect(await srv.server.getClientInfo(fd)).toMatchObject({ fd, messagesIn: 1 });
     expect(srv.server.push(fd + 1000, 'x')).toBe(false);
     expect(srv.server.pushStatus(fd + 1000, 'x')).toBe('unknown');
   });
