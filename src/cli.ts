@@ -1,8 +1,12 @@
 import cluster from 'node:cluster';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { Redis } from 'ioredis';
+import { NodeRegistry } from './shared/bus/node-registry.ts';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Master } from './master/master.ts';
-import { ENV_SLOT } from './shared/cluster-messages.ts';
+import { ENV_BUS_DIR, ENV_NODE, ENV_SLOT } from './shared/cluster-messages.ts';
 import { loadConfig, type Config } from './shared/config.ts';
 import type { MasterHooks } from './shared/dispatch-types.ts';
 import { ConfigError } from './shared/errors.ts';
@@ -73,18 +77,48 @@ async function main(): Promise<void> {
   }
 
   if (!cluster.isPrimary) {
-    await runWorker(config, setup, Number(process.env[ENV_SLOT]));
+    await runWorker(config, setup, {
+      slot: Number(process.env[ENV_SLOT]),
+      node: Number(process.env[ENV_NODE] ?? 0),
+      busDir: process.env[ENV_BUS_DIR] ?? '',
+    });
     return;
   }
 
   const log = createLogger(config.logLevel, { role: 'master' });
   const { host, hooks } = masterFacade(config);
   await setup(host);
-  const master = new Master(config, log, hooks, () => process.exit(0));
+  // The embedded bus's sockets live in a private directory, removed when the master stops.
+  const busDir = mkdtempSync(join(tmpdir(), 'switchyard-'));
+  let registry: NodeRegistry | null = null;
+  let redis: Redis | null = null;
+  if (config.redis) {
+    try {
+      redis = new Redis(config.redis, { lazyConnect: true, maxRetriesPerRequest: 2 });
+      redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis (node registry) error'));
+      await redis.connect();
+      registry = await NodeRegistry.join(redis, config.clusterName, { host: hostname(), pid: process.pid, workers: config.workers }, 10_000, { log });
+      log.info({ event: 'node-joined', node: registry.id, cluster: config.clusterName }, 'joined the cluster');
+    } catch (err) {
+      log.fatal({ err: (err as Error).message, redis: config.redis }, 'cannot join the cluster through Redis');
+      process.exit(1);
+    }
+  }
+  const cleanup = async () => {
+    await registry?.leave().catch(() => {});
+    redis?.disconnect();
+    rmSync(busDir, { recursive: true, force: true });
+  };
+  const master = new Master(config, log, hooks, {
+    nodeId: registry?.id ?? 0,
+    busDir,
+    onStopped: () => void cleanup().then(() => process.exit(0)),
+  });
   try {
     await master.start();
   } catch (err) {
     log.fatal({ err }, 'cannot listen');
+    await cleanup();
     process.exit(1);
   }
   // A worker's server.shutdown() takes the same path (see Master).

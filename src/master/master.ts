@@ -37,14 +37,15 @@ export class Master {
 
   private readonly onStopped: () => void;
 
-  constructor(config: Config, log: Logger, hooks: MasterHooks, onStopped: () => void = () => {}, nodeId = 0) {
-    this.onStopped = onStopped;
+  constructor(config: Config, log: Logger, hooks: MasterHooks, opts: { nodeId: number; busDir: string; onStopped: () => void }) {
+    const nodeId = opts.nodeId;
+    this.onStopped = opts.onStopped;
     this.config = config;
     this.log = log;
     this.hooks = hooks;
     this.fds = new FdAllocator(nodeId);
     this.policy = createDispatchPolicy(config.dispatchMode, config.workers, hooks.dispatch, (why) => this.log.warn({ why }, 'dispatch hook gave a bad answer: least-connections used'));
-    this.pool = new WorkerPool(config.workers, nodeId, log, {
+    this.pool = new WorkerPool(config.workers, nodeId, opts.busDir, log, {
       message: (slot, msg) => this.onWorkerMessage(slot, msg),
       exit: (slot, pid, code, signal) => {
         this.callHook(() => this.hooks.workerExit?.(slot.slot, pid, code, signal));

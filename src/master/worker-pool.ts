@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Socket } from 'node:net';
-import { EMPTY_COUNTERS, ENV_NODE, ENV_SLOT, type MasterToWorker, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
+import { EMPTY_COUNTERS, ENV_BUS_DIR, ENV_NODE, ENV_SLOT, type MasterToWorker, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { WorkerView } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
 
@@ -59,7 +59,10 @@ export class WorkerPool {
   private readonly nodeId: number;
   private stopping = false;
 
-  constructor(workers: number, nodeId: number, log: Logger, events: PoolEvents) {
+  private readonly busDir: string;
+
+  constructor(workers: number, nodeId: number, busDir: string, log: Logger, events: PoolEvents) {
+    this.busDir = busDir;
     this.slots = Array.from({ length: workers }, (_, i) => new Slot(i));
     this.log = log;
     this.events = events;
@@ -80,7 +83,7 @@ export class WorkerPool {
 
   private fork(s: Slot): void {
     s.respawnTimer = null;
-    const worker = cluster.fork({ [ENV_SLOT]: String(s.slot), [ENV_NODE]: String(this.nodeId) });
+    const worker = cluster.fork({ [ENV_SLOT]: String(s.slot), [ENV_NODE]: String(this.nodeId), [ENV_BUS_DIR]: this.busDir });
     s.worker = worker;
     s.pid = worker.process.pid ?? 0;
     s.up = false;

@@ -92,3 +92,5 @@ export const EMPTY_COUNTERS: Readonly<WorkerCounters> = Object.freeze({
 /** Environment variables the master sets for each worker. */
 export const ENV_SLOT = 'SWITCHYARD_WORKER_SLOT';
 export const ENV_NODE = 'SWITCHYARD_NODE_ID';
+/** Directory of the embedded bus's Unix sockets (one per node, made by the master). */
+export const ENV_BUS_DIR = 'SWITCHYARD_BUS_DIR';

@@ -12,6 +12,12 @@ export interface Config {
   logLevel: string;
   /** Module that registers the app's callbacks; undefined runs the default echo app. */
   app: string | undefined;
+  /** Redis URL of the multi-node bus (also REDIS_URL); unset: one node, embedded bus only. */
+  redis: string | undefined;
+  /** Key and channel prefix in Redis: nodes with the same name form one cluster. */
+  clusterName: string;
+  /** Bearer token for the default app's POST /push/:fd and /broadcast; unset turns them off. */
+  adminToken: string | undefined;
   /** Worker processes (Swoole worker_num); each holds a stable slot 0..workers-1. */
   workers: number;
   /** Swoole's dispatch_mode: 1 round-robin, 2 fd-mod, 3 idle worker, 4 ip-hash, 8 least-connections. */
@@ -71,6 +77,9 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   port: 9501, // Swoole's examples' port: familiar to our users
   logLevel: 'info',
   app: undefined,
+  redis: undefined,
+  clusterName: 'switchyard',
+  adminToken: undefined,
   workers: Math.min(availableParallelism(), 256),
   // Not Swoole's default (fd-mod): WebSocket connections live long, and least-connections
   // keeps workers even after closes where fd-mod and round-robin drift apart.
@@ -115,6 +124,9 @@ const FIELDS: Record<keyof Config, Field> = {
   port: { kind: 'int', min: 0, max: 65535 },
   logLevel: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
   app: { kind: 'string', optional: true },
+  redis: { kind: 'string', optional: true },
+  clusterName: { kind: 'string' },
+  adminToken: { kind: 'string', optional: true },
   workers: { kind: 'int', min: 1, max: 256 },
   dispatchMode: { kind: 'dispatch' },
   packageMaxLength: { kind: 'int', min: 126, max: Number.MAX_SAFE_INTEGER },
@@ -236,6 +248,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const input: Record<string, unknown> = {};
   const labels: Record<string, string> = {};
 
+  // The conventional variable, below our own.
+  if (env.REDIS_URL !== undefined && env.REDIS_URL !== '') {
+    input.redis = env.REDIS_URL;
+    labels.redis = 'environment variable REDIS_URL';
+  }
   for (const key of Object.keys(FIELDS)) {
     const envName = `SWITCHYARD_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
     if (env[envName] !== undefined) {

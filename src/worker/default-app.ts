@@ -1,32 +1,98 @@
-import type { AppHost } from './server.ts';
-import { ECHO_PAGE } from './echo-page.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { decodeFd } from '../shared/session-id.ts';
+import type { AppHost, Server } from './server.ts';
+import { HOME_PAGE } from './home-page.ts';
+
+/** Room every /chat session joins: a chat message is one room push across the cluster. */
+const CHAT = 'chat';
 
 /**
- * The app `npm start` runs without --app: WebSocket `/echo` echoes every message with its
- * opcode, other WebSocket paths get 404 in the handshake, `GET /` serves a page to try it,
- * `GET /stats` the cluster's figures as JSON.
+ * The app `npm start` runs without --app:
+ * - WebSocket `/echo` echoes every message with its opcode;
+ * - WebSocket `/chat`: a welcome with fd, worker and node on open; every text message goes to
+ *   every /chat session of the cluster as {"type":"message","from":fd,"text":...};
+ * - `GET /` a page to try both, `GET /stats` the cluster's figures;
+ * - `POST /push/:fd` and `POST /broadcast` (only with --admin-token, as a Bearer token).
+ * Other WebSocket paths get 404 in the handshake.
  */
-export default function echoApp(server: AppHost): void {
+export default function defaultApp(server: AppHost): void {
   server.on('handshake', (request, response) => {
-    if (request.path !== '/echo') {
-      response.status(404).end('no WebSocket endpoint at this path; try /echo');
+    if (request.path !== '/echo' && request.path !== '/chat') {
+      response.status(404).end('no WebSocket endpoint at this path; try /echo or /chat');
     }
+  });
+  server.on('open', (srv, request) => {
+    if (request.path !== '/chat') return;
+    srv.join(request.fd, CHAT);
+    srv.push(request.fd, JSON.stringify({ type: 'welcome', fd: request.fd, worker: srv.workerId, node: srv.node }));
   });
   server.on('message', (srv, frame) => {
+    const path = srv.localClientInfo(frame.fd)?.path;
+    if (path === '/chat') {
+      if (typeof frame.data === 'string') srv.to(CHAT).push(JSON.stringify({ type: 'message', from: frame.fd, text: frame.data }));
+      return;
+    }
     srv.push(frame.fd, frame.data, frame.opcode);
   });
-  server.on('request', async (req, res, srv) => {
-    if (req.method === 'GET' && req.url === '/stats') {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(await srv.stats()));
-      return;
+  server.on('request', (req, res, srv) => handleHttp(req, res, srv));
+}
+
+async function handleHttp(req: IncomingMessage, res: ServerResponse, srv: Server): Promise<void> {
+  const url = req.url ?? '/';
+  if (req.method === 'GET' && (url === '/' || url === '/index.html')) return send(res, 200, HOME_PAGE, 'text/html; charset=utf-8');
+  if (req.method === 'GET' && url === '/stats') return json(res, 200, await srv.stats());
+  const push = /^\/push\/([^/?]*)$/.exec(url);
+  if (req.method === 'POST' && (push || url === '/broadcast')) {
+    const token = srv.config.adminToken;
+    if (token === undefined) return json(res, 404, { error: 'admin endpoints are off: start with --admin-token' });
+    if (!bearerMatches(req.headers.authorization, token)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      return json(res, 401, { error: 'missing or wrong bearer token' });
     }
-    if (req.method === 'GET' && (req.url === '/' || req.url === '/index.html')) {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(ECHO_PAGE);
-      return;
-    }
-    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-    res.end('not found\n');
+    const body = await readBody(req, srv.config.packageMaxLength);
+    if (body === null) return json(res, 413, { error: `body over ${srv.config.packageMaxLength} bytes` });
+    if (!push) return json(res, 200, { ok: srv.broadcast(body) });
+    const fd = Number(push[1]);
+    if (!/^[1-9][0-9]*$/.test(push[1] ?? '') || decodeFd(fd) === null) return json(res, 400, { error: `malformed fd ${JSON.stringify(push[1])}` });
+    const status = await srv.pushAsync(fd, body);
+    const code = status === 'unknown' || status === 'closed' ? 404 : status === 'unreachable' || status === 'timeout' ? 503 : 200;
+    return json(res, code, { fd, status });
+  }
+  send(res, 404, 'not found\n', 'text/plain; charset=utf-8');
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+/** The request body as text, or null past `limit` bytes (the rest is not read). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        // Keep reading to discard the rest, so the 413 can still be written.
+        chunks.length = 0;
+        resolve(null);
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
   });
+}
+
+function send(res: ServerResponse, status: number, body: string, type: string): void {
+  res.writeHead(status, { 'Content-Type': type });
+  res.end(body);
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, JSON.stringify(value), 'application/json');
 }

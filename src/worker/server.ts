@@ -626,6 +626,11 @@ export class Server implements AppHost {
     return this.router.send(to, { t: 'pipe', src: this.globalWorkerId, data });
   }
 
+  /** This node's id (0 on a single host). */
+  get node(): number {
+    return this.router?.self.node ?? 0;
+  }
+
   /** This worker's id across nodes: node * 256 + slot (equal to workerId on node 0). */
   get globalWorkerId(): number {
     return (this.router?.self.node ?? 0) * 256 + this.workerId;

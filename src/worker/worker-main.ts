@@ -3,6 +3,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ClusterStats, MasterToWorker, WorkerCounters, WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { Config } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
+import { EmbeddedBus } from '../shared/bus/embedded-bus.ts';
+import { RedisBus } from '../shared/bus/redis-bus.ts';
 import { Server, type AppSetup } from './server.ts';
 
 /** How often a worker tells the master its load (dispatch modes 3 and 8 read it). */
@@ -14,8 +16,13 @@ const STATS_TIMEOUT_MS = 3000;
  * A cluster worker: no listening socket of its own. The master hands it sockets with their
  * session ids over IPC; it runs the handshake and frame loop for them, and reports its load.
  */
-export async function runWorker(config: Config, app: AppSetup, slot: number): Promise<void> {
-  const log = createLogger(config.logLevel, { role: 'worker', slot });
+export async function runWorker(config: Config, app: AppSetup, where: { slot: number; node: number; busDir: string }): Promise<void> {
+  const { slot, node } = where;
+  const log = createLogger(config.logLevel, { role: 'worker', slot, node });
+  // Same-node traffic: a Unix-socket mesh between the workers, off the master's IPC channel.
+  const embedded = config.workers > 1 ? new EmbeddedBus({ self: { node, slot }, slots: config.workers, dir: where.busDir, log }) : null;
+  // Other nodes: Redis pub/sub, when configured.
+  const redis = config.redis ? new RedisBus({ self: { node, slot }, url: config.redis, prefix: config.clusterName, log }) : null;
   const send = (msg: WorkerToMaster): void => {
     if (process.connected) process.send!(msg);
   };
@@ -39,6 +46,9 @@ export async function runWorker(config: Config, app: AppSetup, slot: number): Pr
         send({ t: 'stats?', id });
       }),
     requestShutdown: () => send({ t: 'shutdown?' }),
+    buses: { embedded, redis },
+    node,
+    workerCount: config.workers,
   });
   await app(server);
 
@@ -58,6 +68,7 @@ export async function runWorker(config: Config, app: AppSetup, slot: number): Pr
     log.info({ event: 'worker-stop', why }, 'worker stopping');
     clearInterval(reporter);
     await server.stop();
+    await Promise.all([embedded?.close(), redis?.close()]);
     process.exit(0);
   };
 
@@ -84,6 +95,11 @@ export async function runWorker(config: Config, app: AppSetup, slot: number): Pr
   // The master is gone (killed): nobody will hand us sockets or stop us; leave cleanly.
   process.on('disconnect', () => void stop('master gone'));
 
+  await embedded?.start();
+  if (redis) {
+    // A Redis outage at start is not fatal: local traffic works, the bus keeps reconnecting.
+    await redis.start().catch((err: Error) => log.error({ err: err.message }, 'redis bus not connected yet'));
+  }
   const reporter = setInterval(() => send({ t: 'load', counters: counters() }), LOAD_REPORT_MS);
   reporter.unref();
   await server.start();

@@ -13,10 +13,10 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-/** The environment for children: ours, minus SWITCHYARD_* so only the test's flags configure the server. */
+/** The environment for children: ours, minus SWITCHYARD_* and REDIS_URL so only the test's flags configure the server. */
 function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SWITCHYARD_')) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SWITCHYARD_') && k !== 'REDIS_URL') env[k] = v;
   return { ...env, ...extra };
 }
 

@@ -1,0 +1,152 @@
+/**
+ * An in-process bus for unit tests of the layers above (router, server API): no sockets, but
+ * the same guarantees as the real transports (contract suite in test/bus/contract.ts).
+ *
+ * Messages go through the real codec, so a test fails here if a message would not survive
+ * the wire (and receivers get their own copies, as across processes). Delivery is
+ * asynchronous and ordered: each receiver has an inbox drained on a later macrotask
+ * (setImmediate), many messages at a time, as a socket read delivers them.
+ */
+import type { Logger } from 'pino';
+import { decodeEnvelope, encodeEnvelope } from './codec.ts';
+import type { Bus, BusMessage, MessageHandler, WorkerAddress } from './types.ts';
+
+export interface MemoryNetworkOptions {
+  /** Where handler errors go; without it they are rethrown on a later turn (the test fails). */
+  log?: Logger;
+}
+
+export interface MemoryNetwork {
+  /** A new bus at `address`; once started it replaces any earlier bus at that address. */
+  bus(address: WorkerAddress): MemoryBus;
+  /** Makes `address` unreachable both ways (its sends and sends to it return false). */
+  disconnect(address: WorkerAddress): void;
+  /** Undoes disconnect. */
+  reconnect(address: WorkerAddress): void;
+}
+
+const key = (a: WorkerAddress): string => `${a.node}:${a.slot}`;
+
+class Network implements MemoryNetwork {
+  /** Started, not closed buses by address. */
+  readonly attached = new Map<string, MemoryBus>();
+  readonly cut = new Set<string>();
+  readonly log: Logger | undefined;
+
+  constructor(options: MemoryNetworkOptions) {
+    this.log = options.log;
+  }
+
+  bus(address: WorkerAddress): MemoryBus {
+    return new MemoryBus(this, address);
+  }
+
+  disconnect(address: WorkerAddress): void {
+    this.cut.add(key(address));
+  }
+
+  reconnect(address: WorkerAddress): void {
+    this.cut.delete(key(address));
+  }
+
+  /** The bus a message to `to` would reach now, or undefined. */
+  reachable(to: WorkerAddress): MemoryBus | undefined {
+    return this.cut.has(key(to)) ? undefined : this.attached.get(key(to));
+  }
+}
+
+export function createMemoryNetwork(options: MemoryNetworkOptions = {}): MemoryNetwork {
+  return new Network(options);
+}
+
+export class MemoryBus implements Bus {
+  readonly self: WorkerAddress;
+  onMessage: MessageHandler | null = null;
+  private readonly network: Network;
+  private readonly id: string;
+  private state: 'new' | 'started' | 'closed' = 'new';
+  private inbox: Buffer[] = [];
+  private drainScheduled = false;
+
+  constructor(network: MemoryNetwork, self: WorkerAddress) {
+    if (!(network instanceof Network)) throw new TypeError('MemoryBus needs a network from createMemoryNetwork()');
+    this.network = network;
+    this.self = { node: self.node, slot: self.slot };
+    this.id = key(self);
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new Error(`memory bus already ${this.state}`);
+    this.state = 'started';
+    this.network.attached.set(this.id, this);
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    if (this.network.attached.get(this.id) === this) this.network.attached.delete(this.id);
+    this.inbox = [];
+  }
+
+  send(to: WorkerAddress, msg: BusMessage): boolean {
+    const target = this.live() ? this.network.reachable(to) : undefined;
+    if (target === undefined || target === this) return false;
+    target.enqueue(encodeEnvelope(this.self, msg));
+    return true;
+  }
+
+  broadcast(msg: BusMessage): boolean {
+    if (!this.live()) return false;
+    let payload: Buffer | null = null;
+    for (const [id, bus] of this.network.attached) {
+      if (bus === this || this.network.cut.has(id)) continue;
+      payload ??= encodeEnvelope(this.self, msg);
+      // A copy each: decoded Buffers are views of the payload, and receivers must not share.
+      bus.enqueue(Buffer.from(payload));
+    }
+    // Unreachable peers the network knows of: a bus that is attached but cut off.
+    for (const id of this.network.cut) if (id !== this.id && this.network.attached.has(id)) return false;
+    return true;
+  }
+
+  private live(): boolean {
+    return this.state === 'started' && !this.network.cut.has(this.id);
+  }
+
+  private enqueue(payload: Buffer): void {
+    this.inbox.push(payload);
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => this.drain());
+  }
+
+  private drain(): void {
+    this.drainScheduled = false;
+    const batch = this.inbox;
+    this.inbox = [];
+    for (const payload of batch) {
+      // Closed or cut off since the send: in flight on a dead link, so lost (at most once).
+      if (!this.live()) return;
+      const envelope = decodeEnvelope(payload);
+      if (envelope === null) throw new Error('memory bus: codec round-trip failed');
+      this.deliver(envelope.msg, envelope.from);
+    }
+  }
+
+  private deliver(msg: BusMessage, from: WorkerAddress): void {
+    const handler = this.onMessage;
+    if (handler === null) return;
+    try {
+      handler(msg, from);
+    } catch (err) {
+      const log = this.network.log;
+      if (log === undefined) {
+        setImmediate(() => {
+          throw err;
+        });
+      } else {
+        log.error({ err, t: msg.t, from }, 'bus message handler threw');
+      }
+    }
+  }
+}

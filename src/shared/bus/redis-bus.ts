@@ -1,0 +1,282 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { pino } from 'pino';
+import { SwitchyardError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { MAX_NODES, MAX_SLOTS } from '../session-id.ts';
+import { decodeEnvelope, encodeEnvelope } from './codec.ts';
+import type { Bus, BusMessage, MessageHandler, WorkerAddress } from './types.ts';
+
+export interface RedisBusOptions {
+  self: WorkerAddress;
+  /** redis://[user:pass@]host:port[/db] (rediss:// for TLS). */
+  url: string;
+  /** Channel prefix: the cluster name (--cluster-name). Nodes with the same prefix are one cluster. */
+  prefix: string;
+  log?: Logger;
+  /** SPUBLISH/SSUBSCRIBE (Redis >= 7 sharded pub/sub) instead of PUBLISH/SUBSCRIBE. */
+  sharded?: boolean;
+  /** Delay before reconnect attempt n (1-based). Default: 50 ms doubling to 2 s, plus 0-50 ms jitter. */
+  retryDelay?: (attempt: number) => number;
+  /** Publishes awaiting Redis's reply, in bytes, beyond which send() returns false. Default 32 MiB. */
+  maxPendingBytes?: number;
+}
+
+/** 50, 100, 200 .. 2000 ms: a Redis restart is noticed within ~2 s, a blip within 50 ms. */
+export function defaultRetryDelay(attempt: number): number {
+  return Math.min(50 * 2 ** Math.min(attempt - 1, 6), 2000) + Math.floor(Math.random() * 50);
+}
+
+const DEFAULT_MAX_PENDING_BYTES = 32 * 1024 * 1024; // Redis's own pub/sub output-buffer hard limit
+
+/**
+ * The bus channels of one cluster. Sharded mode wraps the prefix in a hash tag so every bus
+ * channel of the cluster hashes to one slot: one shard carries the cluster's bus, one
+ * SSUBSCRIBE covers both channels, and a sender's direct messages and broadcasts still reach
+ * a receiver in the order sent (two slots would be two independent streams).
+ */
+export function busChannels(prefix: string, sharded = false): { worker(to: WorkerAddress): string; all: string } {
+  const p = sharded ? `{${prefix}}` : prefix;
+  return { worker: (to) => `${p}:w:${to.node}:${to.slot}`, all: `${p}:all` };
+}
+
+type Role = 'publisher' | 'subscriber';
+
+export interface RedisBusStats {
+  /** Messages handed to Redis. */
+  published: number;
+  /** Sends refused: publisher down, too many bytes awaiting Redis, bad address, bus closed. */
+  refused: number;
+  /** Messages passed to onMessage. */
+  received: number;
+  /** Incoming messages dropped: undecodable. */
+  malformed: number;
+}
+
+/**
+ * The bus between nodes: Redis pub/sub, one channel per worker and one for broadcasts.
+ *
+ *   ${prefix}:w:${node}:${slot}  direct sends to one worker (its subscriber listens)
+ *   ${prefix}:all                broadcasts, published once, heard by every worker of every node
+ *
+ * A broadcast is ignored by receivers on the sender's own node (`from.node === self.node`):
+ * the embedded bus carries same-node traffic, so the router broadcasts on both buses and each
+ * worker sees a broadcast once. Direct sends are delivered whatever the node.
+ *
+ * Two connections, as pub/sub requires (a subscribed connection cannot publish):
+ *   - the publisher has no offline queue and never resends after a reconnect: while it is
+ *     down, send() returns false at once instead of queueing, and a publish cut off mid-flight
+ *     is dropped rather than risk a duplicate (at most once);
+ *   - the subscriber resubscribes by itself after every reconnect (ioredis autoResubscribe).
+ * Both reconnect forever (retryDelay). Messages published while our subscriber is down are
+ * lost: pub/sub keeps nothing. Payloads are Buffers end to end (messageBuffer/smessageBuffer).
+ *
+ * Ordering: one publisher connection, one subscriber connection, one Redis (or one shard):
+ * Redis forwards a connection's publishes in order, so one sender's messages reach a receiver
+ * in the order sent.
+ */
+export class RedisBus implements Bus {
+  readonly self: WorkerAddress;
+  onMessage: MessageHandler | null = null;
+
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private readonly sharded: boolean;
+  private readonly ownChannel: string;
+  private readonly allChannel: string;
+  private readonly allChannelBuf: Buffer;
+  private readonly channels: ReturnType<typeof busChannels>;
+  private readonly log: Logger;
+  private readonly maxPendingBytes: number;
+  private pendingBytes = 0;
+  /** Bumped when the publisher's connection drops: replies of older publishes will never come. */
+  private epoch = 0;
+  private subscribed = false;
+  private readonly counts: RedisBusStats = { published: 0, refused: 0, received: 0, malformed: 0 };
+  private started = false;
+  private closed = false;
+
+  constructor(options: RedisBusOptions) {
+    const { self, prefix } = options;
+    if (!Number.isInteger(self.node) || self.node < 0 || self.node >= MAX_NODES) throw new RangeError(`bus node id out of range: ${self.node}`);
+    if (!Number.isInteger(self.slot) || self.slot < 0 || self.slot >= MAX_SLOTS) throw new RangeError(`bus worker slot out of range: ${self.slot}`);
+    if (!/^[^\s{}]+$/.test(prefix)) throw new RangeError(`bus prefix must be non-empty, without spaces or braces: "${prefix}"`);
+    this.self = { node: self.node, slot: self.slot };
+    this.sharded = options.sharded ?? false;
+    this.channels = busChannels(prefix, this.sharded);
+    this.ownChannel = this.channels.worker(this.self);
+    this.allChannel = this.channels.all;
+    this.allChannelBuf = Buffer.from(this.allChannel);
+    this.maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
+    this.log = (options.log ?? pino({ level: 'silent' })).child({ bus: 'redis', node: self.node, slot: self.slot });
+
+    const common: RedisOptions = {
+      lazyConnect: true, // start() connects, so a constructor never opens sockets
+      retryStrategy: options.retryDelay ?? defaultRetryDelay,
+      connectTimeout: 5000, // a black-holed Redis counts as down after 5 s, then the retries begin
+    };
+    const id = `${self.node}:${self.slot}`;
+    this.pub = new Redis(options.url, {
+      ...common,
+      connectionName: `${prefix}:pub:${id}`,
+      enableOfflineQueue: false, // send() fails at once during an outage, never queues
+      autoResendUnfulfilledCommands: false, // a publish cut off mid-flight may have gone out: no duplicate
+    });
+    this.sub = new Redis(options.url, {
+      ...common,
+      connectionName: `${prefix}:sub:${id}`,
+      autoResubscribe: true,
+    });
+    this.watch(this.pub, 'publisher');
+    this.watch(this.sub, 'subscriber');
+    this.sub.on(this.sharded ? 'smessageBuffer' : 'messageBuffer', (channel: Buffer, payload: Buffer) => this.receive(channel, payload));
+  }
+
+  /** True while both connections are up and the subscriptions are in place. */
+  get ready(): boolean {
+    return !this.closed && this.pub.status === 'ready' && this.sub.status === 'ready' && this.subscribed;
+  }
+
+  stats(): RedisBusStats {
+    return { ...this.counts };
+  }
+
+  async start(): Promise<void> {
+    if (this.started) throw new Error('RedisBus.start() called twice');
+    this.started = true;
+    try {
+      await Promise.all([this.pub.connect(), this.sub.connect()]);
+      const channels = [this.ownChannel, this.allChannel];
+      await (this.sharded ? this.sub.ssubscribe(...channels) : this.sub.subscribe(...channels));
+      this.subscribed = true;
+      this.log.info({ channels, sharded: this.sharded }, 'redis bus subscribed');
+    } catch (err) {
+      this.pub.disconnect();
+      this.sub.disconnect();
+      this.closed = true;
+      throw new SwitchyardError('ERR_BUS_CONNECT', `redis bus could not start: ${(err as Error).message}`);
+    }
+  }
+
+  /** Any worker, this node's included (the router normally uses the embedded bus for those). */
+  send(to: WorkerAddress, msg: BusMessage): boolean {
+    if (!isAddress(to)) return this.refuse();
+    return this.publish(this.channels.worker(to), msg);
+  }
+
+  broadcast(msg: BusMessage): boolean {
+    return this.publish(this.allChannel, msg);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([quit(this.pub), quit(this.sub)]);
+    this.log.info('redis bus closed');
+  }
+
+  /** False, synchronously, whenever the message cannot be handed to Redis now. */
+  private publish(channel: string, msg: BusMessage): boolean {
+    if (this.closed || this.pub.status !== 'ready') return this.refuse();
+    const payload = encodeEnvelope(this.self, msg);
+    if (this.pendingBytes + payload.length > this.maxPendingBytes) return this.refuse();
+    this.counts.published++;
+    const epoch = this.epoch;
+    this.pendingBytes += payload.length;
+    const settle = (): void => {
+      if (epoch === this.epoch) this.pendingBytes -= payload.length;
+    };
+    (this.sharded ? this.pub.spublish(channel, payload) : this.pub.publish(channel, payload)).then(settle, (err: Error) => {
+      settle();
+      this.log.debug({ err: err.message, channel }, 'publish failed');
+    });
+    return true;
+  }
+
+  private refuse(): false {
+    this.counts.refused++;
+    return false;
+  }
+
+  private receive(channel: Buffer, payload: Buffer): void {
+    if (this.closed) return;
+    const envelope = decodeEnvelope(payload);
+    if (!envelope) {
+      this.counts.malformed++;
+      this.log.warn({ channel: channel.toString(), bytes: payload.length }, 'undecodable bus message dropped');
+      return;
+    }
+    if (envelope.from.node === this.self.node && channel.equals(this.allChannelBuf)) return; // the embedded bus brought it
+    const handler = this.onMessage;
+    if (!handler) return;
+    this.counts.received++;
+    try {
+      handler(envelope.msg, envelope.from);
+    } catch (err) {
+      // The handler's bug, not the bus's: log it and keep the subscriber alive.
+      this.log.error({ err, t: envelope.msg.t }, 'bus message handler threw');
+    }
+  }
+
+  /** Error listeners always set; one log line per state change, repeated failures once. */
+  private watch(client: Redis, role: Role): void {
+    let downSince = 0;
+    let lastError = '';
+    client.on('error', (err: Error) => {
+      if (err.message === lastError) return;
+      lastError = err.message;
+      this.log.warn({ role, err: err.message }, `redis bus ${role} error`);
+    });
+    client.on('close', () => {
+      if (role === 'publisher') {
+        this.epoch++;
+        this.pendingBytes = 0;
+      } else {
+        this.subscribed = false;
+      }
+      if (downSince || this.closed) return;
+      downSince = Date.now();
+      this.log.warn({ role }, `redis bus ${role} connection lost`);
+    });
+    client.on('reconnecting', (delayMs: number) => this.log.debug({ role, delayMs }, `redis bus ${role} reconnecting`));
+    client.on('ready', () => {
+      lastError = '';
+      if (!downSince) return; // the first connect: start() logs it
+      const downMs = Date.now() - downSince;
+      downSince = 0;
+      if (role === 'publisher') {
+        this.log.info({ role, downMs }, 'redis bus publisher reconnected');
+        return;
+      }
+      // ioredis has just written the resubscribe commands; a PING behind them answers once
+      // Redis has processed them, so "resubscribed" means messages flow again.
+      client.ping().then(
+        () => {
+          if (client.status !== 'ready') return;
+          this.subscribed = true;
+          this.log.info({ role, downMs }, 'redis bus subscriber reconnected and resubscribed');
+        },
+        () => {}, // dropped again: the next 'ready' tries again
+      );
+    });
+  }
+}
+
+function isAddress(a: WorkerAddress): boolean {
+  return Number.isInteger(a.node) && a.node >= 0 && a.node < MAX_NODES && Number.isInteger(a.slot) && a.slot >= 0 && a.slot < MAX_SLOTS;
+}
+
+/** QUIT when connected (Redis closes after replying), else just drop the socket and retries. */
+async function quit(client: Redis): Promise<void> {
+  if (client.status !== 'ready') {
+    client.disconnect();
+    return;
+  }
+  const timer = setTimeout(() => client.disconnect(), 1000);
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
+  } finally {
+    clearTimeout(timer);
+  }
+}
