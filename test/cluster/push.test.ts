@@ -1,19 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { closeAll, hello, startCluster, type Hello } from '../helpers/cluster.ts';
+import { closeAll, command, hello, startCluster, type Hello } from '../helpers/cluster.ts';
 import { killAll, startCli, type CliProcess } from '../helpers/process.ts';
 import { until } from '../helpers/server.ts';
 
-type Result = { type: 'result'; cmd: string; value: any };
-
-/** Sends a command to the fixture app through `via` and waits for its result. */
-async function command(via: Hello, cmd: Record<string, unknown>): Promise<any> {
-  const before = via.messages.length;
-  via.ws.send(JSON.stringify(cmd));
-  await until(() => via.messages.slice(before).some((m) => m.startsWith('{"type":"result"')), 5000, `result of ${cmd.cmd as string}`);
-  const r = via.messages.slice(before).filter((m) => m.startsWith('{"type":"result"')).map((m) => JSON.parse(m) as Result).find((m) => m.cmd === cmd.cmd)!;
-  return r.value;
-}
 
 describe('push to any fd from any worker (embedded bus)', () => {
   let cli: CliProcess;

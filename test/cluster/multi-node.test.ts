@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeAll, command, hello, startCluster, type Hello } from '../helpers/cluster.ts';
+import { externalTool, killAll, type CliProcess } from '../helpers/process.ts';
+import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
+import { until } from '../helpers/server.ts';
+
+const redis = externalTool('Redis', redisProbe, 'start redis-server on 127.0.0.1:6379 or set REDIS_URL');
+
+
+describe.runIf(redis.run)('two nodes sharing one Redis', () => {
+  let a: CliProcess;
+  let b: CliProcess;
+  let onA: Hello[];
+  let onB: Hello[];
+  const cluster = `sy-test-${randomBytes(4).toString('hex')}`;
+
+  beforeAll(async () => {
+    if (!redis.available) throw new Error(redis.problem ?? 'Redis unavailable');
+    const args = ['--workers', '2', '--dispatch-mode', '1', '--redis', REDIS_URL, '--cluster-name', cluster];
+    [a, b] = await Promise.all([startCluster(args), startCluster(args)]);
+    onA = [await hello(a.port), await hello(a.port)];
+    onB = [await hello(b.port), await hello(b.port)];
+  }, 40_000);
+  afterAll(async () => {
+    await closeAll([...(onA ?? []), ...(onB ?? [])]);
+    await killAll();
+  });
+
+  it('the nodes got distinct node ids, encoded in their fds', () => {
+    const nodeOf = (fd: number) => Math.floor(fd / 256) % 4096;
+    const na = new Set(onA.map((c) => nodeOf(c.fd)));
+    const nb = new Set(onB.map((c) => nodeOf(c.fd)));
+    expect(na.size).toBe(1);
+    expect(nb.size).toBe(1);
+    expect([...na][0]).not.toBe([...nb][0]);
+  });
+
+  it('push from a worker of node A reaches a client of node B, in order', async () => {
+    const target = onB[1]!;
+    const before = target.messages.length;
+    await command(onA[0]!, { cmd: 'push', fd: target.fd, n: 200, text: 'xn' });
+    await until(() => target.messages.length - before >= 200, 10_000, 'cross-node pushes');
+    expect(target.messages.slice(before, before + 200)).toEqual(Array.from({ length: 200 }, (_, i) => `xn:${i}`));
+    expect(await command(onA[1]!, { cmd: 'pushAsync', fd: target.fd })).toBe('written');
+    expect(await command(onA[1]!, { cmd: 'pushAsync', fd: target.fd + 2 ** 20 * 1000 })).toBe('unknown');
+  });
+
+  it('getClientInfo and disconnect-free queries work across nodes', async () => {
+    const v = await command(onA[0]!, { cmd: 'info', fd: onB[0]!.fd });
+    expect(v).toMatchObject({ exist: true, established: true, info: { fd: onB[0]!.fd } });
+  });
+
+  it('broadcast reaches every session of both nodes exactly once', async () => {
+    const all = [...onA, ...onB];
+    const marks = all.map((c) => c.messages.length);
+    await command(onB[0]!, { cmd: 'broadcast', text: 'everyone' });
+    await until(() => all.every((c, i) => c.messages.slice(marks[i]).includes('everyone')), 10_000, 'cross-node broadcast');
+    await new Promise((r) => setTimeout(r, 200));
+    for (const [i, c] of all.entries()) expect(c.messages.slice(marks[i]).filter((m) => m === 'everyone')).toHaveLength(1);
+  });
+
+  it('rooms span nodes: join a fd of the other node, push to the room', async () => {
+    await command(onA[0]!, { cmd: 'join', fd: onB[1]!.fd, room: 'xroom' });
+    await command(onA[0]!, { cmd: 'join', fd: onA[1]!.fd, room: 'xroom' });
+    await new Promise((r) => setTimeout(r, 150));
+    await command(onB[0]!, { cmd: 'room', room: 'xroom', text: 'room-x' });
+    await until(() => onB[1]!.messages.includes('room-x') && onA[1]!.messages.includes('room-x'), 10_000, 'cross-node room');
+    await new Promise((r) => setTimeout(r, 150));
+    expect(onA[0]!.messages).not.toContain('room-x');
+    expect(onB[0]!.messages).not.toContain('room-x');
+  });
+
+  it('sendMessage reaches a worker of the other node (workerId = node * 256 + slot)', async () => {
+    const nodeB = Math.floor(onB[0]!.fd / 256) % 4096;
+    const via = onA[0]!;
+    const before = via.messages.length;
+    expect(await command(via, { cmd: 'pipe', to: nodeB * 256 + 1, text: 'over redis' })).toBe(true);
+    await until(() => via.messages.slice(before).some((m) => m.includes('"type":"pipe"')), 10_000, 'cross-node pipe');
+    const p = JSON.parse(via.messages.slice(before).find((m) => m.includes('"type":"pipe"'))!);
+    expect(p).toMatchObject({ type: 'pipe', at: 1, text: 'over redis' });
+    expect(p.from).toBe(Math.floor(onA[0]!.fd / 256) % 4096 * 256 + onA[0]!.worker);
+  });
+});
