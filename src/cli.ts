@@ -109,11 +109,15 @@ async function main(): Promise<void> {
     redis?.disconnect();
     rmSync(busDir, { recursive: true, force: true });
   };
-  const master = new Master(config, log, hooks, {
+  const master: Master = new Master(config, log, hooks, {
     nodeId: registry?.id ?? 0,
     busDir,
     onStopped: () => void cleanup().then(() => process.exit(0)),
   });
+  if (registry) {
+    // Another node holds our id now: two nodes must never share one. Stop cleanly.
+    registry.onLost = (reason) => void master.shutdown(`node id lost: ${reason}`);
+  }
   try {
     await master.start();
   } catch (err) {

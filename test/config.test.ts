@@ -38,6 +38,16 @@ describe('config', () => {
     expect(problems.join('\n')).toMatch(/environment variable SWITCHYARD_CLOSE_TIMEOUT_MS: expected an integer/);
   });
 
+  it('cluster names must be safe as Redis key prefixes', () => {
+    expect(loadConfig(['--cluster-name', 'prod-eu.1'], {}).clusterName).toBe('prod-eu.1');
+    expect(problemsOf(() => loadConfig(['--cluster-name', 'a b{c}'], {}))[0]).toMatch(/--cluster-name: expected 1-64 letters/);
+  });
+
+  it('REDIS_URL turns on the Redis bus; --redis wins over it', () => {
+    expect(loadConfig([], { REDIS_URL: 'redis://h:1' }).redis).toBe('redis://h:1');
+    expect(loadConfig(['--redis', 'redis://h:2'], { REDIS_URL: 'redis://h:1' }).redis).toBe('redis://h:2');
+  });
+
   it('checks settings from code too, and cross-field rules', () => {
     expect(problemsOf(() => resolveConfig({ bufferHighWatermark: 10_000_000, bufferOutputSize: 1_000_000 }))[0]).toMatch(/bufferHighWatermark/);
     expect(problemsOf(() => resolveConfig({ bogus: 1 } as never))[0]).toMatch(/bogus: unknown setting/);

@@ -117,6 +117,8 @@ interface Field {
   max?: number;
   values?: readonly string[];
   optional?: boolean;
+  pattern?: RegExp;
+  patternHint?: string;
 }
 
 const FIELDS: Record<keyof Config, Field> = {
@@ -125,7 +127,7 @@ const FIELDS: Record<keyof Config, Field> = {
   logLevel: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
   app: { kind: 'string', optional: true },
   redis: { kind: 'string', optional: true },
-  clusterName: { kind: 'string' },
+  clusterName: { kind: 'string', pattern: /^[A-Za-z0-9_.-]{1,64}$/, patternHint: '1-64 letters, digits, dots, dashes or underscores (it prefixes Redis keys and channels)' },
   adminToken: { kind: 'string', optional: true },
   workers: { kind: 'int', min: 1, max: 256 },
   dispatchMode: { kind: 'dispatch' },
@@ -197,8 +199,8 @@ function coerce(key: string, field: Field, raw: unknown, problems: string[], lab
       return undefined;
     }
     case 'string': {
-      if (typeof raw === 'string' && raw !== '') return raw;
-      problems.push(`${label}: expected a non-empty string, got ${JSON.stringify(raw)}`);
+      if (typeof raw === 'string' && raw !== '' && (!field.pattern || field.pattern.test(raw))) return raw;
+      problems.push(`${label}: expected ${field.patternHint ?? 'a non-empty string'}, got ${JSON.stringify(raw)}`);
       return undefined;
     }
   }

@@ -8,11 +8,15 @@ import { HandshakeRequest, HandshakeResponse } from './handshake-io.ts';
 import { HttpEntry, reject } from './http-entry.ts';
 import { Upgrader } from './upgrade.ts';
 import { Router, RemoteCallError } from './router.ts';
+import { encodeFd, nodeOf, slotOf } from '../shared/session-id.ts';
 import { Rooms } from './rooms.ts';
 import { encodeForQueue } from './connection.ts';
 import type { BusMessage, WorkerAddress } from '../shared/bus/types.ts';
 import type { ClusterStats } from '../shared/cluster-messages.ts';
 import type { AllCallbacks, AppHost, Awaitable, ClientInfo, Frame, LocalStats, ServerCallbacks, ServerOptions } from './server-types.ts';
+
+/** The smallest fd the master can issue (seq 1, node 0, slot 0). */
+const FIRST_CLUSTER_FD = encodeFd(1, 0, 0);
 
 export type * from './server-types.ts';
 export type { CloseInfo, PushStatus };
@@ -336,8 +340,11 @@ export class Server implements AppHost {
 
   /** Whether this worker holds fd (no bus, or the fd names this worker). */
   isLocal(fd: number): boolean {
-    const owner = this.router?.owner(fd);
-    return owner === undefined || owner === null || this.router!.isSelf(owner);
+    // Hot path (every push): arithmetic on the fd, no allocation.
+    const router = this.router;
+    // Not a cluster fd (or malformed): only this worker can answer (with 'unknown').
+    if (router === null || !Number.isSafeInteger(fd) || fd < FIRST_CLUSTER_FD) return true;
+    return slotOf(fd) === router.self.slot && nodeOf(fd) === router.self.node;
   }
 
   /**

@@ -14,7 +14,9 @@ import { Packr } from 'msgpackr';
 import type { BusMessage, WorkerAddress } from './types.ts';
 
 // Plain msgpack: no record extension, since the two ends share no structure definitions.
-const packr = new Packr({ useRecords: false });
+// copyBuffers: a decoded Buffer is its own allocation, not a view of the read it came in, so a
+// receiver that keeps a 64-byte push (queued for a slow client) does not pin a 64 KiB chunk.
+const packr = new Packr({ useRecords: false, copyBuffers: true });
 
 export interface Envelope {
   from: WorkerAddress;
@@ -29,7 +31,7 @@ export function encodeEnvelope(from: WorkerAddress, msg: BusMessage): Buffer {
 /**
  * The sender and the message, or null for anything that is not exactly one well-formed
  * envelope (bad msgpack, trailing bytes, unknown message type, fields of the wrong type).
- * Buffers in the result share memory with `buf` (no copy).
+ * Buffers in the result are copies: `buf` may be reused or dropped afterwards.
  */
 export function decodeEnvelope(buf: Buffer): Envelope | null {
   let value: unknown;

@@ -13,8 +13,8 @@
 import { mkdir, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { pino, type Logger } from 'pino';
 import { SwitchyardError } from '../errors.ts';
+import { createLogger, type Logger } from '../logger.ts';
 import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, decodeEnvelope, encodeEnvelope, frameHeader } from './codec.ts';
 import { PeerLink, type LinkCounters } from './peer-link.ts';
 import type { Bus, BusMessage, MessageHandler, WorkerAddress } from './types.ts';
@@ -76,7 +76,7 @@ export class EmbeddedBus implements Bus {
     if (Buffer.byteLength(socketPath(dir, slots - 1)) > MAX_SOCKET_PATH_BYTES) {
       throw new SwitchyardError('ERR_BUS_PATH_TOO_LONG', `bus socket path too long for a Unix socket: ${socketPath(dir, slots - 1)}`);
     }
-    this.log = (options.log ?? pino({ level: 'info' })).child({ bus: 'embedded' });
+    this.log = (options.log ?? createLogger('info', { role: 'bus' })).child({ bus: 'embedded' });
     this.maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.links = Array.from({ length: slots }, (_, slot) =>

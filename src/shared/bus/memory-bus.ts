@@ -7,7 +7,7 @@
  * asynchronous and ordered: each receiver has an inbox drained on a later macrotask
  * (setImmediate), many messages at a time, as a socket read delivers them.
  */
-import type { Logger } from 'pino';
+import type { Logger } from '../logger.ts';
 import { decodeEnvelope, encodeEnvelope } from './codec.ts';
 import type { Bus, BusMessage, MessageHandler, WorkerAddress } from './types.ts';
 
@@ -101,8 +101,7 @@ export class MemoryBus implements Bus {
     for (const [id, bus] of this.network.attached) {
       if (bus === this || this.network.cut.has(id)) continue;
       payload ??= encodeEnvelope(this.self, msg);
-      // A copy each: decoded Buffers are views of the payload, and receivers must not share.
-      bus.enqueue(Buffer.from(payload));
+      bus.enqueue(payload); // each receiver decodes its own copy
     }
     // Unreachable peers the network knows of: a bus that is attached but cut off.
     for (const id of this.network.cut) if (id !== this.id && this.network.attached.has(id)) return false;

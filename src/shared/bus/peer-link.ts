@@ -4,7 +4,7 @@
  * Frames only ever flow this way on this connection, so per-peer order is the stream's order.
  */
 import { connect, type Socket } from 'node:net';
-import type { Logger } from 'pino';
+import type { Logger } from '../logger.ts';
 
 /** First retry after 25 ms (a peer that is just starting is listening a moment later),
  * doubling up to 1 s (a dead peer costs one failed connect per second), ±20 % jitter so the

@@ -26,7 +26,9 @@ export function defaultRetryDelay(attempt: number): number {
   return Math.min(50 * 2 ** Math.min(attempt - 1, 6), 2000) + Math.floor(Math.random() * 50);
 }
 
-const DEFAULT_MAX_PENDING_BYTES = 32 * 1024 * 1024; // Redis's own pub/sub output-buffer hard limit
+/** More in flight than Redis lets a subscriber fall behind (client-output-buffer-limit pubsub
+ * 32mb by default) could not be delivered anyway. */
+const DEFAULT_MAX_PENDING_BYTES = 32 * 1024 * 1024;
 
 /**
  * The bus channels of one cluster. Sharded mode wraps the prefix in a hash tag so every bus
@@ -91,14 +93,14 @@ export class RedisBus implements Bus {
   /** Bumped when the publisher's connection drops: replies of older publishes will never come. */
   private epoch = 0;
   private subscribed = false;
+  private lastPublishError = '';
   private readonly counts: RedisBusStats = { published: 0, refused: 0, received: 0, malformed: 0 };
   private started = false;
   private closed = false;
 
   constructor(options: RedisBusOptions) {
     const { self, prefix } = options;
-    if (!Number.isInteger(self.node) || self.node < 0 || self.node >= MAX_NODES) throw new RangeError(`bus node id out of range: ${self.node}`);
-    if (!Number.isInteger(self.slot) || self.slot < 0 || self.slot >= MAX_SLOTS) throw new RangeError(`bus worker slot out of range: ${self.slot}`);
+    if (!isAddress(self)) throw new RangeError(`bus address out of range: node ${self.node} (0..${MAX_NODES - 1}), slot ${self.slot} (0..${MAX_SLOTS - 1})`);
     if (!/^[^\s{}]+$/.test(prefix)) throw new RangeError(`bus prefix must be non-empty, without spaces or braces: "${prefix}"`);
     this.self = { node: self.node, slot: self.slot };
     this.sharded = options.sharded ?? false;
@@ -187,7 +189,10 @@ export class RedisBus implements Bus {
     };
     (this.sharded ? this.pub.spublish(channel, payload) : this.pub.publish(channel, payload)).then(settle, (err: Error) => {
       settle();
-      this.log.debug({ err: err.message, channel }, 'publish failed');
+      // Usually the connection dropping (logged already); an error reply (ACL, MOVED) is not.
+      if (err.message === this.lastPublishError) return;
+      this.lastPublishError = err.message;
+      this.log.warn({ err: err.message, channel }, 'redis bus publish failed');
     });
     return true;
   }
@@ -244,6 +249,7 @@ export class RedisBus implements Bus {
       const downMs = Date.now() - downSince;
       downSince = 0;
       if (role === 'publisher') {
+        this.lastPublishError = '';
         this.log.info({ role, downMs }, 'redis bus publisher reconnected');
         return;
       }
