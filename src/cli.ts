@@ -6,6 +6,7 @@ import { NodeRegistry } from './shared/bus/node-registry.ts';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Master } from './master/master.ts';
+import { RedisPeerStats } from './master/peer-stats.ts';
 import { ENV_BUS_DIR, ENV_NODE, ENV_SLOT } from './shared/cluster-messages.ts';
 import { loadConfig, type Config } from './shared/config.ts';
 import type { MasterHooks } from './shared/dispatch-types.ts';
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
   const master: Master = new Master(config, log, hooks, {
     nodeId: registry?.id ?? 0,
     busDir,
+    ...(registry && redis ? { peers: new RedisPeerStats(redis, config.clusterName, registry) } : {}),
     onStopped: () => void cleanup().then(() => process.exit(0)),
   });
   if (registry) {

@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import type { ClusterStats, WorkerCounters, WorkerToMaster } from '../shared/cluster-messages.ts';
+import { SUMMED_FIELDS, type ClusterStats, type NodeStats, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { Config } from '../shared/config.ts';
 import type { MasterHooks } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -9,6 +9,13 @@ import { WorkerPool, type Slot } from './worker-pool.ts';
 
 /** Fresh counters are asked of every worker for a stats request; a silent one is not waited for longer. */
 const COUNTERS_TIMEOUT_MS = 500;
+
+/** Where nodes publish their figures for each other (Redis, multi-node only). */
+export interface PeerStats {
+  publish(stats: NodeStats): Promise<void>;
+  /** Every live node's last published figures. */
+  read(): Promise<NodeStats[]>;
+}
 
 /** The refusal the master writes itself when no worker can take a connection. */
 const UNAVAILABLE = Buffer.from(
@@ -37,8 +44,15 @@ export class Master {
 
   private readonly onStopped: () => void;
 
-  constructor(config: Config, log: Logger, hooks: MasterHooks, opts: { nodeId: number; busDir: string; onStopped: () => void }) {
+  private readonly nodeId: number;
+  /** Other nodes' published figures (multi-node only). */
+  private readonly peers: PeerStats | null;
+  private publishTimer: NodeJS.Timeout | null = null;
+
+  constructor(config: Config, log: Logger, hooks: MasterHooks, opts: { nodeId: number; busDir: string; onStopped: () => void; peers?: PeerStats }) {
     const nodeId = opts.nodeId;
+    this.nodeId = nodeId;
+    this.peers = opts.peers ?? null;
     this.onStopped = opts.onStopped;
     this.config = config;
     this.log = log;
@@ -70,6 +84,13 @@ export class Master {
       'listening',
     );
     await this.callHookAsync(() => this.hooks.start?.({ host: address.address, port: address.port, workers: this.config.workers }));
+    if (this.peers) {
+      const peers = this.peers;
+      const publish = () => void this.nodeStats().then((s) => peers.publish(s)).catch((err: Error) => this.log.warn({ err: err.message }, 'cannot publish node stats'));
+      publish();
+      this.publishTimer = setInterval(publish, 1000);
+      this.publishTimer.unref();
+    }
     return address;
   }
 
@@ -119,8 +140,27 @@ export class Master {
     }
   }
 
-  /** Asks every live worker for fresh counters (bounded wait), then adds everything up. */
+  /**
+   * This node's figures, fresh from every worker; with several nodes, plus every other live
+   * node's published figures and the cluster totals.
+   */
   async stats(): Promise<ClusterStats> {
+    const own = await this.nodeStats();
+    if (!this.peers) return own;
+    let others: NodeStats[] = [];
+    try {
+      others = (await this.peers.read()).filter((n) => n.node !== own.node);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'other nodes\' stats unavailable');
+    }
+    const nodes = [own, ...others].sort((a, b) => a.node - b.node);
+    const total = { ...own, nodes };
+    for (const f of SUMMED_FIELDS) total[f] = nodes.reduce((n, x) => n + x[f], 0);
+    return total;
+  }
+
+  /** Asks every live worker for fresh counters (bounded wait), then adds them up. */
+  private async nodeStats(): Promise<NodeStats> {
     await Promise.all(
       this.pool.slots
         .filter((s) => s.worker !== null)
@@ -168,6 +208,7 @@ export class Master {
       dispatchMode: this.policy.name,
       workerRestarts: this.pool.slots.reduce((n, s) => n + s.restarts, 0),
       uptime: (Date.now() - this.startTime) / 1000,
+      node: this.nodeId,
     };
   }
 
@@ -179,6 +220,7 @@ export class Master {
     this.stopping ??= (async () => {
       this.log.info({ event: 'shutdown', why }, 'shutting down');
       this.listener.close();
+      if (this.publishTimer) clearInterval(this.publishTimer);
       await this.pool.stop(this.config.maxWaitTime * 1000 + 2000);
       await this.callHookAsync(() => this.hooks.shutdown?.());
       this.log.info({ event: 'stopped' }, 'all workers stopped');

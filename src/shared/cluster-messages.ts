@@ -70,7 +70,21 @@ export interface ClusterStats {
   dispatchMode: string;
   workerRestarts: number;
   uptime: number;
+  /** This node's id (0 on a single host). */
+  node: number;
+  /**
+   * With several nodes (Redis): every live node's own figures, this one included. The totals
+   * above (connections, accepted, closed, messages, bytes, ...) are then the sums over nodes;
+   * `workers` stays this node's.
+   */
+  nodes?: NodeStats[];
 }
+
+/** One node's figures as it publishes them to Redis (every second, kept 10 s). */
+export type NodeStats = Omit<ClusterStats, 'nodes'>;
+
+/** The cluster totals that add up over nodes. */
+export const SUMMED_FIELDS = ['connections', 'accepted', 'handshakes', 'refused', 'closed', 'aborted', 'missing', 'handoffFailed', 'unavailable', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'workerRestarts'] as const;
 
 export const EMPTY_COUNTERS: Readonly<WorkerCounters> = Object.freeze({
   connections: 0,

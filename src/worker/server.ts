@@ -752,6 +752,7 @@ export class Server implements AppHost {
       dispatchMode: 'single-process',
       workerRestarts: 0,
       uptime: (Date.now() - this.startTime) / 1000,
+      node: this.node,
     };
   }
 

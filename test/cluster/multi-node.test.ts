@@ -85,6 +85,20 @@ describe.runIf(redis.run)('two nodes sharing one Redis', () => {
     expect(onB[0]!.messages).not.toContain('room-x');
   });
 
+  it('stats() spans the nodes: per-node figures and cluster totals', async () => {
+    // other nodes' figures are what they last published (every second)
+    let s: any;
+    for (let i = 0; i < 30 && s?.connections !== 4; i++) {
+      s = await (await fetch(`http://127.0.0.1:${a.port}/stats`)).json();
+      if (s.connections !== 4) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(s.nodes).toHaveLength(2);
+    expect(s.connections).toBe(4);
+    expect(s.nodes.map((n: any) => n.connections)).toEqual([2, 2]);
+    expect(s.workers).toHaveLength(2);
+    expect(s.node).toBe(Math.floor(onA[0]!.fd / 256) % 4096);
+  });
+
   it('sendMessage reaches a worker of the other node (workerId = node * 256 + slot)', async () => {
     const nodeB = Math.floor(onB[0]!.fd / 256) % 4096;
     const via = onA[0]!;
