@@ -43,7 +43,6 @@ describe.skipIf(!chromiumTool.run)('Chromium against the echo page', () => {
     if (!chromiumTool.available) throw new Error(`CI=true: browser tests cannot be skipped: ${chromiumTool.problem}`);
     srv = await startServer({}, (server) => {
       echoApp(server);
-      server.on('open', (_s, request) => void opened.push(request.fd));
       server.on('close', (_s, fd, info) => void closes.push({ fd, info }));
     });
     browser = await chromium.launch({
@@ -58,6 +57,9 @@ describe.skipIf(!chromiumTool.run)('Chromium against the echo page', () => {
       const e = (globalThis as unknown as Partial<PageGlobal>).echo;
       return e !== undefined && (e.ws.readyState === 1 || e.closed !== null);
     });
+    // the page also opens /chat: keep the fd of its /echo connection
+    await until(() => [...srv.server.connections].length === 2, 5000, 'both page connections');
+    opened.push(...[...srv.server.connections].filter((fd) => srv.server.localClientInfo(fd)?.path === '/echo'));
   });
 
   afterAll(async () => {
@@ -119,6 +121,15 @@ describe.skipIf(!chromiumTool.run)('Chromium against the echo page', () => {
     expect(seen).toMatchObject({ code: 1000, wasClean: true });
     await until(() => closes.length > 0, 5000, 'the server close callback');
     expect(closes).toEqual([{ fd: opened[0], info: { code: 1000, reason: 'bye', closedBy: 'client', wasClean: true } }]);
-    expect(srv.server.localStats().connections).toBe(0);
+    expect(srv.server.localStats().connections).toBe(1); // the page's /chat
+  });
+
+  it('chats: the page gets its welcome and its own message back through the room', async () => {
+    await page.waitForFunction(() => (globalThis as unknown as { chat: { received: Array<{ type: string }> } }).chat.received.some((m) => m.type === 'welcome'));
+    await page.fill('#chattext', 'hello from chromium');
+    await page.click('#chatform button');
+    await page.waitForFunction(() => (globalThis as unknown as { chat: { received: Array<{ type: string; text?: string }> } }).chat.received.some((m) => m.type === 'message' && m.text === 'hello from chromium'));
+    const received = await page.evaluate(() => (globalThis as unknown as { chat: { received: unknown[] } }).chat.received);
+    expect(received[0]).toMatchObject({ type: 'welcome', worker: 0, node: 0 });
   });
 });

@@ -92,7 +92,7 @@ describe('CLI with the default app', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await res.text();
-    expect(html).toContain('<title>Switchyard echo</title>');
+    expect(html).toContain('<title>Switchyard</title>');
     expect(html).toContain("'/echo'");
     expect((await fetch(`http://${base}/missing`)).status).toBe(404);
   });
