@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { Redis } from 'ioredis';
 import { NodeRegistry } from './shared/bus/node-registry.ts';
+import { RedisSessionTable } from './shared/session-table/redis-session-table.ts';
+import { MAX_SLOTS } from './shared/session-id.ts';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Master } from './master/master.ts';
@@ -98,14 +100,30 @@ async function main(): Promise<void> {
       redis = new Redis(config.redis, { lazyConnect: true, maxRetriesPerRequest: 2 });
       redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis (node registry) error'));
       await redis.connect();
-      registry = await NodeRegistry.join(redis, config.clusterName, { host: hostname(), pid: process.pid, workers: config.workers }, 10_000, { log });
+      registry = await NodeRegistry.join(redis, config.clusterName, { host: hostname(), pid: process.pid, workers: config.workers }, config.nodeTtlMs, { log });
       log.info({ event: 'node-joined', node: registry.id, cluster: config.clusterName }, 'joined the cluster');
     } catch (err) {
       log.fatal({ err: (err as Error).message, redis: config.redis }, 'cannot join the cluster through Redis');
       process.exit(1);
     }
   }
+  let purger: NodeJS.Timeout | null = null;
+  if (registry && redis) {
+    // Sessions of dead nodes: hidden from reads at once, removed here (any node may do it; it is idempotent).
+    const reg = registry;
+    const table = new RedisSessionTable({ redis, prefix: config.clusterName, isAlive: (n) => reg.isAlive(n), log });
+    // An earlier incarnation of this node id may have had more workers than we have now.
+    for (let slot = config.workers; slot < MAX_SLOTS; slot++) await table.purgeWorker(reg.id, slot).catch(() => 0);
+    purger = setInterval(() => {
+      table.purgeDeadNodes().then(
+        (nodes) => nodes.length > 0 && log.info({ event: 'dead-nodes-purged', nodes }, 'sessions of dead nodes purged'),
+        (err: Error) => log.warn({ err: err.message }, 'dead-node purge failed'),
+      );
+    }, Math.max(500, Math.floor(config.nodeTtlMs / 2)));
+    purger.unref();
+  }
   const cleanup = async () => {
+    if (purger) clearInterval(purger);
     await registry?.leave().catch(() => {});
     redis?.disconnect();
     rmSync(busDir, { recursive: true, force: true });

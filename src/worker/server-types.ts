@@ -4,6 +4,7 @@ import type { Config } from '../shared/config.ts';
 import type { DispatchFunc } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Bus } from '../shared/bus/types.ts';
+import type { SessionTable } from '../shared/session-table/types.ts';
 import type { CloseInfo } from './connection.ts';
 import type { HandshakeRequest, HandshakeResponse } from './handshake-io.ts';
 import type { Server } from './server.ts';
@@ -108,6 +109,8 @@ export interface ServerOptions {
   node?: number;
   /** Worker slots on this node. */
   workerCount?: number;
+  /** The cluster's session table (Redis, multi-node): uids and connections span the nodes. */
+  sessions?: SessionTable;
 }
 
 export interface LocalStats {

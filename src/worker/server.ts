@@ -12,6 +12,7 @@ import { encodeFd, nodeOf, slotOf } from '../shared/session-id.ts';
 import { Rooms } from './rooms.ts';
 import { encodeForQueue } from './connection.ts';
 import type { BusMessage, WorkerAddress } from '../shared/bus/types.ts';
+import type { SessionTable } from '../shared/session-table/types.ts';
 import type { ClusterStats } from '../shared/cluster-messages.ts';
 import type { AllCallbacks, AppHost, Awaitable, ClientInfo, Frame, LocalStats, ServerCallbacks, ServerOptions } from './server-types.ts';
 
@@ -48,6 +49,8 @@ export class Server implements AppHost {
   private readonly fdsOfUid = new Map<string, Set<number>>();
   /** Worker slots on this node (for cluster-wide questions). */
   private readonly workerCount: number;
+  /** Multi-node: sessions and uids in Redis; otherwise each worker answers for its own. */
+  private readonly sessions: SessionTable | null;
   private readonly counters = { forwarded: 0, unreachable: 0, remotePush: { written: 0, queued: 0, dropped: 0, closed: 0, unknown: 0 } as Record<PushStatus, number>, received: 0, missing: 0, accepted: 0, handshakes: 0, refused: 0, closed: 0, aborted: 0, messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 };
 
   constructor(options: Partial<Config> | Config = {}, deps: ServerOptions = {}) {
@@ -59,6 +62,7 @@ export class Server implements AppHost {
     this.clusterStats = deps.clusterStats;
     this.requestShutdown = deps.requestShutdown;
     this.workerCount = deps.workerCount ?? 1;
+    this.sessions = deps.sessions ?? null;
     this.router =
       deps.buses && (deps.buses.embedded || deps.buses.redis)
         ? new Router({
@@ -208,6 +212,7 @@ export class Server implements AppHost {
 
   private established(conn: Connection, request: HandshakeRequest): void {
     this.conns.set(conn.fd, conn);
+    this.sessions?.add({ fd: conn.fd, node: this.node, slot: this.workerId, remoteAddress: conn.remoteAddress, remotePort: conn.remotePort, connectTime: conn.connectTime });
     this.counters.handshakes++;
     this.log.debug({ fd: conn.fd, path: request.path, remote: conn.remoteAddress }, 'open');
     this.invoke(conn, 'open', request);
@@ -260,6 +265,7 @@ export class Server implements AppHost {
     this.conns.delete(conn.fd);
     this.rooms.leaveAll(conn.fd);
     this.unbindLocal(conn.fd);
+    this.sessions?.remove(conn.fd);
     this.counters.closed++;
     this.counters.bytesIn += conn.bytesIn;
     this.counters.bytesOut += conn.bytesOut;
@@ -517,6 +523,7 @@ export class Server implements AppHost {
   }
 
   private async allConnections(): Promise<number[]> {
+    if (this.sessions) return this.sessions.all();
     const lists = await this.gather('fds', []);
     return [...this.conns.keys(), ...lists.flat()];
   }
@@ -584,6 +591,7 @@ export class Server implements AppHost {
     if (!this.isLocal(fd)) return this.router!.send(this.router!.owner(fd)!, { t: 'call', method: 'bind', args: [fd, key], rid: 0 });
     if (!this.conns.has(fd)) return false;
     this.unbindLocal(fd);
+    this.sessions?.bind(fd, key);
     this.uidOf.set(fd, key);
     let fds = this.fdsOfUid.get(key);
     if (!fds) this.fdsOfUid.set(key, (fds = new Set()));
@@ -603,6 +611,7 @@ export class Server implements AppHost {
   /** Every fd bound to uid across the cluster. */
   async getFdsByUid(uid: string | number): Promise<number[]> {
     const key = String(uid);
+    if (this.sessions) return this.sessions.fdsByUid(key);
     const remote = await this.gather('fdsByUid', [key]);
     return [...(this.fdsOfUid.get(key) ?? []), ...remote.flat()];
   }

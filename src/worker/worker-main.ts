@@ -5,6 +5,10 @@ import type { Config } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { EmbeddedBus } from '../shared/bus/embedded-bus.ts';
 import { RedisBus } from '../shared/bus/redis-bus.ts';
+import { nodeKey } from '../shared/bus/node-registry.ts';
+import { RedisSessionTable } from '../shared/session-table/redis-session-table.ts';
+import type { Logger } from '../shared/logger.ts';
+import { Redis } from 'ioredis';
 import { Server, type AppSetup } from './server.ts';
 
 /** How often a worker tells the master its load (dispatch modes 3 and 8 read it). */
@@ -23,6 +27,8 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   const embedded = config.workers > 1 ? new EmbeddedBus({ self: { node, slot }, slots: config.workers, dir: where.busDir, log }) : null;
   // Other nodes: Redis pub/sub, when configured.
   const redis = config.redis ? new RedisBus({ self: { node, slot }, url: config.redis, prefix: config.clusterName, log }) : null;
+  // Multi-node: the session table (uids, connections) lives in Redis.
+  const sessions = config.redis ? await openSessionTable(config.redis, config.clusterName, log) : null;
   const send = (msg: WorkerToMaster): void => {
     if (process.connected) process.send!(msg);
   };
@@ -49,6 +55,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
     buses: { embedded, redis },
     node,
     workerCount: config.workers,
+    ...(sessions ? { sessions } : {}),
   });
   await app(server);
 
@@ -68,7 +75,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
     log.info({ event: 'worker-stop', why }, 'worker stopping');
     clearInterval(reporter);
     await server.stop();
-    await Promise.all([embedded?.close(), redis?.close()]);
+    await Promise.all([embedded?.close(), redis?.close(), sessions?.close()]);
     process.exit(0);
   };
 
@@ -95,6 +102,8 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   // The master is gone (killed): nobody will hand us sockets or stop us; leave cleanly.
   process.on('disconnect', () => void stop('master gone'));
 
+  // A restarted slot's previous sessions died with its process: forget them before taking new ones.
+  await sessions?.purgeWorker(node, slot).catch((err: Error) => log.warn({ err: err.message }, 'could not purge the previous sessions of this slot'));
   await embedded?.start();
   if (redis) {
     // A Redis outage at start is not fatal: local traffic works, the bus keeps reconnecting.
@@ -105,4 +114,18 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   await server.start();
   send({ t: 'ready' });
   log.info({ event: 'worker-start' }, 'worker started');
+}
+
+/** The Redis session table, on its own connection; a node is alive while its registry lease exists. */
+async function openSessionTable(url: string, prefix: string, log: Logger): Promise<RedisSessionTable> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  client.on('error', (err: Error) => log.debug({ err: err.message }, 'session table connection error'));
+  await client.connect().catch((err: Error) => log.error({ err: err.message }, 'session table: Redis not reachable yet'));
+  return new RedisSessionTable({
+    redis: client,
+    prefix,
+    ownsClient: true,
+    log,
+    isAlive: async (node) => (await client.exists(nodeKey(prefix, node))) === 1,
+  });
 }

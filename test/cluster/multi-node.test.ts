@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, command, hello, startCluster, type Hello } from '../helpers/cluster.ts';
 import { externalTool, killAll, type CliProcess } from '../helpers/process.ts';
@@ -30,7 +31,7 @@ describe.runIf(redis.run)('two nodes sharing one Redis', () => {
 
   beforeAll(async () => {
     if (!redis.available) throw new Error(redis.problem ?? 'Redis unavailable');
-    const args = ['--workers', '2', '--dispatch-mode', '1', '--redis', REDIS_URL, '--cluster-name', cluster];
+    const args = ['--workers', '2', '--dispatch-mode', '1', '--redis', REDIS_URL, '--cluster-name', cluster, '--node-ttl-ms', '1500'];
     [a, b] = await Promise.all([startCluster(args), startCluster(args)]);
     onA = [await hello(a.port), await hello(a.port)];
     onB = [await hello(b.port), await hello(b.port)];
@@ -109,4 +110,45 @@ describe.runIf(redis.run)('two nodes sharing one Redis', () => {
     expect(p).toMatchObject({ type: 'pipe', at: 1, text: 'over redis' });
     expect(p.from).toBe(Math.floor(onA[0]!.fd / 256) % 4096 * 256 + onA[0]!.worker);
   });
+
+  it('uids span nodes: bind on both nodes, find and push from either', async () => {
+    await command(onA[0]!, { cmd: 'bind', fd: onA[1]!.fd, uid: 'bob' });
+    await command(onA[0]!, { cmd: 'bind', fd: onB[1]!.fd, uid: 'bob' });
+    const both = [onA[1]!.fd, onB[1]!.fd].sort((x, y) => x - y);
+    let found: number[] = [];
+    for (let i = 0; i < 20 && found.length < 2; i++) {
+      found = await command(onB[0]!, { cmd: 'uid', uid: 'bob' });
+      if (found.length < 2) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(found).toEqual(both);
+    await command(onB[0]!, { cmd: 'pushUid', uid: 'bob', text: 'for-bob' });
+    await until(() => onA[1]!.messages.includes('for-bob') && onB[1]!.messages.includes('for-bob'), 10_000, 'uid push across nodes');
+    expect(onA[0]!.messages).not.toContain('for-bob');
+  });
+
+  it('connections spans the nodes', async () => {
+    const all = await command(onA[0]!, { cmd: 'connections' });
+    expect(all).toEqual([...onA, ...onB].map((c) => c.fd).sort((x, y) => x - y));
+  });
+
+  it('a node killed with kill -9 (master and workers) has its sessions purged within the node TTL', async () => {
+    const s = (await (await fetch(`http://127.0.0.1:${b.port}/stats`)).json()) as { workers: Array<{ pid: number }> };
+    const bFds = onB.map((c) => c.fd);
+    await command(onA[0]!, { cmd: 'bind', fd: onB[0]!.fd, uid: 'carol' });
+    await new Promise((r) => setTimeout(r, 200));
+    for (const w of s.workers) process.kill(w.pid, 'SIGKILL');
+    b.proc.kill('SIGKILL');
+    const t0 = Date.now();
+    await until(() => onB.every((c) => c.ws.readyState === WebSocket.CLOSED), 5000, 'node B clients dropped');
+    let all: number[] = bFds;
+    while (all.some((fd) => bFds.includes(fd)) && Date.now() - t0 < 10_000) {
+      all = await command(onA[0]!, { cmd: 'connections' });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(all.filter((fd) => bFds.includes(fd))).toEqual([]);
+    expect(Date.now() - t0).toBeLessThan(1500 + 1000 + 3000);
+    expect(await command(onA[0]!, { cmd: 'uid', uid: 'carol' })).toEqual([]);
+    // and the push to a dead node's fd is a clear outcome, not a hang
+    expect(['unknown', 'timeout']).toContain(await command(onA[0]!, { cmd: 'pushAsync', fd: bFds[0] }));
+  }, 30_000);
 });

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { SwitchyardError } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, decodeEnvelope, encodeEnvelope, frameHeader } from './codec.ts';
-import { PeerLink, type LinkCounters } from './peer-link.ts';
+import { PeerLink, RETRY_MAX_MS, RETRY_MIN_MS, type LinkCounters, type RetryOptions } from './peer-link.ts';
 import type { Bus, BusMessage, MessageHandler, WorkerAddress } from './types.ts';
 
 /** A peer that has not taken 8 MiB yet is not keeping up: sends to it fail rather than pile
@@ -36,6 +36,8 @@ export interface EmbeddedBusOptions {
   maxQueuedBytes?: number;
   /** Largest frame accepted from a peer (and sent to one). */
   maxFrameBytes?: number;
+  /** Reconnect back-off (default 25 ms doubling to 1 s, peer-link.ts says why). */
+  retry?: RetryOptions;
 }
 
 export interface EmbeddedBusStats extends LinkCounters {
@@ -80,7 +82,7 @@ export class EmbeddedBus implements Bus {
     this.maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.links = Array.from({ length: slots }, (_, slot) =>
-      slot === self.slot ? undefined : new PeerLink(slot, socketPath(dir, slot), this.log),
+      slot === self.slot ? undefined : new PeerLink(slot, socketPath(dir, slot), this.log, options.retry ?? { minMs: RETRY_MIN_MS, maxMs: RETRY_MAX_MS }),
     );
   }
 
@@ -100,6 +102,8 @@ export class EmbeddedBus implements Bus {
       this.server?.close();
       throw err;
     }
+    // close() while we were setting up: it found no server to close, so close it here.
+    if ((this.state as string) === 'closed') return void this.server?.close();
     await Promise.all(this.peerLinks().map((link) => link.start()));
     this.log.info({ path: this.path, slot: this.self.slot }, 'bus listening');
   }

@@ -167,7 +167,8 @@ export class NodeRegistry {
   }
 }
 
-function nodeKey(prefix: string, id: number): string {
+/** The lease key of node `id`: it exists exactly while that node is alive. */
+export function nodeKey(prefix: string, id: number): string {
   return `${prefix}:node:${id}`;
 }
 

@@ -16,6 +16,11 @@ const CONCAT_LIMIT = 64 * 1024;
 /** How long a graceful close waits for queued bytes to drain before it resets the socket. */
 const CLOSE_GRACE_MS = 1000;
 
+export interface RetryOptions {
+  minMs: number;
+  maxMs: number;
+}
+
 export type LinkState = 'down' | 'connecting' | 'open' | 'closed';
 
 export interface LinkCounters {
@@ -33,6 +38,7 @@ export class PeerLink {
   state: LinkState = 'down';
   readonly counters: LinkCounters = { writes: 0, framesOut: 0, bytesOut: 0, connects: 0 };
   private readonly log: Logger;
+  private readonly retry: RetryOptions;
   private socket: Socket | null = null;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -41,10 +47,11 @@ export class PeerLink {
   private timer: NodeJS.Timeout | null = null;
   private settleFirst: (() => void) | null = null;
 
-  constructor(slot: number, path: string, log: Logger) {
+  constructor(slot: number, path: string, log: Logger, retry: RetryOptions = { minMs: RETRY_MIN_MS, maxMs: RETRY_MAX_MS }) {
     this.slot = slot;
     this.path = path;
     this.log = log;
+    this.retry = retry;
   }
 
   /** Starts connecting; resolves once the first attempt has succeeded or failed. */
@@ -127,7 +134,7 @@ export class PeerLink {
     if (this.state === 'open') this.log.info({ peer: this.slot }, 'bus peer lost');
     this.state = 'down';
     this.settle();
-    const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** this.attempts) * (0.8 + 0.4 * Math.random());
+    const delay = Math.min(this.retry.maxMs, this.retry.minMs * 2 ** this.attempts) * (0.8 + 0.4 * Math.random());
     this.attempts = Math.min(this.attempts + 1, 16);
     this.timer = setTimeout(() => {
       this.timer = null;

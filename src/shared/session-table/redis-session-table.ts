@@ -1,0 +1,370 @@
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { SwitchyardError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { decodeFd, nodeOf, slotOf } from '../session-id.ts';
+import type { SessionRecord, SessionTable } from './types.ts';
+
+/**
+ * The cluster's session table in Redis, under the cluster's prefix P:
+ *
+ *   P:s:${fd}             hash  node, slot, addr, port, t (connect ms), uid (absent: unbound)
+ *   P:ws:${node}:${slot}  set   fds of one worker                 (purgeWorker pops it)
+ *   P:nw:${node}          set   slots of the node with sessions   (purgeDeadNodes walks it)
+ *   P:u:${uid}            set   fds bound to uid
+ *   P:sn                  set   nodes with sessions
+ * Liveness is not stored here: `isAlive` answers it (NodeRegistry's P:node:${id} leases, whose
+ * TTL bounds how long a dead node's sessions stay visible: lease ttl + aliveCacheMs).
+ *
+ * Every change is a Lua script, so each keeps all five structures consistent atomically:
+ *   - writes: add/remove/bind/unbind are queued and sent once per event-loop turn
+ *     (setImmediate) as EVALs of APPLY, ≤ 1000 ops each, written back to back on one
+ *     connection: applied in the order issued. A read first sends the pending writes, so an
+ *     instance reads its own writes. EVAL, not EVALSHA: a NOSCRIPT retry could reorder batches.
+ *   - purges pop fds (SPOP) in steps of 500, so a big purge never blocks Redis for long and two
+ *     purgers of the same node share the work instead of racing: each fd is dropped once; both
+ *     return once the node is empty.
+ * Reads are one EVAL (or one command) plus isAlive for the nodes seen, cached aliveCacheMs.
+ *
+ * Eventually consistent: another node sees a write once the writer's batch lands (its next
+ * event-loop turn + one round trip); a dead node's sessions linger until purgeDeadNodes (every
+ * node may run it periodically) but are hidden from reads meanwhile; writes Redis fails during
+ * an outage are lost (counted in stats().failed, logged once), not retried.
+ *
+ * Redis Cluster: scripts build key names at run time (allowed for scripts without shebang
+ * flags, if the keys are in one slot), so `hashTag: true` wraps the prefix as {P}: all stays
+ * atomic, but the table lives on one shard. Spreading it (one tag per node) would make the uid
+ * sets cross-slot: remove, bind and purges would update them in a second, non-atomic step,
+ * and reads would have to check that each fd still exists.
+ */
+
+export interface RedisSessionTableOptions {
+  /** A connected client; not closed by close() unless `ownsClient`. */
+  redis: Redis;
+  /** The cluster's key prefix (--cluster-name). */
+  prefix: string;
+  isAlive: (node: number) => Promise<boolean> | boolean;
+  log?: Logger;
+  ownsClient?: boolean;
+  /** Wrap the prefix in a hash tag (Redis Cluster; see above). */
+  hashTag?: boolean;
+  /** How long an isAlive answer is reused by reads. Default 1000 ms: one lookup per node per second. */
+  aliveCacheMs?: number;
+  /** Bound on a read, on each purge step, and on close()'s wait for writes. Default 2000 ms. */
+  timeoutMs?: number;
+  /** Writes queued or awaiting Redis beyond which new ones are dropped (an outage with an offline queue). Default 100 000. */
+  maxPendingOps?: number;
+}
+
+/** batches: flushes sent (≤ 1 per event-loop turn); written: write ops Redis applied; failed: write
+ * ops lost (outage, error reply); dropped: refused (malformed fd, too many pending, closed). */
+export interface RedisSessionTableStats {
+  batches: number;
+  written: number;
+  failed: number;
+  dropped: number;
+}
+
+const CHUNK_OPS = 1000;
+const PURGE_STEP = 500;
+
+/** Shared Lua: ARGV[1] is the prefix; drop() forgets one fd's hash and uid entry. */
+const LIB = `
+local p = ARGV[1]
+local function drop(fd)
+  local k = p .. ':s:' .. fd
+  local uid = redis.call('HGET', k, 'uid')
+  if uid then redis.call('SREM', p .. ':u:' .. uid, fd) end
+  return redis.call('DEL', k)
+end
+local function tidy(node, slot) -- an emptied worker set leaves P:nw, an emptied node P:sn
+  local nw = p .. ':nw:' .. node
+  if redis.call('EXISTS', p .. ':ws:' .. node .. ':' .. slot) == 0 then redis.call('SREM', nw, slot) end
+  if redis.call('EXISTS', nw) == 0 then redis.call('SREM', p .. ':sn', node) end
+end
+`;
+
+/** ARGV[2..]: a | fd node slot addr port t;  r | fd node slot;  b | fd uid;  u | fd. fds stay strings (Lua would print 2^52 as 4.5e+15). */
+const APPLY = `${LIB}
+local i = 2
+while i <= #ARGV do
+  local op, fd = ARGV[i], ARGV[i + 1]
+  local k = p .. ':s:' .. fd
+  if op == 'a' then
+    local node, slot = ARGV[i + 2], ARGV[i + 3]
+    drop(fd)
+    redis.call('HSET', k, 'node', node, 'slot', slot, 'addr', ARGV[i + 4], 'port', ARGV[i + 5], 't', ARGV[i + 6])
+    redis.call('SADD', p .. ':ws:' .. node .. ':' .. slot, fd)
+    redis.call('SADD', p .. ':nw:' .. node, slot)
+    redis.call('SADD', p .. ':sn', node)
+    i = i + 7
+  elseif op == 'r' then
+    drop(fd)
+    redis.call('SREM', p .. ':ws:' .. ARGV[i + 2] .. ':' .. ARGV[i + 3], fd)
+    tidy(ARGV[i + 2], ARGV[i + 3])
+    i = i + 4
+  else
+    local old = redis.call('HGET', k, 'uid')
+    if old then redis.call('SREM', p .. ':u:' .. old, fd) redis.call('HDEL', k, 'uid') end
+    if op == 'b' then
+      if redis.call('EXISTS', k) == 1 then
+        redis.call('HSET', k, 'uid', ARGV[i + 2])
+        redis.call('SADD', p .. ':u:' .. ARGV[i + 2], fd)
+      end
+      i = i + 3
+    else
+      i = i + 2
+    end
+  end
+end
+return 0`;
+
+/** ARGV[2] node, ARGV[3] slot ('' = every slot of the node), ARGV[4] step.
+ * -> {hashes dropped, 1 once nothing is left to purge} */
+const PURGE = `${LIB}
+local node, only, limit = ARGV[2], ARGV[3], tonumber(ARGV[4])
+local nw = p .. ':nw:' .. node
+local n, dropped = 0, 0
+repeat
+  local slot = only
+  if only == '' then slot = redis.call('SRANDMEMBER', nw) end
+  if not slot then break end
+  local fds = redis.call('SPOP', p .. ':ws:' .. node .. ':' .. slot, limit - n)
+  for _, fd in ipairs(fds) do dropped = dropped + drop(fd) end
+  n = n + #fds
+  tidy(node, slot)
+until only ~= '' or n >= limit
+if only == '' and redis.call('EXISTS', nw) == 0 then redis.call('SREM', p .. ':sn', node) end
+local left = nw
+if only ~= '' then left = p .. ':ws:' .. node .. ':' .. only end
+return {dropped, 1 - redis.call('EXISTS', left)}`;
+
+/** ARGV[2] 'fds' -> every fd; 'count' -> {node, sessions of one of its workers, ...} */
+const SCAN = `${LIB}
+local out = {}
+for _, node in ipairs(redis.call('SMEMBERS', p .. ':sn')) do
+  for _, slot in ipairs(redis.call('SMEMBERS', p .. ':nw:' .. node)) do
+    local ws = p .. ':ws:' .. node .. ':' .. slot
+    if ARGV[2] == 'count' then
+      out[#out + 1] = node
+      out[#out + 1] = redis.call('SCARD', ws)
+    else
+      for _, fd in ipairs(redis.call('SMEMBERS', ws)) do out[#out + 1] = fd end
+    end
+  end
+end
+return out`;
+
+export class RedisSessionTable implements SessionTable {
+  private readonly redis: Redis;
+  private readonly p: string;
+  private readonly isAlive: (node: number) => Promise<boolean> | boolean;
+  private readonly log: Logger;
+  private readonly ownsClient: boolean;
+  private readonly aliveCacheMs: number;
+  private readonly timeoutMs: number;
+  private readonly maxPendingOps: number;
+  private readonly aliveCache = new Map<number, { until: number; alive: Promise<boolean> }>();
+  private chunks: Array<{ args: string[]; ops: number }> = [];
+  private scheduled = false;
+  private pendingOps = 0;
+  private readonly inflight = new Set<Promise<void>>();
+  private failing = false;
+  private overloaded = false;
+  private readonly counts: RedisSessionTableStats = { batches: 0, written: 0, failed: 0, dropped: 0 };
+  private closed: Promise<void> | null = null;
+
+  constructor(options: RedisSessionTableOptions) {
+    const { prefix } = options;
+    if (!/^[^\s{}]+$/.test(prefix)) throw new RangeError(`session table prefix must be non-empty, without spaces or braces: "${prefix}"`);
+    this.redis = options.redis;
+    this.p = options.hashTag ? `{${prefix}}` : prefix;
+    this.isAlive = options.isAlive;
+    this.log = (options.log ?? pino({ level: 'silent' })).child({ sessionTable: 'redis' });
+    this.ownsClient = options.ownsClient ?? false;
+    this.aliveCacheMs = options.aliveCacheMs ?? 1000;
+    this.timeoutMs = options.timeoutMs ?? 2000;
+    this.maxPendingOps = options.maxPendingOps ?? 100_000;
+  }
+
+  stats(): RedisSessionTableStats {
+    return { ...this.counts };
+  }
+
+  add(s: Omit<SessionRecord, 'uid'>): void {
+    const parts = decodeFd(s.fd);
+    if (!parts || parts.node !== s.node || parts.slot !== s.slot) return void this.counts.dropped++;
+    this.enqueue(s.fd, 'a', s.node, s.slot, s.remoteAddress, s.remotePort, s.connectTime);
+  }
+
+  remove(fd: number): void {
+    this.enqueue(fd, 'r', nodeOf(fd), slotOf(fd));
+  }
+
+  bind(fd: number, uid: string): void {
+    this.enqueue(fd, 'b', uid);
+  }
+
+  unbind(fd: number): void {
+    this.enqueue(fd, 'u');
+  }
+
+  fdsByUid(uid: string): Promise<number[]> {
+    return this.read('fdsByUid', async () => this.live((await this.redis.smembers(`${this.p}:u:${uid}`)).map(Number)));
+  }
+
+  get(fd: number): Promise<SessionRecord | null> {
+    return this.read('get', async () => {
+      if (!decodeFd(fd)) return null;
+      const [h, alive] = await Promise.all([this.redis.hgetall(`${this.p}:s:${fd}`), this.alive(nodeOf(fd))]);
+      if (!alive || h.node === undefined) return null;
+      return { fd, node: Number(h.node), slot: Number(h.slot), remoteAddress: h.addr ?? '', remotePort: Number(h.port), connectTime: Number(h.t), uid: h.uid ?? null };
+    });
+  }
+
+  all(): Promise<number[]> {
+    return this.read('all', async () => this.live(((await this.redis.eval(SCAN, 0, this.p, 'fds')) as string[]).map(Number)));
+  }
+
+  count(): Promise<number> {
+    return this.read('count', async () => {
+      const flat = (await this.redis.eval(SCAN, 0, this.p, 'count')) as Array<string | number>;
+      const perWorker: Array<Promise<number>> = [];
+      for (let i = 0; i < flat.length; i += 2) {
+        const n = Number(flat[i + 1]);
+        perWorker.push(this.alive(Number(flat[i])).then((alive) => (alive ? n : 0)));
+      }
+      return (await Promise.all(perWorker)).reduce((a, b) => a + b, 0);
+    });
+  }
+
+  async purgeWorker(node: number, slot: number): Promise<number> {
+    if (!Number.isInteger(node) || !Number.isInteger(slot)) return 0;
+    return this.purge(node, String(slot));
+  }
+
+  async purgeDeadNodes(): Promise<number[]> {
+    const nodes = (await this.read('purgeDeadNodes', () => this.redis.smembers(`${this.p}:sn`))).map(Number);
+    // A fresh answer, never the cache: purging is not undone if we were wrong.
+    const alive = await this.read('purgeDeadNodes', () => Promise.all(nodes.map((n) => this.alive(n, true))));
+    const dead = nodes.filter((_, i) => !alive[i]);
+    const dropped = await Promise.all(dead.map((n) => this.purge(n, '')));
+    if (dead.length > 0) this.log.info({ nodes: dead, sessions: dropped.reduce((a, b) => a + b, 0) }, 'purged the sessions of dead nodes');
+    return dead.sort((a, b) => a - b);
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.shutdown();
+    return this.closed;
+  }
+
+  /** Runs PURGE steps until the node (or its one worker) is empty. */
+  private async purge(node: number, slot: string): Promise<number> {
+    let dropped = 0;
+    for (;;) {
+      const [n, done] = await this.read('purge', () => this.redis.eval(PURGE, 0, this.p, String(node), slot, PURGE_STEP) as Promise<number[]>);
+      dropped += n ?? 0;
+      if (done === 1) return dropped;
+    }
+  }
+
+  /** The fds of live nodes, ascending. */
+  private async live(fds: number[]): Promise<number[]> {
+    const nodes = [...new Set(fds.map(nodeOf))];
+    const alive = await Promise.all(nodes.map((n) => this.alive(n)));
+    const dead = new Set(nodes.filter((_, i) => !alive[i]));
+    return fds.filter((fd) => !dead.has(nodeOf(fd))).sort((a, b) => a - b);
+  }
+
+  private alive(node: number, fresh = false): Promise<boolean> {
+    const now = Date.now();
+    const cached = this.aliveCache.get(node);
+    if (!fresh && cached && cached.until > now) return cached.alive;
+    const alive = Promise.resolve().then(() => this.isAlive(node));
+    const entry = { until: now + this.aliveCacheMs, alive };
+    this.aliveCache.set(node, entry);
+    alive.catch(() => this.aliveCache.get(node) === entry && this.aliveCache.delete(node)); // never cache a failure
+    return alive;
+  }
+
+  /** Sends pending writes (so this read sees them), then runs `work` within timeoutMs. */
+  private read<T>(what: string, work: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new SwitchyardError('ERR_SESSION_TABLE_CLOSED', `session table closed: ${what} refused`));
+    this.flush();
+    if (this.redis.status === 'end') return Promise.reject(unavailable(what, 'the Redis connection is closed for good'));
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(unavailable(what, `no answer from Redis within ${this.timeoutMs} ms`)), this.timeoutMs);
+      work().then(
+        (value) => (clearTimeout(timer), resolve(value)),
+        (err: Error) => (clearTimeout(timer), reject(err instanceof SwitchyardError ? err : unavailable(what, err.message))),
+      );
+    });
+  }
+
+  /** Queues one op for APPLY: op name, fd, then its arguments (all sent as strings). */
+  private enqueue(fd: number, op: string, ...args: Array<string | number>): void {
+    if (this.closed || !decodeFd(fd)) return void this.counts.dropped++;
+    if (this.pendingOps >= this.maxPendingOps) {
+      if (!this.overloaded) this.log.error({ maxPendingOps: this.maxPendingOps }, 'session table writes dropped: too many awaiting Redis (logged once until there is room)');
+      this.overloaded = true;
+      return void this.counts.dropped++;
+    }
+    this.overloaded = false;
+    this.pendingOps++;
+    let last = this.chunks[this.chunks.length - 1];
+    if (!last || last.ops >= CHUNK_OPS) this.chunks.push((last = { args: [], ops: 0 }));
+    last.args.push(op, String(fd));
+    for (const a of args) last.args.push(String(a));
+    last.ops++;
+    if (!this.scheduled) setImmediate(() => this.flush());
+    this.scheduled = true;
+  }
+
+  /** Sends every queued write now (not in a microtask: a read issued next must queue behind them), one EVAL per chunk. */
+  private flush(): void {
+    this.scheduled = false;
+    if (this.chunks.length === 0) return;
+    this.counts.batches++;
+    for (const { args, ops } of this.chunks.splice(0)) {
+      let reply: Promise<unknown>;
+      try {
+        reply = this.redis.eval(APPLY, 0, this.p, ...args);
+      } catch (err) {
+        reply = Promise.reject(err);
+      }
+      const sent: Promise<void> = reply.then(() => this.settle(sent, ops, null), (err: Error) => this.settle(sent, ops, err));
+      this.inflight.add(sent);
+    }
+  }
+
+  /** Counts a chunk's outcome; failures are logged once per streak. */
+  private settle(sent: Promise<void>, ops: number, err: Error | null): void {
+    this.inflight.delete(sent);
+    this.pendingOps -= ops;
+    if (err) {
+      this.counts.failed += ops;
+      if (!this.failing) this.log.warn({ err: err.message, ops }, 'session table writes failed (lost; logged once until they work again)');
+    } else {
+      this.counts.written += ops;
+      if (this.failing) this.log.info({ failed: this.counts.failed }, 'session table writes work again');
+    }
+    this.failing = err !== null;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.flush();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, this.timeoutMs, true)));
+    if (await Promise.race([Promise.allSettled([...this.inflight]).then(() => false), timedOut])) {
+      this.log.warn({ ops: this.pendingOps }, 'session table closed with writes still awaiting Redis');
+    }
+    clearTimeout(timer);
+    if (!this.ownsClient) return;
+    if (this.redis.status !== 'ready') return void this.redis.disconnect();
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+function unavailable(what: string, why: string): SwitchyardError {
+  return new SwitchyardError('ERR_SESSION_TABLE_UNAVAILABLE', `session table ${what} failed: ${why}`);
+}

@@ -1,0 +1,262 @@
+/**
+ * The contract every Bus implementation passes (STYLE.md principle 3), run by each
+ * implementation's test file: `busContract('EmbeddedBus', makeHarness, { knowsAbsentPeers: true })`.
+ * Time bounds are real and generous (a loaded 2-core CI box): they bound "eventually", they do
+ * not measure speed (scripts/bench-bus.ts does).
+ */
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Bus, BusMessage, WorkerAddress } from '../../src/shared/bus/types.ts';
+
+export interface BusHarness {
+  /** Started buses, all able to reach each other. Their handlers must log, not rethrow, errors. */
+  buses: Bus[];
+  /** replaces bus i by a fresh instance (same address), as after a worker restart */
+  restart?(i: number): Promise<Bus>;
+  /** makes bus i unreachable without closing the others (kill its sockets / connection) */
+  cut?(i: number): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+export interface BusContractOptions {
+  /** send() to an address that has no bus returns false at once (a mesh knows its peers; a
+   * pub/sub transport cannot know and may accept the message, which is then never delivered). */
+  knowsAbsentPeers: boolean;
+  /** Bound on anything "eventually": delivery, reconnection, noticing a dead peer. */
+  timeoutMs?: number;
+}
+
+interface Received {
+  msg: BusMessage;
+  from: WorkerAddress;
+}
+
+/** Everything a bus receives, with a polling wait. */
+class Inbox {
+  readonly got: Received[] = [];
+  constructor(bus: Bus) {
+    bus.onMessage = (msg, from) => void this.got.push({ msg, from });
+  }
+  from(address: WorkerAddress): BusMessage[] {
+    return this.got.filter((r) => sameAddress(r.from, address)).map((r) => r.msg);
+  }
+}
+
+const sameAddress = (a: WorkerAddress, b: WorkerAddress): boolean => a.node === b.node && a.slot === b.slot;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` every 10 ms until true; fails with `what` after `timeoutMs`. */
+async function eventually(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+const push = (fd: number, data: Buffer | string, op = 1): BusMessage => ({ t: 'push', fd, op, data });
+const fdOf = (m: BusMessage): number => ('fd' in m ? m.fd : -1);
+
+/** Every message type, with payloads that JSON or a careless codec would mangle. */
+function payloadSamples(): BusMessage[] {
+  const text = 'héllo wörld — 日本語 — 😀🎉 — e\u0301 — \u0000 — \u{10FFFF}';
+  return [
+    push(1, randomBytes(1024 * 1024), 2),
+    push(2, Buffer.alloc(0), 2),
+    push(3, '', 1),
+    push(4, text, 1),
+    push(5, text.repeat(2000), 1),
+    push(6, Buffer.from(text), 2), // UTF-8 bytes sent as binary stay binary
+    push(2 ** 52 + 7, 'large fd', 1),
+    { t: 'disconnect', fd: 8, code: 4000, reason: 'bye — 👋', rid: 1 },
+    { t: 'close', fd: 9 },
+    { t: 'info', fd: 10, rid: 2 },
+    { t: 'broadcast', op: 2, data: randomBytes(300), except: [1, 2, 3], room: 'salle-é' },
+    { t: 'join', fd: 11, room: 'r' },
+    { t: 'leave', fd: 12, room: 'r', rid: 3 },
+    { t: 'pipe', src: 13, data: { nested: [1, -1, 1.5, 'x', null, true, randomBytes(16)], deep: { s: '😀' } } },
+    { t: 'reply', rid: 4, value: null },
+    { t: 'call', method: 'getClientInfo', args: [14, 'two', Buffer.from([0, 255])], rid: 5 },
+  ];
+}
+
+/**
+ * A comparable form: each Buffer becomes { $buffer: base64 }, so a Buffer that came back as a
+ * string or a plain Uint8Array (or the reverse) differs, and a 1 MiB Buffer compares in
+ * milliseconds (toEqual walks a Buffer byte by byte: seconds per MiB).
+ */
+export function canonical(value: unknown): unknown {
+  if (Buffer.isBuffer(value)) return { $buffer: value.toString('base64') };
+  if (value instanceof Uint8Array) return { $uint8array: Buffer.from(value).toString('base64') };
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, canonical(v)]));
+  return value;
+}
+
+export function busContract(
+  name: string,
+  make: (count: number) => Promise<BusHarness>,
+  options: BusContractOptions = { knowsAbsentPeers: true },
+): void {
+  const bound = options.timeoutMs ?? 10_000;
+  const testTimeout = bound * 3;
+
+  /** Runs `body` with `count` fresh buses and tears them down whatever happens. */
+  async function withBuses(count: number, body: (h: BusHarness, inboxes: Inbox[]) => Promise<void>): Promise<void> {
+    const h = await make(count);
+    try {
+      await body(h, h.buses.map((bus) => new Inbox(bus)));
+    } finally {
+      await h.teardown();
+    }
+  }
+
+  describe(`Bus contract: ${name}`, () => {
+    it('delivers a message to another bus, with the sender address', async () => {
+      await withBuses(2, async ({ buses: [a, b] }, [ia, ib]) => {
+        expect(a!.send(b!.self, push(1, 'to b'))).toBe(true);
+        expect(b!.send(a!.self, push(2, 'to a'))).toBe(true);
+        await eventually(() => ib!.got.length === 1 && ia!.got.length === 1, bound, 'one message each way');
+        expect(ib!.got[0]).toEqual({ msg: push(1, 'to b'), from: a!.self });
+        expect(ia!.got[0]).toEqual({ msg: push(2, 'to a'), from: b!.self });
+      });
+    }, testTimeout);
+
+    it('connects every ordered pair of three buses', async () => {
+      await withBuses(3, async ({ buses }, inboxes) => {
+        buses.forEach((src, i) => buses.forEach((dst, j) => i !== j && expect(src.send(dst.self, push(10 * i + j, `${i}->${j}`))).toBe(true)));
+        await eventually(() => inboxes.every((box) => box.got.length === 2), bound, 'two messages at each bus');
+        inboxes.forEach((box, j) => {
+          const seen = box.got.map((r) => ({ slot: r.from.slot, fd: fdOf(r.msg) })).sort((x, y) => x.fd - y.fd);
+          const want = buses.flatMap((src, i) => (i === j ? [] : [{ slot: src.self.slot, fd: 10 * i + j }]));
+          expect(seen).toEqual(want);
+        });
+      });
+    }, testTimeout);
+
+    it('delivers 2000 messages from one sender complete and in order', async () => {
+      await withBuses(2, async ({ buses: [a, b] }, [, ib]) => {
+        let accepted = 0;
+        for (let i = 1; i <= 2000; i++) if (a!.send(b!.self, push(i, `m${i}`))) accepted++;
+        expect(accepted).toBe(2000);
+        await eventually(() => ib!.got.length >= 2000, bound, '2000 messages');
+        await sleep(50); // nothing extra follows
+        expect(ib!.got.map((r) => fdOf(r.msg))).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
+      });
+    }, testTimeout);
+
+    it('keeps each sender in order when two senders interleave', async () => {
+      await withBuses(3, async ({ buses: [a, b, c] }, [, ib]) => {
+        for (let i = 1; i <= 2000; i++) {
+          expect(a!.send(b!.self, push(i, 'a'))).toBe(true);
+          expect(c!.send(b!.self, push(i, Buffer.from('c')))).toBe(true);
+        }
+        await eventually(() => ib!.got.length >= 4000, bound, '4000 messages');
+        const seq = Array.from({ length: 2000 }, (_, i) => i + 1);
+        expect(ib!.from(a!.self).map(fdOf)).toEqual(seq);
+        expect(ib!.from(c!.self).map(fdOf)).toEqual(seq);
+        expect(ib!.got.length).toBe(4000);
+      });
+    }, testTimeout);
+
+    it('round-trips Buffers as Buffers and strings as strings, byte for byte', async () => {
+      await withBuses(2, async ({ buses: [a, b] }, [, ib]) => {
+        const sent = payloadSamples();
+        for (const msg of sent) expect(a!.send(b!.self, msg)).toBe(true);
+        await eventually(() => ib!.got.length === sent.length, bound, `${sent.length} messages`);
+        expect(ib!.got.map((r) => canonical(r.msg))).toEqual(sent.map(canonical));
+      });
+    }, testTimeout);
+
+    it('broadcast reaches every other bus exactly once and never the sender', async () => {
+      await withBuses(3, async ({ buses }, inboxes) => {
+        buses.forEach((bus, i) => expect(bus.broadcast({ t: 'broadcast', op: 1, data: `from ${i}` })).toBe(true));
+        await eventually(() => inboxes.every((box) => box.got.length >= 2), bound, 'two broadcasts at each bus');
+        await sleep(200); // time for a duplicate or a self-delivery to show up
+        inboxes.forEach((box, j) => {
+          const from = box.got.map((r) => r.from.slot).sort((x, y) => x - y);
+          expect(from).toEqual(buses.filter((_, i) => i !== j).map((bus) => bus.self.slot).sort((x, y) => x - y));
+          for (const r of box.got) expect(r.msg).toEqual({ t: 'broadcast', op: 1, data: `from ${buses.findIndex((bus) => sameAddress(bus.self, r.from))}` });
+        });
+      });
+    }, testTimeout);
+
+    it('never delivers a send to an address that has no bus', async () => {
+      await withBuses(2, async ({ buses: [a, b] }, inboxes) => {
+        const top = Math.max(a!.self.slot, b!.self.slot);
+        const absent: WorkerAddress[] = [{ node: a!.self.node, slot: top + 1 }];
+        for (const to of absent) {
+          const result = a!.send(to, push(1, 'nobody'));
+          if (options.knowsAbsentPeers) expect(result).toBe(false);
+        }
+        await sleep(200);
+        for (const box of inboxes) expect(box.got).toEqual([]);
+      });
+    }, testTimeout);
+
+    it('reaches a restarted bus (same address) again within the bound, both ways', async (ctx) => {
+      await withBuses(3, async (h, [, , ic]) => {
+        if (h.restart === undefined) return ctx.skip();
+        const [a, old, c] = h.buses;
+        const fresh = await h.restart(1);
+        expect(fresh).not.toBe(old);
+        expect(fresh.self).toEqual(old!.self);
+        const inbox = new Inbox(fresh);
+        // Probe until one arrives: a transport may need a moment to notice the new instance.
+        await eventually(() => (a!.send(fresh.self, push(1, 'probe')), inbox.from(a!.self).length > 0), bound, 'a -> restarted');
+        await eventually(() => (fresh.send(c!.self, push(2, 'probe')), ic!.from(fresh.self).length > 0), bound, 'restarted -> c');
+        // Once through, the link carries a burst complete and in order.
+        const before = inbox.from(a!.self).length;
+        for (let i = 100; i < 200; i++) expect(a!.send(fresh.self, push(i, 'after'))).toBe(true);
+        await eventually(() => inbox.from(a!.self).length >= before + 100, bound, '100 messages after restart');
+        expect(inbox.from(a!.self).slice(before).map(fdOf)).toEqual(Array.from({ length: 100 }, (_, i) => i + 100));
+      });
+    }, testTimeout);
+
+    it('fails fast towards a cut-off bus, never throws, and keeps the others connected', async (ctx) => {
+      await withBuses(3, async (h, [, , ic]) => {
+        if (h.cut === undefined) return ctx.skip();
+        const [a, b, c] = h.buses;
+        await h.cut(1);
+        for (let i = 0; i < 20; i++) {
+          expect(() => a!.send(b!.self, push(i, 'to cut'))).not.toThrow();
+          expect(() => a!.broadcast({ t: 'broadcast', op: 1, data: 'x' })).not.toThrow();
+          await sleep(10);
+        }
+        if (options.knowsAbsentPeers) {
+          await eventually(() => a!.send(b!.self, push(99, 'to cut')) === false, bound, 'send to the cut bus to return false');
+          expect(a!.broadcast({ t: 'broadcast', op: 1, data: 'partial' })).toBe(false);
+        }
+        const mark = ic!.got.length;
+        expect(a!.send(c!.self, push(7, 'still here'))).toBe(true);
+        await eventually(() => ic!.got.slice(mark).some((r) => fdOf(r.msg) === 7), bound, 'a -> c after the cut');
+        if (options.knowsAbsentPeers) {
+          await eventually(() => ic!.got.some((r) => r.msg.t === 'broadcast' && r.msg.data === 'partial'), bound, 'partial broadcast at c');
+        }
+      });
+    }, testTimeout);
+
+    it('after close, send and broadcast return false; close is idempotent', async () => {
+      await withBuses(2, async ({ buses: [a, b] }) => {
+        await a!.close();
+        expect(a!.send(b!.self, push(1, 'late'))).toBe(false);
+        expect(a!.broadcast({ t: 'broadcast', op: 1, data: 'late' })).toBe(false);
+        await a!.close();
+        if (options.knowsAbsentPeers) await eventually(() => b!.send(a!.self, push(2, 'to closed')) === false, bound, 'send to a closed bus to return false');
+      });
+    }, testTimeout);
+
+    it('keeps delivering after a handler throws', async () => {
+      await withBuses(2, async ({ buses: [a, b] }) => {
+        const got: number[] = [];
+        b!.onMessage = (msg) => {
+          got.push(fdOf(msg));
+          if (fdOf(msg) === 1) throw new Error('handler bug');
+        };
+        for (let i = 1; i <= 3; i++) expect(a!.send(b!.self, push(i, 'x'))).toBe(true);
+        await eventually(() => got.length === 3, bound, 'three messages');
+        expect(got).toEqual([1, 2, 3]);
+      });
+    }, testTimeout);
+  });
+}

@@ -1,0 +1,329 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { RedisBus, type RedisBusOptions } from '../../src/shared/bus/redis-bus.ts';
+import type { Bus, BusMessage, WorkerAddress } from '../../src/shared/bus/types.ts';
+import { busContract, type BusHarness } from './contract.ts';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PREFIX = `sy-test-bus-${randomBytes(4).toString('hex')}`;
+
+async function redisReachable(url: string): Promise<boolean> {
+  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 1000, maxRetriesPerRequest: 0 });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+const redisUp = await redisReachable(REDIS_URL);
+if (!redisUp && process.env.CI !== 'true') {
+  console.warn(`\n!!! redis-bus tests SKIPPED: no Redis at ${REDIS_URL} (set REDIS_URL; with CI=true this fails) !!!\n`);
+}
+
+describe.runIf(!redisUp && process.env.CI === 'true')('redis bus (CI)', () => {
+  it('needs a reachable Redis', () => {
+    expect.fail(`no Redis at ${REDIS_URL}: the redis-bus tests cannot run`);
+  });
+});
+
+type Received = Array<{ msg: BusMessage; from: WorkerAddress }>;
+type LogLine = { level: number; msg: string; role?: string };
+
+function capture(): { log: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  return { lines, log: pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s)) }) };
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const push = (n: number, data: Buffer | string = `m${n}`): BusMessage => ({ t: 'push', fd: n, op: 1, data });
+
+/**
+ * Calls `fn` `times` times: each must return false synchronously (a boolean, not a promise),
+ * i.e. fail fast instead of waiting on the dead connection. The time bound is only a guard
+ * against a hidden wait (a reconnect attempt takes 50 ms or more), loose enough for a loaded
+ * 2-core CI box: speed itself is measured by benchmarks, not tests.
+ */
+function assertRefusedFast(fn: () => boolean, times = 1): void {
+  const took: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const t0 = performance.now();
+    const result = fn();
+    took.push(performance.now() - t0);
+    expect(result).toBe(false);
+  }
+  took.sort((a, b) => a - b);
+  expect(took[Math.floor(took.length / 2)]).toBeLessThan(20);
+}
+
+/** A private redis-server on a free port, for outage tests (never the shared one). */
+class PrivateRedis {
+  child: ChildProcess | null = null;
+  constructor(readonly port: number) {}
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+  static async create(): Promise<PrivateRedis> {
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as { port: number };
+        s.close(() => resolve(port));
+      });
+    });
+    const r = new PrivateRedis(port);
+    await r.start();
+    return r;
+  }
+  async start(): Promise<void> {
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    this.child = child;
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('Ready to accept connections')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out.slice(-500)}`)));
+      child.once('error', (err) => reject(new Error(`cannot start redis-server (needed for the restart tests): ${err.message}`)));
+    });
+    process.once('exit', () => child.kill('SIGKILL')); // a crashed test file leaves no server behind
+  }
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    this.child = null;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+/** Kills our own connection by the name the bus set (CLIENT SETNAME). */
+async function killConnection(redis: Redis, name: string): Promise<void> {
+  const list = (await redis.call('CLIENT', 'LIST', 'TYPE', name.includes(':sub:') ? 'pubsub' : 'normal')) as string;
+  const line = list.split('\n').find((l) => l.includes(` name=${name} `));
+  expect(line, `a connection named ${name}`).toBeDefined();
+  const id = /\bid=(\d+)/.exec(line!)![1]!;
+  expect(await redis.call('CLIENT', 'KILL', 'ID', id)).toBe(1);
+}
+
+/** Contract harness: bus i is node i+1, slot 0, all on one fresh prefix. */
+function contractHarness(sharded: boolean): (count: number) => Promise<BusHarness> {
+  let runs = 0;
+  return async (count) => {
+    const prefix = `${PREFIX}-contract-${sharded ? 's' : 'p'}${++runs}`;
+    const admin = new Redis(REDIS_URL);
+    const made: RedisBus[] = [];
+    const make = async (i: number): Promise<RedisBus> => {
+      const bus = new RedisBus({ self: { node: i + 1, slot: 0 }, url: REDIS_URL, prefix, sharded, log: pino({ level: 'silent' }) });
+      made.push(bus);
+      await bus.start();
+      return bus;
+    };
+    const buses: Bus[] = await Promise.all(Array.from({ length: count }, (_, i) => make(i)));
+    return {
+      buses,
+      async restart(i) {
+        await buses[i]!.close();
+        return (buses[i] = await make(i));
+      },
+      async cut(i) {
+        // Both connections dropped by the server; the bus reconnects by itself in ~50 ms.
+        await killConnection(admin, `${prefix}:pub:${i + 1}:0`);
+        await killConnection(admin, `${prefix}:sub:${i + 1}:0`);
+      },
+      async teardown() {
+        await Promise.all(made.map((bus) => bus.close()));
+        admin.disconnect();
+      },
+    };
+  };
+}
+
+describe.runIf(redisUp)('RedisBus contract', () => {
+  // Pub/sub cannot tell an absent subscriber from a present one when publishing.
+  busContract('RedisBus', contractHarness(false), { knowsAbsentPeers: false });
+  busContract('RedisBus (sharded)', contractHarness(true), { knowsAbsentPeers: false });
+});
+
+describe.runIf(redisUp)('RedisBus (real Redis)', () => {
+  const buses: RedisBus[] = [];
+  const servers: PrivateRedis[] = [];
+  const admin = new Redis(REDIS_URL);
+  admin.on('error', () => {});
+  let run = 0;
+
+  async function bus(node: number, slot = 0, options: Partial<RedisBusOptions> = {}): Promise<{ bus: RedisBus; got: Received }> {
+    const b = new RedisBus({ self: { node, slot }, url: REDIS_URL, prefix: `${PREFIX}-${run}`, ...options });
+    const got: Received = [];
+    b.onMessage = (msg, from) => got.push({ msg, from });
+    buses.push(b);
+    await b.start();
+    return { bus: b, got };
+  }
+
+  afterEach(async () => {
+    run++;
+    await Promise.all(buses.splice(0).map((b) => b.close()));
+    await Promise.all(servers.splice(0).map((s) => s.stop()));
+  });
+  afterAll(() => void admin.disconnect());
+
+  // Buffers and strings round-tripping (every message type, 1 MiB Buffers): the contract's test.
+
+  it('broadcasts reach other nodes once, and not the sender\'s own node', async () => {
+    const { bus: a } = await bus(1, 0);
+    const sibling = await bus(1, 1);
+    const other = await bus(2, 0);
+    const b: BusMessage = { t: 'broadcast', op: 1, data: 'all' };
+    expect(a.broadcast(b)).toBe(true);
+    // A direct message after the broadcast: once it arrives, the broadcast would have too.
+    a.send({ node: 1, slot: 1 }, push(9));
+    a.send({ node: 2, slot: 0 }, push(9));
+    await until(() => sibling.got.length === 1 && other.got.length === 2);
+    expect(other.got.map((g) => g.msg.t)).toEqual(['broadcast', 'push']);
+    expect(sibling.got.map((g) => g.msg.t)).toEqual(['push']);
+    expect(a.stats()).toMatchObject({ published: 3, refused: 0 });
+  });
+
+  it('keeps one sender\'s order across direct sends and broadcasts', async () => {
+    const { bus: a } = await bus(1);
+    const { got } = await bus(2);
+    for (let i = 0; i < 2000; i++) {
+      expect(i % 7 === 0 ? a.broadcast({ t: 'broadcast', op: 1, data: `m${i}` }) : a.send({ node: 2, slot: 0 }, push(i))).toBe(true);
+    }
+    await until(() => got.length === 2000);
+    expect(got.map((g) => (g.msg as { data: string }).data)).toEqual(Array.from({ length: 2000 }, (_, i) => `m${i}`));
+  });
+
+  it('works in sharded mode (SPUBLISH/SSUBSCRIBE on one hash slot)', async () => {
+    const { bus: a } = await bus(1, 0, { sharded: true });
+    const { got } = await bus(2, 0, { sharded: true });
+    const plain = await bus(3, 0); // a non-sharded bus hears nothing of the sharded ones
+    const [, counts] = (await admin.call('PUBSUB', 'SHARDNUMSUB', `{${PREFIX}-${run}}:w:2:0`, `{${PREFIX}-${run}}:all`)) as [string, number, string, number];
+    expect(counts).toBe(1);
+    const bytes = randomBytes(1000);
+    expect(a.send({ node: 2, slot: 0 }, push(1, bytes))).toBe(true);
+    expect(a.broadcast({ t: 'broadcast', op: 2, data: 'b' })).toBe(true);
+    expect(a.send({ node: 2, slot: 0 }, push(2))).toBe(true);
+    await until(() => got.length === 3);
+    expect(got.map((g) => g.msg.t)).toEqual(['push', 'broadcast', 'push']);
+    expect(bytes.equals((got[0]!.msg as { data: Buffer }).data)).toBe(true);
+    expect(plain.got).toEqual([]);
+  });
+
+  it('drops undecodable messages, counted and logged', async () => {
+    const { log, lines } = capture();
+    const { bus: a } = await bus(1);
+    const { bus: b, got } = await bus(2, 0, { log });
+    await admin.publish(`${PREFIX}-${run}:w:2:0`, 'not msgpack at all \xff');
+    a.send({ node: 2, slot: 0 }, push(1));
+    await until(() => got.length === 1);
+    expect(b.stats()).toMatchObject({ malformed: 1, received: 1 });
+    expect(lines.some((l) => l.level === 40 && l.msg === 'undecodable bus message dropped')).toBe(true);
+  });
+
+  it('refuses bad addresses and sends after close(), without throwing', async () => {
+    const { bus: a } = await bus(1);
+    assertRefusedFast(() => a.send({ node: 4096, slot: 0 }, push(1)));
+    assertRefusedFast(() => a.send({ node: 1, slot: Number.NaN }, push(1)));
+    await a.close();
+    assertRefusedFast(() => a.send({ node: 2, slot: 0 }, push(1)));
+    assertRefusedFast(() => a.broadcast({ t: 'broadcast', op: 1, data: 'x' }));
+  });
+
+  it('refuses sends while too many bytes await Redis, and takes them again after', async () => {
+    const { bus: a } = await bus(1, 0, { maxPendingBytes: 5000 });
+    const { got } = await bus(2);
+    const results = Array.from({ length: 10 }, (_, i) => a.send({ node: 2, slot: 0 }, push(i, randomBytes(1000))));
+    expect(results.filter(Boolean).length).toBe(4); // ~1030 bytes each: the 5th would pass 5000
+    expect(results.slice(4)).toEqual(Array(6).fill(false));
+    await until(() => got.length === 4);
+    await until(() => a.send({ node: 2, slot: 0 }, push(99, randomBytes(1000))), 1000, 'room again');
+  });
+
+  it('start() rejects clearly when Redis is unreachable', async () => {
+    const dead = await PrivateRedis.create();
+    await dead.stop();
+    const b = new RedisBus({ self: { node: 1, slot: 0 }, url: dead.url, prefix: PREFIX });
+    await expect(b.start()).rejects.toMatchObject({ code: 'ERR_BUS_CONNECT' });
+    assertRefusedFast(() => b.send({ node: 2, slot: 0 }, push(1)));
+  });
+
+  it('recovers from CLIENT KILL of its publisher: false while down, then flows again', async () => {
+    const { log, lines } = capture();
+    const { bus: a } = await bus(1, 0, { log, retryDelay: () => 300 });
+    const { got } = await bus(2);
+    await killConnection(admin, `${PREFIX}-${run}:pub:1:0`);
+    await until(() => !a.send({ node: 2, slot: 0 }, push(0)), 1000, 'publisher seen down');
+    assertRefusedFast(() => a.send({ node: 2, slot: 0 }, push(0)), 50);
+    assertRefusedFast(() => a.broadcast({ t: 'broadcast', op: 1, data: 'x' }));
+    await until(() => a.ready, 3000, 'reconnected');
+    got.length = 0;
+    expect(a.send({ node: 2, slot: 0 }, push(1))).toBe(true);
+    await until(() => got.length === 1);
+    expect(lines.filter((l) => l.role === 'publisher' && l.level >= 30).map((l) => l.msg)).toEqual([
+      'redis bus publisher connection lost',
+      'redis bus publisher reconnected',
+    ]);
+  });
+
+  it('recovers from CLIENT KILL of its subscriber: resubscribes by itself', async () => {
+    const { log, lines } = capture();
+    const { bus: a } = await bus(1);
+    const { bus: b, got } = await bus(2, 0, { log, retryDelay: () => 100 });
+    await killConnection(admin, `${PREFIX}-${run}:sub:2:0`);
+    await until(() => !b.ready, 1000, 'subscriber seen down');
+    await until(() => b.ready, 3000, 'resubscribed');
+    a.send({ node: 2, slot: 0 }, push(1));
+    a.broadcast({ t: 'broadcast', op: 1, data: 'after' });
+    await until(() => got.length === 2);
+    expect(lines.some((l) => l.msg === 'redis bus subscriber reconnected and resubscribed')).toBe(true);
+  });
+
+  it('rides out a Redis restart: fast false during the outage, recovery after', async () => {
+    const server = await PrivateRedis.create();
+    servers.push(server);
+    const { log, lines } = capture();
+    const opts = { url: server.url, retryDelay: () => 100 };
+    const { bus: a } = await bus(1, 0, { ...opts, log });
+    const { bus: b, got } = await bus(2, 0, opts);
+    expect(a.send({ node: 2, slot: 0 }, push(1))).toBe(true);
+    await until(() => got.length === 1);
+
+    await server.stop();
+    await until(() => !a.ready && !b.ready, 2000, 'outage seen');
+    const outageEnd = Date.now() + 300;
+    let calls = 0;
+    while (Date.now() < outageEnd) {
+      assertRefusedFast(() => a.send({ node: 2, slot: 0 }, push(2)), 5);
+      assertRefusedFast(() => b.broadcast({ t: 'broadcast', op: 1, data: 'x' }), 5);
+      calls++;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(calls).toBeGreaterThan(20);
+
+    await server.start();
+    await until(() => a.ready && b.ready, 5000, 'both buses back');
+    for (let i = 10; i < 20; i++) expect(a.send({ node: 2, slot: 0 }, push(i))).toBe(true);
+    await until(() => got.length === 11);
+    expect(got.slice(1).map((g) => g.msg.t === 'push' && g.msg.fd)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    expect(lines.filter((l) => l.msg === 'redis bus publisher connection lost')).toHaveLength(1);
+    expect(lines.filter((l) => l.msg === 'redis bus subscriber reconnected and resubscribed')).toHaveLength(1);
+  });
+});
