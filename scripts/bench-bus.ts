@@ -1,0 +1,422 @@
+/**
+ * Which transport carries messages between workers: measured, not guessed.
+ *   npm run bench:bus -- [--repeats 3] [--seconds 2] [--rates 5000,20000] [--handoff-ms 1] [--quick]
+ *
+ * A real node:cluster master with 2 workers (serialization 'advanced', as src/master uses).
+ * Worker A (slot 0) sends pushes with a 64-byte payload to worker B (slot 1) over:
+ *   bus            the EmbeddedBus Unix-socket mesh (A -> B directly)
+ *   ipc            a relay through the master over cluster IPC (A -> master -> B, process.send)
+ *   ipc+handoff    the same relay while the master hands sockets to the workers (a local
+ *                  net.Server it connects to in a loop, one connection every --handoff-ms,
+ *                  alternating workers): relayed messages queue behind the handle in flight
+ *                  on B's channel until B's ACK
+ *   bus+handoff    the bus under the same hand-off load (it never touches the IPC channel)
+ * For each: throughput (A sends for --seconds as fast as the transport's back-pressure allows;
+ * messages B received per second until the last one arrived) and one-way latency at fixed
+ * rates (A stamps each payload with CLOCK_MONOTONIC, which every process shares; B subtracts).
+ * The scenario order rotates every repeat; figures are medians over repeats.
+ *
+ * Prints a table, then one JSON object as its last line; writes bench/bus.json (with every
+ * run). Loopback and a temp dir only; a watchdog bounds the run; workers die with the master.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { EmbeddedBus } from '../src/shared/bus/embedded-bus.ts';
+import type { BusMessage } from '../src/shared/bus/types.ts';
+
+const MSG_BYTES = 64;
+type Transport = 'bus' | 'ipc';
+interface Scenario {
+  name: string;
+  transport: Transport;
+  handoff: boolean;
+}
+const SCENARIOS: Scenario[] = [
+  { name: 'bus', transport: 'bus', handoff: false },
+  { name: 'ipc', transport: 'ipc', handoff: false },
+  { name: 'ipc+handoff', transport: 'ipc', handoff: true },
+  { name: 'bus+handoff', transport: 'bus', handoff: true },
+];
+
+interface Latency {
+  n: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+/** IPC between the bench master and its workers: control (outside measured windows) and relay. */
+type Control =
+  | { c: 'ready' }
+  | { c: 'reset'; capacity: number }
+  | { c: 'run'; transport: Transport; rate: number; seconds: number }
+  | { c: 'sent'; sent: number; t0: number }
+  | { c: 'expect'; count: number }
+  | { c: 'got'; received: number; tLast: number; outOfOrder: number; latency: Latency | null }
+  | { c: 'handle' }
+  | { c: 'relay'; msg: BusMessage };
+
+const nowNs = (): number => Number(process.hrtime.bigint());
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Workers: A (slot 0) sends, B (slot 1) receives and measures.
+
+async function workerMain(): Promise<void> {
+  const slot = Number(process.env.BENCH_SLOT);
+  const bus = new EmbeddedBus({ self: { node: 0, slot }, slots: 2, dir: process.env.BENCH_DIR!, log: pino({ level: 'warn' }) });
+  const peer = { node: 0, slot: 1 - slot };
+  const tell = (m: Control): void => void process.send!(m);
+  process.on('disconnect', () => process.exit(0));
+
+  let received = 0;
+  let lastFd = 0;
+  let outOfOrder = 0;
+  let tLast = 0;
+  let expected = Infinity;
+  let samples = new Float64Array(0);
+  let timer: NodeJS.Timeout | undefined;
+  const report = (): void => {
+    clearTimeout(timer);
+    expected = Infinity;
+    tell({ c: 'got', received, tLast, outOfOrder, latency: summarize(samples.subarray(0, Math.min(received, samples.length))) });
+  };
+  const onPush = (msg: BusMessage): void => {
+    if (msg.t !== 'push' || typeof msg.data === 'string') return;
+    const t = nowNs();
+    if (received < samples.length) samples[received] = t - Number(Buffer.from(msg.data.buffer, msg.data.byteOffset, 8).readBigUInt64BE(0));
+    if (msg.fd !== lastFd + 1) outOfOrder++;
+    lastFd = msg.fd;
+    received++;
+    tLast = t;
+    if (received >= expected) report();
+  };
+  bus.onMessage = onPush;
+
+  process.on('message', (m: Control, handle?: Socket) => {
+    switch (m.c) {
+      case 'relay':
+        return onPush(m.msg);
+      case 'handle':
+        return void handle?.destroy(); // a hand-off: the socket itself is not the point
+      case 'reset':
+        [received, lastFd, outOfOrder, tLast, samples] = [0, 0, 0, 0, new Float64Array(m.capacity)];
+        return tell({ c: 'ready' });
+      case 'expect':
+        expected = m.count;
+        if (received >= expected) return report();
+        timer = setTimeout(report, 15_000);
+        return;
+      case 'run':
+        return void send(m.transport, m.rate, m.seconds).then((r) => tell({ c: 'sent', ...r }));
+    }
+  });
+
+  /** Sends for `seconds`: as fast as back-pressure allows (rate 0) or at `rate` msgs/s. */
+  async function send(transport: Transport, rate: number, seconds: number): Promise<{ sent: number; t0: number }> {
+    let sent = 0;
+    const one = (): boolean => {
+      const data = Buffer.alloc(MSG_BYTES, 7);
+      data.writeBigUInt64BE(process.hrtime.bigint(), 0);
+      const msg: BusMessage = { t: 'push', fd: sent + 1, op: 2, data };
+      if (transport === 'bus') return bus.send(peer, msg) && ++sent > 0;
+      sent++; // queued even when process.send returns false (that is its back-pressure hint)
+      return process.send!({ c: 'relay', msg } satisfies Control);
+    };
+    const t0 = nowNs();
+    const end = t0 + seconds * 1e9;
+    while (nowNs() < end) {
+      if (rate === 0) {
+        for (let i = 0; i < 512 && one(); i++);
+        await new Promise((r) => setImmediate(r));
+      } else {
+        const due = Math.floor(((nowNs() - t0) / 1e9) * rate);
+        while (sent < due && one());
+        await sleep(1);
+      }
+    }
+    return { sent, t0 };
+  }
+
+  await bus.start();
+  if (!(await bus.waitForPeers(10_000))) throw new Error('bus mesh did not connect');
+  tell({ c: 'ready' });
+}
+
+/** Percentiles in milliseconds of one-way latencies given in nanoseconds. */
+function summarize(ns: Float64Array): Latency | null {
+  if (ns.length === 0) return null;
+  const sorted = Float64Array.from(ns).sort();
+  const at = (q: number): number => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! / 1e6);
+  return { n: sorted.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1) };
+}
+
+const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
+
+// ---------------------------------------------------------------------------------------------
+// Master: relays, hands off sockets, runs the phases.
+
+interface PhaseResult {
+  scenario: string;
+  rate: number;
+  sent: number;
+  received: number;
+  outOfOrder: number;
+  msgsPerSec: number;
+  latency: Latency | null;
+  handoffsPerSec: number;
+  /** Mean and max ms from worker.send(msg, socket) until it was written: the wait behind the
+   * handle before it on that channel (one handle in flight per channel, until its ACK). */
+  handleSendMs: { mean: number; max: number } | null;
+  /** Most messages seen waiting in the master's queue for B's channel (Node's internal
+   * ChildProcess._handleQueue, sampled every 5 ms; 0 when it is not there). */
+  maxQueuedBehindHandle: number;
+}
+
+class Master {
+  private readonly waiters: Array<Map<string, (m: Control) => void>> = [new Map(), new Map()];
+
+  constructor(readonly workers: Worker[]) {
+    workers.forEach((w, slot) =>
+      w.on('message', (m: Control) => {
+        if (m.c === 'relay') return void workers[1 - slot]!.send(m); // the relay under test
+        const resolve = this.waiters[slot]!.get(m.c);
+        this.waiters[slot]!.delete(m.c);
+        resolve?.(m);
+      }),
+    );
+  }
+
+  /** The next `c` message from a slot; rejects after `timeoutMs` (a stuck phase ends the run). */
+  next<C extends Control['c']>(slot: number, c: C, timeoutMs = 60_000): Promise<Extract<Control, { c: C }>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no '${c}' from worker ${slot} in ${timeoutMs} ms`)), timeoutMs);
+      this.waiters[slot]!.set(c, (m) => {
+        clearTimeout(timer);
+        resolve(m as Extract<Control, { c: C }>);
+      });
+    });
+  }
+
+  async phase(sc: Scenario, rate: number, seconds: number, handoffMs: number): Promise<PhaseResult> {
+    const [a, b] = this.workers as [Worker, Worker];
+    const ready = this.next(1, 'ready');
+    b.send({ c: 'reset', capacity: rate > 0 ? Math.ceil(rate * seconds * 1.2) + 1000 : 0 } satisfies Control);
+    await ready;
+    const load = sc.handoff ? await HandoffLoad.start(this.workers, handoffMs) : null;
+    if (load) await sleep(300); // hand-offs under way before the first message
+    const sentP = this.next(0, 'sent');
+    a.send({ c: 'run', transport: sc.transport, rate, seconds } satisfies Control);
+    const sent = await sentP;
+    // Hand-offs stop with the send window: were they to go on, a relay that queues behind
+    // them might never drain (each handle holds the channel until the worker's ACK).
+    const handoffs = load ? await load.stop() : null;
+    const gotP = this.next(1, 'got');
+    b.send({ c: 'expect', count: sent.sent } satisfies Control);
+    const got = await gotP;
+    return {
+      scenario: sc.name,
+      rate,
+      sent: sent.sent,
+      received: got.received,
+      outOfOrder: got.outOfOrder,
+      msgsPerSec: Math.round(got.received / ((got.tLast - sent.t0) / 1e9)),
+      latency: rate > 0 ? got.latency : null,
+      handoffsPerSec: handoffs?.perSec ?? 0,
+      handleSendMs: handoffs?.sendMs ?? null,
+      maxQueuedBehindHandle: handoffs?.maxQueued ?? 0,
+    };
+  }
+}
+
+/** The master's hand-off traffic: connect to a local paused server, send each socket to a worker. */
+class HandoffLoad {
+  private count = 0;
+  private waitTotal = 0;
+  private waitMax = 0;
+  private outstanding = 0;
+  private maxQueued = 0;
+  private readonly started = Date.now();
+  private timers: NodeJS.Timeout[] = [];
+
+  private constructor(private readonly server: ReturnType<typeof createServer>) {}
+
+  static async start(workers: Worker[], everyMs: number): Promise<HandoffLoad> {
+    let next = 0;
+    const server = createServer({ pauseOnConnect: true });
+    const load = new HandoffLoad(server);
+    server.on('connection', (socket) => {
+      const t = performance.now();
+      workers[next++ % workers.length]!.send({ c: 'handle' } satisfies Control, socket, (err) => {
+        if (err) return void socket.destroy();
+        const ms = performance.now() - t;
+        load.count++;
+        load.waitTotal += ms;
+        load.waitMax = Math.max(load.waitMax, ms);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const receiver = workers[1]!.process as unknown as { _handleQueue?: unknown[] | null };
+    load.timers.push(
+      setInterval(() => {
+        if (load.outstanding >= 64) return; // bounded: never a connection flood
+        load.outstanding++;
+        const client = connect(port, '127.0.0.1');
+        client.on('error', () => {});
+        client.on('close', () => load.outstanding--);
+      }, everyMs),
+      setInterval(() => (load.maxQueued = Math.max(load.maxQueued, receiver._handleQueue?.length ?? 0)), 5),
+    );
+    return load;
+  }
+
+  /** Stops connecting; resolves once the server is closed (every accepted socket handed off). */
+  async stop(): Promise<{ perSec: number; sendMs: { mean: number; max: number }; maxQueued: number }> {
+    this.timers.forEach(clearInterval);
+    const seconds = (Date.now() - this.started) / 1000;
+    const closed = new Promise((r) => this.server.close(r));
+    await Promise.race([closed, sleep(5000)]);
+    return {
+      perSec: Math.round(this.count / seconds),
+      sendMs: { mean: round(this.waitTotal / Math.max(1, this.count)), max: round(this.waitMax) },
+      maxQueued: this.maxQueued,
+    };
+  }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function masterMain(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      repeats: { type: 'string', default: '3' },
+      seconds: { type: 'string', default: '2' },
+      rates: { type: 'string', default: '5000,20000' },
+      'handoff-ms': { type: 'string', default: '1' },
+      quick: { type: 'boolean', default: false },
+    },
+  });
+  const repeats = values.quick ? 1 : Number(values.repeats);
+  const seconds = values.quick ? 1 : Number(values.seconds);
+  const rates = values.rates.split(',').map(Number);
+  const handoffMs = Number(values['handoff-ms']);
+  if (![repeats, seconds, handoffMs, ...rates].every((n) => Number.isFinite(n) && n > 0)) throw new Error('bad arguments');
+
+  const loadBefore = loadavg()[0]!;
+  const dir = mkdtempSync(join(tmpdir(), 'sy-bench-bus-'));
+  cluster.setupPrimary({ serialization: 'advanced' });
+  const workers = [0, 1].map((slot) => cluster.fork({ BENCH_SLOT: String(slot), BENCH_DIR: dir }));
+  const killAll = (): void => workers.forEach((w) => w.process.kill('SIGKILL'));
+  process.on('exit', () => {
+    killAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const budgetMs = (repeats * SCENARIOS.length * (1 + rates.length) * (seconds + 8) + 60) * 1000;
+  setTimeout(() => {
+    process.stderr.write(`bench-bus: watchdog after ${budgetMs} ms\n`);
+    process.exit(2);
+  }, budgetMs).unref();
+
+  const master = new Master(workers);
+  await Promise.all([master.next(0, 'ready'), master.next(1, 'ready')]);
+  process.stderr.write('warming up\n');
+  for (const sc of SCENARIOS.slice(0, 2)) await master.phase(sc, 0, 0.5, handoffMs);
+
+  const runs: PhaseResult[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const order = SCENARIOS.map((_, i) => SCENARIOS[(i + r) % SCENARIOS.length]!);
+    for (const sc of order) {
+      for (const rate of [0, ...rates]) {
+        const res = await master.phase(sc, rate, seconds, handoffMs);
+        runs.push(res);
+        process.stderr.write(`repeat ${r + 1}/${repeats} ${sc.name} ${rate ? `@${rate}/s` : 'max'}: ${res.msgsPerSec} msgs/s` + (res.latency ? ` p50 ${res.latency.p50} ms p99 ${res.latency.p99} ms` : '') + ` lost ${res.sent - res.received}\n`);
+      }
+    }
+  }
+
+  // One row per scenario and phase ('max' or a rate), each figure the median over repeats.
+  const phases = ['max', ...rates.map(String)];
+  const results = Object.fromEntries(
+    SCENARIOS.map((sc) => [
+      sc.name,
+      Object.fromEntries(
+        phases.map((phase) => {
+          const xs = runs.filter((x) => x.scenario === sc.name && (phase === 'max' ? x.rate === 0 : x.rate === Number(phase)));
+          const ls = xs.flatMap((x) => (x.latency ? [x.latency] : []));
+          const hs = xs.flatMap((x) => (x.handleSendMs ? [x.handleSendMs] : []));
+          return [
+            phase,
+            {
+              msgsPerSec: median(xs.map((x) => x.msgsPerSec)),
+              ...(ls.length ? { p50Ms: median(ls.map((l) => l.p50)), p99Ms: median(ls.map((l) => l.p99)), maxMs: median(ls.map((l) => l.max)) } : {}),
+              lost: xs.reduce((n, x) => n + x.sent - x.received, 0),
+              outOfOrder: xs.reduce((n, x) => n + x.outOfOrder, 0),
+              ...(sc.handoff
+                ? {
+                    handoffsPerSec: median(xs.map((x) => x.handoffsPerSec)),
+                    handleWaitMeanMs: median(hs.map((h) => h.mean)),
+                    handleWaitMaxMs: median(hs.map((h) => h.max)),
+                    maxQueuedBehindHandle: median(xs.map((x) => x.maxQueuedBehindHandle)),
+                  }
+                : {}),
+            },
+          ];
+        }),
+      ),
+    ]),
+  );
+
+  type Row = Record<string, number | undefined>;
+  const head = ['transport', 'phase', 'msgs/s', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'handoffs/s', 'handle wait ms (mean/max)', 'queued behind handle'];
+  const cell = (v: number | undefined): string => (v === undefined ? '-' : String(v));
+  const rows = SCENARIOS.flatMap((sc) =>
+    phases.map((phase) => {
+      const x = results[sc.name]![phase] as Row;
+      const wait = x.handleWaitMeanMs === undefined ? '-' : `${x.handleWaitMeanMs} / ${x.handleWaitMaxMs}`;
+      return [sc.name, phase === 'max' ? 'max' : `@${phase}/s`, cell(x.msgsPerSec), cell(x.p50Ms), cell(x.p99Ms), cell(x.maxMs), cell(x.lost), cell(x.handoffsPerSec), wait, cell(x.maxQueuedBehindHandle)];
+    }),
+  );
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const summary = {
+    bench: 'bus',
+    payloadBytes: MSG_BYTES,
+    repeats,
+    seconds,
+    rates,
+    handoffEveryMs: handoffMs,
+    node: process.version,
+    cpus: cpus().length,
+    /** 1-minute load average before and after: other work on the box skews every figure. */
+    loadavg: [round(loadBefore, 2), round(loadavg()[0]!, 2)],
+    results,
+  };
+  const out = fileURLToPath(new URL('../bench/', import.meta.url));
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'bus.json'), JSON.stringify({ ...summary, date: new Date().toISOString(), runs }, null, 2) + '\n');
+  process.stdout.write([line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n');
+  process.stdout.write(JSON.stringify(summary) + '\n');
+  process.exit(0);
+}
+
+if (cluster.isPrimary) {
+  masterMain().catch((err: unknown) => {
+    process.stderr.write(`bench-bus failed: ${String((err as Error)?.stack ?? err)}\n`);
+    process.exit(1);
+  });
+} else {
+  workerMain().catch((err: unknown) => {
+    process.stderr.write(`bench-bus worker failed: ${String((err as Error)?.stack ?? err)}\n`);
+    process.exit(1);
+  });
+}
