@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { Redis } from 'ioredis';
 import { NodeRegistry } from './shared/bus/node-registry.ts';
 import { RedisSessionTable } from './shared/session-table/redis-session-table.ts';
-import { MAX_SLOTS } from './shared/session-id.ts';
+import { blockEndingAt, MAX_SLOTS, SEQ_BLOCK, type SeqBlock } from './shared/session-id.ts';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Master } from './master/master.ts';
@@ -128,8 +128,23 @@ async function main(): Promise<void> {
     redis?.disconnect();
     rmSync(busDir, { recursive: true, force: true });
   };
+  // Multi-node: leases of session-id blocks, so a reused node id never reissues an fd.
+  let seqLease: { seqBlock: SeqBlock; nextSeqBlock: () => Promise<SeqBlock> } | null = null;
+  if (registry && redis) {
+    const key = `${config.clusterName}:seq:${registry.id}`;
+    const client = redis;
+    const nextSeqBlock = async () => blockEndingAt(await client.incrby(key, SEQ_BLOCK));
+    try {
+      seqLease = { seqBlock: await nextSeqBlock(), nextSeqBlock };
+    } catch (err) {
+      log.fatal({ err: (err as Error).message }, 'cannot lease session ids from Redis');
+      await cleanup();
+      process.exit(1);
+    }
+  }
   const master: Master = new Master(config, log, hooks, {
     nodeId: registry?.id ?? 0,
+    ...(seqLease ?? {}),
     busDir,
     ...(registry && redis ? { peers: new RedisPeerStats(redis, config.clusterName, registry) } : {}),
     onStopped: () => void cleanup().then(() => process.exit(0)),

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeFd, encodeFd, FdAllocator, MAX_NODES, MAX_SEQ, MAX_SLOTS, nodeOf, slotOf } from '../src/shared/session-id.ts';
+import { decodeFd, encodeFd, FdAllocator, MAX_NODES, MAX_SEQ, MAX_SLOTS, nodeOf, SEQ_BLOCK, slotOf } from '../src/shared/session-id.ts';
 
 describe('session ids', () => {
   it('round-trips seq, node and slot, and stays a safe integer at the limits', () => {
@@ -46,5 +46,31 @@ describe('session ids', () => {
         }
       }
     }
+  });
+
+  it('leased blocks: ids come from the block, then from the next one fetched ahead of time', async () => {
+    let leases = 0;
+    const refill = async () => {
+      leases++;
+      return { first: 1000, last: 1000 + SEQ_BLOCK - 1 };
+    };
+    const a = new FdAllocator(2, { first: 10, last: 10 + SEQ_BLOCK / 2 + 2 }, refill);
+    const seqs: number[] = [];
+    for (let i = 0; i < 4; i++) seqs.push(decodeFd(a.next(0))!.seq);
+    expect(seqs).toEqual([10, 11, 12, 13]);
+    await new Promise((r) => setImmediate(r));
+    expect(leases).toBe(1); // fetched while the first block was still half full
+    const b = new FdAllocator(2, { first: 10, last: 12 }, refill);
+    b.next(0);
+    await new Promise((r) => setImmediate(r));
+    expect([b.next(0), b.next(0), b.next(0)].map((fd) => decodeFd(fd)!.seq)).toEqual([11, 12, 1000]);
+  });
+
+  it('a block used up before its successor arrives: ids go on past it, and it is reported', () => {
+    let reported = 0;
+    const a = new FdAllocator(0, { first: 1, last: 2 }, () => new Promise(() => {}), () => reported++);
+    const seqs = Array.from({ length: 4 }, () => decodeFd(a.next(1))!.seq);
+    expect(seqs).toEqual([1, 2, 3, 4]);
+    expect(reported).toBe(1);
   });
 });

@@ -3,7 +3,7 @@ import { SUMMED_FIELDS, type ClusterStats, type NodeStats, type WorkerCounters, 
 import type { Config } from '../shared/config.ts';
 import type { MasterHooks } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
-import { FdAllocator } from '../shared/session-id.ts';
+import { FdAllocator, type SeqBlock } from '../shared/session-id.ts';
 import { createDispatchPolicy, type DispatchPolicy } from './dispatch.ts';
 import { WorkerPool, type Slot } from './worker-pool.ts';
 
@@ -49,7 +49,12 @@ export class Master {
   private readonly peers: PeerStats | null;
   private publishTimer: NodeJS.Timeout | null = null;
 
-  constructor(config: Config, log: Logger, hooks: MasterHooks, opts: { nodeId: number; busDir: string; onStopped: () => void; peers?: PeerStats }) {
+  constructor(
+    config: Config,
+    log: Logger,
+    hooks: MasterHooks,
+    opts: { nodeId: number; busDir: string; onStopped: () => void; peers?: PeerStats; seqBlock?: SeqBlock; nextSeqBlock?: () => Promise<SeqBlock> },
+  ) {
     const nodeId = opts.nodeId;
     this.nodeId = nodeId;
     this.peers = opts.peers ?? null;
@@ -57,7 +62,9 @@ export class Master {
     this.config = config;
     this.log = log;
     this.hooks = hooks;
-    this.fds = new FdAllocator(nodeId);
+    this.fds = new FdAllocator(nodeId, opts.seqBlock, opts.nextSeqBlock ?? null, () =>
+      this.log.warn({ node: nodeId }, 'session id block used up before the next one arrived from Redis'),
+    );
     this.policy = createDispatchPolicy(config.dispatchMode, config.workers, hooks.dispatch, (why) => this.log.warn({ why }, 'dispatch hook gave a bad answer: least-connections used'));
     this.pool = new WorkerPool(config.workers, nodeId, opts.busDir, log, {
       message: (slot, msg) => this.onWorkerMessage(slot, msg),

@@ -51,19 +51,33 @@ export function nodeOf(fd: number): number {
  */
 export class FdAllocator {
   private seq: number;
+  /** Last seq this allocator may use; Infinity on a single host (the cluster's life is ours). */
+  private ceiling: number;
+  /** The next block, once `refill` has fetched it. */
+  private nextBlock: SeqBlock | null = null;
+  private refilling = false;
   readonly node: number;
+  /**
+   * Multi-node: seq numbers come in blocks leased from Redis, so a node id reused by a later
+   * node never hands out an fd an earlier holder of the id issued. Called when a block is
+   * half used; resolves with the next block.
+   */
+  private readonly refill: (() => Promise<SeqBlock>) | null;
+  private readonly onExhausted: () => void;
 
-  constructor(node = 0, startSeq = 0) {
+  constructor(node = 0, block: SeqBlock = { first: 1, last: MAX_SEQ }, refill: (() => Promise<SeqBlock>) | null = null, onExhausted: () => void = () => {}) {
     if (!Number.isInteger(node) || node < 0 || node >= MAX_NODES) throw new RangeError(`node id out of range: ${node}`);
     this.node = node;
-    this.seq = startSeq;
+    this.seq = block.first - 1;
+    this.ceiling = block.last;
+    this.refill = refill;
+    this.onExhausted = onExhausted;
   }
 
   /** The next id with its slot bits zero: the connection's fd is `base + slot`. */
   reserve(modulus = 1): number {
-    let seq = ++this.seq;
-    while ((seq * SEQ_SHIFT + this.node * NODE_SHIFT) % modulus !== 0) seq = ++this.seq;
-    if (seq > MAX_SEQ) throw new RangeError('session ids exhausted for this node');
+    let seq = this.advance();
+    while ((seq * SEQ_SHIFT + this.node * NODE_SHIFT) % modulus !== 0) seq = this.advance();
     return seq * SEQ_SHIFT + this.node * NODE_SHIFT;
   }
 
@@ -71,4 +85,50 @@ export class FdAllocator {
     if (!Number.isInteger(slot) || slot < 0 || slot >= MAX_SLOTS) throw new RangeError(`worker slot out of range: ${slot}`);
     return this.reserve(modulus) + slot;
   }
+
+  private advance(): number {
+    if (this.seq >= this.ceiling) {
+      if (this.nextBlock) {
+        this.seq = this.nextBlock.first - 1;
+        this.ceiling = this.nextBlock.last;
+        this.nextBlock = null;
+      } else {
+        // The next block did not arrive in time (Redis down): go on past the lease rather than
+        // refuse connections, and say so; a collision needs this node id to be reused meanwhile.
+        this.onExhausted();
+        this.ceiling = Math.min(MAX_SEQ, this.ceiling + 1024);
+      }
+    }
+    const seq = ++this.seq;
+    if (seq > MAX_SEQ) throw new RangeError('session ids exhausted for this node');
+    if (this.refill && !this.refilling && !this.nextBlock && this.ceiling - seq < BLOCK_LOW_WATER) {
+      this.refilling = true;
+      this.refill().then(
+        (b) => {
+          this.nextBlock = b;
+          this.refilling = false;
+        },
+        () => {
+          this.refilling = false;
+        },
+      );
+    }
+    return seq;
+  }
+}
+
+/** A range of sequence numbers an allocator may use, first..last inclusive. */
+export interface SeqBlock {
+  first: number;
+  last: number;
+}
+
+/** Blocks leased from Redis: 2^20 connections each, 8192 blocks per node id over 2^33 seqs. */
+export const SEQ_BLOCK = 2 ** 20;
+/** Fetch the next block when fewer than this many seqs are left in the current one. */
+const BLOCK_LOW_WATER = SEQ_BLOCK / 2;
+
+/** The block that INCRBY key SEQ_BLOCK returning `end` has leased. */
+export function blockEndingAt(end: number): SeqBlock {
+  return { first: end - SEQ_BLOCK + 1, last: end };
 }
