@@ -16,6 +16,8 @@ export interface Config {
   redis: string | undefined;
   /** Key and channel prefix in Redis: nodes with the same name form one cluster. */
   clusterName: string;
+  /** Sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis 7) for the bus, as Redis Cluster wants. */
+  redisSharded: boolean;
   /** A node whose lease is not refreshed for this long (ms) is dead: its sessions vanish. */
   nodeTtlMs: number;
   /** Bearer token for the default app's POST /push/:fd and /broadcast; unset turns them off. */
@@ -81,6 +83,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   app: undefined,
   redis: undefined,
   clusterName: 'switchyard',
+  redisSharded: false,
   nodeTtlMs: 10_000, // the bound; refreshed every third of it
   adminToken: undefined,
   workers: Math.min(availableParallelism(), 256),
@@ -131,6 +134,7 @@ const FIELDS: Record<keyof Config, Field> = {
   app: { kind: 'string', optional: true },
   redis: { kind: 'string', optional: true },
   clusterName: { kind: 'string', pattern: /^[A-Za-z0-9_.-]{1,64}$/, patternHint: '1-64 letters, digits, dots, dashes or underscores (it prefixes Redis keys and channels)' },
+  redisSharded: { kind: 'bool' },
   nodeTtlMs: { kind: 'int', min: 300 },
   adminToken: { kind: 'string', optional: true },
   workers: { kind: 'int', min: 1, max: 256 },

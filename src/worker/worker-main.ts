@@ -26,7 +26,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   // Same-node traffic: a Unix-socket mesh between the workers, off the master's IPC channel.
   const embedded = config.workers > 1 ? new EmbeddedBus({ self: { node, slot }, slots: config.workers, dir: where.busDir, log }) : null;
   // Other nodes: Redis pub/sub, when configured.
-  const redis = config.redis ? new RedisBus({ self: { node, slot }, url: config.redis, prefix: config.clusterName, log }) : null;
+  const redis = config.redis ? new RedisBus({ self: { node, slot }, url: config.redis, prefix: config.clusterName, log, sharded: config.redisSharded }) : null;
   // Multi-node: the session table (uids, connections) lives in Redis.
   const sessions = config.redis ? await openSessionTable(config.redis, config.clusterName, log) : null;
   const send = (msg: WorkerToMaster): void => {
