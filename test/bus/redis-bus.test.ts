@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { RedisBus, type RedisBusOptions } from '../../src/shared/bus/redis-bus.ts';
 import type { Bus, BusMessage, WorkerAddress } from '../../src/shared/bus/types.ts';
 import { busContract, type BusHarness } from './contract.ts';
+import { PrivateRedis } from '../helpers/redis.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PREFIX = `sy-test-bus-${randomBytes(4).toString('hex')}`;
@@ -71,47 +70,6 @@ function assertRefusedFast(fn: () => boolean, times = 1): void {
   expect(took[Math.floor(took.length / 2)]).toBeLessThan(20);
 }
 
-/** A private redis-server on a free port, for outage tests (never the shared one). */
-class PrivateRedis {
-  child: ChildProcess | null = null;
-  constructor(readonly port: number) {}
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-  static async create(): Promise<PrivateRedis> {
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = s.address() as { port: number };
-        s.close(() => resolve(port));
-      });
-    });
-    const r = new PrivateRedis(port);
-    await r.start();
-    return r;
-  }
-  async start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('Ready to accept connections')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out.slice(-500)}`)));
-      child.once('error', (err) => reject(new Error(`cannot start redis-server (needed for the restart tests): ${err.message}`)));
-    });
-    process.once('exit', () => child.kill('SIGKILL')); // a crashed test file leaves no server behind
-  }
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    this.child = null;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
-}
 
 /** Kills our own connection by the name the bus set (CLIENT SETNAME). */
 async function killConnection(redis: Redis, name: string): Promise<void> {

@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +7,7 @@ import { RedisSessionTable, type RedisSessionTableOptions } from '../../src/shar
 import { externalTool } from '../helpers/process.ts';
 import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
 import { session, sessionTableContract, type SessionTableHarness } from './contract.ts';
+import { PrivateRedis } from '../helpers/redis.ts';
 
 const redis = externalTool('Redis session table', redisProbe, 'start redis-server on 127.0.0.1:6379 or set REDIS_URL');
 const PREFIX = `sy-test-st-${randomBytes(4).toString('hex')}`;
@@ -61,44 +60,6 @@ async function rejectsWithin(p: Promise<unknown>, code: string): Promise<number>
   return Date.now() - t0;
 }
 
-/** A private redis-server on a free port, for outage tests (never the shared one). */
-class PrivateRedis {
-  private child: ChildProcess | null = null;
-  private constructor(readonly port: number) {}
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-  static async create(): Promise<PrivateRedis> {
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = s.address() as { port: number };
-        s.close(() => resolve(port));
-      });
-    });
-    const r = new PrivateRedis(port);
-    await r.start();
-    return r;
-  }
-  async start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    this.child = child;
-    process.once('exit', () => child.kill('SIGKILL'));
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => (out += d.toString()).includes('Ready to accept connections') && resolve());
-      child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out.slice(-500)}`)));
-      child.once('error', (err) => reject(new Error(`cannot start redis-server: ${err.message}`)));
-    });
-  }
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    this.child = null;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
-}
 
 /** Two handles (two clients) on one fresh prefix; liveness read at once (no cache). */
 function harness(hashTag: boolean): () => Promise<SessionTableHarness> {
