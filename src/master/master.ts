@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer, Socket, type AddressInfo, type SocketConstructorOpts } from 'node:net';
 import { SUMMED_FIELDS, type ClusterStats, type NodeStats, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { Config } from '../shared/config.ts';
 import type { MasterHooks } from '../shared/dispatch-types.ts';
@@ -9,6 +9,12 @@ import { WorkerPool, type Slot } from './worker-pool.ts';
 
 /** Fresh counters are asked of every worker for a stats request; a silent one is not waited for longer. */
 const COUNTERS_TIMEOUT_MS = 500;
+
+/** The part of libuv's TCP wrap the master uses (node:cluster's round-robin relies on the same). */
+export interface TcpHandle {
+  getpeername(out: { address?: string; port?: number }): number;
+  close(): void;
+}
 
 /** Where nodes publish their figures for each other (Redis, multi-node only). */
 export interface PeerStats {
@@ -36,7 +42,7 @@ export class Master {
   private readonly policy: DispatchPolicy;
   private readonly fds: FdAllocator;
   private readonly startTime = Date.now();
-  private readonly listener = createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.onConnection(socket));
+  private readonly listener = createServer({ pauseOnConnect: true, noDelay: true });
   private readonly counters = { accepted: 0, handoffFailed: 0, unavailable: 0 };
   private readonly counterRequests = new Map<number, { slot: Slot; done: () => void }>();
   private nextRequest = 0;
@@ -85,6 +91,9 @@ export class Master {
         resolve();
       });
     });
+    // Take connections at the handle level (see onHandle).
+    const listenHandle = (this.listener as unknown as { _handle: { onconnection: (err: number, h?: TcpHandle) => void } })._handle;
+    listenHandle.onconnection = (err, h) => this.onHandle(err, h);
     const address = this.listener.address() as AddressInfo;
     this.log.info(
       { event: 'listening', host: address.address, port: address.port, workers: this.config.workers, dispatchMode: this.policy.name },
@@ -101,30 +110,39 @@ export class Master {
     return address;
   }
 
-  private onConnection(socket: Socket): void {
-    this.counters.accepted++;
-    if (this.stopping) {
-      socket.destroy();
+  /**
+   * A new connection, as the raw TCP handle libuv accepted (node:cluster's round-robin does the
+   * same): no net.Socket is built here, nothing is read, and the handle travels to the worker
+   * as-is — no per-socket bookkeeping messages between master and worker.
+   */
+  private onHandle(err: number, handle: TcpHandle | undefined): void {
+    if (err !== 0 || !handle) {
+      if (err !== 0) this.log.warn({ errno: err }, 'accept failed');
       return;
     }
-    socket.on('error', () => {}); // a reset before hand-off must not crash the master
+    this.counters.accepted++;
+    if (this.stopping) {
+      handle.close();
+      return;
+    }
+    const peer: { address?: string; port?: number } = {};
+    handle.getpeername(peer);
     const base = this.fds.reserve(this.policy.fdModulus);
-    const slot = this.policy.pick(
-      { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, fd: base },
-      this.pool.slots,
-    );
+    const slot = this.policy.pick({ remoteAddress: peer.address ?? '', remotePort: peer.port ?? 0, fd: base }, this.pool.slots);
     if (slot === -1) {
       this.counters.unavailable++;
       this.log.warn({ event: 'unavailable' }, 'no worker is up: connection refused with 503');
+      const socket = new Socket({ handle, readable: true, writable: true } as SocketConstructorOpts);
+      socket.on('error', () => {});
       socket.end(UNAVAILABLE);
       setTimeout(() => socket.destroy(), 1000).unref();
       return;
     }
     const target = this.pool.slots[slot]!;
-    this.pool.handoff(target, socket, base + slot, (err) => {
+    this.pool.handoff(target, handle, base + slot, (e) => {
       this.counters.handoffFailed++;
-      this.log.warn({ fd: base + slot, slot, err: err.message }, 'hand-off failed: connection dropped');
-      socket.destroy();
+      this.log.warn({ fd: base + slot, slot, err: e.message }, 'hand-off failed: connection dropped');
+      handle.close();
     });
   }
 

@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import type { Socket } from 'node:net';
+import type { TcpHandle } from './master.ts';
 import { EMPTY_COUNTERS, ENV_BUS_DIR, ENV_NODE, ENV_SLOT, type MasterToWorker, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { WorkerView } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -139,11 +139,11 @@ export class WorkerPool {
   }
 
   /**
-   * Hands a paused socket to a worker. At most one handle travels per IPC channel at a time
+   * Hands an accepted TCP handle (not yet reading) to a worker. At most one handle travels per IPC channel at a time
    * (Node queues the rest until the worker's ACK), so `inflight` is that queue's depth: the
    * dispatcher sees a backed-up worker and can send new connections elsewhere.
    */
-  handoff(s: Slot, socket: Socket, fd: number, onFailed: (err: Error) => void): void {
+  handoff(s: Slot, handle: TcpHandle, fd: number, onFailed: (err: Error) => void): void {
     const worker = s.worker;
     if (!worker || !s.up) {
       onFailed(new Error(`worker ${s.slot} is down`));
@@ -153,9 +153,12 @@ export class WorkerPool {
     s.sent++;
     const msg: MasterToWorker = { t: 'conn', fd };
     try {
-      worker.send(msg, socket, (err: Error | null) => {
+      worker.send(msg, handle as never, (err: Error | null) => {
         s.inflight--;
+        // Raw handles are not closed by Node after sending (net.Socket ones are): the message
+        // carries its own copy of the descriptor once written, so ours goes now.
         if (err) onFailed(err);
+        else handle.close();
       });
     } catch (err) {
       s.inflight--;

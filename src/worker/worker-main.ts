@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import { Socket, type SocketConstructorOpts } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ClusterStats, MasterToWorker, WorkerCounters, WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { Config } from '../shared/config.ts';
@@ -79,10 +79,11 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
     process.exit(0);
   };
 
-  process.on('message', (msg: MasterToWorker, handle?: Socket) => {
+  process.on('message', (msg: MasterToWorker, handle?: unknown) => {
     switch (msg.t) {
       case 'conn':
-        server.receive(handle, msg.fd);
+        // A raw TCP handle (see Master.onHandle): wrap it, still paused; the HTTP entry reads.
+        server.receive(handle ? new Socket({ handle, readable: true, writable: true, pauseOnCreate: true } as SocketConstructorOpts) : undefined, msg.fd);
         return;
       case 'counters?':
         send({ t: 'counters', id: msg.id, counters: counters() });
