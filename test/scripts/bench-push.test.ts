@@ -1,0 +1,130 @@
+/**
+ * Smoke tests of the push and broadcast benchmarks: `npm run bench:push -- --quick --out <tmp>`
+ * and `npm run bench:broadcast -- --quick --out <tmp>` start their nodes and clients, and the
+ * last stdout line of each is its summary JSON. Checks shape and sanity (positive figures,
+ * every message delivered once), never speed: timings on a shared machine mean nothing.
+ * The cross-node part of bench:push runs when Redis answers; otherwise the script skips it
+ * with a notice, and so does this test.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/process.ts';
+import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
+
+/** Each quick run takes ~10 s alone (more on a busy machine); past this it is killed. */
+const RUN_TIMEOUT_MS = 45_000;
+
+const out = mkdtempSync(join(tmpdir(), 'bench-push-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/**
+ * Runs an npm script in its own process group (npm → tsx → node), so that on timeout the
+ * whole chain gets SIGTERM (the benchmark then stops what it started) and, 5 s later, SIGKILL.
+ */
+function runBench(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, REDIS_URL } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      // already gone
+    }
+  };
+  const term = setTimeout(() => {
+    stderr += `\n[test: SIGTERM after ${RUN_TIMEOUT_MS} ms]`;
+    signal('SIGTERM');
+  }, RUN_TIMEOUT_MS);
+  const kill = setTimeout(() => signal('SIGKILL'), RUN_TIMEOUT_MS + 5000);
+  return new Promise((resolve) => {
+    child.once('close', (code) => {
+      clearTimeout(term);
+      clearTimeout(kill);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function expectPositive(value: unknown, what: string): void {
+  expect(typeof value === 'number' && Number.isFinite(value) && value > 0, `${what} = ${String(value)}`).toBe(true);
+}
+
+/** The last stdout line, parsed; the failure message carries the run's output. */
+function summaryOf(r: { code: number | null; stdout: string; stderr: string }): Record<string, any> {
+  const context = `exit ${r.code}\nstdout:\n${r.stdout.slice(-3000)}\nstderr:\n${r.stderr.slice(-3000)}`;
+  expect(r.code, context).toBe(0);
+  const last = r.stdout.trimEnd().split('\n').pop() ?? '';
+  let summary: unknown;
+  expect(() => (summary = JSON.parse(last)), context).not.toThrow();
+  expect(summary !== null && typeof summary === 'object' && !Array.isArray(summary), context).toBe(true);
+  return summary as Record<string, any>;
+}
+
+const redisUp = redisProbe() === null;
+
+describe('benchmark scripts, --quick', () => {
+  it(`bench:push measures same-worker, cross-worker${redisUp ? ' and cross-node' : ''} pushes`, { timeout: RUN_TIMEOUT_MS + 15_000 }, async () => {
+    const dir = join(out, 'push');
+    const summary = summaryOf(await runBench('bench:push', ['--quick', '--out', dir]));
+    expect(summary).toMatchObject({ event: 'bench-push', ok: true, errors: [] });
+    expect(summary).toHaveProperty('settings.quick', true);
+    expect(summary).toHaveProperty('settings.repeats', 1);
+    expectPositive(summary.durationSeconds, 'durationSeconds');
+
+    const scenarios = redisUp ? ['same-worker', 'cross-worker', 'cross-node'] : ['same-worker', 'cross-worker'];
+    expect(Object.keys(summary.medians).sort()).toEqual([...scenarios].sort());
+    for (const sc of scenarios) {
+      for (const key of ['pushesPerSecond', 'p50Ms', 'p99Ms', 'p999Ms', 'maxMs']) expectPositive(summary.medians[sc]?.[key], `medians.${sc}.${key}`);
+      // p50 <= p99 <= p99.9 <= max: percentiles of one sample set.
+      const m = summary.medians[sc];
+      expect(m.p50Ms <= m.p99Ms && m.p99Ms <= m.p999Ms && m.p999Ms <= m.maxMs, JSON.stringify(m)).toBe(true);
+    }
+    expectPositive(summary.ratios.crossWorkerVsSameWorker, 'ratios.crossWorkerVsSameWorker');
+    expect(typeof summary.targets.throughputRatio.met).toBe('boolean');
+    expect(typeof summary.targets.crossWorkerP99.met).toBe('boolean');
+    if (redisUp) {
+      expectPositive(summary.ratios.crossNodeVsSameWorker, 'ratios.crossNodeVsSameWorker');
+      expect(summary.skipped).toEqual([]);
+    } else {
+      expect(summary.ratios.crossNodeVsSameWorker).toBeNull();
+      expect(summary.skipped.join(' ')).toMatch(/cross-node skipped/);
+    }
+
+    // The file went to --out, not bench/, and holds every run.
+    expect(summary.files).toEqual({ json: join(dir, 'push.json') });
+    const written = JSON.parse(readFileSync(join(dir, 'push.json'), 'utf8')) as { runs: Array<{ throughput: { orderErrors: number; delivered: number; count: number } }> };
+    expect(written.runs).toHaveLength(scenarios.length);
+    for (const run of written.runs) {
+      expect(run.throughput.orderErrors).toBe(0);
+      expect(run.throughput.delivered).toBe(run.throughput.count);
+    }
+  });
+
+  it('bench:broadcast reaches every session with every broadcast exactly once', { timeout: RUN_TIMEOUT_MS + 15_000 }, async () => {
+    const dir = join(out, 'broadcast');
+    const summary = summaryOf(await runBench('bench:broadcast', ['--quick', '--out', dir]));
+    expect(summary).toMatchObject({ event: 'bench-broadcast', ok: true, exactlyOnce: true, errors: [] });
+    expect(summary).toHaveProperty('settings.quick', true);
+    expectPositive(summary.durationSeconds, 'durationSeconds');
+    // Round-robin dispatch: the sessions split evenly over the two workers.
+    const spread = summary.sessionsPerWorker as number[];
+    expect(spread).toHaveLength(2);
+    expect(spread[0]! + spread[1]!).toBe(summary.settings.sessions);
+    expect(Math.abs(spread[0]! - spread[1]!)).toBeLessThanOrEqual(1);
+    for (const key of ['lastDeliveryMs', 'p50Ms', 'p99Ms', 'localLastMs', 'remoteLastMs']) expectPositive(summary.medians.fanOut[key], `medians.fanOut.${key}`);
+    expect(summary.medians.fanOut.p50Ms).toBeLessThanOrEqual(summary.medians.fanOut.lastDeliveryMs);
+    expectPositive(summary.medians.sustained.broadcastsPerSecond, 'medians.sustained.broadcastsPerSecond');
+    expectPositive(summary.medians.sustained.deliveriesPerSecond, 'medians.sustained.deliveriesPerSecond');
+    expect(summary.files).toEqual({ json: join(dir, 'broadcast.json') });
+    expect(existsSync(join(dir, 'broadcast.json'))).toBe(true);
+    const written = JSON.parse(readFileSync(join(dir, 'broadcast.json'), 'utf8')) as { check: { sessions: number; complete: number; errors: number } };
+    expect(written.check.complete).toBe(written.check.sessions);
+    expect(written.check.errors).toBe(0);
+  });
+});
