@@ -553,9 +553,12 @@ export class Server implements AppHost {
 
   private fanOut(data: string | Buffer | Uint8Array, opcode: number | undefined, except: number[], room: string | undefined): boolean {
     const op = opcodeFor(data, opcode);
+    // The other workers first: they fan out in parallel while this one writes its own share.
+    const sent = this.router
+      ? this.router.broadcast({ t: 'broadcast', op, data: remotePayload(data), ...(except.length ? { except } : {}), ...(room !== undefined ? { room } : {}) })
+      : true;
     this.broadcastLocal(op, toBuffer(data), except, room);
-    if (!this.router) return true;
-    return this.router.broadcast({ t: 'broadcast', op, data: remotePayload(data), ...(except.length ? { except } : {}), ...(room !== undefined ? { room } : {}) });
+    return sent;
   }
 
   private broadcastLocal(op: number, payload: Buffer, except: readonly number[], room: string | undefined): number {
@@ -620,9 +623,9 @@ export class Server implements AppHost {
   pushToUid(uid: string | number, data: string | Buffer | Uint8Array, opcode?: number): boolean {
     const key = String(uid);
     const op = opcodeFor(data, opcode);
+    const sent = this.router ? this.router.broadcast({ t: 'call', method: 'pushUid', args: [key, remotePayload(data), op], rid: 0 }) : true;
     this.pushUidLocal(key, toBuffer(data), op);
-    if (!this.router) return true;
-    return this.router.broadcast({ t: 'call', method: 'pushUid', args: [key, remotePayload(data), op], rid: 0 });
+    return sent;
   }
 
   private pushUidLocal(uid: string, payload: Buffer, op: number): number {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { pack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder, decodeEnvelope, encodeEnvelope, encodeFrame, frameHeader, isBusMessage } from '../../src/shared/bus/codec.ts';
+import { FrameDecoder, decodeEnvelope, encodeEnvelope, encodeFrame, encodeStreamFrame, frameHeader, isBusMessage } from '../../src/shared/bus/codec.ts';
 import type { BusMessage } from '../../src/shared/bus/types.ts';
 import { canonical } from './contract.ts';
 
@@ -182,5 +182,38 @@ describe('FrameDecoder', () => {
   it('refuses a limit a u32 prefix cannot express (configuration error)', () => {
     expect(() => new FrameDecoder(2 ** 32)).toThrow(RangeError);
     expect(() => new FrameDecoder(-1)).toThrow(RangeError);
+  });
+});
+
+describe('push fast path (fixed binary layout)', () => {
+  const from = { node: 3, slot: 7 };
+  it('pushes use the 0xC1 layout and round-trip, with and without rid, text and bytes', () => {
+    for (const msg of [
+      { t: 'push', fd: 1048583, op: 1, data: 'héllo ✓' },
+      { t: 'push', fd: 1048583, op: 2, data: Buffer.from([0, 255, 7]), rid: 42 },
+      { t: 'push', fd: 1048583, op: 1, data: '' },
+    ] as const) {
+      const env = encodeEnvelope(from, msg);
+      expect(env[0]).toBe(0xc1);
+      expect(decodeEnvelope(env)).toEqual({ from, msg });
+      const frame = encodeStreamFrame(from, msg);
+      expect(frame.readUInt32BE(0)).toBe(env.length);
+      expect(frame.subarray(4)).toEqual(env);
+    }
+  });
+  it('other messages stay msgpack', () => {
+    expect(encodeEnvelope(from, { t: 'close', fd: 1 })[0]).not.toBe(0xc1);
+  });
+  it('malformed push envelopes give null, never throw', () => {
+    const good = encodeEnvelope(from, { t: 'push', fd: 1048583, op: 1, data: 'x', rid: 1 });
+    expect(decodeEnvelope(good.subarray(0, 10))).toBeNull();
+    const badFlags = Buffer.from(good);
+    badFlags[4] = 0x80;
+    expect(decodeEnvelope(badFlags)).toBeNull();
+    const noRid = Buffer.from(good.subarray(0, 16));
+    expect(decodeEnvelope(noRid)).toBeNull();
+    const nanFd = Buffer.from(good);
+    nanFd.writeDoubleBE(Number.NaN, 6);
+    expect(decodeEnvelope(nanFd)).toBeNull();
   });
 });

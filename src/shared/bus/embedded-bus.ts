@@ -15,7 +15,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { SwitchyardError } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
-import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, decodeEnvelope, encodeEnvelope, frameHeader } from './codec.ts';
+import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, decodeEnvelope, encodeEnvelope, encodeStreamFrame, frameHeader } from './codec.ts';
 import { PeerLink, RETRY_MAX_MS, RETRY_MIN_MS, type LinkCounters, type RetryOptions } from './peer-link.ts';
 import type { Bus, BusMessage, MessageHandler, WorkerAddress } from './types.ts';
 
@@ -111,9 +111,9 @@ export class EmbeddedBus implements Bus {
   send(to: WorkerAddress, msg: BusMessage): boolean {
     const link = to.node === this.self.node ? this.links[to.slot] : undefined;
     if (this.state !== 'started' || link === undefined || !this.canTake(link)) return this.refuse();
-    const payload = encodeEnvelope(this.self, msg);
-    if (payload.length > this.maxFrameBytes) return this.tooBig(payload.length);
-    link.write(frameHeader(payload.length), payload);
+    const frame = encodeStreamFrame(this.self, msg);
+    if (frame.length - FRAME_HEADER_BYTES > this.maxFrameBytes) return this.tooBig(frame.length - FRAME_HEADER_BYTES);
+    link.writeFrame(frame);
     return true;
   }
 

@@ -70,6 +70,17 @@ export class PeerLink {
   write(header: Buffer, payload: Buffer): void {
     this.pending.push(header, payload);
     this.pendingBytes += header.length + payload.length;
+    this.counted();
+  }
+
+  /** A frame already carrying its length prefix (one buffer). */
+  writeFrame(frame: Buffer): void {
+    this.pending.push(frame);
+    this.pendingBytes += frame.length;
+    this.counted();
+  }
+
+  private counted(): void {
     this.counters.framesOut++;
     if (!this.flushScheduled) {
       this.flushScheduled = true;

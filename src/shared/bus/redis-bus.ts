@@ -122,6 +122,7 @@ export class RedisBus implements Bus {
       connectionName: `${prefix}:pub:${id}`,
       enableOfflineQueue: false, // send() fails at once during an outage, never queues
       autoResendUnfulfilledCommands: false, // a publish cut off mid-flight may have gone out: no duplicate
+      enableAutoPipelining: true, // publishes of one event-loop turn leave in one write, in order
     });
     this.sub = new Redis(options.url, {
       ...common,
