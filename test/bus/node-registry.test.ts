@@ -4,24 +4,12 @@ import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { NodeRegistry, type NodeInfo } from '../../src/shared/bus/node-registry.ts';
+import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PREFIX = `sy-test-reg-${randomBytes(4).toString('hex')}`;
 
-async function redisReachable(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 1000, maxRetriesPerRequest: 0 });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 
-const redisUp = await redisReachable(REDIS_URL);
+const redisUp = redisProbe() === null;
 if (!redisUp && process.env.CI !== 'true') {
   console.warn(`\n!!! node-registry tests SKIPPED: no Redis at ${REDIS_URL} (set REDIS_URL; with CI=true this fails) !!!\n`);
 }

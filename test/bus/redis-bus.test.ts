@@ -5,25 +5,12 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { RedisBus, type RedisBusOptions } from '../../src/shared/bus/redis-bus.ts';
 import type { Bus, BusMessage, WorkerAddress } from '../../src/shared/bus/types.ts';
 import { busContract, type BusHarness } from './contract.ts';
-import { PrivateRedis } from '../helpers/redis.ts';
+import { PrivateRedis, REDIS_URL, redisProbe } from '../helpers/redis.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PREFIX = `sy-test-bus-${randomBytes(4).toString('hex')}`;
 
-async function redisReachable(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 1000, maxRetriesPerRequest: 0 });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 
-const redisUp = await redisReachable(REDIS_URL);
+const redisUp = redisProbe() === null;
 if (!redisUp && process.env.CI !== 'true') {
   console.warn(`\n!!! redis-bus tests SKIPPED: no Redis at ${REDIS_URL} (set REDIS_URL; with CI=true this fails) !!!\n`);
 }
