@@ -1,5 +1,5 @@
 import { createServer, Socket, type AddressInfo, type SocketConstructorOpts } from 'node:net';
-import { SUMMED_FIELDS, type ClusterStats, type NodeStats, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
+import { CUMULATIVE_FIELDS, SUMMED_FIELDS, type ClusterStats, type NodeStats, type WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { Config } from '../shared/config.ts';
 import type { MasterHooks } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -204,7 +204,8 @@ export class Master {
             }),
         ),
     );
-    const sum = (f: (c: WorkerCounters) => number) => this.pool.slots.reduce((n, s) => n + f(s.counters) + f(s.retired), 0);
+    const totals = {} as Record<(typeof CUMULATIVE_FIELDS)[number], number>;
+    for (const f of CUMULATIVE_FIELDS) totals[f] = this.pool.slots.reduce((n, s) => n + s.counters[f] + s.retired[f], 0);
     return {
       workers: this.pool.slots.map((s) => ({
         id: s.slot,
@@ -218,18 +219,11 @@ export class Master {
         messagesOut: s.counters.messagesOut,
       })),
       connections: this.pool.slots.reduce((n, s) => n + s.counters.connections, 0),
+      ...totals,
+      // The master counts accepted sockets itself (workers only see the ones handed over).
       accepted: this.counters.accepted,
-      handshakes: sum((c) => c.handshakes),
-      refused: sum((c) => c.refused),
-      closed: sum((c) => c.closed),
-      aborted: sum((c) => c.aborted),
-      missing: sum((c) => c.missing),
       handoffFailed: this.counters.handoffFailed,
       unavailable: this.counters.unavailable,
-      messagesIn: sum((c) => c.messagesIn),
-      messagesOut: sum((c) => c.messagesOut),
-      bytesIn: sum((c) => c.bytesIn),
-      bytesOut: sum((c) => c.bytesOut),
       dispatchMode: this.policy.name,
       workerRestarts: this.pool.slots.reduce((n, s) => n + s.restarts, 0),
       uptime: (Date.now() - this.startTime) / 1000,

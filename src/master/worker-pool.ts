@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { TcpHandle } from './master.ts';
-import { EMPTY_COUNTERS, ENV_BUS_DIR, ENV_NODE, ENV_SLOT, type MasterToWorker, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
+import { CUMULATIVE_FIELDS, EMPTY_COUNTERS, ENV_BUS_DIR, ENV_NODE, ENV_SLOT, type MasterToWorker, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { WorkerView } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
 
@@ -111,21 +111,10 @@ export class WorkerPool {
     s.worker = null;
     s.up = false;
     // Connections the dead worker held were dropped: they count as closed.
-    const c = s.counters;
-    const r = s.retired;
-    s.retired = {
-      ...r,
-      accepted: r.accepted + c.accepted,
-      handshakes: r.handshakes + c.handshakes,
-      refused: r.refused + c.refused,
-      closed: r.closed + c.closed + c.connections,
-      aborted: r.aborted + c.aborted,
-      missing: r.missing + c.missing,
-      messagesIn: r.messagesIn + c.messagesIn,
-      messagesOut: r.messagesOut + c.messagesOut,
-      bytesIn: r.bytesIn + c.bytesIn,
-      bytesOut: r.bytesOut + c.bytesOut,
-    };
+    const retired = { ...s.retired };
+    for (const f of CUMULATIVE_FIELDS) retired[f] += s.counters[f];
+    retired.closed += s.counters.connections;
+    s.retired = retired;
     s.counters = { ...EMPTY_COUNTERS };
     const abnormal = code !== 0 || signal !== null;
     (abnormal ? this.log.error : this.log.info).call(this.log, { event: 'worker-exit', slot: s.slot, pid, code, signal }, 'worker exited');

@@ -3,8 +3,41 @@
  * Kept small and typed: every `t` is handled by exactly one switch on each side.
  */
 
+/**
+ * Pushes to other workers' fds: the sender counts what it handed to a bus (forwarded) or could
+ * not (unreachable); the owner counts what became of them (fire-and-forget outcomes).
+ */
+export interface PushCounters {
+  pushesForwarded: number;
+  pushesUnreachable: number;
+  remotePushWritten: number;
+  remotePushQueued: number;
+  remotePushDropped: number;
+  remotePushClosed: number;
+  remotePushUnknown: number;
+}
+
+export const EMPTY_PUSH_COUNTERS: Readonly<PushCounters> = Object.freeze({
+  pushesForwarded: 0,
+  pushesUnreachable: 0,
+  remotePushWritten: 0,
+  remotePushQueued: 0,
+  remotePushDropped: 0,
+  remotePushClosed: 0,
+  remotePushUnknown: 0,
+});
+
+/** Which counter a remote push's outcome goes to. */
+export const REMOTE_OUTCOME = {
+  written: 'remotePushWritten',
+  queued: 'remotePushQueued',
+  dropped: 'remotePushDropped',
+  closed: 'remotePushClosed',
+  unknown: 'remotePushUnknown',
+} as const satisfies Record<string, keyof PushCounters>;
+
 /** One worker's counters, as it reports them. */
-export interface WorkerCounters {
+export interface WorkerCounters extends PushCounters {
   connections: number;
   pendingHandshakes: number;
   /** Hand-offs this incarnation received (lets the master correct its estimate). */
@@ -49,7 +82,7 @@ export interface WorkerStats {
 }
 
 /** What server.stats() returns, from any worker: figures for the whole cluster. */
-export interface ClusterStats {
+export interface ClusterStats extends PushCounters {
   workers: WorkerStats[];
   connections: number;
   accepted: number;
@@ -84,9 +117,10 @@ export interface ClusterStats {
 export type NodeStats = Omit<ClusterStats, 'nodes'>;
 
 /** The cluster totals that add up over nodes. */
-export const SUMMED_FIELDS = ['connections', 'accepted', 'handshakes', 'refused', 'closed', 'aborted', 'missing', 'handoffFailed', 'unavailable', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'workerRestarts'] as const;
+export const SUMMED_FIELDS = ['pushesForwarded', 'pushesUnreachable', 'remotePushWritten', 'remotePushQueued', 'remotePushDropped', 'remotePushClosed', 'remotePushUnknown', 'connections', 'accepted', 'handshakes', 'refused', 'closed', 'aborted', 'missing', 'handoffFailed', 'unavailable', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'workerRestarts'] as const;
 
 export const EMPTY_COUNTERS: Readonly<WorkerCounters> = Object.freeze({
+  ...EMPTY_PUSH_COUNTERS,
   connections: 0,
   pendingHandshakes: 0,
   received: 0,
@@ -102,6 +136,21 @@ export const EMPTY_COUNTERS: Readonly<WorkerCounters> = Object.freeze({
   bytesOut: 0,
   lagMs: 0,
 });
+
+/** A worker's counters that only grow: they outlive the worker in the master's totals. */
+export const CUMULATIVE_FIELDS = [
+  'accepted',
+  'handshakes',
+  'refused',
+  'closed',
+  'aborted',
+  'missing',
+  'messagesIn',
+  'messagesOut',
+  'bytesIn',
+  'bytesOut',
+  ...(Object.keys(EMPTY_PUSH_COUNTERS) as Array<keyof PushCounters>),
+] as const satisfies ReadonlyArray<keyof WorkerCounters>;
 
 /** Environment variables the master sets for each worker. */
 export const ENV_SLOT = 'SWITCHYARD_WORKER_SLOT';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ClusterStats } from '../shared/cluster-messages.ts';
+import type { ClusterStats, PushCounters } from '../shared/cluster-messages.ts';
 import type { Config } from '../shared/config.ts';
 import type { DispatchFunc } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -113,7 +113,7 @@ export interface ServerOptions {
   sessions?: SessionTable;
 }
 
-export interface LocalStats {
+export interface LocalStats extends PushCounters {
   workerId: number;
   connections: number;
   pendingHandshakes: number;

@@ -13,7 +13,7 @@ import { Rooms } from './rooms.ts';
 import { encodeForQueue } from './connection.ts';
 import type { BusMessage, WorkerAddress } from '../shared/bus/types.ts';
 import type { SessionTable } from '../shared/session-table/types.ts';
-import type { ClusterStats } from '../shared/cluster-messages.ts';
+import { EMPTY_PUSH_COUNTERS, REMOTE_OUTCOME, type ClusterStats } from '../shared/cluster-messages.ts';
 import type { AllCallbacks, AppHost, Awaitable, ClientInfo, Frame, LocalStats, ServerCallbacks, ServerOptions } from './server-types.ts';
 
 /** The smallest fd the master can issue (seq 1, node 0, slot 0). */
@@ -51,7 +51,7 @@ export class Server implements AppHost {
   private readonly workerCount: number;
   /** Multi-node: sessions and uids in Redis; otherwise each worker answers for its own. */
   private readonly sessions: SessionTable | null;
-  private readonly counters = { forwarded: 0, unreachable: 0, remotePush: { written: 0, queued: 0, dropped: 0, closed: 0, unknown: 0 } as Record<PushStatus, number>, received: 0, missing: 0, accepted: 0, handshakes: 0, refused: 0, closed: 0, aborted: 0, messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 };
+  private readonly counters = { ...EMPTY_PUSH_COUNTERS, received: 0, missing: 0, accepted: 0, handshakes: 0, refused: 0, closed: 0, aborted: 0, messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 };
 
   constructor(options: Partial<Config> | Config = {}, deps: ServerOptions = {}) {
     this.config = resolveConfig(options);
@@ -369,7 +369,7 @@ export class Server implements AppHost {
     const op = opcodeFor(data, opcode);
     if (!this.isLocal(fd)) {
       const ok = this.router!.send(this.router!.owner(fd)!, { t: 'push', fd, op, data: remotePayload(data) });
-      this.counters[ok ? 'forwarded' : 'unreachable']++;
+      this.counters[ok ? 'pushesForwarded' : 'pushesUnreachable']++;
       return ok ? 'forwarded' : 'unreachable';
     }
     return this.pushLocal(fd, toBuffer(data), op);
@@ -678,7 +678,7 @@ export class Server implements AppHost {
     switch (msg.t) {
       case 'push': {
         const status = this.pushLocal(msg.fd, toBuffer(msg.data), msg.op);
-        this.counters.remotePush[status]++;
+        this.counters[REMOTE_OUTCOME[status]]++;
         return status;
       }
       case 'disconnect':
@@ -755,6 +755,13 @@ export class Server implements AppHost {
       closed: l.closed,
       aborted: l.aborted,
       missing: l.missing,
+      pushesForwarded: l.pushesForwarded,
+      pushesUnreachable: l.pushesUnreachable,
+      remotePushWritten: l.remotePushWritten,
+      remotePushQueued: l.remotePushQueued,
+      remotePushDropped: l.remotePushDropped,
+      remotePushClosed: l.remotePushClosed,
+      remotePushUnknown: l.remotePushUnknown,
       handoffFailed: 0,
       unavailable: 0,
       messagesIn: l.messagesIn,

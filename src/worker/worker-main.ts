@@ -4,11 +4,6 @@ import type { ClusterStats, MasterToWorker, WorkerCounters, WorkerToMaster } fro
 import type { Config } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { EmbeddedBus } from '../shared/bus/embedded-bus.ts';
-import { RedisBus } from '../shared/bus/redis-bus.ts';
-import { nodeKey } from '../shared/bus/node-registry.ts';
-import { RedisSessionTable } from '../shared/session-table/redis-session-table.ts';
-import type { Logger } from '../shared/logger.ts';
-import { Redis } from 'ioredis';
 import { Server, type AppSetup } from './server.ts';
 
 /** How often a worker tells the master its load (dispatch modes 3 and 8 read it). */
@@ -25,10 +20,11 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   const log = createLogger(config.logLevel, { role: 'worker', slot, node });
   // Same-node traffic: a Unix-socket mesh between the workers, off the master's IPC channel.
   const embedded = config.workers > 1 ? new EmbeddedBus({ self: { node, slot }, slots: config.workers, dir: where.busDir, log }) : null;
-  // Other nodes: Redis pub/sub, when configured.
-  const redis = config.redis ? new RedisBus({ self: { node, slot }, url: config.redis, prefix: config.clusterName, log, sharded: config.redisSharded }) : null;
-  // Multi-node: the session table (uids, connections) lives in Redis.
-  const sessions = config.redis ? await openSessionTable(config.redis, config.clusterName, log) : null;
+  // Other nodes, with --redis: the Redis bus, and the session table (uids, connections) in Redis.
+  // Loaded only then: a single host's workers start (and restart) faster without it.
+  const multi = config.redis ? await (await import('./worker-redis.ts')).openRedisParts({ ...config, redis: config.redis }, { node, slot }, log) : null;
+  const redis = multi?.bus ?? null;
+  const sessions = multi?.sessions ?? null;
   const send = (msg: WorkerToMaster): void => {
     if (process.connected) process.send!(msg);
   };
@@ -117,16 +113,3 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   log.info({ event: 'worker-start' }, 'worker started');
 }
 
-/** The Redis session table, on its own connection; a node is alive while its registry lease exists. */
-async function openSessionTable(url: string, prefix: string, log: Logger): Promise<RedisSessionTable> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  client.on('error', (err: Error) => log.debug({ err: err.message }, 'session table connection error'));
-  await client.connect().catch((err: Error) => log.error({ err: err.message }, 'session table: Redis not reachable yet'));
-  return new RedisSessionTable({
-    redis: client,
-    prefix,
-    ownsClient: true,
-    log,
-    isAlive: async (node) => (await client.exists(nodeKey(prefix, node))) === 1,
-  });
-}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { closeAll, command, hello, startCluster, type Hello } from '../helpers/cluster.ts';
+import { closeAll, command, hello, startCluster, stats, type Hello } from '../helpers/cluster.ts';
 import { killAll, startCli, type CliProcess } from '../helpers/process.ts';
 import { until } from '../helpers/server.ts';
 
@@ -33,6 +33,20 @@ describe('push to any fd from any worker (embedded bus)', () => {
   it('pushAsync reports the remote outcome; unknown fds say unknown', async () => {
     expect(await command(onZero[0]!, { cmd: 'pushAsync', fd: onOne[0]!.fd })).toBe('written');
     expect(await command(onZero[0]!, { cmd: 'pushAsync', fd: onOne[0]!.fd + 2 ** 20 * 1000 })).toBe('unknown');
+  });
+
+  it('fire-and-forget outcomes are counted in stats: forwarded by the sender, written/unknown by the owner', async () => {
+    const before = await stats(cli.port);
+    await command(onZero[0]!, { cmd: 'push', fd: onOne[0]!.fd, n: 3, text: 'counted' });
+    await command(onZero[0]!, { cmd: 'push', fd: onOne[0]!.fd + 2 ** 20 * 1000, n: 2, text: 'nobody' });
+    let after = before;
+    for (let i = 0; i < 40 && after.remotePushUnknown - before.remotePushUnknown < 2; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      after = await stats(cli.port);
+    }
+    expect(after.pushesForwarded - before.pushesForwarded).toBe(5);
+    expect(after.remotePushWritten - before.remotePushWritten).toBe(3);
+    expect(after.remotePushUnknown - before.remotePushUnknown).toBe(2);
   });
 
   it('exist, isEstablished and getClientInfo answer for a remote fd', async () => {

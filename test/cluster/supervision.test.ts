@@ -94,10 +94,11 @@ describe('supervision', () => {
     const cli = await startCluster(['--workers', '2'], { FIXTURE_CRASH_WORKERS: '1' });
     const res = await fetch(`http://127.0.0.1:${cli.port}/`);
     expect(res.status).toBe(503);
-    await until(() => cli.logs().some((e) => e.msg === 'worker crash-looping: respawn delayed'), 10_000, 'back-off');
+    // two quick deaths of a slot make a crash loop; a worker's start takes seconds on a loaded box
+    await until(() => cli.logs().some((e) => e.msg === 'worker crash-looping: respawn delayed'), 30_000, 'back-off');
     const exits = cli.logs().filter((e) => e.event === 'worker-exit');
     expect(exits.every((e) => e.code === 3)).toBe(true);
-  });
+  }, 45_000);
 
   it('the start hook gets the bound port; a killed master takes its workers with it', async () => {
     const cli = await startCluster(['--workers', '2']);

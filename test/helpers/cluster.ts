@@ -41,6 +41,9 @@ export async function stats(port: number): Promise<{
   closed: number;
   workerRestarts: number;
   dispatchMode: string;
+  pushesForwarded: number;
+  remotePushWritten: number;
+  remotePushUnknown: number;
   [k: string]: unknown;
 }> {
   const res = await fetch(`http://127.0.0.1:${port}/stats`);

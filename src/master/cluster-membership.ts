@@ -1,0 +1,69 @@
+import { hostname } from 'node:os';
+import { Redis } from 'ioredis';
+import { NodeRegistry } from '../shared/bus/node-registry.ts';
+import type { Config } from '../shared/config.ts';
+import type { Logger } from '../shared/logger.ts';
+import { blockEndingAt, MAX_SLOTS, SEQ_BLOCK, type SeqBlock } from '../shared/session-id.ts';
+import { RedisSessionTable } from '../shared/session-table/redis-session-table.ts';
+import { RedisPeerStats } from './peer-stats.ts';
+
+/**
+ * What a master needs to be one node of a multi-node cluster (loaded only with --redis):
+ * a node id leased in Redis, session-id blocks leased per node id, the published stats, and the
+ * periodic purge of dead nodes' sessions.
+ */
+export interface Membership {
+  nodeId: number;
+  seqBlock: SeqBlock;
+  nextSeqBlock: () => Promise<SeqBlock>;
+  peers: RedisPeerStats;
+  /** Called (once) if another node takes our id. */
+  set onLost(fn: (reason: string) => void);
+  leave(): Promise<void>;
+}
+
+export async function joinCluster(config: Config & { redis: string }, log: Logger): Promise<Membership> {
+  const redis = new Redis(config.redis, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis (node registry) error'));
+  try {
+    await redis.connect();
+    const prefix = config.clusterName;
+    const registry = await NodeRegistry.join(redis, prefix, { host: hostname(), pid: process.pid, workers: config.workers }, config.nodeTtlMs, { log });
+    log.info({ event: 'node-joined', node: registry.id, cluster: prefix }, 'joined the cluster');
+
+    // Blocks of session ids, so a node id reused later never reissues an fd.
+    const seqKey = `${prefix}:seq:${registry.id}`;
+    const nextSeqBlock = async () => blockEndingAt(await redis.incrby(seqKey, SEQ_BLOCK));
+    const seqBlock = await nextSeqBlock();
+
+    // Sessions of dead nodes are hidden from reads at once and removed here; any node may do
+    // it, it is idempotent. An earlier holder of this id may have had more workers than we do.
+    const table = new RedisSessionTable({ redis, prefix, isAlive: (n) => registry.isAlive(n), log });
+    for (let slot = config.workers; slot < MAX_SLOTS; slot++) await table.purgeWorker(registry.id, slot).catch(() => 0);
+    const purger = setInterval(() => {
+      table.purgeDeadNodes().then(
+        (nodes) => nodes.length > 0 && log.info({ event: 'dead-nodes-purged', nodes }, 'sessions of dead nodes purged'),
+        (err: Error) => log.warn({ err: err.message }, 'dead-node purge failed'),
+      );
+    }, Math.max(500, Math.floor(config.nodeTtlMs / 2)));
+    purger.unref();
+
+    return {
+      nodeId: registry.id,
+      seqBlock,
+      nextSeqBlock,
+      peers: new RedisPeerStats(redis, prefix, registry),
+      set onLost(fn: (reason: string) => void) {
+        registry.onLost = fn;
+      },
+      async leave() {
+        clearInterval(purger);
+        await registry.leave().catch(() => {});
+        redis.disconnect();
+      },
+    };
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+}

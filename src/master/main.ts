@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from '../shared/config.ts';
+import type { MasterHooks } from '../shared/dispatch-types.ts';
+import { createLogger } from '../shared/logger.ts';
+import type { AllCallbacks, AppHost, AppSetup } from '../worker/server-types.ts';
+import { Master } from './master.ts';
+import type { Membership } from './cluster-membership.ts';
+
+/** The app's `server` in the master: keeps the master-only hooks, ignores worker callbacks. */
+function masterFacade(config: Config): { host: AppHost; hooks: MasterHooks } {
+  const hooks: MasterHooks = {};
+  const host: AppHost = {
+    isMaster: true,
+    config,
+    on<E extends keyof AllCallbacks>(event: E, callback: AllCallbacks[E]) {
+      const cb = callback as (...args: unknown[]) => unknown;
+      switch (event) {
+        case 'start':
+          hooks.start = (info) => cb(host, info);
+          break;
+        case 'shutdown':
+          hooks.shutdown = () => cb(host);
+          break;
+        case 'workerError':
+          hooks.workerError = (...args) => void cb(host, ...args);
+          break;
+        case 'workerExit':
+          hooks.workerExit = (...args) => void cb(host, ...args);
+          break;
+        case 'dispatch':
+          hooks.dispatch = callback as MasterHooks['dispatch'];
+          break;
+      }
+      return host;
+    },
+  };
+  return { host, hooks };
+}
+
+/** The master process: runs the app's master hooks, joins the cluster (with --redis), listens. */
+export async function runMaster(config: Config, setup: AppSetup): Promise<void> {
+  const log = createLogger(config.logLevel, { role: 'master' });
+  const { host, hooks } = masterFacade(config);
+  await setup(host);
+  let membership: Membership | null = null;
+  if (config.redis) {
+    // Redis code is loaded only by nodes that use it: a single host starts faster without it.
+    const { joinCluster } = await import('./cluster-membership.ts');
+    try {
+      membership = await joinCluster({ ...config, redis: config.redis }, log);
+    } catch (err) {
+      log.fatal({ err: (err as Error).message, redis: config.redis }, 'cannot join the cluster through Redis');
+      process.exit(1);
+    }
+  }
+  // The embedded bus's sockets live in a private (0700) directory, removed when the master stops.
+  const busDir = mkdtempSync(join(tmpdir(), 'switchyard-'));
+  const cleanup = async () => {
+    await membership?.leave();
+    rmSync(busDir, { recursive: true, force: true });
+  };
+  const master: Master = new Master(config, log, hooks, {
+    nodeId: membership?.nodeId ?? 0,
+    busDir,
+    ...(membership ? { seqBlock: membership.seqBlock, nextSeqBlock: membership.nextSeqBlock, peers: membership.peers } : {}),
+    onStopped: () => void cleanup().then(() => process.exit(0)),
+  });
+  // Another node holds our id now: two nodes must never share one. Stop cleanly.
+  if (membership) membership.onLost = (reason) => void master.shutdown(`node id lost: ${reason}`);
+  try {
+    await master.start();
+  } catch (err) {
+    log.fatal({ err }, 'cannot listen');
+    await cleanup();
+    process.exit(1);
+  }
+  // A worker's server.shutdown() takes the same path (see Master).
+  process.on('SIGTERM', () => void master.shutdown('SIGTERM'));
+  process.on('SIGINT', () => void master.shutdown('SIGINT'));
+}
