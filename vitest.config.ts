@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 20_000,
     // Integration tests spawn processes and bind ports: keep file parallelism modest on 2 cores.
     maxWorkers: 2,
+    // vitest's summary, then the plain "N passed, N failed" line CI reads.
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
