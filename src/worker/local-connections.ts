@@ -1,0 +1,310 @@
+import type { Socket } from 'node:net';
+import type { BusMessage } from '../shared/bus/types.ts';
+import { REMOTE_OUTCOME } from '../shared/cluster-messages.ts';
+import type { Logger } from '../shared/logger.ts';
+import { CloseCode, Opcode } from '../shared/protocol/constants.ts';
+import type { SessionTable } from '../shared/session-table/types.ts';
+import { encodeForQueue, WebSocketStatus, type CloseInfo, type Connection, type PushStatus } from './connection.ts';
+import type { HandshakeRequest } from './handshake-io.ts';
+import { toBuffer } from './payload.ts';
+import { Rooms } from './rooms.ts';
+import type { LocalHandler } from './router.ts';
+import type { ClientInfo, LocalStats } from './server-types.ts';
+
+/** This process's counters (LocalStats without what is read off the live state). */
+export type LocalCounters = Omit<LocalStats, 'workerId' | 'connections' | 'pendingHandshakes'>;
+
+/** What the cluster knows of an fd, asked of its owner. */
+export interface Described {
+  exist: boolean;
+  established: boolean;
+  info: ClientInfo | null;
+}
+
+export interface LocalConnectionsInit {
+  counters: LocalCounters;
+  log: Logger;
+  /** Multi-node: the cluster's session table, kept in step with this worker's connections and uids. */
+  sessions: SessionTable | null;
+  /** This worker's address, registered with each session. */
+  node: number;
+  slot: number;
+  /** A socket of this worker that has no WebSocket yet (handshake pending), by fd. */
+  pendingSocket(fd: number): Socket | undefined;
+  /** A message from another worker's sendMessage, for the app's pipeMessage. */
+  pipe(src: number, data: unknown): void;
+}
+
+/**
+ * The established connections of this worker and every operation on them: pushes, closes,
+ * client info, rooms and uids. Also what other workers ask of this one over the bus
+ * (LocalHandler for the router): the fds they name are ours.
+ */
+export class LocalConnections implements LocalHandler {
+  private readonly conns = new Map<number, Connection>();
+  private readonly rooms = new Rooms();
+  private readonly uidOf = new Map<number, string>();
+  private readonly fdsOfUid = new Map<string, Set<number>>();
+  private readonly counters: LocalCounters;
+  private readonly log: Logger;
+  private readonly sessions: SessionTable | null;
+  private readonly init: LocalConnectionsInit;
+
+  constructor(init: LocalConnectionsInit) {
+    this.init = init;
+    this.counters = init.counters;
+    this.log = init.log;
+    this.sessions = init.sessions;
+  }
+
+  get size(): number {
+    return this.conns.size;
+  }
+
+  fds(): IterableIterator<number> {
+    return this.conns.keys();
+  }
+
+  /** The handshake completed: the connection is ours until it closes. */
+  add(conn: Connection, request: HandshakeRequest): void {
+    this.conns.set(conn.fd, conn);
+    this.sessions?.add({ fd: conn.fd, node: this.init.node, slot: this.init.slot, remoteAddress: conn.remoteAddress, remotePort: conn.remotePort, connectTime: conn.connectTime });
+    this.counters.handshakes++;
+    this.log.debug({ fd: conn.fd, path: request.path, remote: conn.remoteAddress }, 'open');
+  }
+
+  /** The connection closed: it leaves its rooms, its uid and the session table. */
+  remove(conn: Connection, info: CloseInfo): void {
+    this.conns.delete(conn.fd);
+    this.rooms.leaveAll(conn.fd);
+    this.unbind(conn.fd);
+    this.sessions?.remove(conn.fd);
+    this.counters.closed++;
+    this.counters.bytesIn += conn.bytesIn;
+    this.counters.bytesOut += conn.bytesOut;
+    this.log.debug({ fd: conn.fd, code: info.code, by: info.closedBy }, 'close');
+  }
+
+  push(fd: number, payload: Buffer, op: number): PushStatus {
+    const conn = this.conns.get(fd);
+    if (!conn) return 'unknown';
+    if (op === Opcode.Ping) return conn.ping(payload) ? 'written' : 'closed';
+    if (op === Opcode.Pong) return conn.pong(payload) ? 'written' : 'closed';
+    const status = conn.send(payload, op);
+    if (status === 'written' || status === 'queued') this.counters.messagesOut++;
+    return status;
+  }
+
+  disconnect(fd: number, code: number, reason: string): boolean {
+    const conn = this.conns.get(fd);
+    if (conn) return conn.disconnect(code, reason);
+    return this.destroyPending(fd);
+  }
+
+  close(fd: number): boolean {
+    const conn = this.conns.get(fd);
+    if (conn) {
+      conn.close();
+      return true;
+    }
+    return this.destroyPending(fd);
+  }
+
+  private destroyPending(fd: number): boolean {
+    const socket = this.init.pendingSocket(fd);
+    if (!socket) return false;
+    socket.destroy();
+    return true;
+  }
+
+  ping(fd: number, data?: string | Buffer): boolean {
+    const conn = this.conns.get(fd);
+    if (!conn) return false;
+    const payload = data === undefined ? undefined : typeof data === 'string' ? Buffer.from(data) : data;
+    if (payload && payload.length > 125) throw new RangeError('ping payload exceeds 125 bytes');
+    return conn.ping(payload);
+  }
+
+  protect(fd: number, value: boolean): boolean {
+    const c = this.conns.get(fd);
+    if (!c) return false;
+    c.protected = value;
+    return true;
+  }
+
+  describe(fd: number): Described {
+    const info = this.clientInfo(fd);
+    return {
+      exist: info !== null || this.init.pendingSocket(fd) !== undefined,
+      established: info?.websocketStatus === WebSocketStatus.Active,
+      info,
+    };
+  }
+
+  clientInfo(fd: number): ClientInfo | null {
+    const c = this.conns.get(fd);
+    if (!c) return null;
+    return {
+      fd,
+      remoteAddress: c.remoteAddress,
+      remotePort: c.remotePort,
+      path: c.path,
+      protocol: c.protocol,
+      extensions: c.extensions,
+      connectTime: c.connectTime,
+      lastRecvTime: c.lastRecvTime,
+      lastSendTime: c.lastSendTime,
+      bytesIn: c.bytesIn,
+      bytesOut: c.bytesOut,
+      messagesIn: c.messagesIn,
+      messagesOut: c.messagesOut,
+      bytesQueued: c.bufferedAmount,
+      websocketStatus: c.status,
+      rtt: c.rtt,
+      protected: c.protected,
+      uid: this.uidOf.get(fd) ?? null,
+      rooms: this.rooms.roomsOf(fd),
+    };
+  }
+
+  /** Every connection here (or the room's members here), the frame encoded once for all of them. */
+  broadcast(op: number, payload: Buffer, except: readonly number[], room: string | undefined): number {
+    const frame = encodeForQueue(op, payload);
+    const skip = except.length > 0 ? new Set(except) : null;
+    let n = 0;
+    const targets = room === undefined ? this.conns.keys() : this.rooms.fds(room);
+    for (const fd of targets) {
+      if (skip?.has(fd)) continue;
+      const status = this.conns.get(fd)?.sendShared(payload, op, frame);
+      if (status === 'written' || status === 'queued') n++;
+    }
+    this.counters.messagesOut += n;
+    return n;
+  }
+
+  join(fd: number, room: string): boolean {
+    if (!this.conns.has(fd)) return false;
+    this.rooms.join(fd, room);
+    return true;
+  }
+
+  leave(fd: number, room: string): boolean {
+    return this.rooms.leave(fd, room);
+  }
+
+  bind(fd: number, uid: string): boolean {
+    if (!this.conns.has(fd)) return false;
+    this.unbind(fd);
+    this.sessions?.bind(fd, uid);
+    this.uidOf.set(fd, uid);
+    let fds = this.fdsOfUid.get(uid);
+    if (!fds) this.fdsOfUid.set(uid, (fds = new Set()));
+    fds.add(fd);
+    return true;
+  }
+
+  private unbind(fd: number): void {
+    const uid = this.uidOf.get(fd);
+    if (uid === undefined) return;
+    this.uidOf.delete(fd);
+    const fds = this.fdsOfUid.get(uid);
+    fds?.delete(fd);
+    if (fds?.size === 0) this.fdsOfUid.delete(uid);
+  }
+
+  /** The fds bound to uid here. */
+  fdsOf(uid: string): Iterable<number> {
+    return this.fdsOfUid.get(uid) ?? [];
+  }
+
+  pushUid(uid: string, payload: Buffer, op: number): number {
+    let n = 0;
+    for (const fd of this.fdsOf(uid)) {
+      const status = this.push(fd, payload, op);
+      if (status === 'written' || status === 'queued') n++;
+    }
+    return n;
+  }
+
+  /** Closes the connections that sent nothing for idleMs (protected ones excepted) with 1001. */
+  checkHeartbeat(idleMs: number): void {
+    const now = Date.now();
+    for (const conn of this.conns.values()) {
+      if (!conn.protected && now - conn.lastRecvTime > idleMs) {
+        this.log.debug({ fd: conn.fd }, 'heartbeat: idle connection closed');
+        if (!conn.disconnect(CloseCode.GoingAway, 'idle timeout')) conn.close();
+      }
+    }
+  }
+
+  pingAll(): void {
+    for (const c of this.conns.values()) c.ping();
+  }
+
+  /** Shutdown: starts every closing handshake with 1001. */
+  disconnectAll(): void {
+    for (const conn of this.conns.values()) conn.disconnect(CloseCode.GoingAway, 'server shutdown');
+  }
+
+  /** Shutdown, when the wait is over: closes what is left without a close frame. */
+  closeAll(): void {
+    for (const conn of this.conns.values()) conn.close();
+  }
+
+  /** Bytes in and out: the closed connections' totals plus what the open ones have moved so far. */
+  traffic(): { bytesIn: number; bytesOut: number } {
+    let bytesIn = this.counters.bytesIn;
+    let bytesOut = this.counters.bytesOut;
+    for (const c of this.conns.values()) {
+      bytesIn += c.bytesIn;
+      bytesOut += c.bytesOut;
+    }
+    return { bytesIn, bytesOut };
+  }
+
+  /** Runs what another worker asked of this one; the result goes back when it wanted an answer. */
+  execute(msg: BusMessage): unknown {
+    switch (msg.t) {
+      case 'push': {
+        const status = this.push(msg.fd, toBuffer(msg.data), msg.op);
+        this.counters[REMOTE_OUTCOME[status]]++;
+        return status;
+      }
+      case 'disconnect':
+        return this.disconnect(msg.fd, msg.code, msg.reason);
+      case 'close':
+        return this.close(msg.fd);
+      case 'info':
+        return this.describe(msg.fd);
+      case 'broadcast':
+        return this.broadcast(msg.op, toBuffer(msg.data), msg.except ?? [], msg.room);
+      case 'join':
+        return this.join(msg.fd, msg.room);
+      case 'leave':
+        return this.leave(msg.fd, msg.room);
+      case 'pipe':
+        this.init.pipe(msg.src, msg.data);
+        return undefined;
+      case 'call':
+        return this.call(msg.method, msg.args);
+      case 'reply':
+        return undefined;
+    }
+  }
+
+  private call(method: string, args: unknown[]): unknown {
+    switch (method) {
+      case 'bind':
+        return this.bind(args[0] as number, args[1] as string);
+      case 'fdsByUid':
+        return [...this.fdsOf(String(args[0]))];
+      case 'pushUid':
+        return this.pushUid(String(args[0]), toBuffer(args[1] as string | Buffer), args[2] as number);
+      case 'fds':
+        return [...this.conns.keys()];
+      default:
+        this.log.warn({ method }, 'unknown bus call');
+        return null;
+    }
+  }
+}
