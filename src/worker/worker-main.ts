@@ -8,6 +8,8 @@ import { Server, type AppSetup } from './server.ts';
 
 /** How often a worker tells the master its load (dispatch modes 3 and 8 read it). */
 const LOAD_REPORT_MS = 250;
+/** Sampling period of the event-loop delay histogram (ms). */
+const LAG_RESOLUTION_MS = 10;
 /** A stats request the master does not answer in time fails rather than hangs. */
 const STATS_TIMEOUT_MS = 3000;
 
@@ -55,11 +57,12 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   });
   await app(server);
 
-  const lag = monitorEventLoopDelay({ resolution: 10 });
+  const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   lag.enable();
   const counters = (): WorkerCounters => {
     const l = server.localStats();
-    const lagMs = lag.percentile(50) / 1e6;
+    // The histogram's samples include its own 10 ms timer period: only the excess is lag.
+    const lagMs = Math.max(0, lag.percentile(50) / 1e6 - LAG_RESOLUTION_MS);
     lag.reset();
     return { ...l, lagMs: Number.isFinite(lagMs) ? lagMs : 0 };
   };
