@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../src/shared/errors.ts';
@@ -238,6 +239,101 @@ describe('UTF-8 in text messages (§8.1) -> 1007', () => {
       clientFrame(Opcode.Text, 'ü'),
     );
     expectEverywhere(frames, [text('é'), text('ü')]);
+  });
+});
+
+describe('fail fast inside one text frame (§8.1; Autobahn 6.4.3, 6.4.4)', () => {
+  const KOSME = Buffer.from('cebae1bdb9cf83cebcceb5', 'hex'); // κόσμε
+  const INVALID = Buffer.concat([KOSME, Buffer.from('f4908080', 'hex'), Buffer.from('edited')]); // F4 90: above U+10FFFF, bad at byte 12
+
+  /** Push `chunks` one at a time; the events seen after each push. */
+  function eventsAfterEach(chunks: Buffer[], options: ParserOptions = DEFAULTS): { after: Event[][]; parser: FrameParser } {
+    const sink = new Recorder();
+    const parser = new FrameParser(sink, options);
+    const after = chunks.map((chunk) => {
+      parser.push(Buffer.from(chunk));
+      return [...sink.events];
+    });
+    return { after, parser };
+  }
+
+  /** One frame written in 3 pieces, cut at payload offsets `a` and `b` (Autobahn's chops). */
+  const chops = (frame: Buffer, payloadLength: number, a: number, b: number): Buffer[] => {
+    const header = frame.length - payloadLength;
+    return cut(frame, [header + a, header + b]);
+  };
+
+  it('fails with 1007 right after the 2nd of 3 chunks, before the rest of the frame', () => {
+    for (const [a, b] of [[11, 15], [12, 13]] as const) {
+      const { after, parser } = eventsAfterEach(chops(clientFrame(Opcode.Text, INVALID), INVALID.length, a, b));
+      expect(after, `chops at ${a}, ${b}`).toEqual([[], [error('ERR_INVALID_UTF8', 1007)], [error('ERR_INVALID_UTF8', 1007)]]);
+      expect(parser.finished).toBe(true);
+      expect(parser.bufferedBytes).toBe(0);
+    }
+  });
+
+  it('the same inside a continuation frame, with control frames before it', () => {
+    const payload = Buffer.concat([Buffer.from('x'.repeat(200)), INVALID]); // 16-bit length, word-wise unmasking
+    const first = cat(clientFrame(Opcode.Text, 'é', { fin: false }), clientFrame(Opcode.Ping, 'p'));
+    const frame = clientFrame(Opcode.Continuation, payload);
+    const [c1, c2, c3] = chops(frame, payload.length, 100, 213) as [Buffer, Buffer, Buffer];
+    const { after } = eventsAfterEach([cat(first, c1), c2, c3]);
+    expect(after).toEqual([[ping('p')], [ping('p'), error('ERR_INVALID_UTF8', 1007)], [ping('p'), error('ERR_INVALID_UTF8', 1007)]]);
+  });
+
+  it('a bad byte in the first chunk fails before the frame is complete, even with the header split', () => {
+    const frame = clientFrame(Opcode.Text, Buffer.from([0x61, 0xff, 0x62, 0x63]));
+    for (let i = 0; i <= 7; i++) {
+      const { after } = eventsAfterEach(cut(frame, [i, 8]));
+      expect(after[1], `split at ${i}`).toEqual([error('ERR_INVALID_UTF8', 1007)]);
+    }
+  });
+
+  it('a code point left open at the end of the frame fails only when the frame is complete', () => {
+    const frame = clientFrame(Opcode.Text, Buffer.from('ok€').subarray(0, 4)); // ok + E2 82
+    const { after } = eventsAfterEach(cut(frame, [frame.length - 1]));
+    expect(after).toEqual([[], [error('ERR_INVALID_UTF8', 1007)]]);
+  });
+
+  it('valid multi-byte text split at every byte across chunks is delivered unchanged', () => {
+    const sample = Buffer.from('aé€𝄞'.repeat(30) + 'ü'); // 1-4 byte code points, 16-bit length
+    expectEverywhere(clientFrame(Opcode.Text, sample), [text(sample)]);
+    const frames = cat(
+      clientFrame(Opcode.Text, sample.subarray(0, 101), { fin: false }),
+      clientFrame(Opcode.Ping, 'p'),
+      clientFrame(Opcode.Continuation, sample.subarray(101)),
+    );
+    expectEverywhere(frames, [ping('p'), text(sample)]);
+    // Every 3-way split of a shorter frame: the first two cuts inside the payload check part of it.
+    const short = clientFrame(Opcode.Text, '€𝄞é');
+    for (let i = 0; i <= short.length; i++) {
+      for (let j = i; j <= short.length; j++) {
+        expect(parse(cut(short, [i, j])), `split at ${i}, ${j}`).toEqual([text('€𝄞é')]);
+      }
+    }
+  });
+
+  it('a message checked as it arrived is delivered whole, and a later one-chunk frame is still a view of its chunk', () => {
+    const sink = new Recorder();
+    const parser = new FrameParser(sink, DEFAULTS);
+    const frame = clientFrame(Opcode.Text, 'κόσμε');
+    parser.push(frame.subarray(0, 9));
+    parser.push(frame.subarray(9));
+    expect(parser.bufferedBytes).toBe(0);
+    const next = clientFrame(Opcode.Text, 'next');
+    parser.push(next);
+    expect(sink.events).toEqual([text('κόσμε'), text('next')]);
+    expect(sink.data[1]!.buffer).toBe(next.buffer);
+  });
+
+  it('binary frames and compressed messages are not checked while they arrive', () => {
+    const bad = Buffer.from([0x61, 0xff, 0x62]);
+    const binaryFrame = clientFrame(Opcode.Binary, bad);
+    expect(eventsAfterEach(cut(binaryFrame, [7])).after).toEqual([[], [binary(bad)]]);
+    // Compressed: the wire bytes are not UTF-8 at all; the inflated message is validated (here invalid) once inflated.
+    const compressedFrame = clientFrame(Opcode.Text, bad, { rsv1: true });
+    const { after } = eventsAfterEach(cut(compressedFrame, [7]), { maxMessageSize: 100, inflater: new FakeInflater('sync') });
+    expect(after).toEqual([[], [error('ERR_INVALID_UTF8', 1007)]]);
   });
 });
 
@@ -684,6 +780,20 @@ describe('compressed messages (RFC 7692) with a fake inflater', () => {
 
 // ---- properties -----------------------------------------------------------------------------
 
+/**
+ * Index of the first byte after which `bytes` can no longer be the start of valid UTF-8, or
+ * -1. Oracle written from RFC 3629: every open sequence can be completed with bytes from
+ * {80, 90, A0} (they meet the second-byte ranges of E0, ED, F0 and F4), so a prefix is valid
+ * if isUtf8 accepts it with some 0-3 of those appended.
+ */
+function firstBadByte(bytes: Buffer): number {
+  const fill = [0x80, 0x90, 0xa0];
+  const completions: number[][] = [[], ...fill.map((a) => [a]), ...fill.flatMap((a) => fill.map((b) => [a, b])), ...fill.flatMap((a) => fill.flatMap((b) => fill.map((c) => [a, b, c])))];
+  const validPrefix = (n: number): boolean => completions.some((tail) => isUtf8(Buffer.concat([bytes.subarray(0, n), Buffer.from(tail)])));
+  for (let n = 1; n <= bytes.length; n++) if (!validPrefix(n)) return n - 1;
+  return -1;
+}
+
 const splitPoints = fc.array(fc.nat(), { maxLength: 8 });
 
 describe('properties', () => {
@@ -734,6 +844,77 @@ describe('properties', () => {
         expect(events.filter((e) => e[0] === 'error' || e[0] === 'close').length).toBeLessThanOrEqual(1);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('text messages, valid or not, at random chunkings: the same outcome as whole, failing on the chunk with the first bad byte', () => {
+    const troublesome = fc.constantFrom(...['80', 'bf', 'c0', 'c1af', 'eda080', 'f4908080', 'f5', 'ff', 'e282', 'f09f98'].map((h) => Buffer.from(h, 'hex')));
+    const validText = fc.string({ unit: 'binary', maxLength: 70 }).map((s) => Buffer.from(s, 'utf8'));
+    const textPayload = fc.oneof(
+      validText,
+      fc.tuple(validText, troublesome, validText).map((parts) => Buffer.concat(parts)),
+      fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)),
+    );
+    const item = fc.record({
+      binary: fc.boolean(),
+      payload: fc.oneof(textPayload, fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a))),
+      cuts: fc.array(fc.nat(), { maxLength: 3 }),
+      ping: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(item, { minLength: 1, maxLength: 5 }), splitPoints, (items, splits) => {
+        const frames: Buffer[] = [];
+        let at = 0; // stream offset of the next frame
+        const add = (frame: Buffer): number => {
+          frames.push(frame);
+          at += frame.length;
+          return at - frame.length;
+        };
+        const expected: Event[] = [];
+        let failAt = -1; // stream offset of the byte whose arrival makes the stream invalid
+        let failFrameEnd = -1; // end of the frame holding it: where a frame-at-a-time parser fails
+        for (const { binary: isBinary, payload, cuts, ping: withPing } of items) {
+          const fragments = cut(payload, cuts.map((c) => c % (payload.length + 1)));
+          const bad = isBinary ? -1 : firstBadByte(payload);
+          let index = 0; // message byte index of the fragment's first byte
+          fragments.forEach((fragment, i) => {
+            const last = i === fragments.length - 1;
+            const opcode = i > 0 ? Opcode.Continuation : isBinary ? Opcode.Binary : Opcode.Text;
+            const frame = clientFrame(opcode, fragment, { fin: last });
+            const start = add(frame);
+            const payloadStart = start + frame.length - fragment.length;
+            if (failAt === -1 && bad !== -1 && bad < index + fragment.length) failAt = payloadStart + bad - index;
+            // Valid prefix but an open code point at the end: detected on the last byte of the message.
+            if (failAt === -1 && last && !isBinary && !isUtf8(payload)) failAt = start + frame.length - 1;
+            if (failAt !== -1 && failFrameEnd === -1) failFrameEnd = start + frame.length;
+            index += fragment.length;
+            if (withPing && !last && failAt === -1) {
+              add(clientFrame(Opcode.Ping, 'p'));
+              expected.push(ping('p'));
+            }
+          });
+          if (failAt !== -1) break;
+          expected.push(isBinary ? binary(payload) : text(payload));
+        }
+        if (failAt !== -1) expected.push(error('ERR_INVALID_UTF8', 1007));
+        const bytes = Buffer.concat(frames);
+        const chunks = cut(bytes, splits.map((s) => s % (bytes.length + 1)));
+
+        expect(parse([bytes])).toEqual(expected);
+        const sink = new Recorder();
+        const parser = new FrameParser(sink, DEFAULTS);
+        let end = 0;
+        for (const chunk of chunks) {
+          parser.push(Buffer.from(chunk));
+          end += chunk.length;
+          const failed = sink.events.at(-1)?.[0] === 'error';
+          // Strict: failed exactly once the bad byte is in; never later than the end of its frame.
+          expect(failed, `after ${end} of ${bytes.length} bytes`).toBe(failAt !== -1 && end > failAt);
+          if (failFrameEnd !== -1 && end >= failFrameEnd) expect(failed).toBe(true);
+        }
+        expect(sink.events).toEqual(expected);
+      }),
+      { numRuns: 1500 },
     );
   });
 

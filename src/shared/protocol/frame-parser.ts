@@ -24,6 +24,8 @@ import { Utf8Validator } from './utf8.ts';
  *
  * States, each a method that needs N bytes or stops:
  *   Info (2) -> Length16 (2) | Length64 (8) -> Mask (4) -> Payload (len) -> Info ...
+ *   Payload of an uncompressed text frame that spans reads -> CheckedPayload (len) -> Info:
+ *     the bytes are unmasked in place and UTF-8-checked read by read (fail fast, §8.1)
  *   Payload of a compressed data frame -> Inflating (until the inflater calls back) -> Info
  *   Close frame, error or stop() -> Finished
  */
@@ -44,7 +46,7 @@ export interface ParserSink {
   onError(error: ProtocolError): void; // parser finishes after it; error.closeCode is what to send
 }
 
-const State = { Info: 0, Length16: 1, Length64: 2, Mask: 3, Payload: 4, Inflating: 5, Finished: 6 } as const;
+const State = { Info: 0, Length16: 1, Length64: 2, Mask: 3, Payload: 4, CheckedPayload: 5, Inflating: 6, Finished: 7 } as const;
 type StateValue = (typeof State)[keyof typeof State];
 
 const EMPTY = Buffer.alloc(0);
@@ -65,7 +67,12 @@ export class FrameParser {
   private fin = false;
   private opcode = 0;
   private payloadLength = 0;
+  /** The masking key, rotated by what `checked` unmasked: mask[i] is the key for payload byte checked + i. */
   private readonly mask = new Uint8Array(4);
+  /** CheckedPayload: payload bytes already unmasked in place and UTF-8-checked. */
+  private checked = 0;
+  /** CheckedPayload: index in `buffers` of the first chunk not yet checked, once checked > 0. */
+  private checkedChunks = 0;
 
   // The data message being assembled (messageOpcode 0: none open).
   private messageOpcode = 0;
@@ -133,6 +140,8 @@ export class FrameParser {
         return this.readMask();
       case State.Payload:
         return this.readPayload();
+      case State.CheckedPayload:
+        return this.readCheckedPayload();
       default:
         return false; // Inflating resumes from its callback; Finished never does.
     }
@@ -221,7 +230,8 @@ export class FrameParser {
 
   private readPayload(): boolean {
     const length = this.payloadLength;
-    if (this.queued < length) return false;
+    // Wait for the whole payload; but a text frame that spans reads is checked as it arrives.
+    if (this.queued < length) return this.queued > 0 && this.checksAsItArrives() && this.startChecking();
     const data = length === 0 ? EMPTY : this.take(length);
     unmask(data, this.mask);
 
@@ -237,9 +247,54 @@ export class FrameParser {
     return this.fragment(data);
   }
 
-  /** An uncompressed fragment: validate what can be validated now, keep it until FIN. */
-  private fragment(data: Buffer): boolean {
-    if (this.messageOpcode === Opcode.Text && !this.utf8.push(data)) return this.invalidUtf8();
+  /** Uncompressed text (a compressed message is checked once inflated). */
+  private checksAsItArrives(): boolean {
+    return this.messageOpcode === Opcode.Text && !this.compressed && this.opcode < Opcode.Close;
+  }
+
+  private startChecking(): boolean {
+    this.state = State.CheckedPayload;
+    this.checked = 0;
+    return this.readCheckedPayload();
+  }
+
+  /**
+   * A text frame that spans reads. Invalid UTF-8 fails with 1007 as soon as it arrives, not
+   * when the frame is complete (§8.1; Autobahn 6.4.3, 6.4.4): each read's bytes of the payload
+   * are unmasked where they lie, once, and fed to the incremental validator. A frame that
+   * arrives whole never comes here.
+   */
+  private readCheckedPayload(): boolean {
+    if (this.queued < this.payloadLength) return this.checkArrived();
+    const data = this.take(this.payloadLength);
+    const rest = data.subarray(this.checked);
+    unmask(rest, this.mask);
+    if (!this.utf8.push(rest)) return this.invalidUtf8();
+    return this.fragment(data, true);
+  }
+
+  /** Check the bytes that came since the last call; all queued bytes are this frame's payload. */
+  private checkArrived(): false {
+    if (this.queued === this.checked) return false;
+    const buffers = this.buffers;
+    const mask = this.mask;
+    let i = this.checked === 0 ? this.head : this.checkedChunks;
+    let chunk = this.checked === 0 ? buffers[i]!.subarray(this.offset) : buffers[i]!;
+    for (;;) {
+      unmask(chunk, mask);
+      rotate(mask, chunk.length);
+      this.checked += chunk.length;
+      if (!this.utf8.push(chunk)) return this.invalidUtf8();
+      if (++i === buffers.length) break;
+      chunk = buffers[i]!;
+    }
+    this.checkedChunks = i;
+    return false;
+  }
+
+  /** An uncompressed fragment: validate what can be validated now (unless `validated`), keep it until FIN. */
+  private fragment(data: Buffer, validated = false): boolean {
+    if (this.messageOpcode === Opcode.Text && !validated && !this.utf8.push(data)) return this.invalidUtf8();
     if (data.length > 0) {
       this.fragments.push(data);
       this.fragmentBytes += data.length;
@@ -407,6 +462,18 @@ export class FrameParser {
       this.head = 0;
     }
   }
+}
+
+/** Turn the key by `n` bytes (new mask[i] = old mask[(i + n) & 3]), to unmask the payload from byte n on with unmask(). */
+function rotate(mask: Uint8Array, n: number): void {
+  const m0 = mask[0]!;
+  const m1 = mask[1]!;
+  const m2 = mask[2]!;
+  const m3 = mask[3]!;
+  mask[-n & 3] = m0;
+  mask[(1 - n) & 3] = m1;
+  mask[(2 - n) & 3] = m2;
+  mask[(3 - n) & 3] = m3;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
