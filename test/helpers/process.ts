@@ -200,3 +200,42 @@ export function pythonModule(python: string, module: string): () => string | nul
     return r.status === 0 ? null : `${python} cannot import ${module}: ${(r.stderr || String(r.error ?? '')).trim().split('\n').pop()}`;
   };
 }
+
+/**
+ * Runs `npm run <script> -- ...args` in its own process group (npm → tsx → node), so that on
+ * timeout the whole chain gets SIGTERM (a benchmark then stops what it started) and, 5 s later,
+ * SIGKILL. For the benchmark smoke tests.
+ */
+export function runNpmScript(script: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  const child = spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...env } });
+  live.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      // already gone
+    }
+  };
+  const term = setTimeout(() => {
+    stderr += `\n[test: SIGTERM after ${timeoutMs} ms]`;
+    signal('SIGTERM');
+  }, timeoutMs);
+  const kill = setTimeout(() => signal('SIGKILL'), timeoutMs + 5000);
+  return new Promise((resolve) => {
+    child.once('close', (code, sig) => {
+      live.delete(child);
+      clearTimeout(term);
+      clearTimeout(kill);
+      resolve({ code, signal: sig, stdout, stderr });
+    });
+  });
+}
+
+/** A finite, positive number (benchmark figures: their sizes are not tested, only sanity). */
+export function isPositiveNumber(value: unknown): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}

@@ -3,12 +3,11 @@
  * all four servers and the generators, and its last stdout line is the summary JSON. Checks
  * shape and sanity (positive figures), never speed: timings on a shared CI machine mean nothing.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/process.ts';
+import { isPositiveNumber, runNpmScript } from '../helpers/process.ts';
 
 const SERVERS = ['switchyard-1w', 'switchyard-2w', 'ws-single', 'ws-cluster-2w'];
 const METRICS = ['handshakesPerSecond', 'echo32MessagesPerSecond', 'echo4kMessagesPerSecond'];
@@ -18,44 +17,14 @@ const RUN_TIMEOUT_MS = 75_000;
 const out = mkdtempSync(join(tmpdir(), 'bench-cluster-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-/**
- * Runs the npm script in its own process group (npm → tsx → node), so that on timeout the
- * whole chain gets SIGTERM (the benchmark then stops its servers) and, 5 s later, SIGKILL.
- */
-function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn('npm', ['run', '--silent', 'bench:cluster', '--', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, sig);
-    } catch {
-      // already gone
-    }
-  };
-  const term = setTimeout(() => {
-    stderr += `\n[test: SIGTERM after ${RUN_TIMEOUT_MS} ms]`;
-    signal('SIGTERM');
-  }, RUN_TIMEOUT_MS);
-  const kill = setTimeout(() => signal('SIGKILL'), RUN_TIMEOUT_MS + 5000);
-  return new Promise((resolve) => {
-    child.once('close', (code) => {
-      clearTimeout(term);
-      clearTimeout(kill);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 function expectPositive(value: unknown, what: string): void {
-  expect(typeof value === 'number' && Number.isFinite(value) && value > 0, `${what} = ${String(value)}`).toBe(true);
+  expect(isPositiveNumber(value), `${what} = ${String(value)}`).toBe(true);
 }
 
 describe('npm run bench:cluster -- --quick', () => {
   it('measures every server and ends with the summary JSON', { timeout: RUN_TIMEOUT_MS + 15_000 }, async () => {
-    const r = await runBench(['--quick', '--out', out]);
+    const r = await runNpmScript('bench:cluster', ['--quick', '--out', out], RUN_TIMEOUT_MS);
     const context = `exit ${r.code}\nstdout:\n${r.stdout.slice(-3000)}\nstderr:\n${r.stderr.slice(-3000)}`;
     expect(r.code, context).toBe(0);
 

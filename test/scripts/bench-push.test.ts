@@ -6,12 +6,11 @@
  * The cross-node part of bench:push runs when Redis answers; otherwise the script skips it
  * with a notice, and so does this test.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/process.ts';
+import { isPositiveNumber, runNpmScript } from '../helpers/process.ts';
 import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
 
 /** Each quick run takes ~10 s alone (more on a busy machine); past this it is killed. */
@@ -20,39 +19,9 @@ const RUN_TIMEOUT_MS = 45_000;
 const out = mkdtempSync(join(tmpdir(), 'bench-push-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-/**
- * Runs an npm script in its own process group (npm → tsx → node), so that on timeout the
- * whole chain gets SIGTERM (the benchmark then stops what it started) and, 5 s later, SIGKILL.
- */
-function runBench(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, REDIS_URL } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, sig);
-    } catch {
-      // already gone
-    }
-  };
-  const term = setTimeout(() => {
-    stderr += `\n[test: SIGTERM after ${RUN_TIMEOUT_MS} ms]`;
-    signal('SIGTERM');
-  }, RUN_TIMEOUT_MS);
-  const kill = setTimeout(() => signal('SIGKILL'), RUN_TIMEOUT_MS + 5000);
-  return new Promise((resolve) => {
-    child.once('close', (code) => {
-      clearTimeout(term);
-      clearTimeout(kill);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 function expectPositive(value: unknown, what: string): void {
-  expect(typeof value === 'number' && Number.isFinite(value) && value > 0, `${what} = ${String(value)}`).toBe(true);
+  expect(isPositiveNumber(value), `${what} = ${String(value)}`).toBe(true);
 }
 
 /** The last stdout line, parsed; the failure message carries the run's output. */
@@ -71,7 +40,7 @@ const redisUp = redisProbe() === null;
 describe('benchmark scripts, --quick', () => {
   it(`bench:push measures same-worker, cross-worker${redisUp ? ' and cross-node' : ''} pushes`, { timeout: RUN_TIMEOUT_MS + 15_000 }, async () => {
     const dir = join(out, 'push');
-    const summary = summaryOf(await runBench('bench:push', ['--quick', '--out', dir]));
+    const summary = summaryOf(await runNpmScript('bench:push', ['--quick', '--out', dir], RUN_TIMEOUT_MS, { REDIS_URL }));
     expect(summary).toMatchObject({ event: 'bench-push', ok: true, errors: [] });
     expect(summary).toHaveProperty('settings.quick', true);
     expect(summary).toHaveProperty('settings.repeats', 1);
@@ -108,7 +77,7 @@ describe('benchmark scripts, --quick', () => {
 
   it('bench:broadcast reaches every session with every broadcast exactly once', { timeout: RUN_TIMEOUT_MS + 15_000 }, async () => {
     const dir = join(out, 'broadcast');
-    const summary = summaryOf(await runBench('bench:broadcast', ['--quick', '--out', dir]));
+    const summary = summaryOf(await runNpmScript('bench:broadcast', ['--quick', '--out', dir], RUN_TIMEOUT_MS, { REDIS_URL }));
     expect(summary).toMatchObject({ event: 'bench-broadcast', ok: true, exactlyOnce: true, errors: [] });
     expect(summary).toHaveProperty('settings.quick', true);
     expectPositive(summary.durationSeconds, 'durationSeconds');
