@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import { NodeRegistry } from '../shared/bus/node-registry.ts';
-import type { Config } from '../shared/config.ts';
+import { redisKeyPrefix, type Config } from '../shared/config.ts';
 import type { Logger } from '../shared/logger.ts';
 import { blockEndingAt, MAX_SLOTS, SEQ_BLOCK, type SeqBlock } from '../shared/session-id.ts';
 import { RedisSessionTable } from '../shared/session-table/redis-session-table.ts';
@@ -27,7 +27,7 @@ export async function joinCluster(config: Config & { redis: string }, log: Logge
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis (node registry) error'));
   try {
     await redis.connect();
-    const prefix = config.clusterName;
+    const prefix = redisKeyPrefix(config);
     const registry = await NodeRegistry.join(redis, prefix, { host: hostname(), pid: process.pid, workers: config.workers }, config.nodeTtlMs, { log });
     log.info({ event: 'node-joined', node: registry.id, cluster: prefix }, 'joined the cluster');
 
@@ -38,7 +38,7 @@ export async function joinCluster(config: Config & { redis: string }, log: Logge
 
     // Sessions of dead nodes are hidden from reads at once and removed here; any node may do
     // it, it is idempotent. An earlier holder of this id may have had more workers than we do.
-    const table = new RedisSessionTable({ redis, prefix, isAlive: (n) => registry.isAlive(n), log });
+    const table = new RedisSessionTable({ redis, prefix: config.clusterName, hashTag: config.redisSharded, isAlive: (n) => registry.isAlive(n), log });
     for (let slot = config.workers; slot < MAX_SLOTS; slot++) await table.purgeWorker(registry.id, slot).catch(() => 0);
     const purger = setInterval(() => {
       table.purgeDeadNodes().then(

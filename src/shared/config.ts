@@ -165,6 +165,15 @@ const FIELDS: Record<keyof Config, Field> = {
   openWebsocketCloseFrame: { kind: 'bool' },
 };
 
+/**
+ * The prefix of every Redis key of the cluster. With --redis-sharded (Redis Cluster) it is a
+ * hash tag, {name}, so registry, session table, stats and bus channels share one slot: the
+ * Lua scripts stay single-slot and one connection to that slot's master reaches them all.
+ */
+export function redisKeyPrefix(config: Pick<Config, 'clusterName' | 'redisSharded'>): string {
+  return config.redisSharded ? `{${config.clusterName}}` : config.clusterName;
+}
+
 /** camelCase setting -> --kebab-case flag, so every message names what the user typed. */
 export function flagName(key: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

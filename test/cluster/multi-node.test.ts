@@ -22,16 +22,17 @@ async function deleteKeys(prefix: string): Promise<void> {
 const redis = externalTool('Redis', redisProbe, 'start redis-server on 127.0.0.1:6379 or set REDIS_URL');
 
 
-describe.runIf(redis.run)('two nodes sharing one Redis', () => {
+describe.runIf(redis.run).each([false, true])('two nodes sharing one Redis (sharded pub/sub and hash-tagged keys: %s)', (sharded) => {
   let a: CliProcess;
   let b: CliProcess;
   let onA: Hello[];
   let onB: Hello[];
   const cluster = `sy-test-${randomBytes(4).toString('hex')}`;
+  const keyPrefix = sharded ? `{${cluster}}` : cluster;
 
   beforeAll(async () => {
     if (!redis.available) throw new Error(redis.problem ?? 'Redis unavailable');
-    const args = ['--workers', '2', '--dispatch-mode', '1', '--redis', REDIS_URL, '--cluster-name', cluster, '--node-ttl-ms', '1500'];
+    const args = ['--workers', '2', '--dispatch-mode', '1', '--redis', REDIS_URL, '--cluster-name', cluster, '--node-ttl-ms', '1500', ...(sharded ? ['--redis-sharded'] : [])];
     [a, b] = await Promise.all([startCluster(args), startCluster(args)]);
     onA = [await hello(a.port), await hello(a.port)];
     onB = [await hello(b.port), await hello(b.port)];
@@ -39,7 +40,20 @@ describe.runIf(redis.run)('two nodes sharing one Redis', () => {
   afterAll(async () => {
     await closeAll([...(onA ?? []), ...(onB ?? [])]);
     await killAll();
-    await deleteKeys(cluster);
+    await deleteKeys(sharded ? `{${cluster}}` : cluster);
+  });
+
+  it('every Redis key of the cluster is under its prefix ({name} with --redis-sharded: one slot)', async () => {
+    const client = new Redis(REDIS_URL);
+    try {
+      const tagged = await client.keys(`{${cluster}}:*`);
+      const plain = await client.keys(`${cluster}:*`);
+      expect((sharded ? tagged : plain).length).toBeGreaterThan(0);
+      expect((sharded ? plain : tagged).length).toBe(0);
+      expect((sharded ? tagged : plain).every((k) => k.startsWith(`${keyPrefix}:`))).toBe(true);
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('the nodes got distinct node ids, encoded in their fds', () => {
