@@ -5,8 +5,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { ProtocolError } from '../../src/shared/errors.ts';
 import {
   DEFAULT_DEFLATE_SETTINGS,
+  MAX_ZLIB_JOBS,
   PerMessageDeflate,
   negotiateDeflate,
+  zlibJobsInFlight,
   parseExtensionHeader,
   type DeflateAgreement,
   type DeflateSettings,
@@ -508,5 +510,41 @@ describe('PerMessageDeflate codec', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('process-wide cap on zlib jobs', () => {
+  const agreement = { serverNoContextTakeover: false, clientNoContextTakeover: false, serverMaxWindowBits: 15, clientMaxWindowBits: 15 };
+
+  it(`never more than ${MAX_ZLIB_JOBS} jobs at once; every job completes; no slot leaks, also when connections are disposed mid-way`, async () => {
+    const codecs = Array.from({ length: 40 }, () => new PerMessageDeflate(agreement));
+    const payload = Buffer.alloc(256 * 1024, 'switchyard ');
+    let peak = 0;
+    let done = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, zlibJobsInFlight())), 0);
+    const all = codecs.map(
+      (c, i) =>
+        new Promise<void>((resolve) => {
+          c.compress(payload, (err, out) => {
+            expect(err).toBeNull();
+            expect(out!.length).toBeGreaterThan(0);
+            done++;
+            resolve();
+          });
+          // a second job queued behind the first on the same connection
+          if (i % 2 === 0) c.compress(payload, () => {});
+        }),
+    );
+    peak = Math.max(peak, zlibJobsInFlight());
+    // dispose a quarter of them while their jobs wait for a slot or run
+    for (const c of codecs.slice(30)) c.dispose();
+    await Promise.race([Promise.all(all.slice(0, 30)), new Promise((r) => setTimeout(r, 10_000))]);
+    clearInterval(sampler);
+    expect(done).toBeGreaterThanOrEqual(30);
+    expect(peak).toBeGreaterThan(1);
+    expect(peak).toBeLessThanOrEqual(MAX_ZLIB_JOBS);
+    for (const c of codecs) c.dispose();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(zlibJobsInFlight()).toBe(0);
   });
 });

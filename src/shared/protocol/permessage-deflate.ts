@@ -238,7 +238,36 @@ function assertSettings(settings: DeflateSettings): void {
   }
 }
 
+/**
+ * Process-wide cap on zlib jobs in flight, as ws has: thousands of connections compressing at
+ * once fragment memory badly (nodejs/node#8871), and a queue costs little latency. Each
+ * direction of a connection still runs one job at a time; this bounds them all together.
+ */
+export const MAX_ZLIB_JOBS = 10;
+let zlibJobs = 0;
+const zlibWaiting: Array<() => void> = [];
+
+function acquireZlib(start: () => void): void {
+  if (zlibJobs < MAX_ZLIB_JOBS) {
+    zlibJobs++;
+    start();
+  } else zlibWaiting.push(start);
+}
+
+function releaseZlib(): void {
+  const next = zlibWaiting.shift();
+  if (next) next(); // the slot passes straight to the next job
+  else zlibJobs--;
+}
+
+/** zlib jobs holding a slot now (tests). */
+export function zlibJobsInFlight(): number {
+  return zlibJobs;
+}
+
 interface InflateJob {
+  /** Holds a zlib slot (set when it starts, cleared when the slot is given back). */
+  started?: boolean;
   data: Buffer;
   fin: boolean;
   limit: number;
@@ -248,6 +277,7 @@ interface InflateJob {
 }
 
 interface DeflateJob {
+  started?: boolean;
   data: Buffer;
   callback: (err: Error | null, compressed?: Buffer) => void;
   chunks: Buffer[];
@@ -300,6 +330,14 @@ export class PerMessageDeflate implements Inflater {
     this.#disposed = true;
     this.#inflateQueue.length = 0;
     this.#deflateQueue.length = 0;
+    // A job that holds a zlib slot gives it back; one still waiting for a slot gives it back
+    // when it gets one (see #startInflate / #startDeflate).
+    for (const job of [this.#inflating, this.#deflating]) {
+      if (job?.started) {
+        job.started = false;
+        releaseZlib();
+      }
+    }
     this.#inflating = this.#deflating = null;
     this.#inflate?.destroy();
     this.#deflate?.destroy();
@@ -311,6 +349,15 @@ export class PerMessageDeflate implements Inflater {
     const job = this.#inflateQueue.shift();
     if (job === undefined) return;
     this.#inflating = job;
+    acquireZlib(() => this.#startInflate(job));
+  }
+
+  #startInflate(job: InflateJob): void {
+    if (this.#disposed || this.#inflating !== job) {
+      releaseZlib();
+      return;
+    }
+    job.started = true;
     const stream = this.#inflate ?? this.#openInflate();
     stream.write(job.data);
     // §7.2.2: the sender removed the trailing empty block; put it back to end the message.
@@ -370,6 +417,10 @@ export class PerMessageDeflate implements Inflater {
     const job = this.#inflating;
     if (job === null) return;
     this.#inflating = null;
+    if (job.started) {
+      job.started = false;
+      releaseZlib();
+    }
     this.#nextInflate();
     job.callback(err, inflated);
   }
@@ -379,6 +430,15 @@ export class PerMessageDeflate implements Inflater {
     const job = this.#deflateQueue.shift();
     if (job === undefined) return;
     this.#deflating = job;
+    acquireZlib(() => this.#startDeflate(job));
+  }
+
+  #startDeflate(job: DeflateJob): void {
+    if (this.#disposed || this.#deflating !== job) {
+      releaseZlib();
+      return;
+    }
+    job.started = true;
     const stream = this.#deflate ?? this.#openDeflate();
     stream.write(job.data);
     stream.flush(zlib.constants.Z_SYNC_FLUSH, () => this.#deflated(stream, job));
@@ -423,6 +483,10 @@ export class PerMessageDeflate implements Inflater {
     const job = this.#deflating;
     if (job === null) return;
     this.#deflating = null;
+    if (job.started) {
+      job.started = false;
+      releaseZlib();
+    }
     this.#nextDeflate();
     job.callback(err, compressed);
   }
