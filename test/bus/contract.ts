@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Bus, BusMessage, WorkerAddress } from '../../src/shared/bus/types.ts';
+import { until } from '../helpers/server.ts';
 
 export interface BusHarness {
   /** Started buses, all able to reach each other. Their handlers must log, not rethrow, errors. */
@@ -45,14 +46,6 @@ class Inbox {
 const sameAddress = (a: WorkerAddress, b: WorkerAddress): boolean => a.node === b.node && a.slot === b.slot;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `check` every 10 ms until true; fails with `what` after `timeoutMs`. */
-async function eventually(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 const push = (fd: number, data: Buffer | string, op = 1): BusMessage => ({ t: 'push', fd, op, data });
 const fdOf = (m: BusMessage): number => ('fd' in m ? m.fd : -1);
@@ -116,7 +109,7 @@ export function busContract(
       await withBuses(2, async ({ buses: [a, b] }, [ia, ib]) => {
         expect(a!.send(b!.self, push(1, 'to b'))).toBe(true);
         expect(b!.send(a!.self, push(2, 'to a'))).toBe(true);
-        await eventually(() => ib!.got.length === 1 && ia!.got.length === 1, bound, 'one message each way');
+        await until(() => ib!.got.length === 1 && ia!.got.length === 1, bound, 'one message each way');
         expect(ib!.got[0]).toEqual({ msg: push(1, 'to b'), from: a!.self });
         expect(ia!.got[0]).toEqual({ msg: push(2, 'to a'), from: b!.self });
       });
@@ -125,7 +118,7 @@ export function busContract(
     it('connects every ordered pair of three buses', async () => {
       await withBuses(3, async ({ buses }, inboxes) => {
         buses.forEach((src, i) => buses.forEach((dst, j) => i !== j && expect(src.send(dst.self, push(10 * i + j, `${i}->${j}`))).toBe(true)));
-        await eventually(() => inboxes.every((box) => box.got.length === 2), bound, 'two messages at each bus');
+        await until(() => inboxes.every((box) => box.got.length === 2), bound, 'two messages at each bus');
         inboxes.forEach((box, j) => {
           const seen = box.got.map((r) => ({ slot: r.from.slot, fd: fdOf(r.msg) })).sort((x, y) => x.fd - y.fd);
           const want = buses.flatMap((src, i) => (i === j ? [] : [{ slot: src.self.slot, fd: 10 * i + j }]));
@@ -139,7 +132,7 @@ export function busContract(
         let accepted = 0;
         for (let i = 1; i <= 2000; i++) if (a!.send(b!.self, push(i, `m${i}`))) accepted++;
         expect(accepted).toBe(2000);
-        await eventually(() => ib!.got.length >= 2000, bound, '2000 messages');
+        await until(() => ib!.got.length >= 2000, bound, '2000 messages');
         await sleep(50); // nothing extra follows
         expect(ib!.got.map((r) => fdOf(r.msg))).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
       });
@@ -151,7 +144,7 @@ export function busContract(
           expect(a!.send(b!.self, push(i, 'a'))).toBe(true);
           expect(c!.send(b!.self, push(i, Buffer.from('c')))).toBe(true);
         }
-        await eventually(() => ib!.got.length >= 4000, bound, '4000 messages');
+        await until(() => ib!.got.length >= 4000, bound, '4000 messages');
         const seq = Array.from({ length: 2000 }, (_, i) => i + 1);
         expect(ib!.from(a!.self).map(fdOf)).toEqual(seq);
         expect(ib!.from(c!.self).map(fdOf)).toEqual(seq);
@@ -163,7 +156,7 @@ export function busContract(
       await withBuses(2, async ({ buses: [a, b] }, [, ib]) => {
         const sent = payloadSamples();
         for (const msg of sent) expect(a!.send(b!.self, msg)).toBe(true);
-        await eventually(() => ib!.got.length === sent.length, bound, `${sent.length} messages`);
+        await until(() => ib!.got.length === sent.length, bound, `${sent.length} messages`);
         expect(ib!.got.map((r) => canonical(r.msg))).toEqual(sent.map(canonical));
       });
     }, testTimeout);
@@ -171,7 +164,7 @@ export function busContract(
     it('broadcast reaches every other bus exactly once and never the sender', async () => {
       await withBuses(3, async ({ buses }, inboxes) => {
         buses.forEach((bus, i) => expect(bus.broadcast({ t: 'broadcast', op: 1, data: `from ${i}` })).toBe(true));
-        await eventually(() => inboxes.every((box) => box.got.length >= 2), bound, 'two broadcasts at each bus');
+        await until(() => inboxes.every((box) => box.got.length >= 2), bound, 'two broadcasts at each bus');
         await sleep(200); // time for a duplicate or a self-delivery to show up
         inboxes.forEach((box, j) => {
           const from = box.got.map((r) => r.from.slot).sort((x, y) => x - y);
@@ -203,12 +196,12 @@ export function busContract(
         expect(fresh.self).toEqual(old!.self);
         const inbox = new Inbox(fresh);
         // Probe until one arrives: a transport may need a moment to notice the new instance.
-        await eventually(() => (a!.send(fresh.self, push(1, 'probe')), inbox.from(a!.self).length > 0), bound, 'a -> restarted');
-        await eventually(() => (fresh.send(c!.self, push(2, 'probe')), ic!.from(fresh.self).length > 0), bound, 'restarted -> c');
+        await until(() => (a!.send(fresh.self, push(1, 'probe')), inbox.from(a!.self).length > 0), bound, 'a -> restarted');
+        await until(() => (fresh.send(c!.self, push(2, 'probe')), ic!.from(fresh.self).length > 0), bound, 'restarted -> c');
         // Once through, the link carries a burst complete and in order.
         const before = inbox.from(a!.self).length;
         for (let i = 100; i < 200; i++) expect(a!.send(fresh.self, push(i, 'after'))).toBe(true);
-        await eventually(() => inbox.from(a!.self).length >= before + 100, bound, '100 messages after restart');
+        await until(() => inbox.from(a!.self).length >= before + 100, bound, '100 messages after restart');
         expect(inbox.from(a!.self).slice(before).map(fdOf)).toEqual(Array.from({ length: 100 }, (_, i) => i + 100));
       });
     }, testTimeout);
@@ -224,14 +217,14 @@ export function busContract(
           await sleep(10);
         }
         if (options.knowsAbsentPeers) {
-          await eventually(() => a!.send(b!.self, push(99, 'to cut')) === false, bound, 'send to the cut bus to return false');
+          await until(() => a!.send(b!.self, push(99, 'to cut')) === false, bound, 'send to the cut bus to return false');
           expect(a!.broadcast({ t: 'broadcast', op: 1, data: 'partial' })).toBe(false);
         }
         const mark = ic!.got.length;
         expect(a!.send(c!.self, push(7, 'still here'))).toBe(true);
-        await eventually(() => ic!.got.slice(mark).some((r) => fdOf(r.msg) === 7), bound, 'a -> c after the cut');
+        await until(() => ic!.got.slice(mark).some((r) => fdOf(r.msg) === 7), bound, 'a -> c after the cut');
         if (options.knowsAbsentPeers) {
-          await eventually(() => ic!.got.some((r) => r.msg.t === 'broadcast' && r.msg.data === 'partial'), bound, 'partial broadcast at c');
+          await until(() => ic!.got.some((r) => r.msg.t === 'broadcast' && r.msg.data === 'partial'), bound, 'partial broadcast at c');
         }
       });
     }, testTimeout);
@@ -242,7 +235,7 @@ export function busContract(
         expect(a!.send(b!.self, push(1, 'late'))).toBe(false);
         expect(a!.broadcast({ t: 'broadcast', op: 1, data: 'late' })).toBe(false);
         await a!.close();
-        if (options.knowsAbsentPeers) await eventually(() => b!.send(a!.self, push(2, 'to closed')) === false, bound, 'send to a closed bus to return false');
+        if (options.knowsAbsentPeers) await until(() => b!.send(a!.self, push(2, 'to closed')) === false, bound, 'send to a closed bus to return false');
       });
     }, testTimeout);
 
@@ -254,7 +247,7 @@ export function busContract(
           if (fdOf(msg) === 1) throw new Error('handler bug');
         };
         for (let i = 1; i <= 3; i++) expect(a!.send(b!.self, push(i, 'x'))).toBe(true);
-        await eventually(() => got.length === 3, bound, 'three messages');
+        await until(() => got.length === 3, bound, 'three messages');
         expect(got).toEqual([1, 2, 3]);
       });
     }, testTimeout);

@@ -13,17 +13,11 @@ import { EmbeddedBus, socketPath, type EmbeddedBusOptions } from '../../src/shar
 import type { Bus, BusMessage, WorkerAddress } from '../../src/shared/bus/types.ts';
 import { ROOT } from '../helpers/process.ts';
 import { busContract, type BusHarness } from './contract.ts';
+import { until } from '../helpers/server.ts';
 
 const silent = pino({ level: 'silent' });
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function eventually(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 /** Every temp dir and bus a test made, cleaned up after it whatever happened. */
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -138,7 +132,7 @@ describe('EmbeddedBus specifics', () => {
     const { buses } = await mesh(2, {}, dir);
     const got = collect(buses[0]!);
     expect(buses[1]!.send(buses[0]!.self, push(1))).toBe(true);
-    await eventually(() => got.length === 1, 5000, 'delivery to the bus that replaced the stale file');
+    await until(() => got.length === 1, 5000, 'delivery to the bus that replaced the stale file');
   });
 
   it('refuses to start on a path a live bus listens on, and unlinks its file on close', async () => {
@@ -167,7 +161,7 @@ describe('EmbeddedBus specifics', () => {
     await raw.closed;
     expect(got.map((r) => r.from.slot)).toEqual([7]);
     expect(buses[1]!.send(buses[0]!.self, push(2))).toBe(true);
-    await eventually(() => got.length === 2, 5000, 'delivery from the healthy peer');
+    await until(() => got.length === 2, 5000, 'delivery from the healthy peer');
     expect(buses[0]!.stats().malformed).toBe(1);
     expect(lines.some((l) => l.level === 40 && String(l.msg).includes('closing the connection'))).toBe(true);
   });
@@ -179,7 +173,7 @@ describe('EmbeddedBus specifics', () => {
     const before = a.stats();
     for (let i = 1; i <= 1000; i++) expect(a.send(b.self, push(i))).toBe(true);
     for (let i = 1; i <= 100; i++) expect(a.broadcast({ t: 'broadcast', op: 1, data: `b${i}` })).toBe(true);
-    await eventually(() => gotB.length === 1100 && gotC.length === 100, 5000, 'every frame');
+    await until(() => gotB.length === 1100 && gotC.length === 100, 5000, 'every frame');
     const after = a.stats();
     expect(after.framesOut - before.framesOut).toBe(1000 + 2 * 100);
     expect(after.writes - before.writes).toBe(2); // one to b, one to c
@@ -195,7 +189,7 @@ describe('EmbeddedBus specifics', () => {
     expect(accepted.length).toBeGreaterThan(50);
     expect(accepted.length).toBeLessThan(500);
     expect(accepted).toEqual(Array.from({ length: accepted.length }, (_, i) => i + 1));
-    await eventually(() => got.length === accepted.length, 5000, 'every accepted frame');
+    await until(() => got.length === accepted.length, 5000, 'every accepted frame');
     expect(a.send(b.self, push(1000))).toBe(true); // drained: accepting again
   });
 
@@ -215,7 +209,7 @@ describe('EmbeddedBus specifics', () => {
     const { dir, buses } = await mesh(2, { retry: { minMs: 20, maxMs: 100 } });
     const [a, b] = buses as [EmbeddedBus, EmbeddedBus];
     await b.close();
-    await eventually(() => !a.isConnected(b.self), 5000, 'a to notice b is gone');
+    await until(() => !a.isConnected(b.self), 5000, 'a to notice b is gone');
     expect(a.send(b.self, push(1))).toBe(false);
     await sleep(300); // a few failed retries
     // A bare listener never connects to a, so only a's retry timer can bring the link back.
@@ -224,9 +218,9 @@ describe('EmbeddedBus specifics', () => {
     const raw = createServer((socket) => void accepted.push(socket.on('data', (c: Buffer) => chunks.push(c))));
     await new Promise<void>((r) => raw.listen(socketPath(dir, 1), r));
     cleanups.push(() => new Promise((r) => (raw.close(r), accepted.forEach((sock) => sock.destroy()))));
-    await eventually(() => a.isConnected(b.self), 5000, 'a to reconnect');
+    await until(() => a.isConnected(b.self), 5000, 'a to reconnect');
     expect(a.send(b.self, push(2))).toBe(true);
-    await eventually(() => Buffer.concat(chunks).length > 4, 5000, 'a frame at the new listener');
+    await until(() => Buffer.concat(chunks).length > 4, 5000, 'a frame at the new listener');
     const frames = new FrameDecoder().push(Buffer.concat(chunks));
     expect(frames.map((f) => decodeEnvelope(f)?.msg)).toEqual([push(2)]);
   });
@@ -236,11 +230,11 @@ describe('EmbeddedBus specifics', () => {
     const { dir, buses } = await mesh(2, { retry: { minMs: 600_000, maxMs: 600_000 } });
     const [a, b] = buses as [EmbeddedBus, EmbeddedBus];
     await b.close();
-    await eventually(() => !a.isConnected(b.self), 5000, 'a to notice b is gone');
+    await until(() => !a.isConnected(b.self), 5000, 'a to notice b is gone');
     const fresh = new EmbeddedBus({ self: b.self, slots: 2, dir, log: silent });
     cleanups.push(() => fresh.close());
     await fresh.start(); // connects to a, which retries its own link to b at once
-    await eventually(() => a.isConnected(fresh.self), 10_000, 'a to reconnect without waiting out its back-off');
+    await until(() => a.isConnected(fresh.self), 10_000, 'a to reconnect without waiting out its back-off');
   });
 
   it('survives kill -9 of a peer process: its stale socket is replaced and the link comes back', async () => {
@@ -251,22 +245,22 @@ describe('EmbeddedBus specifics', () => {
     a.onMessage = (msg) => void (msg.t === 'reply' && replies.push(msg.value));
     await a.start();
     const first = await peerProcess(dir);
-    await eventually(() => a.isConnected({ node: 0, slot: 1 }), 10_000, 'link to the first peer');
+    await until(() => a.isConnected({ node: 0, slot: 1 }), 10_000, 'link to the first peer');
     expect(a.send({ node: 0, slot: 1 }, { t: 'call', method: 'pid', args: [], rid: 1 })).toBe(true);
-    await eventually(() => replies.length === 1, 10_000, 'reply from the first peer');
+    await until(() => replies.length === 1, 10_000, 'reply from the first peer');
     expect(replies[0]).toBe(first.pid);
 
     const exited = new Promise((r) => first.once('exit', r));
     first.kill('SIGKILL');
     await exited;
     expect(existsSync(socketPath(dir, 1))).toBe(true); // stale: nobody unlinked it
-    await eventually(() => !a.isConnected({ node: 0, slot: 1 }), 5000, 'a to notice the death');
+    await until(() => !a.isConnected({ node: 0, slot: 1 }), 5000, 'a to notice the death');
     expect(a.send({ node: 0, slot: 1 }, { t: 'call', method: 'pid', args: [], rid: 2 })).toBe(false);
 
     const second = await peerProcess(dir);
-    await eventually(() => a.isConnected({ node: 0, slot: 1 }), 10_000, 'link to the restarted peer');
+    await until(() => a.isConnected({ node: 0, slot: 1 }), 10_000, 'link to the restarted peer');
     expect(a.send({ node: 0, slot: 1 }, { t: 'call', method: 'pid', args: [], rid: 3 })).toBe(true);
-    await eventually(() => replies.length === 2, 10_000, 'reply from the restarted peer');
+    await until(() => replies.length === 2, 10_000, 'reply from the restarted peer');
     expect(replies[1]).toBe(second.pid);
   }, 40_000);
 });
