@@ -260,6 +260,13 @@ function releaseZlib(): void {
   else zlibJobs--;
 }
 
+/** Gives back the slot a job holds, once (finished, failed or disposed). */
+function releaseSlotOf(job: { started?: boolean } | null): void {
+  if (!job?.started) return;
+  job.started = false;
+  releaseZlib();
+}
+
 /** zlib jobs holding a slot now (tests). */
 export function zlibJobsInFlight(): number {
   return zlibJobs;
@@ -332,12 +339,8 @@ export class PerMessageDeflate implements Inflater {
     this.#deflateQueue.length = 0;
     // A job that holds a zlib slot gives it back; one still waiting for a slot gives it back
     // when it gets one (see #startInflate / #startDeflate).
-    for (const job of [this.#inflating, this.#deflating]) {
-      if (job?.started) {
-        job.started = false;
-        releaseZlib();
-      }
-    }
+    releaseSlotOf(this.#inflating);
+    releaseSlotOf(this.#deflating);
     this.#inflating = this.#deflating = null;
     this.#inflate?.destroy();
     this.#deflate?.destroy();
@@ -417,10 +420,7 @@ export class PerMessageDeflate implements Inflater {
     const job = this.#inflating;
     if (job === null) return;
     this.#inflating = null;
-    if (job.started) {
-      job.started = false;
-      releaseZlib();
-    }
+    releaseSlotOf(job);
     this.#nextInflate();
     job.callback(err, inflated);
   }
@@ -483,10 +483,7 @@ export class PerMessageDeflate implements Inflater {
     const job = this.#deflating;
     if (job === null) return;
     this.#deflating = null;
-    if (job.started) {
-      job.started = false;
-      releaseZlib();
-    }
+    releaseSlotOf(job);
     this.#nextDeflate();
     job.callback(err, compressed);
   }
