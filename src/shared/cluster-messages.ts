@@ -37,21 +37,26 @@ export const REMOTE_OUTCOME = {
 } as const satisfies Record<string, keyof PushCounters>;
 
 /** One worker's counters, as it reports them. */
-export interface WorkerCounters extends PushCounters {
-  connections: number;
-  pendingHandshakes: number;
-  /** Hand-offs this incarnation received (lets the master correct its estimate). */
-  received: number;
+/** Counters that only grow, kept by workers and added up by the master (and over nodes). */
+export interface CumulativeCounters extends PushCounters {
   accepted: number;
   handshakes: number;
   refused: number;
   closed: number;
   aborted: number;
+  /** Sockets that arrived at a worker without their handle (closed in transit). */
   missing: number;
   messagesIn: number;
   messagesOut: number;
   bytesIn: number;
   bytesOut: number;
+}
+
+export interface WorkerCounters extends CumulativeCounters {
+  connections: number;
+  pendingHandshakes: number;
+  /** Hand-offs this incarnation received (lets the master correct its estimate). */
+  received: number;
   /** Event-loop delay p50 over the last report window, in ms. */
   lagMs: number;
 }
@@ -82,24 +87,13 @@ export interface WorkerStats {
 }
 
 /** What server.stats() returns, from any worker: figures for the whole cluster. */
-export interface ClusterStats extends PushCounters {
+export interface ClusterStats extends CumulativeCounters {
   workers: WorkerStats[];
   connections: number;
-  accepted: number;
-  handshakes: number;
-  refused: number;
-  closed: number;
-  aborted: number;
-  /** Sockets that arrived at a worker without their handle (closed in transit). */
-  missing: number;
   /** Hand-offs that failed (worker died or the socket closed while in transit). */
   handoffFailed: number;
   /** Connections refused by the master because no worker was up. */
   unavailable: number;
-  messagesIn: number;
-  messagesOut: number;
-  bytesIn: number;
-  bytesOut: number;
   dispatchMode: string;
   workerRestarts: number;
   uptime: number;
@@ -107,8 +101,8 @@ export interface ClusterStats extends PushCounters {
   node: number;
   /**
    * With several nodes (Redis): every live node's own figures, this one included. The totals
-   * above (connections, accepted, closed, messages, bytes, ...) are then the sums over nodes;
-   * `workers` stays this node's.
+   * (connections, accepted, closed, messages, bytes, ...) are then the sums over nodes;
+   * `workers` stays this node's. `accepted` counts what the masters accepted.
    */
   nodes?: NodeStats[];
 }
@@ -150,7 +144,7 @@ export const CUMULATIVE_FIELDS = [
   'bytesIn',
   'bytesOut',
   ...(Object.keys(EMPTY_PUSH_COUNTERS) as Array<keyof PushCounters>),
-] as const satisfies ReadonlyArray<keyof WorkerCounters>;
+] as const satisfies ReadonlyArray<keyof CumulativeCounters>;
 
 /** Environment variables the master sets for each worker. */
 export const ENV_SLOT = 'SWITCHYARD_WORKER_SLOT';
