@@ -1,0 +1,88 @@
+/**
+ * The server under load: a Switchyard cluster this script starts (own process group, port 0,
+ * the port read from its "listening" log line), or one already running on `--port`.
+ */
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { onCore, processTree } from './cpu.ts';
+import { launch, serverEnv, stopGroup, tailOf } from './processes.ts';
+
+export interface Target {
+  host: string;
+  port: number;
+  /** Null when the cluster was already running (--port). */
+  child: ChildProcess | null;
+  /** The master and its workers, now (a respawned worker has a new pid). */
+  pids(): number[];
+  /** Last lines of its output, for error messages. */
+  tail(): string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  workers: number;
+  /** App module (default: the built-in app, with /echo and /chat). */
+  app?: string;
+  dispatchMode?: number;
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Pin the cluster to this core (forks inherit it); null: anywhere. */
+  core?: number | null;
+  /** A JSON log line with this `event` and a `port` says it is listening. */
+  readyEvent?: string;
+  timeoutMs?: number;
+}
+
+/** Pids of the processes listening on `port` (ss from iproute2), and their descendants. */
+function listeningPids(port: number): number[] {
+  const r = spawnSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8', timeout: 5000 });
+  const pids = new Set<number>();
+  for (const m of (r.stdout ?? '').matchAll(/pid=(\d+)/g)) pids.add(Number(m[1]));
+  return [...new Set([...pids].flatMap(processTree))];
+}
+
+export function attach(host: string, port: number): Target {
+  return { host, port, child: null, pids: () => listeningPids(port), tail: () => '', stop: async () => {} };
+}
+
+export async function startSwitchyard(o: StartOptions): Promise<Target> {
+  const readyEvent = o.readyEvent ?? 'listening';
+  const args = ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--workers', String(o.workers), '--log-level', 'info'];
+  if (o.app) args.push('--app', o.app);
+  if (o.dispatchMode !== undefined) args.push('--dispatch-mode', String(o.dispatchMode));
+  args.push(...(o.args ?? []));
+  const [command, argv] = onCore(o.core ?? null, args);
+  const child = launch(command, argv, { group: true, env: serverEnv(o.env) });
+  const tail = tailOf(child);
+  const timeoutMs = o.timeoutMs ?? 30_000;
+  const port = await new Promise<number>((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      void stopGroup(child, 0);
+      reject(new Error(`switchyard: ${why}\n${tail()}`));
+    };
+    const timer = setTimeout(() => fail(`no "${readyEvent}" line within ${timeoutMs} ms`), timeoutMs);
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited (code ${code}, signal ${signal}) before listening`);
+    child.once('exit', onExit);
+    child.once('error', (err) => fail(`cannot start: ${err.message}`));
+    createInterface({ input: child.stdout!, crlfDelay: Infinity }).on('line', (line) => {
+      if (!line.includes(`"${readyEvent}"`)) return;
+      try {
+        const entry = JSON.parse(line) as { event?: string; msg?: string; port?: unknown };
+        if ((entry.event === readyEvent || entry.msg === readyEvent) && typeof entry.port === 'number') {
+          clearTimeout(timer);
+          child.off('exit', onExit);
+          resolve(entry.port);
+        }
+      } catch {
+        // not JSON: not the line
+      }
+    });
+  });
+  return { host: '127.0.0.1', port, child, pids: () => processTree(child.pid!), tail, stop: () => stopGroup(child) };
+}
+
+/** `--port` given: that cluster; otherwise a new one. */
+export function targetFor(common: { port: number | null; host: string; workers: number }, o: Omit<StartOptions, 'workers'> = {}): Promise<Target> {
+  return common.port !== null ? Promise.resolve(attach(common.host, common.port)) : startSwitchyard({ ...o, workers: common.workers });
+}
