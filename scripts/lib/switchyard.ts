@@ -28,6 +28,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Pin the cluster to this core (forks inherit it); null: anywhere. */
   core?: number | null;
+  /** Node flags for the master (its workers inherit them), e.g. --cpu-prof. */
+  nodeArgs?: string[];
   /** A JSON log line with this `event` and a `port` says it is listening. */
   readyEvent?: string;
   timeoutMs?: number;
@@ -47,7 +49,7 @@ export function attach(host: string, port: number): Target {
 
 export async function startSwitchyard(o: StartOptions): Promise<Target> {
   const readyEvent = o.readyEvent ?? 'listening';
-  const args = ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--workers', String(o.workers), '--log-level', 'info'];
+  const args = [...(o.nodeArgs ?? []), '--import', 'tsx', 'src/cli.ts', '--port', '0', '--workers', String(o.workers), '--log-level', 'info'];
   if (o.app) args.push('--app', o.app);
   if (o.dispatchMode !== undefined) args.push('--dispatch-mode', String(o.dispatchMode));
   args.push(...(o.args ?? []));

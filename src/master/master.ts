@@ -78,7 +78,7 @@ export class Master {
         this.callHook(() => this.hooks.workerExit?.(slot.slot, pid, code, signal));
         if (code !== 0 || signal !== null) this.callHook(() => this.hooks.workerError?.(slot.slot, pid, code, signal));
       },
-    });
+    }, config.workerSemiSpaceMb);
   }
 
   /** Forks the workers, waits for them, then listens: the first client finds workers ready. */

@@ -61,14 +61,16 @@ export class WorkerPool {
 
   private readonly busDir: string;
 
-  constructor(workers: number, nodeId: number, busDir: string, log: Logger, events: PoolEvents) {
+  constructor(workers: number, nodeId: number, busDir: string, log: Logger, events: PoolEvents, semiSpaceMb = 0) {
     this.busDir = busDir;
     this.slots = Array.from({ length: workers }, (_, i) => new Slot(i));
     this.log = log;
     this.events = events;
     this.nodeId = nodeId;
     // Buffers may cross IPC later (worker messages): keep them Buffers, not JSON arrays.
-    cluster.setupPrimary({ serialization: 'advanced' });
+    // The workers' V8 flags: ours after the master's own (tsx's loader among them).
+    const execArgv = semiSpaceMb > 0 ? [...process.execArgv, `--max-semi-space-size=${semiSpaceMb}`] : process.execArgv;
+    cluster.setupPrimary({ serialization: 'advanced', execArgv });
   }
 
   /**

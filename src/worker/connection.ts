@@ -59,6 +59,27 @@ export interface ConnectionInit {
   extensions: string;
 }
 
+const OWNER = Symbol('switchyard.connection');
+type OwnedSocket = Socket & { [OWNER]: Connection };
+
+// Socket listeners shared by every connection (`this` is the socket): five closures per
+// connection would be a fifth of an idle connection's heap.
+function onSocketData(this: OwnedSocket, chunk: Buffer): void {
+  this[OWNER].onData(chunk);
+}
+function onSocketDrain(this: OwnedSocket): void {
+  this[OWNER].onDrain();
+}
+function onSocketEnd(this: OwnedSocket): void {
+  this[OWNER].onEnd();
+}
+function onSocketError(this: OwnedSocket, err: Error): void {
+  this[OWNER].onSocketError(err);
+}
+function onSocketClose(this: OwnedSocket): void {
+  this[OWNER].onSocketClose();
+}
+
 /**
  * One established WebSocket connection: the thin I/O shell around the pure FrameParser.
  * All protocol state lives in plain fields so it can be captured at a message boundary.
@@ -120,17 +141,21 @@ export class Connection implements ParserSink, Flushable {
       maxMessageSize: this.config.packageMaxLength,
       inflater: init.deflate,
     });
-    const socket = init.socket;
+    const socket = init.socket as OwnedSocket;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      this.bytesIn += chunk.length;
-      this.lastRecvTime = Date.now();
-      this.parser.push(chunk);
-    });
-    socket.on('drain', () => this.onDrain());
-    socket.on('end', () => this.onEnd());
-    socket.on('error', (err) => this.onSocketError(err));
-    socket.on('close', () => this.onSocketClose());
+    socket[OWNER] = this;
+    socket.on('data', onSocketData);
+    socket.on('drain', onSocketDrain);
+    socket.on('end', onSocketEnd);
+    socket.on('error', onSocketError);
+    socket.on('close', onSocketClose);
+  }
+
+  /** Bytes read from the socket. */
+  onData(chunk: Buffer): void {
+    this.bytesIn += chunk.length;
+    this.lastRecvTime = Date.now();
+    this.parser.push(chunk);
   }
 
   /** Bytes accepted for this connection and not yet handed to the kernel. */
@@ -311,7 +336,8 @@ export class Connection implements ParserSink, Flushable {
     }, this.config.closeTimeoutMs);
   }
 
-  private onDrain(): void {
+  /** @internal the socket drained. */
+  onDrain(): void {
     if (this.full && this.bufferedAmount === 0) {
       this.full = false;
       this.host.bufferEmpty(this);
@@ -402,7 +428,8 @@ export class Connection implements ParserSink, Flushable {
 
   // ---- socket events ------------------------------------------------------------
 
-  private onEnd(): void {
+  /** @internal the peer sent FIN. */
+  onEnd(): void {
     // The peer half-closed: nothing more will arrive, finish our side.
     this.closeInfo ??= { code: CloseCode.Abnormal, reason: '', closedBy: 'client', wasClean: false };
     this.status = WebSocketStatus.Closing;
@@ -410,12 +437,14 @@ export class Connection implements ParserSink, Flushable {
     this.armCloseTimer();
   }
 
-  private onSocketError(err: Error): void {
+  /** @internal */
+  onSocketError(err: Error): void {
     this.log.debug({ fd: this.fd, err: (err as NodeJS.ErrnoException).code ?? err.message }, 'socket error');
     this.closeInfo ??= { code: CloseCode.Abnormal, reason: '', closedBy: 'client', wasClean: false };
   }
 
-  private onSocketClose(): void {
+  /** @internal */
+  onSocketClose(): void {
     if (this.status === WebSocketStatus.Closed) return;
     this.status = WebSocketStatus.Closed;
     if (this.closeTimer) clearTimeout(this.closeTimer);

@@ -13,9 +13,6 @@ export class HandshakeRequest {
   /** Path and query string as sent (Swoole's server.request_uri). */
   readonly request_uri: string;
   readonly queryString: string;
-  readonly query: Readonly<Record<string, string>>;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly cookies: Readonly<Record<string, string>>;
   readonly remoteAddress: string;
   readonly remotePort: number;
   /** Subprotocols the client offered, in its order. */
@@ -33,16 +30,32 @@ export class HandshakeRequest {
     const q = this.request_uri.indexOf('?');
     this.path = q === -1 ? this.request_uri : this.request_uri.slice(0, q);
     this.queryString = q === -1 ? '' : this.request_uri.slice(q + 1);
-    this.query = Object.fromEntries(new URLSearchParams(this.queryString));
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(raw.headers)) {
-      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    }
-    this.headers = headers;
-    this.cookies = parseCookies(headers.cookie);
     this.remoteAddress = raw.socket.remoteAddress ?? '';
     this.remotePort = raw.socket.remotePort ?? 0;
     this.protocols = protocols;
+  }
+
+  // Query, headers and cookies are built when first read: most upgrades never look at them,
+  // and a handshake storm is bound by per-connection work.
+  private parsed: { query?: Record<string, string>; headers?: Record<string, string>; cookies?: Record<string, string> } = {};
+
+  get query(): Readonly<Record<string, string>> {
+    return (this.parsed.query ??= Object.fromEntries(new URLSearchParams(this.queryString)));
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    if (this.parsed.headers === undefined) {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(this.raw.headers)) {
+        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      }
+      this.parsed.headers = headers;
+    }
+    return this.parsed.headers;
+  }
+
+  get cookies(): Readonly<Record<string, string>> {
+    return (this.parsed.cookies ??= parseCookies(this.headers.cookie));
   }
 
   get header(): Readonly<Record<string, string>> {

@@ -16,13 +16,17 @@ export interface UpgradeHandler {
 }
 
 const FD = Symbol('switchyard.fd');
-type TaggedSocket = Socket & { [FD]?: number; upgraded?: boolean };
+type TaggedSocket = Socket & { [FD]?: number };
 
 /**
  * The entry point for accepted sockets: Node's own HTTP parser (llhttp) in an http.Server
  * that never listens. Sockets are injected with emit('connection'), which is exactly how the
  * master's hand-off will feed workers. It enforces the handshake deadline and header cap and
  * answers every malformed or refused upgrade with one precise status.
+ *
+ * Nothing per socket outlives its upgrade: one shared 'close' listener (removed at the
+ * upgrade) and one timer for all handshake deadlines. A socket that becomes a WebSocket
+ * carries no closure, timer or extra property of ours from here (memory per idle connection).
  */
 export class HttpEntry {
   private readonly http;
@@ -31,6 +35,15 @@ export class HttpEntry {
   private readonly handler: UpgradeHandler;
   /** Sockets accepted and not (yet) WebSockets: for shutdown and the 'disconnect' callback. */
   readonly sockets = new Map<number, Socket>();
+  /**
+   * Handshake deadlines (fd → ms) of sockets that have not sent a request yet. Every socket
+   * gets the same timeout, so insertion order is deadline order: one timer, armed for the
+   * oldest, serves them all.
+   */
+  private readonly deadlines = new Map<number, number>();
+  private deadlineTimer: NodeJS.Timeout | null = null;
+  /** Shared by every socket (`this` is the socket): no closure per connection. */
+  private readonly onSocketClose: (this: Socket) => void;
 
   constructor(config: Config, log: Logger, handler: UpgradeHandler) {
     this.config = config;
@@ -43,33 +56,54 @@ export class HttpEntry {
     this.http.on('request', (req, res) => this.onRequest(req, res));
     this.http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.onUpgrade(req, socket, head));
     this.http.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => this.onClientError(err, socket));
+    const entry = this;
+    this.onSocketClose = function (this: Socket) {
+      const fd = (this as TaggedSocket)[FD];
+      if (fd === undefined) return;
+      entry.deadlines.delete(fd);
+      // Still here: it never became a WebSocket (refused upgrades stay until they close).
+      if (entry.sockets.delete(fd)) entry.handler.socketClosed(fd);
+    };
   }
 
   /** Injects an accepted socket; `fd` is its session id from now on. */
   attach(socket: Socket, fd: number): void {
-    const tagged = socket as TaggedSocket;
-    tagged[FD] = fd;
+    (socket as TaggedSocket)[FD] = fd;
     this.sockets.set(fd, socket);
-    const deadline = setTimeout(() => {
-      if (socket.destroyed || tagged.upgraded) return;
-      this.log.debug({ fd }, 'handshake timeout');
-      reject(socket, 408, 'handshake timeout');
-    }, this.config.handshakeTimeoutMs);
-    socket.once('close', () => {
-      clearTimeout(deadline);
-      this.sockets.delete(fd);
-      if (!tagged.upgraded) this.handler.socketClosed(fd);
-    });
-    // A plain HTTP request disarms the deadline: keep-alive idling is Node's business.
-    (socket as Socket & { clearDeadline?: () => void }).clearDeadline = () => clearTimeout(deadline);
+    this.deadlines.set(fd, Date.now() + this.config.handshakeTimeoutMs);
+    this.armDeadline();
+    socket.on('close', this.onSocketClose);
     this.http.emit('connection', socket);
     // pauseOnConnect sockets stay paused until someone reads: the HTTP parser does now.
     socket.resume();
   }
 
+  private armDeadline(): void {
+    if (this.deadlineTimer !== null) return;
+    const oldest = this.deadlines.values().next();
+    if (oldest.done) return;
+    // Unref'd: the sockets keep the process alive, not their deadlines.
+    this.deadlineTimer = setTimeout(() => this.expireDeadlines(), Math.max(0, oldest.value - Date.now())).unref();
+  }
+
+  private expireDeadlines(): void {
+    this.deadlineTimer = null;
+    const now = Date.now();
+    for (const [fd, at] of this.deadlines) {
+      if (at > now) break;
+      this.deadlines.delete(fd);
+      const socket = this.sockets.get(fd);
+      if (socket === undefined || socket.destroyed) continue;
+      this.log.debug({ fd }, 'handshake timeout');
+      reject(socket, 408, 'handshake timeout');
+    }
+    this.armDeadline();
+  }
+
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const socket = req.socket as Socket & { clearDeadline?: () => void };
-    socket.clearDeadline?.();
+    // A plain HTTP request disarms the deadline: keep-alive idling is Node's business.
+    const fd = (req.socket as TaggedSocket)[FD];
+    if (fd !== undefined) this.deadlines.delete(fd);
     // A WebSocket attempt that Node did not treat as an upgrade (no Connection: upgrade):
     // answer it precisely instead of handing it to the app as a plain request.
     if (typeof req.headers.upgrade === 'string' && req.headers.upgrade.toLowerCase() === 'websocket') {
@@ -84,36 +118,29 @@ export class HttpEntry {
   }
 
   private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
-    const tagged = socket as TaggedSocket;
-    const fd = tagged[FD];
+    const fd = (socket as TaggedSocket)[FD];
     if (fd === undefined) {
       socket.destroy();
       return;
     }
     // Node removed its 'data' listener: hold the bytes until the connection reads them.
     socket.pause();
-    tagged.upgraded = true;
+    this.deadlines.delete(fd);
     const result = validateUpgrade(headOf(req));
+    // A refused upgrade stays in `sockets`: it closes as a non-WebSocket connection.
     if (result instanceof HandshakeError) {
       this.log.debug({ fd, status: result.status, err: result.code }, 'handshake refused');
-      this.release(fd);
       reject(socket, result.status, result.message, Object.entries(result.headers));
       return;
     }
     const refusal = this.handler.refuseReason();
     if (refusal !== null) {
-      this.release(fd);
       reject(socket, 503, refusal, [['Retry-After', '1']]);
       return;
     }
     this.sockets.delete(fd);
+    socket.off('close', this.onSocketClose);
     this.handler.upgrade(fd, req, socket, head, result);
-  }
-
-  /** A refused upgrade still counts as a closed non-WebSocket connection. */
-  private release(fd: number): void {
-    const socket = this.sockets.get(fd) as TaggedSocket | undefined;
-    if (socket) socket.upgraded = false;
   }
 
   private onClientError(err: NodeJS.ErrnoException, socket: Socket): void {

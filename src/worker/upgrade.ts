@@ -49,7 +49,16 @@ export class Upgrader {
     };
   }
 
-  async upgrade(fd: number, req: IncomingMessage, socket: Socket, head: Buffer, valid: ValidUpgrade): Promise<void> {
+  upgrade(fd: number, req: IncomingMessage, socket: Socket, head: Buffer, valid: ValidUpgrade): void {
+    const request = new HandshakeRequest(fd, req, valid.protocols);
+    const response = new HandshakeResponse();
+    const hook = this.host.handshakeHook();
+    // No hook: accepted at once, in this turn (the common case of a handshake storm).
+    if (!hook) this.decide(fd, request, response, socket, head, valid, true);
+    else void this.runHook(hook, fd, request, response, socket, head, valid);
+  }
+
+  private async runHook(hook: NonNullable<ServerCallbacks['handshake']>, fd: number, request: HandshakeRequest, response: HandshakeResponse, socket: Socket, head: Buffer, valid: ValidUpgrade): Promise<void> {
     const host = this.host;
     this.pending.set(fd, socket);
     let gone = false;
@@ -57,17 +66,12 @@ export class Upgrader {
       gone = true;
     };
     socket.once('close', onGone);
-    const request = new HandshakeRequest(fd, req, valid.protocols);
-    const response = new HandshakeResponse();
     let accepted: boolean | void = true;
-    const hook = host.handshakeHook();
-    if (hook) {
-      try {
-        accepted = await hook(request, response, host.server);
-      } catch (err) {
-        host.log.error({ fd, err }, 'handshake callback failed');
-        response.status(500).end('internal error');
-      }
+    try {
+      accepted = await hook(request, response, host.server);
+    } catch (err) {
+      host.log.error({ fd, err }, 'handshake callback failed');
+      response.status(500).end('internal error');
     }
     this.pending.delete(fd);
     socket.off('close', onGone);
@@ -76,6 +80,11 @@ export class Upgrader {
       host.unestablished(fd, true);
       return;
     }
+    this.decide(fd, request, response, socket, head, valid, accepted);
+  }
+
+  private decide(fd: number, request: HandshakeRequest, response: HandshakeResponse, socket: Socket, head: Buffer, valid: ValidUpgrade, accepted: boolean | void): void {
+    const host = this.host;
     if (response.statusCode !== 101 || accepted === false) {
       const status = response.statusCode !== 101 ? response.statusCode : 403;
       host.log.debug({ fd, status }, 'handshake refused by app');

@@ -7,6 +7,9 @@ import type { LocalConnections, LocalCounters } from './local-connections.ts';
 import type { Server } from './server.ts';
 import { Upgrader } from './upgrade.ts';
 
+/** One listener for every socket: a closure each would stay with every idle connection. */
+const ignore = (): void => {};
+
 export interface WorkerLifecycleInit {
   config: Config;
   log: Logger;
@@ -119,7 +122,7 @@ export class WorkerLifecycle {
       socket.destroy();
       return;
     }
-    socket.on('error', () => {}); // reported by the connection; never an uncaught exception
+    socket.on('error', ignore); // reported by the connection; never an uncaught exception
     this.entry.attach(socket, fd);
   }
 

@@ -51,6 +51,8 @@ const State = { Info: 0, Length16: 1, Length64: 2, Mask: 3, Payload: 4, CheckedP
 type StateValue = (typeof State)[keyof typeof State];
 
 const EMPTY = Buffer.alloc(0);
+/** Scratch for the current frame's masking key (see FrameParser.loadMask). */
+const MASK = new Uint8Array(4);
 /** 2^53 - 1 split at bit 32: a 64-bit length whose high word exceeds this is not a safe integer. */
 const MAX_HIGH_WORD = 0x1fffff;
 
@@ -68,8 +70,13 @@ export class FrameParser {
   private fin = false;
   private opcode = 0;
   private payloadLength = 0;
-  /** The masking key, rotated by what `checked` unmasked: mask[i] is the key for payload byte checked + i. */
-  private readonly mask = new Uint8Array(4);
+  /**
+   * The masking key as two 16-bit halves (small integers, stored in the object: a
+   * Uint8Array per connection would cost ~180 bytes of an idle connection's heap), rotated by
+   * what `checked` unmasked: byte i of the key is for payload byte checked + i.
+   */
+  private maskHi = 0;
+  private maskLo = 0;
   /** CheckedPayload: payload bytes already unmasked in place and UTF-8-checked. */
   private checked = 0;
   /** CheckedPayload: index in `buffers` of the first chunk not yet checked, once checked > 0. */
@@ -82,7 +89,8 @@ export class FrameParser {
   private rawLength = 0;
   private fragments: Buffer[] = [];
   private fragmentBytes = 0;
-  private readonly utf8 = new Utf8Validator();
+  /** Made on the first text message: idle connections don't carry one. */
+  private utf8: Utf8Validator | null = null;
 
   private readonly sink: ParserSink;
   private readonly maxMessageSize: number;
@@ -220,11 +228,8 @@ export class FrameParser {
 
   private readMask(): boolean {
     if (this.queued < 4) return false;
-    const mask = this.mask;
-    mask[0] = this.byte();
-    mask[1] = this.byte();
-    mask[2] = this.byte();
-    mask[3] = this.byte();
+    this.maskHi = (this.byte() << 8) | this.byte();
+    this.maskLo = (this.byte() << 8) | this.byte();
     this.state = State.Payload;
     return true;
   }
@@ -234,7 +239,7 @@ export class FrameParser {
     // Wait for the whole payload; but a text frame that spans reads is checked as it arrives.
     if (this.queued < length) return this.queued > 0 && this.checksAsItArrives() && this.startChecking();
     const data = length === 0 ? EMPTY : this.take(length);
-    unmask(data, this.mask);
+    unmask(data, this.loadMask());
 
     if (this.opcode >= Opcode.Close) return this.controlFrame(data);
     if (this.compressed) return this.inflate(data);
@@ -269,8 +274,8 @@ export class FrameParser {
     if (this.queued < this.payloadLength) return this.checkArrived();
     const data = this.take(this.payloadLength);
     const rest = data.subarray(this.checked);
-    unmask(rest, this.mask);
-    if (!this.utf8.push(rest)) return this.invalidUtf8();
+    unmask(rest, this.loadMask());
+    if (!this.validator().push(rest)) return this.invalidUtf8();
     return this.fragment(data, true);
   }
 
@@ -278,24 +283,27 @@ export class FrameParser {
   private checkArrived(): false {
     if (this.queued === this.checked) return false;
     const buffers = this.buffers;
-    const mask = this.mask;
+    const mask = this.loadMask();
+    const utf8 = this.validator();
     let i = this.checked === 0 ? this.head : this.checkedChunks;
     let chunk = this.checked === 0 ? buffers[i]!.subarray(this.offset) : buffers[i]!;
     for (;;) {
       unmask(chunk, mask);
       rotate(mask, chunk.length);
       this.checked += chunk.length;
-      if (!this.utf8.push(chunk)) return this.invalidUtf8();
+      if (!utf8.push(chunk)) return this.invalidUtf8();
       if (++i === buffers.length) break;
       chunk = buffers[i]!;
     }
+    this.maskHi = (mask[0]! << 8) | mask[1]!;
+    this.maskLo = (mask[2]! << 8) | mask[3]!;
     this.checkedChunks = i;
     return false;
   }
 
   /** An uncompressed fragment: validate what can be validated now (unless `validated`), keep it until FIN. */
   private fragment(data: Buffer, validated = false): boolean {
-    if (this.messageOpcode === Opcode.Text && !validated && !this.utf8.push(data)) return this.invalidUtf8();
+    if (this.messageOpcode === Opcode.Text && !validated && !this.validator().push(data)) return this.invalidUtf8();
     if (data.length > 0) {
       this.fragments.push(data);
       this.fragmentBytes += data.length;
@@ -304,7 +312,7 @@ export class FrameParser {
       this.state = State.Info;
       return true;
     }
-    if (this.messageOpcode === Opcode.Text && !this.utf8.end()) return this.invalidUtf8();
+    if (this.messageOpcode === Opcode.Text && !this.validator().end()) return this.invalidUtf8();
     return this.deliver(this.assemble(), this.messageOpcode === Opcode.Binary);
   }
 
@@ -407,7 +415,21 @@ export class FrameParser {
     this.queued = 0;
     this.fragments = [];
     this.fragmentBytes = 0;
-    this.utf8.reset();
+    this.utf8?.reset();
+  }
+
+  /** The frame's key in the shared scratch array (parsers run one at a time, never re-entered here). */
+  private loadMask(): Uint8Array {
+    const m = MASK;
+    m[0] = this.maskHi >>> 8;
+    m[1] = this.maskHi & 0xff;
+    m[2] = this.maskLo >>> 8;
+    m[3] = this.maskLo & 0xff;
+    return m;
+  }
+
+  private validator(): Utf8Validator {
+    return (this.utf8 ??= new Utf8Validator());
   }
 
   /** One header byte; the caller has checked `queued`. */
