@@ -13,7 +13,8 @@ const CHAT = 'chat';
  * - WebSocket `/chat`: a welcome with fd, worker and node on open; every text message goes to
  *   every /chat session of the cluster as {"type":"message","from":fd,"text":...};
  * - `GET /` a page to try both, `GET /stats` the cluster's figures;
- * - `POST /push/:fd` and `POST /broadcast` (only with --admin-token, as a Bearer token).
+ * - `POST /push/:fd` and `POST /broadcast` (only with --admin-token, as a Bearer token); a push
+ *   answers {fd, status, worker, node}: its outcome and the worker that took the request.
  * Other WebSocket paths get 404 in the handshake.
  */
 export default function defaultApp(server: AppHost): void {
@@ -57,7 +58,8 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, srv: Server
     if (!/^[1-9][0-9]*$/.test(push[1] ?? '') || decodeFd(fd) === null) return json(res, 400, { error: `malformed fd ${JSON.stringify(push[1])}` });
     const status = await srv.pushAsync(fd, body);
     const code = status === 'unknown' || status === 'closed' ? 404 : status === 'unreachable' || status === 'timeout' ? 503 : 200;
-    return json(res, code, { fd, status });
+    // Which worker took the request: a load test tells same-worker from cross-worker pushes.
+    return json(res, code, { fd, status, worker: srv.workerId, node: srv.node });
   }
   send(res, 404, 'not found\n', 'text/plain; charset=utf-8');
 }

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { closeAll, command, hello, startCluster, stats, type Hello } from '../helpers/cluster.ts';
@@ -147,7 +148,10 @@ describe('default app: /chat and the admin endpoints', () => {
     const auth = { authorization: 'Bearer s3cret' };
     const ok = await fetch(`http://127.0.0.1:${cli.port}/push/${p.welcome.fd}`, { method: 'POST', headers: auth, body: 'direct' });
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ fd: p.welcome.fd, status: 'written' });
+    // The answer names the worker that took the request (either of the two) and the node.
+    const answer = (await ok.json()) as { worker: number };
+    expect(answer).toEqual({ fd: p.welcome.fd, status: 'written', worker: answer.worker, node: 0 });
+    expect([0, 1]).toContain(answer.worker);
     await until(() => p.got.some((m) => m.type === 'raw' && m.text === 'direct'), 5000, 'pushed text');
     const unknown = await fetch(`http://127.0.0.1:${cli.port}/push/${p.welcome.fd + 2 ** 20 * 5000}`, { method: 'POST', headers: auth, body: 'x' });
     expect(unknown.status).toBe(404);
@@ -160,7 +164,27 @@ describe('default app: /chat and the admin endpoints', () => {
     // an fd of a node that is not in the cluster (no Redis here): 503, not a hang
     const elsewhere = await fetch(`http://127.0.0.1:${cli.port}/push/${p.welcome.fd + 256 * 7}`, { method: 'POST', headers: auth, body: 'x' });
     expect(elsewhere.status).toBe(503);
-    expect(await elsewhere.json()).toMatchObject({ status: 'unreachable' });
+    expect(await elsewhere.json()).toMatchObject({ status: 'unreachable', node: 0 });
+    p.ws.close();
+  });
+
+  it('POST /push/:fd names the worker that took the request: two connections, round-robin, both workers', async () => {
+    const p = await chatClient();
+    // agent: false: one connection per request, so round-robin dispatch alternates the workers.
+    const post = () =>
+      new Promise<{ worker: number; status: string }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: cli.port, path: `/push/${p.welcome.fd}`, method: 'POST', agent: false, headers: { authorization: 'Bearer s3cret' } }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (d: string) => (body += d));
+          res.on('end', () => resolve(JSON.parse(body)));
+        });
+        req.on('error', reject);
+        req.end('x');
+      });
+    const a = await post();
+    const b = await post();
+    expect([a.status, b.status]).toEqual(['written', 'written']);
+    expect([a.worker, b.worker].sort()).toEqual([0, 1]);
     p.ws.close();
   });
 });
