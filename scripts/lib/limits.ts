@@ -37,6 +37,6 @@ export function raiseOpenFiles(needed: number): { limit: number; problem: string
   const problem =
     after.soft >= needed
       ? null
-      : `needs ${needed} open files per process but the limit is ${after.soft} (hard limit ${after.hard}${after.soft < after.hard ? '; prlimit failed to raise the soft one' : ', which only root can raise'})`;
+      : `needs ${needed} open files per process but the limit is ${after.soft} (hard limit ${after.hard}${after.soft < after.hard ? '; prlimit failed to raise the soft one' : ', not raisable from here'})`;
   return { limit: after.soft, problem };
 }
