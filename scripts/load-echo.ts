@@ -32,10 +32,14 @@
  *
  * Last stdout line, one JSON object:
  *   { event: 'load-echo', ok, settings: {connections, inflight, size, type, deflate, processes,
- *     path, duration, warmup, quick, pin, workers, host, port}, server: {startedHere, port},
- *     pinning, connectionsOpen, seconds, messages, messagesPerSecond, mbPerSecond,
- *     latencyMs: {p50, p99, p999, max}, cpuPercent: {generators, server, machine},
- *     generatorCapacityPerCore, replies: {verified, compressed}, errors: string[], machine }
+ *     path, duration, warmup, cpuProf, quick, pin, workers, host, port},
+ *     server: {startedHere, port}, pinning, connectionsOpen, seconds, messages,
+ *     messagesPerSecond, mbPerSecond, latencyMs: {p50, p99, p999, max},
+ *     cpuPercent: {generators, server, machine}, generatorCapacityPerCore,
+ *     replies: {verified, compressed, perRead, perWrite}, errors: string[], machine }
+ * replies.verified: replies whose payload was compared with the message sent (a sample, ~7 %
+ * with the defaults; every reply's header is checked); perRead / perWrite: replies per read
+ * and messages per write (at most --inflight: each write is one syscall).
  * `seconds` and `messagesPerSecond` are what scripts/bench-cluster.ts reads. `ok` is false
  * (and the exit code 1) when any error happened or no reply was measured; errors are refused
  * handshakes, closed connections, wrong replies, each kind with its count and first case.
@@ -129,7 +133,7 @@ log(common.port === null ? `Switchyard (${common.workers} workers) listening on 
 interface Generator {
   child: ChildProcess;
   opened: { open: number; errors: number } | null;
-  tick: { messages: number; open: number; errors: number };
+  tick: { second: number; messages: number; open: number; errors: number };
   result: GeneratorResult | null;
 }
 
@@ -137,10 +141,13 @@ function startGenerator(index: number, connections: number): Generator {
   const prof = s.cpuProf === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(s.cpuProf)}`];
   const [command, argv] = onCore(pinned ? 1 : null, [...prof, '--import', 'tsx', GENERATOR]);
   const child = launch(command, argv, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const g: Generator = { child, opened: null, tick: { messages: 0, open: 0, errors: 0 }, result: null };
+  const g: Generator = { child, opened: null, tick: { second: 0, messages: 0, open: 0, errors: 0 }, result: null };
   child.on('message', (m: FromGenerator) => {
     if (m.t === 'opened') g.opened = m;
-    else if (m.t === 'tick') g.tick = m;
+    else if (m.t === 'tick') {
+      g.tick = m;
+      progress();
+    }
     else g.result = m;
   });
   child.once('exit', (code, signal) => {
@@ -160,32 +167,31 @@ await until(() => generators.every((g) => g.opened !== null), 60_000, 'the conne
 const connectionsOpen = sum((g) => g.opened!.open);
 log(`${connectionsOpen} of ${s.connections} connections open${sum((g) => g.opened!.errors) > 0 ? ` (${sum((g) => g.opened!.errors)} failed)` : ''}`);
 
-let phase = 'warm-up';
-let last = { t: performance.now(), messages: 0 };
-const report = () => {
-  const now = { t: performance.now(), messages: sum((g) => g.tick.messages) };
+let stopped = false;
+let last = { t: performance.now(), messages: 0, second: 0 };
+/** A progress line once every generator has reported a new second (they tick every second from `go`). */
+function progress(): void {
+  const second = Math.min(...generators.map((g) => g.tick.second));
+  if (second <= last.second || stopped) return;
+  const now = { t: performance.now(), messages: sum((g) => g.tick.messages), second };
   const rate = ((now.messages - last.messages) / (now.t - last.t)) * 1000;
   last = now;
   const errors = sum((g) => g.tick.errors);
-  log(`${phase}: ${fmtRate(rate)} msg/s, ${sum((g) => g.tick.open)} connections open${errors > 0 ? `, ${errors} errors` : ''}`);
-};
-// Generators tick every second from `go`; these lines show their latest counts.
-let progress: NodeJS.Timeout | undefined;
+  log(`${second <= s.warmup ? 'warm-up' : 'measuring'}: ${fmtRate(rate)} msg/s, ${sum((g) => g.tick.open)} connections open${errors > 0 ? `, ${errors} errors` : ''}`);
+}
 
 let cpu: Record<string, number> = {};
 if (connectionsOpen > 0) {
   tell({ t: 'go' });
-  last = { t: performance.now(), messages: 0 };
-  progress = setInterval(report, 1000);
+  last = { t: performance.now(), messages: 0, second: 0 };
   await sleep(s.warmup * 1000);
-  phase = 'measuring';
   const sampler = cpuSampler({ server: target.pids() });
   tell({ t: 'measure' });
   await sleep(s.duration * 1000);
   cpu = sampler();
 }
 tell({ t: 'stop' });
-clearInterval(progress);
+stopped = true;
 await until(() => generators.every((g) => g.result !== null), 30_000, 'the generators to report');
 await target.stop();
 await until(() => generators.every((g) => g.child.exitCode !== null || g.child.signalCode !== null), 10_000, 'the generators to exit');

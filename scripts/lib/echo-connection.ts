@@ -65,7 +65,8 @@ export class EchoConnection {
   private outstanding = 0;
 
   constructor(
-    readonly id: number,
+    /** Names it in errors. */
+    readonly id: string,
     private readonly shared: Shared,
     host: string,
     port: number,
@@ -114,7 +115,7 @@ export class EchoConnection {
     const wasHandshake = this.phase === HANDSHAKE;
     this.phase = CLOSED;
     clearTimeout(this.timer);
-    if (!this.shared.stopping) this.shared.errors.add(kind, `connection ${this.id}: ${detail}`);
+    if (!this.shared.stopping) this.shared.errors.add(kind, `${this.id}: ${detail}`);
     this.socket.destroy();
     if (wasHandshake) this.resolveOpened(false);
   }

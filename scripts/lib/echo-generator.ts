@@ -43,7 +43,7 @@ export interface GeneratorResult {
   open: number;
 }
 
-export type FromGenerator = { t: 'opened'; open: number; errors: number } | { t: 'tick'; messages: number; open: number; errors: number } | GeneratorResult;
+export type FromGenerator = { t: 'opened'; open: number; errors: number } | { t: 'tick'; second: number; messages: number; open: number; errors: number } | GeneratorResult;
 
 /** Handshakes in flight at once per process (a burst of SYNs beyond the listen backlog is dropped and retried after 1 s). */
 const OPENING_CONCURRENCY = 100;
@@ -70,7 +70,7 @@ async function open(s: GeneratorSettings): Promise<void> {
   const lane = async () => {
     while (next < s.connections && !sh.stopping) {
       const i = next++;
-      const c = new EchoConnection(s.index * 1_000_000 + i, sh, s.host, s.port, readBuffer, i % VERIFY_EVERY === 0);
+      const c = new EchoConnection(`generator ${s.index}, connection ${i}`, sh, s.host, s.port, readBuffer, i % VERIFY_EVERY === 0);
       connections.push(c);
       await c.opened();
     }
@@ -83,7 +83,8 @@ function go(sh: Shared): void {
   sh.running = true;
   const now = performance.now();
   for (const c of connections) c.start(now);
-  tick = setInterval(() => send({ t: 'tick', messages: sh.messages, open: sh.open, errors: sh.errors.total }), 1000);
+  let second = 0;
+  tick = setInterval(() => send({ t: 'tick', second: ++second, messages: sh.messages, open: sh.open, errors: sh.errors.total }), 1000);
 }
 
 function measure(sh: Shared): void {
