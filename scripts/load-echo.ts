@@ -123,7 +123,11 @@ if (pinned) pinSelf(1);
 
 const perProcess = Math.ceil(s.connections / s.processes);
 const files = raiseOpenFiles(perProcess + 64);
-if (files.problem) abort(files.problem, 1);
+if (files.problem) {
+  // Nothing started yet: say why and stop.
+  process.stderr.write(`${NAME}: each generator process ${files.problem}\n`);
+  process.exit(1);
+}
 
 const target = await targetFor(common, { core: pinned ? 0 : null });
 log(common.port === null ? `Switchyard (${common.workers} workers) listening on ${target.host}:${target.port}` : `server at ${target.host}:${target.port}`);
@@ -143,12 +147,14 @@ function startGenerator(index: number, connections: number): Generator {
   const child = launch(command, argv, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const g: Generator = { child, opened: null, tick: { second: 0, messages: 0, open: 0, errors: 0 }, result: null };
   child.on('message', (m: FromGenerator) => {
-    if (m.t === 'opened') g.opened = m;
-    else if (m.t === 'tick') {
+    if (m.t === 'opened') {
+      g.opened = m;
+    } else if (m.t === 'tick') {
       g.tick = m;
       progress();
+    } else {
+      g.result = m;
     }
-    else g.result = m;
   });
   child.once('exit', (code, signal) => {
     if (g.result === null) abort(`generator ${index} exited (code ${code}, signal ${signal}) before its result`, 1);

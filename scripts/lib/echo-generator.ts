@@ -53,7 +53,8 @@ const VERIFY_EVERY = 16;
 let shared: Shared | null = null;
 let connections: EchoConnection[] = [];
 let tick: NodeJS.Timeout | null = null;
-let window = { messages: 0, verified: 0, compressed: 0, reads: 0, writes: 0, t: 0, cpu: process.cpuUsage() };
+/** Counters and clock at the start of the measured window. */
+let mark = { messages: 0, verified: 0, compressed: 0, reads: 0, writes: 0, t: 0, cpu: process.cpuUsage() };
 
 const send = (m: FromGenerator, then?: () => void): void => {
   process.send!(m, undefined, undefined, () => then?.());
@@ -89,21 +90,21 @@ function go(sh: Shared): void {
 
 function measure(sh: Shared): void {
   sh.histogram.reset();
-  window = { messages: sh.messages, verified: sh.verified, compressed: sh.compressed, reads: sh.reads, writes: sh.writes, t: performance.now(), cpu: process.cpuUsage() };
+  mark = { messages: sh.messages, verified: sh.verified, compressed: sh.compressed, reads: sh.reads, writes: sh.writes, t: performance.now(), cpu: process.cpuUsage() };
 }
 
 function stop(sh: Shared): void {
-  const seconds = (performance.now() - window.t) / 1000;
-  const cpu = process.cpuUsage(window.cpu);
+  const seconds = (performance.now() - mark.t) / 1000;
+  const cpu = process.cpuUsage(mark.cpu);
   const result: GeneratorResult = {
     t: 'result',
-    messages: sh.messages - window.messages,
+    messages: sh.messages - mark.messages,
     seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    verified: sh.verified - window.verified,
-    compressed: sh.compressed - window.compressed,
-    reads: sh.reads - window.reads,
-    writes: sh.writes - window.writes,
+    verified: sh.verified - mark.verified,
+    compressed: sh.compressed - mark.compressed,
+    reads: sh.reads - mark.reads,
+    writes: sh.writes - mark.writes,
     latency: sh.histogram.toSparse(),
     errors: errorKinds(sh.errors),
     open: sh.open,

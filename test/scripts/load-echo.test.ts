@@ -3,8 +3,10 @@
  * cluster and generator processes for about a second, and its last stdout line is the result
  * JSON. Checks shape and sanity (replies counted and verified, latency percentiles ordered, no
  * errors), never speed: timings on a shared machine mean nothing. Bad flags exit 2 naming them.
+ * The generators' latency histogram is checked against known distributions.
  */
 import { describe, expect, it } from 'vitest';
+import { LatencyHistogram } from '../../scripts/lib/latency-histogram.ts';
 import { isPositiveNumber, runNpmScript, type RunResult } from '../helpers/process.ts';
 
 /** A quick run takes a few seconds alone (cluster start, 1 s of load); past this it is killed. */
@@ -69,5 +71,33 @@ describe('npm run load:echo -- --quick', () => {
     expect(r.stderr).toContain('--connections 0');
     expect(r.stderr).toContain('--type utf16');
     expect(r.stdout.trim()).toBe('');
+  });
+});
+
+describe('LatencyHistogram (the generators\' latency record)', () => {
+  it('gives percentiles within its resolution, the exact maximum, and merges', () => {
+    const a = new LatencyHistogram();
+    const b = new LatencyHistogram();
+    // 1 µs .. 100 ms, uniformly: the q-quantile is about q × 100 ms.
+    for (let us = 1; us <= 100_000; us++) (us % 2 ? a : b).record(us / 1000, 1);
+    const merged = new LatencyHistogram();
+    merged.addSparse(a.toSparse());
+    merged.addSparse(b.toSparse());
+    expect(merged.total).toBe(100_000);
+    const p = merged.percentiles();
+    expect(p.p50).toBeCloseTo(50, 0);
+    expect(Math.abs(p.p99 - 99) / 99).toBeLessThan(0.005);
+    expect(Math.abs(p.p999 - 99.9) / 99.9).toBeLessThan(0.005);
+    expect(p.max).toBe(100);
+  });
+
+  it('records a batch with one call, and sub-millisecond values to the microsecond', () => {
+    const h = new LatencyHistogram();
+    h.record(0.25, 999);
+    h.record(7.5, 1);
+    expect(h.percentiles()).toEqual({ p50: 0.25, p99: 0.25, p999: 0.25, max: 7.5 });
+    h.reset();
+    expect(h.total).toBe(0);
+    expect(Number.isNaN(h.percentiles().p50)).toBe(true);
   });
 });
