@@ -23,8 +23,8 @@
  * Each generator picks its local ports itself (see GeneratorPlan.ports in
  * lib/connect-generator.ts: the kernel's own pick slows to milliseconds per connection past
  * ~7,000 ports in use on an address).
- * bench:cluster's form still works: --max-seconds S is --duration S and, without --mode,
- * means storm mode (the older script's only mode); --hold is --mode hold.
+ * The older flags still work: --max-seconds S is --duration S and, without --mode, means
+ * storm mode (the older script's only mode); --hold is --mode hold.
  *
  * Progress every second on stderr; a table, then one JSON object as the last stdout line:
  *   event             'load-connect'

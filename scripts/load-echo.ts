@@ -40,7 +40,7 @@
  * replies.verified: replies whose payload was compared with the message sent (a sample, ~7 %
  * with the defaults; every reply's header is checked); perRead / perWrite: replies per read
  * and messages per write (at most --inflight: each write is one syscall).
- * `seconds` and `messagesPerSecond` are what scripts/bench-cluster.ts reads. `ok` is false
+ * `messagesPerSecond` and `latencyMs` are what scripts/bench.ts reads. `ok` is false
  * (and the exit code 1) when any error happened or no reply was measured; errors are refused
  * handshakes, closed connections, wrong replies, each kind with its count and first case.
  * Exit code 2: bad flags. Loopback only; bounded in time; every process started is ended.

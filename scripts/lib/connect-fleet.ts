@@ -1,6 +1,6 @@
 /**
  * The generators of `load:connect` as seen from its coordinator: one inside the coordinator
- * itself (a parent measuring the script's CPU, as bench:cluster does, then sees all of it), or
+ * itself (a parent measuring the script's CPU then sees all of it), or
  * several processes (connect-generator-process.ts, over IPC) when one process cannot hold
  * every socket. Each is driven the same way: run(plan), counts(), close().
  */
