@@ -1,5 +1,5 @@
 /**
- * The app of the push and broadcast benchmarks (scripts/bench-push.ts, bench-broadcast.ts).
+ * The app of the push and broadcast benchmarks (scripts/bench-push.ts, load-broadcast.ts).
  *
  * On open each client gets `{"fd","worker","node","pid"}`: who holds it, so a benchmark can
  * place its clients (round-robin dispatch) and address any of them. A "driver" client sends
@@ -16,7 +16,9 @@
  *       {"type":"pushes-done","run","sent","refused","windowWaits","t0","t1","maxBehindMs","error"}.
  *   {"cmd":"broadcast","seq":k,"count":c,"size":S}
  *       c broadcasts, seq k..k+c-1, one per event-loop turn, to every session but the driver;
- *       then {"type":"broadcast-done","seq","count","failed"}.
+ *       then {"type":"broadcast-done","seq","count","failed","writeMs"}: writeMs is the time
+ *       from the last one's stamp until this worker had written its own share to its sockets
+ *       and handed the rest to the bus (the flushes queued on process.nextTick are done).
  *
  * Every message pushed or broadcast starts with a header (the rest is padding to S bytes):
  *
@@ -260,10 +262,17 @@ function pump(srv: Server): void {
     pumping = false;
     return;
   }
-  if (!srv.broadcast(stamped(b.size, b.seq, 0), { except: b.driver })) broadcastFailed++;
+  const payload = stamped(b.size, b.seq, 0);
+  if (!srv.broadcast(payload, { except: b.driver })) broadcastFailed++;
   if (b.last) {
-    srv.push(b.driver, JSON.stringify({ type: 'broadcast-done', seq: b.first, count: b.count, failed: broadcastFailed }));
+    const failed = broadcastFailed;
     broadcastFailed = 0;
+    // Queued after the connections' and the bus's flushes (process.nextTick, in order): the
+    // time this worker took to hand its own share to the kernel and the rest to the bus.
+    process.nextTick(() => {
+      const writeMs = (nowNs() - (payload.readUInt32BE(0) * 1e9 + payload.readUInt32BE(4))) / 1e6;
+      srv.push(b.driver, JSON.stringify({ type: 'broadcast-done', seq: b.first, count: b.count, failed, writeMs: Math.round(writeMs * 1000) / 1000 }));
+    });
   }
   setImmediate(() => pump(srv));
 }
