@@ -10,6 +10,10 @@ export interface RoomTarget {
   push(data: string | Buffer | Uint8Array, opcode?: number): boolean;
 }
 
+/** From this many local recipients on, a fan-out writes its bus message before its own share
+ * (writing 256 sockets takes a few milliseconds the other workers would otherwise wait). */
+export const EARLY_BUS_FLUSH = 256;
+
 export interface ClusterCallsInit {
   /** Null without a bus: this worker alone answers everything. */
   router: Router | null;
@@ -63,9 +67,13 @@ export class ClusterCalls {
   fanOut(data: string | Buffer | Uint8Array, opcode: number | undefined, except: number[], room: string | undefined): boolean {
     const op = opcodeFor(data, opcode);
     // The other workers first: they fan out in parallel while this one writes its own share.
-    const sent = this.router
-      ? this.router.broadcast({ t: 'broadcast', op, data: remotePayload(data), ...(except.length ? { except } : {}), ...(room !== undefined ? { room } : {}) })
-      : true;
+    let sent = true;
+    if (this.router) {
+      sent = this.router.broadcast({ t: 'broadcast', op, data: remotePayload(data), ...(except.length ? { except } : {}), ...(room !== undefined ? { room } : {}) });
+      // A large share here would hold the bus message until the end of the turn: send it now.
+      // Small ones (a room of a few) keep coalescing with the turn's other bus traffic.
+      if (this.local.fanOutSize(room) >= EARLY_BUS_FLUSH) this.router.flush();
+    }
     this.local.broadcast(op, toBuffer(data), except, room);
     return sent;
   }

@@ -167,16 +167,29 @@ export class LocalConnections implements LocalHandler {
     };
   }
 
+  /** How many connections a broadcast (or a push to `room`) reaches here. */
+  fanOutSize(room: string | undefined): number {
+    return room === undefined ? this.conns.size : this.rooms.fds(room).size;
+  }
+
   /** Every connection here (or the room's members here), the frame encoded once for all of them. */
   broadcast(op: number, payload: Buffer, except: readonly number[], room: string | undefined): number {
     const frame = encodeForQueue(op, payload);
     const skip = except.length > 0 ? new Set(except) : null;
     let n = 0;
-    const targets = room === undefined ? this.conns.keys() : this.rooms.fds(room);
-    for (const fd of targets) {
-      if (skip?.has(fd)) continue;
-      const status = this.conns.get(fd)?.sendShared(payload, op, frame);
-      if (status === 'written' || status === 'queued') n++;
+    if (room === undefined) {
+      // One pass over the connections themselves: no lookup by fd.
+      for (const conn of this.conns.values()) {
+        if (skip !== null && skip.has(conn.fd)) continue;
+        const status = conn.sendShared(payload, op, frame);
+        if (status === 'written' || status === 'queued') n++;
+      }
+    } else {
+      for (const fd of this.rooms.fds(room)) {
+        if (skip !== null && skip.has(fd)) continue;
+        const status = this.conns.get(fd)?.sendShared(payload, op, frame);
+        if (status === 'written' || status === 'queued') n++;
+      }
     }
     this.counters.messagesOut += n;
     return n;

@@ -87,6 +87,12 @@ export class Router {
     return ok;
   }
 
+  /** Writes what the buses queued this turn now (see ClusterCalls.fanOut). */
+  flush(): void {
+    this.embedded?.flush?.();
+    this.redis?.flush?.();
+  }
+
   private receive(msg: BusMessage, from: WorkerAddress): void {
     if (msg.t === 'reply') {
       const w = this.waiting.get(msg.rid);

@@ -26,6 +26,27 @@ export function scheduleFlush(item: Flushable): void {
   }
 }
 
+let turn = 1;
+let turnEnding = false;
+
+function endTurn(): void {
+  turnEnding = false;
+  turn++;
+}
+
+/**
+ * A number that stays the same until the flushes of this turn have run (one process.nextTick
+ * per turn, not per connection): a connection written directly once in a turn queues the rest
+ * of that turn, so a burst still leaves in one write.
+ */
+export function currentTurn(): number {
+  if (!turnEnding) {
+    turnEnding = true;
+    process.nextTick(endTurn);
+  }
+  return turn;
+}
+
 /** Below this total, copying the queued frames into one buffer is cheaper than a writev. */
 export const CONCAT_LIMIT = 64 * 1024;
 

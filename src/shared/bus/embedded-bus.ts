@@ -133,6 +133,11 @@ export class EmbeddedBus implements Bus {
     return false;
   }
 
+  /** Writes what is queued for every peer now instead of at the end of the turn. */
+  flush(): void {
+    for (const link of this.peerLinks()) link.flushNow();
+  }
+
   /** True when the outbound link to `to` is up (a send would be handed to the socket). */
   isConnected(to: WorkerAddress): boolean {
     const link = to.node === this.self.node ? this.links[to.slot] : undefined;

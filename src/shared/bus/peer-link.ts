@@ -80,6 +80,12 @@ export class PeerLink {
     this.counted();
   }
 
+  /** Writes what is queued now instead of at the end of the turn (a broadcast: the peer starts
+   * its share while this worker writes its own). Order is kept: everything queued goes first. */
+  flushNow(): void {
+    if (this.socket !== null && this.state === 'open') this.writePending(this.socket);
+  }
+
   private counted(): void {
     this.counters.framesOut++;
     if (!this.flushScheduled) {

@@ -43,6 +43,9 @@ export interface Bus {
   send(to: WorkerAddress, msg: BusMessage): boolean;
   /** Sends to every other worker the bus reaches (never to self). False when it cannot go now. */
   broadcast(msg: BusMessage): boolean;
+  /** Hands what is queued to the transport now rather than at the end of the turn (optional:
+   * a bus that writes at once has nothing to do). Order is kept. */
+  flush?(): void;
   /** The handler for incoming messages (one per bus; set before start()). */
   onMessage: MessageHandler | null;
   /** Connects (listens, subscribes); resolves when the bus can carry messages. */
