@@ -6,7 +6,7 @@ import { CloseCode, Opcode } from '../shared/protocol/constants.ts';
 import { FrameParser, type ParserSink } from '../shared/protocol/frame-parser.ts';
 import { closeFrame, encodeSmallFrame, frameHeader, pingFrame, pongFrame } from '../shared/protocol/frame-encoder.ts';
 import type { PerMessageDeflate } from '../shared/protocol/permessage-deflate.ts';
-import { CONCAT_LIMIT, concatSmall, scheduleFlush, type Flushable } from './write-batcher.ts';
+import { CONCAT_LIMIT, concatSmall, currentTurn, scheduleFlush, type Flushable } from './write-batcher.ts';
 
 /** Swoole's WEBSOCKET_STATUS_* numbers, as getClientInfo reports them. */
 export const WebSocketStatus = { Connection: 1, Handshake: 2, Active: 3, Closing: 4, Closed: 5 } as const;
@@ -114,6 +114,8 @@ export class Connection implements ParserSink, Flushable {
   private out: Buffer[] = [];
   private outBytes = 0;
   private flushQueued = false;
+  /** The write-batcher turn of this connection's last direct (broadcast) write. */
+  private directTurn = 0;
   private endAfterFlush = false;
   private deferred: Deferred[] | null = null;
   private deferredBytes = 0;
@@ -194,6 +196,7 @@ export class Connection implements ParserSink, Flushable {
     const compress =
       this.deflate !== null && payload.length >= this.config.compressionThreshold && opcode <= Opcode.Binary;
     if (compress || this.deferred !== null) this.defer({ opcode, payload, compress });
+    else if (frame !== null && frame.length === 1 && !this.flushQueued && this.directTurn !== currentTurn()) this.writeShared(frame[0]!);
     else if (frame !== null) for (const b of frame) this.queueBytes(b);
     else this.queueFrame(opcode, payload, false);
     if (this.bufferedAmount > this.config.bufferHighWatermark) {
@@ -287,6 +290,19 @@ export class Connection implements ParserSink, Flushable {
 
   private queueFrame(opcode: number, payload: Buffer, rsv1: boolean): void {
     for (const b of encodeForQueue(opcode, payload, rsv1)) this.queueBytes(b);
+  }
+
+  /**
+   * A broadcast's frame to a connection with nothing queued goes to the socket at once: the
+   * fan-out is one loop of writes, the first recipients served while the rest are written.
+   * Once per turn: later frames of the same turn queue and leave together (write-batcher.ts).
+   */
+  private writeShared(buf: Buffer): void {
+    this.directTurn = currentTurn();
+    if (this.socket.destroyed) return;
+    this.socket.write(buf);
+    this.bytesOut += buf.length;
+    this.lastSendTime = Date.now();
   }
 
   private queueBytes(buf: Buffer): void {
