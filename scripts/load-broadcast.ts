@@ -26,8 +26,17 @@
  * --cpu-prof DIR: the server's processes write V8 CPU profiles there (at their exit).
  *
  * Progress on stderr; the table, then one JSON object (the last line) on stdout; everything in
- * <out>/broadcast.json. Loopback only; bounded in count and time; every process started is
- * ended on the way out (also on error and SIGINT).
+ * <out>/broadcast.json (only when the run succeeded: a failed one leaves the last results).
+ * Loopback only; bounded in count and time; every process started is ended on the way out
+ * (also on error and SIGINT). Exit 0, 1 when the run failed (errors), 2 for bad flags.
+ *
+ * The JSON line: event "load-broadcast", ok, machine {cpus, node, commit, pinning}, settings,
+ * sessionsPerWorker [n per worker], medians.fanOut {lastDeliveryMs, firstDeliveryMs, p50Ms,
+ * p99Ms, localFirstMs, localLastMs, localP50Ms, remoteFirstMs, remoteLastMs, remoteP50Ms,
+ * serverWriteMs, minLastMs, maxLastMs}, medians.sustained {broadcastsPerSecond,
+ * deliveriesPerSecond}, target {sessions, lastDeliveryMs, applicable, met}, exactlyOnce,
+ * check {sessions, complete, errors, strays, closedEarly, issued}, warnings, errors,
+ * durationSeconds, files {json}. The file adds how, every fan-out and every sustained run.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -518,18 +527,23 @@ function report(r: { t0: number; errors: string[]; warnings: string[]; pinning: 
   const targetLine = target.met === null ? `target (${TARGET.sessions} sessions across workers, last delivery < ${TARGET.lastDeliveryMs} ms): not applicable to this run` : `target (${TARGET.sessions} sessions across workers, last delivery < ${TARGET.lastDeliveryMs} ms): ${target.met ? 'met' : 'NOT met'} (${fmtMs(last)} ms)`;
   const settingsOut = { ...settings, workers: spread.length || settings.workers };
 
-  mkdirSync(outDir, { recursive: true });
-  const jsonPath = join(outDir, 'broadcast.json');
   const common = { settings: settingsOut, sessionsPerWorker: spread, medians, target, exactlyOnce, check: r.check, warnings: r.warnings, errors: r.errors.map((e) => e.split('\n')[0]!), durationSeconds };
-  writeFileSync(jsonPath, `${JSON.stringify({ machine, how, ...common, fanOuts, sustained, errorDetails: r.errors }, null, 2)}\n`);
+  // A failed or interrupted run leaves the last good results where they are.
+  const code = r.errors.length === 0 && !isAborting() ? 0 : 1;
+  const jsonPath = code === 0 ? join(outDir, 'broadcast.json') : null;
+  if (jsonPath !== null) {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(jsonPath, `${JSON.stringify({ machine, how, ...common, fanOuts, sustained }, null, 2)}\n`);
+  }
 
   const lines = [how, '', textTable(rows), '', textTable(srows), '', targetLine, `exactly once: ${exactlyOnce ? `yes (${r.check!.sessions} sessions × ${r.check!.issued} broadcasts)` : 'NO'}`];
   for (const w of r.warnings) lines.push(`WARNING: ${w}`);
   if (r.errors.length) lines.push('errors:', ...r.errors.map((e) => `  ${e}`));
-  lines.push(`wrote ${relative(process.cwd(), jsonPath) || jsonPath} in ${durationSeconds} s`);
-  const code = r.errors.length === 0 ? 0 : 1;
-  finish(lines.join('\n'), { event: NAME, ok: code === 0, machine: { cpus: machine.cpus, node: machine.node, commit: machine.commit, pinning: r.pinning }, ...common, files: { json: jsonPath } }, code);
-  return code;
+  lines.push(jsonPath === null ? `failed after ${durationSeconds} s: ${join(outDir, 'broadcast.json')} left as it was` : `wrote ${relative(process.cwd(), jsonPath) || jsonPath} in ${durationSeconds} s`);
+  // Interrupted (SIGINT, the ceiling): keep the code abort() set.
+  const exitCode = isAborting() && typeof process.exitCode === 'number' ? process.exitCode : code;
+  finish(lines.join('\n'), { event: NAME, ok: code === 0, machine: { cpus: machine.cpus, node: machine.node, commit: machine.commit, pinning: r.pinning }, ...common, files: { json: jsonPath } }, exitCode);
+  return exitCode;
 }
 
 await main().catch((err: Error) => {
