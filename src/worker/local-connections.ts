@@ -174,7 +174,10 @@ export class LocalConnections implements LocalHandler {
 
   /** Every connection here (or the room's members here), the frame encoded once for all of them. */
   broadcast(op: number, payload: Buffer, except: readonly number[], room: string | undefined): number {
-    const frame = encodeForQueue(op, payload);
+    // One buffer whatever the size (header and payload copied once here), so that every
+    // connection writes the same bytes as they are, never a copy of its own.
+    const parts = encodeForQueue(op, payload);
+    const frame = parts.length === 1 ? parts : [Buffer.concat(parts)];
     const skip = except.length > 0 ? new Set(except) : null;
     let n = 0;
     if (room === undefined) {
