@@ -231,6 +231,20 @@ async function measure(spec: ServerSpec, repeat: number, position: number, pin: 
   try {
     server = await startServer(spec, pin);
     progress(`${spec.id}: listening on ${server.port}`);
+    // First, on the fresh server: after echo runs its heap has grown, and 'before' would not
+    // be an idle server's figure.
+    if (withMemory) {
+      const mem = await runLoad(
+        'load-connect.ts',
+        { path: '/echo', mode: 'hold', connections: settings.memory.connections, settle: settings.memory.settleSeconds, concurrency: 200, addresses: 4 },
+        server,
+        pin,
+        180_000,
+      );
+      run.loads.memory = mem;
+      run.metrics.idleBytesPerConnection = Number(mem.result.memory?.bytesPerConnection);
+      progress(`${spec.id}: ${fmtKiB(run.metrics.idleBytesPerConnection)} RSS per idle connection (${mem.result.connections} held)`);
+    }
     const storm = { path: '/echo', mode: 'storm', concurrency: settings.storm.concurrency, addresses: settings.storm.addresses };
     await runLoad('load-connect.ts', { ...storm, connections: Math.min(1000, settings.storm.connections) }, server, pin, 90_000); // warm-up
     const hs = (run.loads.handshakes = await runLoad('load-connect.ts', { ...storm, connections: settings.storm.connections }, server, pin, 120_000));
@@ -260,18 +274,6 @@ async function measure(spec: ServerSpec, repeat: number, position: number, pin: 
       run.loads[`sweep${connections}`] = load;
       run.sweep[connections] = [Number(load.result.messagesPerSecond), Number(load.result.latencyMs?.p99)];
       progress(`${spec.id}: ${connections} connections: ${fmtRate(run.sweep[connections]![0])} msg/s, p99 ${fmtMs(run.sweep[connections]![1])} ms`);
-    }
-    if (withMemory) {
-      const mem = await runLoad(
-        'load-connect.ts',
-        { path: '/echo', mode: 'hold', connections: settings.memory.connections, settle: settings.memory.settleSeconds, concurrency: 200, addresses: 4 },
-        server,
-        pin,
-        180_000,
-      );
-      run.loads.memory = mem;
-      run.metrics.idleBytesPerConnection = Number(mem.result.memory?.bytesPerConnection);
-      progress(`${spec.id}: ${fmtKiB(run.metrics.idleBytesPerConnection)} RSS per idle connection (${mem.result.connections} held)`);
     }
     if (server.child.exitCode !== null || server.child.signalCode !== null) throw new Error(`${spec.id} exited during the run\n${server.tail()}`);
     for (const [k, v] of Object.entries(run.metrics)) if (!((v ?? 0) > 0)) throw new Error(`${spec.id}: ${k} = ${v}`);
