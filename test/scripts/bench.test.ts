@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isPositiveNumber, runNpmScript } from '../helpers/process.ts';
 
 const SERVERS = ['switchyard-2w', 'ws-single', 'ws-cluster-2w'];
-const METRICS = ['handshakesPerSecond', 'echo32PerSecond', 'echo32P99Ms', 'echo4kPerSecond', 'echo4kP99Ms', 'idleBytesPerConnection'];
+const METRICS = ['handshakesPerSecond', 'echo32PerSecond', 'echo32P99Ms', 'echo4kPerSecond', 'echo4kP99Ms'];
 /** The quick run takes ~50 s alone; past this it is killed (and the test fails). */
 const RUN_TIMEOUT_MS = 150_000;
 
@@ -35,6 +35,9 @@ describe('npm run bench -- --quick', () => {
 
     expect(Object.keys(summary.medians).sort()).toEqual([...SERVERS].sort());
     for (const server of SERVERS) {
+      // A difference of two RSS readings: 200 connections (--quick) are within GC noise, so
+      // only its presence is checked; its size is the full run's business.
+      expect(Number.isFinite(summary.medians[server]?.idleBytesPerConnection), `medians.${server}.idleBytesPerConnection`).toBe(true);
       for (const metric of METRICS) {
         expectPositive(summary.medians[server]?.[metric], `medians.${server}.${metric}`);
         expectPositive(summary.ratios[server]?.vsWsSingle?.[metric], `ratios.${server}.vsWsSingle.${metric}`);
