@@ -28,7 +28,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { cpus, release } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -36,6 +36,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { machineBusy, machineTicks, processTicks } from './lib/cpu.ts';
+import { maskedText, readFrames } from './lib/frames.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const APP = 'scripts/apps/bench-app.ts';
@@ -292,45 +294,11 @@ class BenchClient {
   /** Server frames (RFC 6455 §5.2, unmasked); every frame of one chunk arrived at one time. */
   private read(chunk: Buffer): void {
     const at = nowNs();
-    const buf = this.rest === null ? chunk : Buffer.concat([this.rest, chunk]);
-    let off = 0;
-    for (;;) {
-      if (buf.length - off < 2) break;
-      let len = buf[off + 1]! & 0x7f;
-      let head = 2;
-      if (len === 126) {
-        if (buf.length - off < 4) break;
-        len = buf.readUInt16BE(off + 2);
-        head = 4;
-      } else if (len === 127) {
-        if (buf.length - off < 10) break;
-        len = Number(buf.readBigUInt64BE(off + 2));
-        head = 10;
-      }
-      if (buf.length - off < head + len) break;
-      const opcode = buf[off]! & 0x0f;
-      const payload = buf.subarray(off + head, off + head + len);
-      off += head + len;
+    this.rest = readFrames(this.rest, chunk, (opcode, payload) => {
       if (opcode === 2) this.onBinary?.(payload, at);
       else if (opcode === 1) this.onText?.(payload.toString('utf8'));
-    }
-    this.rest = off === buf.length ? null : buf.subarray(off);
+    });
   }
-}
-
-function maskedText(text: string): Buffer {
-  const payload = Buffer.from(text);
-  const n = payload.length;
-  const ext = n < 126 ? 0 : n < 65536 ? 2 : 8;
-  const frame = Buffer.allocUnsafe(2 + ext + 4 + n);
-  frame[0] = 0x81;
-  frame[1] = 0x80 | (ext === 0 ? n : ext === 2 ? 126 : 127);
-  if (ext === 2) frame.writeUInt16BE(n, 2);
-  if (ext === 8) frame.writeBigUInt64BE(BigInt(n), 2);
-  const mask = randomBytes(4);
-  mask.copy(frame, 2 + ext);
-  for (let i = 0; i < n; i++) frame[6 + ext + i] = payload[i]! ^ mask[i & 3]!;
-  return frame;
 }
 
 /** Opens connections until `count` are on `worker` (round-robin dispatch alternates workers);
@@ -493,35 +461,6 @@ interface CpuTicks {
   redis: number | null;
   /** [busy, total] ticks of all cores: the whole machine, others' processes included. */
   machine: [number, number];
-}
-
-/** Busy and total ticks of all cores together (/proc/stat's first line; zeros elsewhere). */
-function machineTicks(): [number, number] {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-    const total = f.reduce((a, b) => a + b, 0);
-    return [total - (f[3] ?? 0) - (f[4] ?? 0), total];
-  } catch {
-    return [0, 0];
-  }
-}
-
-/** Busy % of the whole machine over `ms`: load from others skews every figure. */
-async function machineBusy(ms: number): Promise<number | null> {
-  const a = machineTicks();
-  await sleep(ms);
-  const b = machineTicks();
-  return b[1] > a[1] ? Math.round(((b[0] - a[0]) / (b[1] - a[1])) * 100) : null;
-}
-
-function processTicks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(f[11]) + Number(f[12]);
-  } catch {
-    return 0;
-  }
 }
 
 function cpuTicks(pids: Placement['pids']): CpuTicks {

@@ -10,7 +10,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isPositiveNumber, runNpmScript } from '../helpers/process.ts';
+import { runNpmScript } from '../helpers/process.ts';
+import { expectPositive, summaryOf } from '../helpers/script-result.ts';
 import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
 
 /** Each quick run takes ~10 s alone (more on a busy machine); past this it is killed. */
@@ -18,22 +19,6 @@ const RUN_TIMEOUT_MS = 45_000;
 
 const out = mkdtempSync(join(tmpdir(), 'bench-push-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
-
-
-function expectPositive(value: unknown, what: string): void {
-  expect(isPositiveNumber(value), `${what} = ${String(value)}`).toBe(true);
-}
-
-/** The last stdout line, parsed; the failure message carries the run's output. */
-function summaryOf(r: { code: number | null; stdout: string; stderr: string }): Record<string, any> {
-  const context = `exit ${r.code}\nstdout:\n${r.stdout.slice(-3000)}\nstderr:\n${r.stderr.slice(-3000)}`;
-  expect(r.code, context).toBe(0);
-  const last = r.stdout.trimEnd().split('\n').pop() ?? '';
-  let summary: unknown;
-  expect(() => (summary = JSON.parse(last)), context).not.toThrow();
-  expect(summary !== null && typeof summary === 'object' && !Array.isArray(summary), context).toBe(true);
-  return summary as Record<string, any>;
-}
 
 const redisUp = redisProbe() === null;
 

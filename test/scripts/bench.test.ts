@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isPositiveNumber, runNpmScript } from '../helpers/process.ts';
+import { runNpmScript } from '../helpers/process.ts';
+import { expectPositive } from '../helpers/script-result.ts';
 
 const SERVERS = ['switchyard-2w', 'ws-single', 'ws-cluster-2w'];
 const METRICS = ['handshakesPerSecond', 'echo32PerSecond', 'echo32P99Ms', 'echo4kPerSecond', 'echo4kP99Ms'];
@@ -18,10 +19,6 @@ const RUN_TIMEOUT_MS = 150_000;
 
 const out = mkdtempSync(join(tmpdir(), 'bench-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
-
-function expectPositive(value: unknown, what: string): void {
-  expect(isPositiveNumber(value), `${what} = ${String(value)}`).toBe(true);
-}
 
 describe('npm run bench -- --quick', () => {
   it('measures every server, writes results.json/.md/.svg and ends with the summary JSON', { timeout: RUN_TIMEOUT_MS + 15_000 }, async () => {

@@ -9,7 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isPositiveNumber, runNpmScript, type RunResult } from '../helpers/process.ts';
+import { runNpmScript } from '../helpers/process.ts';
+import { expectPositive, summaryOf } from '../helpers/script-result.ts';
 
 /** A quick run takes ~6 s alone (cluster start, 200 sessions, 8 broadcasts, 1 s sustained). */
 const RUN_TIMEOUT_MS = 60_000;
@@ -17,24 +18,9 @@ const RUN_TIMEOUT_MS = 60_000;
 const out = mkdtempSync(join(tmpdir(), 'load-broadcast-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-function expectPositive(value: unknown, what: string): void {
-  expect(isPositiveNumber(value), `${what} = ${String(value)}`).toBe(true);
-}
-
-/** The last stdout line, parsed; failure messages carry the run's output. */
-function resultOf(r: RunResult): Record<string, any> {
-  const context = `exit ${r.code}\nstdout:\n${r.stdout.slice(-3000)}\nstderr:\n${r.stderr.slice(-3000)}`;
-  expect(r.code, context).toBe(0);
-  const last = r.stdout.trimEnd().split('\n').pop() ?? '';
-  let result: unknown;
-  expect(() => (result = JSON.parse(last)), context).not.toThrow();
-  expect(result !== null && typeof result === 'object' && !Array.isArray(result), context).toBe(true);
-  return result as Record<string, any>;
-}
-
 describe('npm run load:broadcast -- --quick', () => {
   it('reaches every session with every broadcast exactly once, over both workers', { timeout: RUN_TIMEOUT_MS + 15_000 }, async () => {
-    const result = resultOf(await runNpmScript('load:broadcast', ['--quick', '--out', out], RUN_TIMEOUT_MS));
+    const result = summaryOf(await runNpmScript('load:broadcast', ['--quick', '--out', out], RUN_TIMEOUT_MS));
     expect(result).toMatchObject({ event: 'load-broadcast', ok: true, exactlyOnce: true, errors: [] });
     expect(result.settings).toMatchObject({ quick: true, workers: 2, attached: false, sessions: 200 });
     expectPositive(result.durationSeconds, 'durationSeconds');

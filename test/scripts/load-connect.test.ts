@@ -6,25 +6,11 @@
  * speed: timings on a shared machine mean nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { isPositiveNumber, runNpmScript } from '../helpers/process.ts';
+import { runNpmScript } from '../helpers/process.ts';
+import { expectPositive, summaryOf } from '../helpers/script-result.ts';
 
 /** A quick run takes ~5 s alone (more on a busy machine); past this it is killed. */
 const RUN_TIMEOUT_MS = 60_000;
-
-function expectPositive(value: unknown, what: string): void {
-  expect(isPositiveNumber(value), `${what} = ${String(value)}`).toBe(true);
-}
-
-/** The last stdout line, parsed; the failure message carries the run's output. */
-function summaryOf(r: { code: number | null; stdout: string; stderr: string }): Record<string, any> {
-  const context = `exit ${r.code}\nstdout:\n${r.stdout.slice(-3000)}\nstderr:\n${r.stderr.slice(-3000)}`;
-  expect(r.code, context).toBe(0);
-  const last = r.stdout.trimEnd().split('\n').pop() ?? '';
-  let summary: unknown;
-  expect(() => (summary = JSON.parse(last)), context).not.toThrow();
-  expect(summary !== null && typeof summary === 'object' && !Array.isArray(summary), context).toBe(true);
-  return summary as Record<string, any>;
-}
 
 /** What both modes report: every connection asked for made it, the figures are sane. */
 function expectCommon(s: Record<string, any>, mode: 'hold' | 'storm'): void {

@@ -7,25 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LatencyHistogram } from '../../scripts/lib/latency-histogram.ts';
-import { isPositiveNumber, runNpmScript, type RunResult } from '../helpers/process.ts';
+import { runNpmScript } from '../helpers/process.ts';
+import { expectPositive, summaryOf } from '../helpers/script-result.ts';
 
 /** A quick run takes a few seconds alone (cluster start, 1 s of load); past this it is killed. */
 const RUN_TIMEOUT_MS = 60_000;
-
-function expectPositive(value: unknown, what: string): void {
-  expect(isPositiveNumber(value), `${what} = ${String(value)}`).toBe(true);
-}
-
-/** The last stdout line, parsed; failure messages carry the run's output. */
-function resultOf(r: RunResult): Record<string, any> {
-  const context = `exit ${r.code}\nstdout:\n${r.stdout.slice(-3000)}\nstderr:\n${r.stderr.slice(-3000)}`;
-  expect(r.code, context).toBe(0);
-  const last = r.stdout.trimEnd().split('\n').pop() ?? '';
-  let result: unknown;
-  expect(() => (result = JSON.parse(last)), context).not.toThrow();
-  expect(result !== null && typeof result === 'object' && !Array.isArray(result), context).toBe(true);
-  return result as Record<string, any>;
-}
 
 /** What every successful run must show. */
 function expectSaneRun(result: Record<string, any>, connections: number): void {
@@ -51,7 +37,7 @@ function expectSaneRun(result: Record<string, any>, connections: number): void {
 
 describe('npm run load:echo -- --quick', () => {
   it('binary echo over several generator processes', { timeout: RUN_TIMEOUT_MS + 15_000 }, async () => {
-    const result = resultOf(await runNpmScript('load:echo', ['--quick', '--connections', '16', '--processes', '2'], RUN_TIMEOUT_MS));
+    const result = summaryOf(await runNpmScript('load:echo', ['--quick', '--connections', '16', '--processes', '2'], RUN_TIMEOUT_MS));
     expectSaneRun(result, 16);
     expect(result.settings).toMatchObject({ type: 'binary', deflate: false, size: 32, inflight: 16, processes: 2 });
     expect(result.replies.compressed).toBe(0);
@@ -59,7 +45,7 @@ describe('npm run load:echo -- --quick', () => {
 
   it('text with permessage-deflate: compressed frames out, compressed replies read and inflated', { timeout: RUN_TIMEOUT_MS + 15_000 }, async () => {
     // 2 KiB: above the server's default compressionThreshold (1 KiB), so replies come compressed.
-    const result = resultOf(await runNpmScript('load:echo', ['--quick', '--type', 'text', '--deflate', '--size', '2048', '--connections', '8', '--inflight', '4', '--seconds', '1'], RUN_TIMEOUT_MS));
+    const result = summaryOf(await runNpmScript('load:echo', ['--quick', '--type', 'text', '--deflate', '--size', '2048', '--connections', '8', '--inflight', '4', '--seconds', '1'], RUN_TIMEOUT_MS));
     expectSaneRun(result, 8);
     expect(result.settings).toMatchObject({ type: 'text', deflate: true, size: 2048, duration: 1 });
     expect(result.replies.compressed).toBe(result.messages);

@@ -7,21 +7,11 @@
  * never speed: timings on a shared machine mean nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { isPositiveNumber, runNpmScript, type RunResult } from '../helpers/process.ts';
+import { isPositiveNumber, runNpmScript } from '../helpers/process.ts';
+import { summaryOf } from '../helpers/script-result.ts';
 
 /** A quick run takes ~10 s alone (more on a busy machine); past this it is killed. */
 const RUN_TIMEOUT_MS = 60_000;
-
-/** The last stdout line, parsed; the failure message carries the run's output. */
-function summaryOf(r: RunResult): Record<string, any> {
-  const context = `exit ${r.code}\nstdout:\n${r.stdout.slice(-3000)}\nstderr:\n${r.stderr.slice(-3000)}`;
-  expect(r.code, context).toBe(0);
-  const last = r.stdout.trimEnd().split('\n').pop() ?? '';
-  let summary: unknown;
-  expect(() => (summary = JSON.parse(last)), context).not.toThrow();
-  expect(summary !== null && typeof summary === 'object' && !Array.isArray(summary), context).toBe(true);
-  return summary as Record<string, any>;
-}
 
 interface Percentiles {
   p50: number;
