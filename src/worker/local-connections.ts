@@ -180,20 +180,14 @@ export class LocalConnections implements LocalHandler {
     const frame = parts.length === 1 ? parts : [Buffer.concat(parts)];
     const skip = except.length > 0 ? new Set(except) : null;
     let n = 0;
-    if (room === undefined) {
-      // One pass over the connections themselves: no lookup by fd.
-      for (const conn of this.conns.values()) {
-        if (skip !== null && skip.has(conn.fd)) continue;
-        const status = conn.sendShared(payload, op, frame);
-        if (status === 'written' || status === 'queued') n++;
-      }
-    } else {
-      for (const fd of this.rooms.fds(room)) {
-        if (skip !== null && skip.has(fd)) continue;
-        const status = this.conns.get(fd)?.sendShared(payload, op, frame);
-        if (status === 'written' || status === 'queued') n++;
-      }
-    }
+    const send = (conn: Connection | undefined): void => {
+      if (conn === undefined || (skip !== null && skip.has(conn.fd))) return;
+      const status = conn.sendShared(payload, op, frame);
+      if (status === 'written' || status === 'queued') n++;
+    };
+    // A broadcast walks the connections themselves (no lookup by fd); a room, its members.
+    if (room === undefined) for (const conn of this.conns.values()) send(conn);
+    else for (const fd of this.rooms.fds(room)) send(this.conns.get(fd));
     this.counters.messagesOut += n;
     return n;
   }
