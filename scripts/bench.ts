@@ -22,12 +22,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { ArgReader } from './lib/options.ts';
 import { machineTicks, onCore, pinningProblem, pinSelf, processTicks, processTree, TICKS_PER_SECOND } from './lib/cpu.ts';
-import { isAborting, launch, ROOT, serverEnv, stopGroup, superviseScript, tailOf } from './lib/processes.ts';
+import { isAborting, launch, ROOT, stopGroup, superviseScript } from './lib/processes.ts';
 import { finish, fmtKiB, fmtMs, fmtRate, fmtRatio, machineInfo, markdownTable, median, progressLog, round, textTable } from './lib/report.ts';
 import { lineChart, type Series } from './lib/svg-chart.ts';
+import { startServer, SWITCHYARD_NODE_ARGS, type ServerProcess } from './lib/switchyard.ts';
 
 const USAGE = `npm run bench -- [--repeats N] [--duration S] [--quick] [--out DIR] [--max-wait S]
   --repeats    turns per server (default 3; 1 with --quick)
@@ -73,7 +73,7 @@ interface ServerSpec {
 
 // Switchyard as `npm start` runs it (package.json); --log-level info for the "listening" line
 // (connections log at debug: the hot path is the same).
-const SWITCHYARD = ['--max-semi-space-size=1', '--import', 'tsx', 'src/cli.ts', '--port', '0', '--log-level', 'info', '--max-connection', '200000'];
+const SWITCHYARD = [...SWITCHYARD_NODE_ARGS, '--import', 'tsx', 'src/cli.ts', '--port', '0', '--log-level', 'info', '--max-connection', '200000'];
 const ALL_SERVERS: ServerSpec[] = [
   { id: 'switchyard-2w', label: 'Switchyard, 2 workers', args: [...SWITCHYARD, '--workers', '2'] },
   { id: 'switchyard-1w', label: 'Switchyard, 1 worker', args: [...SWITCHYARD, '--workers', '1'] },
@@ -106,34 +106,12 @@ const TARGETS = [
 // ---------------------------------------------------------------------------------------------
 // One server's turn
 
-interface Running {
+interface Running extends ServerProcess {
   spec: ServerSpec;
-  port: number;
-  child: ReturnType<typeof launch>;
-  tail: () => string;
 }
 
-async function startServer(spec: ServerSpec, pin: boolean, timeoutMs = 30_000): Promise<Running> {
-  const [command, argv] = onCore(pin ? 0 : null, spec.args);
-  const child = launch(command, argv, { group: true, env: serverEnv() });
-  const tail = tailOf(child);
-  const port = await new Promise<number>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${spec.id}: no "listening" line within ${timeoutMs} ms\n${tail()}`)), timeoutMs);
-    child.once('exit', (code, signal) => fail(new Error(`${spec.id}: exited (code ${code}, signal ${signal}) before listening\n${tail()}`)));
-    createInterface({ input: child.stdout!, crlfDelay: Infinity }).on('line', (line) => {
-      if (!line.includes('"listening"')) return;
-      try {
-        const entry = JSON.parse(line) as { event?: string; port?: unknown };
-        if (entry.event === 'listening' && typeof entry.port === 'number') {
-          clearTimeout(timer);
-          ok(entry.port);
-        }
-      } catch {
-        // not the line
-      }
-    });
-  });
-  return { spec, port, child, tail };
+async function startSpec(spec: ServerSpec, pin: boolean): Promise<Running> {
+  return { spec, ...(await startServer(spec.id, spec.args, { core: pin ? 0 : null })) };
 }
 
 interface LoadRun {
@@ -229,7 +207,7 @@ async function measure(spec: ServerSpec, repeat: number, position: number, pin: 
   const run: Run = { repeat, server: spec.id, position, metrics: {}, sweep: {}, loads: {} };
   let server: Running | undefined;
   try {
-    server = await startServer(spec, pin);
+    server = await startSpec(spec, pin);
     progress(`${spec.id}: listening on ${server.port}`);
     // First, on the fresh server: after echo runs its heap has grown, and 'before' would not
     // be an idle server's figure.

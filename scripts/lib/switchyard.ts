@@ -47,13 +47,20 @@ export function attach(host: string, port: number): Target {
   return { host, port, child: null, pids: () => listeningPids(port), tail: () => '', stop: async () => {} };
 }
 
-export async function startSwitchyard(o: StartOptions): Promise<Target> {
+export interface ServerProcess {
+  port: number;
+  child: ChildProcess;
+  tail: () => string;
+}
+
+/**
+ * Starts `node nodeArgs` from the repository root in its own process group (on `core` if
+ * given) and resolves once it logs a JSON line with `readyEvent` and its `port`: Switchyard's
+ * master, or a peer server (`ws`) the suite compares it with.
+ */
+export async function startServer(label: string, nodeArgs: string[], o: { core?: number | null; env?: NodeJS.ProcessEnv; readyEvent?: string; timeoutMs?: number } = {}): Promise<ServerProcess> {
   const readyEvent = o.readyEvent ?? 'listening';
-  const args = [...(o.nodeArgs ?? []), '--import', 'tsx', 'src/cli.ts', '--port', '0', '--workers', String(o.workers), '--log-level', 'info'];
-  if (o.app) args.push('--app', o.app);
-  if (o.dispatchMode !== undefined) args.push('--dispatch-mode', String(o.dispatchMode));
-  args.push(...(o.args ?? []));
-  const [command, argv] = onCore(o.core ?? null, args);
+  const [command, argv] = onCore(o.core ?? null, nodeArgs);
   const child = launch(command, argv, { group: true, env: serverEnv(o.env) });
   const tail = tailOf(child);
   const timeoutMs = o.timeoutMs ?? 30_000;
@@ -61,7 +68,7 @@ export async function startSwitchyard(o: StartOptions): Promise<Target> {
     const fail = (why: string) => {
       clearTimeout(timer);
       void stopGroup(child, 0);
-      reject(new Error(`switchyard: ${why}\n${tail()}`));
+      reject(new Error(`${label}: ${why}\n${tail()}`));
     };
     const timer = setTimeout(() => fail(`no "${readyEvent}" line within ${timeoutMs} ms`), timeoutMs);
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited (code ${code}, signal ${signal}) before listening`);
@@ -81,6 +88,18 @@ export async function startSwitchyard(o: StartOptions): Promise<Target> {
       }
     });
   });
+  return { port, child, tail };
+}
+
+/** The master's V8 flags as `npm start` gives them (package.json). */
+export const SWITCHYARD_NODE_ARGS = ['--max-semi-space-size=1'];
+
+export async function startSwitchyard(o: StartOptions): Promise<Target> {
+  const args = [...SWITCHYARD_NODE_ARGS, ...(o.nodeArgs ?? []), '--import', 'tsx', 'src/cli.ts', '--port', '0', '--workers', String(o.workers), '--log-level', 'info'];
+  if (o.app) args.push('--app', o.app);
+  if (o.dispatchMode !== undefined) args.push('--dispatch-mode', String(o.dispatchMode));
+  args.push(...(o.args ?? []));
+  const { port, child, tail } = await startServer('switchyard', args, o);
   return { host: '127.0.0.1', port, child, pids: () => processTree(child.pid!), tail, stop: () => stopGroup(child) };
 }
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runNpmScript } from '../helpers/process.ts';
-import { expectPositive } from '../helpers/script-result.ts';
+import { expectPositive, summaryOf } from '../helpers/script-result.ts';
 
 const SERVERS = ['switchyard-2w', 'ws-single', 'ws-cluster-2w'];
 const METRICS = ['handshakesPerSecond', 'echo32PerSecond', 'echo32P99Ms', 'echo4kPerSecond', 'echo4kP99Ms'];
@@ -22,11 +22,8 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('npm run bench -- --quick', () => {
   it('measures every server, writes results.json/.md/.svg and ends with the summary JSON', { timeout: RUN_TIMEOUT_MS + 15_000 }, async () => {
-    const r = await runNpmScript('bench', ['--quick', '--out', out], RUN_TIMEOUT_MS);
-    const context = `exit ${r.code}\nstdout:\n${r.stdout.slice(-3000)}\nstderr:\n${r.stderr.slice(-3000)}`;
-    expect(r.code, context).toBe(0);
-    const summary = JSON.parse(r.stdout.trimEnd().split('\n').pop() ?? '') as Record<string, any>;
-    expect(summary, context).toMatchObject({ event: 'bench', ok: true, errors: [] });
+    const summary = summaryOf(await runNpmScript('bench', ['--quick', '--out', out], RUN_TIMEOUT_MS));
+    expect(summary).toMatchObject({ event: 'bench', ok: true, errors: [] });
     expect(summary).toHaveProperty('settings.quick', true);
     expectPositive(summary.durationSeconds, 'durationSeconds');
 
