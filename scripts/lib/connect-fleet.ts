@@ -40,7 +40,9 @@ async function spawnGenerator(): Promise<GeneratorHandle> {
     if (m.t === 'opened') counts = m.result;
     waiting.get(m.t)?.(m);
   });
-  child.once('exit', (code, signal) => {
+  // 'close', not 'exit': 'exit' can come before the last IPC messages (its 'closed' result)
+  // are emitted, which failed a 100k run that had just closed every connection cleanly.
+  child.once('close', (code, signal) => {
     gone = new Error(`generator process ${child.pid} exited (code ${code}, signal ${signal})`);
     for (const f of fail) f(gone);
   });
