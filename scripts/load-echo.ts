@@ -156,7 +156,8 @@ function startGenerator(index: number, connections: number): Generator {
       g.result = m;
     }
   });
-  child.once('exit', (code, signal) => {
+  // 'close', not 'exit': 'exit' can come before the last IPC message (the result) is emitted.
+  child.once('close', (code, signal) => {
     if (g.result === null) abort(`generator ${index} exited (code ${code}, signal ${signal}) before its result`, 1);
   });
   const settings: GeneratorSettings = { index, host: target.host, port: target.port, path: s.path, connections, inflight: s.inflight, size: s.size, type: s.type, deflate: s.deflate };

@@ -73,12 +73,13 @@ class Receiver {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`receiver process ${this.child.pid}: no "${t}" within ${timeoutMs} ms`)), timeoutMs);
       const onExit = () => reject(new Error(`receiver process ${this.child.pid} exited while we waited for "${t}"`));
-      this.child.once('exit', onExit);
+      // 'close', not 'exit': 'exit' can come before the last IPC messages are emitted.
+      this.child.once('close', onExit);
       const queue = this.waiting.get(t) ?? [];
       this.waiting.set(t, queue);
       queue.push((m) => {
         clearTimeout(timer);
-        this.child.off('exit', onExit);
+        this.child.off('close', onExit);
         resolve(m as Extract<FromReceiver, { t: T }>);
       });
     });
