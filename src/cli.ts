@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ENV_BUS_DIR, ENV_NODE, ENV_SLOT } from './shared/cluster-messages.ts';
+import { ENV_HANDOFF_FD } from './shared/handoff-wire.ts';
 import { loadConfig, type Config } from './shared/config.ts';
 import { ConfigError } from './shared/errors.ts';
 import type { AppSetup } from './worker/server-types.ts';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     slot: Number(process.env[ENV_SLOT]),
     node: Number(process.env[ENV_NODE] ?? 0),
     busDir: process.env[ENV_BUS_DIR] ?? '',
+    handoffFd: Number(process.env[ENV_HANDOFF_FD]),
   });
 }
 

@@ -127,8 +127,9 @@ export class Master {
     }
     const peer: { address?: string; port?: number } = {};
     handle.getpeername(peer);
+    const remote = { address: peer.address ?? '', port: peer.port ?? 0 };
     const base = this.fds.reserve(this.policy.fdModulus);
-    const slot = this.policy.pick({ remoteAddress: peer.address ?? '', remotePort: peer.port ?? 0, fd: base }, this.pool.slots);
+    const slot = this.policy.pick({ remoteAddress: remote.address, remotePort: remote.port, fd: base }, this.pool.slots);
     if (slot === -1) {
       this.counters.unavailable++;
       this.log.warn({ event: 'unavailable' }, 'no worker is up: connection refused with 503');
@@ -139,7 +140,7 @@ export class Master {
       return;
     }
     const target = this.pool.slots[slot]!;
-    this.pool.handoff(target, handle, base + slot, (e) => {
+    this.pool.handoff(target, handle, base + slot, remote, (e) => {
       this.counters.handoffFailed++;
       this.log.warn({ fd: base + slot, slot, err: e.message }, 'hand-off failed: connection dropped');
       handle.close();

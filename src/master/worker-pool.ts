@@ -1,5 +1,8 @@
 import cluster, { type Worker } from 'node:cluster';
+import { join } from 'node:path';
 import type { TcpHandle } from './master.ts';
+import { HandoffLink } from './handoff-link.ts';
+import { ENV_HANDOFF_FD } from '../shared/handoff-wire.ts';
 import { CUMULATIVE_FIELDS, EMPTY_COUNTERS, ENV_BUS_DIR, ENV_NODE, ENV_SLOT, type MasterToWorker, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { WorkerView } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -10,14 +13,17 @@ const QUICK_CRASH_MS = 2000;
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_MAX_MS = 30_000;
 
+/** The descriptor a worker finds its hand-off pipe on (after stdin, stdout, stderr and node:cluster's IPC). */
+const HANDOFF_FD = 4;
+
 /** One worker slot (Swoole's worker_id): stable across respawns. */
 export class Slot implements WorkerView {
   readonly slot: number;
   worker: Worker | null = null;
+  /** The current incarnation's hand-off pipe. */
+  link: HandoffLink | null = null;
   pid = 0;
   up = false;
-  /** Hand-offs written to IPC whose send callback has not run (queued behind a handle in flight). */
-  inflight = 0;
   /** Hand-offs sent to the current incarnation. */
   sent = 0;
   /** The worker's last report. */
@@ -36,6 +42,11 @@ export class Slot implements WorkerView {
   /** Connections held, counting hand-offs the worker has not reported yet. */
   get connections(): number {
     return this.counters.connections + this.counters.pendingHandshakes + Math.max(0, this.sent - this.counters.received);
+  }
+
+  /** Hand-offs written to the worker's pipe (or queued for it) and not completed. */
+  get inflight(): number {
+    return this.link?.inflight ?? 0;
   }
 
   get lagMs(): number {
@@ -78,18 +89,41 @@ export class WorkerPool {
    * app must not keep the master from listening and answering 503), or after `timeoutMs`.
    */
   async start(timeoutMs = 15_000): Promise<void> {
-    for (const s of this.slots) this.fork(s);
+    for (const s of this.slots) void this.fork(s);
     const deadline = Date.now() + timeoutMs;
     while (this.slots.some((s) => !s.up && s.quickCrashes === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   }
 
-  private fork(s: Slot): void {
+  private async fork(s: Slot): Promise<void> {
     s.respawnTimer = null;
-    const worker = cluster.fork({ [ENV_SLOT]: String(s.slot), [ENV_NODE]: String(this.nodeId), [ENV_BUS_DIR]: this.busDir });
+    let made: Awaited<ReturnType<typeof HandoffLink.create>>;
+    try {
+      made = await HandoffLink.create(join(this.busDir, `handoff-${s.slot}.sock`));
+    } catch (err) {
+      // Only a broken private directory gets here; retry as for a worker that died young.
+      this.log.error({ slot: s.slot, err: (err as Error).message }, 'cannot make the hand-off pipe: worker not started');
+      s.quickCrashes++;
+      if (!this.stopping) s.respawnTimer = setTimeout(() => void this.fork(s), this.backoff(s));
+      return;
+    }
+    if (this.stopping) {
+      made.link.close();
+      made.childEnd.destroy();
+      return;
+    }
+    // The pair's other end becomes the worker's descriptor 4; settings apply to this fork only.
+    cluster.setupPrimary({ stdio: ['inherit', 'inherit', 'inherit', 'ipc', made.childEnd] });
+    let worker: Worker;
+    try {
+      worker = cluster.fork({ [ENV_SLOT]: String(s.slot), [ENV_NODE]: String(this.nodeId), [ENV_BUS_DIR]: this.busDir, [ENV_HANDOFF_FD]: String(HANDOFF_FD) });
+    } finally {
+      cluster.setupPrimary({ stdio: undefined });
+      made.childEnd.destroy();
+    }
     s.worker = worker;
+    s.link = made.link;
     s.pid = worker.process.pid ?? 0;
     s.up = false;
-    s.inflight = 0;
     s.sent = 0;
     s.counters = { ...EMPTY_COUNTERS };
     s.startedAt = Date.now();
@@ -112,6 +146,8 @@ export class WorkerPool {
     const pid = s.pid;
     s.worker = null;
     s.up = false;
+    s.link?.close();
+    s.link = null;
     // Connections the dead worker held were dropped: they count as closed.
     const retired = { ...s.retired };
     for (const f of CUMULATIVE_FIELDS) retired[f] += s.counters[f];
@@ -123,38 +159,33 @@ export class WorkerPool {
     this.events.exit(s, pid, code, signal);
     if (this.stopping) return;
     s.quickCrashes = Date.now() - s.startedAt < QUICK_CRASH_MS ? s.quickCrashes + 1 : 0;
-    const delay = s.quickCrashes <= 1 ? 0 : Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (s.quickCrashes - 2));
+    const delay = this.backoff(s);
     s.restarts++;
     if (delay > 0) this.log.warn({ slot: s.slot, delayMs: delay, quickCrashes: s.quickCrashes }, 'worker crash-looping: respawn delayed');
-    s.respawnTimer = setTimeout(() => this.fork(s), delay);
+    s.respawnTimer = setTimeout(() => void this.fork(s), delay);
+  }
+
+  private backoff(s: Slot): number {
+    return s.quickCrashes <= 1 ? 0 : Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (s.quickCrashes - 2));
   }
 
   /**
-   * Hands an accepted TCP handle (not yet reading) to a worker. At most one handle travels per IPC channel at a time
-   * (Node queues the rest until the worker's ACK), so `inflight` is that queue's depth: the
-   * dispatcher sees a backed-up worker and can send new connections elsewhere.
+   * Hands an accepted TCP handle (not yet reading) to a worker over its hand-off pipe: one
+   * write, no acknowledgement, any number in flight. `inflight` is what the pipe has not
+   * written yet: the dispatcher sees a backed-up worker and sends new connections elsewhere.
    */
-  handoff(s: Slot, handle: TcpHandle, fd: number, onFailed: (err: Error) => void): void {
-    const worker = s.worker;
-    if (!worker || !s.up) {
+  handoff(s: Slot, handle: TcpHandle, fd: number, peer: { address: string; port: number }, onFailed: (err: Error) => void): void {
+    const link = s.link;
+    if (!s.worker || !s.up || !link) {
       onFailed(new Error(`worker ${s.slot} is down`));
       return;
     }
-    s.inflight++;
     s.sent++;
-    const msg: MasterToWorker = { t: 'conn', fd };
-    try {
-      worker.send(msg, handle as never, (err: Error | null) => {
-        s.inflight--;
-        // Raw handles are not closed by Node after sending (net.Socket ones are): the message
-        // carries its own copy of the descriptor once written, so ours goes now.
-        if (err) onFailed(err);
-        else handle.close();
-      });
-    } catch (err) {
-      s.inflight--;
-      onFailed(err as Error);
-    }
+    link.send(fd, peer, handle, (err) => {
+      // Once written, the message holds its own copy of the descriptor: ours goes now.
+      if (err) onFailed(err);
+      else handle.close();
+    });
   }
 
   send(s: Slot, msg: MasterToWorker): boolean {

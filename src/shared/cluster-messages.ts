@@ -62,7 +62,6 @@ export interface WorkerCounters extends CumulativeCounters {
 }
 
 export type MasterToWorker =
-  | { t: 'conn'; fd: number }
   | { t: 'shutdown' }
   | { t: 'counters?'; id: number }
   | { t: 'stats'; id: number; stats: ClusterStats };

@@ -5,6 +5,8 @@ import type { Config } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { EmbeddedBus } from '../shared/bus/embedded-bus.ts';
 import { Server, type AppSetup } from './server.ts';
+import { receiveHandoffs } from './handoff-receiver.ts';
+import type { Handoff } from '../shared/handoff-wire.ts';
 
 /** How often a worker tells the master its load (dispatch modes 3 and 8 read it). */
 const LOAD_REPORT_MS = 250;
@@ -17,7 +19,7 @@ const STATS_TIMEOUT_MS = 3000;
  * A cluster worker: no listening socket of its own. The master hands it sockets with their
  * session ids over IPC; it runs the handshake and frame loop for them, and reports its load.
  */
-export async function runWorker(config: Config, app: AppSetup, where: { slot: number; node: number; busDir: string }): Promise<void> {
+export async function runWorker(config: Config, app: AppSetup, where: { slot: number; node: number; busDir: string; handoffFd: number }): Promise<void> {
   const { slot, node } = where;
   const log = createLogger(config.logLevel, { role: 'worker', slot, node });
   // Same-node traffic: a Unix-socket mesh between the workers, off the master's IPC channel.
@@ -78,12 +80,8 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
     process.exit(0);
   };
 
-  process.on('message', (msg: MasterToWorker, handle?: unknown) => {
+  process.on('message', (msg: MasterToWorker) => {
     switch (msg.t) {
-      case 'conn':
-        // A raw TCP handle (see Master.onHandle): wrap it, still paused; the HTTP entry reads.
-        server.receive(handle ? new Socket({ handle, readable: true, writable: true, pauseOnCreate: true } as SocketConstructorOpts) : undefined, msg.fd);
-        return;
       case 'counters?':
         send({ t: 'counters', id: msg.id, counters: counters() });
         return;
@@ -109,6 +107,12 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
     // A Redis outage at start is not fatal: local traffic works, the bus keeps reconnecting.
     await redis.start().catch((err: Error) => log.error({ err: err.message }, 'redis bus not connected yet'));
   }
+  // Connections arrive on the hand-off pipe (see master/handoff-link), not on node:cluster's channel.
+  receiveHandoffs(
+    where.handoffFd,
+    (handoff, handle) => server.receive(handle ? handedSocket(handle, handoff) : undefined, handoff.fd),
+    () => log.debug({ event: 'handoff-closed' }, 'the master closed the hand-off pipe'),
+  );
   const reporter = setInterval(() => send({ t: 'load', counters: counters() }), LOAD_REPORT_MS);
   reporter.unref();
   await server.start();
@@ -116,3 +120,16 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   log.info({ event: 'worker-start' }, 'worker started');
 }
 
+
+/**
+ * A raw TCP handle from the master (see Master.onHandle), wrapped still paused: the HTTP entry
+ * reads. The client's address came with it; it is put where net.Socket caches what
+ * getpeername() returned, so `remoteAddress` costs no system call here.
+ */
+function handedSocket(handle: object, handoff: Handoff): Socket {
+  const socket = new Socket({ handle, readable: true, writable: true, pauseOnCreate: true } as SocketConstructorOpts);
+  if (handoff.address !== '') {
+    (socket as unknown as { _peername: object })._peername = { address: handoff.address, family: handoff.address.includes(':') ? 'IPv6' : 'IPv4', port: handoff.port };
+  }
+  return socket;
+}

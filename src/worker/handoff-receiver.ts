@@ -1,0 +1,40 @@
+import { decodeHandoffs, type Handoff } from '../shared/handoff-wire.ts';
+import { openIpcPipe, readResult } from '../shared/native-pipe.ts';
+
+/**
+ * The worker's end of its hand-off pipe (an inherited descriptor, see master/handoff-link):
+ * every record is a connection's session id and client address, with the socket's raw TCP
+ * handle attached. `onConnection(record, undefined)` for a record whose descriptor did not arrive (the worker
+ * could not take one more file, say): the caller counts it as missing.
+ */
+export function receiveHandoffs(descriptor: number, onConnection: (handoff: Handoff, handle: object | undefined) => void, onEnd: () => void): { close(): void } {
+  const pipe = openIpcPipe(descriptor);
+  let rest: Buffer | null = null;
+  let open = true;
+  pipe.onread = (buffer) => {
+    const handle = pipe.pendingHandle ?? undefined;
+    pipe.pendingHandle = null;
+    const chunk = readResult(buffer);
+    if (typeof chunk === 'number') {
+      close();
+      onEnd();
+      return;
+    }
+    const decoded = decodeHandoffs(rest ? Buffer.concat([rest, chunk]) : chunk);
+    rest = decoded.rest;
+    const last = decoded.records.length - 1;
+    // Cannot happen (a descriptor travels with its whole record), but never leak one.
+    if (last < 0 && handle) (handle as { close(): void }).close();
+    for (let i = 0; i <= last; i++) onConnection(decoded.records[i]!, i === last ? handle : undefined);
+  };
+  const close = (): void => {
+    if (!open) return;
+    open = false;
+    pipe.readStop();
+    pipe.close();
+  };
+  pipe.readStart();
+  // The master's IPC channel keeps the worker alive, not this pipe.
+  pipe.unref();
+  return { close };
+}
