@@ -449,6 +449,11 @@ export class Connection implements ParserSink, Flushable {
     // The peer half-closed: nothing more will arrive, finish our side.
     this.closeInfo ??= { code: CloseCode.Abnormal, reason: '', closedBy: 'client', wasClean: false };
     this.status = WebSocketStatus.Closing;
+    // Nothing left to send: close at once (our FIN goes with it), no half-close to wait on.
+    if (this.outBytes === 0 && this.deferred === null && this.socket.writableLength === 0) {
+      this.socket.destroy();
+      return;
+    }
     this.endSoon();
     this.armCloseTimer();
   }

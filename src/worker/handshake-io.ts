@@ -1,5 +1,16 @@
-import type { IncomingMessage } from 'node:http';
+import { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { isValidHeaderName, isValidHeaderValue } from '../shared/protocol/handshake.ts';
+
+/** What a handshake request is read from: node's IncomingMessage, or a head our own reader took (see HttpEntry). */
+export interface RequestSource {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly httpVersion: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly rawHeaders: string[];
+  readonly socket: Socket;
+}
 
 /**
  * What the `handshake` hook and `open` see of the upgrade request: Swoole's Request, with its
@@ -19,12 +30,12 @@ export class HandshakeRequest {
   readonly protocols: readonly string[];
   /** The subprotocol agreed on ('' for none); set once the handshake is accepted. */
   protocol = '';
-  /** Node's request object, for anything not mirrored here. */
-  readonly raw: IncomingMessage;
+  private readonly source: RequestSource;
+  private message: IncomingMessage | undefined;
 
-  constructor(fd: number, raw: IncomingMessage, protocols: readonly string[]) {
+  constructor(fd: number, raw: RequestSource, protocols: readonly string[]) {
     this.fd = fd;
-    this.raw = raw;
+    this.source = raw;
     this.method = raw.method ?? 'GET';
     this.request_uri = raw.url ?? '/';
     const q = this.request_uri.indexOf('?');
@@ -46,7 +57,7 @@ export class HandshakeRequest {
   get headers(): Readonly<Record<string, string>> {
     if (this.parsed.headers === undefined) {
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(this.raw.headers)) {
+      for (const [k, v] of Object.entries(this.source.headers)) {
         if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       }
       this.parsed.headers = headers;
@@ -56,6 +67,29 @@ export class HandshakeRequest {
 
   get cookies(): Readonly<Record<string, string>> {
     return (this.parsed.cookies ??= parseCookies(this.headers.cookie));
+  }
+
+  /**
+   * Node's request object, for anything not mirrored here. Upgrades read by our own head
+   * reader get one built on first use (the head, no body: an upgrade has none).
+   */
+  get raw(): IncomingMessage {
+    if (this.source instanceof IncomingMessage) return this.source;
+    if (this.message === undefined) {
+      const m = new IncomingMessage(this.source.socket);
+      m.method = this.source.method ?? 'GET';
+      m.url = this.source.url ?? '/';
+      m.httpVersion = this.source.httpVersion;
+      m.httpVersionMajor = 1;
+      m.httpVersionMinor = 1;
+      m.headers = { ...this.source.headers };
+      m.rawHeaders = this.source.rawHeaders;
+      (m as IncomingMessage & { upgrade: boolean }).upgrade = true;
+      m.complete = true;
+      m.push(null);
+      this.message = m;
+    }
+    return this.message;
   }
 
   get header(): Readonly<Record<string, string>> {
@@ -75,7 +109,7 @@ export class HandshakeRequest {
       query_string: this.queryString,
       remote_addr: this.remoteAddress,
       remote_port: this.remotePort,
-      server_protocol: `HTTP/${this.raw.httpVersion}`,
+      server_protocol: `HTTP/${this.source.httpVersion}`,
     };
   }
 }

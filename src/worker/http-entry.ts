@@ -4,10 +4,12 @@ import type { Config } from '../shared/config.ts';
 import { HandshakeError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { buildHttpResponse, validateUpgrade, type UpgradeRequestHead, type ValidUpgrade } from '../shared/protocol/handshake.ts';
+import { headEnd, readUpgradeHead } from '../shared/protocol/request-head.ts';
+import type { RequestSource } from './handshake-io.ts';
 
 /** What the HTTP entry hands to the server for each upgrade it validated. */
 export interface UpgradeHandler {
-  upgrade(fd: number, req: IncomingMessage, socket: Socket, head: Buffer, valid: ValidUpgrade): void;
+  upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade): void;
   request(req: IncomingMessage, res: ServerResponse): void;
   /** A socket that never became a WebSocket closed (Swoole's onDisconnect). */
   socketClosed(fd: number): void;
@@ -19,10 +21,14 @@ const FD = Symbol('switchyard.fd');
 type TaggedSocket = Socket & { [FD]?: number };
 
 /**
- * The entry point for accepted sockets: Node's own HTTP parser (llhttp) in an http.Server
- * that never listens. Sockets are injected with emit('connection'), which is exactly how the
- * master's hand-off will feed workers. It enforces the handshake deadline and header cap and
- * answers every malformed or refused upgrade with one precise status.
+ * The entry point for accepted sockets. The first bytes are read here: a plain, well-formed
+ * `GET … HTTP/1.1` upgrade (what a WebSocket server mostly sees) is read by our own small
+ * reader (protocol/request-head.ts) and upgraded at once; anything else — plain HTTP, other
+ * methods or versions, anything malformed or unusual — goes with the bytes already read to
+ * Node's own HTTP parser (llhttp) in an http.Server that never listens (emit('connection')).
+ * Node's per-request objects cost about a fifth of a handshake's CPU; the upgrade does not
+ * need them. It enforces the handshake deadline and header cap and answers every malformed
+ * or refused upgrade with one precise status.
  *
  * Nothing per socket outlives its upgrade: one shared 'close' listener (removed at the
  * upgrade) and one timer for all handshake deadlines. A socket that becomes a WebSocket
@@ -44,6 +50,9 @@ export class HttpEntry {
   private deadlineTimer: NodeJS.Timeout | null = null;
   /** Shared by every socket (`this` is the socket): no closure per connection. */
   private readonly onSocketClose: (this: Socket) => void;
+  private readonly onHeadData: (this: Socket, chunk: Buffer) => void;
+  /** The bytes of request heads not complete yet, by fd (most arrive in one read). */
+  private readonly partialHeads = new Map<number, Buffer>();
 
   constructor(config: Config, log: Logger, handler: UpgradeHandler) {
     this.config = config;
@@ -61,8 +70,12 @@ export class HttpEntry {
       const fd = (this as TaggedSocket)[FD];
       if (fd === undefined) return;
       entry.deadlines.delete(fd);
+      entry.partialHeads.delete(fd);
       // Still here: it never became a WebSocket (refused upgrades stay until they close).
       if (entry.sockets.delete(fd)) entry.handler.socketClosed(fd);
+    };
+    this.onHeadData = function (this: Socket, chunk: Buffer) {
+      entry.readHead(this, chunk);
     };
   }
 
@@ -73,8 +86,46 @@ export class HttpEntry {
     this.deadlines.set(fd, Date.now() + this.config.handshakeTimeoutMs);
     this.armDeadline();
     socket.on('close', this.onSocketClose);
+    socket.on('data', this.onHeadData);
+    // pauseOnConnect sockets stay paused until someone reads: we do now.
+    socket.resume();
+  }
+
+  /** Request bytes before any parser has them: an upgrade we read ourselves, or Node's parser. */
+  private readHead(socket: Socket, chunk: Buffer): void {
+    const fd = (socket as TaggedSocket)[FD]!;
+    const earlier = this.partialHeads.get(fd);
+    const bytes = earlier === undefined ? chunk : Buffer.concat([earlier, chunk]);
+    const end = headEnd(bytes, earlier?.length ?? 0);
+    if (end === -1) {
+      // Over the cap: Node's parser answers 431 as for any request.
+      if (bytes.length > this.config.maxHeaderSize) this.toNodeHttp(socket, fd, bytes);
+      else this.partialHeads.set(fd, bytes);
+      return;
+    }
+    this.partialHeads.delete(fd);
+    // Over the cap, even if complete: Node's parser gives the 431.
+    const head = end <= this.config.maxHeaderSize ? readUpgradeHead(bytes, end) : null;
+    if (head === null) {
+      this.toNodeHttp(socket, fd, bytes);
+      return;
+    }
+    socket.off('data', this.onHeadData);
+    const source: RequestSource = { method: head.method, url: head.url, httpVersion: '1.1', headers: head.headers, rawHeaders: head.rawHeaders, socket };
+    this.upgradeWith(fd, socket, head, source, bytes.subarray(end));
+  }
+
+  /** Everything but the fast upgrade: Node's HTTP server parses it all, from the first byte. */
+  private toNodeHttp(socket: Socket, fd: number, bytes: Buffer): void {
+    this.partialHeads.delete(fd);
+    socket.off('data', this.onHeadData);
+    socket.pause();
+    // Node's parser would otherwise read the handle directly (in C++) and never see the
+    // bytes already read; on 'data' events it gets them first (the documented unshift pattern).
+    const handle = (socket as unknown as { _handle: { _consumed?: boolean } | null })._handle;
+    if (handle) handle._consumed = true;
+    socket.unshift(bytes);
     this.http.emit('connection', socket);
-    // pauseOnConnect sockets stay paused until someone reads: the HTTP parser does now.
     socket.resume();
   }
 
@@ -123,10 +174,15 @@ export class HttpEntry {
       socket.destroy();
       return;
     }
-    // Node removed its 'data' listener: hold the bytes until the connection reads them.
+    this.upgradeWith(fd, socket, headOf(req), req, head);
+  }
+
+  /** An upgrade request, read by either parser: validated, then handed to the server or refused. */
+  private upgradeWith(fd: number, socket: Socket, requestHead: UpgradeRequestHead, req: RequestSource, head: Buffer): void {
+    // No 'data' listener is left: hold the bytes until the connection reads them.
     socket.pause();
     this.deadlines.delete(fd);
-    const result = validateUpgrade(headOf(req));
+    const result = validateUpgrade(requestHead);
     // A refused upgrade stays in `sockets`: it closes as a non-WebSocket connection.
     if (result instanceof HandshakeError) {
       this.log.debug({ fd, status: result.status, err: result.code }, 'handshake refused');

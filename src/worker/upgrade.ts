@@ -1,11 +1,10 @@
-import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Config } from '../shared/config.ts';
 import type { Logger } from '../shared/logger.ts';
 import { acceptKey, buildUpgradeResponse, type ValidUpgrade } from '../shared/protocol/handshake.ts';
 import { negotiateDeflate, PerMessageDeflate, type DeflateSettings } from '../shared/protocol/permessage-deflate.ts';
 import { Connection, type ConnectionHost } from './connection.ts';
-import { HandshakeRequest, HandshakeResponse } from './handshake-io.ts';
+import { HandshakeRequest, HandshakeResponse, type RequestSource } from './handshake-io.ts';
 import { reject } from './http-entry.ts';
 import type { ServerCallbacks } from './server-types.ts';
 import type { Server } from './server.ts';
@@ -49,16 +48,31 @@ export class Upgrader {
     };
   }
 
-  upgrade(fd: number, req: IncomingMessage, socket: Socket, head: Buffer, valid: ValidUpgrade): void {
+  upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade): void {
     const request = new HandshakeRequest(fd, req, valid.protocols);
     const response = new HandshakeResponse();
     const hook = this.host.handshakeHook();
-    // No hook: accepted at once, in this turn (the common case of a handshake storm).
-    if (!hook) this.decide(fd, request, response, socket, head, valid, true);
-    else void this.runHook(hook, fd, request, response, socket, head, valid);
+    // No hook, or a hook that answers synchronously (routing, a token check): decided in this
+    // turn, with no promise or listener per connection (the common case of a handshake storm).
+    let answer: ReturnType<NonNullable<typeof hook>> = true;
+    if (hook) {
+      try {
+        answer = hook(request, response, this.host.server);
+      } catch (err) {
+        this.hookFailed(fd, response, err);
+      }
+    }
+    if (isThenable(answer)) void this.awaitHook(answer, fd, request, response, socket, head, valid);
+    else this.decide(fd, request, response, socket, head, valid, answer);
   }
 
-  private async runHook(hook: NonNullable<ServerCallbacks['handshake']>, fd: number, request: HandshakeRequest, response: HandshakeResponse, socket: Socket, head: Buffer, valid: ValidUpgrade): Promise<void> {
+  private hookFailed(fd: number, response: HandshakeResponse, err: unknown): void {
+    this.host.log.error({ fd, err }, 'handshake callback failed');
+    response.status(500).end('internal error');
+  }
+
+  /** An async hook: the socket waits in `pending`; a client that leaves meanwhile is only reported. */
+  private async awaitHook(answer: PromiseLike<boolean | void>, fd: number, request: HandshakeRequest, response: HandshakeResponse, socket: Socket, head: Buffer, valid: ValidUpgrade): Promise<void> {
     const host = this.host;
     this.pending.set(fd, socket);
     let gone = false;
@@ -68,10 +82,9 @@ export class Upgrader {
     socket.once('close', onGone);
     let accepted: boolean | void = true;
     try {
-      accepted = await hook(request, response, host.server);
+      accepted = await answer;
     } catch (err) {
-      host.log.error({ fd, err }, 'handshake callback failed');
-      response.status(500).end('internal error');
+      this.hookFailed(fd, response, err);
     }
     this.pending.delete(fd);
     socket.off('close', onGone);
@@ -116,15 +129,10 @@ export class Upgrader {
     request.protocol = protocol;
     const negotiated = host.config.websocketCompression ? negotiateDeflate(valid.extensions, this.deflateSettings) : null;
     const deflate = negotiated ? new PerMessageDeflate(negotiated.agreement, this.deflateSettings) : null;
-    socket.write(
-      buildUpgradeResponse({
-        accept: acceptKey(valid.key),
-        ...(protocol ? { protocol } : {}),
-        ...(negotiated ? { extensions: negotiated.response } : {}),
-        headers: response.headers,
-      }),
-      'latin1',
-    );
+    const reply: Parameters<typeof buildUpgradeResponse>[0] = { accept: acceptKey(valid.key), headers: response.headers };
+    if (protocol) reply.protocol = protocol;
+    if (negotiated) reply.extensions = negotiated.response;
+    socket.write(buildUpgradeResponse(reply), 'latin1');
     const conn = new Connection({
       fd,
       socket,
@@ -142,6 +150,10 @@ export class Upgrader {
       socket.resume();
     }
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<boolean | void> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 function defaultBody(status: number): string {

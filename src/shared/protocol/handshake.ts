@@ -4,7 +4,7 @@
  * already split the request into method, version and headers; this module only judges
  * them and never touches a socket.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { HandshakeError } from '../errors.ts';
 
 export interface UpgradeRequestHead {
@@ -172,8 +172,12 @@ export function validateUpgrade(req: UpgradeRequestHead): ValidUpgrade | Handsha
 
 /** Sec-WebSocket-Accept (RFC 6455 §4.2.2 item 5.4): base64(SHA-1(key + GUID)). */
 export function acceptKey(key: string): string {
-  return createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64');
+  // Node ≥ 20.12 hashes in one call, without a Hash object per handshake.
+  if (oneShotHash !== undefined) return oneShotHash('sha1', key + WEBSOCKET_GUID, 'base64');
+  return crypto.createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64');
 }
+
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64') => string }).hash;
 
 /** Header lines for a response head; a bad name or value is a bug in the caller, not peer input. */
 function headerLines(headers: ReadonlyArray<readonly [string, string]>): string {
@@ -196,15 +200,12 @@ export function buildUpgradeResponse(opts: {
   extensions?: string;
   headers?: ReadonlyArray<readonly [string, string]>;
 }): string {
-  const headers: Array<readonly [string, string]> = [
-    ['Upgrade', 'websocket'],
-    ['Connection', 'Upgrade'],
-    ['Sec-WebSocket-Accept', opts.accept],
-  ];
-  if (opts.protocol !== undefined) headers.push(['Sec-WebSocket-Protocol', opts.protocol]);
-  if (opts.extensions !== undefined) headers.push(['Sec-WebSocket-Extensions', opts.extensions]);
-  if (opts.headers) headers.push(...opts.headers);
-  return `HTTP/1.1 101 Switching Protocols\r\n${headerLines(headers)}\r\n`;
+  // The accept value is our own base64: only the optional headers need checking.
+  let head = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${opts.accept}\r\n`;
+  if (opts.protocol !== undefined) head += headerLines([['Sec-WebSocket-Protocol', opts.protocol]]);
+  if (opts.extensions !== undefined) head += headerLines([['Sec-WebSocket-Extensions', opts.extensions]]);
+  if (opts.headers !== undefined && opts.headers.length > 0) head += headerLines(opts.headers);
+  return `${head}\r\n`;
 }
 
 /** Framing headers we compute ourselves: a second copy would desynchronise the client (RFC 7230 §3.3.3). */
