@@ -93,6 +93,10 @@ const METRICS = [
   { key: 'echo4kPerSecond', label: 'echo 4 KiB msg/s', fmt: fmtRate },
   { key: 'echo4kP99Ms', label: 'echo 4 KiB p99 ms', fmt: fmtMs, lowerIsBetter: true },
   { key: 'idleBytesPerConnection', label: 'RSS per idle conn', fmt: fmtKiB, lowerIsBetter: true },
+  // CPU time (user + system, from /proc) over the handshake storm, per connection: all of the
+  // server's processes, and a cluster's master alone (accept + hand-off; ws-single has none).
+  { key: 'handshakeCpuUs', label: 'CPU µs per handshake', fmt: fmtUs, lowerIsBetter: true },
+  { key: 'handoffCpuUs', label: 'master CPU µs per hand-off', fmt: fmtUs, lowerIsBetter: true },
 ] as const;
 type MetricKey = (typeof METRICS)[number]['key'];
 
@@ -120,6 +124,8 @@ interface LoadRun {
   othersPercent: number | null;
   /** % of one core used by the server's processes and by the generators, over the run. */
   cpuPercent: { server: number; generators: number };
+  /** CPU seconds used over the run by the server's processes, and by its first (the master) alone. */
+  serverCpuSeconds: { all: number; master: number; processes: number };
 }
 
 /** Runs a load script (pinned to core 1) against `server`; its last stdout line is the result. */
@@ -134,6 +140,7 @@ async function runLoad(script: string, flags: Record<string, string | number | b
   const serverPids = processTree(server.child.pid!);
   const ticksOf = (pids: number[]) => pids.reduce((a, p) => a + processTicks(p), 0);
   const server0 = ticksOf(serverPids);
+  const master0 = processTicks(server.child.pid!);
   const machine0 = machineTicks();
   const self0 = process.cpuUsage();
   const t0 = performance.now();
@@ -166,6 +173,7 @@ async function runLoad(script: string, flags: Record<string, string | number | b
   clearInterval(sampler);
   const seconds = Math.max(1e-3, (performance.now() - t0) / 1000);
   const serverTicks = ticksOf(serverPids) - server0;
+  const masterTicks = processTicks(server.child.pid!) - master0;
   const generators = [...generatorTicks.values()].reduce((a, b) => a + b, 0);
   const machine1 = machineTicks();
   const selfUsage = process.cpuUsage(self0);
@@ -181,7 +189,12 @@ async function runLoad(script: string, flags: Record<string, string | number | b
   if (code !== 0 || result === null) throw new Error(`${script} ${JSON.stringify(flags)}: exit code ${code}\n${stderr.trim()}`);
   const total = machine1[1] - machine0[1];
   const othersPercent = total > 0 ? round(Math.max(0, ((machine1[0] - machine0[0] - serverTicks - generators - selfTicks) / total) * 100), 1) : null;
-  return { result, othersPercent, cpuPercent };
+  const serverCpuSeconds = { all: serverTicks / TICKS_PER_SECOND, master: masterTicks / TICKS_PER_SECOND, processes: serverPids.length };
+  return { result, othersPercent, cpuPercent, serverCpuSeconds };
+}
+
+function fmtUs(v: number | null): string {
+  return v === null ? '—' : `${Math.round(v)} µs`;
 }
 
 interface Run {
@@ -227,6 +240,11 @@ async function measure(spec: ServerSpec, repeat: number, position: number, pin: 
     await runLoad('load-connect.ts', { ...storm, connections: Math.min(1000, settings.storm.connections) }, server, pin, 90_000); // warm-up
     const hs = (run.loads.handshakes = await runLoad('load-connect.ts', { ...storm, connections: settings.storm.connections }, server, pin, 120_000));
     run.metrics.handshakesPerSecond = Number(hs.result.handshakesPerSecond);
+    const opened = Number(hs.result.connections);
+    if (opened > 0) {
+      run.metrics.handshakeCpuUs = (hs.serverCpuSeconds.all * 1e6) / opened;
+      if (hs.serverCpuSeconds.processes > 1) run.metrics.handoffCpuUs = (hs.serverCpuSeconds.master * 1e6) / opened;
+    }
     if (Number(hs.result.failed) > 0) throw new Error(`${hs.result.failed} handshakes failed`);
     progress(`${spec.id}: ${fmtRate(run.metrics.handshakesPerSecond)} handshakes/s (others ${hs.othersPercent ?? '?'}%)`);
 
