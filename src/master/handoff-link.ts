@@ -3,11 +3,6 @@ import { rmSync } from 'node:fs';
 import { encodeHandoff } from '../shared/handoff-wire.ts';
 import { connectIpcPipe, readResult, writeWithHandle, type NativePipe } from '../shared/native-pipe.ts';
 
-/** A raw libuv handle that can travel (the master's accepted TCP handles). */
-export interface Transferable {
-  close(): void;
-}
-
 /**
  * The master's end of one worker's hand-off pipe. Each hand-off is one write carrying the
  * socket's descriptor; nothing comes back, so many are in flight at once and a slow worker
@@ -53,10 +48,10 @@ export class HandoffLink {
   }
 
   /**
-   * Sends `handle` as connection `fd` from the client at `peer`. `done(null)` once written (the worker's copy is in
+   * Sends `handle` (a raw libuv handle: the master's accepted TCP handle) as connection `fd` from the client at `peer`. `done(null)` once written (the worker's copy is in
    * the kernel: the caller closes its own), `done(error)` if the worker is gone.
    */
-  send(fd: number, peer: { address: string; port: number }, handle: Transferable, done: (err: Error | null) => void): void {
+  send(fd: number, peer: { address: string; port: number }, handle: object, done: (err: Error | null) => void): void {
     if (this.closed) {
       done(new Error('hand-off pipe closed'));
       return;

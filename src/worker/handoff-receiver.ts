@@ -7,16 +7,17 @@ import { openIpcPipe, readResult } from '../shared/native-pipe.ts';
  * handle attached. `onConnection(record, undefined)` for a record whose descriptor did not arrive (the worker
  * could not take one more file, say): the caller counts it as missing.
  */
-export function receiveHandoffs(descriptor: number, onConnection: (handoff: Handoff, handle: object | undefined) => void, onEnd: () => void): { close(): void } {
+export function receiveHandoffs(descriptor: number, onConnection: (handoff: Handoff, handle: object | undefined) => void, onEnd: () => void): void {
   const pipe = openIpcPipe(descriptor);
   let rest: Buffer | null = null;
-  let open = true;
   pipe.onread = (buffer) => {
     const handle = pipe.pendingHandle ?? undefined;
     pipe.pendingHandle = null;
     const chunk = readResult(buffer);
     if (typeof chunk === 'number') {
-      close();
+      // The master is gone (EOF): nothing more will come.
+      pipe.readStop();
+      pipe.close();
       onEnd();
       return;
     }
@@ -27,14 +28,7 @@ export function receiveHandoffs(descriptor: number, onConnection: (handoff: Hand
     if (last < 0 && handle) (handle as { close(): void }).close();
     for (let i = 0; i <= last; i++) onConnection(decoded.records[i]!, i === last ? handle : undefined);
   };
-  const close = (): void => {
-    if (!open) return;
-    open = false;
-    pipe.readStop();
-    pipe.close();
-  };
   pipe.readStart();
   // The master's IPC channel keeps the worker alive, not this pipe.
   pipe.unref();
-  return { close };
 }
