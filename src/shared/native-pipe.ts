@@ -24,9 +24,14 @@ export interface NativePipe {
   unref(): void;
 }
 
-/** A pending write: `oncomplete(status)` runs once it is written (status < 0: an errno). */
+/**
+ * A pending write: `oncomplete(status)` runs once it is written (status < 0: an errno).
+ * `buffer` and `handle` are ours: what must stay alive until then (see writeWithHandle).
+ */
 export interface WriteRequest {
   oncomplete: (status: number) => void;
+  buffer?: Buffer | null;
+  handle?: object | null;
 }
 
 interface PipeBinding {
@@ -39,6 +44,7 @@ interface StreamBinding {
   streamBaseState: Int32Array;
   kReadBytesOrError: number;
   kArrayBufferOffset: number;
+  kLastWriteWasAsync: number;
 }
 
 const legacyBinding = (process as unknown as { binding(name: string): unknown }).binding;
@@ -56,11 +62,16 @@ export function openIpcPipe(fd: number): NativePipe {
 /** An IPC pipe connected to the Unix socket at `path`. */
 export function connectIpcPipe(path: string): Promise<NativePipe> {
   const pipe = new pipeBinding.Pipe(pipeBinding.constants.IPC);
+  // The request needs no reference of ours: a dispatched libuv request is held by Node until it completes.
   const req = new pipeBinding.PipeConnectWrap();
   return new Promise((resolve, reject) => {
-    req.oncomplete = (status: number) => (status < 0 ? reject(new Error(`cannot connect the hand-off pipe (errno ${status})`)) : resolve(pipe));
+    const fail = (status: number) => {
+      pipe.close();
+      reject(new Error(`cannot connect the hand-off pipe (errno ${status})`));
+    };
+    req.oncomplete = (status: number) => (status < 0 ? fail(status) : resolve(pipe));
     const err = pipe.connect(req, path);
-    if (err !== 0) reject(new Error(`cannot connect the hand-off pipe (errno ${err})`));
+    if (err !== 0) fail(err);
   });
 }
 
@@ -68,14 +79,29 @@ export function connectIpcPipe(path: string): Promise<NativePipe> {
  * Writes `data` with `handle` attached (one sendmsg carrying the descriptor). `done` runs once
  * it is written or failed (status < 0); the sender's own copy of the handle must stay open
  * until then, as libuv reads its descriptor when the write actually happens.
+ *
+ * libuv also reads `data` only then: when the pipe is full (the worker is behind), writeBuffer
+ * queues a pointer to the bytes and returns. Node's C++ keeps only the request (and, on it,
+ * the handle), not the Buffer: the caller must, as Node's own stream code does (`req.buffer`
+ * in lib/internal/stream_base_commons.js, child_process's IPC writer likewise). Without that a
+ * garbage collection could free the bytes mid-queue — a small record is a slice of Buffer's
+ * shared 8 KiB pool, freed with its last slice and soon reused by a later pool — and the
+ * worker then read another record's bytes, or garbage, with this socket attached.
  */
 export function writeWithHandle(pipe: NativePipe, data: Buffer, handle: object, done: (status: number) => void): void {
-  // Only the callback: `handle` and `async` are for Node's own stream code, which never sees this write.
   const req = new streamBinding.WriteWrap();
-  req.oncomplete = done;
+  req.buffer = data;
+  req.handle = handle;
+  req.oncomplete = (status) => {
+    req.buffer = null;
+    req.handle = null;
+    done(status);
+  };
   const err = pipe.writeBuffer(req, data, handle);
   // A write refused at once never completes: report it the same way, but asynchronously.
-  if (err !== 0) queueMicrotask(() => done(err));
+  if (err !== 0) queueMicrotask(() => req.oncomplete(err));
+  // Written at once without a request (never with a handle attached, but that is Node's choice): no oncomplete either.
+  else if (streamBinding.streamBaseState[streamBinding.kLastWriteWasAsync] === 0) queueMicrotask(() => req.oncomplete(0));
 }
 
 /** What `onread` was given: the chunk's bytes, or the negative errno (EOF included) that ended reading. */
