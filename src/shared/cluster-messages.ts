@@ -46,6 +46,8 @@ export interface CumulativeCounters extends PushCounters {
   aborted: number;
   /** Sockets that arrived at a worker without their handle (closed in transit). */
   missing: number;
+  /** Hand-off records a worker rejected (failed their check): their sockets were closed. */
+  handoffRejected: number;
   messagesIn: number;
   messagesOut: number;
   bytesIn: number;
@@ -110,7 +112,7 @@ export interface ClusterStats extends CumulativeCounters {
 export type NodeStats = Omit<ClusterStats, 'nodes'>;
 
 /** The cluster totals that add up over nodes. */
-export const SUMMED_FIELDS = ['pushesForwarded', 'pushesUnreachable', 'remotePushWritten', 'remotePushQueued', 'remotePushDropped', 'remotePushClosed', 'remotePushUnknown', 'connections', 'accepted', 'handshakes', 'refused', 'closed', 'aborted', 'missing', 'handoffFailed', 'unavailable', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'workerRestarts'] as const;
+export const SUMMED_FIELDS = ['pushesForwarded', 'pushesUnreachable', 'remotePushWritten', 'remotePushQueued', 'remotePushDropped', 'remotePushClosed', 'remotePushUnknown', 'connections', 'accepted', 'handshakes', 'refused', 'closed', 'aborted', 'missing', 'handoffRejected', 'handoffFailed', 'unavailable', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'workerRestarts'] as const;
 
 export const EMPTY_COUNTERS: Readonly<WorkerCounters> = Object.freeze({
   ...EMPTY_PUSH_COUNTERS,
@@ -123,6 +125,7 @@ export const EMPTY_COUNTERS: Readonly<WorkerCounters> = Object.freeze({
   closed: 0,
   aborted: 0,
   missing: 0,
+  handoffRejected: 0,
   messagesIn: 0,
   messagesOut: 0,
   bytesIn: 0,
@@ -138,6 +141,7 @@ export const CUMULATIVE_FIELDS = [
   'closed',
   'aborted',
   'missing',
+  'handoffRejected',
   'messagesIn',
   'messagesOut',
   'bytesIn',

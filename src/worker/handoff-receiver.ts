@@ -1,32 +1,58 @@
-import { decodeHandoffs, type Handoff } from '../shared/handoff-wire.ts';
+import { decodeHandoffRead, type Handoff, type RejectReason } from '../shared/handoff-wire.ts';
 import { openIpcPipe, readResult } from '../shared/native-pipe.ts';
+
+/** A read of the hand-off pipe that did not decode to exactly one valid record. */
+export interface RejectedRead {
+  /** Bytes of the read that held no valid record. */
+  bytes: number;
+  /** Why the first bad span failed its check; `several`: only valid records, but more than one. */
+  why: RejectReason | 'several';
+  /** Valid records in the read (handed on without a descriptor). */
+  records: number;
+  /** Whether a descriptor came with the read (it was closed). */
+  closed: boolean;
+}
+
+export interface HandoffEvents {
+  /** A connection: `handle` undefined when its descriptor did not come (the worker is out of files, say): counted as missing. */
+  connection(handoff: Handoff, handle: object | undefined): void;
+  /** A read that failed the record check (see shared/handoff-wire): its descriptor, if any, is already closed. */
+  rejected(read: RejectedRead): void;
+  /** The master closed the pipe (EOF): nothing more will come. */
+  end(): void;
+}
 
 /**
  * The worker's end of its hand-off pipe (an inherited descriptor, see master/handoff-link):
- * every record is a connection's session id and client address, with the socket's raw TCP
- * handle attached. `onConnection(record, undefined)` for a record whose descriptor did not arrive (the worker
- * could not take one more file, say): the caller counts it as missing.
+ * every read is one connection's record (session id, client address) with the socket's raw
+ * TCP handle attached. `self` is this worker: records naming another one are rejected.
  */
-export function receiveHandoffs(descriptor: number, onConnection: (handoff: Handoff, handle: object | undefined) => void, onEnd: () => void): void {
+export function receiveHandoffs(descriptor: number, self: { slot: number; node: number }, events: HandoffEvents): void {
   const pipe = openIpcPipe(descriptor);
-  let rest: Buffer | null = null;
   pipe.onread = (buffer) => {
-    const handle = pipe.pendingHandle ?? undefined;
+    const handle = (pipe.pendingHandle ?? undefined) as { close(): void } | undefined;
     pipe.pendingHandle = null;
     const chunk = readResult(buffer);
     if (typeof chunk === 'number') {
       // The master is gone (EOF): nothing more will come.
       pipe.readStop();
       pipe.close();
-      onEnd();
+      events.end();
       return;
     }
-    const decoded = decodeHandoffs(rest ? Buffer.concat([rest, chunk]) : chunk);
-    rest = decoded.rest;
-    const last = decoded.records.length - 1;
-    // Cannot happen (a descriptor travels with its whole record), but never leak one.
-    if (last < 0 && handle) (handle as { close(): void }).close();
-    for (let i = 0; i <= last; i++) onConnection(decoded.records[i]!, i === last ? handle : undefined);
+    if (chunk.length === 0 && !handle) return;
+    const read = decodeHandoffRead(chunk, self);
+    if (read.handed) {
+      events.connection(read.handed, handle);
+      return;
+    }
+    // Which record the descriptor belongs to is not certain: a socket under the wrong session
+    // id would be worse than a closed one.
+    handle?.close();
+    const bytes = read.rejected.reduce((n, r) => n + r.bytes, 0);
+    const why = read.rejected[0]?.why ?? (read.orphans.length > 1 ? 'several' : 'torn');
+    events.rejected({ bytes, why, records: read.orphans.length, closed: handle !== undefined });
+    for (const record of read.orphans) events.connection(record, undefined);
   };
   pipe.readStart();
   // The master's IPC channel keeps the worker alive, not this pipe.

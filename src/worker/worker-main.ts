@@ -61,12 +61,15 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
 
   const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   lag.enable();
+  // Hand-off reads that failed their check (see receiveHandoffs below).
+  let handoffRejected = 0;
+  let rejectedUnreceived = 0;
   const counters = (): WorkerCounters => {
     const l = server.localStats();
     // The histogram's samples include its own 10 ms timer period: only the excess is lag.
     const lagMs = Math.max(0, lag.percentile(50) / 1e6 - LAG_RESOLUTION_MS);
     lag.reset();
-    return { ...l, lagMs: Number.isFinite(lagMs) ? lagMs : 0 };
+    return { ...l, received: l.received + rejectedUnreceived, handoffRejected, lagMs: Number.isFinite(lagMs) ? lagMs : 0 };
   };
 
   let stopping = false;
@@ -108,11 +111,16 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
     await redis.start().catch((err: Error) => log.error({ err: err.message }, 'redis bus not connected yet'));
   }
   // Connections arrive on the hand-off pipe (see master/handoff-link), not on node:cluster's channel.
-  receiveHandoffs(
-    where.handoffFd,
-    (handoff, handle) => server.receive(handle ? handedSocket(handle, handoff) : undefined, handoff.fd),
-    () => log.debug({ event: 'handoff-closed' }, 'the master closed the hand-off pipe'),
-  );
+  receiveHandoffs(where.handoffFd, { slot, node }, {
+    connection: (handoff, handle) => server.receive(handle ? handedSocket(handle, handoff) : undefined, handoff.fd),
+    rejected: (read) => {
+      handoffRejected++;
+      // A read is one hand-off: when no record came out of it, it still counts as received (the master's estimate).
+      if (read.records === 0) rejectedUnreceived++;
+      log.error({ event: 'handoff-rejected', ...read }, 'hand-off record failed its check: dropped, its connection closed');
+    },
+    end: () => log.debug({ event: 'handoff-closed' }, 'the master closed the hand-off pipe'),
+  });
   const reporter = setInterval(() => send({ t: 'load', counters: counters() }), LOAD_REPORT_MS);
   reporter.unref();
   await server.start();

@@ -26,6 +26,7 @@ export function singleProcessStats(l: LocalStats, self: { up: boolean; startTime
     remotePushClosed: l.remotePushClosed,
     remotePushUnknown: l.remotePushUnknown,
     handoffFailed: 0,
+    handoffRejected: 0,
     unavailable: 0,
     messagesIn: l.messagesIn,
     messagesOut: l.messagesOut,
