@@ -147,7 +147,7 @@ describe.runIf(redis.run)('RedisSessionTable', () => {
     await new Promise((r) => setImmediate(r));
     expect(t.stats().batches).toBe(1);
     expect(await t.count()).toBe(2500);
-    expect(t.stats()).toEqual({ batches: 1, written: 2500, failed: 0, dropped: 0 });
+    expect(t.stats()).toEqual({ batches: 1, written: 2500, failed: 0, dropped: 0, resyncs: 0 });
     expect(await t.purgeWorker(1, 1)).toBe(625); // two PURGE steps of at most 500
     alive = false;
     expect(await t.purgeDeadNodes()).toEqual([1]);

@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { SwitchyardError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { decodeFd, nodeOf, slotOf } from '../session-id.ts';
-import type { SessionRecord, SessionTable } from './types.ts';
+import { ResyncScheduler } from './resync-scheduler.ts';
+import type { SessionOwner, SessionRecord, SessionTable } from './types.ts';
 
 /**
  * The cluster's session table in Redis, under the cluster's prefix P:
@@ -29,7 +30,15 @@ import type { SessionRecord, SessionTable } from './types.ts';
  * Eventually consistent: another node sees a write once the writer's batch lands (its next
  * event-loop turn + one round trip); a dead node's sessions linger until purgeDeadNodes (every
  * node may run it periodically) but are hidden from reads meanwhile; writes Redis fails during
- * an outage are lost (counted in stats().failed, logged once), not retried.
+ * an outage are lost (counted in stats().failed, logged once), not retried one by one.
+ *
+ * Healing (keepInSync): the worker's live state is the truth. After anything that may have
+ * lost writes — the connection dropped (Redis restarted or failed over: a restart without
+ * persistence loses every key), a write failed, a bind found its session gone (the data was
+ * lost under us, e.g. FLUSHALL), or the node says its lease had vanished (resync) — the table
+ * re-writes the worker's live sessions and uids (op s) and removes what else the worker's set
+ * holds (stale sessions from a restored snapshot), once the node's lease is back
+ * (ResyncScheduler). Rooms are not stored here: they live in the worker.
  *
  * Redis Cluster: scripts build key names at run time (allowed for scripts without shebang
  * flags, if the keys are in one slot), so `hashTag: true` wraps the prefix as {P}: all stays
@@ -54,6 +63,8 @@ export interface RedisSessionTableOptions {
   timeoutMs?: number;
   /** Writes queued or awaiting Redis beyond which new ones are dropped (an outage with an offline queue). Default 100 000. */
   maxPendingOps?: number;
+  /** The lease key of a node (NodeRegistry's): a dead-node purge stops, atomically, if the node holds one again. */
+  leaseKey?: (node: number) => string;
 }
 
 /** batches: flushes sent (≤ 1 per event-loop turn); written: write ops Redis applied; failed: write
@@ -63,10 +74,14 @@ export interface RedisSessionTableStats {
   written: number;
   failed: number;
   dropped: number;
+  /** Re-writes of the worker's sessions done (see keepInSync). */
+  resyncs: number;
 }
 
 const CHUNK_OPS = 1000;
 const PURGE_STEP = 500;
+/** A re-write queues this many sessions, then waits for them to land: it never floods maxPendingOps. */
+const RESYNC_SLICE = 5000;
 
 /** Shared Lua: ARGV[1] is the prefix; drop() forgets one fd's hash and uid entry. */
 const LIB = `
@@ -84,13 +99,15 @@ local function tidy(node, slot) -- an emptied worker set leaves P:nw, an emptied
 end
 `;
 
-/** ARGV[2..]: a | fd node slot addr port t;  r | fd node slot;  b | fd uid;  u | fd. fds stay strings (Lua would print 2^52 as 4.5e+15). */
+/** ARGV[2..]: a | fd node slot addr port t;  s | fd node slot addr port t uid ('' = none: a re-write);
+ * r | fd node slot;  b | fd uid;  u | fd. fds stay strings (Lua would print 2^52 as 4.5e+15).
+ * -> binds that found no session (the table lost it: the caller re-writes). */
 const APPLY = `${LIB}
-local i = 2
+local i, missed = 2, 0
 while i <= #ARGV do
   local op, fd = ARGV[i], ARGV[i + 1]
   local k = p .. ':s:' .. fd
-  if op == 'a' then
+  if op == 'a' or op == 's' then
     local node, slot = ARGV[i + 2], ARGV[i + 3]
     drop(fd)
     redis.call('HSET', k, 'node', node, 'slot', slot, 'addr', ARGV[i + 4], 'port', ARGV[i + 5], 't', ARGV[i + 6])
@@ -98,6 +115,13 @@ while i <= #ARGV do
     redis.call('SADD', p .. ':nw:' .. node, slot)
     redis.call('SADD', p .. ':sn', node)
     i = i + 7
+    if op == 's' then
+      if ARGV[i] ~= '' then
+        redis.call('HSET', k, 'uid', ARGV[i])
+        redis.call('SADD', p .. ':u:' .. ARGV[i], fd)
+      end
+      i = i + 1
+    end
   elseif op == 'r' then
     drop(fd)
     redis.call('SREM', p .. ':ws:' .. ARGV[i + 2] .. ':' .. ARGV[i + 3], fd)
@@ -110,6 +134,8 @@ while i <= #ARGV do
       if redis.call('EXISTS', k) == 1 then
         redis.call('HSET', k, 'uid', ARGV[i + 2])
         redis.call('SADD', p .. ':u:' .. ARGV[i + 2], fd)
+      else
+        missed = missed + 1
       end
       i = i + 3
     else
@@ -117,12 +143,14 @@ while i <= #ARGV do
     end
   end
 end
-return 0`;
+return missed`;
 
-/** ARGV[2] node, ARGV[3] slot ('' = every slot of the node), ARGV[4] step.
+/** ARGV[2] node, ARGV[3] slot ('' = every slot of the node), ARGV[4] step, ARGV[5] the node's
+ * lease key ('' = none): a node that holds its lease again is not purged (it re-writes its sessions).
  * -> {hashes dropped, 1 once nothing is left to purge} */
 const PURGE = `${LIB}
 local node, only, limit = ARGV[2], ARGV[3], tonumber(ARGV[4])
+if ARGV[5] ~= '' and redis.call('EXISTS', ARGV[5]) == 1 then return {0, 1} end
 local nw = p .. ':nw:' .. node
 local n, dropped = 0, 0
 repeat
@@ -171,8 +199,10 @@ export class RedisSessionTable implements SessionTable {
   private readonly inflight = new Set<Promise<void>>();
   private failing = false;
   private overloaded = false;
-  private readonly counts: RedisSessionTableStats = { batches: 0, written: 0, failed: 0, dropped: 0 };
+  private readonly counts: RedisSessionTableStats = { batches: 0, written: 0, failed: 0, dropped: 0, resyncs: 0 };
   private closed: Promise<void> | null = null;
+  private readonly leaseKey: ((node: number) => string) | null;
+  private resyncer: ResyncScheduler | null = null;
 
   constructor(options: RedisSessionTableOptions) {
     const { prefix } = options;
@@ -185,10 +215,30 @@ export class RedisSessionTable implements SessionTable {
     this.aliveCacheMs = options.aliveCacheMs ?? 1000;
     this.timeoutMs = options.timeoutMs ?? 2000;
     this.maxPendingOps = options.maxPendingOps ?? 100_000;
+    this.leaseKey = options.leaseKey ?? null;
   }
 
   stats(): RedisSessionTableStats {
-    return { ...this.counts };
+    return { ...this.counts, resyncs: this.resyncer?.count ?? 0 };
+  }
+
+  keepInSync(owner: SessionOwner): void {
+    if (this.resyncer) throw new Error('keepInSync() called twice');
+    this.resyncer = new ResyncScheduler(
+      {
+        connected: () => this.redis.status === 'ready',
+        leaseHeld: () => this.alive(owner.node, true),
+        rewrite: () => this.rewrite(owner),
+      },
+      this.log,
+    );
+    // A dropped connection may mean a restarted (emptied) or failed-over Redis: re-write once back.
+    this.redis.on('close', () => this.resyncer?.markDirty('the Redis connection dropped'));
+    this.redis.on('ready', () => this.resyncer?.wake());
+  }
+
+  resync(reason: string): void {
+    this.resyncer?.markDirty(reason, true);
   }
 
   add(s: Omit<SessionRecord, 'uid'>): void {
@@ -248,7 +298,7 @@ export class RedisSessionTable implements SessionTable {
     // A fresh answer, never the cache: purging is not undone if we were wrong.
     const alive = await this.read('purgeDeadNodes', () => Promise.all(nodes.map((n) => this.alive(n, true))));
     const dead = nodes.filter((_, i) => !alive[i]);
-    const dropped = await Promise.all(dead.map((n) => this.purge(n, '')));
+    const dropped = await Promise.all(dead.map((n) => this.purge(n, '', this.leaseKey?.(n) ?? '')));
     if (dead.length > 0) this.log.info({ nodes: dead, sessions: dropped.reduce((a, b) => a + b, 0) }, 'purged the sessions of dead nodes');
     return dead.sort((a, b) => a - b);
   }
@@ -258,14 +308,53 @@ export class RedisSessionTable implements SessionTable {
     return this.closed;
   }
 
-  /** Runs PURGE steps until the node (or its one worker) is empty. */
-  private async purge(node: number, slot: string): Promise<number> {
+  /** Runs PURGE steps until the node (or its one worker) is empty, or `lease` exists again. */
+  private async purge(node: number, slot: string, lease = ''): Promise<number> {
     let dropped = 0;
     for (;;) {
-      const [n, done] = await this.read('purge', () => this.redis.eval(PURGE, 0, this.p, String(node), slot, PURGE_STEP) as Promise<number[]>);
+      const [n, done] = await this.read('purge', () => this.redis.eval(PURGE, 0, this.p, String(node), slot, PURGE_STEP, lease) as Promise<number[]>);
       dropped += n ?? 0;
       if (done === 1) return dropped;
     }
+  }
+
+  /**
+   * The worker's live sessions written again (uids with them), in slices; then what else the
+   * worker's set holds is removed. Sessions that close meanwhile are safe: a closed one is
+   * skipped (its remove was queued already) or its remove is queued after our write; fds are
+   * never reused, so removing a stale one cannot touch a newer session.
+   */
+  private async rewrite(owner: SessionOwner): Promise<{ written: number; stale: number }> {
+    const fds = [...owner.fds()];
+    let written = 0;
+    for (let i = 0; i < fds.length; i += RESYNC_SLICE) {
+      for (const fd of fds.slice(i, i + RESYNC_SLICE)) {
+        const r = owner.record(fd);
+        if (!r) continue;
+        this.enqueue(fd, 's', r.node, r.slot, r.remoteAddress, r.remotePort, r.connectTime, r.uid ?? '');
+        written++;
+      }
+      await this.landed();
+    }
+    const members = await this.read('resync', () => this.redis.smembers(`${this.p}:ws:${owner.node}:${owner.slot}`));
+    let stale = 0;
+    for (const fd of members.map(Number)) {
+      if (owner.record(fd)) continue;
+      this.enqueue(fd, 'r', owner.node, owner.slot);
+      stale++;
+    }
+    await this.landed();
+    return { written, stale };
+  }
+
+  /** Sends what is queued and waits (within timeoutMs) until every write in flight settled. */
+  private async landed(): Promise<void> {
+    this.flush();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, this.timeoutMs, true)));
+    const timedOut = await Promise.race([Promise.allSettled([...this.inflight]).then(() => false), late]);
+    clearTimeout(timer);
+    if (timedOut) throw unavailable('resync', `writes not settled within ${this.timeoutMs} ms`);
   }
 
   /** The fds of live nodes, ascending. */
@@ -332,15 +421,20 @@ export class RedisSessionTable implements SessionTable {
       } catch (err) {
         reply = Promise.reject(err);
       }
-      const sent: Promise<void> = reply.then(() => this.settle(sent, ops, null), (err: Error) => this.settle(sent, ops, err));
+      const sent: Promise<void> = reply.then(
+        (missed) => this.settle(sent, ops, null, Number(missed) || 0),
+        (err: Error) => this.settle(sent, ops, err, 0),
+      );
       this.inflight.add(sent);
     }
   }
 
-  /** Counts a chunk's outcome; failures are logged once per streak. */
-  private settle(sent: Promise<void>, ops: number, err: Error | null): void {
+  /** Counts a chunk's outcome; failures are logged once per streak. Lost writes call for a re-write. */
+  private settle(sent: Promise<void>, ops: number, err: Error | null, missedBinds: number): void {
     this.inflight.delete(sent);
     this.pendingOps -= ops;
+    if (missedBinds > 0) this.resyncer?.markDirty('a bind found its session gone from Redis');
+    if (err) this.resyncer?.markDirty('session table writes failed');
     if (err) {
       this.counts.failed += ops;
       if (!this.failing) this.log.warn({ err: err.message, ops }, 'session table writes failed (lost; logged once until they work again)');
@@ -352,6 +446,7 @@ export class RedisSessionTable implements SessionTable {
   }
 
   private async shutdown(): Promise<void> {
+    this.resyncer?.stop();
     this.flush();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, this.timeoutMs, true)));
