@@ -69,6 +69,8 @@ export async function runMaster(config: Config, setup: AppSetup): Promise<void> 
   });
   // Another node holds our id now: two nodes must never share one. Stop cleanly.
   if (membership) membership.onLost = (reason) => void master.shutdown(`node id lost: ${reason}`);
+  // Redis lost this node's data (a restart without persistence, a flush, a failover): the workers hold the truth.
+  if (membership) membership.onRestored = (reason) => master.resyncWorkers(reason);
   try {
     await master.start();
   } catch (err) {

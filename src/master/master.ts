@@ -81,6 +81,12 @@ export class Master {
     }, config.workerSemiSpaceMb);
   }
 
+  /** Redis lost this node's data: every worker re-writes its sessions and uids (see RedisSessionTable). */
+  resyncWorkers(reason: string): void {
+    this.log.warn({ event: 'resync', reason }, 'asking every worker to re-write its sessions');
+    for (const slot of this.pool.slots) this.pool.send(slot, { t: 'resync', reason });
+  }
+
   /** Forks the workers, waits for them, then listens: the first client finds workers ready. */
   async start(): Promise<AddressInfo> {
     await this.pool.start();

@@ -65,6 +65,8 @@ export interface WorkerCounters extends CumulativeCounters {
 
 export type MasterToWorker =
   | { t: 'shutdown' }
+  /** Redis lost this node's data (its lease had vanished): re-write your sessions and uids. */
+  | { t: 'resync'; reason: string }
   | { t: 'counters?'; id: number }
   | { t: 'stats'; id: number; stats: ClusterStats };
 

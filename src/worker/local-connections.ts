@@ -3,7 +3,7 @@ import type { BusMessage } from '../shared/bus/types.ts';
 import { REMOTE_OUTCOME } from '../shared/cluster-messages.ts';
 import type { Logger } from '../shared/logger.ts';
 import { CloseCode, Opcode } from '../shared/protocol/constants.ts';
-import type { SessionTable } from '../shared/session-table/types.ts';
+import type { SessionOwner, SessionRecord, SessionTable } from '../shared/session-table/types.ts';
 import { encodeForQueue, WebSocketStatus, type CloseInfo, type Connection, type PushStatus } from './connection.ts';
 import type { HandshakeRequest } from './handshake-io.ts';
 import { toBuffer } from './payload.ts';
@@ -40,7 +40,7 @@ export interface LocalConnectionsInit {
  * client info, rooms and uids. Also what other workers ask of this one over the bus
  * (LocalHandler for the router): the fds they name are ours.
  */
-export class LocalConnections implements LocalHandler {
+export class LocalConnections implements LocalHandler, SessionOwner {
   private readonly conns = new Map<number, Connection>();
   private readonly rooms = new Rooms();
   private readonly uidOf = new Map<number, string>();
@@ -55,10 +55,27 @@ export class LocalConnections implements LocalHandler {
     this.counters = init.counters;
     this.log = init.log;
     this.sessions = init.sessions;
+    // The connections and uids here are the truth: the table re-writes them when Redis lost them.
+    this.sessions?.keepInSync(this);
+  }
+
+  get node(): number {
+    return this.init.node;
+  }
+
+  get slot(): number {
+    return this.init.slot;
   }
 
   get size(): number {
     return this.conns.size;
+  }
+
+  /** A live connection's session record, as the session table holds it. */
+  record(fd: number): SessionRecord | null {
+    const c = this.conns.get(fd);
+    if (!c) return null;
+    return { fd, node: this.init.node, slot: this.init.slot, remoteAddress: c.remoteAddress, remotePort: c.remotePort, connectTime: c.connectTime, uid: this.uidOf.get(fd) ?? null };
   }
 
   fds(): IterableIterator<number> {

@@ -95,6 +95,9 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
       case 'shutdown':
         void stop('master asked');
         return;
+      case 'resync':
+        sessions?.resync(msg.reason);
+        return;
     }
   });
   // Ctrl-C reaches the whole process group: the master decides when workers stop.

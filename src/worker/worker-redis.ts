@@ -4,13 +4,14 @@ import { RedisBus } from '../shared/bus/redis-bus.ts';
 import type { WorkerAddress } from '../shared/bus/types.ts';
 import { redisKeyPrefix, type Config } from '../shared/config.ts';
 import type { Logger } from '../shared/logger.ts';
+import { SETTLE_ON_CLOSE } from '../shared/redis-health.ts';
 import { RedisSessionTable } from '../shared/session-table/redis-session-table.ts';
 
 /** A worker's Redis pieces (multi-node only): the bus to other nodes and the session table. */
 export async function openRedisParts(config: Config & { redis: string }, self: WorkerAddress, log: Logger): Promise<{ bus: RedisBus; sessions: RedisSessionTable }> {
   const bus = new RedisBus({ self, url: config.redis, prefix: config.clusterName, log, sharded: config.redisSharded });
   // The session table has its own connection; a node is alive while its registry lease exists.
-  const client = new Redis(config.redis, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  const client = new Redis(config.redis, { ...SETTLE_ON_CLOSE, lazyConnect: true, enableOfflineQueue: false });
   client.on('error', (err: Error) => log.debug({ err: err.message }, 'session table connection error'));
   await client.connect().catch((err: Error) => log.error({ err: err.message }, 'session table: Redis not reachable yet'));
   const keys = redisKeyPrefix(config);

@@ -202,12 +202,71 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     await until(() => a.send({ node: 2, slot: 0 }, push(99, randomBytes(1000))), 1000, 'room again');
   });
 
-  it('start() rejects clearly when Redis is unreachable', async () => {
-    const dead = await PrivateRedis.create();
-    await dead.stop();
-    const b = new RedisBus({ self: { node: 1, slot: 0 }, url: dead.url, prefix: PREFIX });
+  it('start() rejects clearly when Redis is unreachable, and the bus connects by itself once Redis is up', async () => {
+    const server = await PrivateRedis.create();
+    servers.push(server);
+    await server.stop();
+    const opts = { url: server.url, retryDelay: () => 100 };
+    const { bus: b, got } = { bus: new RedisBus({ self: { node: 1, slot: 0 }, prefix: `${PREFIX}-${run}`, ...opts }), got: [] as Received };
+    buses.push(b);
+    b.onMessage = (msg, from) => got.push({ msg, from });
     await expect(b.start()).rejects.toMatchObject({ code: 'ERR_BUS_CONNECT' });
     assertRefusedFast(() => b.send({ node: 2, slot: 0 }, push(1)));
+    // A worker started during an outage: its bus was closed for good before; now it heals.
+    await server.start();
+    await until(() => b.ready, 5000, 'ready once Redis is up');
+    const { bus: a } = await bus(2, 0, opts);
+    expect(a.send({ node: 1, slot: 0 }, push(7))).toBe(true);
+    await until(() => got.length === 1, 5000, 'delivered');
+  });
+
+  it('Redis killed with -9 while publishing and restarted: nothing claimed sent is stuck, delivery resumes in order', async () => {
+    const server = await PrivateRedis.create();
+    servers.push(server);
+    const opts = { url: server.url, retryDelay: () => 100, probeIntervalMs: 60_000 }; // the fix itself, not the watchdog
+    const { bus: a } = await bus(1, 0, opts);
+    const { got } = await bus(2, 0, opts);
+    // 50 publishes every millisecond: some are always awaiting Redis's reply when it dies.
+    let n = 0;
+    const load = setInterval(() => {
+      for (let i = 0; i < 50; i++) a.send({ node: 2, slot: 0 }, push(n++));
+    }, 1);
+    try {
+      await until(() => got.length > 1000, 5000, 'load flowing');
+      await server.kill();
+      await until(() => !a.ready, 2000, 'outage seen');
+      await server.start();
+      await until(() => a.ready, 5000, 'ready again');
+      // Before the fix the publisher said ready and took every send, and none left the process.
+      const mark = n;
+      await until(() => got.some((g) => g.msg.t === 'push' && g.msg.fd > mark), 5000, 'pushes made after the restart delivered');
+    } finally {
+      clearInterval(load);
+    }
+    got.length = 0;
+    for (let i = 0; i < 500; i++) expect(a.send({ node: 2, slot: 0 }, push(1_000_000 + i))).toBe(true);
+    await until(() => got.length >= 500, 5000, '500 after the load');
+    expect(got.slice(-500).map((g) => g.msg.t === 'push' && g.msg.fd)).toEqual(Array.from({ length: 500 }, (_, i) => 1_000_000 + i));
+  });
+
+  it('watchdog: a connection that is up but answers nothing is replaced, sends refused meanwhile', async () => {
+    const server = await PrivateRedis.create();
+    servers.push(server);
+    const { log, lines } = capture();
+    const opts = { url: server.url, retryDelay: () => 100, probeIntervalMs: 100, probeTimeoutMs: 500 };
+    const { bus: a } = await bus(1, 0, { ...opts, log });
+    const { bus: b, got } = await bus(2, 0, opts);
+    server.signal('SIGSTOP'); // TCP stays up, nothing answers: 'ready' but silent
+    try {
+      await until(() => !a.ready, 3000, 'silence noticed');
+      assertRefusedFast(() => a.send({ node: 2, slot: 0 }, push(1)), 20);
+    } finally {
+      server.signal('SIGCONT');
+    }
+    await until(() => a.ready && b.ready, 10_000, 'up again');
+    expect(a.send({ node: 2, slot: 0 }, push(2))).toBe(true);
+    await until(() => got.some((g) => g.msg.t === 'push' && g.msg.fd === 2), 5000, 'delivered after');
+    expect(lines.some((l) => l.level === 50 && l.msg === 'redis bus publisher wedged (ready, but no reply): replaced by a new connection')).toBe(true);
   });
 
   it('recovers from CLIENT KILL of its publisher: false while down, then flows again', async () => {

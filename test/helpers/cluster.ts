@@ -61,10 +61,10 @@ export async function closeAll(clients: Hello[]): Promise<void> {
 }
 
 /** Sends a command to the cluster fixture app through `via` and waits for its result. */
-export async function command(via: Hello, cmd: Record<string, unknown>): Promise<any> {
+export async function command(via: Hello, cmd: Record<string, unknown>, timeoutMs = 5000): Promise<any> {
   const before = via.messages.length;
   const results = () => via.messages.slice(before).filter((m) => m.startsWith('{"type":"result"')).map((m) => JSON.parse(m) as { cmd: string; value: unknown });
   via.ws.send(JSON.stringify(cmd));
-  await until(() => results().some((r) => r.cmd === cmd.cmd), 5000, `result of ${String(cmd.cmd)}`);
+  await until(() => results().some((r) => r.cmd === cmd.cmd), timeoutMs, `result of ${String(cmd.cmd)}`);
   return results().find((r) => r.cmd === cmd.cmd)!.value;
 }

@@ -48,6 +48,19 @@ export class PrivateRedis {
       child.once('error', (err) => reject(new Error(`cannot start redis-server (needed for the outage tests): ${err.message}`)));
     });
   }
+  /** `kill -9`: no shutdown, no save; the port is free again once it has exited. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    this.child = null;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+  /** SIGSTOP / SIGCONT: a server whose connections stay open while it answers nothing. */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    this.child?.kill(signal);
+  }
   async stop(): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null) return;

@@ -4,6 +4,7 @@ import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { NodeRegistry } from '../../src/shared/bus/node-registry.ts';
 import { RedisSessionTable, type RedisSessionTableOptions } from '../../src/shared/session-table/redis-session-table.ts';
+import type { SessionOwner, SessionRecord } from '../../src/shared/session-table/types.ts';
 import { externalTool } from '../helpers/process.ts';
 import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
 import { session, sessionTableContract, type SessionTableHarness } from './contract.ts';
@@ -147,7 +148,7 @@ describe.runIf(redis.run)('RedisSessionTable', () => {
     await new Promise((r) => setImmediate(r));
     expect(t.stats().batches).toBe(1);
     expect(await t.count()).toBe(2500);
-    expect(t.stats()).toEqual({ batches: 1, written: 2500, failed: 0, dropped: 0 });
+    expect(t.stats()).toEqual({ batches: 1, written: 2500, failed: 0, dropped: 0, resyncs: 0 });
     expect(await t.purgeWorker(1, 1)).toBe(625); // two PURGE steps of at most 500
     alive = false;
     expect(await t.purgeDeadNodes()).toEqual([1]);
@@ -190,6 +191,59 @@ describe.runIf(redis.run)('RedisSessionTable', () => {
     await until(async () => (await t.count().catch(() => -1)) >= 0, 5000, 'reads work again');
     t.add(session(2, 0, 1));
     expect(await t.get(session(2, 0, 1).fd)).toEqual({ ...session(2, 0, 1), uid: null });
+  });
+
+  /** A worker's live state, as LocalConnections offers it to keepInSync. */
+  function owner(node: number, slot: number, seqs: number[], uids: Record<number, string> = {}): SessionOwner & { live: Map<number, SessionRecord> } {
+    const live = new Map(seqs.map((seq) => [session(node, slot, seq).fd, { ...session(node, slot, seq), uid: uids[seq] ?? null }]));
+    return { node, slot, live, fds: () => live.keys(), record: (fd) => live.get(fd) ?? null };
+  }
+
+  it('keepInSync: Redis killed with -9 and restarted empty: the worker\'s sessions and uids are written again by themselves', async () => {
+    const server = await PrivateRedis.create();
+    servers.push(server);
+    const { log, lines } = capture();
+    const c = client(server.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
+    await new Promise((r) => c.once('ready', r));
+    const t = table({ redis: c, log });
+    const w = owner(3, 1, [1, 2, 3], { 1: 'ann', 3: 'ann' });
+    t.keepInSync(w);
+    for (const r of w.live.values()) t.add(r);
+    t.bind(session(3, 1, 1).fd, 'ann');
+    t.bind(session(3, 1, 3).fd, 'ann');
+    expect(await t.fdsByUid('ann')).toHaveLength(2);
+
+    await server.kill();
+    await server.start();
+    const want = [1, 3].map((seq) => session(3, 1, seq).fd);
+    await until(async () => (await t.fdsByUid('ann').catch(() => [])).length === 2, 5000, 'uids written again');
+    expect(await t.fdsByUid('ann')).toEqual(want);
+    expect(await t.count()).toBe(3);
+    expect(await t.get(session(3, 1, 2).fd)).toEqual({ ...session(3, 1, 2), uid: null });
+    expect(t.stats().resyncs).toBeGreaterThanOrEqual(1);
+    expect(lines.some((l) => l.msg === 'session table re-written for this worker')).toBe(true);
+  });
+
+  it('keepInSync: a bind that finds its session gone (FLUSHALL) triggers the re-write; stale sessions of the worker are removed', async () => {
+    const server = await PrivateRedis.create();
+    servers.push(server);
+    const t = table({ redis: client(server.url, { maxRetriesPerRequest: 0 }) });
+    const w = owner(3, 1, [1, 2]);
+    t.keepInSync(w);
+    for (const seq of [1, 2, 9]) t.add(session(3, 1, seq)); // 9 closed while its remove was lost
+    expect(await t.count()).toBe(3);
+    const admin = client(server.url);
+    await admin.flushall();
+    // Before: the bind was ignored for good (the session hash was gone) and nothing noticed.
+    w.live.get(session(3, 1, 2).fd)!.uid = 'zed';
+    t.bind(session(3, 1, 2).fd, 'zed');
+    await until(async () => (await t.fdsByUid('zed')).length === 1, 5000, 'bind landed after the re-write');
+    expect(await t.all()).toEqual([1, 2].map((seq) => session(3, 1, seq).fd));
+    // a stale session is swept too (written back by another handle, then a re-write asked for)
+    t.add(session(3, 1, 9));
+    t.resync('test');
+    await until(async () => (await t.count()) === 2, 5000, 'stale session removed');
+    expect(await t.get(session(3, 1, 9).fd)).toBeNull();
   });
 
   it('with a client that has no offline queue: failed writes are counted and logged once', async () => {

@@ -15,9 +15,12 @@ import { MAX_NODES } from '../session-id.ts';
  * lease alive with PEXPIRE every ttl/3. The token (random per join) tells our lease from one
  * another node took after ours expired. Every refresh compares the token atomically (Lua):
  *   - ours          -> PEXPIRE
- *   - gone          -> re-claimed at once with SET NX, logged at error level: the lease
- *                      expired under us (long outage, paused process), so another node may
- *                      have held the id meanwhile
+ *   - gone          -> re-claimed at once with SET NX, logged at error level: Redis lost it
+ *                      (restarted without persistence, flushed, failed over to a replica
+ *                      that lacked it) or it expired under us (long outage, paused
+ *                      process: another node may have held the id meanwhile). Either way
+ *                      what this node wrote may be gone too: `onRestored` is called, so
+ *                      the node writes it again. The lease is this node's generation key.
  *   - someone else's-> fatal: this node now shares its id; logged, keep-alive stops and
  *                      `onLost` is called. The owner must stop using the id (exit, or restart
  *                      its workers with a new one): fds and bus channels embed it.
@@ -59,6 +62,8 @@ export class NodeRegistry {
   readonly ttlMs: number;
   /** Called once if another node took our id (see the class comment). */
   onLost: ((reason: string) => void) | null = null;
+  /** Called each time the lease had vanished and was re-claimed: Redis lost this node's data. */
+  onRestored: ((reason: string) => void) | null = null;
 
   private readonly redis: Redis;
   private readonly prefix: string;
@@ -116,6 +121,12 @@ export class NodeRegistry {
     return nodes.sort((a, b) => a.id - b.id);
   }
 
+  /** Refreshes (or re-claims) the lease now rather than at the next tick: after a reconnect,
+   * the sooner a lost lease is back, the shorter this node looks dead to the others. */
+  refreshNow(): Promise<void> {
+    return this.refresh();
+  }
+
   async isAlive(id: number): Promise<boolean> {
     return (await this.redis.exists(nodeKey(this.prefix, id))) === 1;
   }
@@ -150,7 +161,8 @@ export class NodeRegistry {
       this.failing = false;
       if (!this.timer) return; // left meanwhile
       if (result === 2) {
-        this.log.error({ key: nodeKey(this.prefix, this.id) }, 'node lease had expired (outage or paused process?): re-claimed the same id; another node may have used it meanwhile');
+        this.log.error({ key: nodeKey(this.prefix, this.id) }, 'node lease had vanished (Redis lost its data, or the lease expired during an outage or a pause): re-claimed the same id');
+        this.onRestored?.('the node lease had vanished from Redis');
       } else if (result === 0) {
         this.stopKeepAlive();
         const reason = `node id ${this.id} is now leased by another node`;

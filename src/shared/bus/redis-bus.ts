@@ -2,6 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { pino } from 'pino';
 import { SwitchyardError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { ConnectionProbe, SETTLE_ON_CLOSE } from '../redis-health.ts';
 import { MAX_NODES, MAX_SLOTS } from '../session-id.ts';
 import { decodeEnvelope, encodeEnvelope } from './codec.ts';
 import type { Bus, BusMessage, MessageHandler, WorkerAddress } from './types.ts';
@@ -19,6 +20,12 @@ export interface RedisBusOptions {
   retryDelay?: (attempt: number) => number;
   /** Publishes awaiting Redis's reply, in bytes, beyond which send() returns false. Default 32 MiB. */
   maxPendingBytes?: number;
+  /** Watchdog: a PING on each connection this often while it is ready. Default 1000 ms. */
+  probeIntervalMs?: number;
+  /** Watchdog: a PING unanswered this long drops the connection to reconnect. Default 3000 ms. */
+  probeTimeoutMs?: number;
+  /** How long start() waits for both connections and the subscription. Default 10 000 ms. */
+  startTimeoutMs?: number;
 }
 
 /** 50, 100, 200 .. 2000 ms: a Redis restart is noticed within ~2 s, a blip within 50 ms. */
@@ -29,6 +36,11 @@ export function defaultRetryDelay(attempt: number): number {
 /** More in flight than Redis lets a subscriber fall behind (client-output-buffer-limit pubsub
  * 32mb by default) could not be delivered anyway. */
 const DEFAULT_MAX_PENDING_BYTES = 32 * 1024 * 1024;
+/** A PING a second costs Redis nothing; 3 s of silence on loopback or a LAN is not a slow reply. */
+const DEFAULT_PROBE_INTERVAL_MS = 1000;
+const DEFAULT_PROBE_TIMEOUT_MS = 3000;
+/** The connect timeout (5 s) plus a first retry: past it, start() reports and the bus goes on trying. */
+const DEFAULT_START_TIMEOUT_MS = 10_000;
 
 /**
  * The bus channels of one cluster. Sharded mode wraps the prefix in a hash tag so every bus
@@ -67,10 +79,18 @@ export interface RedisBusStats {
  * Two connections, as pub/sub requires (a subscribed connection cannot publish):
  *   - the publisher has no offline queue and never resends after a reconnect: while it is
  *     down, send() returns false at once instead of queueing, and a publish cut off mid-flight
- *     is dropped rather than risk a duplicate (at most once);
- *   - the subscriber resubscribes by itself after every reconnect (ioredis autoResubscribe).
- * Both reconnect forever (retryDelay). Messages published while our subscriber is down are
- * lost: pub/sub keeps nothing. Payloads are Buffers end to end (messageBuffer/smessageBuffer).
+ *     is dropped rather than risk a duplicate (at most once). Every publish settles when its
+ *     connection drops (SETTLE_ON_CLOSE, see redis-health.ts: without it a restart under load
+ *     wedged the auto-pipeline for good);
+ *   - the subscriber subscribes itself on every 'ready' (not ioredis autoResubscribe, which
+ *     forgets the channels if the connection drops again before Redis confirmed them), and
+ *     counts as up only once Redis has confirmed this connection's subscription.
+ * Both reconnect forever (retryDelay), also when Redis was down at start(). The bus is ready
+ * (sends accepted) only while the publisher is up AND our subscription stands: replies to our
+ * requests come back on it, so a request it could not hear would only time out. A watchdog
+ * PING (ConnectionProbe) reconnects a connection that is 'ready' but answers nothing.
+ * Messages published while a subscriber is down are lost: pub/sub keeps nothing. Payloads are
+ * Buffers end to end (messageBuffer/smessageBuffer).
  *
  * Ordering: one publisher connection, one subscriber connection, one Redis (or one shard):
  * Redis forwards a connection's publishes in order, so one sender's messages reach a receiver
@@ -80,8 +100,12 @@ export class RedisBus implements Bus {
   readonly self: WorkerAddress;
   onMessage: MessageHandler | null = null;
 
-  private readonly pub: Redis;
-  private readonly sub: Redis;
+  private pub: Redis;
+  private sub: Redis;
+  private readonly url: string;
+  private readonly clientOptions: Record<Role, RedisOptions>;
+  private readonly probeOptions: { intervalMs: number; timeoutMs: number };
+  private readonly probes = new Map<Role, ConnectionProbe>();
   private readonly sharded: boolean;
   private readonly ownChannel: string;
   private readonly allChannel: string;
@@ -92,7 +116,14 @@ export class RedisBus implements Bus {
   private pendingBytes = 0;
   /** Bumped when the publisher's connection drops: replies of older publishes will never come. */
   private epoch = 0;
+  /** The publisher's connection is ready and not found wedged. */
+  private pubUp = false;
+  /** Redis confirmed our subscription on the subscriber's current connection. */
   private subscribed = false;
+  /** Bumped when the subscriber's connection drops: a confirmation for an older one is stale. */
+  private subEpoch = 0;
+  private readyWaiters: Array<() => void> = [];
+  private readonly startTimeoutMs: number;
   private lastPublishError = '';
   private readonly counts: RedisBusStats = { published: 0, refused: 0, received: 0, malformed: 0 };
   private started = false;
@@ -112,51 +143,63 @@ export class RedisBus implements Bus {
     this.log = (options.log ?? pino({ level: 'silent' })).child({ bus: 'redis', node: self.node, slot: self.slot });
 
     const common: RedisOptions = {
+      ...SETTLE_ON_CLOSE,
       lazyConnect: true, // start() connects, so a constructor never opens sockets
       retryStrategy: options.retryDelay ?? defaultRetryDelay,
       connectTimeout: 5000, // a black-holed Redis counts as down after 5 s, then the retries begin
     };
     const id = `${self.node}:${self.slot}`;
-    this.pub = new Redis(options.url, {
-      ...common,
-      connectionName: `${prefix}:pub:${id}`,
-      enableOfflineQueue: false, // send() fails at once during an outage, never queues
-      autoResendUnfulfilledCommands: false, // a publish cut off mid-flight may have gone out: no duplicate
-      enableAutoPipelining: true, // publishes of one event-loop turn leave in one write, in order
-    });
-    this.sub = new Redis(options.url, {
-      ...common,
-      connectionName: `${prefix}:sub:${id}`,
-      autoResubscribe: true,
-    });
-    this.watch(this.pub, 'publisher');
-    this.watch(this.sub, 'subscriber');
-    this.sub.on(this.sharded ? 'smessageBuffer' : 'messageBuffer', (channel: Buffer, payload: Buffer) => this.receive(channel, payload));
+    this.url = options.url;
+    this.clientOptions = {
+      publisher: {
+        ...common,
+        connectionName: `${prefix}:pub:${id}`,
+        enableOfflineQueue: false, // send() fails at once during an outage, never queues
+        autoResendUnfulfilledCommands: false, // a publish cut off mid-flight may have gone out: no duplicate
+        enableAutoPipelining: true, // publishes of one event-loop turn leave in one write, in order
+      },
+      subscriber: {
+        ...common,
+        connectionName: `${prefix}:sub:${id}`,
+        enableOfflineQueue: false, // nothing is sent but SUBSCRIBE and PING, both only when ready
+        autoResubscribe: false, // subscribe() on every 'ready' instead (see the class comment)
+      },
+    };
+    this.probeOptions = { intervalMs: options.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS, timeoutMs: options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS };
+    this.startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    this.pub = this.open('publisher');
+    this.sub = this.open('subscriber');
   }
 
-  /** True while both connections are up and the subscriptions are in place. */
+  /** True while the publisher is up and our subscription stands: only then are sends accepted. */
   get ready(): boolean {
-    return !this.closed && this.pub.status === 'ready' && this.sub.status === 'ready' && this.subscribed;
+    return !this.closed && this.pubUp && this.subscribed && this.pub.status === 'ready' && this.sub.status === 'ready';
   }
 
   stats(): RedisBusStats {
     return { ...this.counts };
   }
 
+  /**
+   * Connects both connections and subscribes; resolves once the bus is ready. Rejects
+   * (ERR_BUS_CONNECT) if the first attempt fails or readiness takes longer than startTimeoutMs,
+   * but the bus is not closed then: it goes on reconnecting and becomes ready by itself.
+   */
   async start(): Promise<void> {
     if (this.started) throw new Error('RedisBus.start() called twice');
     this.started = true;
+    for (const p of this.probes.values()) p.start();
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.all([this.pub.connect(), this.sub.connect()]);
-      const channels = [this.ownChannel, this.allChannel];
-      await (this.sharded ? this.sub.ssubscribe(...channels) : this.sub.subscribe(...channels));
-      this.subscribed = true;
-      this.log.info({ channels, sharded: this.sharded }, 'redis bus subscribed');
+      const ready = new Promise<void>((resolve, reject) => {
+        this.readyWaiters.push(resolve);
+        timer = setTimeout(() => reject(new Error(`not ready within ${this.startTimeoutMs} ms`)), this.startTimeoutMs);
+      });
+      await Promise.all([this.pub.connect(), this.sub.connect(), ready]);
     } catch (err) {
-      this.pub.disconnect();
-      this.sub.disconnect();
-      this.closed = true;
-      throw new SwitchyardError('ERR_BUS_CONNECT', `redis bus could not start: ${(err as Error).message}`);
+      throw new SwitchyardError('ERR_BUS_CONNECT', `redis bus could not start (it keeps reconnecting): ${(err as Error).message}`);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -173,13 +216,14 @@ export class RedisBus implements Bus {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const p of this.probes.values()) p.stop();
     await Promise.all([quit(this.pub), quit(this.sub)]);
     this.log.info('redis bus closed');
   }
 
   /** False, synchronously, whenever the message cannot be handed to Redis now. */
   private publish(channel: string, msg: BusMessage): boolean {
-    if (this.closed || this.pub.status !== 'ready') return this.refuse();
+    if (!this.ready) return this.refuse();
     const payload = encodeEnvelope(this.self, msg);
     if (this.pendingBytes + payload.length > this.maxPendingBytes) return this.refuse();
     this.counts.published++;
@@ -223,9 +267,47 @@ export class RedisBus implements Bus {
     }
   }
 
+  /** A connection for `role`, with its listeners and watchdog (connected now if the bus runs). */
+  private open(role: Role, downSince = 0): Redis {
+    const client = new Redis(this.url, this.clientOptions[role]);
+    this.watch(client, role, downSince);
+    if (role === 'subscriber') client.on(this.sharded ? 'smessageBuffer' : 'messageBuffer', (channel: Buffer, payload: Buffer) => this.receive(channel, payload));
+    const probe = new ConnectionProbe(client, { ...this.probeOptions, onWedged: (silentMs) => this.replace(role, silentMs) });
+    this.probes.set(role, probe);
+    if (this.started && !this.closed) {
+      probe.start();
+      client.connect().catch(() => {}); // failures are 'error' events; the back-off retries
+    }
+    return client;
+  }
+
+  /**
+   * The watchdog found `role`'s connection ready but silent. A reconnect would not do: what
+   * ioredis left unsettled (a stuck auto-pipeline) stays with the client object, so it is
+   * thrown away and a new one made; sends are refused until the new one is up.
+   */
+  private replace(role: Role, silentMs: number): void {
+    if (this.closed) return;
+    this.log.error({ role, silentMs }, `redis bus ${role} wedged (ready, but no reply): replaced by a new connection`);
+    this.probes.get(role)?.stop();
+    const old = role === 'publisher' ? this.pub : this.sub;
+    old.removeAllListeners();
+    old.on('error', () => {});
+    old.disconnect();
+    if (role === 'publisher') {
+      this.pubUp = false;
+      this.epoch++;
+      this.pendingBytes = 0;
+      this.pub = this.open(role, Date.now() - silentMs);
+    } else {
+      this.subscribed = false;
+      this.subEpoch++;
+      this.sub = this.open(role, Date.now() - silentMs);
+    }
+  }
+
   /** Error listeners always set; one log line per state change, repeated failures once. */
-  private watch(client: Redis, role: Role): void {
-    let downSince = 0;
+  private watch(client: Redis, role: Role, downSince: number): void {
     let lastError = '';
     client.on('error', (err: Error) => {
       if (err.message === lastError) return;
@@ -234,10 +316,12 @@ export class RedisBus implements Bus {
     });
     client.on('close', () => {
       if (role === 'publisher') {
+        this.pubUp = false;
         this.epoch++;
         this.pendingBytes = 0;
       } else {
         this.subscribed = false;
+        this.subEpoch++;
       }
       if (downSince || this.closed) return;
       downSince = Date.now();
@@ -246,25 +330,47 @@ export class RedisBus implements Bus {
     client.on('reconnecting', (delayMs: number) => this.log.debug({ role, delayMs }, `redis bus ${role} reconnecting`));
     client.on('ready', () => {
       lastError = '';
-      if (!downSince) return; // the first connect: start() logs it
-      const downMs = Date.now() - downSince;
+      if (this.closed) return;
+      const downMs = downSince ? Date.now() - downSince : null;
+      if (role === 'subscriber') return this.subscribe(downMs, () => (downSince = 0));
       downSince = 0;
-      if (role === 'publisher') {
+      this.pubUp = true;
+      if (downMs !== null) {
         this.lastPublishError = '';
         this.log.info({ role, downMs }, 'redis bus publisher reconnected');
-        return;
       }
-      // ioredis has just written the resubscribe commands; a PING behind them answers once
-      // Redis has processed them, so "resubscribed" means messages flow again.
-      client.ping().then(
-        () => {
-          if (client.status !== 'ready') return;
-          this.subscribed = true;
-          this.log.info({ role, downMs }, 'redis bus subscriber reconnected and resubscribed');
-        },
-        () => {}, // dropped again: the next 'ready' tries again
-      );
+      this.wakeIfReady();
     });
+  }
+
+  /**
+   * SUBSCRIBE on the subscriber's current connection; it counts as up once Redis confirms. An
+   * error reply (ACL, MOVED) drops the connection, so the next attempt follows the back-off.
+   */
+  private subscribe(downMs: number | null, recovered: () => void): void {
+    const epoch = this.subEpoch;
+    const channels = [this.ownChannel, this.allChannel];
+    (this.sharded ? this.sub.ssubscribe(...channels) : this.sub.subscribe(...channels)).then(
+      () => {
+        if (epoch !== this.subEpoch || this.closed) return; // that connection is gone already
+        this.subscribed = true;
+        recovered();
+        if (downMs === null) this.log.info({ channels, sharded: this.sharded }, 'redis bus subscribed');
+        else this.log.info({ role: 'subscriber', downMs }, 'redis bus subscriber reconnected and resubscribed');
+        this.wakeIfReady();
+      },
+      (err: Error) => {
+        if (epoch !== this.subEpoch || this.closed) return; // dropped meanwhile: the next 'ready' subscribes
+        this.log.warn({ err: err.message, channels }, 'redis bus subscribe refused: reconnecting');
+        this.sub.disconnect(true);
+      },
+    );
+  }
+
+  /** Resolves start()'s wait once the bus is ready. */
+  private wakeIfReady(): void {
+    if (!this.ready || this.readyWaiters.length === 0) return;
+    for (const wake of this.readyWaiters.splice(0)) wake();
   }
 }
 

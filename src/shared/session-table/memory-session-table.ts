@@ -55,6 +55,11 @@ export class MemorySessionTable implements SessionTable {
     fds.add(fd);
   }
 
+  /** Nothing to do: writes land at once and are never lost. */
+  keepInSync(): void {}
+
+  resync(): void {}
+
   unbind(fd: number): void {
     const s = this.closed ? undefined : this.sessions.get(fd);
     if (s) this.unbindRecord(s);

@@ -3,7 +3,9 @@ import { pino } from 'pino';
 import { SwitchyardError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { decodeFd, nodeOf, slotOf } from '../session-id.ts';
-import type { SessionRecord, SessionTable } from './types.ts';
+import { APPLY, PURGE, SCAN } from './redis-scripts.ts';
+import { ResyncScheduler } from './resync-scheduler.ts';
+import type { SessionOwner, SessionRecord, SessionTable } from './types.ts';
 
 /**
  * The cluster's session table in Redis, under the cluster's prefix P:
@@ -29,7 +31,15 @@ import type { SessionRecord, SessionTable } from './types.ts';
  * Eventually consistent: another node sees a write once the writer's batch lands (its next
  * event-loop turn + one round trip); a dead node's sessions linger until purgeDeadNodes (every
  * node may run it periodically) but are hidden from reads meanwhile; writes Redis fails during
- * an outage are lost (counted in stats().failed, logged once), not retried.
+ * an outage are lost (counted in stats().failed, logged once), not retried one by one.
+ *
+ * Healing (keepInSync): the worker's live state is the truth. After anything that may have
+ * lost writes — the connection dropped (Redis restarted or failed over: a restart without
+ * persistence loses every key), a write failed, a bind found its session gone (the data was
+ * lost under us, e.g. FLUSHALL), or the node says its lease had vanished (resync) — the table
+ * re-writes the worker's live sessions and uids (op s) and removes what else the worker's set
+ * holds (stale sessions from a restored snapshot), once the node's lease is back
+ * (ResyncScheduler). Rooms are not stored here: they live in the worker.
  *
  * Redis Cluster: scripts build key names at run time (allowed for scripts without shebang
  * flags, if the keys are in one slot), so `hashTag: true` wraps the prefix as {P}: all stays
@@ -54,6 +64,8 @@ export interface RedisSessionTableOptions {
   timeoutMs?: number;
   /** Writes queued or awaiting Redis beyond which new ones are dropped (an outage with an offline queue). Default 100 000. */
   maxPendingOps?: number;
+  /** The lease key of a node (NodeRegistry's): a dead-node purge stops, atomically, if the node holds one again. */
+  leaseKey?: (node: number) => string;
 }
 
 /** batches: flushes sent (≤ 1 per event-loop turn); written: write ops Redis applied; failed: write
@@ -63,97 +75,14 @@ export interface RedisSessionTableStats {
   written: number;
   failed: number;
   dropped: number;
+  /** Re-writes of the worker's sessions done (see keepInSync). */
+  resyncs: number;
 }
 
 const CHUNK_OPS = 1000;
 const PURGE_STEP = 500;
-
-/** Shared Lua: ARGV[1] is the prefix; drop() forgets one fd's hash and uid entry. */
-const LIB = `
-local p = ARGV[1]
-local function drop(fd)
-  local k = p .. ':s:' .. fd
-  local uid = redis.call('HGET', k, 'uid')
-  if uid then redis.call('SREM', p .. ':u:' .. uid, fd) end
-  return redis.call('DEL', k)
-end
-local function tidy(node, slot) -- an emptied worker set leaves P:nw, an emptied node P:sn
-  local nw = p .. ':nw:' .. node
-  if redis.call('EXISTS', p .. ':ws:' .. node .. ':' .. slot) == 0 then redis.call('SREM', nw, slot) end
-  if redis.call('EXISTS', nw) == 0 then redis.call('SREM', p .. ':sn', node) end
-end
-`;
-
-/** ARGV[2..]: a | fd node slot addr port t;  r | fd node slot;  b | fd uid;  u | fd. fds stay strings (Lua would print 2^52 as 4.5e+15). */
-const APPLY = `${LIB}
-local i = 2
-while i <= #ARGV do
-  local op, fd = ARGV[i], ARGV[i + 1]
-  local k = p .. ':s:' .. fd
-  if op == 'a' then
-    local node, slot = ARGV[i + 2], ARGV[i + 3]
-    drop(fd)
-    redis.call('HSET', k, 'node', node, 'slot', slot, 'addr', ARGV[i + 4], 'port', ARGV[i + 5], 't', ARGV[i + 6])
-    redis.call('SADD', p .. ':ws:' .. node .. ':' .. slot, fd)
-    redis.call('SADD', p .. ':nw:' .. node, slot)
-    redis.call('SADD', p .. ':sn', node)
-    i = i + 7
-  elseif op == 'r' then
-    drop(fd)
-    redis.call('SREM', p .. ':ws:' .. ARGV[i + 2] .. ':' .. ARGV[i + 3], fd)
-    tidy(ARGV[i + 2], ARGV[i + 3])
-    i = i + 4
-  else
-    local old = redis.call('HGET', k, 'uid')
-    if old then redis.call('SREM', p .. ':u:' .. old, fd) redis.call('HDEL', k, 'uid') end
-    if op == 'b' then
-      if redis.call('EXISTS', k) == 1 then
-        redis.call('HSET', k, 'uid', ARGV[i + 2])
-        redis.call('SADD', p .. ':u:' .. ARGV[i + 2], fd)
-      end
-      i = i + 3
-    else
-      i = i + 2
-    end
-  end
-end
-return 0`;
-
-/** ARGV[2] node, ARGV[3] slot ('' = every slot of the node), ARGV[4] step.
- * -> {hashes dropped, 1 once nothing is left to purge} */
-const PURGE = `${LIB}
-local node, only, limit = ARGV[2], ARGV[3], tonumber(ARGV[4])
-local nw = p .. ':nw:' .. node
-local n, dropped = 0, 0
-repeat
-  local slot = only
-  if only == '' then slot = redis.call('SRANDMEMBER', nw) end
-  if not slot then break end
-  local fds = redis.call('SPOP', p .. ':ws:' .. node .. ':' .. slot, limit - n)
-  for _, fd in ipairs(fds) do dropped = dropped + drop(fd) end
-  n = n + #fds
-  tidy(node, slot)
-until only ~= '' or n >= limit
-if only == '' and redis.call('EXISTS', nw) == 0 then redis.call('SREM', p .. ':sn', node) end
-local left = nw
-if only ~= '' then left = p .. ':ws:' .. node .. ':' .. only end
-return {dropped, 1 - redis.call('EXISTS', left)}`;
-
-/** ARGV[2] 'fds' -> every fd; 'count' -> {node, sessions of one of its workers, ...} */
-const SCAN = `${LIB}
-local out = {}
-for _, node in ipairs(redis.call('SMEMBERS', p .. ':sn')) do
-  for _, slot in ipairs(redis.call('SMEMBERS', p .. ':nw:' .. node)) do
-    local ws = p .. ':ws:' .. node .. ':' .. slot
-    if ARGV[2] == 'count' then
-      out[#out + 1] = node
-      out[#out + 1] = redis.call('SCARD', ws)
-    else
-      for _, fd in ipairs(redis.call('SMEMBERS', ws)) do out[#out + 1] = fd end
-    end
-  end
-end
-return out`;
+/** A re-write queues this many sessions, then waits for them to land: it never floods maxPendingOps. */
+const RESYNC_SLICE = 5000;
 
 export class RedisSessionTable implements SessionTable {
   private readonly redis: Redis;
@@ -171,8 +100,10 @@ export class RedisSessionTable implements SessionTable {
   private readonly inflight = new Set<Promise<void>>();
   private failing = false;
   private overloaded = false;
-  private readonly counts: RedisSessionTableStats = { batches: 0, written: 0, failed: 0, dropped: 0 };
+  private readonly counts: RedisSessionTableStats = { batches: 0, written: 0, failed: 0, dropped: 0, resyncs: 0 };
   private closed: Promise<void> | null = null;
+  private readonly leaseKey: ((node: number) => string) | null;
+  private resyncer: ResyncScheduler | null = null;
 
   constructor(options: RedisSessionTableOptions) {
     const { prefix } = options;
@@ -185,10 +116,30 @@ export class RedisSessionTable implements SessionTable {
     this.aliveCacheMs = options.aliveCacheMs ?? 1000;
     this.timeoutMs = options.timeoutMs ?? 2000;
     this.maxPendingOps = options.maxPendingOps ?? 100_000;
+    this.leaseKey = options.leaseKey ?? null;
   }
 
   stats(): RedisSessionTableStats {
-    return { ...this.counts };
+    return { ...this.counts, resyncs: this.resyncer?.count ?? 0 };
+  }
+
+  keepInSync(owner: SessionOwner): void {
+    if (this.resyncer) throw new Error('keepInSync() called twice');
+    this.resyncer = new ResyncScheduler(
+      {
+        connected: () => this.redis.status === 'ready',
+        leaseHeld: () => this.alive(owner.node, true),
+        rewrite: () => this.rewrite(owner),
+      },
+      this.log,
+    );
+    // A dropped connection may mean a restarted (emptied) or failed-over Redis: re-write once back.
+    this.redis.on('close', () => this.resyncer?.markDirty('the Redis connection dropped'));
+    this.redis.on('ready', () => this.resyncer?.wake());
+  }
+
+  resync(reason: string): void {
+    this.resyncer?.markDirty(reason, true);
   }
 
   add(s: Omit<SessionRecord, 'uid'>): void {
@@ -248,7 +199,7 @@ export class RedisSessionTable implements SessionTable {
     // A fresh answer, never the cache: purging is not undone if we were wrong.
     const alive = await this.read('purgeDeadNodes', () => Promise.all(nodes.map((n) => this.alive(n, true))));
     const dead = nodes.filter((_, i) => !alive[i]);
-    const dropped = await Promise.all(dead.map((n) => this.purge(n, '')));
+    const dropped = await Promise.all(dead.map((n) => this.purge(n, '', this.leaseKey?.(n) ?? '')));
     if (dead.length > 0) this.log.info({ nodes: dead, sessions: dropped.reduce((a, b) => a + b, 0) }, 'purged the sessions of dead nodes');
     return dead.sort((a, b) => a - b);
   }
@@ -258,14 +209,53 @@ export class RedisSessionTable implements SessionTable {
     return this.closed;
   }
 
-  /** Runs PURGE steps until the node (or its one worker) is empty. */
-  private async purge(node: number, slot: string): Promise<number> {
+  /** Runs PURGE steps until the node (or its one worker) is empty, or `lease` exists again. */
+  private async purge(node: number, slot: string, lease = ''): Promise<number> {
     let dropped = 0;
     for (;;) {
-      const [n, done] = await this.read('purge', () => this.redis.eval(PURGE, 0, this.p, String(node), slot, PURGE_STEP) as Promise<number[]>);
+      const [n, done] = await this.read('purge', () => this.redis.eval(PURGE, 0, this.p, String(node), slot, PURGE_STEP, lease) as Promise<number[]>);
       dropped += n ?? 0;
       if (done === 1) return dropped;
     }
+  }
+
+  /**
+   * The worker's live sessions written again (uids with them), in slices; then what else the
+   * worker's set holds is removed. Sessions that close meanwhile are safe: a closed one is
+   * skipped (its remove was queued already) or its remove is queued after our write; fds are
+   * never reused, so removing a stale one cannot touch a newer session.
+   */
+  private async rewrite(owner: SessionOwner): Promise<{ written: number; stale: number }> {
+    const fds = [...owner.fds()];
+    let written = 0;
+    for (let i = 0; i < fds.length; i += RESYNC_SLICE) {
+      for (const fd of fds.slice(i, i + RESYNC_SLICE)) {
+        const r = owner.record(fd);
+        if (!r) continue;
+        this.enqueue(fd, 's', r.node, r.slot, r.remoteAddress, r.remotePort, r.connectTime, r.uid ?? '');
+        written++;
+      }
+      await this.landed();
+    }
+    const members = await this.read('resync', () => this.redis.smembers(`${this.p}:ws:${owner.node}:${owner.slot}`));
+    let stale = 0;
+    for (const fd of members.map(Number)) {
+      if (owner.record(fd)) continue;
+      this.enqueue(fd, 'r', owner.node, owner.slot);
+      stale++;
+    }
+    await this.landed();
+    return { written, stale };
+  }
+
+  /** Sends what is queued and waits (within timeoutMs) until every write in flight settled. */
+  private async landed(): Promise<void> {
+    this.flush();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, this.timeoutMs, true)));
+    const timedOut = await Promise.race([Promise.allSettled([...this.inflight]).then(() => false), late]);
+    clearTimeout(timer);
+    if (timedOut) throw unavailable('resync', `writes not settled within ${this.timeoutMs} ms`);
   }
 
   /** The fds of live nodes, ascending. */
@@ -332,15 +322,20 @@ export class RedisSessionTable implements SessionTable {
       } catch (err) {
         reply = Promise.reject(err);
       }
-      const sent: Promise<void> = reply.then(() => this.settle(sent, ops, null), (err: Error) => this.settle(sent, ops, err));
+      const sent: Promise<void> = reply.then(
+        (missed) => this.settle(sent, ops, null, Number(missed) || 0),
+        (err: Error) => this.settle(sent, ops, err, 0),
+      );
       this.inflight.add(sent);
     }
   }
 
-  /** Counts a chunk's outcome; failures are logged once per streak. */
-  private settle(sent: Promise<void>, ops: number, err: Error | null): void {
+  /** Counts a chunk's outcome; failures are logged once per streak. Lost writes call for a re-write. */
+  private settle(sent: Promise<void>, ops: number, err: Error | null, missedBinds: number): void {
     this.inflight.delete(sent);
     this.pendingOps -= ops;
+    if (missedBinds > 0) this.resyncer?.markDirty('a bind found its session gone from Redis');
+    if (err) this.resyncer?.markDirty('session table writes failed');
     if (err) {
       this.counts.failed += ops;
       if (!this.failing) this.log.warn({ err: err.message, ops }, 'session table writes failed (lost; logged once until they work again)');
@@ -352,6 +347,7 @@ export class RedisSessionTable implements SessionTable {
   }
 
   private async shutdown(): Promise<void> {
+    this.resyncer?.stop();
     this.flush();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, this.timeoutMs, true)));

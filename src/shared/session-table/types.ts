@@ -22,6 +22,19 @@ export interface SessionRecord {
   uid: string | null;
 }
 
+/**
+ * The worker whose sessions a table instance writes (multi-node: each worker has its own
+ * instance): what is live now, to re-write when the store may have lost writes.
+ */
+export interface SessionOwner {
+  node: number;
+  slot: number;
+  /** The worker's live session fds. */
+  fds(): Iterable<number>;
+  /** A live session's record (uid included), null once it has closed. */
+  record(fd: number): SessionRecord | null;
+}
+
 export interface SessionTable {
   /** A connection opened on this worker. Fire-and-forget: writes are batched/pipelined (one round trip per event-loop turn at most), never block the caller, never throw; failures are counted and logged. */
   add(s: Omit<SessionRecord, 'uid'>): void;
@@ -39,6 +52,15 @@ export interface SessionTable {
   purgeWorker(node: number, slot: number): Promise<number>;
   /** Forgets the sessions of nodes that are no longer alive. Returns the node ids purged. Safe to run concurrently from several nodes. */
   purgeDeadNodes(): Promise<number[]>;
+  /**
+   * From now on, whenever this table may have lost writes (its store restarted, was flushed or
+   * failed over, a write failed, or a bind found its session gone), it re-writes `owner`'s live
+   * sessions with their uids and forgets whatever else it holds for that worker. A table that
+   * cannot lose writes does nothing.
+   */
+  keepInSync(owner: SessionOwner): void;
+  /** Asks for that re-write now (the node learned the store lost data). */
+  resync(reason: string): void;
   /** Waits for pending writes (bounded) and releases resources it owns. */
   close(): Promise<void>;
 }
