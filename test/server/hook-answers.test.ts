@@ -15,8 +15,9 @@ import { RawClient, until, upgradeRequest } from '../helpers/server.ts';
 describe('handshake hook answers the server cannot send', () => {
   let cli: CliProcess;
   beforeAll(async () => {
-    cli = await startCli(['--port', '0', '--workers', '1', '--app', 'test/fixtures/hook-answers-app.ts', '--log-level', 'info']);
-  });
+    // Generous: on a machine shared with other test runs a CLI can take many seconds to start.
+    cli = await startCli(['--port', '0', '--workers', '1', '--app', 'test/fixtures/hook-answers-app.ts', '--log-level', 'info'], 45_000);
+  }, 60_000);
   afterAll(() => killAll());
 
   async function echo(ws: WebSocket, text: string): Promise<string> {
@@ -63,5 +64,5 @@ describe('handshake hook answers the server cannot send', () => {
       expect(why).toMatch(/status|header|subprotocol|body/);
     }
     expect(errors.filter((l) => String(l.msg).startsWith('response error'))).toHaveLength(1);
-  });
+  }, 60_000);
 });
