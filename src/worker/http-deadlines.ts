@@ -89,6 +89,11 @@ interface Exchange {
   idleBytes: number;
 }
 
+/**
+ * Which phase each socket is in and what its deadline does when it passes (`expired` acts on
+ * the socket). The entry calls `connected`, Node's 'request' events `requestStarted`, and a
+ * socket that upgrades, is refused or closes is `forget`-ten.
+ */
 export class HttpPhases {
   private readonly deadlines: Deadlines<Phase>;
   /** Sockets Node's server has taken a request from, by fd. */
