@@ -44,11 +44,18 @@ export interface Config {
   serverMaxWindowBits: number;
   clientMaxWindowBits: number;
 
-  /** Whole upgrade request must arrive within this (ms): slowloris clients are closed with 408. */
+  /** A connection's first request head (upgrade or not) must arrive within this (ms); else 408 and close. */
   handshakeTimeoutMs: number;
+  /** After a plain HTTP response, the next request head must arrive within this (ms), else the connection is closed (Node's keepAliveTimeout). */
+  keepAliveTimeoutMs: number;
+  /** A plain HTTP request body must be complete within this (ms) of its head; else 408 and close. */
+  bodyTimeoutMs: number;
   /** Request line + headers cap (bytes); larger requests get 431. */
   maxHeaderSize: number;
-  /** Handshakes in flight (incl. async handshake hooks) per process; beyond it 503. */
+  /**
+   * Connections per process that are not WebSockets (yet): reading a request, in plain HTTP or
+   * keep-alive, or waiting for an async handshake hook; a connection beyond it gets 503 at once.
+   */
   maxPendingHandshakes: number;
   /** Established connections per process; beyond it new upgrades get 503. */
   maxConnection: number;
@@ -107,8 +114,10 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   serverMaxWindowBits: 15,
   clientMaxWindowBits: 15,
   handshakeTimeoutMs: 10_000, // a real client sends its upgrade in one packet
+  keepAliveTimeoutMs: 5_000, // Node's default: a client reusing a connection does so at once
+  bodyTimeoutMs: 30_000, // a body up to packageMaxLength (2 MiB) at 70 KiB/s; a trickle is not held longer
   maxHeaderSize: 16 * 1024, // Node's own default
-  maxPendingHandshakes: 4096, // bounds the memory an accept flood or slow auth hook can pin
+  maxPendingHandshakes: 4096, // bounds what an accept flood, trickling clients or a slow auth hook can pin (each holds up to maxHeaderSize)
   maxConnection: 100_000,
   heartbeatCheckInterval: 0,
   heartbeatIdleTime: 0,
@@ -157,6 +166,8 @@ const FIELDS: Record<keyof Config, Field> = {
   serverMaxWindowBits: { kind: 'int', min: 9, max: 15 },
   clientMaxWindowBits: { kind: 'int', min: 9, max: 15 },
   handshakeTimeoutMs: { kind: 'int', min: 1 },
+  keepAliveTimeoutMs: { kind: 'int', min: 1 },
+  bodyTimeoutMs: { kind: 'int', min: 1 },
   maxHeaderSize: { kind: 'int', min: 1024 },
   maxPendingHandshakes: { kind: 'int', min: 1 },
   maxConnection: { kind: 'int', min: 1 },

@@ -58,14 +58,44 @@ export class ProtocolError extends SwitchyardError {
   }
 }
 
-/** An upgrade request we refuse: answered with `status` (and `headers`), never a 101. */
-export class HandshakeError extends SwitchyardError {
+/**
+ * Requests answered with an error before any app sees them, WebSocket or not (RFC 9110,
+ * RFC 9112): a major version other than 1, a missing, repeated or malformed Host, a
+ * request-target in a form its method cannot use.
+ */
+export const REQUEST_ERRORS = {
+  ERR_HTTP_VERSION: 505,
+  ERR_HTTP_HOST: 400,
+  ERR_HTTP_TARGET: 400,
+} as const;
+export type RequestErrorCode = keyof typeof REQUEST_ERRORS;
+
+/** A request we answer with `status` (and `headers`) ourselves. */
+export class HttpError extends SwitchyardError {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  constructor(code: HandshakeErrorCode, message: string, headers: Record<string, string> = {}) {
+  constructor(code: RequestErrorCode | HandshakeErrorCode, message: string, headers: Record<string, string> = {}) {
     super(code, message);
-    this.status = HANDSHAKE_ERRORS[code];
+    this.status = code in REQUEST_ERRORS ? REQUEST_ERRORS[code as RequestErrorCode] : HANDSHAKE_ERRORS[code as HandshakeErrorCode];
     this.headers = headers;
+  }
+}
+
+/** An upgrade request we refuse: answered with `status` (and `headers`), never a 101. */
+export class HandshakeError extends HttpError {
+  constructor(code: HandshakeErrorCode, message: string, headers: Record<string, string> = {}) {
+    super(code, message, headers);
+  }
+}
+
+/**
+ * A handshake hook's answer the server cannot put on the wire (a 1xx or 204 status, a framing
+ * or handshake header, a CR in a value, a body that is not bytes): the hook's call throws it,
+ * and a bad answer set on the fields directly is refused with 500 and logged.
+ */
+export class HandshakeAnswerError extends SwitchyardError {
+  constructor(message: string) {
+    super('ERR_HANDSHAKE_ANSWER', message);
   }
 }
 

@@ -4,6 +4,7 @@ import { CloseCode, Opcode } from '../shared/protocol/constants.ts';
 import type { CloseInfo, Connection } from './connection.ts';
 import type { AllCallbacks, Awaitable, Frame, ServerCallbacks } from './server-types.ts';
 import type { Server } from './server.ts';
+import { upgradeRequired } from './upgrade-required.ts';
 
 /**
  * The app's callbacks (Swoole's $server->on()) and how they run. Nothing an app callback does
@@ -130,8 +131,7 @@ export class AppCallbacks {
   request(req: IncomingMessage, res: ServerResponse): void {
     const cb = this.registry.request;
     if (!cb) {
-      res.writeHead(426, { Upgrade: 'websocket', Connection: 'Upgrade', 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end('426 Upgrade Required: this is a WebSocket endpoint\n');
+      upgradeRequired(res);
       return;
     }
     try {
@@ -144,7 +144,12 @@ export class AppCallbacks {
 
   private failRequest(res: ServerResponse, err: unknown): void {
     this.log.error({ err }, 'request callback failed');
-    if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
-    res.end();
+    try {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end();
+    } catch {
+      // The app left the response unfinishable (e.g. a Content-Length it did not keep to).
+      res.destroy();
+    }
   }
 }

@@ -2,7 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { decodeFd } from '../shared/session-id.ts';
 import type { AppHost, Server } from './server.ts';
+import { upgradeRequired } from './upgrade-required.ts';
 import { HOME_PAGE } from './home-page.ts';
+
+/** The WebSocket endpoints: a plain request there gets 426 Upgrade Required. */
+const WEBSOCKET_PATHS = new Set(['/echo', '/chat']);
 
 /** Room every /chat session joins: a chat message is one room push across the cluster. */
 const CHAT = 'chat';
@@ -15,11 +19,11 @@ const CHAT = 'chat';
  * - `GET /` a page to try both, `GET /stats` the cluster's figures;
  * - `POST /push/:fd` and `POST /broadcast` (only with --admin-token, as a Bearer token); a push
  *   answers {fd, status, worker, node}: its outcome and the worker that took the request.
- * Other WebSocket paths get 404 in the handshake.
+ * Other WebSocket paths get 404 in the handshake; a plain request to /echo or /chat gets 426.
  */
 export default function defaultApp(server: AppHost): void {
   server.on('handshake', (request, response) => {
-    if (request.path !== '/echo' && request.path !== '/chat') {
+    if (!WEBSOCKET_PATHS.has(request.path)) {
       response.status(404).end('no WebSocket endpoint at this path; try /echo or /chat');
     }
   });
@@ -41,6 +45,8 @@ export default function defaultApp(server: AppHost): void {
 
 async function handleHttp(req: IncomingMessage, res: ServerResponse, srv: Server): Promise<void> {
   const url = req.url ?? '/';
+  // A browser or curl opening a WebSocket endpoint as a page: say what it takes.
+  if (WEBSOCKET_PATHS.has(url.split('?', 1)[0]!)) return upgradeRequired(res);
   if (req.method === 'GET' && (url === '/' || url === '/index.html')) return send(res, 200, HOME_PAGE, 'text/html; charset=utf-8');
   if (req.method === 'GET' && url === '/stats') return json(res, 200, await srv.stats());
   const push = /^\/push\/([^/?]*)$/.exec(url);

@@ -1,6 +1,7 @@
 import { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { isValidHeaderName, isValidHeaderValue } from '../shared/protocol/handshake.ts';
+import { HandshakeAnswerError } from '../shared/errors.ts';
+import { appHeaderProblem, isRefusalStatus, isToken } from '../shared/protocol/handshake.ts';
 
 /** What a handshake request is read from: node's IncomingMessage, or a head our own reader took (see HttpEntry). */
 export interface RequestSource {
@@ -132,48 +133,82 @@ function parseCookies(header: string | undefined): Record<string, string> {
   return out;
 }
 
-/** Headers only the server writes: the hook cannot produce a broken 101. */
-const RESERVED = new Set(['upgrade', 'connection', 'sec-websocket-accept', 'sec-websocket-extensions', 'content-length']);
-
 /**
  * The hook's answer. Leave the status alone (or set 101) to accept: the server then writes
- * the whole 101 itself. Set any other status (and optionally end(body)) to refuse.
+ * the whole 101 itself. Set a refusal status (and optionally end(body)) to refuse. Each method
+ * checks what it is given and throws a HandshakeAnswerError at the call (so the hook fails
+ * with 500 where the mistake is); `problem()` checks the whole answer again before anything is
+ * written, since its fields can also be set directly.
  */
 export class HandshakeResponse {
   statusCode = 101;
-  body: string | Buffer = '';
+  body: string | Buffer | Uint8Array = '';
   readonly headers: Array<[string, string]> = [];
   /** Subprotocol picked by the hook; undefined lets the server pick the client's first. */
   chosenProtocol: string | null | undefined = undefined;
   ended = false;
 
+  /** 101 accepts; a refusal is 200-599 but 204, 205 and 304 (it always carries a body). */
   status(code: number): this {
-    if (!Number.isInteger(code) || code < 101 || code > 599) throw new RangeError(`invalid HTTP status ${code}`);
+    const problem = statusProblem(code);
+    if (problem !== null) throw new HandshakeAnswerError(problem);
     this.statusCode = code;
     return this;
   }
 
-  /** Adds a header (repeatable, e.g. Set-Cookie). Sec-WebSocket-Protocol picks the subprotocol. */
+  /**
+   * Adds a header to the 101 or the refusal (repeatable, e.g. Set-Cookie). Sec-WebSocket-Protocol
+   * picks the subprotocol; framing, connection and other Sec-WebSocket-* headers are the server's.
+   */
   header(name: string, value: string | number): this {
-    const v = String(value);
-    if (!isValidHeaderName(name) || !isValidHeaderValue(v)) {
-      throw new TypeError(`invalid header ${JSON.stringify(name)}: ${JSON.stringify(v)}`);
-    }
-    const lower = name.toLowerCase();
-    if (lower === 'sec-websocket-protocol') return this.protocol(v);
-    if (RESERVED.has(lower)) throw new TypeError(`header ${name} is written by the server`);
+    const v = typeof value === 'number' ? String(value) : value;
+    if (typeof name === 'string' && name.toLowerCase() === 'sec-websocket-protocol') return this.protocol(v);
+    const problem = appHeaderProblem(name, v);
+    if (problem !== null) throw new HandshakeAnswerError(problem);
     this.headers.push([name, v]);
     return this;
   }
 
-  /** Picks the subprotocol (must be one the client offered), or null for none. */
+  /** Picks the subprotocol (sent only if the client offered it), or null for none. */
   protocol(name: string | null): this {
+    const problem = protocolProblem(name);
+    if (problem !== null) throw new HandshakeAnswerError(problem);
     this.chosenProtocol = name;
     return this;
   }
 
-  end(body?: string | Buffer): void {
-    if (body !== undefined) this.body = body;
+  end(body?: string | Buffer | Uint8Array): void {
+    if (body !== undefined) {
+      const problem = bodyProblem(body);
+      if (problem !== null) throw new HandshakeAnswerError(problem);
+      this.body = body;
+    }
     this.ended = true;
   }
+
+  /** What makes this answer impossible to send as it stands, or null. */
+  problem(): string | null {
+    const status = statusProblem(this.statusCode);
+    if (status !== null) return status;
+    if (!Array.isArray(this.headers)) return 'headers must be an array of [name, value] pairs';
+    for (const pair of this.headers as unknown[]) {
+      if (!Array.isArray(pair) || pair.length !== 2) return `header ${JSON.stringify(pair)} is not a [name, value] pair`;
+      const header = appHeaderProblem(pair[0], pair[1]);
+      if (header !== null) return header;
+    }
+    return bodyProblem(this.body) ?? protocolProblem(this.chosenProtocol ?? null);
+  }
+}
+
+function statusProblem(code: unknown): string | null {
+  if (code === 101 || (typeof code === 'number' && isRefusalStatus(code))) return null;
+  return `status ${String(code)} cannot answer an upgrade: 101 accepts, a refusal is 200-599 but 204, 205 and 304`;
+}
+
+function bodyProblem(body: unknown): string | null {
+  return typeof body === 'string' || body instanceof Uint8Array ? null : `body must be a string or a Buffer, got ${typeof body}`;
+}
+
+function protocolProblem(name: unknown): string | null {
+  return name === null || (typeof name === 'string' && isToken(name)) ? null : `subprotocol ${JSON.stringify(name)} is not a token`;
 }

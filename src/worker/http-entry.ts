@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Config } from '../shared/config.ts';
-import { HandshakeError } from '../shared/errors.ts';
+import { HttpError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { buildHttpResponse, validateUpgrade, type UpgradeRequestHead, type ValidUpgrade } from '../shared/protocol/handshake.ts';
-import { headEnd, readUpgradeHead } from '../shared/protocol/request-head.ts';
+import { checkRequest, versionErrorOf, type RequestLineHead, type RoutedTarget } from '../shared/protocol/request-checks.ts';
+import { headEnd, mayBeUpgradeHead, readUpgradeHead } from '../shared/protocol/request-head.ts';
 import type { RequestSource } from './handshake-io.ts';
+import { HttpPhases, type Expiry } from './http-deadlines.ts';
 
 /** What the HTTP entry hands to the server for each upgrade it validated. */
 export interface UpgradeHandler {
@@ -15,6 +17,8 @@ export interface UpgradeHandler {
   socketClosed(fd: number): void;
   /** Why a new upgrade can't be taken now (503), or null. */
   refuseReason(): string | null;
+  /** Upgrades waiting for the app's handshake hook: not WebSockets yet, counted with ours. */
+  awaitingHook(): number;
 }
 
 const FD = Symbol('switchyard.fd');
@@ -25,14 +29,16 @@ type TaggedSocket = Socket & { [FD]?: number };
  * `GET … HTTP/1.1` upgrade (what a WebSocket server mostly sees) is read by our own small
  * reader (protocol/request-head.ts) and upgraded at once; anything else — plain HTTP, other
  * methods or versions, anything malformed or unusual — goes with the bytes already read to
- * Node's own HTTP parser (llhttp) in an http.Server that never listens (emit('connection')).
- * Node's per-request objects cost about a fifth of a handshake's CPU; the upgrade does not
- * need them. It enforces the handshake deadline and header cap and answers every malformed
- * or refused upgrade with one precise status.
+ * Node's own HTTP parser (llhttp) in an http.Server that never listens (emit('connection')),
+ * as soon as the bytes cannot be the fast form. Node's per-request objects cost about a fifth
+ * of a handshake's CPU; the upgrade does not need them. Both paths pass the same RFC 9112
+ * checks (version, Host, target form), every phase has a deadline (Node's own timeouts only
+ * run for listening servers), at most maxPendingHandshakes sockets are not WebSockets at a
+ * time, and every malformed or refused request gets one precise status.
  *
  * Nothing per socket outlives its upgrade: one shared 'close' listener (removed at the
- * upgrade) and one timer for all handshake deadlines. A socket that becomes a WebSocket
- * carries no closure, timer or extra property of ours from here (memory per idle connection).
+ * upgrade) and one timer for all deadlines. A socket that becomes a WebSocket carries no
+ * closure, timer or extra property of ours from here (memory per idle connection).
  */
 export class HttpEntry {
   private readonly http;
@@ -41,15 +47,11 @@ export class HttpEntry {
   private readonly handler: UpgradeHandler;
   /** Sockets accepted and not (yet) WebSockets: for shutdown and the 'disconnect' callback. */
   readonly sockets = new Map<number, Socket>();
-  /**
-   * Handshake deadlines (fd → ms) of sockets that have not sent a request yet. Every socket
-   * gets the same timeout, so insertion order is deadline order: one timer, armed for the
-   * oldest, serves them all.
-   */
-  private readonly deadlines = new Map<number, number>();
-  private deadlineTimer: NodeJS.Timeout | null = null;
+  /** Deadlines of every phase, and Node's requests and responses they follow. */
+  private readonly phases: HttpPhases;
   /** Shared by every socket (`this` is the socket): no closure per connection. */
   private readonly onSocketClose: (this: Socket) => void;
+  private readonly onRefusedClose: (this: Socket) => void;
   private readonly onHeadData: (this: Socket, chunk: Buffer) => void;
   /** The bytes of request heads not complete yet, by fd (most arrive in one read). */
   private readonly partialHeads = new Map<number, Buffer>();
@@ -59,20 +61,27 @@ export class HttpEntry {
     this.log = log;
     this.handler = handler;
     this.http = createServer({ maxHeaderSize: config.maxHeaderSize, noDelay: true });
-    // Node's own header/request timers only run for listening servers; ours is armed per socket.
+    // Node's header/request timers only run for listening servers: ours are the deadlines.
+    // Its keep-alive value is what responses advertise (Keep-Alive: timeout=N); the idle
+    // timer it arms with it is reset by every byte, so ours bounds the wait.
     this.http.requestTimeout = 0;
     this.http.headersTimeout = 0;
+    this.http.keepAliveTimeout = config.keepAliveTimeoutMs;
     this.http.on('request', (req, res) => this.onRequest(req, res));
     this.http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.onUpgrade(req, socket, head));
-    this.http.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => this.onClientError(err, socket));
+    this.http.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Socket) => this.onClientError(err, socket));
+    this.phases = new HttpPhases(config, log, (socket) => (socket as TaggedSocket | null)?.[FD], (fd, expiry) => this.expire(fd, expiry));
     const entry = this;
     this.onSocketClose = function (this: Socket) {
       const fd = (this as TaggedSocket)[FD];
       if (fd === undefined) return;
-      entry.deadlines.delete(fd);
-      entry.partialHeads.delete(fd);
+      entry.forget(fd);
       // Still here: it never became a WebSocket (refused upgrades stay until they close).
       if (entry.sockets.delete(fd)) entry.handler.socketClosed(fd);
+    };
+    this.onRefusedClose = function (this: Socket) {
+      const fd = (this as TaggedSocket)[FD];
+      if (fd !== undefined) entry.handler.socketClosed(fd);
     };
     this.onHeadData = function (this: Socket, chunk: Buffer) {
       entry.readHead(this, chunk);
@@ -82,9 +91,16 @@ export class HttpEntry {
   /** Injects an accepted socket; `fd` is its session id from now on. */
   attach(socket: Socket, fd: number): void {
     (socket as TaggedSocket)[FD] = fd;
+    // Every socket that is not a WebSocket holds memory and a descriptor until a deadline
+    // at most: past the cap a new one is answered at once, before a byte of it is read.
+    if (this.sockets.size + this.handler.awaitingHook() >= this.config.maxPendingHandshakes) {
+      this.log.debug({ fd }, 'too many connections not yet WebSockets: 503');
+      socket.on('close', this.onRefusedClose);
+      reject(socket, 503, 'too many pending connections', [['Retry-After', '1']]);
+      return;
+    }
     this.sockets.set(fd, socket);
-    this.deadlines.set(fd, Date.now() + this.config.handshakeTimeoutMs);
-    this.armDeadline();
+    this.phases.connected(fd);
     socket.on('close', this.onSocketClose);
     socket.on('data', this.onHeadData);
     // pauseOnConnect sockets stay paused until someone reads: we do now.
@@ -98,8 +114,9 @@ export class HttpEntry {
     const bytes = earlier === undefined ? chunk : Buffer.concat([earlier, chunk]);
     const end = headEnd(bytes, earlier?.length ?? 0);
     if (end === -1) {
-      // Over the cap: Node's parser answers 431 as for any request.
-      if (bytes.length > this.config.maxHeaderSize) this.toNodeHttp(socket, fd, bytes);
+      // Over the cap Node's parser answers 431, as for any request; bytes that cannot be
+      // the fast form go to it now (garbage gets its 400 at once, not at the deadline).
+      if (bytes.length > this.config.maxHeaderSize || !mayBeUpgradeHead(bytes, earlier?.length ?? 0)) this.toNodeHttp(socket, fd, bytes);
       else this.partialHeads.set(fd, bytes);
       return;
     }
@@ -129,39 +146,43 @@ export class HttpEntry {
     socket.resume();
   }
 
-  private armDeadline(): void {
-    if (this.deadlineTimer !== null) return;
-    const oldest = this.deadlines.values().next();
-    if (oldest.done) return;
-    // Unref'd: the sockets keep the process alive, not their deadlines.
-    this.deadlineTimer = setTimeout(() => this.expireDeadlines(), Math.max(0, oldest.value - Date.now())).unref();
+  /** A deadline passed: the socket is answered (408) if that cannot garble a response, and closed. */
+  private expire(fd: number, expiry: Expiry): void {
+    const socket = this.sockets.get(fd);
+    if (socket === undefined || socket.destroyed) return;
+    if (expiry === 'destroy') socket.destroy();
+    else this.closeWith(socket, fd, expiry.status, expiry.why);
   }
 
-  private expireDeadlines(): void {
-    this.deadlineTimer = null;
-    const now = Date.now();
-    for (const [fd, at] of this.deadlines) {
-      if (at > now) break;
-      this.deadlines.delete(fd);
-      const socket = this.sockets.get(fd);
-      if (socket === undefined || socket.destroyed) continue;
-      this.log.debug({ fd }, 'handshake timeout');
-      reject(socket, 408, 'handshake timeout');
+  /** Stops reading (no parser may take a late request) and closes, after `status` if given. */
+  private closeWith(socket: Socket, fd: number, status: number | null, why: string): void {
+    this.log.debug({ fd, status }, why);
+    this.partialHeads.delete(fd);
+    socket.off('data', this.onHeadData);
+    socket.pause();
+    if (status !== null) reject(socket, status, why);
+    else {
+      socket.end();
+      setTimeout(() => socket.destroy(), 1000).unref();
     }
-    this.armDeadline();
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    // A plain HTTP request disarms the deadline: keep-alive idling is Node's business.
     const fd = (req.socket as TaggedSocket)[FD];
-    if (fd !== undefined) this.deadlines.delete(fd);
+    if (fd !== undefined) this.phases.requestStarted(fd, req, res);
+    const target = checkRequest(lineOf(req));
+    if (target instanceof HttpError) {
+      this.log.debug({ fd, status: target.status, err: target.code }, 'bad HTTP request');
+      answer(res, target);
+      return;
+    }
+    useTarget(req, target);
     // A WebSocket attempt that Node did not treat as an upgrade (no Connection: upgrade):
     // answer it precisely instead of handing it to the app as a plain request.
     if (typeof req.headers.upgrade === 'string' && req.headers.upgrade.toLowerCase() === 'websocket') {
       const result = validateUpgrade(headOf(req));
-      if (result instanceof HandshakeError) {
-        res.writeHead(result.status, { ...result.headers, 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
-        res.end(result.message);
+      if (result instanceof HttpError) {
+        answer(res, result);
         return;
       }
     }
@@ -174,6 +195,12 @@ export class HttpEntry {
       socket.destroy();
       return;
     }
+    const target = checkRequest(lineOf(req));
+    if (target instanceof HttpError) {
+      this.refuse(fd, socket, target);
+      return;
+    }
+    useTarget(req, target);
     this.upgradeWith(fd, socket, headOf(req), req, head);
   }
 
@@ -181,12 +208,11 @@ export class HttpEntry {
   private upgradeWith(fd: number, socket: Socket, requestHead: UpgradeRequestHead, req: RequestSource, head: Buffer): void {
     // No 'data' listener is left: hold the bytes until the connection reads them.
     socket.pause();
-    this.deadlines.delete(fd);
+    this.forget(fd);
     const result = validateUpgrade(requestHead);
     // A refused upgrade stays in `sockets`: it closes as a non-WebSocket connection.
-    if (result instanceof HandshakeError) {
-      this.log.debug({ fd, status: result.status, err: result.code }, 'handshake refused');
-      reject(socket, result.status, result.message, Object.entries(result.headers));
+    if (result instanceof HttpError) {
+      this.refuse(fd, socket, result);
       return;
     }
     const refusal = this.handler.refuseReason();
@@ -199,14 +225,33 @@ export class HttpEntry {
     this.handler.upgrade(fd, req, socket, head, result);
   }
 
-  private onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
-    if (err.code === 'ECONNRESET' || !socket.writable) {
+  private refuse(fd: number, socket: Socket, error: HttpError): void {
+    this.forget(fd);
+    this.log.debug({ fd, status: error.status, err: error.code }, 'handshake refused');
+    reject(socket, error.status, error.message, Object.entries(error.headers));
+  }
+
+  /** Drops every deadline and buffer of fd's HTTP phase. */
+  private forget(fd: number): void {
+    this.phases.forget(fd);
+    this.partialHeads.delete(fd);
+  }
+
+  private onClientError(err: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Socket): void {
+    const fd = (socket as TaggedSocket)[FD];
+    // A response still being written would be garbled by ours: the connection just ends.
+    const inflight = fd === undefined ? 0 : this.phases.inflight(fd);
+    if (fd !== undefined) this.forget(fd);
+    if (err.code === 'ECONNRESET' || !socket.writable || inflight > 0) {
       socket.destroy();
       return;
     }
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    this.log.debug({ fd: (socket as TaggedSocket)[FD], err: err.code, status }, 'bad HTTP request');
-    reject(socket, status, status === 431 ? 'request headers too large' : 'bad request');
+    // llhttp refuses HTTP/3.0 as it refuses a malformed line: a well-formed request line
+    // naming another major version is 505 (RFC 9110 §15.6.6), the rest 400.
+    const version = err.code === 'HPE_INVALID_VERSION' && Buffer.isBuffer(err.rawPacket) ? versionErrorOf(err.rawPacket) : null;
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : (version?.status ?? 400);
+    this.log.debug({ fd, err: err.code, status }, 'bad HTTP request');
+    reject(socket, status, version?.message ?? (status === 431 ? 'request headers too large' : 'bad request'));
   }
 
   /** Refuses everything still waiting to become a WebSocket (shutdown). */
@@ -216,7 +261,7 @@ export class HttpEntry {
 }
 
 /** Writes a complete refusal and closes once it is flushed; a reset peer is just destroyed. */
-export function reject(socket: Socket, status: number, message: string, headers: ReadonlyArray<readonly [string, string]> = []): void {
+export function reject(socket: Socket, status: number, message: string | Uint8Array, headers: ReadonlyArray<readonly [string, string]> = []): void {
   if (socket.destroyed) return;
   if (!socket.writable) {
     socket.destroy();
@@ -229,4 +274,23 @@ export function reject(socket: Socket, status: number, message: string, headers:
 
 function headOf(req: IncomingMessage): UpgradeRequestHead {
   return { method: req.method ?? '', httpVersionMajor: req.httpVersionMajor, httpVersionMinor: req.httpVersionMinor, headers: req.headers };
+}
+
+function lineOf(req: IncomingMessage): RequestLineHead {
+  return { method: req.method ?? '', url: req.url ?? '', httpVersionMajor: req.httpVersionMajor, httpVersionMinor: req.httpVersionMinor, rawHeaders: req.rawHeaders };
+}
+
+/**
+ * An absolute-form target routes on its path, and its authority is the request's host (RFC 9112
+ * §3.2.2): the app sees origin-form in req.url and that authority in req.headers.host.
+ */
+function useTarget(req: IncomingMessage, target: RoutedTarget): void {
+  req.url = target.url;
+  if (target.host !== undefined) req.headers.host = target.host;
+}
+
+/** A refusal through Node's response object (plain requests): the connection closes after it. */
+function answer(res: ServerResponse, error: HttpError): void {
+  res.writeHead(error.status, { ...error.headers, 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+  res.end(error.message);
 }

@@ -21,6 +21,7 @@ const FIRST_CLUSTER_FD = encodeFd(1, 0, 0);
 export type * from './server-types.ts';
 export type { CloseInfo, PushStatus, RoomTarget };
 export { HandshakeRequest, HandshakeResponse, WebSocketStatus };
+export { upgradeRequired } from './upgrade-required.ts';
 
 /**
  * The server object every callback receives: Swoole's WebSocket\Server API over every fd of

@@ -62,8 +62,23 @@ export class Upgrader {
         this.hookFailed(fd, response, err);
       }
     }
-    if (isThenable(answer)) void this.awaitHook(answer, fd, request, response, socket, head, valid);
-    else this.decide(fd, request, response, socket, head, valid, answer);
+    if (isThenable(answer)) {
+      // Whatever goes wrong after the hook settles stays with this socket: an unhandled
+      // rejection would end the worker and every connection on it.
+      this.awaitHook(answer, fd, request, response, socket, head, valid).catch((err: unknown) => this.failed(fd, socket, err));
+    } else {
+      try {
+        this.decide(fd, request, response, socket, head, valid, answer);
+      } catch (err) {
+        this.failed(fd, socket, err);
+      }
+    }
+  }
+
+  /** A failure of our own after the hook: logged, and only this socket pays. */
+  private failed(fd: number, socket: Socket, err: unknown): void {
+    this.host.log.error({ fd, err }, 'handshake failed');
+    socket.destroy();
   }
 
   private hookFailed(fd: number, response: HandshakeResponse, err: unknown): void {
@@ -98,10 +113,19 @@ export class Upgrader {
 
   private decide(fd: number, request: HandshakeRequest, response: HandshakeResponse, socket: Socket, head: Buffer, valid: ValidUpgrade, accepted: boolean | void): void {
     const host = this.host;
+    // The hook's answer is checked as a whole before a byte is written: its fields are public,
+    // and a 1xx status or a Transfer-Encoding header would make a response we cannot build.
+    const problem = host.handshakeHook() === undefined ? null : response.problem();
+    if (problem !== null) {
+      host.log.error({ fd, problem }, 'handshake hook gave an answer that cannot be sent: 500');
+      this.refuse(fd, socket, 500, 'internal error', []);
+      return;
+    }
     if (response.statusCode !== 101 || accepted === false) {
       const status = response.statusCode !== 101 ? response.statusCode : 403;
       host.log.debug({ fd, status }, 'handshake refused by app');
-      this.refuse(fd, socket, status, String(response.body || defaultBody(status)), response.headers);
+      const body = response.body.length > 0 ? response.body : defaultBody(status);
+      this.refuse(fd, socket, status, body, response.headers);
       return;
     }
     const refusal = host.capacityRefusal();
@@ -112,7 +136,7 @@ export class Upgrader {
     this.establish(fd, request, response, socket, head, valid);
   }
 
-  private refuse(fd: number, socket: Socket, status: number, body: string, headers: ReadonlyArray<readonly [string, string]>): void {
+  private refuse(fd: number, socket: Socket, status: number, body: string | Uint8Array, headers: ReadonlyArray<readonly [string, string]>): void {
     socket.once('close', () => this.host.unestablished(fd, false));
     reject(socket, status, body, headers);
   }

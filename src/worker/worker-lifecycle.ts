@@ -82,7 +82,8 @@ export class WorkerLifecycle {
       upgrade: (fd, req, socket, head, valid) => void this.upgrader.upgrade(fd, req, socket, head, valid),
       request: (req, res) => callbacks.request(req, res),
       socketClosed: (fd) => callbacks.invokeDetached('disconnect', fd),
-      refuseReason: () => this.refuseReason(),
+      refuseReason: () => this.capacityRefusal(),
+      awaitingHook: () => this.upgrader.pending.size,
     });
   }
 
@@ -91,8 +92,9 @@ export class WorkerLifecycle {
     return this.stopping;
   }
 
+  /** Connections that are not WebSockets (yet), as maxPendingHandshakes counts them. */
   get pendingHandshakes(): number {
-    return this.upgrader.pending.size;
+    return this.entry.sockets.size + this.upgrader.pending.size;
   }
 
   /** A socket with no WebSocket yet: waiting for the app's handshake hook or still in HTTP. */
@@ -168,11 +170,6 @@ export class WorkerLifecycle {
     while (this.local.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     this.local.closeAll();
     await this.callbacks.invokeLifecycle('workerStop', this.workerId);
-  }
-
-  private refuseReason(): string | null {
-    if (this.upgrader.pending.size >= this.config.maxPendingHandshakes) return 'too many pending handshakes';
-    return this.capacityRefusal();
   }
 
   private capacityRefusal(): string | null {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HandshakeError } from '../../src/shared/errors.ts';
+import { HandshakeError, HttpError } from '../../src/shared/errors.ts';
 import {
   acceptKey,
   buildHttpResponse,
@@ -39,7 +39,7 @@ function refusal(req: UpgradeRequestHead): HandshakeError {
 
 function accepted(req: UpgradeRequestHead): ValidUpgrade {
   const result = validateUpgrade(req);
-  if (result instanceof HandshakeError) throw new Error(`refused: ${result.code} ${result.message}`);
+  if (result instanceof HttpError) throw new Error(`refused: ${result.code} ${result.message}`);
   return result;
 }
 
@@ -77,7 +77,19 @@ describe('validateUpgrade', () => {
     const err = refusal(request({ httpVersionMinor: 0 }));
     expect([err.code, err.status]).toEqual(['ERR_HANDSHAKE_HTTP_VERSION', 400]);
     expect(err.message).toMatch(/HTTP\/1\.0/);
-    expect(accepted(request({ httpVersionMajor: 2, httpVersionMinor: 0 })).key).toBe(KEY);
+  });
+
+  it('refuses any major version but 1 with 505, before anything else (RFC 9110 §15.6.6)', () => {
+    for (const [major, minor] of [[2, 0], [0, 9], [3, 0]] as const) {
+      const err = validateUpgrade(request({ method: 'POST', httpVersionMajor: major, httpVersionMinor: minor }));
+      expect(err).toBeInstanceOf(HttpError);
+      expect([(err as HttpError).code, (err as HttpError).status]).toEqual(['ERR_HTTP_VERSION', 505]);
+    }
+  });
+
+  it('refuses a Host that is not uri-host[:port] (RFC 9112 §3.2)', () => {
+    for (const host of ['a b', 'a/b', 'a:80x', 'user@a']) expect(refusal(request({}, { host })).code).toBe('ERR_HANDSHAKE_HOST');
+    for (const host of ['a.example:8080', '127.0.0.1', '[::1]:9501', 'xn--caf-dma.example']) expect(accepted(request({}, { host })).key).toBe(KEY);
   });
 
   it('refuses a request without Host', () => {

@@ -5,7 +5,8 @@
  * them and never touches a socket.
  */
 import * as crypto from 'node:crypto';
-import { HandshakeError } from '../errors.ts';
+import { HandshakeError, type HttpError } from '../errors.ts';
+import { isValidHost, versionError } from './request-checks.ts';
 
 export interface UpgradeRequestHead {
   method: string;
@@ -66,6 +67,7 @@ const REASON_PHRASES: Readonly<Record<number, string>> = {
   502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
+  505: 'HTTP Version Not Supported',
 };
 
 export function isToken(s: string): boolean {
@@ -114,8 +116,14 @@ function parseProtocols(value: string | undefined): string[] | HandshakeError {
   return protocols;
 }
 
-/** Validates a client's opening handshake (RFC 6455 §4.2.1); the first failure wins. */
-export function validateUpgrade(req: UpgradeRequestHead): ValidUpgrade | HandshakeError {
+/**
+ * Validates a client's opening handshake (RFC 6455 §4.2.1); the first failure wins. A
+ * HandshakeError, or an HttpError for what any request would be refused for (HTTP/2.0: 505).
+ */
+export function validateUpgrade(req: UpgradeRequestHead): ValidUpgrade | HttpError {
+  // RFC 9110 §15.6.6: a major version we do not speak is 505, before anything it carries.
+  const unsupported = versionError(req.httpVersionMajor, req.httpVersionMinor);
+  if (unsupported !== null) return unsupported;
   // §4.1 item 1: "The method of the request MUST be GET". Methods are case-sensitive.
   if (req.method !== 'GET') {
     return new HandshakeError('ERR_HANDSHAKE_METHOD', `Method ${req.method} not allowed, use GET`, {
@@ -123,7 +131,7 @@ export function validateUpgrade(req: UpgradeRequestHead): ValidUpgrade | Handsha
     });
   }
   // §4.1 item 1: "the HTTP version MUST be at least 1.1".
-  if (req.httpVersionMajor < 1 || (req.httpVersionMajor === 1 && req.httpVersionMinor < 1)) {
+  if (req.httpVersionMinor < 1) {
     return new HandshakeError(
       'ERR_HANDSHAKE_HTTP_VERSION',
       `HTTP/${req.httpVersionMajor}.${req.httpVersionMinor} cannot upgrade, HTTP/1.1 or later is required`,
@@ -134,6 +142,8 @@ export function validateUpgrade(req: UpgradeRequestHead): ValidUpgrade | Handsha
   if (host === undefined || host.trim() === '') {
     return new HandshakeError('ERR_HANDSHAKE_HOST', 'Missing Host header');
   }
+  // RFC 9112 §3.2: a Host "with an invalid field value" MUST get 400.
+  if (!isValidHost(host)) return new HandshakeError('ERR_HANDSHAKE_HOST', `Invalid Host header ${JSON.stringify(host)}`);
   // §4.2.1 item 3: Upgrade is "websocket", "treated as an ASCII case-insensitive value".
   const upgrade = headerValue(req, 'upgrade');
   if (upgrade === undefined || upgrade.trim().toLowerCase() !== 'websocket') {
@@ -212,17 +222,42 @@ export function buildUpgradeResponse(opts: {
 const RESERVED_ERROR_HEADERS = new Set(['connection', 'content-length', 'transfer-encoding']);
 
 /**
+ * Statuses a refusal may carry: final ones (RFC 9110 §15.2: 1xx are interim, and 101 is the
+ * upgrade itself) that have content, since a refusal always carries a body and its length
+ * (§15.3.5, §15.3.6, §15.4.5: 204, 205 and 304 have none).
+ */
+export function isRefusalStatus(status: number): boolean {
+  return Number.isInteger(status) && status >= 200 && status <= 599 && status !== 204 && status !== 205 && status !== 304;
+}
+
+/**
+ * Headers only the server writes on a 101 or a refusal: message framing and connection
+ * management (RFC 9112 §6, §9.6: a second or contradicting copy desynchronises the client)
+ * and the handshake's own fields (RFC 6455 §4.2.2), which the server computes.
+ */
+const SERVER_OWNED = new Set(['connection', 'upgrade', 'content-length', 'transfer-encoding', 'keep-alive', 'te', 'trailer', 'proxy-connection']);
+
+/** Why an app's header cannot go on a 101 or a refusal, or null when it can. */
+export function appHeaderProblem(name: unknown, value: unknown): string | null {
+  if (typeof name !== 'string' || !isValidHeaderName(name)) return `invalid header name ${JSON.stringify(name)}`;
+  if (typeof value !== 'string' || !isValidHeaderValue(value)) return `invalid value for header ${name}: ${JSON.stringify(value)}`;
+  const lower = name.toLowerCase();
+  if (SERVER_OWNED.has(lower) || lower.startsWith('sec-websocket-')) return `header ${name} is written by the server`;
+  return null;
+}
+
+/**
  * A complete refusal response. We always close after it (Connection: close): the socket
  * was headed for an upgrade, nothing else may follow on it. The body defaults to the
  * reason phrase so a human poking with curl sees why.
  */
 export function buildHttpResponse(
   status: number,
-  body?: string | Buffer,
+  body?: string | Uint8Array,
   headers: ReadonlyArray<readonly [string, string]> = [],
 ): Buffer {
-  if (!Number.isInteger(status) || status < 200 || status > 599) {
-    throw new RangeError(`A refusal needs a final status (200-599), got ${status}`);
+  if (!isRefusalStatus(status)) {
+    throw new RangeError(`A refusal needs a final status with content (200-599 but 204, 205, 304), got ${status}`);
   }
   const reason = REASON_PHRASES[status] ?? '';
   const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : (body ?? Buffer.from(reason, 'utf8'));

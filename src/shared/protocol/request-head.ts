@@ -33,6 +33,37 @@ export function headEnd(bytes: Buffer, from = 0): number {
   return at === -1 ? -1 : at + HEAD_END.length;
 }
 
+const PREFIX = Buffer.from(REQUEST_PREFIX, 'latin1');
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * Whether an incomplete head (no blank line yet) can still become one `readUpgradeHead`
+ * reads: it starts as `GET /`, its request line, once complete, ends in ` HTTP/1.1` after a
+ * valid target, and no byte so far is one the reader refuses anywhere (a control character, a
+ * CR not followed by LF, a bare LF). When it cannot, the caller gives the bytes to Node's parser
+ * at once, which answers garbage, a TLS ClientHello or a bare-LF head with 400 as they arrive
+ * rather than at the deadline, and reads anything valid as it would have anyway. `from` is how
+ * many bytes an earlier call already checked.
+ */
+export function mayBeUpgradeHead(bytes: Buffer, from = 0): boolean {
+  const prefix = Math.min(bytes.length, PREFIX.length);
+  if (bytes.compare(PREFIX, 0, prefix, 0, prefix) !== 0) return false;
+  // A CR ending the previous chunk is judged with the byte after it.
+  for (let i = Math.max(0, from - 1); i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x20 && b !== 0x7f) continue;
+    if (b === 0x09) continue;
+    if (b === CR && (i + 1 === bytes.length || bytes[i + 1] === LF)) continue;
+    if (b === LF && i > 0 && bytes[i - 1] === CR) continue;
+    return false;
+  }
+  const lineEnd = bytes.indexOf('\r\n', 0, 'latin1');
+  if (lineEnd === -1) return true;
+  const requestLine = bytes.toString('latin1', 0, lineEnd);
+  return requestLine.endsWith(VERSION_SUFFIX) && TARGET.test(requestLine.slice(4, requestLine.length - VERSION_SUFFIX.length));
+}
+
 /** Node keeps only the first of these when repeated (IncomingMessage's matchKnownFields). */
 const FIRST_WINS = new Set([
   'content-type',
@@ -85,6 +116,8 @@ export function readUpgradeHead(bytes: Buffer, end: number): UpgradeHead | null 
     if (key === '__proto__') return null;
     // A body on an upgrade request: framing is llhttp's to judge (and to reject).
     if (key === 'content-length' || key === 'transfer-encoding') return null;
+    // RFC 9112 §3.2: two Host lines MUST get 400; Node's path answers it (see request-checks.ts).
+    if (key === 'host' && headers.host !== undefined) return null;
     rawHeaders.push(name, value);
     if (key === 'upgrade') upgrade = true;
     else if (key === 'connection' && /(^|,)\s*upgrade\s*(,|$)/i.test(value)) connectionUpgrade = true;
