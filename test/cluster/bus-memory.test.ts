@@ -167,8 +167,8 @@ describe.skipIf(!procfs)('sender memory under a flood of cross-worker pushes', (
       const target = encodeFd(2 ** 20, 4000, 0);
       const n = 200_000;
       // No warm-up to the real target: its calls would wait (60 s) and fill the budget before the baseline.
-      const base = await warmBaseline(sender, sender.pid, { cmd: 'floodAsync', fd: target, n, batch: 1000 }, 0);
-      const { peak, result } = await peakRss(sender.pid, () => run(sender, { cmd: 'floodAsync', fd: target, n, batch: 1000 }));
+      const base = await warmBaseline(sender, sender.pid, { cmd: 'floodAsync', fd: target, n, batch: 100 }, 0);
+      const { peak, result } = await peakRss(sender.pid, () => run(sender, { cmd: 'floodAsync', fd: target, n, batch: 100 }));
       // Each waiting call holds its promise chain and entry (~1 KiB measured; 4 KiB allowed),
       // its publish is gone once Redis replied (at most `cap` in flight, 2 x cap as above).
       const limit = base + maxPending * 4096 + 2 * cap + SLACK;

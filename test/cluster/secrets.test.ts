@@ -58,7 +58,7 @@ const base = ['--port', '0', '--workers', '2', '--dispatch-mode', '1'];
 describe.skipIf(!procfs)('the admin token stays out of the command lines', () => {
   it('given as --admin-token: no worker has it on its command line; the master warns once; every worker accepts it', async () => {
     const token = `tok-${randomBytes(8).toString('hex')}`;
-    const cli = await startCli([...base, '--admin-token', token], 20_000);
+    const cli = await startCli([...base, '--admin-token', token], 40_000);
     const pids = await workerPids(cli);
     expect(pids).toHaveLength(2);
     for (const pid of pids) {
@@ -70,25 +70,25 @@ describe.skipIf(!procfs)('the admin token stays out of the command lines', () =>
     expect(warnings(cli)).toEqual([expect.objectContaining({ role: 'master', level: 40, flag: '--admin-token' })]);
     expect(String(warnings(cli)[0]!.msg)).toContain('--admin-token-file');
     await expectTokenEverywhere(cli, token);
-  });
+  }, 90_000);
 
   it('given as --admin-token-file: in no command line at all, no warning, every worker accepts it', async () => {
     const token = `tok-${randomBytes(8).toString('hex')}`;
     const file = join(dir, 'token');
     writeFileSync(file, `${token}\n`, { mode: 0o600 }); // `echo token > file`: the newline is not part of it
-    const cli = await startCli([...base, '--admin-token-file', file], 20_000);
+    const cli = await startCli([...base, '--admin-token-file', file], 40_000);
     for (const pid of [cli.proc.pid!, ...(await workerPids(cli))]) expect(cmdline(pid)).not.toContain(token);
     expect(warnings(cli)).toEqual([]);
     await expectTokenEverywhere(cli, token);
-  });
+  }, 90_000);
 
   it('given as SWITCHYARD_ADMIN_TOKEN: no warning, every worker accepts it', async () => {
     const token = `tok-${randomBytes(8).toString('hex')}`;
-    const cli = await startCli(base, 20_000, { SWITCHYARD_ADMIN_TOKEN: token });
+    const cli = await startCli(base, 40_000, { SWITCHYARD_ADMIN_TOKEN: token });
     for (const pid of [cli.proc.pid!, ...(await workerPids(cli))]) expect(cmdline(pid)).not.toContain(token);
     expect(warnings(cli)).toEqual([]);
     await expectTokenEverywhere(cli, token);
-  });
+  }, 90_000);
 
   it.each([
     ['a missing file', () => join(dir, 'missing'), /^--admin-token-file: cannot read .*missing \(ENOENT\)$/],
@@ -102,7 +102,7 @@ describe.skipIf(!procfs)('the admin token stays out of the command lines', () =>
     const problems = r.stderr.split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(says);
-  });
+  }, 30_000);
 
   it('the token and its file together: exit 2 naming both', async () => {
     const file = join(dir, 'both');
@@ -110,7 +110,7 @@ describe.skipIf(!procfs)('the admin token stays out of the command lines', () =>
     const r = await runCli(['--port', '0', '--admin-token', 'other', '--admin-token-file', file]);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain('--admin-token-file and --admin-token: give only one of them');
-  });
+  }, 30_000);
 });
 
 describe.runIf(procfs && redis.run)('a Redis URL with a password stays out of the workers\' command lines', () => {
@@ -135,7 +135,7 @@ describe.runIf(procfs && redis.run)('a Redis URL with a password stays out of th
 
   it('--redis with a password: the workers reach Redis without it on their command line; the master warns', async () => {
     if (!redis.available) throw new Error(redis.problem ?? 'Redis unavailable');
-    const cli = await startCli([...base, '--redis', url, '--cluster-name', cluster], 30_000);
+    const cli = await startCli([...base, '--redis', url, '--cluster-name', cluster], 40_000);
     for (const pid of await workerPids(cli)) {
       expect(cmdline(pid)).not.toContain(password);
       expect(cmdline(pid)).not.toContain('--redis ');
@@ -143,15 +143,15 @@ describe.runIf(procfs && redis.run)('a Redis URL with a password stays out of th
     expect(subscribed(cli)).toBe(2);
     expect(warnings(cli)).toEqual([expect.objectContaining({ flag: '--redis' })]);
     expect(cli.lines.join('\n')).not.toContain(password); // nor in any log line
-  });
+  }, 90_000);
 
   it('--redis-url-file: in no command line, no warning', async () => {
     if (!redis.available) throw new Error(redis.problem ?? 'Redis unavailable');
     const file = join(dir, 'redis-url');
     writeFileSync(file, `${url}\n`, { mode: 0o600 });
-    const cli = await startCli([...base, '--redis-url-file', file, '--cluster-name', cluster], 30_000);
+    const cli = await startCli([...base, '--redis-url-file', file, '--cluster-name', cluster], 40_000);
     for (const pid of [cli.proc.pid!, ...(await workerPids(cli))]) expect(cmdline(pid)).not.toContain(password);
     expect(subscribed(cli)).toBe(2);
     expect(warnings(cli)).toEqual([]);
-  });
+  }, 90_000);
 });
