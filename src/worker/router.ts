@@ -24,6 +24,7 @@ interface Waiting {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   deadline: number;
+  to: WorkerAddress;
 }
 
 /** What the router runs on behalf of other workers: the server's operations on its own connections. */
@@ -101,7 +102,7 @@ export class Router {
     if (sent === 'congested') return Promise.reject(new RemoteCallError('ERR_CONGESTED', `the bus to worker ${to.node}/${to.slot} is congested`));
     if (sent === 'down') return Promise.reject(new RemoteCallError('ERR_UNREACHABLE', `worker ${to.node}/${to.slot} is unreachable`));
     return new Promise((resolve, reject) => {
-      this.waiting.set(rid, { resolve, reject, deadline: Date.now() + this.timeoutMs });
+      this.waiting.set(rid, { resolve, reject, deadline: Date.now() + this.timeoutMs, to });
       this.timer ??= this.armTimer(this.timeoutMs);
     });
   }
@@ -161,7 +162,7 @@ export class Router {
         return;
       }
       this.waiting.delete(rid);
-      w.reject(new RemoteCallError('ERR_TIMEOUT', `no answer within ${this.timeoutMs} ms`));
+      w.reject(new RemoteCallError('ERR_TIMEOUT', `worker ${w.to.node}/${w.to.slot} did not answer within ${this.timeoutMs} ms`));
     }
   }
 
