@@ -125,7 +125,7 @@ async function workerMain(): Promise<void> {
       const data = Buffer.alloc(MSG_BYTES, 7);
       data.writeBigUInt64BE(process.hrtime.bigint(), 0);
       const msg: BusMessage = { t: 'push', fd: sent + 1, op: 2, data };
-      if (transport === 'bus') return bus.send(peer, msg) && ++sent > 0;
+      if (transport === 'bus') return bus.send(peer, msg) === 'ok' && ++sent > 0;
       sent++; // queued even when process.send returns false (that is its back-pressure hint)
       return process.send!({ c: 'relay', msg } satisfies Control);
     };

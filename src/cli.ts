@@ -5,6 +5,7 @@ import { ENV_BUS_DIR, ENV_NODE, ENV_SLOT } from './shared/cluster-messages.ts';
 import { ENV_HANDOFF_FD } from './shared/handoff-wire.ts';
 import { loadConfig, type Config } from './shared/config.ts';
 import { ConfigError } from './shared/errors.ts';
+import { forgetWorkerSecretEnv } from './shared/secrets.ts';
 import type { AppSetup } from './worker/server-types.ts';
 
 /** `npm start`: the same file runs as the master and, forked by it, as every worker. */
@@ -44,6 +45,9 @@ async function main(): Promise<void> {
     await runMaster(config, setup);
     return;
   }
+  // The master handed this worker its secrets in the environment: the app's own child
+  // processes need not inherit them (they are in server.config).
+  forgetWorkerSecretEnv();
   const { runWorker } = await import('./worker/worker-main.ts');
   await runWorker(config, setup, {
     slot: Number(process.env[ENV_SLOT]),

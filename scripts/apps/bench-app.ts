@@ -185,8 +185,8 @@ function step(srv: Server, run: PushRun): void {
       run.sentTo[j]!++;
       run.sent++;
       run.lastProgress = Date.now();
-    } else if (status === 'dropped' || status === 'unreachable') {
-      // Not taken (connection buffer or bus full): the same message goes again shortly.
+    } else if (status === 'dropped' || status === 'congested' || status === 'unreachable') {
+      // Not taken (connection buffer or bus full, bus down): the same message goes again shortly.
       run.refused++;
       backoff = true;
       break;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Config } from '../shared/config.ts';
 import type { MasterHooks } from '../shared/dispatch-types.ts';
 import { createLogger } from '../shared/logger.ts';
+import { redactUrl, secretsOnCommandLine } from '../shared/secrets.ts';
 import type { AllCallbacks, AppHost, AppSetup } from '../worker/server-types.ts';
 import { Master } from './master.ts';
 import type { Membership } from './cluster-membership.ts';
@@ -42,6 +43,9 @@ function masterFacade(config: Config): { host: AppHost; hooks: MasterHooks } {
 /** The master process: runs the app's master hooks, joins the cluster (with --redis), listens. */
 export async function runMaster(config: Config, setup: AppSetup): Promise<void> {
   const log = createLogger(config.logLevel, { role: 'master' });
+  for (const { flag, instead } of secretsOnCommandLine(process.argv.slice(2))) {
+    log.warn({ event: 'secret-on-command-line', flag }, `${flag} is on the command line, where every local user can read it (ps, /proc/<pid>/cmdline); workers do not get it there, but use ${instead}`);
+  }
   const { host, hooks } = masterFacade(config);
   await setup(host);
   let membership: Membership | null = null;
@@ -51,7 +55,7 @@ export async function runMaster(config: Config, setup: AppSetup): Promise<void> 
     try {
       membership = await joinCluster({ ...config, redis: config.redis }, log);
     } catch (err) {
-      log.fatal({ err: (err as Error).message, redis: config.redis }, 'cannot join the cluster through Redis');
+      log.fatal({ err: (err as Error).message, redis: redactUrl(config.redis) }, 'cannot join the cluster through Redis');
       process.exit(1);
     }
   }

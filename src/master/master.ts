@@ -6,6 +6,7 @@ import type { Logger } from '../shared/logger.ts';
 import { FdAllocator, type SeqBlock } from '../shared/session-id.ts';
 import { createDispatchPolicy, type DispatchPolicy } from './dispatch.ts';
 import { WorkerPool, type Slot } from './worker-pool.ts';
+import { workerSecretEnv } from '../shared/secrets.ts';
 
 /** Fresh counters are asked of every worker for a stats request; a silent one is not waited for longer. */
 const COUNTERS_TIMEOUT_MS = 500;
@@ -78,7 +79,7 @@ export class Master {
         this.callHook(() => this.hooks.workerExit?.(slot.slot, pid, code, signal));
         if (code !== 0 || signal !== null) this.callHook(() => this.hooks.workerError?.(slot.slot, pid, code, signal));
       },
-    }, config.workerSemiSpaceMb);
+    }, config.workerSemiSpaceMb, workerSecretEnv(config));
   }
 
   /** Redis lost this node's data: every worker re-writes its sessions and uids (see RedisSessionTable). */

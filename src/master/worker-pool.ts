@@ -6,6 +6,7 @@ import { ENV_HANDOFF_FD } from '../shared/handoff-wire.ts';
 import { CUMULATIVE_FIELDS, EMPTY_COUNTERS, ENV_BUS_DIR, ENV_NODE, ENV_SLOT, type MasterToWorker, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { WorkerView } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
+import { workerArgs } from '../shared/secrets.ts';
 
 /** A worker that lived less than this before dying counts as crash-looping. */
 const QUICK_CRASH_MS = 2000;
@@ -71,9 +72,12 @@ export class WorkerPool {
   private stopping = false;
 
   private readonly busDir: string;
+  /** Secrets for each worker's environment (workerSecretEnv): never on its command line. */
+  private readonly secretEnv: Record<string, string | undefined>;
 
-  constructor(workers: number, nodeId: number, busDir: string, log: Logger, events: PoolEvents, semiSpaceMb = 0) {
+  constructor(workers: number, nodeId: number, busDir: string, log: Logger, events: PoolEvents, semiSpaceMb = 0, secretEnv: Record<string, string | undefined> = {}) {
     this.busDir = busDir;
+    this.secretEnv = secretEnv;
     this.slots = Array.from({ length: workers }, (_, i) => new Slot(i));
     this.log = log;
     this.events = events;
@@ -81,7 +85,9 @@ export class WorkerPool {
     // Buffers may cross IPC later (worker messages): keep them Buffers, not JSON arrays.
     // The workers' V8 flags: ours after the master's own (tsx's loader among them).
     const execArgv = semiSpaceMb > 0 ? [...process.execArgv, `--max-semi-space-size=${semiSpaceMb}`] : process.execArgv;
-    cluster.setupPrimary({ serialization: 'advanced', execArgv });
+    // Workers re-read the master's flags (src/cli.ts), all but the secret ones: any local user
+    // can read a command line, only we our environment.
+    cluster.setupPrimary({ serialization: 'advanced', execArgv, args: workerArgs(process.argv.slice(2)) });
   }
 
   /**
@@ -115,7 +121,7 @@ export class WorkerPool {
     cluster.setupPrimary({ stdio: ['inherit', 'inherit', 'inherit', 'ipc', made.childEnd] });
     let worker: Worker;
     try {
-      worker = cluster.fork({ [ENV_SLOT]: String(s.slot), [ENV_NODE]: String(this.nodeId), [ENV_BUS_DIR]: this.busDir, [ENV_HANDOFF_FD]: String(HANDOFF_FD) });
+      worker = cluster.fork({ ...this.secretEnv, [ENV_SLOT]: String(s.slot), [ENV_NODE]: String(this.nodeId), [ENV_BUS_DIR]: this.busDir, [ENV_HANDOFF_FD]: String(HANDOFF_FD) });
     } finally {
       cluster.setupPrimary({ stdio: undefined });
       made.childEnd.destroy();

@@ -5,10 +5,12 @@
 
 /**
  * Pushes to other workers' fds: the sender counts what it handed to a bus (forwarded) or could
- * not (unreachable); the owner counts what became of them (fire-and-forget outcomes).
+ * not (congested: over the bus's budget; unreachable: no transport); the owner counts what
+ * became of them (fire-and-forget outcomes).
  */
 export interface PushCounters {
   pushesForwarded: number;
+  pushesCongested: number;
   pushesUnreachable: number;
   remotePushWritten: number;
   remotePushQueued: number;
@@ -19,6 +21,7 @@ export interface PushCounters {
 
 export const EMPTY_PUSH_COUNTERS: Readonly<PushCounters> = Object.freeze({
   pushesForwarded: 0,
+  pushesCongested: 0,
   pushesUnreachable: 0,
   remotePushWritten: 0,
   remotePushQueued: 0,
@@ -114,7 +117,7 @@ export interface ClusterStats extends CumulativeCounters {
 export type NodeStats = Omit<ClusterStats, 'nodes'>;
 
 /** The cluster totals that add up over nodes. */
-export const SUMMED_FIELDS = ['pushesForwarded', 'pushesUnreachable', 'remotePushWritten', 'remotePushQueued', 'remotePushDropped', 'remotePushClosed', 'remotePushUnknown', 'connections', 'accepted', 'handshakes', 'refused', 'closed', 'aborted', 'missing', 'handoffRejected', 'handoffFailed', 'unavailable', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'workerRestarts'] as const;
+export const SUMMED_FIELDS = ['pushesForwarded', 'pushesCongested', 'pushesUnreachable', 'remotePushWritten', 'remotePushQueued', 'remotePushDropped', 'remotePushClosed', 'remotePushUnknown', 'connections', 'accepted', 'handshakes', 'refused', 'closed', 'aborted', 'missing', 'handoffRejected', 'handoffFailed', 'unavailable', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'workerRestarts'] as const;
 
 export const EMPTY_COUNTERS: Readonly<WorkerCounters> = Object.freeze({
   ...EMPTY_PUSH_COUNTERS,

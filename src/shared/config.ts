@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { ConfigError } from './errors.ts';
+import { readSecretFiles } from './secrets.ts';
 
 /**
  * Every setting in one place, with its default and the reason for it. Swoole's names are kept
@@ -12,16 +13,22 @@ export interface Config {
   logLevel: string;
   /** Module that registers the app's callbacks; undefined runs the default echo app. */
   app: string | undefined;
-  /** Redis URL of the multi-node bus (also REDIS_URL); unset: one node, embedded bus only. */
+  /** Redis URL of the multi-node bus (also REDIS_URL); unset: one node, embedded bus only. A URL
+   * with a password is a secret: give it by redisUrlFile or the environment rather than a flag. */
   redis: string | undefined;
+  /** A file whose one line is the Redis URL (kept out of `ps`; see secrets.ts). */
+  redisUrlFile: string | undefined;
   /** Key and channel prefix in Redis: nodes with the same name form one cluster. */
   clusterName: string;
   /** Sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis 7) for the bus, as Redis Cluster wants. */
   redisSharded: boolean;
   /** A node whose lease is not refreshed for this long (ms) is dead: its sessions vanish. */
   nodeTtlMs: number;
-  /** Bearer token for the default app's POST /push/:fd and /broadcast; unset turns them off. */
+  /** Bearer token for the default app's POST /push/:fd and /broadcast; unset turns them off. A
+   * secret: give it by adminTokenFile or SWITCHYARD_ADMIN_TOKEN rather than a flag. */
   adminToken: string | undefined;
+  /** A file whose one line is the admin token (kept out of `ps`; see secrets.ts). */
+  adminTokenFile: string | undefined;
   /** Worker processes (Swoole worker_num); each holds a stable slot 0..workers-1. */
   workers: number;
   /** Swoole's dispatch_mode: 1 round-robin, 2 fd-mod, 3 idle worker, 4 ip-hash, 8 least-connections. */
@@ -68,6 +75,12 @@ export interface Config {
   pingInterval: number;
   /** How long (ms) a call to another worker (pushAsync, exist, getFdsByUid, ...) waits for its answer. */
   busTimeoutMs: number;
+  /** Calls to other workers awaiting their answer, per worker; beyond it a call is `congested` at once. */
+  busMaxPendingRequests: number;
+  /** What the embedded bus may hold for one peer worker (bytes plus per-message bookkeeping); beyond it sends are `congested`. */
+  embeddedBusMaxQueuedBytes: number;
+  /** What a worker's publishes awaiting Redis may hold (bytes plus ~2.5 KiB of bookkeeping each); beyond it sends are `congested`. */
+  redisBusMaxPendingBytes: number;
   /** Seconds a graceful shutdown waits for closing handshakes before forcing (Swoole max_wait_time). */
   maxWaitTime: number;
   /** How long (ms) we wait for the peer's close frame / TCP close before destroying the socket. */
@@ -94,10 +107,12 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   logLevel: 'info',
   app: undefined,
   redis: undefined,
+  redisUrlFile: undefined,
   clusterName: 'switchyard',
   redisSharded: false,
   nodeTtlMs: 10_000, // the issue's bound; refreshed every third of it
   adminToken: undefined,
+  adminTokenFile: undefined,
   workers: Math.min(availableParallelism(), 256),
   // Not Swoole's default (fd-mod): WebSocket connections live long, and least-connections
   // keeps workers even after closes where fd-mod and round-robin drift apart.
@@ -123,6 +138,14 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   heartbeatIdleTime: 0,
   pingInterval: 0,
   busTimeoutMs: 3_000, // a live worker answers in microseconds; this only bounds a dead one
+  // A call waits ~1 ms for a live owner, so this binds only when answers stop coming (an owner
+  // dead without leaving): 16k calls of ~1 KiB each (0.85 KB measured with its promise chain).
+  busMaxPendingRequests: 16_384,
+  // A peer that has not taken 8 MiB is not keeping up (a few hundred ms of a slow worker's backlog).
+  embeddedBusMaxQueuedBytes: 8 * 1024 * 1024,
+  // Redis lets a subscriber fall 32 MiB behind (client-output-buffer-limit pubsub): more in
+  // flight could not be delivered anyway. About 12,000 small publishes.
+  redisBusMaxPendingBytes: 32 * 1024 * 1024,
   maxWaitTime: 3, // Swoole's default
   closeTimeoutMs: 5_000, // as ws: long enough for a slow peer, short enough to free the socket
   bufferOutputSize: 4 * 1024 * 1024,
@@ -151,10 +174,12 @@ const FIELDS: Record<keyof Config, Field> = {
   logLevel: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
   app: { kind: 'string', optional: true },
   redis: { kind: 'string', optional: true },
+  redisUrlFile: { kind: 'string', optional: true },
   clusterName: { kind: 'string', pattern: /^[A-Za-z0-9_.-]{1,64}$/, patternHint: '1-64 letters, digits, dots, dashes or underscores (it prefixes Redis keys and channels)' },
   redisSharded: { kind: 'bool' },
   nodeTtlMs: { kind: 'int', min: 300 },
   adminToken: { kind: 'string', optional: true },
+  adminTokenFile: { kind: 'string', optional: true },
   workers: { kind: 'int', min: 1, max: 256 },
   dispatchMode: { kind: 'dispatch' },
   workerSemiSpaceMb: { kind: 'int', min: 0, max: 1024 },
@@ -175,6 +200,9 @@ const FIELDS: Record<keyof Config, Field> = {
   heartbeatIdleTime: { kind: 'number', min: 0 },
   pingInterval: { kind: 'number', min: 0 },
   busTimeoutMs: { kind: 'int', min: 1 },
+  busMaxPendingRequests: { kind: 'int', min: 1 },
+  embeddedBusMaxQueuedBytes: { kind: 'int', min: 64 * 1024 },
+  redisBusMaxPendingBytes: { kind: 'int', min: 64 * 1024 },
   maxWaitTime: { kind: 'number', min: 0 },
   closeTimeoutMs: { kind: 'int', min: 1 },
   bufferOutputSize: { kind: 'int', min: 1024 },
@@ -262,6 +290,7 @@ export function resolveConfig(input: Partial<Record<keyof Config, unknown>> = {}
     if (value !== undefined) out[key] = value;
   }
   const cfg = out as unknown as Config;
+  readSecretFiles(cfg, (key) => input[key] !== undefined, labelOf, problems);
   if (cfg.bufferHighWatermark > cfg.bufferOutputSize) {
     problems.push(`bufferHighWatermark (${flagName('bufferHighWatermark')}) must not exceed bufferOutputSize (${cfg.bufferHighWatermark} > ${cfg.bufferOutputSize})`);
   }
@@ -338,6 +367,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     labels[key] = `--${name}`;
   }
 
+  // A URL file given any way outranks the conventional variable, as our own settings do.
+  if (input.redisUrlFile !== undefined && labels.redis === 'environment variable REDIS_URL') {
+    delete input.redis;
+    delete labels.redis;
+  }
   let config: Config | undefined;
   try {
     config = resolveConfig(input as Partial<Record<keyof Config, unknown>>, (k) => labels[k] ?? k);

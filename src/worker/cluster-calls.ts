@@ -1,4 +1,4 @@
-import type { BusMessage, WorkerAddress } from '../shared/bus/types.ts';
+import type { BusMessage, SendResult, WorkerAddress } from '../shared/bus/types.ts';
 import type { SessionTable } from '../shared/session-table/types.ts';
 import type { LocalConnections } from './local-connections.ts';
 import { opcodeFor, remotePayload, toBuffer, toList } from './payload.ts';
@@ -9,6 +9,9 @@ export interface RoomTarget {
   except(fds: number | number[]): RoomTarget;
   push(data: string | Buffer | Uint8Array, opcode?: number): boolean;
 }
+
+/** What pushAsync answers when the call to the owner failed. */
+const CALL_FAILURE = { ERR_UNREACHABLE: 'unreachable', ERR_CONGESTED: 'congested', ERR_TIMEOUT: 'timeout' } as const;
 
 /** From this many local recipients on, a fan-out writes its bus message before its own share
  * (writing 256 sockets takes a few milliseconds the other workers would otherwise wait). */
@@ -26,8 +29,8 @@ export interface ClusterCallsInit {
 
 /**
  * The server API's calls that involve other workers, over the router: fire-and-forget to an
- * fd's owner; requests whose bus failures become answers ('unreachable', 'timeout', null),
- * never exceptions; fan-outs (one bus message per worker, then this worker's share); and
+ * fd's owner; requests whose bus failures become answers ('unreachable', 'congested',
+ * 'timeout', null), never exceptions; fan-outs (one bus message per worker, then this worker's share); and
  * questions to every worker of this node.
  */
 export class ClusterCalls {
@@ -43,12 +46,13 @@ export class ClusterCalls {
     this.local = init.local;
   }
 
-  /** Fire-and-forget to the worker that holds fd (a remote fd: there is a router); true when a bus took it. */
-  forward(fd: number, msg: BusMessage): boolean {
+  /** Fire-and-forget to the worker that holds fd (a remote fd: there is a router): 'ok' when a bus took it. */
+  forward(fd: number, msg: BusMessage): SendResult {
     return this.router!.send(this.router!.owner(fd)!, msg);
   }
 
-  /** A request to fd's owner; 'unreachable' or 'timeout' instead of an answer when the bus fails. */
+  /** A request to fd's owner; for a push, 'unreachable', 'congested' or 'timeout' instead of an
+   * answer when the bus fails (null for other requests). */
   async ask(fd: number, msg: BusMessage): Promise<unknown> {
     const owner = this.router!.owner(fd);
     if (!owner) return msg.t === 'push' ? 'unknown' : null;
@@ -57,7 +61,7 @@ export class ClusterCalls {
     } catch (err) {
       if (err instanceof RemoteCallError) {
         if (msg.t !== 'push') return null;
-        return err.code === 'ERR_TIMEOUT' ? 'timeout' : 'unreachable';
+        return CALL_FAILURE[err.code];
       }
       throw err;
     }
@@ -69,7 +73,8 @@ export class ClusterCalls {
     // The other workers first: they fan out in parallel while this one writes its own share.
     let sent = true;
     if (this.router) {
-      sent = this.router.broadcast({ t: 'broadcast', op, data: remotePayload(data), ...(except.length ? { except } : {}), ...(room !== undefined ? { room } : {}) });
+      const msg: BusMessage = { t: 'broadcast', op, data: remotePayload(data), ...(except.length ? { except } : {}), ...(room !== undefined ? { room } : {}) };
+      sent = this.router.broadcast(msg) === 'ok';
       // A large share here would hold the bus message until the end of the turn: send it now.
       // Small ones (a room of a few) keep coalescing with the turn's other bus traffic.
       if (this.local.fanOutSize(room) >= EARLY_BUS_FLUSH) this.router.flush();
@@ -93,7 +98,7 @@ export class ClusterCalls {
   /** Every fd bound to uid, wherever they are: one bus message per worker. */
   pushToUid(uid: string, data: string | Buffer | Uint8Array, opcode?: number): boolean {
     const op = opcodeFor(data, opcode);
-    const sent = this.router ? this.router.broadcast({ t: 'call', method: 'pushUid', args: [uid, remotePayload(data), op], rid: 0 }) : true;
+    const sent = this.router ? this.router.broadcast({ t: 'call', method: 'pushUid', args: [uid, remotePayload(data), op], rid: 0 }) === 'ok' : true;
     this.local.pushUid(uid, toBuffer(data), op);
     return sent;
   }
@@ -120,7 +125,7 @@ export class ClusterCalls {
     if (!this.router) return false;
     const to = { node: workerId >= 256 ? Math.floor(workerId / 256) : this.router.self.node, slot: workerId % 256 };
     if (this.router.isSelf(to)) return false; // as Swoole: not to yourself
-    return this.router.send(to, { t: 'pipe', src, data });
+    return this.router.send(to, { t: 'pipe', src, data }) === 'ok';
   }
 
   /** Asks every other worker of the cluster for a list and waits (bounded) for the answers. */

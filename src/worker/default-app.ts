@@ -63,7 +63,9 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, srv: Server
     const fd = Number(push[1]);
     if (!/^[1-9][0-9]*$/.test(push[1] ?? '') || decodeFd(fd) === null) return json(res, 400, { error: `malformed fd ${JSON.stringify(push[1])}` });
     const status = await srv.pushAsync(fd, body);
-    const code = status === 'unknown' || status === 'closed' ? 404 : status === 'unreachable' || status === 'timeout' ? 503 : 200;
+    const code = status === 'unknown' || status === 'closed' ? 404 : status === 'unreachable' || status === 'timeout' || status === 'congested' ? 503 : 200;
+    // Congested clears as the bus drains: say when to come back (unreachable may last).
+    if (status === 'congested') res.setHeader('Retry-After', '1');
     // Which worker took the request: a load test tells same-worker from cross-worker pushes.
     return json(res, code, { fd, status, worker: srv.workerId, node: srv.node });
   }

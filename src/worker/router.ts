@@ -1,15 +1,30 @@
-import type { Bus, BusMessage, WorkerAddress } from '../shared/bus/types.ts';
+import { worse, type Bus, type BusMessage, type SendResult, type WorkerAddress } from '../shared/bus/types.ts';
 import type { Logger } from '../shared/logger.ts';
 import { decodeFd } from '../shared/session-id.ts';
 
-/** Why a remote call did not get an answer: the bus could not carry it, or no reply came in time. */
+/**
+ * Why a remote call did not get an answer: no transport to the owner (ERR_UNREACHABLE), the bus
+ * or this worker's budget of calls awaiting answers is full (ERR_CONGESTED: retry later), or no
+ * reply came in time (ERR_TIMEOUT).
+ */
+export type RemoteCallErrorCode = 'ERR_UNREACHABLE' | 'ERR_CONGESTED' | 'ERR_TIMEOUT';
+
 export class RemoteCallError extends Error {
-  readonly code: 'ERR_UNREACHABLE' | 'ERR_TIMEOUT';
-  constructor(code: 'ERR_UNREACHABLE' | 'ERR_TIMEOUT', message: string) {
+  readonly code: RemoteCallErrorCode;
+  constructor(code: RemoteCallErrorCode, message: string) {
     super(message);
     this.name = 'RemoteCallError';
     this.code = code;
   }
+}
+
+/** A call awaiting its reply. Every call waits the same timeoutMs, so deadlines grow in
+ * insertion order and one timer, armed for the oldest, expires them all (no timer per call). */
+interface Waiting {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  deadline: number;
+  to: WorkerAddress;
 }
 
 /** What the router runs on behalf of other workers: the server's operations on its own connections. */
@@ -32,16 +47,20 @@ export class Router {
   private readonly handler: LocalHandler;
   private readonly log: Logger;
   private readonly timeoutMs: number;
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly maxPending: number;
+  /** By rid, in the order sent: the first entry is the oldest (Map keeps insertion order). */
+  private readonly waiting = new Map<number, Waiting>();
+  private timer: NodeJS.Timeout | null = null;
   private nextRid = 0;
 
-  constructor(opts: { self: WorkerAddress; embedded: Bus | null; redis: Bus | null; handler: LocalHandler; log: Logger; timeoutMs: number }) {
+  constructor(opts: { self: WorkerAddress; embedded: Bus | null; redis: Bus | null; handler: LocalHandler; log: Logger; timeoutMs: number; maxPendingRequests: number }) {
     this.self = opts.self;
     this.embedded = opts.embedded;
     this.redis = opts.redis;
     this.handler = opts.handler;
     this.log = opts.log;
     this.timeoutMs = opts.timeoutMs;
+    this.maxPending = opts.maxPendingRequests;
     const onMessage = (msg: BusMessage, from: WorkerAddress) => this.receive(msg, from);
     if (this.embedded) this.embedded.onMessage = onMessage;
     if (this.redis) this.redis.onMessage = onMessage;
@@ -57,34 +76,44 @@ export class Router {
     return to.node === this.self.node && to.slot === this.self.slot;
   }
 
-  /** Fire-and-forget: true when a bus took the message. */
-  send(to: WorkerAddress, msg: BusMessage): boolean {
+  /** Fire-and-forget: 'ok' when a bus took the message (no bus to that node: 'down'). */
+  send(to: WorkerAddress, msg: BusMessage): SendResult {
     const bus = to.node === this.self.node ? this.embedded : this.redis;
-    return bus !== null && bus.send(to, msg);
+    return bus === null ? 'down' : bus.send(to, msg);
   }
 
-  /** Request/response: resolves with the remote handler's result, rejects with a RemoteCallError. */
+  /** Calls awaiting their answer (bounded by maxPendingRequests). */
+  get pendingRequests(): number {
+    return this.waiting.size;
+  }
+
+  /**
+   * Request/response: resolves with the remote handler's result, rejects with a RemoteCallError.
+   * At most maxPendingRequests wait at once: each holds its promise and caller until the answer
+   * or busTimeoutMs, so calls to an owner that does not answer (a node that died without
+   * leaving) must not pile up at the bus's drain rate.
+   */
   request(to: WorkerAddress, msg: BusMessage & { rid?: number }): Promise<unknown> {
+    if (this.waiting.size >= this.maxPending) {
+      return Promise.reject(new RemoteCallError('ERR_CONGESTED', `${this.waiting.size} calls already await an answer (maxPendingRequests)`));
+    }
     const rid = ++this.nextRid;
+    const sent = this.send(to, { ...msg, rid } as BusMessage);
+    if (sent === 'congested') return Promise.reject(new RemoteCallError('ERR_CONGESTED', `the bus to worker ${to.node}/${to.slot} is congested`));
+    if (sent === 'down') return Promise.reject(new RemoteCallError('ERR_UNREACHABLE', `worker ${to.node}/${to.slot} is unreachable`));
     return new Promise((resolve, reject) => {
-      if (!this.send(to, { ...msg, rid } as BusMessage)) {
-        reject(new RemoteCallError('ERR_UNREACHABLE', `worker ${to.node}/${to.slot} is unreachable`));
-        return;
-      }
-      const timer = setTimeout(() => {
-        this.waiting.delete(rid);
-        reject(new RemoteCallError('ERR_TIMEOUT', `worker ${to.node}/${to.slot} did not answer within ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
-      this.waiting.set(rid, { resolve, reject, timer });
+      this.waiting.set(rid, { resolve, reject, deadline: Date.now() + this.timeoutMs, to });
+      this.timer ??= this.armTimer(this.timeoutMs);
     });
   }
 
-  /** Every other worker of the cluster (this node over the embedded bus, others over Redis); false if a bus could not carry it. */
-  broadcast(msg: BusMessage): boolean {
-    let ok = true;
-    if (this.embedded && !this.embedded.broadcast(msg)) ok = false;
-    if (this.redis && !this.redis.broadcast(msg)) ok = false;
-    return ok;
+  /** Every other worker of the cluster (this node over the embedded bus, others over Redis);
+   * the worse outcome of the two buses. */
+  broadcast(msg: BusMessage): SendResult {
+    let result: SendResult = 'ok';
+    if (this.embedded) result = worse(result, this.embedded.broadcast(msg));
+    if (this.redis) result = worse(result, this.redis.broadcast(msg));
+    return result;
   }
 
   /** Writes what the buses queued this turn now (see ClusterCalls.fanOut). */
@@ -98,7 +127,6 @@ export class Router {
       const w = this.waiting.get(msg.rid);
       if (!w) return; // timed out already
       this.waiting.delete(msg.rid);
-      clearTimeout(w.timer);
       w.resolve(msg.value);
       return;
     }
@@ -120,10 +148,29 @@ export class Router {
     );
   }
 
+  private armTimer(delayMs: number): NodeJS.Timeout {
+    return setTimeout(() => this.expire(), delayMs);
+  }
+
+  /** Rejects the calls past their deadline (the oldest first), then waits for the next one. */
+  private expire(): void {
+    this.timer = null;
+    const now = Date.now();
+    for (const [rid, w] of this.waiting) {
+      if (w.deadline > now) {
+        this.timer = this.armTimer(w.deadline - now);
+        return;
+      }
+      this.waiting.delete(rid);
+      w.reject(new RemoteCallError('ERR_TIMEOUT', `worker ${w.to.node}/${w.to.slot} did not answer within ${this.timeoutMs} ms`));
+    }
+  }
+
   /** Rejects everything still waiting (shutdown). */
   close(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     for (const [rid, w] of this.waiting) {
-      clearTimeout(w.timer);
       w.reject(new RemoteCallError('ERR_UNREACHABLE', 'server stopping'));
       this.waiting.delete(rid);
     }

@@ -46,6 +46,18 @@ export interface ClientInfo {
   rooms: readonly string[];
 }
 
+/**
+ * A push to another worker's fd, as the sender sees it: `forwarded` (a bus took it; the owner
+ * counts what became of it), `congested` (the bus to the owner holds its budget: retry later),
+ * `unreachable` (no transport to the owner now: a worker or node down, Redis down).
+ */
+export type RemotePushStatus = 'forwarded' | 'congested' | 'unreachable';
+
+/** What pushAsync answers for a remote fd whose owner could not be asked: no transport
+ * (`unreachable`), bus or calls awaiting answers over budget (`congested`), no answer within
+ * busTimeoutMs (`timeout`). */
+export type PushCallFailure = 'unreachable' | 'congested' | 'timeout';
+
 export type Awaitable<T> = T | Promise<T>;
 export interface ServerCallbacks {
   /** Return false (or set a non-101 status) to refuse; throw and the client gets 500. */

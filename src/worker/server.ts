@@ -13,10 +13,15 @@ import { LocalConnections, type Described } from './local-connections.ts';
 import { opcodeFor, remotePayload, toBuffer, toList } from './payload.ts';
 import { WorkerLifecycle } from './worker-lifecycle.ts';
 import { newCounters, singleProcessStats } from './worker-stats.ts';
-import type { AllCallbacks, AppHost, ClientInfo, LocalStats, ServerOptions } from './server-types.ts';
+import type { AllCallbacks, AppHost, ClientInfo, LocalStats, PushCallFailure, RemotePushStatus, ServerOptions } from './server-types.ts';
+import type { SendResult } from '../shared/bus/types.ts';
 
 /** The smallest fd the master can issue (seq 1, node 0, slot 0). */
 const FIRST_CLUSTER_FD = encodeFd(1, 0, 0);
+
+/** A remote push's outcome by what the bus did, and the sender's counter for it. */
+const REMOTE_PUSH = { ok: 'forwarded', congested: 'congested', down: 'unreachable' } as const satisfies Record<SendResult, RemotePushStatus>;
+const REMOTE_PUSH_COUNTER = { forwarded: 'pushesForwarded', congested: 'pushesCongested', unreachable: 'pushesUnreachable' } as const;
 
 export type * from './server-types.ts';
 export type { CloseInfo, PushStatus, RoomTarget };
@@ -60,6 +65,7 @@ export class Server implements AppHost {
             handler: { execute: (msg) => this.local.execute(msg) },
             log: this.log,
             timeoutMs: this.config.busTimeoutMs,
+            maxPendingRequests: this.config.busMaxPendingRequests,
           })
         : null;
     this.local = new LocalConnections({
@@ -149,7 +155,8 @@ export class Server implements AppHost {
   /**
    * Sends a message to any fd of the cluster: text for strings, binary for Buffers unless
    * `opcode` (1, 2, 9, 10) says otherwise. Local fds: true when written or queued. Remote fds:
-   * fire-and-forget, true when the bus took it (the owner counts the outcome in stats).
+   * fire-and-forget, true when the bus took it (the owner counts the outcome in stats); false
+   * when it is congested or has no transport to the owner (pushStatus tells which).
    * Never throws for a bad fd.
    */
   push(fd: number, data: string | Buffer | Uint8Array, opcode?: number): boolean {
@@ -157,33 +164,38 @@ export class Server implements AppHost {
     return status === 'written' || status === 'queued' || status === 'forwarded';
   }
 
-  /** push() with its outcome: a local fd's PushStatus, or `forwarded`/`unreachable` for a remote one. */
-  pushStatus(fd: number, data: string | Buffer | Uint8Array, opcode?: number): PushStatus | 'forwarded' | 'unreachable' {
+  /**
+   * push() with its outcome: a local fd's PushStatus, or for a remote one `forwarded` (a bus took
+   * it), `congested` (the bus to the owner holds its budget already: retry later) or
+   * `unreachable` (no transport to the owner now).
+   */
+  pushStatus(fd: number, data: string | Buffer | Uint8Array, opcode?: number): PushStatus | RemotePushStatus {
     const op = opcodeFor(data, opcode);
     if (!this.isLocal(fd)) {
-      const ok = this.cluster.forward(fd, { t: 'push', fd, op, data: remotePayload(data) });
-      this.counters[ok ? 'pushesForwarded' : 'pushesUnreachable']++;
-      return ok ? 'forwarded' : 'unreachable';
+      const status = REMOTE_PUSH[this.cluster.forward(fd, { t: 'push', fd, op, data: remotePayload(data) })];
+      this.counters[REMOTE_PUSH_COUNTER[status]]++;
+      return status;
     }
     return this.local.push(fd, toBuffer(data), op);
   }
 
-  /** push() that waits for the owner's outcome, wherever the fd lives. */
-  async pushAsync(fd: number, data: string | Buffer | Uint8Array, opcode?: number): Promise<PushStatus | 'unreachable' | 'timeout'> {
+  /** push() that waits for the owner's outcome, wherever the fd lives: its PushStatus, or
+   * `unreachable`, `congested` (bus or calls awaiting answers over budget) or `timeout`. */
+  async pushAsync(fd: number, data: string | Buffer | Uint8Array, opcode?: number): Promise<PushStatus | PushCallFailure> {
     const op = opcodeFor(data, opcode);
     if (this.isLocal(fd)) return this.local.push(fd, toBuffer(data), op);
-    return (await this.cluster.ask(fd, { t: 'push', fd, op, data: remotePayload(data) })) as PushStatus | 'unreachable' | 'timeout';
+    return (await this.cluster.ask(fd, { t: 'push', fd, op, data: remotePayload(data) })) as PushStatus | PushCallFailure;
   }
 
   /** Starts the closing handshake with `code` and `reason` (remote fds: fire-and-forget). */
   disconnect(fd: number, code: number = CloseCode.Normal, reason = ''): boolean {
-    if (!this.isLocal(fd)) return this.cluster.forward(fd, { t: 'disconnect', fd, code, reason });
+    if (!this.isLocal(fd)) return this.cluster.forward(fd, { t: 'disconnect', fd, code, reason }) === 'ok';
     return this.local.disconnect(fd, code, reason);
   }
 
   /** Closes the TCP connection without a close frame (remote fds: fire-and-forget). */
   close(fd: number): boolean {
-    if (!this.isLocal(fd)) return this.cluster.forward(fd, { t: 'close', fd });
+    if (!this.isLocal(fd)) return this.cluster.forward(fd, { t: 'close', fd }) === 'ok';
     return this.local.close(fd);
   }
 
@@ -255,19 +267,19 @@ export class Server implements AppHost {
 
   /** Adds fd (any fd of the cluster) to a room; membership ends when the connection closes. */
   join(fd: number, room: string): boolean {
-    if (!this.isLocal(fd)) return this.cluster.forward(fd, { t: 'join', fd, room });
+    if (!this.isLocal(fd)) return this.cluster.forward(fd, { t: 'join', fd, room }) === 'ok';
     return this.local.join(fd, room);
   }
 
   leave(fd: number, room: string): boolean {
-    if (!this.isLocal(fd)) return this.cluster.forward(fd, { t: 'leave', fd, room });
+    if (!this.isLocal(fd)) return this.cluster.forward(fd, { t: 'leave', fd, room }) === 'ok';
     return this.local.leave(fd, room);
   }
 
   /** Attaches a user id to fd (any fd of the cluster); one uid may have many fds. */
   bind(fd: number, uid: string | number): boolean {
     const key = String(uid);
-    if (!this.isLocal(fd)) return this.cluster.forward(fd, { t: 'call', method: 'bind', args: [fd, key], rid: 0 });
+    if (!this.isLocal(fd)) return this.cluster.forward(fd, { t: 'call', method: 'bind', args: [fd, key], rid: 0 }) === 'ok';
     return this.local.bind(fd, key);
   }
 

@@ -23,7 +23,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   const { slot, node } = where;
   const log = createLogger(config.logLevel, { role: 'worker', slot, node });
   // Same-node traffic: a Unix-socket mesh between the workers, off the master's IPC channel.
-  const embedded = config.workers > 1 ? new EmbeddedBus({ self: { node, slot }, slots: config.workers, dir: where.busDir, log }) : null;
+  const embedded = config.workers > 1 ? new EmbeddedBus({ self: { node, slot }, slots: config.workers, dir: where.busDir, log, maxQueuedBytes: config.embeddedBusMaxQueuedBytes }) : null;
   // Other nodes, with --redis: the Redis bus, and the session table (uids, connections) in Redis.
   // Loaded only then: a single host's workers start (and restart) faster without it.
   const multi = config.redis ? await (await import('./worker-redis.ts')).openRedisParts({ ...config, redis: config.redis }, { node, slot }, log) : null;

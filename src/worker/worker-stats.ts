@@ -19,6 +19,7 @@ export function singleProcessStats(l: LocalStats, self: { up: boolean; startTime
     aborted: l.aborted,
     missing: l.missing,
     pushesForwarded: l.pushesForwarded,
+    pushesCongested: l.pushesCongested,
     pushesUnreachable: l.pushesUnreachable,
     remotePushWritten: l.remotePushWritten,
     remotePushQueued: l.remotePushQueued,

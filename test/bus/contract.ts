@@ -19,8 +19,14 @@ export interface BusHarness {
   teardown(): Promise<void>;
 }
 
+/** Settings a harness applies to the buses it makes (`make(count, settings)`). */
+export interface BusSettings {
+  /** The bus's budget of queued bytes (per peer, or per worker for Redis): past it 'congested'. */
+  maxQueuedBytes?: number;
+}
+
 export interface BusContractOptions {
-  /** send() to an address that has no bus returns false at once (a mesh knows its peers; a
+  /** send() to an address that has no bus returns 'down' at once (a mesh knows its peers; a
    * pub/sub transport cannot know and may accept the message, which is then never delivered). */
   knowsAbsentPeers: boolean;
   /** Bound on anything "eventually": delivery, reconnection, noticing a dead peer. */
@@ -88,15 +94,15 @@ export function canonical(value: unknown): unknown {
 
 export function busContract(
   name: string,
-  make: (count: number) => Promise<BusHarness>,
+  make: (count: number, settings?: BusSettings) => Promise<BusHarness>,
   options: BusContractOptions = { knowsAbsentPeers: true },
 ): void {
   const bound = options.timeoutMs ?? 10_000;
   const testTimeout = bound * 3;
 
   /** Runs `body` with `count` fresh buses and tears them down whatever happens. */
-  async function withBuses(count: number, body: (h: BusHarness, inboxes: Inbox[]) => Promise<void>): Promise<void> {
-    const h = await make(count);
+  async function withBuses(count: number, body: (h: BusHarness, inboxes: Inbox[]) => Promise<void>, settings?: BusSettings): Promise<void> {
+    const h = await make(count, settings);
     try {
       await body(h, h.buses.map((bus) => new Inbox(bus)));
     } finally {
@@ -107,8 +113,8 @@ export function busContract(
   describe(`Bus contract: ${name}`, () => {
     it('delivers a message to another bus, with the sender address', async () => {
       await withBuses(2, async ({ buses: [a, b] }, [ia, ib]) => {
-        expect(a!.send(b!.self, push(1, 'to b'))).toBe(true);
-        expect(b!.send(a!.self, push(2, 'to a'))).toBe(true);
+        expect(a!.send(b!.self, push(1, 'to b'))).toBe('ok');
+        expect(b!.send(a!.self, push(2, 'to a'))).toBe('ok');
         await until(() => ib!.got.length === 1 && ia!.got.length === 1, bound, 'one message each way');
         expect(ib!.got[0]).toEqual({ msg: push(1, 'to b'), from: a!.self });
         expect(ia!.got[0]).toEqual({ msg: push(2, 'to a'), from: b!.self });
@@ -117,7 +123,7 @@ export function busContract(
 
     it('connects every ordered pair of three buses', async () => {
       await withBuses(3, async ({ buses }, inboxes) => {
-        buses.forEach((src, i) => buses.forEach((dst, j) => i !== j && expect(src.send(dst.self, push(10 * i + j, `${i}->${j}`))).toBe(true)));
+        buses.forEach((src, i) => buses.forEach((dst, j) => i !== j && expect(src.send(dst.self, push(10 * i + j, `${i}->${j}`))).toBe('ok')));
         await until(() => inboxes.every((box) => box.got.length === 2), bound, 'two messages at each bus');
         inboxes.forEach((box, j) => {
           const seen = box.got.map((r) => ({ slot: r.from.slot, fd: fdOf(r.msg) })).sort((x, y) => x.fd - y.fd);
@@ -130,7 +136,7 @@ export function busContract(
     it('delivers 2000 messages from one sender complete and in order', async () => {
       await withBuses(2, async ({ buses: [a, b] }, [, ib]) => {
         let accepted = 0;
-        for (let i = 1; i <= 2000; i++) if (a!.send(b!.self, push(i, `m${i}`))) accepted++;
+        for (let i = 1; i <= 2000; i++) if (a!.send(b!.self, push(i, `m${i}`)) === 'ok') accepted++;
         expect(accepted).toBe(2000);
         await until(() => ib!.got.length >= 2000, bound, '2000 messages');
         await sleep(50); // nothing extra follows
@@ -141,8 +147,8 @@ export function busContract(
     it('keeps each sender in order when two senders interleave', async () => {
       await withBuses(3, async ({ buses: [a, b, c] }, [, ib]) => {
         for (let i = 1; i <= 2000; i++) {
-          expect(a!.send(b!.self, push(i, 'a'))).toBe(true);
-          expect(c!.send(b!.self, push(i, Buffer.from('c')))).toBe(true);
+          expect(a!.send(b!.self, push(i, 'a'))).toBe('ok');
+          expect(c!.send(b!.self, push(i, Buffer.from('c')))).toBe('ok');
         }
         await until(() => ib!.got.length >= 4000, bound, '4000 messages');
         const seq = Array.from({ length: 2000 }, (_, i) => i + 1);
@@ -155,7 +161,7 @@ export function busContract(
     it('round-trips Buffers as Buffers and strings as strings, byte for byte', async () => {
       await withBuses(2, async ({ buses: [a, b] }, [, ib]) => {
         const sent = payloadSamples();
-        for (const msg of sent) expect(a!.send(b!.self, msg)).toBe(true);
+        for (const msg of sent) expect(a!.send(b!.self, msg)).toBe('ok');
         await until(() => ib!.got.length === sent.length, bound, `${sent.length} messages`);
         expect(ib!.got.map((r) => canonical(r.msg))).toEqual(sent.map(canonical));
       });
@@ -163,7 +169,7 @@ export function busContract(
 
     it('broadcast reaches every other bus exactly once and never the sender', async () => {
       await withBuses(3, async ({ buses }, inboxes) => {
-        buses.forEach((bus, i) => expect(bus.broadcast({ t: 'broadcast', op: 1, data: `from ${i}` })).toBe(true));
+        buses.forEach((bus, i) => expect(bus.broadcast({ t: 'broadcast', op: 1, data: `from ${i}` })).toBe('ok'));
         await until(() => inboxes.every((box) => box.got.length >= 2), bound, 'two broadcasts at each bus');
         await sleep(200); // time for a duplicate or a self-delivery to show up
         inboxes.forEach((box, j) => {
@@ -180,7 +186,7 @@ export function busContract(
         const absent: WorkerAddress[] = [{ node: a!.self.node, slot: top + 1 }];
         for (const to of absent) {
           const result = a!.send(to, push(1, 'nobody'));
-          if (options.knowsAbsentPeers) expect(result).toBe(false);
+          if (options.knowsAbsentPeers) expect(result).toBe('down');
         }
         await sleep(200);
         for (const box of inboxes) expect(box.got).toEqual([]);
@@ -200,7 +206,7 @@ export function busContract(
         await until(() => (fresh.send(c!.self, push(2, 'probe')), ic!.from(fresh.self).length > 0), bound, 'restarted -> c');
         // Once through, the link carries a burst complete and in order.
         const before = inbox.from(a!.self).length;
-        for (let i = 100; i < 200; i++) expect(a!.send(fresh.self, push(i, 'after'))).toBe(true);
+        for (let i = 100; i < 200; i++) expect(a!.send(fresh.self, push(i, 'after'))).toBe('ok');
         await until(() => inbox.from(a!.self).length >= before + 100, bound, '100 messages after restart');
         expect(inbox.from(a!.self).slice(before).map(fdOf)).toEqual(Array.from({ length: 100 }, (_, i) => i + 100));
       });
@@ -217,11 +223,11 @@ export function busContract(
           await sleep(10);
         }
         if (options.knowsAbsentPeers) {
-          await until(() => a!.send(b!.self, push(99, 'to cut')) === false, bound, 'send to the cut bus to return false');
-          expect(a!.broadcast({ t: 'broadcast', op: 1, data: 'partial' })).toBe(false);
+          await until(() => a!.send(b!.self, push(99, 'to cut')) === 'down', bound, "send to the cut bus to return 'down'");
+          expect(a!.broadcast({ t: 'broadcast', op: 1, data: 'partial' })).toBe('down');
         }
         const mark = ic!.got.length;
-        expect(a!.send(c!.self, push(7, 'still here'))).toBe(true);
+        expect(a!.send(c!.self, push(7, 'still here'))).toBe('ok');
         await until(() => ic!.got.slice(mark).some((r) => fdOf(r.msg) === 7), bound, 'a -> c after the cut');
         if (options.knowsAbsentPeers) {
           await until(() => ic!.got.some((r) => r.msg.t === 'broadcast' && r.msg.data === 'partial'), bound, 'partial broadcast at c');
@@ -229,14 +235,39 @@ export function busContract(
       });
     }, testTimeout);
 
-    it('after close, send and broadcast return false; close is idempotent', async () => {
+    it("after close, send and broadcast return 'down'; close is idempotent", async () => {
       await withBuses(2, async ({ buses: [a, b] }) => {
         await a!.close();
-        expect(a!.send(b!.self, push(1, 'late'))).toBe(false);
-        expect(a!.broadcast({ t: 'broadcast', op: 1, data: 'late' })).toBe(false);
+        expect(a!.send(b!.self, push(1, 'late'))).toBe('down');
+        expect(a!.broadcast({ t: 'broadcast', op: 1, data: 'late' })).toBe('down');
         await a!.close();
-        if (options.knowsAbsentPeers) await until(() => b!.send(a!.self, push(2, 'to closed')) === false, bound, 'send to a closed bus to return false');
+        if (options.knowsAbsentPeers) await until(() => b!.send(a!.self, push(2, 'to closed')) === 'down', bound, "send to a closed bus to return 'down'");
       });
+    }, testTimeout);
+
+    it("a burst past the byte budget in one turn is 'congested' (not 'down'); nothing accepted is lost; it clears", async () => {
+      const budget = 256 * 1024;
+      const payload = randomBytes(1024);
+      await withBuses(2, async ({ buses: [a, b] }, [, ib]) => {
+        let accepted = 0;
+        let refused: string = 'ok';
+        // One synchronous loop: nothing can drain meanwhile, so the budget alone decides.
+        while (refused === 'ok' && accepted < 100_000) {
+          refused = a!.send(b!.self, push(accepted + 1, payload, 2));
+          if (refused === 'ok') accepted++;
+        }
+        expect(refused).toBe('congested');
+        expect(accepted).toBeGreaterThan(0);
+        // Every message is counted at no less than its payload (most at far more: bookkeeping).
+        expect(accepted).toBeLessThanOrEqual(budget / payload.length);
+        for (let i = 0; i < 10; i++) expect(a!.send(b!.self, push(0, payload, 2))).toBe('congested');
+        expect(a!.broadcast({ t: 'broadcast', op: 2, data: payload })).toBe('congested');
+        await until(() => ib!.got.length >= accepted, bound, `${accepted} accepted messages`);
+        await sleep(50);
+        expect(ib!.got.map((r) => fdOf(r.msg))).toEqual(Array.from({ length: accepted }, (_, i) => i + 1));
+        // Once the transport has taken them, the budget is free again.
+        await until(() => a!.send(b!.self, push(accepted + 1, 'again')) === 'ok', bound, "'ok' again after the drain");
+      }, { maxQueuedBytes: budget });
     }, testTimeout);
 
     it('keeps delivering after a handler throws', async () => {
@@ -246,7 +277,7 @@ export function busContract(
           got.push(fdOf(msg));
           if (fdOf(msg) === 1) throw new Error('handler bug');
         };
-        for (let i = 1; i <= 3; i++) expect(a!.send(b!.self, push(i, 'x'))).toBe(true);
+        for (let i = 1; i <= 3; i++) expect(a!.send(b!.self, push(i, 'x'))).toBe('ok');
         await until(() => got.length === 3, bound, 'three messages');
         expect(got).toEqual([1, 2, 3]);
       });

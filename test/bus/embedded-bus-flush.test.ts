@@ -37,12 +37,12 @@ describe('EmbeddedBus.flush', () => {
     b.onMessage = (m) => void (m.t === 'broadcast' && got.b!.push(String(m.data)));
     c.onMessage = (m) => void (m.t === 'broadcast' && got.c!.push(String(m.data)));
     const before = a.stats().writes;
-    expect(a.send(b.self, text(0))).toBe(true);
-    expect(a.broadcast(text(1))).toBe(true);
+    expect(a.send(b.self, text(0))).toBe('ok');
+    expect(a.broadcast(text(1))).toBe('ok');
     a.flush();
     // Handed to the sockets in the call: one write to b (m0, m1), one to c (m1).
     expect(a.stats().writes - before).toBe(2);
-    for (let i = 2; i < 10; i++) expect(a.broadcast(text(i))).toBe(true);
+    for (let i = 2; i < 10; i++) expect(a.broadcast(text(i))).toBe('ok');
     expect(a.stats().writes - before).toBe(2);
     await until(() => got.b!.length === 10 && got.c!.length === 9, 5000, 'every message');
     // The rest of the turn: one more write per peer.

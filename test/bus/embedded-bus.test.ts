@@ -12,7 +12,7 @@ import { FrameDecoder, decodeEnvelope, encodeEnvelope, encodeFrame, frameHeader 
 import { EmbeddedBus, socketPath, type EmbeddedBusOptions } from '../../src/shared/bus/embedded-bus.ts';
 import type { Bus, BusMessage, WorkerAddress } from '../../src/shared/bus/types.ts';
 import { ROOT } from '../helpers/process.ts';
-import { busContract, type BusHarness } from './contract.ts';
+import { busContract, type BusHarness, type BusSettings } from './contract.ts';
 import { until } from '../helpers/server.ts';
 
 const silent = pino({ level: 'silent' });
@@ -42,9 +42,9 @@ async function mesh(count: number, extra: Partial<EmbeddedBusOptions> = {}, dir?
   return { dir: where, buses };
 }
 
-async function makeHarness(count: number): Promise<BusHarness> {
+async function makeHarness(count: number, settings: BusSettings = {}): Promise<BusHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'sy-bus-'));
-  const make = (slot: number): EmbeddedBus => new EmbeddedBus({ self: { node: 0, slot }, slots: count, dir, log: silent });
+  const make = (slot: number): EmbeddedBus => new EmbeddedBus({ self: { node: 0, slot }, slots: count, dir, log: silent, ...settings });
   const buses: Bus[] = Array.from({ length: count }, (_, slot) => make(slot));
   await Promise.all(buses.map((bus) => bus.start()));
   const ready = await Promise.all(buses.map((bus) => (bus as EmbeddedBus).waitForPeers(10_000)));
@@ -131,7 +131,7 @@ describe('EmbeddedBus specifics', () => {
     await writeFile(socketPath(dir, 0), 'stale');
     const { buses } = await mesh(2, {}, dir);
     const got = collect(buses[0]!);
-    expect(buses[1]!.send(buses[0]!.self, push(1))).toBe(true);
+    expect(buses[1]!.send(buses[0]!.self, push(1))).toBe('ok');
     await until(() => got.length === 1, 5000, 'delivery to the bus that replaced the stale file');
   });
 
@@ -139,7 +139,7 @@ describe('EmbeddedBus specifics', () => {
     const { dir, buses } = await mesh(2);
     const twin = new EmbeddedBus({ self: { node: 0, slot: 0 }, slots: 2, dir, log: silent });
     await expect(twin.start()).rejects.toMatchObject({ code: 'ERR_BUS_SLOT_IN_USE' });
-    expect(twin.send(buses[1]!.self, push(1))).toBe(false);
+    expect(twin.send(buses[1]!.self, push(1))).toBe('down');
     expect(existsSync(socketPath(dir, 0))).toBe(true);
     await buses[0]!.close();
     expect(existsSync(socketPath(dir, 0))).toBe(false);
@@ -160,7 +160,7 @@ describe('EmbeddedBus specifics', () => {
     raw.socket.write(Buffer.concat([good, bad]));
     await raw.closed;
     expect(got.map((r) => r.from.slot)).toEqual([7]);
-    expect(buses[1]!.send(buses[0]!.self, push(2))).toBe(true);
+    expect(buses[1]!.send(buses[0]!.self, push(2))).toBe('ok');
     await until(() => got.length === 2, 5000, 'delivery from the healthy peer');
     expect(buses[0]!.stats().malformed).toBe(1);
     expect(lines.some((l) => l.level === 40 && String(l.msg).includes('closing the connection'))).toBe(true);
@@ -171,37 +171,44 @@ describe('EmbeddedBus specifics', () => {
     const [a, b, c] = buses as [EmbeddedBus, EmbeddedBus, EmbeddedBus];
     const [gotB, gotC] = [collect(b), collect(c)];
     const before = a.stats();
-    for (let i = 1; i <= 1000; i++) expect(a.send(b.self, push(i))).toBe(true);
-    for (let i = 1; i <= 100; i++) expect(a.broadcast({ t: 'broadcast', op: 1, data: `b${i}` })).toBe(true);
+    for (let i = 1; i <= 1000; i++) expect(a.send(b.self, push(i))).toBe('ok');
+    for (let i = 1; i <= 100; i++) expect(a.broadcast({ t: 'broadcast', op: 1, data: `b${i}` })).toBe('ok');
     await until(() => gotB.length === 1100 && gotC.length === 100, 5000, 'every frame');
     const after = a.stats();
     expect(after.framesOut - before.framesOut).toBe(1000 + 2 * 100);
     expect(after.writes - before.writes).toBe(2); // one to b, one to c
   });
 
-  it('fails fast when a peer has more than maxQueuedBytes buffered, and loses nothing it accepted', async () => {
+  it("is 'congested' when a peer's queue holds maxQueuedBytes, and loses nothing it accepted", async () => {
     const { buses } = await mesh(2, { maxQueuedBytes: 64 * 1024 });
     const [a, b] = buses as [EmbeddedBus, EmbeddedBus];
     const got = collect(b);
     const payload = Buffer.alloc(1024, 7);
     const accepted: number[] = [];
-    for (let i = 1; i <= 500; i++) if (a.send(b.self, push(i, payload))) accepted.push(i);
+    const refused = new Set<string>();
+    for (let i = 1; i <= 500; i++) {
+      const result = a.send(b.self, push(i, payload));
+      if (result === 'ok') accepted.push(i);
+      else refused.add(result);
+    }
     expect(accepted.length).toBeGreaterThan(50);
     expect(accepted.length).toBeLessThan(500);
+    expect([...refused]).toEqual(['congested']);
+    expect(a.stats()).toMatchObject({ refused: 500 - accepted.length, congested: 500 - accepted.length });
     expect(accepted).toEqual(Array.from({ length: accepted.length }, (_, i) => i + 1));
     await until(() => got.length === accepted.length, 5000, 'every accepted frame');
-    expect(a.send(b.self, push(1000))).toBe(true); // drained: accepting again
+    expect(a.send(b.self, push(1000))).toBe('ok'); // drained: accepting again
   });
 
   it('refuses a message above maxFrameBytes and sends to other nodes or unknown slots', async () => {
     const { buses } = await mesh(2, { maxFrameBytes: 1024 });
     const [a, b] = buses as [EmbeddedBus, EmbeddedBus];
-    expect(a.send(b.self, push(1, Buffer.alloc(2048)))).toBe(false);
-    expect(a.broadcast({ t: 'broadcast', op: 1, data: Buffer.alloc(2048) })).toBe(false);
-    expect(a.send({ node: 1, slot: 1 }, push(2))).toBe(false);
-    expect(a.send({ node: 0, slot: 0 }, push(3))).toBe(false); // itself: local pushes are the router's job
-    expect(a.send({ node: 0, slot: 2 }, push(4))).toBe(false);
-    expect(a.send(b.self, push(5))).toBe(true);
+    expect(a.send(b.self, push(1, Buffer.alloc(2048)))).toBe('down');
+    expect(a.broadcast({ t: 'broadcast', op: 1, data: Buffer.alloc(2048) })).toBe('down');
+    expect(a.send({ node: 1, slot: 1 }, push(2))).toBe('down');
+    expect(a.send({ node: 0, slot: 0 }, push(3))).toBe('down'); // itself: local pushes are the router's job
+    expect(a.send({ node: 0, slot: 2 }, push(4))).toBe('down');
+    expect(a.send(b.self, push(5))).toBe('ok');
     expect(a.stats().refused).toBe(5);
   });
 
@@ -210,7 +217,7 @@ describe('EmbeddedBus specifics', () => {
     const [a, b] = buses as [EmbeddedBus, EmbeddedBus];
     await b.close();
     await until(() => !a.isConnected(b.self), 5000, 'a to notice b is gone');
-    expect(a.send(b.self, push(1))).toBe(false);
+    expect(a.send(b.self, push(1))).toBe('down');
     await sleep(300); // a few failed retries
     // A bare listener never connects to a, so only a's retry timer can bring the link back.
     const chunks: Buffer[] = [];
@@ -219,7 +226,7 @@ describe('EmbeddedBus specifics', () => {
     await new Promise<void>((r) => raw.listen(socketPath(dir, 1), r));
     cleanups.push(() => new Promise((r) => (raw.close(r), accepted.forEach((sock) => sock.destroy()))));
     await until(() => a.isConnected(b.self), 5000, 'a to reconnect');
-    expect(a.send(b.self, push(2))).toBe(true);
+    expect(a.send(b.self, push(2))).toBe('ok');
     await until(() => Buffer.concat(chunks).length > 4, 5000, 'a frame at the new listener');
     const frames = new FrameDecoder().push(Buffer.concat(chunks));
     expect(frames.map((f) => decodeEnvelope(f)?.msg)).toEqual([push(2)]);
@@ -246,7 +253,7 @@ describe('EmbeddedBus specifics', () => {
     await a.start();
     const first = await peerProcess(dir);
     await until(() => a.isConnected({ node: 0, slot: 1 }), 10_000, 'link to the first peer');
-    expect(a.send({ node: 0, slot: 1 }, { t: 'call', method: 'pid', args: [], rid: 1 })).toBe(true);
+    expect(a.send({ node: 0, slot: 1 }, { t: 'call', method: 'pid', args: [], rid: 1 })).toBe('ok');
     await until(() => replies.length === 1, 10_000, 'reply from the first peer');
     expect(replies[0]).toBe(first.pid);
 
@@ -255,11 +262,11 @@ describe('EmbeddedBus specifics', () => {
     await exited;
     expect(existsSync(socketPath(dir, 1))).toBe(true); // stale: nobody unlinked it
     await until(() => !a.isConnected({ node: 0, slot: 1 }), 5000, 'a to notice the death');
-    expect(a.send({ node: 0, slot: 1 }, { t: 'call', method: 'pid', args: [], rid: 2 })).toBe(false);
+    expect(a.send({ node: 0, slot: 1 }, { t: 'call', method: 'pid', args: [], rid: 2 })).toBe('down');
 
     const second = await peerProcess(dir);
     await until(() => a.isConnected({ node: 0, slot: 1 }), 10_000, 'link to the restarted peer');
-    expect(a.send({ node: 0, slot: 1 }, { t: 'call', method: 'pid', args: [], rid: 3 })).toBe(true);
+    expect(a.send({ node: 0, slot: 1 }, { t: 'call', method: 'pid', args: [], rid: 3 })).toBe('ok');
     await until(() => replies.length === 2, 10_000, 'reply from the restarted peer');
     expect(replies[1]).toBe(second.pid);
   }, 40_000);

@@ -2,10 +2,10 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { MemoryBus, createMemoryNetwork } from '../../src/shared/bus/memory-bus.ts';
 import type { Bus } from '../../src/shared/bus/types.ts';
-import { busContract, type BusHarness } from './contract.ts';
+import { busContract, type BusHarness, type BusSettings } from './contract.ts';
 
-async function makeHarness(count: number): Promise<BusHarness> {
-  const network = createMemoryNetwork({ log: pino({ level: 'silent' }) });
+async function makeHarness(count: number, settings: BusSettings = {}): Promise<BusHarness> {
+  const network = createMemoryNetwork({ log: pino({ level: 'silent' }), ...settings });
   const buses: Bus[] = Array.from({ length: count }, (_, slot) => network.bus({ node: 0, slot }));
   await Promise.all(buses.map((bus) => bus.start()));
   return {
@@ -48,13 +48,13 @@ describe('MemoryBus specifics', () => {
     await Promise.all([a.start(), b.start()]);
     const got: number[] = [];
     b.onMessage = (msg) => void got.push('fd' in msg ? msg.fd : -1);
-    expect(a.send(b.self, { t: 'close', fd: 1 })).toBe(true);
+    expect(a.send(b.self, { t: 'close', fd: 1 })).toBe('ok');
     network.disconnect(b.self);
-    expect(a.send(b.self, { t: 'close', fd: 2 })).toBe(false);
-    expect(b.send(a.self, { t: 'close', fd: 3 })).toBe(false);
+    expect(a.send(b.self, { t: 'close', fd: 2 })).toBe('down');
+    expect(b.send(a.self, { t: 'close', fd: 3 })).toBe('down');
     await new Promise((resolve) => setImmediate(resolve));
     network.reconnect(b.self);
-    expect(a.send(b.self, { t: 'close', fd: 4 })).toBe(true);
+    expect(a.send(b.self, { t: 'close', fd: 4 })).toBe('ok');
     await new Promise((resolve) => setImmediate(resolve));
     expect(got).toEqual([4]);
   });

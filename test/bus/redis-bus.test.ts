@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { RedisBus, type RedisBusOptions } from '../../src/shared/bus/redis-bus.ts';
-import type { Bus, BusMessage, WorkerAddress } from '../../src/shared/bus/types.ts';
-import { busContract, type BusHarness } from './contract.ts';
+import { PUBLISH_OVERHEAD_BYTES, RedisBus, publishCost, type RedisBusOptions } from '../../src/shared/bus/redis-bus.ts';
+import { encodeEnvelope } from '../../src/shared/bus/codec.ts';
+import type { Bus, BusMessage, SendResult, WorkerAddress } from '../../src/shared/bus/types.ts';
+import { busContract, type BusHarness, type BusSettings } from './contract.ts';
 import { PrivateRedis, REDIS_URL, redisProbe } from '../helpers/redis.ts';
 
 const PREFIX = `sy-test-bus-${randomBytes(4).toString('hex')}`;
@@ -40,18 +41,18 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000, 
 const push = (n: number, data: Buffer | string = `m${n}`): BusMessage => ({ t: 'push', fd: n, op: 1, data });
 
 /**
- * Calls `fn` `times` times: each must return false synchronously (a boolean, not a promise),
+ * Calls `fn` `times` times: each must return 'down' synchronously (a value, not a promise),
  * i.e. fail fast instead of waiting on the dead connection. The time bound is only a guard
  * against a hidden wait (a reconnect attempt takes 50 ms or more), loose enough for a loaded
  * 2-core CI box: speed itself is measured by benchmarks, not tests.
  */
-function assertRefusedFast(fn: () => boolean, times = 1): void {
+function assertRefusedFast(fn: () => SendResult, times = 1): void {
   const took: number[] = [];
   for (let i = 0; i < times; i++) {
     const t0 = performance.now();
     const result = fn();
     took.push(performance.now() - t0);
-    expect(result).toBe(false);
+    expect(result).toBe('down');
   }
   took.sort((a, b) => a - b);
   expect(took[Math.floor(took.length / 2)]).toBeLessThan(20);
@@ -68,14 +69,15 @@ async function killConnection(redis: Redis, name: string): Promise<void> {
 }
 
 /** Contract harness: bus i is node i+1, slot 0, all on one fresh prefix. */
-function contractHarness(sharded: boolean): (count: number) => Promise<BusHarness> {
+function contractHarness(sharded: boolean): (count: number, settings?: BusSettings) => Promise<BusHarness> {
   let runs = 0;
-  return async (count) => {
+  return async (count, settings = {}) => {
     const prefix = `${PREFIX}-contract-${sharded ? 's' : 'p'}${++runs}`;
     const admin = new Redis(REDIS_URL);
     const made: RedisBus[] = [];
     const make = async (i: number): Promise<RedisBus> => {
-      const bus = new RedisBus({ self: { node: i + 1, slot: 0 }, url: REDIS_URL, prefix, sharded, log: pino({ level: 'silent' }) });
+      const budget = settings.maxQueuedBytes === undefined ? {} : { maxPendingBytes: settings.maxQueuedBytes };
+      const bus = new RedisBus({ self: { node: i + 1, slot: 0 }, url: REDIS_URL, prefix, sharded, log: pino({ level: 'silent' }), ...budget });
       made.push(bus);
       await bus.start();
       return bus;
@@ -136,7 +138,7 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     const sibling = await bus(1, 1);
     const other = await bus(2, 0);
     const b: BusMessage = { t: 'broadcast', op: 1, data: 'all' };
-    expect(a.broadcast(b)).toBe(true);
+    expect(a.broadcast(b)).toBe('ok');
     // A direct message after the broadcast: once it arrives, the broadcast would have too.
     a.send({ node: 1, slot: 1 }, push(9));
     a.send({ node: 2, slot: 0 }, push(9));
@@ -150,7 +152,7 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     const { bus: a } = await bus(1);
     const { got } = await bus(2);
     for (let i = 0; i < 2000; i++) {
-      expect(i % 7 === 0 ? a.broadcast({ t: 'broadcast', op: 1, data: `m${i}` }) : a.send({ node: 2, slot: 0 }, push(i))).toBe(true);
+      expect(i % 7 === 0 ? a.broadcast({ t: 'broadcast', op: 1, data: `m${i}` }) : a.send({ node: 2, slot: 0 }, push(i))).toBe('ok');
     }
     await until(() => got.length === 2000);
     expect(got.map((g) => (g.msg as { data: string }).data)).toEqual(Array.from({ length: 2000 }, (_, i) => `m${i}`));
@@ -163,9 +165,9 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     const [, counts] = (await admin.call('PUBSUB', 'SHARDNUMSUB', `{${PREFIX}-${run}}:w:2:0`, `{${PREFIX}-${run}}:all`)) as [string, number, string, number];
     expect(counts).toBe(1);
     const bytes = randomBytes(1000);
-    expect(a.send({ node: 2, slot: 0 }, push(1, bytes))).toBe(true);
-    expect(a.broadcast({ t: 'broadcast', op: 2, data: 'b' })).toBe(true);
-    expect(a.send({ node: 2, slot: 0 }, push(2))).toBe(true);
+    expect(a.send({ node: 2, slot: 0 }, push(1, bytes))).toBe('ok');
+    expect(a.broadcast({ t: 'broadcast', op: 2, data: 'b' })).toBe('ok');
+    expect(a.send({ node: 2, slot: 0 }, push(2))).toBe('ok');
     await until(() => got.length === 3);
     expect(got.map((g) => g.msg.t)).toEqual(['push', 'broadcast', 'push']);
     expect(bytes.equals((got[0]!.msg as { data: Buffer }).data)).toBe(true);
@@ -192,14 +194,25 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     assertRefusedFast(() => a.broadcast({ t: 'broadcast', op: 1, data: 'x' }));
   });
 
-  it('refuses sends while too many bytes await Redis, and takes them again after', async () => {
-    const { bus: a } = await bus(1, 0, { maxPendingBytes: 5000 });
+  it("is 'congested' once publishes awaiting Redis cost its budget (bookkeeping counted), and takes them again after", async () => {
+    const channel = `${PREFIX}-${run}:w:2:0`;
+    const cost = publishCost(encodeEnvelope({ node: 1, slot: 0 }, push(0, randomBytes(1000))).length, channel.length);
+    expect(cost).toBeGreaterThan(2 * 1000 + PUBLISH_OVERHEAD_BYTES); // not the payload alone
+    const { bus: a } = await bus(1, 0, { maxPendingBytes: 4 * cost + 100 });
     const { got } = await bus(2);
     const results = Array.from({ length: 10 }, (_, i) => a.send({ node: 2, slot: 0 }, push(i, randomBytes(1000))));
-    expect(results.filter(Boolean).length).toBe(4); // ~1030 bytes each: the 5th would pass 5000
-    expect(results.slice(4)).toEqual(Array(6).fill(false));
+    expect(results).toEqual([...Array(4).fill('ok'), ...Array(6).fill('congested')]);
+    expect(a.stats()).toMatchObject({ published: 4, refused: 6, congested: 6 });
     await until(() => got.length === 4);
-    await until(() => a.send({ node: 2, slot: 0 }, push(99, randomBytes(1000))), 1000, 'room again');
+    await until(() => a.send({ node: 2, slot: 0 }, push(99, randomBytes(1000))) === 'ok', 1000, 'room again');
+  });
+
+  it('one publish larger than the budget still goes when nothing is pending', async () => {
+    const { bus: a } = await bus(1, 0, { maxPendingBytes: 64 * 1024 });
+    const { got } = await bus(2);
+    expect(a.send({ node: 2, slot: 0 }, push(1, randomBytes(100 * 1024)))).toBe('ok');
+    expect(a.send({ node: 2, slot: 0 }, push(2))).toBe('congested');
+    await until(() => got.length === 1);
   });
 
   it('start() rejects clearly when Redis is unreachable, and the bus connects by itself once Redis is up', async () => {
@@ -216,7 +229,7 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     await server.start();
     await until(() => b.ready, 5000, 'ready once Redis is up');
     const { bus: a } = await bus(2, 0, opts);
-    expect(a.send({ node: 1, slot: 0 }, push(7))).toBe(true);
+    expect(a.send({ node: 1, slot: 0 }, push(7))).toBe('ok');
     await until(() => got.length === 1, 5000, 'delivered');
   });
 
@@ -244,7 +257,7 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
       clearInterval(load);
     }
     got.length = 0;
-    for (let i = 0; i < 500; i++) expect(a.send({ node: 2, slot: 0 }, push(1_000_000 + i))).toBe(true);
+    for (let i = 0; i < 500; i++) expect(a.send({ node: 2, slot: 0 }, push(1_000_000 + i))).toBe('ok');
     await until(() => got.length >= 500, 5000, '500 after the load');
     expect(got.slice(-500).map((g) => g.msg.t === 'push' && g.msg.fd)).toEqual(Array.from({ length: 500 }, (_, i) => 1_000_000 + i));
   });
@@ -264,7 +277,7 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
       server.signal('SIGCONT');
     }
     await until(() => a.ready && b.ready, 10_000, 'up again');
-    expect(a.send({ node: 2, slot: 0 }, push(2))).toBe(true);
+    expect(a.send({ node: 2, slot: 0 }, push(2))).toBe('ok');
     await until(() => got.some((g) => g.msg.t === 'push' && g.msg.fd === 2), 5000, 'delivered after');
     expect(lines.some((l) => l.level === 50 && l.msg === 'redis bus publisher wedged (ready, but no reply): replaced by a new connection')).toBe(true);
   });
@@ -274,12 +287,12 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     const { bus: a } = await bus(1, 0, { log, retryDelay: () => 300 });
     const { got } = await bus(2);
     await killConnection(admin, `${PREFIX}-${run}:pub:1:0`);
-    await until(() => !a.send({ node: 2, slot: 0 }, push(0)), 1000, 'publisher seen down');
+    await until(() => a.send({ node: 2, slot: 0 }, push(0)) === 'down', 1000, 'publisher seen down');
     assertRefusedFast(() => a.send({ node: 2, slot: 0 }, push(0)), 50);
     assertRefusedFast(() => a.broadcast({ t: 'broadcast', op: 1, data: 'x' }));
     await until(() => a.ready, 3000, 'reconnected');
     got.length = 0;
-    expect(a.send({ node: 2, slot: 0 }, push(1))).toBe(true);
+    expect(a.send({ node: 2, slot: 0 }, push(1))).toBe('ok');
     await until(() => got.length === 1);
     expect(lines.filter((l) => l.role === 'publisher' && l.level >= 30).map((l) => l.msg)).toEqual([
       'redis bus publisher connection lost',
@@ -307,7 +320,7 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     const opts = { url: server.url, retryDelay: () => 100 };
     const { bus: a } = await bus(1, 0, { ...opts, log });
     const { bus: b, got } = await bus(2, 0, opts);
-    expect(a.send({ node: 2, slot: 0 }, push(1))).toBe(true);
+    expect(a.send({ node: 2, slot: 0 }, push(1))).toBe('ok');
     await until(() => got.length === 1);
 
     await server.stop();
@@ -324,7 +337,7 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
 
     await server.start();
     await until(() => a.ready && b.ready, 5000, 'both buses back');
-    for (let i = 10; i < 20; i++) expect(a.send({ node: 2, slot: 0 }, push(i))).toBe(true);
+    for (let i = 10; i < 20; i++) expect(a.send({ node: 2, slot: 0 }, push(i))).toBe('ok');
     await until(() => got.length === 11);
     expect(got.slice(1).map((g) => g.msg.t === 'push' && g.msg.fd)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
     expect(lines.filter((l) => l.msg === 'redis bus publisher connection lost')).toHaveLength(1);

@@ -24,7 +24,7 @@ describe('outbound backpressure', () => {
     c.raw.socket.pause(); // never read: the kernel buffers fill, then ours
     const fd = [...srv.server.connections][0]!;
     const chunk = Buffer.alloc(64 * 1024, 7);
-    const statuses: Array<PushStatus | 'forwarded' | 'unreachable'> = [];
+    const statuses: Array<PushStatus | 'forwarded' | 'congested' | 'unreachable'> = [];
     let maxQueued = 0;
     for (let i = 0; i < 400; i++) {
       // spread over event-loop turns so the socket really writes

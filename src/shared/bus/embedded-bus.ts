@@ -8,7 +8,8 @@
  *
  * One direction per connection keeps ordering trivial: everything from s to p goes down one
  * stream. Outbound links reconnect by themselves (peer-link.ts); a send to a peer that is not
- * connected fails fast (false) instead of queueing.
+ * connected fails fast ('down') instead of queueing, and one past the peer's queue budget is
+ * 'congested'.
  */
 import { mkdir, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
@@ -16,11 +17,12 @@ import { join } from 'node:path';
 import { SwitchyardError } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, decodeEnvelope, encodeEnvelope, encodeStreamFrame, frameHeader } from './codec.ts';
-import { PeerLink, RETRY_MAX_MS, RETRY_MIN_MS, type LinkCounters, type RetryOptions } from './peer-link.ts';
-import type { Bus, BusMessage, MessageHandler, WorkerAddress } from './types.ts';
+import { CHUNK_OVERHEAD_BYTES, PeerLink, RETRY_MAX_MS, RETRY_MIN_MS, type LinkCounters, type RetryOptions } from './peer-link.ts';
+import { worse, type Bus, type BusMessage, type MessageHandler, type SendResult, type WorkerAddress } from './types.ts';
 
-/** A peer that has not taken 8 MiB yet is not keeping up: sends to it fail rather than pile
- * up (about 100k small pushes, a few hundred ms of a slow worker's backlog). */
+/** A peer that has not taken 8 MiB yet is not keeping up: sends to it are 'congested' rather
+ * than pile up (about 250k small pushes, a few hundred ms of a slow worker's backlog). Counted
+ * at what the queue really holds (PeerLink.queuedBytes), so it also bounds this process's memory. */
 export const DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 /** sun_path holds 108 bytes on Linux (104 on macOS), NUL included. */
 const MAX_SOCKET_PATH_BYTES = 103;
@@ -32,7 +34,8 @@ export interface EmbeddedBusOptions {
   /** Directory of the socket files, shared by the workers of the node. */
   dir: string;
   log?: Logger;
-  /** Per-peer bound on bytes accepted but not yet written; beyond it send returns false. */
+  /** Per-peer bound on what accepted and unwritten frames cost (PeerLink.queuedBytes); a send
+   * that would pass it is 'congested' (one always fits in an empty queue). */
   maxQueuedBytes?: number;
   /** Largest frame accepted from a peer (and sent to one). */
   maxFrameBytes?: number;
@@ -42,8 +45,11 @@ export interface EmbeddedBusOptions {
 
 export interface EmbeddedBusStats extends LinkCounters {
   framesIn: number;
-  /** Sends refused (peer down or unknown, queue full, frame too big, bus closed). */
+  /** Sends refused (peer down or unknown, queue full, frame too big, bus closed), peers of a
+   * broadcast counted one by one. */
   refused: number;
+  /** The part of `refused` that was 'congested' (the peer's queue full). */
+  congested: number;
   /** Inbound connections closed for breaking the framing or sending a malformed envelope. */
   malformed: number;
 }
@@ -66,7 +72,7 @@ export class EmbeddedBus implements Bus {
   private readonly inbound = new Set<Socket>();
   private server: Server | null = null;
   private state: 'new' | 'started' | 'closed' = 'new';
-  private readonly counts = { framesIn: 0, refused: 0, malformed: 0 };
+  private readonly counts = { framesIn: 0, refused: 0, congested: 0, malformed: 0 };
 
   constructor(options: EmbeddedBusOptions) {
     const { self, slots, dir } = options;
@@ -108,29 +114,39 @@ export class EmbeddedBus implements Bus {
     this.log.info({ path: this.path, slot: this.self.slot }, 'bus listening');
   }
 
-  send(to: WorkerAddress, msg: BusMessage): boolean {
+  send(to: WorkerAddress, msg: BusMessage): SendResult {
     const link = to.node === this.self.node ? this.links[to.slot] : undefined;
-    if (this.state !== 'started' || link === undefined || !this.canTake(link)) return this.refuse();
+    if (this.state !== 'started' || link === undefined || link.state !== 'open') return this.refuse('down');
     const frame = encodeStreamFrame(this.self, msg);
     if (frame.length - FRAME_HEADER_BYTES > this.maxFrameBytes) return this.tooBig(frame.length - FRAME_HEADER_BYTES);
+    if (!this.fits(link, frame.length)) return this.refuse('congested');
     link.writeFrame(frame);
-    return true;
+    return 'ok';
   }
 
-  broadcast(msg: BusMessage): boolean {
-    if (this.state !== 'started') return this.refuse();
-    const links = this.peerLinks();
-    const ready = links.filter((link) => this.canTake(link));
-    if (ready.length > 0) {
-      // Encoded once; every peer's write takes the same header and payload buffers.
-      const payload = encodeEnvelope(this.self, msg);
-      if (payload.length > this.maxFrameBytes) return this.tooBig(payload.length);
-      const header = frameHeader(payload.length);
-      for (const link of ready) link.write(header, payload);
+  broadcast(msg: BusMessage): SendResult {
+    if (this.state !== 'started') return this.refuse('down');
+    let result: SendResult = 'ok';
+    let payload: Buffer | null = null;
+    let header: Buffer | null = null;
+    for (const link of this.peerLinks()) {
+      if (link.state !== 'open') {
+        result = worse(result, this.refuse('down'));
+        continue;
+      }
+      // Encoded once, for the first peer that can take it; every peer's write shares it.
+      if (payload === null) {
+        payload = encodeEnvelope(this.self, msg);
+        if (payload.length > this.maxFrameBytes) return this.tooBig(payload.length);
+        header = frameHeader(payload.length);
+      }
+      if (!this.fits(link, FRAME_HEADER_BYTES + payload.length)) {
+        result = worse(result, this.refuse('congested'));
+        continue;
+      }
+      link.write(header!, payload);
     }
-    if (ready.length === links.length) return true;
-    this.counts.refused += links.length - ready.length;
-    return false;
+    return result;
   }
 
   /** Writes what is queued for every peer now instead of at the end of the turn. */
@@ -168,7 +184,7 @@ export class EmbeddedBus implements Bus {
 
   /**
    * Stops listening (Node removes the socket file), flushes and ends outbound links, drops
-   * inbound connections. Later sends return false. Idempotent.
+   * inbound connections. Later sends return 'down'. Idempotent.
    */
   async close(): Promise<void> {
     if (this.state === 'closed') return;
@@ -207,18 +223,23 @@ export class EmbeddedBus implements Bus {
     return this.links.filter((link): link is PeerLink => link !== undefined);
   }
 
-  private canTake(link: PeerLink): boolean {
-    return link.state === 'open' && link.queuedBytes <= this.maxQueuedBytes;
+  /** Whether a frame of `bytes` may join the peer's queue: within the budget, or the queue is
+   * empty (a message larger than the budget alone still goes, one at a time). */
+  private fits(link: PeerLink, bytes: number): boolean {
+    const queued = link.queuedBytes;
+    return queued === 0 || queued + bytes + CHUNK_OVERHEAD_BYTES <= this.maxQueuedBytes;
   }
 
-  private refuse(): false {
+  private refuse(reason: 'congested' | 'down'): SendResult {
     this.counts.refused++;
-    return false;
+    if (reason === 'congested') this.counts.congested++;
+    return reason;
   }
 
-  private tooBig(length: number): false {
+  /** No frame of this bus can carry it, now or later: no transport for it ('down'). */
+  private tooBig(length: number): SendResult {
     this.log.warn({ bytes: length, max: this.maxFrameBytes }, 'bus message too big, not sent');
-    return this.refuse();
+    return this.refuse('down');
   }
 
   private accept(socket: Socket): void {

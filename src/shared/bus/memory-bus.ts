@@ -9,17 +9,23 @@
  */
 import type { Logger } from '../logger.ts';
 import { decodeEnvelope, encodeEnvelope } from './codec.ts';
-import type { Bus, BusMessage, MessageHandler, WorkerAddress } from './types.ts';
+import { worse, type Bus, type BusMessage, type MessageHandler, type SendResult, type WorkerAddress } from './types.ts';
+
+/** What an inbox entry costs besides its bytes (a Buffer object and its array slot). */
+const ENTRY_OVERHEAD_BYTES = 128;
 
 export interface MemoryNetworkOptions {
   /** Where handler errors go; without it they are rethrown on a later turn (the test fails). */
   log?: Logger;
+  /** Budget of each receiver's inbox (bytes plus ENTRY_OVERHEAD_BYTES per message); a send that
+   * would pass it is 'congested', as with the real transports. Default 8 MiB. */
+  maxQueuedBytes?: number;
 }
 
 export interface MemoryNetwork {
   /** A new bus at `address`; once started it replaces any earlier bus at that address. */
   bus(address: WorkerAddress): MemoryBus;
-  /** Makes `address` unreachable both ways (its sends and sends to it return false). */
+  /** Makes `address` unreachable both ways (its sends and sends to it return 'down'). */
   disconnect(address: WorkerAddress): void;
   /** Undoes disconnect. */
   reconnect(address: WorkerAddress): void;
@@ -32,9 +38,11 @@ class Network implements MemoryNetwork {
   readonly attached = new Map<string, MemoryBus>();
   readonly cut = new Set<string>();
   readonly log: Logger | undefined;
+  readonly maxQueuedBytes: number;
 
   constructor(options: MemoryNetworkOptions) {
     this.log = options.log;
+    this.maxQueuedBytes = options.maxQueuedBytes ?? 8 * 1024 * 1024;
   }
 
   bus(address: WorkerAddress): MemoryBus {
@@ -66,6 +74,7 @@ export class MemoryBus implements Bus {
   private readonly id: string;
   private state: 'new' | 'started' | 'closed' = 'new';
   private inbox: Buffer[] = [];
+  private inboxBytes = 0;
   private drainScheduled = false;
 
   constructor(network: MemoryNetwork, self: WorkerAddress) {
@@ -86,43 +95,50 @@ export class MemoryBus implements Bus {
     this.state = 'closed';
     if (this.network.attached.get(this.id) === this) this.network.attached.delete(this.id);
     this.inbox = [];
+    this.inboxBytes = 0;
   }
 
-  send(to: WorkerAddress, msg: BusMessage): boolean {
+  send(to: WorkerAddress, msg: BusMessage): SendResult {
     const target = this.live() ? this.network.reachable(to) : undefined;
-    if (target === undefined || target === this) return false;
-    target.enqueue(encodeEnvelope(this.self, msg));
-    return true;
+    if (target === undefined || target === this) return 'down';
+    return target.enqueue(encodeEnvelope(this.self, msg));
   }
 
-  broadcast(msg: BusMessage): boolean {
-    if (!this.live()) return false;
+  broadcast(msg: BusMessage): SendResult {
+    if (!this.live()) return 'down';
+    let result: SendResult = 'ok';
     let payload: Buffer | null = null;
     for (const [id, bus] of this.network.attached) {
       if (bus === this || this.network.cut.has(id)) continue;
       payload ??= encodeEnvelope(this.self, msg);
-      bus.enqueue(payload); // each receiver decodes its own copy
+      result = worse(result, bus.enqueue(payload)); // each receiver decodes its own copy
     }
     // Unreachable peers the network knows of: a bus that is attached but cut off.
-    for (const id of this.network.cut) if (id !== this.id && this.network.attached.has(id)) return false;
-    return true;
+    for (const id of this.network.cut) if (id !== this.id && this.network.attached.has(id)) return 'down';
+    return result;
   }
 
   private live(): boolean {
     return this.state === 'started' && !this.network.cut.has(this.id);
   }
 
-  private enqueue(payload: Buffer): void {
+  private enqueue(payload: Buffer): SendResult {
+    const cost = payload.length + ENTRY_OVERHEAD_BYTES;
+    if (this.inboxBytes > 0 && this.inboxBytes + cost > this.network.maxQueuedBytes) return 'congested';
     this.inbox.push(payload);
-    if (this.drainScheduled) return;
-    this.drainScheduled = true;
-    setImmediate(() => this.drain());
+    this.inboxBytes += cost;
+    if (!this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(() => this.drain());
+    }
+    return 'ok';
   }
 
   private drain(): void {
     this.drainScheduled = false;
     const batch = this.inbox;
     this.inbox = [];
+    this.inboxBytes = 0;
     for (const payload of batch) {
       // Closed or cut off since the send: in flight on a dead link, so lost (at most once).
       if (!this.live()) return;

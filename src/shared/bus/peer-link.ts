@@ -13,6 +13,18 @@ export const RETRY_MIN_MS = 25;
 export const RETRY_MAX_MS = 1000;
 /** Below this total, one copy into a single buffer is cheaper than a writev of many pieces. */
 const CONCAT_LIMIT = 64 * 1024;
+/**
+ * A queued chunk below this size is copied together with its neighbours (a run) instead of
+ * being kept as a Buffer of its own: a Buffer object and its array slot cost ~110 bytes of heap
+ * besides its bytes (measured: 100k queued 34-byte push frames held 107 B of heap each, and
+ * again in the socket's write queue), so a burst of tiny frames cost 4-10x its bytes.
+ */
+const SMALL_CHUNK = 8 * 1024;
+/** A run is copied into one buffer when it holds this many chunks or bytes. */
+const RUN_CHUNKS = 256;
+const RUN_BYTES = CONCAT_LIMIT;
+/** Heap one queued Buffer costs besides its bytes (the object and its slot; measured ~110 B). */
+export const CHUNK_OVERHEAD_BYTES = 128;
 /** How long a graceful close waits for queued bytes to drain before it resets the socket. */
 const CLOSE_GRACE_MS = 1000;
 
@@ -40,7 +52,12 @@ export class PeerLink {
   private readonly log: Logger;
   private readonly retry: RetryOptions;
   private socket: Socket | null = null;
+  /** Chunks to write: large ones as given, small ones copied together into runs. */
   private pending: Buffer[] = [];
+  /** Small chunks not copied into a run yet (at most RUN_CHUNKS). */
+  private run: Buffer[] = [];
+  private runBytes = 0;
+  /** Bytes of everything queued (pending and run). */
   private pendingBytes = 0;
   private flushScheduled = false;
   private attempts = 0;
@@ -61,23 +78,50 @@ export class PeerLink {
     return first;
   }
 
-  /** Bytes accepted but not yet taken by the kernel: queued this turn plus the socket's buffer. */
+  /**
+   * What the frames accepted and not yet taken by the kernel cost this process: their bytes
+   * (queued this turn, then the socket's buffer) plus the bookkeeping of each Buffer still held
+   * as an object of its own. Chunks written to the socket are runs of >= RUN_CHUNKS small
+   * frames or large frames, so their own bookkeeping (~2 % of their bytes at most) is left out.
+   */
   get queuedBytes(): number {
-    return this.pendingBytes + (this.socket?.writableLength ?? 0);
+    return this.pendingBytes + (this.pending.length + this.run.length) * CHUNK_OVERHEAD_BYTES + (this.socket?.writableLength ?? 0);
   }
 
-  /** Queues one frame (header and payload, not copied) for this turn's write. Caller checks state. */
+  /** Queues one frame (header and payload) for this turn's write. Caller checks state. */
   write(header: Buffer, payload: Buffer): void {
-    this.pending.push(header, payload);
-    this.pendingBytes += header.length + payload.length;
+    this.add(header);
+    this.add(payload);
     this.counted();
   }
 
   /** A frame already carrying its length prefix (one buffer). */
   writeFrame(frame: Buffer): void {
-    this.pending.push(frame);
-    this.pendingBytes += frame.length;
+    this.add(frame);
     this.counted();
+  }
+
+  /** Large chunks are queued by reference (a broadcast payload is shared by every peer); small
+   * ones join the current run, copied into one buffer when it is full. */
+  private add(chunk: Buffer): void {
+    this.pendingBytes += chunk.length;
+    if (chunk.length >= SMALL_CHUNK) {
+      this.seal();
+      this.pending.push(chunk);
+      return;
+    }
+    this.run.push(chunk);
+    this.runBytes += chunk.length;
+    if (this.run.length >= RUN_CHUNKS || this.runBytes >= RUN_BYTES) this.seal();
+  }
+
+  /** The current run becomes one pending chunk (a lone chunk is not copied). */
+  private seal(): void {
+    const run = this.run;
+    if (run.length === 0) return;
+    this.pending.push(run.length === 1 ? run[0]! : Buffer.concat(run, this.runBytes));
+    this.run = [];
+    this.runBytes = 0;
   }
 
   /** Writes what is queued now instead of at the end of the turn (a broadcast: the peer starts
@@ -146,6 +190,8 @@ export class PeerLink {
     this.socket = null;
     // At most once: frames queued for a dead connection are dropped, never replayed.
     this.pending = [];
+    this.run = [];
+    this.runBytes = 0;
     this.pendingBytes = 0;
     if (this.state === 'closed') return;
     if (this.state === 'open') this.log.info({ peer: this.slot }, 'bus peer lost');
@@ -167,10 +213,14 @@ export class PeerLink {
   }
 
   private writePending(socket: Socket): void {
-    const chunks = this.pending;
+    if (this.pending.length === 0 && this.run.length === 0) return;
     const total = this.pendingBytes;
-    if (chunks.length === 0) return;
+    // A light turn (the usual case) is one small run: copied once, below, not sealed first.
+    if (total > CONCAT_LIMIT) this.seal();
+    const chunks = this.run.length > 0 ? [...this.pending, ...this.run] : this.pending;
     this.pending = [];
+    this.run = [];
+    this.runBytes = 0;
     this.pendingBytes = 0;
     this.counters.writes++;
     this.counters.bytesOut += total;

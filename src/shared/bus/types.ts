@@ -29,20 +29,34 @@ export type BusMessage =
 export type MessageHandler = (msg: BusMessage, from: WorkerAddress) => void;
 
 /**
+ * What a send or broadcast did, as a return value (uWebSockets' SendStatus: backpressure is an
+ * answer, not an exception):
+ * - 'ok': handed to the transport;
+ * - 'congested': the transport holds its byte budget for that peer (embedded) or for this worker
+ *   (Redis) already; nothing was queued. Retry later: it clears as the peer or Redis catches up;
+ * - 'down': there is no transport to it now (peer unknown or not connected, Redis down, bus
+ *   closed, or a message no frame of this bus can carry).
+ * A broadcast that some peers refused says why: 'down' if any was down, else 'congested'.
+ */
+export type SendResult = 'ok' | 'congested' | 'down';
+
+/**
  * One worker's end of a bus. Implementations: EmbeddedBus (Unix-socket mesh between the
- * workers of one node) and RedisBus (pub/sub between nodes). Both pass one contract suite
- * (test/bus/contract.ts).
+ * workers of one node), RedisBus (pub/sub between nodes) and MemoryBus (tests). All pass one
+ * contract suite (test/bus/contract.ts).
  *
  * Guarantees: messages from one sender to one receiver arrive in the order sent; a message is
- * delivered at most once; send/broadcast never block and never queue without bound: when the
- * message cannot go out now (peer unknown or down, connection lost) they return false at once.
+ * delivered at most once; send/broadcast never block and never queue without bound: every
+ * message queued is counted at what it really costs this process (bytes plus the per-message
+ * bookkeeping of the transport), and past the bus's budget, or when the message cannot go out
+ * now, they return 'congested' or 'down' at once.
  */
 export interface Bus {
   readonly self: WorkerAddress;
-  /** Sends to one worker. True when handed to the transport; false when it cannot go now. */
-  send(to: WorkerAddress, msg: BusMessage): boolean;
-  /** Sends to every other worker the bus reaches (never to self). False when it cannot go now. */
-  broadcast(msg: BusMessage): boolean;
+  /** Sends to one worker. */
+  send(to: WorkerAddress, msg: BusMessage): SendResult;
+  /** Sends to every other worker the bus reaches (never to self). */
+  broadcast(msg: BusMessage): SendResult;
   /** Hands what is queued to the transport now rather than at the end of the turn (optional:
    * a bus that writes at once has nothing to do). Order is kept. */
   flush?(): void;
@@ -50,6 +64,11 @@ export interface Bus {
   onMessage: MessageHandler | null;
   /** Connects (listens, subscribes); resolves when the bus can carry messages. */
   start(): Promise<void>;
-  /** Disconnects and frees everything; later sends return false. */
+  /** Disconnects and frees everything; later sends return 'down'. */
   close(): Promise<void>;
+}
+
+/** The worse of two outcomes (a fan-out over several transports or peers reports one). */
+export function worse(a: SendResult, b: SendResult): SendResult {
+  return a === 'down' || b === 'down' ? 'down' : a === 'congested' || b === 'congested' ? 'congested' : 'ok';
 }
