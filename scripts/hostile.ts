@@ -22,8 +22,9 @@
  * cross-node attacks run scripts/apps/hostile-app.ts on two 1-worker nodes), and the ws peers
  * (scripts/peers/: node:cluster with the same number of workers, permessage-deflate on, ws's
  * maxPayload = Switchyard's packageMaxLength). Each case gets a fresh server, attacked for
- * --duration seconds, the two servers one after the other. Attack clients run in client
- * processes of their own (scripts/generators/hostile-client.ts), never in a server's.
+ * --duration seconds, the two servers one after the other (both at once where the figures
+ * are statuses and times the attack sets: slow-http, garbage-head, strictness). Attack
+ * clients run in client processes of their own (scripts/generators/hostile-client.ts).
  * Memory: the sum of a server's processes' VmRSS from /proc, growth = peak during the attack
  * (and the --after seconds after its clients closed) - baseline before it. A server past
  * --rss-ceiling-mb is killed at once and the case says "ceiling hit"; a server process that

@@ -88,10 +88,12 @@ export function specFor(kind: ServerKind, workers: number, switchyardArgs: strin
 
 /**
  * Runs `fn` for each item (a server kind, a case): one after the other, so that a measured
- * server has the machine's cores to itself, or all at once in the smoke run (--quick).
+ * server has the machine's cores to itself, or all at once in the smoke run (--quick) and
+ * where the figures are statuses and times the attack itself sets (`atOnce`: trickles,
+ * single requests), not rates or CPU.
  */
-export async function inTurn<I, T>(ctx: AttackContext, items: I[], fn: (item: I) => Promise<T>): Promise<T[]> {
-  if (ctx.s.quick) return Promise.all(items.map(fn));
+export async function inTurn<I, T>(ctx: AttackContext, items: I[], fn: (item: I) => Promise<T>, atOnce = false): Promise<T[]> {
+  if (ctx.s.quick || atOnce) return Promise.all(items.map(fn));
   const out: T[] = [];
   for (const item of items) out.push(await fn(item));
   return out;
@@ -120,7 +122,7 @@ export async function runCase(ctx: AttackContext, attack: AttackName, name: stri
   }
   const result: CaseResult = { ...base, serverLabel: side.label, reused };
   // A fresh server settles before its baseline is read (startup garbage is not the attack's).
-  if (!ctx.s.quick) await sleep(1000);
+  if (!ctx.s.quick) await sleep(500);
   const watch = new RssWatch(side, ctx.s.rssCeilingMb * 2 ** 20);
   const attackFor = (ms: number) => Promise.race([sleep(ms).then(() => false), watch.tripped.then(() => true)]);
   try {

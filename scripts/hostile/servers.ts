@@ -78,8 +78,8 @@ export class Servers {
   private async stop(entry: Entry): Promise<void> {
     this.all.delete(entry);
     this.cache.delete(JSON.stringify(entry.side.spec));
-    // A server grown by GBs takes long to exit gracefully: 3 s, then SIGKILL.
-    await stopGroup(entry.child, 3000);
+    // Its figures are taken; a server grown by GBs takes long to exit gracefully: 1 s, then SIGKILL.
+    await stopGroup(entry.child, 1000);
   }
 }
 

@@ -66,6 +66,7 @@ async function answers(ctx: AttackContext, name: AttackName, caseName: string, i
       },
       false,
     ),
+    true, // single requests: both servers at once
   );
 }
 
@@ -90,7 +91,7 @@ function byInput(cases: CaseResult[], withTime: boolean): string[][] {
 export const garbageHead: Attack = {
   name: 'garbage-head',
   title: 'bytes that cannot be HTTP/1.1 on the plain port',
-  limitSeconds: (s) => 2 * (s.answerDeadlineMs / 1000 + 30),
+  limitSeconds: (s) => s.answerDeadlineMs / 1000 + 60,
   async run(ctx: AttackContext) {
     ctx.log('garbage-head: garbage, a TLS ClientHello, a bare-LF head');
     const hello = await clientHello();

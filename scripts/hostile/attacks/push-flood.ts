@@ -13,7 +13,7 @@ import { clusterName, crossNode, nodeSpec, pushStats, settle } from './cross-nod
 export const pushFlood: Attack = {
   name: 'push-flood',
   title: 'a worker pushes to a session on another node, in one loop',
-  limitSeconds: (s) => 120 + s.pushes / 5000,
+  limitSeconds: (s) => 180 + s.pushes / 5000,
   async run(ctx: AttackContext) {
     const client = await redisClient(ctx.s.redisUrl);
     if (client === null) return { cases: [], table: [], notes: [], skipped: `no Redis answering PING at ${ctx.s.redisUrl}` };
@@ -28,8 +28,9 @@ export const pushFlood: Attack = {
           x.driver.send({ cmd: 'flood', to: x.target.fd, count: n, size: 64 });
           const done = await Promise.race([x.driver.reply('flood-done', ctx.s.quick ? 30_000 : 180_000), run.watch.tripped.then(() => null)]).catch((err: Error) => ({ error: err.message }));
           const outcomes = (done as { outcomes?: Record<string, number> } | null)?.outcomes ?? null;
-          // Deliveries go on after the loop: wait for all that were handed to the bus, or quiet.
-          await settle(x.delivered, outcomes?.forwarded ?? n, ctx.s.quick ? 1000 : 3000, ctx.s.quick ? 5000 : 60_000, run.watch.tripped);
+          // Deliveries go on after the loop (the bus writes what it queued once the loop lets
+          // it): wait for all that were handed to the bus, or for 10 s without a new one.
+          await settle(x.delivered, outcomes?.forwarded ?? n, ctx.s.quick ? 2000 : 10_000, ctx.s.quick ? 10_000 : 120_000, run.watch.tripped);
           const p = run.watch.process(sender);
           const [statsA, statsB] = await Promise.all([pushStats(run.side), pushStats(x.b)]);
           const r = await x.finish();
