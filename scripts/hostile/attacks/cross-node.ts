@@ -74,10 +74,10 @@ export async function crossNode(ctx: AttackContext, run: CaseRun, specB: ServerS
   }
 }
 
-/** A node's push counters from GET /stats (null when it does not answer within 3 s). */
+/** A node's push counters from GET /stats (null when it does not answer within 10 s). */
 export async function pushStats(side: Side): Promise<Record<string, number> | null> {
   try {
-    const res = await fetch(`http://${side.host}:${side.port}/stats`, { signal: AbortSignal.timeout(3000) });
+    const res = await fetch(`http://${side.host}:${side.port}/stats`, { signal: AbortSignal.timeout(10_000) });
     const stats = (await res.json()) as Record<string, unknown>;
     return Object.fromEntries(Object.entries(stats).filter((e): e is [string, number] => /push/i.test(e[0]) && typeof e[1] === 'number'));
   } catch {

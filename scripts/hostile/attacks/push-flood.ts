@@ -34,6 +34,7 @@ export const pushFlood: Attack = {
           const p = run.watch.process(sender);
           const [statsA, statsB] = await Promise.all([pushStats(run.side), pushStats(x.b)]);
           const r = await x.finish();
+          const nodeBAlive = x.b.alive();
           await x.release();
           return {
             pushes: n,
@@ -46,7 +47,7 @@ export const pushFlood: Attack = {
             delivered: r.delivered,
             seqGaps: r.gaps,
             receiverClosedEarly: r.closedEarly,
-            nodeBAlive: x.b.alive(),
+            nodeBAlive,
             statsA,
             statsB,
           };
