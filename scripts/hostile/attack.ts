@@ -132,6 +132,8 @@ export async function runCase(ctx: AttackContext, attack: AttackName, name: stri
     result.error = (err as Error).message;
   }
   const rss = watch.stop();
+  // Connections ended by our kill say nothing about what the server would have done.
+  if (rss.ceilingHit && 'serverDid' in result) result.serverDid = `killed here at the ${ctx.s.rssCeilingMb} MB RSS ceiling after ${rss.ceilingAtSeconds} s`;
   if (measureRss) result.rss = rss;
   else if (rss.exited || rss.lost.length > 0) result.rss = rss; // a death is always reported
   if (rss.ceilingHit) ctx.log(`${attack} ${name} on ${side.label}: RSS ceiling ${ctx.s.rssCeilingMb} MB hit at ${rss.ceilingAtSeconds} s, server killed`);
