@@ -2,7 +2,7 @@
  * `npm run hostile`: every attack of the hardening issue, against Switchyard and `ws` (with
  * bufferutil, as its docs recommend) run the same way, with figures.
  *
- *   npm run hostile -- [--only a,b] [--duration 5] [--quick] [--out bench] [--rss-ceiling-mb 3000]
+ *   npm run hostile -- [--only a,b] [--servers switchyard,ws] [--duration 5] [--quick] [--out bench] [--rss-ceiling-mb 3000]
  *     [--workers 2] [--redis URL] [--slow-sockets 500] [--slow-seconds 40] [--pushes 1000000]
  *     [--upgrades 12000] [--in-flight 400] [--connect-deadline-ms 10000]
  *     [--answer-deadline-ms 15000] [--after 2]
@@ -30,6 +30,8 @@
  * --rss-ceiling-mb is killed at once and the case says "ceiling hit"; a server process that
  * dies is reported; either way the run goes on with the next case.
  *
+ * --servers switchyard or ws: attack only that one (the cross-node attacks are Switchyard's).
+ *
  * --quick: the test suite's smoke run (~30 s): one case per attack, short times, small counts,
  * servers shared between attacks, both servers and all attacks at once — its figures are
  * not measurements. Redis attacks are skipped, with the reason in the result, when no Redis
@@ -51,7 +53,7 @@ import { raiseOpenFiles } from './lib/limits.ts';
 import { ArgReader } from './lib/options.ts';
 import { superviseScript } from './lib/processes.ts';
 import { finish, machineInfo, markdownTable, progressLog, textTable } from './lib/report.ts';
-import { ATTACKS, type Attack, type AttackContext, type AttackName, type AttackOutput, type CaseResult, type Settings } from './hostile/attack.ts';
+import { ATTACKS, KINDS, type Attack, type AttackContext, type AttackName, type AttackOutput, type CaseResult, type Settings } from './hostile/attack.ts';
 import { deflateFlood } from './hostile/attacks/deflate-flood.ts';
 import { floodFairness } from './hostile/attacks/flood-fairness.ts';
 import { handoffBurst } from './hostile/attacks/handoff-burst.ts';
@@ -61,10 +63,10 @@ import { pushFlood } from './hostile/attacks/push-flood.ts';
 import { redisRestart } from './hostile/attacks/redis-restart.ts';
 import { slowHttp } from './hostile/attacks/slow-http.ts';
 import { ClientPool } from './hostile/pool.ts';
-import { Servers } from './hostile/servers.ts';
+import { Servers, type ServerKind } from './hostile/servers.ts';
 
 const NAME = 'hostile';
-const USAGE = `usage: npm run hostile -- [--only ${ATTACKS.join(',')}] [--duration 5] [--quick] [--out bench]
+const USAGE = `usage: npm run hostile -- [--only ${ATTACKS.join(',')}] [--servers switchyard,ws] [--duration 5] [--quick] [--out bench]
   [--rss-ceiling-mb 3000] [--workers 2] [--redis URL] [--slow-sockets 500] [--slow-seconds 40] [--pushes 1000000]
   [--upgrades 12000] [--in-flight 400] [--connect-deadline-ms 10000] [--answer-deadline-ms 15000] [--after 2]
   (see the header of scripts/hostile.ts)`;
@@ -85,6 +87,7 @@ const MODULES: Record<AttackName, Attack> = {
 
 const args = new ArgReader(NAME, USAGE, {
   only: { type: 'string' },
+  servers: { type: 'string' },
   out: { type: 'string' },
   redis: { type: 'string' },
   after: { type: 'string' },
@@ -101,10 +104,13 @@ for (const flag of ['port', 'host', 'pin']) if (args.values[flag] !== undefined)
 const quick = args.flag('quick');
 const only = (args.values.only === undefined ? [...ATTACKS] : args.string('only', '').split(',').map((x) => x.trim())) as AttackName[];
 for (const name of only) if (!ATTACKS.includes(name)) args.problems.push(`--only ${name}: expected attacks among ${ATTACKS.join(', ')}`);
+const kinds = args.string('servers', KINDS.join(',')).split(',').map((x) => x.trim()) as ServerKind[];
+for (const k of kinds) if (!KINDS.includes(k)) args.problems.push(`--servers ${k}: expected ${KINDS.join(' and/or ')}`);
 const s: Settings = {
   duration: args.number('duration', quick ? 1 : 5, 0.5, 120, true),
   quick,
   only: ATTACKS.filter((a) => only.includes(a)),
+  servers: KINDS.filter((k) => kinds.includes(k)),
   out: resolve(args.string('out', 'bench')),
   rssCeilingMb: args.number('rss-ceiling-mb', 3000, 100, 20_000),
   workers: args.number('workers', 2, 1, 16),
@@ -119,6 +125,7 @@ const s: Settings = {
   redisUrl: args.string('redis', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
 };
 if (s.only.length === 0) args.problems.push('--only: no attack selected');
+if (s.servers.length === 0) args.problems.push('--servers: no server selected');
 args.done();
 
 const attacks = s.only.map((n) => MODULES[n]);

@@ -21,6 +21,8 @@ export interface Settings {
   duration: number;
   quick: boolean;
   only: AttackName[];
+  /** The servers attacked (both by default). */
+  servers: ServerKind[];
   out: string;
   rssCeilingMb: number;
   workers: number;
@@ -76,7 +78,7 @@ export interface Attack {
   run(ctx: AttackContext): Promise<AttackOutput>;
 }
 
-export const KINDS: ServerKind[] = ['switchyard', 'ws'];
+export const KINDS: readonly ServerKind[] = ['switchyard', 'ws'];
 
 /** Waits of clients that only watch or command (a receiver's hello, a driver's reply): generous, a busy machine must not fail a run. */
 export const CONTROL_TIMEOUT_MS = 20_000;

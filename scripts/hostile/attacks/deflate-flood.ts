@@ -6,7 +6,7 @@
  * `afterSeconds` after the clients closed, and what the server did to the clients: bytes it
  * accepted, whether it paused (stopped reading) or closed them.
  */
-import { KINDS, inTurn, reasons, rssCell, runCase, specFor, type Attack, type AttackContext, type CaseResult } from '../attack.ts';
+import { inTurn, reasons, rssCell, runCase, specFor, type Attack, type AttackContext, type CaseResult } from '../attack.ts';
 import { batchOf, compressedFrame, floodStarted, mib, startFlood, stopFlood, verdict } from './flood-common.ts';
 
 const VARIANTS = [
@@ -26,7 +26,7 @@ export const deflateFlood: Attack = {
       const name = `${v.id} x${clients}`;
       ctx.log(`deflate-flood ${name}: ${frame.length}-byte frames inflating to ${v.inflated} bytes, ${clients} client(s)`);
       cases.push(
-        ...(await inTurn(ctx, KINDS, (kind) =>
+        ...(await inTurn(ctx, ctx.s.servers, (kind) =>
           runCase(ctx, 'deflate-flood', name, specFor(kind, ctx.s.workers), async ({ side, attackFor }) => {
             const jobs = await startFlood(ctx, side, clients, 2, {
               path: '/echo',

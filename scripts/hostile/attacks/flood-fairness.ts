@@ -8,7 +8,7 @@
  */
 import { maskedFrame, OPCODE } from '../../lib/frames.ts';
 import { percentiles } from '../../lib/report.ts';
-import { KINDS, inTurn, reasons, rssCell, runCase, specFor, type Attack, type AttackContext, type CaseResult } from '../attack.ts';
+import { inTurn, reasons, rssCell, runCase, specFor, type Attack, type AttackContext, type CaseResult } from '../attack.ts';
 import type { Side } from '../servers.ts';
 import type { ConnectorParams, ConnectorResult, ProbeParams, ProbeResult } from '../clients/probe.ts';
 import { batchOf, floodStarted, mib, startFlood, stopFlood, verdict } from './flood-common.ts';
@@ -24,7 +24,7 @@ export const floodFairness: Attack = {
     const cases: CaseResult[] = [];
     for (const flooders of ctx.s.quick ? [5] : [5, 50]) {
       ctx.log(`flood-fairness: ${flooders} flooders, a probe, ${CONNECTS_PER_SECOND} connects/s`);
-      cases.push(...(await inTurn(ctx, KINDS, (kind) => runCase(ctx, 'flood-fairness', `${flooders} flooders`, specFor(kind, ctx.s.workers), (run) => fairness(ctx, run.side, flooders, run.attackFor)))));
+      cases.push(...(await inTurn(ctx, ctx.s.servers, (kind) => runCase(ctx, 'flood-fairness', `${flooders} flooders`, specFor(kind, ctx.s.workers), (run) => fairness(ctx, run.side, flooders, run.attackFor)))));
     }
     const table = [['flooders', 'server', 'probe p50 / p99 / max ms (round trips)', 'connects ok / failed', 'flood accepted', 'RSS growth']];
     for (const c of cases) {

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { GeneratorPlan, GeneratorResult } from '../../lib/connect-generator.ts';
 import { fmtRate, percentiles } from '../../lib/report.ts';
-import { KINDS, inTurn, reasons, rssCell, runCase, specFor, sum, type Attack, type AttackContext } from '../attack.ts';
+import { inTurn, reasons, rssCell, runCase, specFor, sum, type Attack, type AttackContext } from '../attack.ts';
 import type { EchoLoadParams, EchoLoadResult } from '../clients/misc.ts';
 import type { Side } from '../servers.ts';
 
@@ -34,7 +34,7 @@ export const handoffBurst: Attack = {
   limitSeconds: (s) => (s.quick ? 1 : 2) * (s.upgrades / 200 + 60),
   async run(ctx: AttackContext) {
     ctx.log(`handoff-burst: ${ctx.s.upgrades} upgrades, ${ctx.s.upgradesInFlight} in flight, 2 clients echoing ${ECHO_BYTES_PER_SECOND / 1e6} MB/s`);
-    const cases = await inTurn(ctx, KINDS, (kind) => runCase(ctx, 'handoff-burst', `${ctx.s.upgrades} upgrades`, specFor(kind, ctx.s.workers), ({ side }) => burst(ctx, side)));
+    const cases = await inTurn(ctx, ctx.s.servers, (kind) => runCase(ctx, 'handoff-burst', `${ctx.s.upgrades} upgrades`, specFor(kind, ctx.s.workers), ({ side }) => burst(ctx, side)));
     const table = [['server', 'connects ok / failed', 'failures', 'handshakes/s', 'connect p50 / p99 ms', 'echo MB/s meanwhile', 'RSS growth']];
     for (const c of cases) {
       const lat = c.latencyMs as { p50: number; p99: number } | undefined;

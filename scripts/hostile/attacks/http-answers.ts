@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { CONTROL_TIMEOUT_MS, KINDS, inTurn, runCase, specFor, type Attack, type AttackContext, type AttackName, type CaseResult } from '../attack.ts';
+import { CONTROL_TIMEOUT_MS, inTurn, runCase, specFor, type Attack, type AttackContext, type AttackName, type CaseResult } from '../attack.ts';
 import type { RequestsParams, RequestsResult } from '../clients/misc.ts';
 import type { Side } from '../servers.ts';
 
@@ -53,7 +53,7 @@ function garbage(): Buffer {
 }
 
 async function answers(ctx: AttackContext, name: AttackName, caseName: string, inputs: Inputs, deadlineMs: number): Promise<CaseResult[]> {
-  return inTurn(ctx, KINDS, (kind) =>
+  return inTurn(ctx, ctx.s.servers, (kind) =>
     runCase(
       ctx,
       name,

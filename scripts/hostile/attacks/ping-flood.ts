@@ -18,11 +18,12 @@ export const pingFlood: Attack = {
   title: '125-byte pings as fast as possible from a client that never reads',
   limitSeconds: (s) => 3 * (s.duration + s.afterSeconds + 25),
   async run(ctx: AttackContext) {
-    const plan: Array<{ kind: ServerKind; policy: string; args: string[] }> = [
+    const all: Array<{ kind: ServerKind; policy: string; args: string[] }> = [
       { kind: 'switchyard', policy: 'drop', args: [] },
       ...(ctx.s.quick ? [] : [{ kind: 'switchyard' as const, policy: 'close', args: ['--buffer-full-policy', 'close'] }]),
       { kind: 'ws', policy: 'n/a (ws has none)', args: [] },
     ];
+    const plan = all.filter((p) => ctx.s.servers.includes(p.kind));
     const cases: CaseResult[] = await inTurn(ctx, plan, async ({ kind, policy, args }) => {
       ctx.log(`ping-flood on ${kind}${kind === 'switchyard' ? `, bufferFullPolicy ${policy}` : ''}`);
       return runCase(ctx, 'ping-flood', `policy ${policy}`, specFor(kind, ctx.s.workers, args), async ({ side, attackFor }) => {

@@ -15,6 +15,7 @@ export const pushFlood: Attack = {
   title: 'a worker pushes to a session on another node, in one loop',
   limitSeconds: (s) => 180 + s.pushes / 5000,
   async run(ctx: AttackContext) {
+    if (!ctx.s.servers.includes('switchyard')) return { cases: [], table: [], notes: [], skipped: 'Switchyard only, and --servers leaves it out' };
     const client = await redisClient(ctx.s.redisUrl);
     if (client === null) return { cases: [], table: [], notes: [], skipped: `no Redis answering PING at ${ctx.s.redisUrl}` };
     const cluster = clusterName();

@@ -33,6 +33,7 @@ export const redisRestart: Attack = {
   title: 'the Redis of two nodes killed (-9) under load and restarted',
   limitSeconds: (s) => (s.quick ? 60 : 150),
   async run(ctx: AttackContext) {
+    if (!ctx.s.servers.includes('switchyard')) return { cases: [], table: [], notes: [], skipped: 'Switchyard only, and --servers leaves it out' };
     const problem = redisServerProblem();
     if (problem !== null) return { cases: [], table: [], notes: [], skipped: problem };
     const t = ctx.s.quick ? { warm: 1, outage: 0.3, w1: 1, w2: 3, rate: 200, settle: 1 } : { warm: 3, outage: 1, w1: 5, w2: 25, rate: 500, settle: 3 };

@@ -5,7 +5,7 @@
  * others were closed (first / median / last), how, and the statuses answered.
  */
 import { quantile } from '../../lib/report.ts';
-import { KINDS, inTurn, rssCell, runCase, specFor, type Attack, type AttackContext, type CaseResult } from '../attack.ts';
+import { inTurn, rssCell, runCase, specFor, type Attack, type AttackContext, type CaseResult } from '../attack.ts';
 import type { SlowHttpParams, SlowHttpResult, SlowSocket } from '../clients/slow-http.ts';
 
 interface GroupFigures {
@@ -47,7 +47,7 @@ export const slowHttp: Attack = {
   async run(ctx: AttackContext) {
     const n = ctx.s.slowSockets;
     ctx.log(`slow-http: ${n} trickled heads + ${n} trickled bodies, counted at +${ctx.s.slowSeconds} s`);
-    const cases = await inTurn(ctx, KINDS, (kind) =>
+    const cases = await inTurn(ctx, ctx.s.servers, (kind) =>
       runCase(ctx, 'slow-http', `${n}+${n} sockets`, specFor(kind, ctx.s.workers), async ({ side, attackFor }) => {
         const job = await ctx.pool.start<SlowHttpResult>('slow-http', { host: side.host, port: side.port, heads: n, bodies: n, concurrency: 100 } satisfies SlowHttpParams);
         await attackFor(ctx.s.slowSeconds * 1000);
