@@ -72,10 +72,10 @@ const CHECKS: Record<string, (c: Case, s: Record<string, any>) => void> = {
   'handoff-burst': (c, s) => {
     expectRss(c);
     expectCounts(c.failures, 'failures');
-    expect(isCount(c.ok) && isCount(c.failed)).toBe(true);
-    expect(c.ok + c.failed).toBe(s.upgrades);
+    expect(isCount(c.ok) && isCount(c.failed) && isCount(c.notStarted)).toBe(true);
+    expect(c.ok + c.failed + c.notStarted).toBe(s.upgrades);
     expect(sumOf(c.failures)).toBe(c.failed);
-    expect(c.echoConnections).toBe(2);
+    expect(isCount(c.echoConnections) && c.echoConnections <= 2).toBe(true);
   },
   'redis-restart': (c) => {
     expectRss(c);

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { GeneratorPlan, GeneratorResult } from '../../lib/connect-generator.ts';
 import { fmtRate, percentiles } from '../../lib/report.ts';
-import { inTurn, reasons, rssCell, runCase, specFor, sum, type Attack, type AttackContext } from '../attack.ts';
+import { CONTROL_TIMEOUT_MS, inTurn, reasons, rssCell, runCase, specFor, sum, type Attack, type AttackContext } from '../attack.ts';
 import type { EchoLoadParams, EchoLoadResult } from '../clients/misc.ts';
 import type { Side } from '../servers.ts';
 
@@ -60,9 +60,9 @@ async function burst(ctx: AttackContext, side: Side): Promise<Record<string, unk
     connections: 2,
     size: ECHO_MESSAGE,
     bytesPerSecond: ECHO_BYTES_PER_SECOND,
-    deadlineMs: ctx.s.connectDeadlineMs,
+    deadlineMs: CONTROL_TIMEOUT_MS,
   } satisfies EchoLoadParams);
-  await echo.until((t) => (t as { sentBytes: number }).sentBytes > 0, ctx.s.connectDeadlineMs + 5000, 'the echo load to start').catch(() => null);
+  await echo.until((t) => (t as { sentBytes: number }).sentBytes > 0, CONTROL_TIMEOUT_MS + 5000, 'the echo load to start').catch(() => null);
   const [low, high] = ephemeralRange();
   const start = Math.floor(Math.random() * (high - low));
   const deadline = performance.timeOrigin + performance.now() + handoffBurst.limitSeconds(ctx.s) * 500;
@@ -88,12 +88,15 @@ async function burst(ctx: AttackContext, side: Side): Promise<Record<string, unk
   const failures: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.failures)) failures[k] = (failures[k] ?? 0) + v;
   const ok = sum(results.map((r) => r.opened));
+  const failed = sum(results.map((r) => r.failed));
   const seconds = (Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt))) / 1000;
   return {
     upgrades: ctx.s.upgrades,
     inFlight: ctx.s.upgradesInFlight,
     ok,
-    failed: sum(results.map((r) => r.failed)),
+    failed,
+    /** Upgrades not even started before the attack's deadline (half its time limit). */
+    notStarted: ctx.s.upgrades - ok - failed,
     failures,
     portRetries: sum(results.map((r) => r.portRetries)),
     seconds: Math.round(seconds * 100) / 100,

@@ -8,7 +8,7 @@
  * answered, and how many of them node B's session received.
  */
 import { BUCKET_MS } from '../../apps/hostile-app.ts';
-import { runCase, sum, type Attack, type AttackContext, type CaseResult } from '../attack.ts';
+import { CONTROL_TIMEOUT_MS, runCase, sum, type Attack, type AttackContext, type CaseResult } from '../attack.ts';
 import { PrivateRedisServer, redisServerProblem } from '../redis.ts';
 import { clusterName, crossNode, nodeSpec } from './cross-node.ts';
 
@@ -54,7 +54,7 @@ export const redisRestart: Attack = {
           ctx.log(`redis-restart: redis-server back after ${Number(restartedAt - killedAt) / 1e9} s`);
           await run.attackFor(t.w2 * 1000);
           x.driver.send({ cmd: 'pace-stop' });
-          const done = await x.driver.reply('pace-done', 10_000).catch((err: Error) => ({ error: err.message }));
+          const done = await x.driver.reply('pace-done', CONTROL_TIMEOUT_MS).catch((err: Error) => ({ error: err.message }));
           await run.attackFor(t.settle * 1000);
           const r = await x.finish();
           const nodeBAlive = x.b.alive();
