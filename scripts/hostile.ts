@@ -41,13 +41,14 @@
  * line: { event: 'hostile', ok, settings, attacks: { <name>: { title, seconds, skipped, error,
  * notes, table, cases: [{ attack, case, server, serverLabel, reused, rss: { baselineMB, peakMB,
  * growthMB, finalMB, ceilingHit, ceilingAtSeconds, lost, exited, seriesMB } | null, error,
- * ...figures }] } }, skipped, errors, files, seconds, machine }. The same JSON goes to
- * <out>/hostile.json and the tables to <out>/hostile.md. `ok`: every attack ran and no case
+ * ...figures }] } }, skipped, errors, files, seconds, loadAverage: { start, end }, machine }.
+ * The same JSON goes to <out>/hostile.json and the tables to <out>/hostile.md. `ok`: every attack ran and no case
  * failed to run (a server the attack killed is a figure, not a failure). Exit 0 once written
  * (1 on an internal error, 2 naming a bad flag). Loopback only; every attack has a hard time
  * limit; every process started is ended on the way out (also on Ctrl-C).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { raiseOpenFiles } from './lib/limits.ts';
 import { ArgReader } from './lib/options.ts';
@@ -156,6 +157,8 @@ function withLimit<T>(p: Promise<T>, seconds: number): Promise<T> {
 /** Client processes: as many as the attack with the most concurrent jobs uses (flood-fairness: 2 flooders, a probe, a connector). */
 const POOL_SIZE = 4;
 const t0 = performance.now();
+/** The machine's load average at the start: other programs' load skews every figure. */
+const loadAtStart = loadavg().map((x) => Math.round(x * 10) / 10);
 let pool = new ClientPool(POOL_SIZE);
 const servers = new Servers(s.quick);
 // Measured runs start every client process before the first attack; the smoke run lets them
@@ -222,11 +225,12 @@ const result = {
   errors,
   files: filesOut,
   seconds: Math.round((performance.now() - t0) / 1000),
+  loadAverage: { start: loadAtStart, end: loadavg().map((x) => Math.round(x * 10) / 10) },
   machine,
 };
 const md = [
   `# npm run hostile${quick ? ' --quick' : ''}`,
-  `${machine.date}, commit ${machine.commit}, ${machine.cpuModel} (${machine.cpus} cores), Node ${machine.node}, ws ${machine.ws}. Each case ${s.duration} s; RSS ceiling ${s.rssCeilingMb} MB.`,
+  `${machine.date}, commit ${machine.commit}, ${machine.cpuModel} (${machine.cpus} cores, load average ${loadAtStart[0]} at the start, ${result.loadAverage.end[0]} at the end), Node ${machine.node}, ws ${machine.ws}. Each case ${s.duration} s; RSS ceiling ${s.rssCeilingMb} MB.`,
   ...sections.map(({ n, r }) => [`## ${n}: ${r.title}`, r.skipped ? `Skipped: ${r.skipped}` : r.error ? `Error: ${r.error.split('\n')[0]}` : markdownTable(r.table), ...r.notes.map((x) => `- ${x}`)].join('\n\n')),
 ].join('\n\n');
 writeFileSync(filesOut.json, `${JSON.stringify(result, null, 2)}\n`);
