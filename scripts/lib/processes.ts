@@ -16,7 +16,8 @@ let aborting = false;
 
 export const isAborting = (): boolean => aborting;
 
-function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+/** Signals a process group; false when no member is left. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pgid, signal);
     return true;

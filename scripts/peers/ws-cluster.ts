@@ -2,12 +2,12 @@
  * Benchmark peer: the ws-single echo under node:cluster, N workers (default 2) sharing one port
  * through the primary's default scheduling (round-robin: the primary accepts, hands each
  * socket to a worker over IPC — the node:cluster equivalent of Switchyard's master).
- *   tsx scripts/peers/ws-cluster.ts --port 0 --workers 2
- * Prints `{"event":"listening","port":N}` once every worker listens. No supervision: a worker
+ *   tsx scripts/peers/ws-cluster.ts --port 0 --workers 2 [--deflate] [--max-payload BYTES]
+ * Prints `{"event":"listening","port":N,"workers":W,"masking":…}` once every worker listens. No supervision: a worker
  * that dies ends the peer (exit 1), so a benchmark never measures a degraded cluster.
  */
 import cluster from 'node:cluster';
-import { listenEcho, parseEchoArgs } from './ws-single.ts';
+import { listenEcho, parseEchoArgs, wsMasking } from './ws-single.ts';
 
 const options = parseEchoArgs(process.argv.slice(2), true);
 /** Workers must all listen within this, or the peer gives up (a benchmark must not hang). */
@@ -51,7 +51,8 @@ if (cluster.isPrimary) {
       stop(1);
       return;
     }
-    process.stdout.write(`${JSON.stringify({ event: 'listening', port: [...ports][0], workers: options.workers })}\n`);
+    // The workers load the same ws and bufferutil as this process.
+    process.stdout.write(`${JSON.stringify({ event: 'listening', port: [...ports][0], workers: options.workers, masking: wsMasking() })}\n`);
   });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
