@@ -226,13 +226,16 @@ export class Connection implements ParserSink, Flushable {
   /**
    * Starts the closing handshake (RFC 6455 §7.1.2): our close frame goes out after what is
    * already queued, then we wait up to closeTimeoutMs for the peer's close before destroying.
+   * A code that may not be sent or a reason over 123 bytes throws RangeError before anything
+   * changes.
    */
   disconnect(code: number, reason: string): boolean {
-    if (this.closeOnlyReply) return this.replyToClose(code, reason);
+    const frame = closeFrame(code, reason);
+    if (this.closeOnlyReply) return this.replyToClose(frame);
     if (this.status !== WebSocketStatus.Active) return false;
     this.status = WebSocketStatus.Closing;
     this.closeInfo = { code, reason, closedBy: 'server', wasClean: false };
-    this.queueRaw(closeFrame(code, reason));
+    this.queueRaw(frame);
     this.armCloseTimer();
     return true;
   }
@@ -483,10 +486,10 @@ export class Connection implements ParserSink, Flushable {
   }
 
   /** disconnect() after a close frame was delivered to the app (openWebsocketCloseFrame). */
-  private replyToClose(code: number, reason: string): boolean {
+  private replyToClose(frame: Buffer): boolean {
     this.closeOnlyReply = false;
     this.status = WebSocketStatus.Closing;
-    this.queueRaw(closeFrame(code, reason));
+    this.queueRaw(frame);
     this.endSoon();
     return true;
   }
