@@ -74,6 +74,13 @@ export interface Config {
   bufferFullPolicy: 'drop' | 'close';
   /** Unsettled async app callbacks per connection before we stop reading from its socket. */
   maxPendingCallbacks: number;
+  /**
+   * Frames one connection may have parsed per event-loop turn; then it stops reading and goes
+   * on in the next turn, so a flooding client cannot hold the loop from everyone else.
+   */
+  readBudgetFrames: number;
+  /** Payload bytes one connection may have parsed per event-loop turn (checked between frames). */
+  readBudgetBytes: number;
 
   /** Swoole's open_websocket_*_frame: deliver these control frames to `message` instead of handling them. */
   openWebsocketPingFrame: boolean;
@@ -120,6 +127,10 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   bufferHighWatermark: 1024 * 1024,
   bufferFullPolicy: 'drop',
   maxPendingCallbacks: 64,
+  // About a millisecond of echo work: five flooders cost everyone else ~5 ms a turn, while a
+  // client pipelining a few hundred messages per read is never slowed.
+  readBudgetFrames: 1024,
+  readBudgetBytes: 1024 * 1024, // 16 of libuv's 64 KiB reads: large messages stay at full speed
   openWebsocketPingFrame: false,
   openWebsocketPongFrame: false,
   openWebsocketCloseFrame: false,
@@ -170,6 +181,8 @@ const FIELDS: Record<keyof Config, Field> = {
   bufferHighWatermark: { kind: 'int', min: 0 },
   bufferFullPolicy: { kind: 'enum', values: ['drop', 'close'] },
   maxPendingCallbacks: { kind: 'int', min: 1 },
+  readBudgetFrames: { kind: 'int', min: 1 },
+  readBudgetBytes: { kind: 'int', min: 1 },
   openWebsocketPingFrame: { kind: 'bool' },
   openWebsocketPongFrame: { kind: 'bool' },
   openWebsocketCloseFrame: { kind: 'bool' },
