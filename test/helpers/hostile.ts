@@ -122,6 +122,8 @@ export interface RssWatch {
   growth: number;
   /** True when the watch stopped early because growth passed the limit. */
   exceeded: boolean;
+  /** How long it watched. */
+  elapsedMs: number;
 }
 
 /**
@@ -129,14 +131,14 @@ export interface RssWatch {
  * baseline passes `limit` (old code grows by GBs: the test must not wait for that).
  */
 export async function watchRss(pid: number, baseline: number, ms: number, limit: number): Promise<RssWatch> {
-  const deadline = Date.now() + ms;
+  const started = Date.now();
   let peak = baseline;
-  while (Date.now() < deadline) {
+  while (Date.now() - started < ms) {
     await new Promise((r) => setTimeout(r, 50));
     peak = Math.max(peak, treeRss(pid));
-    if (peak - baseline > limit) return { baseline, peak, growth: peak - baseline, exceeded: true };
+    if (peak - baseline > limit) return { baseline, peak, growth: peak - baseline, exceeded: true, elapsedMs: Date.now() - started };
   }
-  return { baseline, peak, growth: peak - baseline, exceeded: false };
+  return { baseline, peak, growth: peak - baseline, exceeded: false, elapsedMs: Date.now() - started };
 }
 
 export const KiB = 1024;
