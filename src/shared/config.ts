@@ -127,10 +127,11 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   bufferHighWatermark: 1024 * 1024,
   bufferFullPolicy: 'drop',
   maxPendingCallbacks: 64,
-  // About a millisecond of echo work: five flooders cost everyone else ~5 ms a turn, while a
-  // client pipelining a few hundred messages per read is never slowed.
-  readBudgetFrames: 1024,
-  readBudgetBytes: 1024 * 1024, // 16 of libuv's 64 KiB reads: large messages stay at full speed
+  // A fraction of a millisecond of echo work. Measured (npm run load:fairness, 5 flooders on
+  // 2 workers): a probe's echo p50 0.4-0.7 ms at 256, 4-5 ms at 1024; pipelining clients
+  // (16 messages a read) never reach it.
+  readBudgetFrames: 256,
+  readBudgetBytes: 256 * 1024, // 4 of libuv's 64 KiB reads; a larger frame is still taken whole
   openWebsocketPingFrame: false,
   openWebsocketPongFrame: false,
   openWebsocketCloseFrame: false,
