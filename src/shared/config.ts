@@ -32,7 +32,10 @@ export interface Config {
    */
   workerSemiSpaceMb: number;
 
-  /** Largest message accepted, reassembled and inflated (RFC 6455 §10.4); beyond it close 1009. */
+  /**
+   * Largest message accepted, reassembled and inflated (RFC 6455 §10.4); beyond it close 1009.
+   * Also the raw bytes a connection may have read ahead of its parser (flow-control.ts).
+   */
   packageMaxLength: number;
   /** Negotiate permessage-deflate (RFC 7692) when the client offers it. */
   websocketCompression: boolean;
@@ -66,11 +69,14 @@ export interface Config {
   /** How long (ms) we wait for the peer's close frame / TCP close before destroying the socket. */
   closeTimeoutMs: number;
 
-  /** Bytes queued for one connection before the buffer policy applies (Swoole buffer_output_size). */
+  /** Bytes queued for one connection, control frames included, before the buffer policy applies (Swoole buffer_output_size). */
   bufferOutputSize: number;
   /** Queued bytes above which `bufferFull` fires and pushes report `queued`. */
   bufferHighWatermark: number;
-  /** What a push over bufferOutputSize does: drop the message, or close the slow consumer (1008). */
+  /**
+   * Over bufferOutputSize: drop the message (or ping, pong) and stop reading the connection
+   * until its output is back at bufferHighWatermark, or close the slow consumer (1008).
+   */
   bufferFullPolicy: 'drop' | 'close';
   /** Unsettled async app callbacks per connection before we stop reading from its socket. */
   maxPendingCallbacks: number;
