@@ -39,7 +39,10 @@ export interface Config {
    */
   workerSemiSpaceMb: number;
 
-  /** Largest message accepted, reassembled and inflated (RFC 6455 §10.4); beyond it close 1009. */
+  /**
+   * Largest message accepted, reassembled and inflated (RFC 6455 §10.4); beyond it close 1009.
+   * Also the raw bytes a connection may have read ahead of its parser (flow-control.ts).
+   */
   packageMaxLength: number;
   /** Negotiate permessage-deflate (RFC 7692) when the client offers it. */
   websocketCompression: boolean;
@@ -86,14 +89,24 @@ export interface Config {
   /** How long (ms) we wait for the peer's close frame / TCP close before destroying the socket. */
   closeTimeoutMs: number;
 
-  /** Bytes queued for one connection before the buffer policy applies (Swoole buffer_output_size). */
+  /** Bytes queued for one connection, control frames included, before the buffer policy applies (Swoole buffer_output_size). */
   bufferOutputSize: number;
   /** Queued bytes above which `bufferFull` fires and pushes report `queued`. */
   bufferHighWatermark: number;
-  /** What a push over bufferOutputSize does: drop the message, or close the slow consumer (1008). */
+  /**
+   * Over bufferOutputSize: drop the message (or ping, pong) and stop reading the connection
+   * until its output is back at bufferHighWatermark, or close the slow consumer (1008).
+   */
   bufferFullPolicy: 'drop' | 'close';
   /** Unsettled async app callbacks per connection before we stop reading from its socket. */
   maxPendingCallbacks: number;
+  /**
+   * Frames one connection may have parsed per event-loop turn; then it stops reading and goes
+   * on in the next turn, so a flooding client cannot hold the loop from everyone else.
+   */
+  readBudgetFrames: number;
+  /** Payload bytes one connection may have parsed per event-loop turn (checked between frames). */
+  readBudgetBytes: number;
 
   /** Swoole's open_websocket_*_frame: deliver these control frames to `message` instead of handling them. */
   openWebsocketPingFrame: boolean;
@@ -152,6 +165,11 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   bufferHighWatermark: 1024 * 1024,
   bufferFullPolicy: 'drop',
   maxPendingCallbacks: 64,
+  // A fraction of a millisecond of echo work. Measured (npm run load:fairness, 5 flooders on
+  // 2 workers): a probe's echo p50 0.4-0.7 ms at 256, 4-5 ms at 1024; pipelining clients
+  // (16 messages a read) never reach it.
+  readBudgetFrames: 256,
+  readBudgetBytes: 256 * 1024, // 4 of libuv's 64 KiB reads; a larger frame is still taken whole
   openWebsocketPingFrame: false,
   openWebsocketPongFrame: false,
   openWebsocketCloseFrame: false,
@@ -209,6 +227,8 @@ const FIELDS: Record<keyof Config, Field> = {
   bufferHighWatermark: { kind: 'int', min: 0 },
   bufferFullPolicy: { kind: 'enum', values: ['drop', 'close'] },
   maxPendingCallbacks: { kind: 'int', min: 1 },
+  readBudgetFrames: { kind: 'int', min: 1 },
+  readBudgetBytes: { kind: 'int', min: 1 },
   openWebsocketPingFrame: { kind: 'bool' },
   openWebsocketPongFrame: { kind: 'bool' },
   openWebsocketCloseFrame: { kind: 'bool' },

@@ -4,8 +4,10 @@ import type { ProtocolError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { CloseCode, Opcode } from '../shared/protocol/constants.ts';
 import { FrameParser, type ParserSink } from '../shared/protocol/frame-parser.ts';
+import { inboundBacklogLimit, outputResumes, overOutputCap, pausesForOutput, ReadPause } from '../shared/protocol/flow-control.ts';
 import { closeFrame, encodeSmallFrame, frameHeader, pingFrame, pongFrame } from '../shared/protocol/frame-encoder.ts';
 import type { PerMessageDeflate } from '../shared/protocol/permessage-deflate.ts';
+import { loopTurn } from './loop-turn.ts';
 import { CONCAT_LIMIT, concatSmall, currentTurn, scheduleFlush, type Flushable } from './write-batcher.ts';
 
 /** Swoole's WEBSOCKET_STATUS_* numbers, as getClientInfo reports them. */
@@ -47,6 +49,7 @@ interface Deferred {
 
 /** Payloads at or below this are copied next to their header; larger ones are written as-is. */
 const INLINE_PAYLOAD = 1024;
+const EMPTY = Buffer.alloc(0);
 
 export interface ConnectionInit {
   fd: number;
@@ -78,6 +81,12 @@ function onSocketError(this: OwnedSocket, err: Error): void {
 }
 function onSocketClose(this: OwnedSocket): void {
   this[OWNER].onSocketClose();
+}
+function continueParsing(conn: Connection): void {
+  conn.continueParsing();
+}
+function repause(conn: Connection): void {
+  conn.repause();
 }
 
 /**
@@ -123,7 +132,12 @@ export class Connection implements ParserSink, Flushable {
   private closeInfo: CloseInfo | null = null;
   private closeTimer: NodeJS.Timeout | null = null;
   private pendingCallbacks = 0;
-  private readPaused = false;
+  /** Why the socket is not read (ReadPause bits); 0: reading. */
+  private paused = 0;
+  /** The loop turn whose read budget the parser is spending. */
+  private budgetTurn = 0;
+  /** Made once the connection first gets full: writes then report when they are done. */
+  private onWritten: (() => void) | null = null;
   /** With openWebsocketCloseFrame the app's disconnect() is the reply to a close already received. */
   private closeOnlyReply = false;
 
@@ -142,6 +156,8 @@ export class Connection implements ParserSink, Flushable {
     this.parser = new FrameParser(this, {
       maxMessageSize: this.config.packageMaxLength,
       inflater: init.deflate,
+      budgetFrames: this.config.readBudgetFrames,
+      budgetBytes: this.config.readBudgetBytes,
     });
     const socket = init.socket as OwnedSocket;
     socket.setNoDelay(true);
@@ -157,7 +173,13 @@ export class Connection implements ParserSink, Flushable {
   onData(chunk: Buffer): void {
     this.bytesIn += chunk.length;
     this.lastRecvTime = Date.now();
+    const turn = loopTurn();
+    if (turn !== this.budgetTurn) {
+      this.budgetTurn = turn;
+      this.parser.refill(this.config.readBudgetFrames, this.config.readBudgetBytes);
+    }
     this.parser.push(chunk);
+    this.afterParse();
   }
 
   /** Bytes accepted for this connection and not yet handed to the kernel. */
@@ -168,8 +190,9 @@ export class Connection implements ParserSink, Flushable {
   /** Feeds bytes that arrived with the upgrade request, before any 'data' event. */
   receive(head: Buffer): void {
     if (head.length === 0) return;
-    this.bytesIn += head.length;
-    this.parser.push(head);
+    this.onData(head);
+    // The upgrade resumes the socket right after handing us its head: pause again behind it.
+    if (this.paused !== 0) process.nextTick(repause, this);
   }
 
   // ---- sending -------------------------------------------------------------
@@ -185,13 +208,7 @@ export class Connection implements ParserSink, Flushable {
    */
   sendShared(payload: Buffer, opcode: number, frame: readonly Buffer[] | null): PushStatus {
     if (this.status !== WebSocketStatus.Active) return 'closed';
-    if (this.bufferedAmount + payload.length > this.config.bufferOutputSize) {
-      if (this.config.bufferFullPolicy === 'close') {
-        this.log.warn({ fd: this.fd, queued: this.bufferedAmount }, 'slow consumer closed');
-        this.disconnect(CloseCode.PolicyViolation, 'slow consumer');
-      }
-      return 'dropped';
-    }
+    if (this.overCap(payload.length)) return 'dropped';
     this.messagesOut++;
     const compress =
       this.deflate !== null && payload.length >= this.config.compressionThreshold && opcode <= Opcode.Binary;
@@ -199,40 +216,45 @@ export class Connection implements ParserSink, Flushable {
     else if (frame !== null && frame.length === 1 && !this.flushQueued && this.directTurn !== currentTurn()) this.writeShared(frame[0]!);
     else if (frame !== null) for (const b of frame) this.queueBytes(b);
     else this.queueFrame(opcode, payload, false);
-    if (this.bufferedAmount > this.config.bufferHighWatermark) {
-      if (!this.full) {
-        this.full = true;
-        this.host.bufferFull(this);
-      }
-      return 'queued';
-    }
-    return 'written';
+    return this.noteQueued();
   }
 
-  ping(payload?: Buffer): boolean {
-    if (this.status !== WebSocketStatus.Active) return false;
+  /** A ping; it counts against bufferOutputSize like a message (over it: `dropped`, the policy applies). */
+  ping(payload?: Buffer): PushStatus {
+    if (this.status !== WebSocketStatus.Active) return 'closed';
+    const frame = pingFrame(payload);
+    if (this.overCap(frame.length)) return 'dropped';
     if (this.pingSentAt === 0) this.pingSentAt = Date.now();
-    this.queueRaw(pingFrame(payload));
-    return true;
+    this.queueRaw(frame);
+    return this.noteQueued();
   }
 
-  /** Answers a ping by hand (openWebsocketPingFrame) or sends an unsolicited pong. */
-  pong(payload?: Buffer): boolean {
-    if (this.status !== WebSocketStatus.Active) return false;
-    this.queueRaw(pongFrame(payload));
-    return true;
+  /**
+   * Answers a ping by hand (openWebsocketPingFrame) or sends an unsolicited pong; also our
+   * automatic answer. Over bufferOutputSize it is not sent: RFC 6455 §5.5.3 lets a pong answer
+   * only the latest of several pings, and a peer that does not read is not read either.
+   */
+  pong(payload?: Buffer): PushStatus {
+    if (this.status !== WebSocketStatus.Active) return 'closed';
+    const frame = pongFrame(payload);
+    if (this.overCap(frame.length)) return 'dropped';
+    this.queueRaw(frame);
+    return this.noteQueued();
   }
 
   /**
    * Starts the closing handshake (RFC 6455 §7.1.2): our close frame goes out after what is
    * already queued, then we wait up to closeTimeoutMs for the peer's close before destroying.
+   * A close frame is never refused for the output cap (it is the way out). A code that may not
+   * be sent or a reason over 123 bytes throws RangeError before anything changes.
    */
   disconnect(code: number, reason: string): boolean {
-    if (this.closeOnlyReply) return this.replyToClose(code, reason);
+    const frame = closeFrame(code, reason);
+    if (this.closeOnlyReply) return this.replyToClose(frame);
     if (this.status !== WebSocketStatus.Active) return false;
     this.status = WebSocketStatus.Closing;
     this.closeInfo = { code, reason, closedBy: 'server', wasClean: false };
-    this.queueRaw(closeFrame(code, reason));
+    this.queueRaw(frame);
     this.armCloseTimer();
     return true;
   }
@@ -243,6 +265,63 @@ export class Connection implements ParserSink, Flushable {
     this.status = WebSocketStatus.Closing;
     this.parser.stop();
     this.socket.destroy();
+  }
+
+  /**
+   * Whether `bytes` more would pass bufferOutputSize (data and control frames alike). Then the
+   * policy applies: `close` fails the slow consumer with 1008; `drop` stops reading it while its
+   * output is backed up (until it is back at bufferHighWatermark): a client that does not read
+   * does not get to make us write, be it echoes or pongs.
+   */
+  private overCap(bytes: number): boolean {
+    const queued = this.bufferedAmount;
+    if (!overOutputCap(queued, bytes, this.config.bufferOutputSize)) return false;
+    if (this.config.bufferFullPolicy === 'close') {
+      this.log.warn({ fd: this.fd, queued }, 'slow consumer closed');
+      this.disconnect(CloseCode.PolicyViolation, 'slow consumer');
+    } else if ((this.paused & ReadPause.Output) === 0 && pausesForOutput(queued, this.config.bufferHighWatermark)) {
+      this.log.warn({ fd: this.fd, queued }, 'slow consumer: not read until its output drains');
+      this.markFull();
+      this.pauseReading(ReadPause.Output);
+    }
+    return true;
+  }
+
+  /** After queueing: above bufferHighWatermark the connection is full (bufferFull, once) and the send `queued`. */
+  private noteQueued(): PushStatus {
+    if (this.bufferedAmount <= this.config.bufferHighWatermark) return 'written';
+    this.markFull();
+    return 'queued';
+  }
+
+  private markFull(): void {
+    if (this.full) return;
+    this.full = true;
+    this.host.bufferFull(this);
+    // From now on every write reports its completion (flush, writeShared). One already with the
+    // socket does not, and 'drain' comes only after a write that passed the socket's own
+    // high-water mark: an empty write behind it tells us when it is done.
+    const socket = this.socket;
+    if (socket.writableLength > 0 && !socket.writableNeedDrain && !socket.destroyed) socket.write(EMPTY, this.writtenCallback());
+  }
+
+  private writtenCallback(): () => void {
+    return (this.onWritten ??= () => this.outputProgress());
+  }
+
+  /**
+   * A write completed or the socket drained (only watched while full): reading resumes at
+   * bufferHighWatermark, and bufferEmpty pairs the bufferFull once nothing is left anywhere —
+   * queued frames, messages waiting for compression, the socket's buffer.
+   */
+  private outputProgress(): void {
+    if (!this.full || this.status === WebSocketStatus.Closed) return;
+    const queued = this.bufferedAmount;
+    if (outputResumes(queued, this.config.bufferHighWatermark)) this.resumeReading(ReadPause.Output);
+    if (queued === 0) {
+      this.full = false;
+      this.host.bufferEmpty(this);
+    }
   }
 
   private defer(item: Deferred): void {
@@ -300,7 +379,7 @@ export class Connection implements ParserSink, Flushable {
   private writeShared(buf: Buffer): void {
     this.directTurn = currentTurn();
     if (this.socket.destroyed) return;
-    this.socket.write(buf);
+    this.socket.write(buf, this.full ? this.writtenCallback() : undefined);
     this.bytesOut += buf.length;
     this.lastSendTime = Date.now();
   }
@@ -322,19 +401,23 @@ export class Connection implements ParserSink, Flushable {
     this.out = [];
     this.outBytes = 0;
     if (this.socket.destroyed) return;
-    if (out.length === 1) this.socket.write(out[0]!);
+    // While full, the last write says when it is done (see outputProgress).
+    const done = this.full ? this.writtenCallback() : undefined;
+    if (out.length === 1) this.socket.write(out[0]!, done);
     else if (out.length > 1) {
-      if (total <= CONCAT_LIMIT) this.socket.write(concatSmall(out, total));
+      if (total <= CONCAT_LIMIT) this.socket.write(concatSmall(out, total), done);
       else {
         this.socket.cork();
-        for (const b of out) this.socket.write(b);
+        const last = out.length - 1;
+        for (let i = 0; i < last; i++) this.socket.write(out[i]!);
+        this.socket.write(out[last]!, done);
         this.socket.uncork();
       }
     }
     if (total > 0) {
       this.bytesOut += total;
       this.lastSendTime = Date.now();
-    }
+    } else if (done) this.outputProgress();
     if (this.endAfterFlush && this.deferred === null) this.socket.end();
   }
 
@@ -354,28 +437,60 @@ export class Connection implements ParserSink, Flushable {
 
   /** @internal the socket drained. */
   onDrain(): void {
-    if (this.full && this.bufferedAmount === 0) {
-      this.full = false;
-      this.host.bufferEmpty(this);
-    }
+    this.outputProgress();
   }
 
-  // ---- inbound backpressure ---------------------------------------------------
+  // ---- inbound backpressure and fairness -----------------------------------------
 
   /** The app started an async callback for this connection. */
   callbackStarted(): void {
-    if (++this.pendingCallbacks > this.config.maxPendingCallbacks && !this.readPaused) {
-      this.readPaused = true;
-      this.socket.pause();
-    }
+    if (++this.pendingCallbacks > this.config.maxPendingCallbacks) this.pauseReading(ReadPause.Callbacks);
   }
 
   callbackSettled(): void {
     this.pendingCallbacks--;
-    if (this.readPaused && this.pendingCallbacks <= this.config.maxPendingCallbacks >> 1) {
-      this.readPaused = false;
-      this.socket.resume();
+    if (this.pendingCallbacks <= this.config.maxPendingCallbacks >> 1) this.resumeReading(ReadPause.Callbacks);
+  }
+
+  /**
+   * After the parser ran: a spent budget yields the turn (no reading, the rest parsed in the
+   * next one); a backlog over inboundBacklogLimit (raw bytes piling up behind an inflate)
+   * stops reading until the parser has worked it off.
+   */
+  private afterParse(): void {
+    const parser = this.parser;
+    if (parser.yielded && (this.paused & ReadPause.Budget) === 0) {
+      this.pauseReading(ReadPause.Budget);
+      setImmediate(continueParsing, this);
     }
+    if (parser.backlog > inboundBacklogLimit(this.config.packageMaxLength)) this.pauseReading(ReadPause.Backlog);
+    else if ((this.paused & ReadPause.Backlog) !== 0) this.resumeReading(ReadPause.Backlog);
+  }
+
+  /** @internal the turn after the parser yielded: a fresh budget; reading resumes once it has caught up. */
+  continueParsing(): void {
+    if (this.status === WebSocketStatus.Closed) return;
+    this.budgetTurn = loopTurn();
+    this.parser.refill(this.config.readBudgetFrames, this.config.readBudgetBytes);
+    if (this.parser.yielded) setImmediate(continueParsing, this);
+    else this.resumeReading(ReadPause.Budget);
+    this.afterParse();
+  }
+
+  /** @internal see receive(). */
+  repause(): void {
+    if (this.paused !== 0) this.socket.pause();
+  }
+
+  private pauseReading(reason: number): void {
+    if (this.paused === 0) this.socket.pause();
+    this.paused |= reason;
+  }
+
+  private resumeReading(reason: number): void {
+    if ((this.paused & reason) === 0) return;
+    this.paused &= ~reason;
+    if (this.paused === 0) this.socket.resume();
   }
 
   // ---- ParserSink ---------------------------------------------------------------
@@ -389,7 +504,7 @@ export class Connection implements ParserSink, Flushable {
 
   onPing(payload: Buffer): void {
     if (this.config.openWebsocketPingFrame) this.host.deliverControl(this, Opcode.Ping, payload);
-    else if (this.status === WebSocketStatus.Active) this.queueRaw(pongFrame(payload));
+    else this.pong(payload);
   }
 
   onPong(payload: Buffer): void {
@@ -422,6 +537,10 @@ export class Connection implements ParserSink, Flushable {
     this.endSoon();
   }
 
+  onSettled(): void {
+    this.afterParse();
+  }
+
   onError(error: ProtocolError): void {
     this.log.debug({ fd: this.fd, err: error.code, closeCode: error.closeCode }, 'protocol error');
     this.fail(error.closeCode, error.message);
@@ -430,8 +549,10 @@ export class Connection implements ParserSink, Flushable {
   /** Fails the connection (§7.1.7): our close frame with the code, no more reading, TCP closed. */
   fail(code: number, reason: string): void {
     if (this.status === WebSocketStatus.Closed) return;
-    // Keep reading (into a stopped parser) so the peer's FIN is still seen.
+    // Keep reading (into a stopped parser) so the peer's FIN is still seen: the parser holds
+    // nothing any more, so its own reasons not to read are gone.
     this.parser.stop();
+    this.resumeReading(ReadPause.Backlog | ReadPause.Budget);
     this.closeOnlyReply = false;
     if (this.status === WebSocketStatus.Active) {
       this.closeInfo = { code, reason, closedBy: 'server', wasClean: true };
@@ -483,10 +604,10 @@ export class Connection implements ParserSink, Flushable {
   }
 
   /** disconnect() after a close frame was delivered to the app (openWebsocketCloseFrame). */
-  private replyToClose(code: number, reason: string): boolean {
+  private replyToClose(frame: Buffer): boolean {
     this.closeOnlyReply = false;
     this.status = WebSocketStatus.Closing;
-    this.queueRaw(closeFrame(code, reason));
+    this.queueRaw(frame);
     this.endSoon();
     return true;
   }

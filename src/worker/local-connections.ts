@@ -105,8 +105,8 @@ export class LocalConnections implements LocalHandler, SessionOwner {
   push(fd: number, payload: Buffer, op: number): PushStatus {
     const conn = this.conns.get(fd);
     if (!conn) return 'unknown';
-    if (op === Opcode.Ping) return conn.ping(payload) ? 'written' : 'closed';
-    if (op === Opcode.Pong) return conn.pong(payload) ? 'written' : 'closed';
+    if (op === Opcode.Ping) return conn.ping(payload);
+    if (op === Opcode.Pong) return conn.pong(payload);
     const status = conn.send(payload, op);
     if (status === 'written' || status === 'queued') this.counters.messagesOut++;
     return status;
@@ -139,7 +139,8 @@ export class LocalConnections implements LocalHandler, SessionOwner {
     if (!conn) return false;
     const payload = data === undefined ? undefined : typeof data === 'string' ? Buffer.from(data) : data;
     if (payload && payload.length > 125) throw new RangeError('ping payload exceeds 125 bytes');
-    return conn.ping(payload);
+    const status = conn.ping(payload);
+    return status === 'written' || status === 'queued';
   }
 
   protect(fd: number, value: boolean): boolean {

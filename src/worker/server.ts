@@ -2,6 +2,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { resolveConfig, type Config } from '../shared/config.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { CloseCode } from '../shared/protocol/constants.ts';
+import { checkCloseArguments } from '../shared/protocol/frame-encoder.ts';
 import { WebSocketStatus, type CloseInfo, type PushStatus } from './connection.ts';
 import { HandshakeRequest, HandshakeResponse } from './handshake-io.ts';
 import { Router } from './router.ts';
@@ -187,8 +188,13 @@ export class Server implements AppHost {
     return (await this.cluster.ask(fd, { t: 'push', fd, op, data: remotePayload(data) })) as PushStatus | PushCallFailure;
   }
 
-  /** Starts the closing handshake with `code` and `reason` (remote fds: fire-and-forget). */
+  /**
+   * Starts the closing handshake with `code` and `reason` (remote fds: fire-and-forget). A code
+   * that may not be sent (1005, 1006, 1015, outside 1000-1003/1007-1014/3000-4999) or a reason
+   * over 123 bytes of UTF-8 throws RangeError here, wherever fd lives, before anything changes.
+   */
   disconnect(fd: number, code: number = CloseCode.Normal, reason = ''): boolean {
+    checkCloseArguments(code, reason);
     if (!this.isLocal(fd)) return this.cluster.forward(fd, { t: 'disconnect', fd, code, reason }) === 'ok';
     return this.local.disconnect(fd, code, reason);
   }

@@ -69,15 +69,28 @@ export function encodeSmallFrame(opcode: number, payload: Buffer, rsv1 = false):
  * are programmer errors.
  */
 export function encodeClosePayload(code: number, reason = ''): Buffer {
-  if (!isWireCloseCode(code)) throw new RangeError(`close code ${code} may not be sent`);
-  const reasonLength = Buffer.byteLength(reason, 'utf8');
-  if (reasonLength > MAX_CLOSE_REASON) {
-    throw new RangeError(`close reason of ${reasonLength} bytes (at most ${MAX_CLOSE_REASON})`);
-  }
+  const reasonLength = checkCloseArguments(code, reason);
   const payload = Buffer.allocUnsafe(2 + reasonLength);
   payload.writeUInt16BE(code, 0);
   payload.write(reason, 2, 'utf8');
   return payload;
+}
+
+/**
+ * Throws RangeError unless `code` may go on the wire (§7.4.1, §7.4.2: 1000-1003, 1007-1014,
+ * 3000-4999) and `reason` fits a control frame with it (§5.5: at most 123 bytes of UTF-8);
+ * returns the reason's byte length. For a close the app asks for: checked before anything changes.
+ */
+export function checkCloseArguments(code: number, reason: string): number {
+  if (!Number.isInteger(code) || !isWireCloseCode(code)) {
+    throw new RangeError(`close code ${code} may not be sent (RFC 6455 §7.4: 1000-1003, 1007-1014 or 3000-4999)`);
+  }
+  if (typeof reason !== 'string') throw new RangeError('a close reason must be a string');
+  const reasonLength = Buffer.byteLength(reason, 'utf8');
+  if (reasonLength > MAX_CLOSE_REASON) {
+    throw new RangeError(`close reason of ${reasonLength} bytes (at most ${MAX_CLOSE_REASON}: RFC 6455 §5.5)`);
+  }
+  return reasonLength;
 }
 
 /** A close frame; without a code the payload is empty (§5.5.1: the code is optional, a reason needs one). */

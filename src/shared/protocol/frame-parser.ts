@@ -29,6 +29,10 @@ import { rotate, unmask } from './mask.ts';
  *     the bytes are unmasked in place and UTF-8-checked read by read (fail fast, §8.1)
  *   Payload of a compressed data frame -> Inflating (until the inflater calls back) -> Info
  *   Close frame, error or stop() -> Finished
+ *
+ * A budget bounds the work of one run (frames and payload bytes, set by refill()): once it is
+ * spent the parser stops at the next frame boundary with `yielded` set and the rest queued,
+ * so one client's burst cannot hold the event loop; refill() goes on from there.
  */
 
 export interface ParserOptions {
@@ -36,6 +40,9 @@ export interface ParserOptions {
   maxMessageSize: number;
   /** Present when permessage-deflate was negotiated: RSV1 is then allowed on the first frame of a data message. */
   inflater?: Inflater | null;
+  /** The first budget (see refill()): frames, and payload bytes, before the parser yields. Unlimited by default. */
+  budgetFrames?: number;
+  budgetBytes?: number;
 }
 
 /** Payloads are views of the pushed chunks where possible: the sink may keep them, the parser never writes to them again. */
@@ -45,6 +52,8 @@ export interface ParserSink {
   onPong(payload: Buffer): void;
   onClose(code: number, reason: string): void; // code 1005 (CloseCode.NoStatus) when the payload is empty; parser finishes after it
   onError(error: ProtocolError): void; // parser finishes after it; error.closeCode is what to send
+  /** The parser went on by itself (an inflate finished) and stopped again: `backlog` and `yielded` may have changed. */
+  onSettled?(): void;
 }
 
 const State = { Info: 0, Length16: 1, Length64: 2, Mask: 3, Payload: 4, CheckedPayload: 5, Inflating: 6, Finished: 7 } as const;
@@ -65,6 +74,12 @@ export class FrameParser {
   private head = 0;
   private offset = 0;
   private queued = 0;
+  /** Compressed bytes handed to the inflate in flight (the inflater holds them). */
+  private inflight = 0;
+  /** Work left before the parser yields (see refill()). */
+  private framesLeft: number;
+  private bytesLeft: number;
+  private stoppedByBudget = false;
 
   // The frame being read.
   private fin = false;
@@ -103,6 +118,10 @@ export class FrameParser {
     this.sink = sink;
     this.maxMessageSize = options.maxMessageSize;
     this.inflater = options.inflater ?? null;
+    // Without a budget, Infinity: never spent. (The server always passes integers, which V8
+    // keeps unboxed in every parser's fields.)
+    this.framesLeft = options.budgetFrames ?? Infinity;
+    this.bytesLeft = options.budgetBytes ?? Infinity;
   }
 
   get finished(): boolean {
@@ -111,6 +130,33 @@ export class FrameParser {
 
   get bufferedBytes(): number {
     return this.queued + this.fragmentBytes;
+  }
+
+  /**
+   * Raw bytes held for the peer: received and not parsed yet, plus the compressed frame an
+   * inflate is working on. It grows only while the parser waits on an inflate or has yielded;
+   * the shell stops reading above its bound (flow-control.ts inboundBacklogLimit).
+   */
+  get backlog(): number {
+    return this.queued + this.inflight;
+  }
+
+  /** The budget is spent and bytes are waiting: nothing more is parsed until refill(). */
+  get yielded(): boolean {
+    return this.stoppedByBudget;
+  }
+
+  /**
+   * A new budget: `frames` frames and `bytes` payload bytes (checked at frame boundaries, so a
+   * frame is never split; the last one may pass `bytes`). A parser that had yielded goes on at
+   * once, delivering to the sink before this returns.
+   */
+  refill(frames: number, bytes: number): void {
+    this.framesLeft = frames;
+    this.bytesLeft = bytes;
+    if (!this.stoppedByBudget) return;
+    this.stoppedByBudget = false;
+    this.run();
   }
 
   /** Feed bytes as read from the socket. Takes ownership of `chunk`: payloads are unmasked in place. */
@@ -158,6 +204,11 @@ export class FrameParser {
 
   private readInfo(): boolean {
     if (this.queued < 2) return false;
+    if (this.framesLeft <= 0 || this.bytesLeft <= 0) {
+      this.stoppedByBudget = true;
+      return false;
+    }
+    this.framesLeft--;
     const b0 = this.byte();
     const b1 = this.byte();
     const rsv1 = (b0 & 0x40) !== 0;
@@ -214,6 +265,7 @@ export class FrameParser {
 
   private haveLength(length: number): boolean {
     this.payloadLength = length;
+    this.bytesLeft -= length;
     if (this.opcode < Opcode.Close) {
       // Refuse now rather than buffer up to the limit (§10.4). For a compressed message this
       // bounds the compressed bytes; the inflater bounds the inflated ones.
@@ -318,11 +370,13 @@ export class FrameParser {
 
   private inflate(data: Buffer): boolean {
     this.state = State.Inflating;
+    this.inflight = data.length;
     let called = false;
     this.inflater!.decompress(data, this.fin, this.maxMessageSize - this.fragmentBytes, (err, inflated) => {
       // stop() may have come first; a second call would be an inflater bug: ignore both.
       if (called || this.state !== State.Inflating) return;
       called = true;
+      this.inflight = 0;
       // Called back synchronously: run()'s loop is still on the stack and carries on.
       if (this.running) {
         this.inflated(err, inflated ?? EMPTY);
@@ -334,6 +388,7 @@ export class FrameParser {
       } finally {
         this.running = false;
       }
+      this.sink.onSettled?.();
     });
     // After a synchronous callback step() goes on from the new state; otherwise it sees Inflating and waits.
     return true;
@@ -413,6 +468,8 @@ export class FrameParser {
     this.head = 0;
     this.offset = 0;
     this.queued = 0;
+    this.inflight = 0;
+    this.stoppedByBudget = false;
     this.fragments = [];
     this.fragmentBytes = 0;
     this.utf8?.reset();

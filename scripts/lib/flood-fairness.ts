@@ -1,0 +1,154 @@
+/**
+ * Fairness under a flood (issue 11): while F clients flood a server with tiny frames as fast
+ * as they can (scripts/generators/flooder.ts, a process of its own), a probe connection does
+ * echo round trips one at a time, and C new connections are opened, spread over the flood,
+ * each given a deadline for its 101. Any echo server with a WebSocket echo at `path` will do
+ * (Switchyard's default app, scripts/peers/ws-*.ts), so the same run compares them.
+ *
+ * Figures: the probe's round trips (count, p50/p99/max in ms) and the connects that got no
+ * 101 within the deadline (refused, reset or timed out).
+ */
+import { connect, type Socket } from 'node:net';
+import { createInterface } from 'node:readline';
+import { maskedFrame, OPCODE, readFrames, upgradeRequest } from './frames.ts';
+import { launch } from './processes.ts';
+import { percentiles, type Percentiles } from './report.ts';
+
+export interface FairnessOptions {
+  host: string;
+  port: number;
+  path: string;
+  /** Flooding connections (one generator process). */
+  flooders: number;
+  /** Bytes of payload per flood frame (1: the issue's worst case). */
+  frameSize: number;
+  /** New connections during the flood, evenly spaced. */
+  connects: number;
+  durationMs: number;
+  /** A new connection without its 101 by then has failed. */
+  deadlineMs: number;
+}
+
+export interface FairnessResult {
+  probe: Percentiles & { roundTrips: number };
+  connects: { attempted: number; ok: number; failed: number; firstFailure: string | null; handshakeMs: Percentiles };
+  flood: { connections: number; bytesSent: number; closedByServer: number };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Connects and upgrades; rejects with why, or after `deadlineMs`. Resolves with the socket and its handshake time. */
+function upgrade(o: FairnessOptions, deadlineMs: number): Promise<{ socket: Socket; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const socket = connect(o.port, o.host);
+    let head = '';
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(new Error(why));
+    };
+    const timer = setTimeout(() => fail(`no 101 within ${deadlineMs} ms`), deadlineMs);
+    socket.once('error', (err) => fail(err.message));
+    socket.once('close', () => fail('closed before the 101'));
+    socket.once('connect', () => socket.write(upgradeRequest({ path: o.path, host: o.host })));
+    const onData = (d: Buffer): void => {
+      head += d.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.removeAllListeners('close');
+      if (!head.startsWith('HTTP/1.1 101')) return fail(`answered ${head.split('\r\n', 1)[0]}`);
+      resolve({ socket, ms: performance.now() - started });
+    };
+    socket.on('data', onData);
+  });
+}
+
+/** Echo round trips, one at a time, until `stop()`: each latency in ms. */
+function probeLoop(socket: Socket): { samples: number[]; stop: () => void } {
+  const samples: number[] = [];
+  const message = maskedFrame(OPCODE.text, Buffer.from('probe-0123456789'));
+  let rest: Buffer | null = null;
+  let sentAt = 0;
+  let stopped = false;
+  const send = (): void => {
+    if (stopped || socket.destroyed) return;
+    sentAt = performance.now();
+    socket.write(message);
+  };
+  socket.on('data', (chunk: Buffer) => {
+    rest = readFrames(rest, chunk, (opcode) => {
+      if (opcode !== OPCODE.text) return;
+      samples.push(performance.now() - sentAt);
+      send();
+    });
+  });
+  socket.on('error', () => {});
+  send();
+  return { samples, stop: () => void (stopped = true) };
+}
+
+/** Starts the flooders' process and resolves once they are all flooding. */
+async function startFlooders(o: FairnessOptions): Promise<{ stop: () => Promise<{ bytes: number; closed: number }> }> {
+  const child = launch(process.execPath, ['--import', 'tsx', 'scripts/generators/flooder.ts', '--host', o.host, '--port', String(o.port), '--path', o.path, '--connections', String(o.flooders), '--size', String(o.frameSize)]);
+  const events: Array<Record<string, unknown>> = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    try {
+      events.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // not ours
+    }
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const deadline = Date.now() + 20_000;
+  while (!events.some((e) => e.event === 'flooding')) {
+    const error = events.find((e) => e.event === 'error');
+    if (error || child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`flooders did not start: ${String(error?.message ?? (child.exitCode !== null ? `exited ${child.exitCode}` : 'timeout'))}`);
+    }
+    await sleep(10);
+  }
+  return {
+    stop: async () => {
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(5000)]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+      const end = events.find((e) => e.event === 'flooded');
+      return { bytes: Number(end?.bytes ?? 0), closed: Number(end?.closed ?? 0) };
+    },
+  };
+}
+
+export async function measureFloodFairness(o: FairnessOptions): Promise<FairnessResult> {
+  const probeSocket = (await upgrade(o, 10_000)).socket;
+  const flooders = await startFlooders(o);
+  const probe = probeLoop(probeSocket);
+  const handshakes: number[] = [];
+  const failures: string[] = [];
+  const attempts: Array<Promise<void>> = [];
+  const spacing = o.durationMs / (o.connects + 1);
+  for (let i = 0; i < o.connects; i++) {
+    await sleep(spacing);
+    attempts.push(
+      upgrade(o, o.deadlineMs).then(
+        ({ socket, ms }) => {
+          handshakes.push(ms);
+          socket.destroy();
+        },
+        (err: Error) => void failures.push(err.message),
+      ),
+    );
+  }
+  await sleep(spacing);
+  probe.stop();
+  await Promise.all(attempts);
+  const flood = await flooders.stop();
+  probeSocket.destroy();
+  return {
+    probe: { roundTrips: probe.samples.length, ...percentiles(probe.samples) },
+    connects: { attempted: o.connects, ok: handshakes.length, failed: failures.length, firstFailure: failures[0] ?? null, handshakeMs: percentiles(handshakes) },
+    flood: { connections: o.flooders, bytesSent: flood.bytes, closedByServer: flood.closed },
+  };
+}
