@@ -89,15 +89,19 @@ class LeastConnections extends ByScore {
   }
 }
 
+/** Event-loop delay is compared in steps of this: a few ms of it is scheduling noise on a shared
+ *  host (two idle workers read 0.4 and 2.3 ms), not a busy worker. */
+const LAG_STEP_MS = 5;
+
 /**
  * Mode 3, "idle worker": the least busy by what workers report. Event-loop delay dominates
- * (a worker stuck in a callback is not idle whatever its connection count); queued hand-offs
- * and connections break ties.
+ * (a worker stuck in a callback is not idle whatever its connection count), in LAG_STEP_MS
+ * steps; queued hand-offs and connections break ties.
  */
 class IdleWorker extends ByScore {
   readonly name = 'idle-worker';
   protected score(w: WorkerView): number {
-    return Math.round(w.lagMs) * 1_000_000 + w.inflight * 1000 + w.connections;
+    return Math.floor(w.lagMs / LAG_STEP_MS) * 1_000_000 + w.inflight * 1000 + w.connections;
   }
 }
 

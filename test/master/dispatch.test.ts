@@ -31,6 +31,12 @@ describe('dispatch policies (pure)', () => {
     expect(p.pick(info(), workers([{ lagMs: 40, connections: 0 }, { lagMs: 1, connections: 50 }]))).toBe(1);
   });
 
+  it('idle-worker treats a few ms of event-loop delay as noise: idle workers share new connections', () => {
+    const p = createDispatchPolicy(3, 2);
+    const picks = Array.from({ length: 4 }, (_, i) => p.pick(info(), workers([{ lagMs: 0.4, connections: i }, { lagMs: 2.3, connections: i }])));
+    expect(new Set(picks)).toEqual(new Set([0, 1]));
+  });
+
   it('ip-hash is stable per address and moves only a down worker’s addresses', () => {
     const p = createDispatchPolicy(4, 4);
     const all = workers([{}, {}, {}, {}]);

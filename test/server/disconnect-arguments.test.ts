@@ -112,8 +112,8 @@ describe('disconnect() on another worker\'s fd', () => {
     expect(a.isLocal(fd)).toBe(false);
     // As a worker that did not check would send it: the owner refuses it before changing anything.
     const router = (a as unknown as { router: { send(to: object, msg: object): boolean } }).router;
-    expect(router.send({ node: 0, slot: 1 }, { t: 'disconnect', fd, code: 1006, reason: '' })).toBe(true);
-    expect(router.send({ node: 0, slot: 1 }, { t: 'disconnect', fd, code: 1000, reason: 'z'.repeat(124) })).toBe(true);
+    expect(router.send({ node: 0, slot: 1 }, { t: 'disconnect', fd, code: 1006, reason: '' })).toBe('ok');
+    expect(router.send({ node: 0, slot: 1 }, { t: 'disconnect', fd, code: 1000, reason: 'z'.repeat(124) })).toBe('ok');
     await new Promise((r) => setTimeout(r, 50));
     expect(b.localClientInfo(fd)!.websocketStatus).toBe(3);
     expect(await a.isEstablished(fd)).toBe(true);
