@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // dist/ built from src/ first: CLI tests run the compiled code (see test/helpers/process.ts).
+    globalSetup: ['./test/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Integration tests spawn processes and bind ports: keep file parallelism modest on 2 cores.
