@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_CONFIG, envName, FIELDS, flagName } from '../shared/config.js';
-import { snakeName } from '../shared/config-sources.js';
+import { objectNames } from '../shared/config-sources.js';
 /**
  * `switchyard --help`: generated from the one settings table (config.ts), so a setting added
  * there is listed here with its flag, variable and default; its meaning is the one line below
@@ -78,8 +78,9 @@ export function helpText() {
     ];
     for (const key of Object.keys(FIELDS)) {
         const field = FIELDS[key];
-        const flag = field.kind === 'bool' ? `--[no-]${flagName(key).slice(2)}` : `${flagName(key)} ${field.kind === 'int' || field.kind === 'number' ? 'N' : 'VALUE'}`;
-        const names = snakeName(key) === key ? key : `${key} / ${snakeName(key)}`;
+        const value = field.kind === 'int' || field.kind === 'number' ? 'N' : field.kind === 'enum' ? field.values.join('|') : 'VALUE';
+        const flag = field.kind === 'bool' ? `--[no-]${flagName(key).slice(2)}` : `${flagName(key)} ${value}`;
+        const names = objectNames(key).join(' / ');
         lines.push(`  ${flag}`, `      ${MEANING[key]}`, `      env ${envName(key)}, file ${names}, default ${defaultText(key)}`);
     }
     return `${lines.join('\n')}\n`;

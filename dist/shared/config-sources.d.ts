@@ -19,6 +19,8 @@ export type SwooleSettings = {
 /** What a config file or an app's `export const settings` may hold: either naming, or both mixed. */
 export type AppSettings = Settings & SwooleSettings;
 export declare function snakeName(key: string): string;
+/** Every name a config object may give `key` under: ours, its snake_case form, Swoole's. */
+export declare function objectNames(key: keyof Config): string[];
 /** The setting a config-object key names (ours or Swoole's), or undefined. */
 export declare function settingFor(name: string): keyof Config | undefined;
 /** The known name closest to `name` (case and separators ignored), in the same style (snake or camel). */

@@ -15,6 +15,10 @@ const NAMES = new Map([
     ...Object.keys(FIELDS).flatMap((k) => [[k, k], [snakeName(k), k]]),
     ...Object.entries(SWOOLE_NAMES),
 ]);
+/** Every name a config object may give `key` under: ours, its snake_case form, Swoole's. */
+export function objectNames(key) {
+    return [...NAMES].filter(([, k]) => k === key).map(([name]) => name);
+}
 /** The setting a config-object key names (ours or Swoole's), or undefined. */
 export function settingFor(name) {
     return NAMES.get(name);

@@ -50,7 +50,11 @@ export async function importUserModule(path, label) {
         ]);
     }
     try {
-        return (await import(__rewriteRelativeImportExtension(pathToFileURL(file).href)));
+        const ns = (await import(__rewriteRelativeImportExtension(pathToFileURL(file).href)));
+        // A module compiled to CommonJS (tsx does that to .ts files outside a "type": "module"
+        // package) arrives as one `default` object holding its exports, marked __esModule.
+        const inner = ns.default;
+        return inner !== null && typeof inner === 'object' && inner.__esModule === true ? inner : ns;
     }
     catch (err) {
         const e = err;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_CONFIG, envName, FIELDS, flagName, type Config } from '../shared/config.ts';
-import { snakeName } from '../shared/config-sources.ts';
+import { objectNames } from '../shared/config-sources.ts';
 
 /**
  * `switchyard --help`: generated from the one settings table (config.ts), so a setting added
@@ -80,8 +80,9 @@ export function helpText(): string {
   ];
   for (const key of Object.keys(FIELDS) as Array<keyof Config>) {
     const field = FIELDS[key];
-    const flag = field.kind === 'bool' ? `--[no-]${flagName(key).slice(2)}` : `${flagName(key)} ${field.kind === 'int' || field.kind === 'number' ? 'N' : 'VALUE'}`;
-    const names = snakeName(key) === key ? key : `${key} / ${snakeName(key)}`;
+    const value = field.kind === 'int' || field.kind === 'number' ? 'N' : field.kind === 'enum' ? field.values!.join('|') : 'VALUE';
+    const flag = field.kind === 'bool' ? `--[no-]${flagName(key).slice(2)}` : `${flagName(key)} ${value}`;
+    const names = objectNames(key).join(' / ');
     lines.push(`  ${flag}`, `      ${MEANING[key]}`, `      env ${envName(key)}, file ${names}, default ${defaultText(key)}`);
   }
   return `${lines.join('\n')}\n`;

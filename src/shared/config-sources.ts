@@ -42,6 +42,11 @@ const NAMES: ReadonlyMap<string, keyof Config> = new Map([
   ...Object.entries(SWOOLE_NAMES),
 ]);
 
+/** Every name a config object may give `key` under: ours, its snake_case form, Swoole's. */
+export function objectNames(key: keyof Config): string[] {
+  return [...NAMES].filter(([, k]) => k === key).map(([name]) => name);
+}
+
 /** The setting a config-object key names (ours or Swoole's), or undefined. */
 export function settingFor(name: string): keyof Config | undefined {
   return NAMES.get(name);

@@ -46,7 +46,11 @@ export async function importUserModule(path: string, label: string): Promise<Rec
     ]);
   }
   try {
-    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const ns = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    // A module compiled to CommonJS (tsx does that to .ts files outside a "type": "module"
+    // package) arrives as one `default` object holding its exports, marked __esModule.
+    const inner = ns.default as { __esModule?: unknown } | undefined;
+    return inner !== null && typeof inner === 'object' && inner.__esModule === true ? (inner as Record<string, unknown>) : ns;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     throw new ConfigError([`${label}: cannot load the module (${e.code ?? e.name}: ${e.message.split('\n')[0]})`]);
