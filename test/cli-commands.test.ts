@@ -74,6 +74,46 @@ describe('the listening line', () => {
   });
 });
 
+/** The top-level keys of a JSON object line, in order, duplicates kept (JSON.parse would drop them). */
+function topLevelKeys(line: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      while (line[j] !== '"') j += line[j] === '\\' ? 2 : 1;
+      if (depth === 1 && expectKey) keys.push(line.slice(i + 1, j));
+      expectKey = false;
+      i = j;
+    } else if (c === '{' || c === '[') {
+      depth++;
+      expectKey = c === '{';
+    } else if (c === '}' || c === ']') {
+      depth--;
+    } else if (c === ',') {
+      expectKey = depth === 1;
+    }
+  }
+  return keys;
+}
+
+describe('log lines', () => {
+  afterEach(() => killAll());
+  it('no line of a cluster start and stop repeats a key', async () => {
+    const cli = await startCli(['--port', '0', '--workers', '2', '--log-level', 'debug']);
+    const { ws } = await open(`ws://127.0.0.1:${cli.port}/echo`);
+    expect(await echo(ws, 'x')).toBe('x');
+    ws.close();
+    expect(await cli.stop()).toBe(0);
+    expect(cli.lines.length).toBeGreaterThan(5);
+    const repeated = cli.lines.filter((l) => l.startsWith('{')).filter((l) => new Set(topLevelKeys(l)).size !== topLevelKeys(l).length);
+    expect(repeated).toEqual([]);
+    expect(topLevelKeys('{"a":1,"b":{"a":2},"c":"x,\\"d\\":"}')).toEqual(['a', 'b', 'c']);
+  });
+});
+
 describe('start, status and stop with --pid-file', () => {
   let dir: string;
   beforeAll(() => {

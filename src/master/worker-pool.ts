@@ -127,17 +127,18 @@ export class WorkerPool {
     s.sent = 0;
     s.counters = { ...EMPTY_COUNTERS };
     s.startedAt = Date.now();
+    // The worker's pid goes as workerPid: `pid` is the master's own, in every line of its logger.
     worker.on('message', (msg: WorkerToMaster) => {
       if (msg.t === 'ready') {
         s.up = true;
-        this.log.info({ event: 'worker-up', slot: s.slot, pid: s.pid }, 'worker up');
+        this.log.info({ event: 'worker-up', slot: s.slot, workerPid: s.pid }, 'worker up');
       } else if (msg.t === 'load' || msg.t === 'counters') {
         s.counters = msg.counters;
       }
       this.events.message(s, msg);
     });
     // EPIPE and the like when a worker dies mid-send: the exit handler does the cleanup.
-    worker.on('error', (err) => this.log.warn({ slot: s.slot, pid: s.pid, err: err.message }, 'worker channel error'));
+    worker.on('error', (err) => this.log.warn({ slot: s.slot, workerPid: s.pid, err: err.message }, 'worker channel error'));
     worker.on('exit', (code, signal) => this.onExit(s, worker, code, signal));
   }
 
@@ -155,7 +156,7 @@ export class WorkerPool {
     s.retired = retired;
     s.counters = { ...EMPTY_COUNTERS };
     const abnormal = code !== 0 || signal !== null;
-    (abnormal ? this.log.error : this.log.info).call(this.log, { event: 'worker-exit', slot: s.slot, pid, code, signal }, 'worker exited');
+    (abnormal ? this.log.error : this.log.info).call(this.log, { event: 'worker-exit', slot: s.slot, workerPid: pid, code, signal }, 'worker exited');
     this.events.exit(s, pid, code, signal);
     if (this.stopping) return;
     s.quickCrashes = Date.now() - s.startedAt < QUICK_CRASH_MS ? s.quickCrashes + 1 : 0;
@@ -210,7 +211,7 @@ export class WorkerPool {
     const deadline = Date.now() + deadlineMs;
     while (alive().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     for (const s of alive()) {
-      this.log.warn({ slot: s.slot, pid: s.pid }, 'worker did not stop in time: killed');
+      this.log.warn({ slot: s.slot, workerPid: s.pid }, 'worker did not stop in time: killed');
       s.worker?.process.kill('SIGKILL');
     }
     while (alive().length > 0) await new Promise((r) => setTimeout(r, 20));

@@ -79,7 +79,7 @@ export class EmbeddedBus {
         if (this.state === 'closed')
             return void this.server?.close();
         await Promise.all(this.peerLinks().map((link) => link.start()));
-        this.log.info({ path: this.path, slot: this.self.slot }, 'bus listening');
+        this.log.info({ path: this.path }, 'bus listening'); // the worker's logger carries its slot
     }
     send(to, msg) {
         const link = to.node === this.self.node ? this.links[to.slot] : undefined;
