@@ -3,6 +3,7 @@
  * the port read from its "listening" log line), or one already running on `--port`.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -100,10 +101,31 @@ export const SWITCHYARD_CLI = 'dist/cli.js';
 
 let built = false;
 
-/** Builds dist/ from src/ (once per script run): a benchmark measures the code as it is now, compiled as users run it. */
+/** Modification times of the files under `dir` (recursively) ending in `ext`. */
+function mtimes(dir: string, ext: string): number[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith(ext))
+    .map((f) => statSync(join(dir, f)).mtimeMs);
+}
+
+/**
+ * Builds dist/ from src/ when a source is newer than the build (once per script run): a
+ * benchmark measures the code as it is now, compiled as users run it. An up-to-date dist/ is
+ * left alone: servers other processes are starting from it may be reading it.
+ */
 export function buildCli(): void {
   if (built) return;
   const root = fileURLToPath(new URL('../../', import.meta.url));
+  let fresh = false;
+  try {
+    fresh = Math.max(...mtimes(join(root, 'src'), '.ts')) <= Math.min(...mtimes(join(root, 'dist'), '.js'));
+  } catch {
+    // no dist/ yet
+  }
+  if (fresh) {
+    built = true;
+    return;
+  }
   const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('npm run build failed: cannot start Switchyard');
