@@ -133,11 +133,12 @@ describe('config sources through the compiled CLI', () => {
   it('a .ts config file and a .ts app exporting settings: the master runs with them', async () => {
     const config = file('switchyard.config.ts', "const settings: Record<string, unknown> = { worker_num: 1, dispatch_mode: 'round-robin' };\nexport default settings;\n");
     const app = file('typed-app.ts', "import type { AppHost } from '../../src/index.ts';\nexport const settings = { max_wait_time: 1 };\nexport default function app(server: AppHost): void {\n  server.on('start', (_s, info) => console.log(JSON.stringify({ event: 'app-start', workers: info.workers, wait: server.config.maxWaitTime })));\n}\n");
-    const cli = await startCli(['--config', config, '--app', app, '--port', '0']);
+    // tsx compiles both files in the master and the worker: slow on a loaded machine.
+    const cli = await startCli(['--config', config, '--app', app, '--port', '0'], 45_000);
     expect(cli.logs().find((e) => e.event === 'listening')).toMatchObject({ workers: 1, dispatchMode: 'round-robin' });
     expect(cli.logs().find((e) => e.event === 'app-start')).toEqual({ event: 'app-start', workers: 1, wait: 1 });
     expect(await cli.stop()).toBe(0);
-  });
+  }, 60_000);
 
   it('an unknown key stops the start with exit code 2 and a message naming key, file and closest setting', async () => {
     const path = file('typo-cli.json', '{"worker_nun": 2}');

@@ -87,7 +87,7 @@ function parseJson(line: string): Record<string, unknown> | null {
  * `"event":"listening"`. Rejects (after killing it) if it exits first or does not listen within
  * `timeoutMs`; the error carries its stdout and stderr.
  */
-export async function startCli(args: string[], timeoutMs = 15_000, env: NodeJS.ProcessEnv = {}): Promise<CliProcess> {
+export async function startCli(args: string[], timeoutMs = 30_000, env: NodeJS.ProcessEnv = {}): Promise<CliProcess> {
   const proc = spawn(process.execPath, [...CLI_ARGS, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = track(proc);
   const lines: string[] = [];
