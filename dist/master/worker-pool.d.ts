@@ -20,6 +20,7 @@ export declare class Slot implements WorkerView {
     retired: WorkerCounters;
     restarts: number;
     quickCrashes: number;
+    /** When the current incarnation became ready (0: not yet). */
     startedAt: number;
     respawnTimer: NodeJS.Timeout | null;
     constructor(slot: number);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { HandoffLink } from './handoff-link.js';
 import { ENV_HANDOFF_FD } from '../shared/handoff-wire.js';
 import { CUMULATIVE_FIELDS, EMPTY_COUNTERS, ENV_BUS_DIR, ENV_NODE, ENV_SLOT } from '../shared/cluster-messages.js';
-/** A worker that lived less than this before dying counts as crash-looping. */
+/** A worker that dies before it is ready, or less than this after, counts as crash-looping. */
 const QUICK_CRASH_MS = 2000;
 /** Back-off for crash loops: 250 ms, 500 ms, 1 s, ... capped. */
 const BACKOFF_BASE_MS = 250;
@@ -26,6 +26,7 @@ export class Slot {
     retired = { ...EMPTY_COUNTERS };
     restarts = 0;
     quickCrashes = 0;
+    /** When the current incarnation became ready (0: not yet). */
     startedAt = 0;
     respawnTimer = null;
     constructor(slot) {
@@ -111,11 +112,12 @@ export class WorkerPool {
         s.up = false;
         s.sent = 0;
         s.counters = { ...EMPTY_COUNTERS };
-        s.startedAt = Date.now();
+        s.startedAt = 0;
         // The worker's pid goes as workerPid: `pid` is the master's own, in every line of its logger.
         worker.on('message', (msg) => {
             if (msg.t === 'ready') {
                 s.up = true;
+                s.startedAt = Date.now();
                 this.log.info({ event: 'worker-up', slot: s.slot, workerPid: s.pid }, 'worker up');
             }
             else if (msg.t === 'load' || msg.t === 'counters') {
@@ -147,7 +149,9 @@ export class WorkerPool {
         this.events.exit(s, pid, code, signal);
         if (this.stopping)
             return;
-        s.quickCrashes = Date.now() - s.startedAt < QUICK_CRASH_MS ? s.quickCrashes + 1 : 0;
+        // Measured from ready, not from fork: on a loaded host a start alone can take longer than
+        // QUICK_CRASH_MS, and an app that dies while starting must still back off.
+        s.quickCrashes = s.startedAt === 0 || Date.now() - s.startedAt < QUICK_CRASH_MS ? s.quickCrashes + 1 : 0;
         const delay = this.backoff(s);
         s.restarts++;
         if (delay > 0)
