@@ -49,6 +49,8 @@ export declare class WorkerPool {
     /**
      * Forks every slot; resolves once each is up or has already died trying (a crash-looping
      * app must not keep the master from listening and answering 503), or after `timeoutMs`.
+     * A crashing app is seen at its first death (see onExit), so the deadline only bounds slow
+     * starts, which on a loaded host can take many seconds: clients should find workers ready.
      */
     start(timeoutMs?: number): Promise<void>;
     private fork;

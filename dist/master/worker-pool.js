@@ -69,8 +69,10 @@ export class WorkerPool {
     /**
      * Forks every slot; resolves once each is up or has already died trying (a crash-looping
      * app must not keep the master from listening and answering 503), or after `timeoutMs`.
+     * A crashing app is seen at its first death (see onExit), so the deadline only bounds slow
+     * starts, which on a loaded host can take many seconds: clients should find workers ready.
      */
-    async start(timeoutMs = 15_000) {
+    async start(timeoutMs = 60_000) {
         for (const s of this.slots)
             void this.fork(s);
         const deadline = Date.now() + timeoutMs;
