@@ -6,7 +6,7 @@
  * In Swoole, onHandshake must write the 101 itself (Sec-WebSocket-Accept and all) and
  * `defer` the open callback. Here the hook only decides; the server writes the 101.
  */
-import type { AppHost } from '../src/worker/server.ts';
+import type { AppHost } from 'switchyard';
 
 /** Stands in for a database or auth service: the check may be async. */
 async function userForToken(token: string | undefined): Promise<string | null> {

@@ -38,6 +38,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { machineBusy, machineTicks, processTicks } from './lib/cpu.ts';
 import { maskedText, readFrames } from './lib/frames.ts';
+import { buildCli, SWITCHYARD_CLI } from './lib/switchyard.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const APP = 'scripts/apps/bench-app.ts';
@@ -170,7 +171,8 @@ async function startNode(label: string, args: string[], s: Settings, timeoutMs =
   if (aborting) throw new Error('aborting: no new process');
   const prof = s.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${s.cpuProf}`] : [];
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SWITCHYARD_') && k !== 'REDIS_URL'));
-  const argv = [...prof, '--import', 'tsx', 'src/cli.ts', '--port', '0', '--app', APP, '--log-level', 'warn', ...args];
+  buildCli();
+  const argv = [...prof, SWITCHYARD_CLI, '--port', '0', '--app', APP, '--log-level', 'warn', ...args];
   const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   if (child.pid !== undefined) groups.add(child.pid);
   const lines: string[] = [];

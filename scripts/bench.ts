@@ -27,7 +27,7 @@ import { machineTicks, onCore, pinningProblem, pinSelf, processTicks, processTre
 import { isAborting, launch, ROOT, stopGroup, superviseScript } from './lib/processes.ts';
 import { finish, fmtKiB, fmtMs, fmtRate, fmtRatio, machineInfo, markdownTable, median, progressLog, round, textTable } from './lib/report.ts';
 import { lineChart, type Series } from './lib/svg-chart.ts';
-import { startServer, SWITCHYARD_NODE_ARGS, type ServerProcess } from './lib/switchyard.ts';
+import { startServer, SWITCHYARD_CLI, SWITCHYARD_NODE_ARGS, type ServerProcess } from './lib/switchyard.ts';
 
 const USAGE = `npm run bench -- [--repeats N] [--duration S] [--quick] [--out DIR] [--max-wait S]
   --repeats    turns per server (default 3; 1 with --quick)
@@ -73,7 +73,7 @@ interface ServerSpec {
 
 // Switchyard as `npm start` runs it (package.json); --log-level info for the "listening" line
 // (connections log at debug: the hot path is the same).
-const SWITCHYARD = [...SWITCHYARD_NODE_ARGS, '--import', 'tsx', 'src/cli.ts', '--port', '0', '--log-level', 'info', '--max-connection', '200000'];
+const SWITCHYARD = [...SWITCHYARD_NODE_ARGS, SWITCHYARD_CLI, '--port', '0', '--log-level', 'info', '--max-connection', '200000'];
 const ALL_SERVERS: ServerSpec[] = [
   { id: 'switchyard-2w', label: 'Switchyard, 2 workers', args: [...SWITCHYARD, '--workers', '2'] },
   { id: 'switchyard-1w', label: 'Switchyard, 1 worker', args: [...SWITCHYARD, '--workers', '1'] },

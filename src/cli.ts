@@ -1,36 +1,27 @@
+#!/usr/bin/env node
 import cluster from 'node:cluster';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { parseCommandLine } from './cli/arguments.ts';
+import { helpText, packageVersion } from './cli/help.ts';
+import { resolveSettings } from './cli/resolve-config.ts';
 import { ENV_BUS_DIR, ENV_NODE, ENV_SLOT } from './shared/cluster-messages.ts';
 import { ENV_HANDOFF_FD } from './shared/handoff-wire.ts';
-import { loadConfig, type Config } from './shared/config.ts';
 import { ConfigError } from './shared/errors.ts';
 import { forgetWorkerSecretEnv } from './shared/secrets.ts';
-import type { AppSetup } from './worker/server-types.ts';
 
-/** `npm start`: the same file runs as the master and, forked by it, as every worker. */
-
-async function loadApp(config: Config): Promise<AppSetup> {
-  if (!config.app) return (await import('./worker/default-app.ts')).default;
-  let mod: { default?: unknown };
-  try {
-    mod = (await import(pathToFileURL(resolve(config.app)).href)) as { default?: unknown };
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new ConfigError([`--app ${config.app}: cannot load the module (${e.code ?? e.name}: ${e.message.split('\n')[0]})`]);
-  }
-  if (typeof mod.default !== 'function') {
-    throw new ConfigError([`--app ${config.app}: the module must export a default function (server) => void`]);
-  }
-  return mod.default as AppSetup;
-}
+/**
+ * The `switchyard` command (`npm start` runs it too): `start` (the default), `stop`, `status`,
+ * `--help`, `--version`. The same file runs as the master and, forked by it, as every worker.
+ */
 
 async function main(): Promise<void> {
-  let config: Config;
-  let setup: AppSetup;
+  let resolved: Awaited<ReturnType<typeof resolveSettings>>;
+  let verb: 'start' | 'stop' | 'status';
   try {
-    config = loadConfig(process.argv.slice(2));
-    setup = await loadApp(config);
+    const command = parseCommandLine(process.argv.slice(2), process.env);
+    if (command.kind === 'help') return void process.stdout.write(helpText());
+    if (command.kind === 'version') return void process.stdout.write(`${packageVersion()}\n`);
+    verb = command.verb;
+    resolved = await resolveSettings(command.flags, command.configFile, process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
       // Workers re-read the same flags: only the master reports them.
@@ -38,6 +29,12 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     throw err;
+  }
+  const { config, setup } = resolved;
+  if (verb !== 'start') {
+    const { stopCommand, statusCommand } = await import('./cli/control-client.ts');
+    process.exitCode = await (verb === 'stop' ? stopCommand(config) : statusCommand(config));
+    return;
   }
   // Each role loads only its own code: a worker never loads the master's, and the reverse.
   if (cluster.isPrimary) {

@@ -3,7 +3,11 @@
  * the port read from its "listening" log line), or one already running on `--port`.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { onCore, processTree } from './cpu.ts';
 import { launch, serverEnv, stopGroup, tailOf } from './processes.ts';
 
@@ -59,6 +63,7 @@ export interface ServerProcess {
  * master, or a peer server (`ws`) the suite compares it with.
  */
 export async function startServer(label: string, nodeArgs: string[], o: { core?: number | null; env?: NodeJS.ProcessEnv; readyEvent?: string; timeoutMs?: number } = {}): Promise<ServerProcess> {
+  if (nodeArgs.includes(SWITCHYARD_CLI)) buildCli();
   const readyEvent = o.readyEvent ?? 'listening';
   const [command, argv] = onCore(o.core ?? null, nodeArgs);
   const child = launch(command, argv, { group: true, env: serverEnv(o.env) });
@@ -91,11 +96,47 @@ export async function startServer(label: string, nodeArgs: string[], o: { core?:
   return { port, child, tail };
 }
 
+/** The compiled command line, as `npm start` and the `switchyard` bin run it (relative to the repository root). */
+export const SWITCHYARD_CLI = 'dist/cli.js';
+
+let built = false;
+
+/** Modification times of the files under `dir` (recursively) ending in `ext`. */
+function mtimes(dir: string, ext: string): number[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith(ext))
+    .map((f) => statSync(join(dir, f)).mtimeMs);
+}
+
+/**
+ * Builds dist/ from src/ when a source is newer than the build (once per script run): a
+ * benchmark measures the code as it is now, compiled as users run it. An up-to-date dist/ is
+ * left alone: servers other processes are starting from it may be reading it.
+ */
+export function buildCli(): void {
+  if (built) return;
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  let fresh = false;
+  try {
+    fresh = Math.max(...mtimes(join(root, 'src'), '.ts')) <= Math.min(...mtimes(join(root, 'dist'), '.js'));
+  } catch {
+    // no dist/ yet
+  }
+  if (fresh) {
+    built = true;
+    return;
+  }
+  const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm run build failed: cannot start Switchyard');
+  built = true;
+}
+
 /** The master's V8 flags as `npm start` gives them (package.json). */
 export const SWITCHYARD_NODE_ARGS = ['--max-semi-space-size=1'];
 
 export async function startSwitchyard(o: StartOptions): Promise<Target> {
-  const args = [...SWITCHYARD_NODE_ARGS, ...(o.nodeArgs ?? []), '--import', 'tsx', 'src/cli.ts', '--port', '0', '--workers', String(o.workers), '--log-level', 'info'];
+  const args = [...SWITCHYARD_NODE_ARGS, ...(o.nodeArgs ?? []), SWITCHYARD_CLI, '--port', '0', '--workers', String(o.workers), '--log-level', 'info'];
   if (o.app) args.push('--app', o.app);
   if (o.dispatchMode !== undefined) args.push('--dispatch-mode', String(o.dispatchMode));
   args.push(...(o.args ?? []));

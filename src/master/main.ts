@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../shared/config.ts';
 import type { MasterHooks } from '../shared/dispatch-types.ts';
-import { createLogger } from '../shared/logger.ts';
+import { createLogger, type Logger } from '../shared/logger.ts';
 import { redactUrl, secretsOnCommandLine } from '../shared/secrets.ts';
 import type { AllCallbacks, AppHost, AppSetup } from '../worker/server-types.ts';
+import { checkPidFile, ControlServer } from './control-server.ts';
 import { Master } from './master.ts';
 import type { Membership } from './cluster-membership.ts';
 
@@ -46,6 +47,11 @@ export async function runMaster(config: Config, setup: AppSetup): Promise<void> 
   for (const { flag, instead } of secretsOnCommandLine(process.argv.slice(2))) {
     log.warn({ event: 'secret-on-command-line', flag }, `${flag} is on the command line, where every local user can read it (ps, /proc/<pid>/cmdline); workers do not get it there, but use ${instead}`);
   }
+  // Left to Node, SIGHUP (a closed terminal, or `kill -HUP`) would kill the master silently.
+  // It has no job yet (the reload issue gives it one): say so and keep serving.
+  process.on('SIGHUP', () => log.warn({ event: 'sighup' }, 'SIGHUP ignored: nothing to reload yet; SIGTERM stops the server'));
+  let master: Master | null = null;
+  const control = config.pidFile !== undefined ? await openControl(config.pidFile, log, () => master) : null;
   const { host, hooks } = masterFacade(config);
   await setup(host);
   let membership: Membership | null = null;
@@ -56,33 +62,54 @@ export async function runMaster(config: Config, setup: AppSetup): Promise<void> 
       membership = await joinCluster({ ...config, redis: config.redis }, log);
     } catch (err) {
       log.fatal({ err: (err as Error).message, redis: redactUrl(config.redis) }, 'cannot join the cluster through Redis');
+      control?.close();
       process.exit(1);
     }
   }
   // The embedded bus's sockets live in a private (0700) directory, removed when the master stops.
   const busDir = mkdtempSync(join(tmpdir(), 'switchyard-'));
   const cleanup = async () => {
+    control?.close();
     await membership?.leave();
     rmSync(busDir, { recursive: true, force: true });
   };
-  const master: Master = new Master(config, log, hooks, {
+  master = new Master(config, log, hooks, {
     nodeId: membership?.nodeId ?? 0,
     busDir,
     ...(membership ? { seqBlock: membership.seqBlock, nextSeqBlock: membership.nextSeqBlock, peers: membership.peers } : {}),
     onStopped: () => void cleanup().then(() => process.exit(0)),
   });
   // Another node holds our id now: two nodes must never share one. Stop cleanly.
-  if (membership) membership.onLost = (reason) => void master.shutdown(`node id lost: ${reason}`);
+  const running = master;
+  if (membership) membership.onLost = (reason) => void running.shutdown(`node id lost: ${reason}`);
   // Redis lost this node's data (a restart without persistence, a flush, a failover): the workers hold the truth.
-  if (membership) membership.onRestored = (reason) => master.resyncWorkers(reason);
+  if (membership) membership.onRestored = (reason) => running.resyncWorkers(reason);
   try {
-    await master.start();
+    await running.start();
   } catch (err) {
     log.fatal({ err }, 'cannot listen');
     await cleanup();
     process.exit(1);
   }
   // A worker's server.shutdown() takes the same path (see Master).
-  process.on('SIGTERM', () => void master.shutdown('SIGTERM'));
-  process.on('SIGINT', () => void master.shutdown('SIGINT'));
+  process.on('SIGTERM', () => void running.shutdown('SIGTERM'));
+  process.on('SIGINT', () => void running.shutdown('SIGINT'));
+}
+
+/**
+ * The pid file, written first as Swoole does (a second master on the same file stops here), and
+ * the control socket `switchyard status` asks. A pid file that cannot be written stops the start.
+ */
+async function openControl(pidFile: string, log: Logger, master: () => Master | null): Promise<ControlServer> {
+  const taken = checkPidFile(pidFile);
+  if (taken !== null) {
+    log.fatal({ pidFile }, taken);
+    process.exit(1);
+  }
+  try {
+    return await ControlServer.open(pidFile, log, () => master()?.stats() ?? Promise.reject(new Error('starting: not listening yet')));
+  } catch (err) {
+    log.fatal({ err: (err as Error).message, pidFile }, 'cannot write the pid file');
+    process.exit(1);
+  }
 }

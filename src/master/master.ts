@@ -2,7 +2,7 @@ import { createServer, Socket, type AddressInfo, type SocketConstructorOpts } fr
 import { CUMULATIVE_FIELDS, SUMMED_FIELDS, type ClusterStats, type NodeStats, type WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { Config } from '../shared/config.ts';
 import type { MasterHooks } from '../shared/dispatch-types.ts';
-import type { Logger } from '../shared/logger.ts';
+import { alwaysInfo, type Logger } from '../shared/logger.ts';
 import { FdAllocator, type SeqBlock } from '../shared/session-id.ts';
 import { createDispatchPolicy, type DispatchPolicy } from './dispatch.ts';
 import { WorkerPool, type Slot } from './worker-pool.ts';
@@ -102,7 +102,7 @@ export class Master {
     const listenHandle = (this.listener as unknown as { _handle: { onconnection: (err: number, h?: TcpHandle) => void } })._handle;
     listenHandle.onconnection = (err, h) => this.onHandle(err, h);
     const address = this.listener.address() as AddressInfo;
-    this.log.info(
+    alwaysInfo(this.log).info(
       { event: 'listening', host: address.address, port: address.port, workers: this.config.workers, dispatchMode: this.policy.name },
       'listening',
     );

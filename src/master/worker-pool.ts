@@ -8,7 +8,7 @@ import type { WorkerView } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
 import { workerArgs } from '../shared/secrets.ts';
 
-/** A worker that lived less than this before dying counts as crash-looping. */
+/** A worker that dies before it is ready, or less than this after, counts as crash-looping. */
 const QUICK_CRASH_MS = 2000;
 /** Back-off for crash loops: 250 ms, 500 ms, 1 s, ... capped. */
 const BACKOFF_BASE_MS = 250;
@@ -33,6 +33,7 @@ export class Slot implements WorkerView {
   retired: WorkerCounters = { ...EMPTY_COUNTERS };
   restarts = 0;
   quickCrashes = 0;
+  /** When the current incarnation became ready (0: not yet). */
   startedAt = 0;
   respawnTimer: NodeJS.Timeout | null = null;
 
@@ -93,8 +94,10 @@ export class WorkerPool {
   /**
    * Forks every slot; resolves once each is up or has already died trying (a crash-looping
    * app must not keep the master from listening and answering 503), or after `timeoutMs`.
+   * A crashing app is seen at its first death (see onExit), so the deadline only bounds slow
+   * starts, which on a loaded host can take many seconds: clients should find workers ready.
    */
-  async start(timeoutMs = 15_000): Promise<void> {
+  async start(timeoutMs = 60_000): Promise<void> {
     for (const s of this.slots) void this.fork(s);
     const deadline = Date.now() + timeoutMs;
     while (this.slots.some((s) => !s.up && s.quickCrashes === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
@@ -132,18 +135,20 @@ export class WorkerPool {
     s.up = false;
     s.sent = 0;
     s.counters = { ...EMPTY_COUNTERS };
-    s.startedAt = Date.now();
+    s.startedAt = 0;
+    // The worker's pid goes as workerPid: `pid` is the master's own, in every line of its logger.
     worker.on('message', (msg: WorkerToMaster) => {
       if (msg.t === 'ready') {
         s.up = true;
-        this.log.info({ event: 'worker-up', slot: s.slot, pid: s.pid }, 'worker up');
+        s.startedAt = Date.now();
+        this.log.info({ event: 'worker-up', slot: s.slot, workerPid: s.pid }, 'worker up');
       } else if (msg.t === 'load' || msg.t === 'counters') {
         s.counters = msg.counters;
       }
       this.events.message(s, msg);
     });
     // EPIPE and the like when a worker dies mid-send: the exit handler does the cleanup.
-    worker.on('error', (err) => this.log.warn({ slot: s.slot, pid: s.pid, err: err.message }, 'worker channel error'));
+    worker.on('error', (err) => this.log.warn({ slot: s.slot, workerPid: s.pid, err: err.message }, 'worker channel error'));
     worker.on('exit', (code, signal) => this.onExit(s, worker, code, signal));
   }
 
@@ -161,10 +166,12 @@ export class WorkerPool {
     s.retired = retired;
     s.counters = { ...EMPTY_COUNTERS };
     const abnormal = code !== 0 || signal !== null;
-    (abnormal ? this.log.error : this.log.info).call(this.log, { event: 'worker-exit', slot: s.slot, pid, code, signal }, 'worker exited');
+    (abnormal ? this.log.error : this.log.info).call(this.log, { event: 'worker-exit', slot: s.slot, workerPid: pid, code, signal }, 'worker exited');
     this.events.exit(s, pid, code, signal);
     if (this.stopping) return;
-    s.quickCrashes = Date.now() - s.startedAt < QUICK_CRASH_MS ? s.quickCrashes + 1 : 0;
+    // Measured from ready, not from fork: on a loaded host a start alone can take longer than
+    // QUICK_CRASH_MS, and an app that dies while starting must still back off.
+    s.quickCrashes = s.startedAt === 0 || Date.now() - s.startedAt < QUICK_CRASH_MS ? s.quickCrashes + 1 : 0;
     const delay = this.backoff(s);
     s.restarts++;
     if (delay > 0) this.log.warn({ slot: s.slot, delayMs: delay, quickCrashes: s.quickCrashes }, 'worker crash-looping: respawn delayed');
@@ -216,7 +223,7 @@ export class WorkerPool {
     const deadline = Date.now() + deadlineMs;
     while (alive().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     for (const s of alive()) {
-      this.log.warn({ slot: s.slot, pid: s.pid }, 'worker did not stop in time: killed');
+      this.log.warn({ slot: s.slot, workerPid: s.pid }, 'worker did not stop in time: killed');
       s.worker?.process.kill('SIGKILL');
     }
     while (alive().length > 0) await new Promise((r) => setTimeout(r, 20));

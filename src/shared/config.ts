@@ -13,6 +13,8 @@ export interface Config {
   logLevel: string;
   /** Module that registers the app's callbacks; undefined runs the default echo app. */
   app: string | undefined;
+  /** The master writes its pid here (Swoole's pid_file); `switchyard stop|status` find it there. */
+  pidFile: string | undefined;
   /** Redis URL of the multi-node bus (also REDIS_URL); unset: one node, embedded bus only. A URL
    * with a password is a secret: give it by redisUrlFile or the environment rather than a flag. */
   redis: string | undefined;
@@ -119,6 +121,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   port: 9501, // Swoole's examples' port: familiar to our users
   logLevel: 'info',
   app: undefined,
+  pidFile: undefined, // no file unless asked: several servers may share a directory
   redis: undefined,
   redisUrlFile: undefined,
   clusterName: 'switchyard',
@@ -175,8 +178,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   openWebsocketCloseFrame: false,
 });
 
-type Kind = 'int' | 'number' | 'bool' | 'string' | 'enum' | 'dispatch';
-interface Field {
+export type Kind = 'int' | 'number' | 'bool' | 'string' | 'enum' | 'dispatch';
+export interface Field {
   kind: Kind;
   min?: number;
   max?: number;
@@ -186,11 +189,12 @@ interface Field {
   patternHint?: string;
 }
 
-const FIELDS: Record<keyof Config, Field> = {
+export const FIELDS: Readonly<Record<keyof Config, Field>> = {
   host: { kind: 'string' },
   port: { kind: 'int', min: 0, max: 65535 },
   logLevel: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
   app: { kind: 'string', optional: true },
+  pidFile: { kind: 'string', optional: true },
   redis: { kind: 'string', optional: true },
   redisUrlFile: { kind: 'string', optional: true },
   clusterName: { kind: 'string', pattern: /^[A-Za-z0-9_.-]{1,64}$/, patternHint: '1-64 letters, digits, dots, dashes or underscores (it prefixes Redis keys and channels)' },
@@ -241,6 +245,18 @@ const FIELDS: Record<keyof Config, Field> = {
  */
 export function redisKeyPrefix(config: Pick<Config, 'clusterName' | 'redisSharded'>): string {
   return config.redisSharded ? `{${config.clusterName}}` : config.clusterName;
+}
+
+/** camelCase setting -> SWITCHYARD_SNAKE_CASE environment variable. */
+export function envName(key: string): string {
+  return `SWITCHYARD_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+/** Settings from one source below the environment (a config file, an app's `settings`), each with its label. */
+export interface SettingsLayer {
+  values: Partial<Record<keyof Config, unknown>>;
+  /** How each value is named in messages, e.g. `"worker_num" in ./switchyard.json`. */
+  labels: Partial<Record<keyof Config, string>>;
 }
 
 /** camelCase setting -> --kebab-case flag, so every message names what the user typed. */
@@ -327,15 +343,20 @@ export function resolveConfig(input: Partial<Record<keyof Config, unknown>> = {}
 
 /**
  * Parses command-line flags (--kebab-case for every setting, --no-x for booleans, `--flag v` or
- * `--flag=v`) over SWITCHYARD_* environment variables. Unknown flags, missing values and bad
- * values are all collected and reported together.
+ * `--flag=v`) over SWITCHYARD_* environment variables, over `layers` (lowest first: a config
+ * file, then the app's settings). Unknown flags, missing values and bad values are all
+ * collected and reported together.
  */
-export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env, layers: readonly SettingsLayer[] = []): Config {
   const problems: string[] = [];
   const byFlag = new Map<string, keyof Config>();
   for (const key of Object.keys(FIELDS) as Array<keyof Config>) byFlag.set(flagName(key).slice(2), key);
   const input: Record<string, unknown> = {};
   const labels: Record<string, string> = {};
+  for (const layer of layers) {
+    Object.assign(input, layer.values);
+    Object.assign(labels, layer.labels);
+  }
 
   // The conventional variable, below our own.
   if (env.REDIS_URL !== undefined && env.REDIS_URL !== '') {
@@ -343,10 +364,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     labels.redis = 'environment variable REDIS_URL';
   }
   for (const key of Object.keys(FIELDS)) {
-    const envName = `SWITCHYARD_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
-    if (env[envName] !== undefined) {
-      input[key] = env[envName];
-      labels[key] = `environment variable ${envName}`;
+    const name = envName(key);
+    if (env[name] !== undefined) {
+      input[key] = env[name];
+      labels[key] = `environment variable ${name}`;
     }
   }
 

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { Socket, type SocketConstructorOpts } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ClusterStats, MasterToWorker, WorkerCounters, WorkerToMaster } from '../shared/cluster-messages.ts';
@@ -77,6 +78,9 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
     if (stopping) return;
     stopping = true;
     log.info({ event: 'worker-stop', why }, 'worker stopping');
+    // Closing handshakes get maxWaitTime; nothing after them (workerStop, closing the buses) may
+    // keep an orphaned worker alive much longer, with no master left to kill it.
+    setTimeout(() => process.exit(0), config.maxWaitTime * 1000 + 1000).unref();
     clearInterval(reporter);
     await server.stop();
     await Promise.all([embedded?.close(), redis?.close(), sessions?.close()]);
@@ -100,10 +104,16 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
         return;
     }
   });
-  // Ctrl-C reaches the whole process group: the master decides when workers stop.
+  // Ctrl-C (and a closed terminal's SIGHUP) reach the whole process group: the master decides
+  // when workers stop.
   process.on('SIGINT', () => {});
   process.on('SIGTERM', () => {});
-  // The master is gone (killed): nobody will hand us sockets or stop us; leave cleanly.
+  process.on('SIGHUP', () => {});
+  // The master is gone (kill -9, a crash): nobody will hand us sockets or stop us. Close every
+  // client with 1001 and leave within maxWaitTime. node:cluster would exit this process the
+  // moment the IPC channel drops (clients would see 1006) unless the disconnect is one it
+  // expects: saying so leaves the exit to us.
+  if (cluster.worker) cluster.worker.exitedAfterDisconnect = true;
   process.on('disconnect', () => void stop('master gone'));
 
   // A restarted slot's previous sessions died with its process: forget them before taking new ones.

@@ -45,7 +45,7 @@ describe('supervision', () => {
     const drops = await Promise.all(victims.map((v) => v.closed));
     expect(drops.every((d) => d.code === 1006)).toBe(true);
     // the slot is back within a second (plus start-up time of a tsx worker on a busy box)
-    await until(() => cli.logs().some((e) => e.event === 'worker-up' && e.slot === 0 && e.pid !== victimPid), 10_000, 'slot 0 respawned');
+    await until(() => cli.logs().some((e) => e.event === 'worker-up' && e.slot === 0 && e.workerPid !== victimPid), 10_000, 'slot 0 respawned');
     const before = talk.map((t) => t.echoed());
     await new Promise((r) => setTimeout(r, 300));
     for (const [i, t] of talk.entries()) {
@@ -58,7 +58,7 @@ describe('supervision', () => {
     const onZero = fresh.filter((c) => c.worker === 0);
     expect(onZero.length).toBeGreaterThan(0);
     expect(onZero[0]!.pid).not.toBe(victimPid);
-    const exit = cli.logs().find((e) => e.event === 'worker-exit' && e.pid === victimPid);
+    const exit = cli.logs().find((e) => e.event === 'worker-exit' && e.workerPid === victimPid);
     expect(exit).toMatchObject({ slot: 0, signal: 'SIGKILL', level: 50 });
     expect(cli.logs().find((e) => e.event === 'hook-worker-error')).toMatchObject({ workerId: 0, pid: victimPid, signal: 'SIGKILL' });
     const s = await stats(cli.port);

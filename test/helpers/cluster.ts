@@ -14,7 +14,7 @@ export interface Hello {
 
 /** Starts the CLI with the cluster fixture app. */
 export function startCluster(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliProcess> {
-  return startCli(['--port', '0', '--app', 'test/fixtures/cluster-app.ts', '--log-level', 'info', ...args], 20_000, env);
+  return startCli(['--port', '0', '--app', 'test/fixtures/cluster-app.ts', '--log-level', 'info', ...args], 40_000, env);
 }
 
 /** Connects (optionally from a given 127.0.0.x address) and waits for the fixture's hello. */

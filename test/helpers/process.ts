@@ -65,7 +65,13 @@ export interface CliProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-const CLI_ARGS = ['--import', 'tsx', 'src/cli.ts'];
+/**
+ * The compiled command line, as users run it (`switchyard`, `npm start`): test/global-setup.ts
+ * builds dist/ from src/ before any test runs, so it is the current code. TypeScript apps
+ * (the fixtures) are loaded through tsx by the CLI itself.
+ */
+export const CLI = 'dist/cli.js';
+const CLI_ARGS = [CLI];
 
 function parseJson(line: string): Record<string, unknown> | null {
   try {
@@ -77,11 +83,11 @@ function parseJson(line: string): Record<string, unknown> | null {
 }
 
 /**
- * Starts the real CLI (`node --import tsx src/cli.ts ...args`) and resolves once it has logged
+ * Starts the real CLI (`node dist/cli.js ...args`) and resolves once it has logged
  * `"event":"listening"`. Rejects (after killing it) if it exits first or does not listen within
  * `timeoutMs`; the error carries its stdout and stderr.
  */
-export async function startCli(args: string[], timeoutMs = 15_000, env: NodeJS.ProcessEnv = {}): Promise<CliProcess> {
+export async function startCli(args: string[], timeoutMs = 30_000, env: NodeJS.ProcessEnv = {}): Promise<CliProcess> {
   const proc = spawn(process.execPath, [...CLI_ARGS, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = track(proc);
   const lines: string[] = [];

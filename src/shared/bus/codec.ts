@@ -10,7 +10,11 @@
  * msgpack keeps Buffers as Buffers (bin) and strings as strings (str), which JSON would not.
  * Decoding is peer input: anything malformed gives null or an error value, never an exception.
  */
-import { Packr } from 'msgpackr';
+// msgpackr's pure-JavaScript codec, chosen on purpose: its main entry loads the native string
+// extractor (msgpackr-extract) when installed, which is no faster on envelopes this small
+// (npm run bench:codec, bench/codec.json) and, as a stub that exports {}, made every string throw
+// and catch a TypeError. `msgpackr/pack` is the same codec without that loader.
+import { Packr } from 'msgpackr/pack';
 import type { BusMessage, WorkerAddress } from './types.ts';
 
 // Plain msgpack: no record extension, since the two ends share no structure definitions.

@@ -111,7 +111,7 @@ export class EmbeddedBus implements Bus {
     // close() while we were setting up: it found no server to close, so close it here.
     if ((this.state as string) === 'closed') return void this.server?.close();
     await Promise.all(this.peerLinks().map((link) => link.start()));
-    this.log.info({ path: this.path, slot: this.self.slot }, 'bus listening');
+    this.log.info({ path: this.path }, 'bus listening'); // the worker's logger carries its slot
   }
 
   send(to: WorkerAddress, msg: BusMessage): SendResult {

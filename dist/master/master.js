@@ -1,0 +1,239 @@
+import { createServer, Socket } from 'node:net';
+import { CUMULATIVE_FIELDS, SUMMED_FIELDS } from '../shared/cluster-messages.js';
+import { alwaysInfo } from '../shared/logger.js';
+import { FdAllocator } from '../shared/session-id.js';
+import { createDispatchPolicy } from './dispatch.js';
+import { WorkerPool } from './worker-pool.js';
+import { workerSecretEnv } from '../shared/secrets.js';
+/** Fresh counters are asked of every worker for a stats request; a silent one is not waited for longer. */
+const COUNTERS_TIMEOUT_MS = 500;
+/** The refusal the master writes itself when no worker can take a connection. */
+const UNAVAILABLE = Buffer.from('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 23\r\n\r\nno worker is available\n', 'latin1');
+/**
+ * The master: owns the listening socket (paused sockets, it never reads a byte), gives each
+ * connection its fd and a worker, hands it over, supervises the workers and answers
+ * cluster-wide stats. Exits 0 after a graceful shutdown.
+ */
+export class Master {
+    config;
+    log;
+    hooks;
+    pool;
+    policy;
+    fds;
+    startTime = Date.now();
+    listener = createServer({ pauseOnConnect: true, noDelay: true });
+    counters = { accepted: 0, handoffFailed: 0, unavailable: 0 };
+    counterRequests = new Map();
+    nextRequest = 0;
+    stopping = null;
+    onStopped;
+    nodeId;
+    /** Other nodes' published figures (multi-node only). */
+    peers;
+    publishTimer = null;
+    constructor(config, log, hooks, opts) {
+        const nodeId = opts.nodeId;
+        this.nodeId = nodeId;
+        this.peers = opts.peers ?? null;
+        this.onStopped = opts.onStopped;
+        this.config = config;
+        this.log = log;
+        this.hooks = hooks;
+        this.fds = new FdAllocator(nodeId, opts.seqBlock, opts.nextSeqBlock ?? null, () => this.log.warn({ node: nodeId }, 'session id block used up before the next one arrived from Redis'));
+        this.policy = createDispatchPolicy(config.dispatchMode, config.workers, hooks.dispatch, (why) => this.log.warn({ why }, 'dispatch hook gave a bad answer: least-connections used'));
+        this.pool = new WorkerPool(config.workers, nodeId, opts.busDir, log, {
+            message: (slot, msg) => this.onWorkerMessage(slot, msg),
+            exit: (slot, pid, code, signal) => {
+                this.callHook(() => this.hooks.workerExit?.(slot.slot, pid, code, signal));
+                if (code !== 0 || signal !== null)
+                    this.callHook(() => this.hooks.workerError?.(slot.slot, pid, code, signal));
+            },
+        }, config.workerSemiSpaceMb, workerSecretEnv(config));
+    }
+    /** Redis lost this node's data: every worker re-writes its sessions and uids (see RedisSessionTable). */
+    resyncWorkers(reason) {
+        this.log.warn({ event: 'resync', reason }, 'asking every worker to re-write its sessions');
+        for (const slot of this.pool.slots)
+            this.pool.send(slot, { t: 'resync', reason });
+    }
+    /** Forks the workers, waits for them, then listens: the first client finds workers ready. */
+    async start() {
+        await this.pool.start();
+        await new Promise((resolve, reject) => {
+            this.listener.once('error', reject);
+            this.listener.listen({ host: this.config.host, port: this.config.port, backlog: 4096 }, () => {
+                this.listener.off('error', reject);
+                resolve();
+            });
+        });
+        // Take connections at the handle level (see onHandle).
+        const listenHandle = this.listener._handle;
+        listenHandle.onconnection = (err, h) => this.onHandle(err, h);
+        const address = this.listener.address();
+        alwaysInfo(this.log).info({ event: 'listening', host: address.address, port: address.port, workers: this.config.workers, dispatchMode: this.policy.name }, 'listening');
+        await this.callHookAsync(() => this.hooks.start?.({ host: address.address, port: address.port, workers: this.config.workers }));
+        if (this.peers) {
+            const peers = this.peers;
+            const publish = () => void this.nodeStats().then((s) => peers.publish(s)).catch((err) => this.log.warn({ err: err.message }, 'cannot publish node stats'));
+            publish();
+            this.publishTimer = setInterval(publish, 1000);
+            this.publishTimer.unref();
+        }
+        return address;
+    }
+    /**
+     * A new connection, as the raw TCP handle libuv accepted (node:cluster's round-robin does the
+     * same): no net.Socket is built here, nothing is read, and the handle travels to the worker
+     * as-is — no per-socket bookkeeping messages between master and worker.
+     */
+    onHandle(err, handle) {
+        if (err !== 0 || !handle) {
+            if (err !== 0)
+                this.log.warn({ errno: err }, 'accept failed');
+            return;
+        }
+        this.counters.accepted++;
+        if (this.stopping) {
+            handle.close();
+            return;
+        }
+        const peer = {};
+        handle.getpeername(peer);
+        const remote = { address: peer.address ?? '', port: peer.port ?? 0 };
+        const base = this.fds.reserve(this.policy.fdModulus);
+        const slot = this.policy.pick({ remoteAddress: remote.address, remotePort: remote.port, fd: base }, this.pool.slots);
+        if (slot === -1) {
+            this.counters.unavailable++;
+            this.log.warn({ event: 'unavailable' }, 'no worker is up: connection refused with 503');
+            const socket = new Socket({ handle, readable: true, writable: true });
+            socket.on('error', () => { });
+            socket.end(UNAVAILABLE);
+            setTimeout(() => socket.destroy(), 1000).unref();
+            return;
+        }
+        const target = this.pool.slots[slot];
+        this.pool.handoff(target, handle, base + slot, remote, (e) => {
+            this.counters.handoffFailed++;
+            this.log.warn({ fd: base + slot, slot, err: e.message }, 'hand-off failed: connection dropped');
+            handle.close();
+        });
+    }
+    onWorkerMessage(slot, msg) {
+        switch (msg.t) {
+            case 'counters': {
+                const req = this.counterRequests.get(msg.id);
+                if (req?.slot === slot)
+                    req.done();
+                return;
+            }
+            case 'stats?':
+                void this.stats().then((stats) => this.pool.send(slot, { t: 'stats', id: msg.id, stats }));
+                return;
+            case 'shutdown?':
+                void this.shutdown('requested by worker ' + slot.slot);
+                return;
+            case 'ready':
+            case 'load':
+                return;
+        }
+    }
+    /**
+     * This node's figures, fresh from every worker; with several nodes, plus every other live
+     * node's published figures and the cluster totals.
+     */
+    async stats() {
+        const own = await this.nodeStats();
+        if (!this.peers)
+            return own;
+        let others = [];
+        try {
+            others = (await this.peers.read()).filter((n) => n.node !== own.node);
+        }
+        catch (err) {
+            this.log.warn({ err: err.message }, 'other nodes\' stats unavailable');
+        }
+        const nodes = [own, ...others].sort((a, b) => a.node - b.node);
+        const total = { ...own, nodes };
+        for (const f of SUMMED_FIELDS)
+            total[f] = nodes.reduce((n, x) => n + x[f], 0);
+        return total;
+    }
+    /** Asks every live worker for fresh counters (bounded wait), then adds them up. */
+    async nodeStats() {
+        await Promise.all(this.pool.slots
+            .filter((s) => s.worker !== null)
+            .map((slot) => new Promise((resolve) => {
+            const id = ++this.nextRequest;
+            const done = () => {
+                clearTimeout(timer);
+                this.counterRequests.delete(id);
+                resolve();
+            };
+            const timer = setTimeout(done, COUNTERS_TIMEOUT_MS);
+            this.counterRequests.set(id, { slot, done });
+            if (!this.pool.send(slot, { t: 'counters?', id }))
+                done();
+        })));
+        const totals = {};
+        for (const f of CUMULATIVE_FIELDS)
+            totals[f] = this.pool.slots.reduce((n, s) => n + s.counters[f] + s.retired[f], 0);
+        return {
+            workers: this.pool.slots.map((s) => ({
+                id: s.slot,
+                pid: s.pid,
+                up: s.up,
+                connections: s.counters.connections,
+                pendingHandshakes: s.counters.pendingHandshakes,
+                restarts: s.restarts,
+                lagMs: s.counters.lagMs,
+                messagesIn: s.counters.messagesIn,
+                messagesOut: s.counters.messagesOut,
+            })),
+            connections: this.pool.slots.reduce((n, s) => n + s.counters.connections, 0),
+            ...totals,
+            // The master counts accepted sockets itself (workers only see the ones handed over).
+            accepted: this.counters.accepted,
+            handoffFailed: this.counters.handoffFailed,
+            unavailable: this.counters.unavailable,
+            dispatchMode: this.policy.name,
+            workerRestarts: this.pool.slots.reduce((n, s) => n + s.restarts, 0),
+            uptime: (Date.now() - this.startTime) / 1000,
+            node: this.nodeId,
+        };
+    }
+    /**
+     * Graceful shutdown: stop accepting, every worker closes its clients with 1001 and waits up
+     * to maxWaitTime for the closing handshakes, then exits; stragglers are killed.
+     */
+    shutdown(why) {
+        this.stopping ??= (async () => {
+            this.log.info({ event: 'shutdown', why }, 'shutting down');
+            this.listener.close();
+            if (this.publishTimer)
+                clearInterval(this.publishTimer);
+            await this.pool.stop(this.config.maxWaitTime * 1000 + 2000);
+            await this.callHookAsync(() => this.hooks.shutdown?.());
+            this.log.info({ event: 'stopped' }, 'all workers stopped');
+            this.onStopped();
+        })();
+        return this.stopping;
+    }
+    callHook(fn) {
+        try {
+            fn();
+        }
+        catch (err) {
+            this.log.error({ err }, 'master hook failed');
+        }
+    }
+    async callHookAsync(fn) {
+        try {
+            await fn();
+        }
+        catch (err) {
+            this.log.error({ err }, 'master hook failed');
+        }
+    }
+}
+//# sourceMappingURL=master.js.map

@@ -1,0 +1,74 @@
+import { type Worker } from 'node:cluster';
+import type { TcpHandle } from './master.ts';
+import { HandoffLink } from './handoff-link.ts';
+import { type MasterToWorker, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
+import type { WorkerView } from '../shared/dispatch-types.ts';
+import type { Logger } from '../shared/logger.ts';
+/** One worker slot (Swoole's worker_id): stable across respawns. */
+export declare class Slot implements WorkerView {
+    readonly slot: number;
+    worker: Worker | null;
+    /** The current incarnation's hand-off pipe. */
+    link: HandoffLink | null;
+    pid: number;
+    up: boolean;
+    /** Hand-offs sent to the current incarnation. */
+    sent: number;
+    /** The worker's last report. */
+    counters: WorkerCounters;
+    /** Totals of earlier incarnations, so cluster figures survive restarts. */
+    retired: WorkerCounters;
+    restarts: number;
+    quickCrashes: number;
+    /** When the current incarnation became ready (0: not yet). */
+    startedAt: number;
+    respawnTimer: NodeJS.Timeout | null;
+    constructor(slot: number);
+    /** Connections held, counting hand-offs the worker has not reported yet. */
+    get connections(): number;
+    /** Hand-offs written to the worker's pipe (or queued for it) and not completed. */
+    get inflight(): number;
+    get lagMs(): number;
+}
+export interface PoolEvents {
+    message(slot: Slot, msg: WorkerToMaster): void;
+    exit(slot: Slot, pid: number, code: number | null, signal: string | null): void;
+}
+/**
+ * Forks and supervises N workers in stable slots. A worker that dies is respawned in its slot
+ * at once (with back-off when it keeps dying young); connections on the others are untouched.
+ */
+export declare class WorkerPool {
+    readonly slots: Slot[];
+    private readonly log;
+    private readonly events;
+    private readonly nodeId;
+    private stopping;
+    private readonly busDir;
+    /** Secrets for each worker's environment (workerSecretEnv): never on its command line. */
+    private readonly secretEnv;
+    constructor(workers: number, nodeId: number, busDir: string, log: Logger, events: PoolEvents, semiSpaceMb?: number, secretEnv?: Record<string, string | undefined>);
+    /**
+     * Forks every slot; resolves once each is up or has already died trying (a crash-looping
+     * app must not keep the master from listening and answering 503), or after `timeoutMs`.
+     * A crashing app is seen at its first death (see onExit), so the deadline only bounds slow
+     * starts, which on a loaded host can take many seconds: clients should find workers ready.
+     */
+    start(timeoutMs?: number): Promise<void>;
+    private fork;
+    private onExit;
+    private backoff;
+    /**
+     * Hands an accepted TCP handle (not yet reading) to a worker over its hand-off pipe: one
+     * write, no acknowledgement, any number in flight. `inflight` is what the pipe has not
+     * written yet: the dispatcher sees a backed-up worker and sends new connections elsewhere.
+     */
+    handoff(s: Slot, handle: TcpHandle, fd: number, peer: {
+        address: string;
+        port: number;
+    }, onFailed: (err: Error) => void): void;
+    send(s: Slot, msg: MasterToWorker): boolean;
+    /** Stops respawning and asks every worker to stop; resolves when all have exited (or are killed at the deadline). */
+    stop(deadlineMs: number): Promise<void>;
+}
+//# sourceMappingURL=worker-pool.d.ts.map

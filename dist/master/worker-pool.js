@@ -1,0 +1,224 @@
+import cluster from 'node:cluster';
+import { join } from 'node:path';
+import { HandoffLink } from './handoff-link.js';
+import { ENV_HANDOFF_FD } from '../shared/handoff-wire.js';
+import { CUMULATIVE_FIELDS, EMPTY_COUNTERS, ENV_BUS_DIR, ENV_NODE, ENV_SLOT } from '../shared/cluster-messages.js';
+import { workerArgs } from '../shared/secrets.js';
+/** A worker that dies before it is ready, or less than this after, counts as crash-looping. */
+const QUICK_CRASH_MS = 2000;
+/** Back-off for crash loops: 250 ms, 500 ms, 1 s, ... capped. */
+const BACKOFF_BASE_MS = 250;
+const BACKOFF_MAX_MS = 30_000;
+/** The descriptor a worker finds its hand-off pipe on (after stdin, stdout, stderr and node:cluster's IPC). */
+const HANDOFF_FD = 4;
+/** One worker slot (Swoole's worker_id): stable across respawns. */
+export class Slot {
+    slot;
+    worker = null;
+    /** The current incarnation's hand-off pipe. */
+    link = null;
+    pid = 0;
+    up = false;
+    /** Hand-offs sent to the current incarnation. */
+    sent = 0;
+    /** The worker's last report. */
+    counters = { ...EMPTY_COUNTERS };
+    /** Totals of earlier incarnations, so cluster figures survive restarts. */
+    retired = { ...EMPTY_COUNTERS };
+    restarts = 0;
+    quickCrashes = 0;
+    /** When the current incarnation became ready (0: not yet). */
+    startedAt = 0;
+    respawnTimer = null;
+    constructor(slot) {
+        this.slot = slot;
+    }
+    /** Connections held, counting hand-offs the worker has not reported yet. */
+    get connections() {
+        return this.counters.connections + this.counters.pendingHandshakes + Math.max(0, this.sent - this.counters.received);
+    }
+    /** Hand-offs written to the worker's pipe (or queued for it) and not completed. */
+    get inflight() {
+        return this.link?.inflight ?? 0;
+    }
+    get lagMs() {
+        return this.counters.lagMs;
+    }
+}
+/**
+ * Forks and supervises N workers in stable slots. A worker that dies is respawned in its slot
+ * at once (with back-off when it keeps dying young); connections on the others are untouched.
+ */
+export class WorkerPool {
+    slots;
+    log;
+    events;
+    nodeId;
+    stopping = false;
+    busDir;
+    /** Secrets for each worker's environment (workerSecretEnv): never on its command line. */
+    secretEnv;
+    constructor(workers, nodeId, busDir, log, events, semiSpaceMb = 0, secretEnv = {}) {
+        this.busDir = busDir;
+        this.secretEnv = secretEnv;
+        this.slots = Array.from({ length: workers }, (_, i) => new Slot(i));
+        this.log = log;
+        this.events = events;
+        this.nodeId = nodeId;
+        // Buffers may cross IPC later (worker messages): keep them Buffers, not JSON arrays.
+        // The workers' V8 flags: ours after the master's own (tsx's loader among them).
+        const execArgv = semiSpaceMb > 0 ? [...process.execArgv, `--max-semi-space-size=${semiSpaceMb}`] : process.execArgv;
+        // Workers re-read the master's flags (src/cli.ts), all but the secret ones: any local user
+        // can read a command line, only we our environment.
+        cluster.setupPrimary({ serialization: 'advanced', execArgv, args: workerArgs(process.argv.slice(2)) });
+    }
+    /**
+     * Forks every slot; resolves once each is up or has already died trying (a crash-looping
+     * app must not keep the master from listening and answering 503), or after `timeoutMs`.
+     * A crashing app is seen at its first death (see onExit), so the deadline only bounds slow
+     * starts, which on a loaded host can take many seconds: clients should find workers ready.
+     */
+    async start(timeoutMs = 60_000) {
+        for (const s of this.slots)
+            void this.fork(s);
+        const deadline = Date.now() + timeoutMs;
+        while (this.slots.some((s) => !s.up && s.quickCrashes === 0) && Date.now() < deadline)
+            await new Promise((r) => setTimeout(r, 10));
+    }
+    async fork(s) {
+        s.respawnTimer = null;
+        let made;
+        try {
+            made = await HandoffLink.create(join(this.busDir, `handoff-${s.slot}.sock`));
+        }
+        catch (err) {
+            // Only a broken private directory gets here; retry as for a worker that died young.
+            this.log.error({ slot: s.slot, err: err.message }, 'cannot make the hand-off pipe: worker not started');
+            s.quickCrashes++;
+            if (!this.stopping)
+                s.respawnTimer = setTimeout(() => void this.fork(s), this.backoff(s));
+            return;
+        }
+        if (this.stopping) {
+            made.link.close();
+            made.childEnd.destroy();
+            return;
+        }
+        // The pair's other end becomes the worker's descriptor 4; settings apply to this fork only.
+        cluster.setupPrimary({ stdio: ['inherit', 'inherit', 'inherit', 'ipc', made.childEnd] });
+        let worker;
+        try {
+            worker = cluster.fork({ ...this.secretEnv, [ENV_SLOT]: String(s.slot), [ENV_NODE]: String(this.nodeId), [ENV_BUS_DIR]: this.busDir, [ENV_HANDOFF_FD]: String(HANDOFF_FD) });
+        }
+        finally {
+            cluster.setupPrimary({ stdio: undefined });
+            made.childEnd.destroy();
+        }
+        s.worker = worker;
+        s.link = made.link;
+        s.pid = worker.process.pid ?? 0;
+        s.up = false;
+        s.sent = 0;
+        s.counters = { ...EMPTY_COUNTERS };
+        s.startedAt = 0;
+        // The worker's pid goes as workerPid: `pid` is the master's own, in every line of its logger.
+        worker.on('message', (msg) => {
+            if (msg.t === 'ready') {
+                s.up = true;
+                s.startedAt = Date.now();
+                this.log.info({ event: 'worker-up', slot: s.slot, workerPid: s.pid }, 'worker up');
+            }
+            else if (msg.t === 'load' || msg.t === 'counters') {
+                s.counters = msg.counters;
+            }
+            this.events.message(s, msg);
+        });
+        // EPIPE and the like when a worker dies mid-send: the exit handler does the cleanup.
+        worker.on('error', (err) => this.log.warn({ slot: s.slot, workerPid: s.pid, err: err.message }, 'worker channel error'));
+        worker.on('exit', (code, signal) => this.onExit(s, worker, code, signal));
+    }
+    onExit(s, worker, code, signal) {
+        if (s.worker !== worker)
+            return;
+        const pid = s.pid;
+        s.worker = null;
+        s.up = false;
+        s.link?.close();
+        s.link = null;
+        // Connections the dead worker held were dropped: they count as closed.
+        const retired = { ...s.retired };
+        for (const f of CUMULATIVE_FIELDS)
+            retired[f] += s.counters[f];
+        retired.closed += s.counters.connections;
+        s.retired = retired;
+        s.counters = { ...EMPTY_COUNTERS };
+        const abnormal = code !== 0 || signal !== null;
+        (abnormal ? this.log.error : this.log.info).call(this.log, { event: 'worker-exit', slot: s.slot, workerPid: pid, code, signal }, 'worker exited');
+        this.events.exit(s, pid, code, signal);
+        if (this.stopping)
+            return;
+        // Measured from ready, not from fork: on a loaded host a start alone can take longer than
+        // QUICK_CRASH_MS, and an app that dies while starting must still back off.
+        s.quickCrashes = s.startedAt === 0 || Date.now() - s.startedAt < QUICK_CRASH_MS ? s.quickCrashes + 1 : 0;
+        const delay = this.backoff(s);
+        s.restarts++;
+        if (delay > 0)
+            this.log.warn({ slot: s.slot, delayMs: delay, quickCrashes: s.quickCrashes }, 'worker crash-looping: respawn delayed');
+        s.respawnTimer = setTimeout(() => void this.fork(s), delay);
+    }
+    backoff(s) {
+        return s.quickCrashes <= 1 ? 0 : Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (s.quickCrashes - 2));
+    }
+    /**
+     * Hands an accepted TCP handle (not yet reading) to a worker over its hand-off pipe: one
+     * write, no acknowledgement, any number in flight. `inflight` is what the pipe has not
+     * written yet: the dispatcher sees a backed-up worker and sends new connections elsewhere.
+     */
+    handoff(s, handle, fd, peer, onFailed) {
+        const link = s.link;
+        if (!s.worker || !s.up || !link) {
+            onFailed(new Error(`worker ${s.slot} is down`));
+            return;
+        }
+        s.sent++;
+        link.send(fd, peer, handle, (err) => {
+            // Once written, the message holds its own copy of the descriptor: ours goes now.
+            if (err)
+                onFailed(err);
+            else
+                handle.close();
+        });
+    }
+    send(s, msg) {
+        if (!s.worker || !s.worker.isConnected())
+            return false;
+        try {
+            s.worker.send(msg);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    }
+    /** Stops respawning and asks every worker to stop; resolves when all have exited (or are killed at the deadline). */
+    async stop(deadlineMs) {
+        this.stopping = true;
+        for (const s of this.slots) {
+            if (s.respawnTimer)
+                clearTimeout(s.respawnTimer);
+            s.up = false;
+            this.send(s, { t: 'shutdown' });
+        }
+        const alive = () => this.slots.filter((s) => s.worker !== null);
+        const deadline = Date.now() + deadlineMs;
+        while (alive().length > 0 && Date.now() < deadline)
+            await new Promise((r) => setTimeout(r, 20));
+        for (const s of alive()) {
+            this.log.warn({ slot: s.slot, workerPid: s.pid }, 'worker did not stop in time: killed');
+            s.worker?.process.kill('SIGKILL');
+        }
+        while (alive().length > 0)
+            await new Promise((r) => setTimeout(r, 20));
+    }
+}
+//# sourceMappingURL=worker-pool.js.map

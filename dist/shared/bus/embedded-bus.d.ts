@@ -1,0 +1,84 @@
+import { type Logger } from '../logger.ts';
+import { type LinkCounters, type RetryOptions } from './peer-link.ts';
+import { type Bus, type BusMessage, type MessageHandler, type SendResult, type WorkerAddress } from './types.ts';
+/** A peer that has not taken 8 MiB yet is not keeping up: sends to it are 'congested' rather
+ * than pile up (about 250k small pushes, a few hundred ms of a slow worker's backlog). Counted
+ * at what the queue really holds (PeerLink.queuedBytes), so it also bounds this process's memory. */
+export declare const DEFAULT_MAX_QUEUED_BYTES: number;
+export interface EmbeddedBusOptions {
+    self: WorkerAddress;
+    /** Worker slots of this node (0..slots-1); the bus connects to every one but its own. */
+    slots: number;
+    /** Directory of the socket files, shared by the workers of the node. */
+    dir: string;
+    log?: Logger;
+    /** Per-peer bound on what accepted and unwritten frames cost (PeerLink.queuedBytes); a send
+     * that would pass it is 'congested' (one always fits in an empty queue). */
+    maxQueuedBytes?: number;
+    /** Largest frame accepted from a peer (and sent to one). */
+    maxFrameBytes?: number;
+    /** Reconnect back-off (default 25 ms doubling to 1 s, peer-link.ts says why). */
+    retry?: RetryOptions;
+}
+export interface EmbeddedBusStats extends LinkCounters {
+    framesIn: number;
+    /** Sends refused (peer down or unknown, queue full, frame too big, bus closed), peers of a
+     * broadcast counted one by one. */
+    refused: number;
+    /** The part of `refused` that was 'congested' (the peer's queue full). */
+    congested: number;
+    /** Inbound connections closed for breaking the framing or sending a malformed envelope. */
+    malformed: number;
+}
+/** The socket file of one slot. */
+export declare function socketPath(dir: string, slot: number): string;
+export declare class EmbeddedBus implements Bus {
+    readonly self: WorkerAddress;
+    onMessage: MessageHandler | null;
+    readonly path: string;
+    private readonly dir;
+    private readonly log;
+    private readonly maxQueuedBytes;
+    private readonly maxFrameBytes;
+    /** Outbound links by slot; undefined for our own slot. */
+    private readonly links;
+    private readonly inbound;
+    private server;
+    private state;
+    private readonly counts;
+    constructor(options: EmbeddedBusOptions);
+    /**
+     * Listens on our socket file (replacing a stale one), then starts connecting to every peer.
+     * Resolves once listening and once the first connect to each peer has succeeded or failed:
+     * peers already listening are connected, the others are retried in the background.
+     * Rejects with ERR_BUS_SLOT_IN_USE if a live process already listens on our path.
+     */
+    start(): Promise<void>;
+    send(to: WorkerAddress, msg: BusMessage): SendResult;
+    broadcast(msg: BusMessage): SendResult;
+    /** Writes what is queued for every peer now instead of at the end of the turn. */
+    flush(): void;
+    /** True when the outbound link to `to` is up (a send would be handed to the socket). */
+    isConnected(to: WorkerAddress): boolean;
+    /** Waits until every peer is connected; false if `timeoutMs` passes first (they keep retrying). */
+    waitForPeers(timeoutMs: number): Promise<boolean>;
+    stats(): EmbeddedBusStats;
+    /**
+     * Stops listening (Node removes the socket file), flushes and ends outbound links, drops
+     * inbound connections. Later sends return 'down'. Idempotent.
+     */
+    close(): Promise<void>;
+    private listen;
+    private peerLinks;
+    /** Whether a frame of `bytes` may join the peer's queue: within the budget, or the queue is
+     * empty (a message larger than the budget alone still goes, one at a time). */
+    private fits;
+    private refuse;
+    /** No frame of this bus can carry it, now or later: no transport for it ('down'). */
+    private tooBig;
+    private accept;
+    private receive;
+    private deliver;
+    private reject;
+}
+//# sourceMappingURL=embedded-bus.d.ts.map

@@ -1,0 +1,271 @@
+/**
+ * The embedded bus: a Unix-socket mesh between the workers of one node, so pushes between
+ * workers never queue behind connection hand-offs on the master's IPC channels (only one
+ * handle travels per channel at a time; every later message waits for its ACK).
+ *
+ *   worker s listens on  <dir>/w<s>.sock   (inbound: frames from every other worker)
+ *   worker s connects to <dir>/w<p>.sock   for every other slot p (outbound, one-way)
+ *
+ * One direction per connection keeps ordering trivial: everything from s to p goes down one
+ * stream. Outbound links reconnect by themselves (peer-link.ts); a send to a peer that is not
+ * connected fails fast ('down') instead of queueing, and one past the peer's queue budget is
+ * 'congested'.
+ */
+import { mkdir, unlink } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
+import { SwitchyardError } from '../errors.js';
+import { createLogger } from '../logger.js';
+import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, decodeEnvelope, encodeEnvelope, encodeStreamFrame, frameHeader } from './codec.js';
+import { CHUNK_OVERHEAD_BYTES, PeerLink, RETRY_MAX_MS, RETRY_MIN_MS } from './peer-link.js';
+import { worse } from './types.js';
+/** A peer that has not taken 8 MiB yet is not keeping up: sends to it are 'congested' rather
+ * than pile up (about 250k small pushes, a few hundred ms of a slow worker's backlog). Counted
+ * at what the queue really holds (PeerLink.queuedBytes), so it also bounds this process's memory. */
+export const DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+/** sun_path holds 108 bytes on Linux (104 on macOS), NUL included. */
+const MAX_SOCKET_PATH_BYTES = 103;
+/** The socket file of one slot. */
+export function socketPath(dir, slot) {
+    return join(dir, `w${slot}.sock`);
+}
+export class EmbeddedBus {
+    self;
+    onMessage = null;
+    path;
+    dir;
+    log;
+    maxQueuedBytes;
+    maxFrameBytes;
+    /** Outbound links by slot; undefined for our own slot. */
+    links;
+    inbound = new Set();
+    server = null;
+    state = 'new';
+    counts = { framesIn: 0, refused: 0, congested: 0, malformed: 0 };
+    constructor(options) {
+        const { self, slots, dir } = options;
+        if (!Number.isInteger(slots) || slots < 1)
+            throw new RangeError(`bus slots out of range: ${slots}`);
+        if (!Number.isInteger(self.slot) || self.slot < 0 || self.slot >= slots)
+            throw new RangeError(`bus slot ${self.slot} not in 0..${slots - 1}`);
+        this.self = { node: self.node, slot: self.slot };
+        this.dir = dir;
+        this.path = socketPath(dir, self.slot);
+        if (Buffer.byteLength(socketPath(dir, slots - 1)) > MAX_SOCKET_PATH_BYTES) {
+            throw new SwitchyardError('ERR_BUS_PATH_TOO_LONG', `bus socket path too long for a Unix socket: ${socketPath(dir, slots - 1)}`);
+        }
+        this.log = (options.log ?? createLogger('info', { role: 'bus' })).child({ bus: 'embedded' });
+        this.maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
+        this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+        this.links = Array.from({ length: slots }, (_, slot) => slot === self.slot ? undefined : new PeerLink(slot, socketPath(dir, slot), this.log, options.retry ?? { minMs: RETRY_MIN_MS, maxMs: RETRY_MAX_MS }));
+    }
+    /**
+     * Listens on our socket file (replacing a stale one), then starts connecting to every peer.
+     * Resolves once listening and once the first connect to each peer has succeeded or failed:
+     * peers already listening are connected, the others are retried in the background.
+     * Rejects with ERR_BUS_SLOT_IN_USE if a live process already listens on our path.
+     */
+    async start() {
+        if (this.state !== 'new')
+            throw new SwitchyardError('ERR_BUS_STATE', `bus already ${this.state}`);
+        this.state = 'started';
+        try {
+            await this.listen();
+        }
+        catch (err) {
+            this.state = 'closed';
+            this.server?.close();
+            throw err;
+        }
+        // close() while we were setting up: it found no server to close, so close it here.
+        if (this.state === 'closed')
+            return void this.server?.close();
+        await Promise.all(this.peerLinks().map((link) => link.start()));
+        this.log.info({ path: this.path }, 'bus listening'); // the worker's logger carries its slot
+    }
+    send(to, msg) {
+        const link = to.node === this.self.node ? this.links[to.slot] : undefined;
+        if (this.state !== 'started' || link === undefined || link.state !== 'open')
+            return this.refuse('down');
+        const frame = encodeStreamFrame(this.self, msg);
+        if (frame.length - FRAME_HEADER_BYTES > this.maxFrameBytes)
+            return this.tooBig(frame.length - FRAME_HEADER_BYTES);
+        if (!this.fits(link, frame.length))
+            return this.refuse('congested');
+        link.writeFrame(frame);
+        return 'ok';
+    }
+    broadcast(msg) {
+        if (this.state !== 'started')
+            return this.refuse('down');
+        let result = 'ok';
+        let payload = null;
+        let header = null;
+        for (const link of this.peerLinks()) {
+            if (link.state !== 'open') {
+                result = worse(result, this.refuse('down'));
+                continue;
+            }
+            // Encoded once, for the first peer that can take it; every peer's write shares it.
+            if (payload === null) {
+                payload = encodeEnvelope(this.self, msg);
+                if (payload.length > this.maxFrameBytes)
+                    return this.tooBig(payload.length);
+                header = frameHeader(payload.length);
+            }
+            if (!this.fits(link, FRAME_HEADER_BYTES + payload.length)) {
+                result = worse(result, this.refuse('congested'));
+                continue;
+            }
+            link.write(header, payload);
+        }
+        return result;
+    }
+    /** Writes what is queued for every peer now instead of at the end of the turn. */
+    flush() {
+        for (const link of this.peerLinks())
+            link.flushNow();
+    }
+    /** True when the outbound link to `to` is up (a send would be handed to the socket). */
+    isConnected(to) {
+        const link = to.node === this.self.node ? this.links[to.slot] : undefined;
+        return link?.state === 'open';
+    }
+    /** Waits until every peer is connected; false if `timeoutMs` passes first (they keep retrying). */
+    async waitForPeers(timeoutMs) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+            if (this.state !== 'started')
+                return false;
+            if (this.peerLinks().every((link) => link.state === 'open'))
+                return true;
+            if (Date.now() >= deadline)
+                return false;
+            await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+    }
+    stats() {
+        const out = { writes: 0, framesOut: 0, bytesOut: 0, connects: 0, ...this.counts };
+        for (const link of this.peerLinks()) {
+            out.writes += link.counters.writes;
+            out.framesOut += link.counters.framesOut;
+            out.bytesOut += link.counters.bytesOut;
+            out.connects += link.counters.connects;
+        }
+        return out;
+    }
+    /**
+     * Stops listening (Node removes the socket file), flushes and ends outbound links, drops
+     * inbound connections. Later sends return 'down'. Idempotent.
+     */
+    async close() {
+        if (this.state === 'closed')
+            return;
+        const wasStarted = this.state === 'started';
+        this.state = 'closed';
+        if (!wasStarted)
+            return;
+        const server = this.server;
+        this.server = null;
+        const closed = server ? new Promise((resolve) => server.close(() => resolve())) : Promise.resolve();
+        for (const socket of this.inbound)
+            socket.destroy();
+        await Promise.all([closed, ...this.peerLinks().map((link) => link.close(true))]);
+        this.log.info({ path: this.path }, 'bus closed');
+    }
+    async listen() {
+        await mkdir(this.dir, { recursive: true });
+        if (await isListening(this.path)) {
+            throw new SwitchyardError('ERR_BUS_SLOT_IN_USE', `another process listens on ${this.path}`);
+        }
+        await unlink(this.path).catch((err) => {
+            if (err.code !== 'ENOENT')
+                throw err;
+        });
+        const server = createServer((socket) => this.accept(socket));
+        this.server = server;
+        await new Promise((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(this.path, () => {
+                server.off('error', reject);
+                server.on('error', (err) => this.log.error({ err }, 'bus server error'));
+                resolve();
+            });
+        });
+    }
+    peerLinks() {
+        return this.links.filter((link) => link !== undefined);
+    }
+    /** Whether a frame of `bytes` may join the peer's queue: within the budget, or the queue is
+     * empty (a message larger than the budget alone still goes, one at a time). */
+    fits(link, bytes) {
+        const queued = link.queuedBytes;
+        return queued === 0 || queued + bytes + CHUNK_OVERHEAD_BYTES <= this.maxQueuedBytes;
+    }
+    refuse(reason) {
+        this.counts.refused++;
+        if (reason === 'congested')
+            this.counts.congested++;
+        return reason;
+    }
+    /** No frame of this bus can carry it, now or later: no transport for it ('down'). */
+    tooBig(length) {
+        this.log.warn({ bytes: length, max: this.maxFrameBytes }, 'bus message too big, not sent');
+        return this.refuse('down');
+    }
+    accept(socket) {
+        if (this.state !== 'started')
+            return void socket.destroy();
+        this.inbound.add(socket);
+        // Whoever connected may be a restarted peer: links waiting out a back-off retry now.
+        for (const link of this.peerLinks())
+            link.retryNow();
+        const decoder = new FrameDecoder(this.maxFrameBytes);
+        socket.on('data', (chunk) => this.receive(socket, decoder, chunk));
+        socket.on('error', (err) => this.log.debug({ code: err.code }, 'bus inbound connection error'));
+        socket.on('close', () => this.inbound.delete(socket));
+    }
+    receive(socket, decoder, chunk) {
+        for (const frame of decoder.push(chunk)) {
+            const envelope = decodeEnvelope(frame);
+            if (envelope === null)
+                return this.reject(socket, 'ERR_BUS_MALFORMED', `malformed bus envelope (${frame.length} bytes)`);
+            this.counts.framesIn++;
+            this.deliver(envelope.msg, envelope.from);
+            if (socket.destroyed)
+                return;
+        }
+        if (decoder.error !== null)
+            this.reject(socket, decoder.error.code, decoder.error.message);
+    }
+    deliver(msg, from) {
+        const handler = this.onMessage;
+        if (handler === null)
+            return;
+        try {
+            handler(msg, from);
+        }
+        catch (err) {
+            // A bug above the bus must not cost the frames behind it on this connection.
+            this.log.error({ err, t: msg.t, from }, 'bus message handler threw');
+        }
+    }
+    reject(socket, code, message) {
+        this.counts.malformed++;
+        this.log.warn({ code }, `${message}: closing the connection`);
+        socket.destroy();
+    }
+}
+/** Whether something accepts connections on `path` (a stale socket file refuses them). */
+function isListening(path) {
+    return new Promise((resolve) => {
+        const probe = connect(path);
+        probe.once('connect', () => {
+            probe.destroy();
+            resolve(true);
+        });
+        probe.once('error', () => resolve(false));
+    });
+}
+//# sourceMappingURL=embedded-bus.js.map

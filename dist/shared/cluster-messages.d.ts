@@ -1,0 +1,127 @@
+/**
+ * The messages master and workers exchange over node:cluster IPC (advanced serialization).
+ * Kept small and typed: every `t` is handled by exactly one switch on each side.
+ */
+/**
+ * Pushes to other workers' fds: the sender counts what it handed to a bus (forwarded) or could
+ * not (congested: over the bus's budget; unreachable: no transport); the owner counts what
+ * became of them (fire-and-forget outcomes).
+ */
+export interface PushCounters {
+    pushesForwarded: number;
+    pushesCongested: number;
+    pushesUnreachable: number;
+    remotePushWritten: number;
+    remotePushQueued: number;
+    remotePushDropped: number;
+    remotePushClosed: number;
+    remotePushUnknown: number;
+}
+export declare const EMPTY_PUSH_COUNTERS: Readonly<PushCounters>;
+/** Which counter a remote push's outcome goes to. */
+export declare const REMOTE_OUTCOME: {
+    readonly written: 'remotePushWritten';
+    readonly queued: 'remotePushQueued';
+    readonly dropped: 'remotePushDropped';
+    readonly closed: 'remotePushClosed';
+    readonly unknown: 'remotePushUnknown';
+};
+/** One worker's counters, as it reports them. */
+/** Counters that only grow, kept by workers and added up by the master (and over nodes). */
+export interface CumulativeCounters extends PushCounters {
+    accepted: number;
+    handshakes: number;
+    refused: number;
+    closed: number;
+    aborted: number;
+    /** Sockets that arrived at a worker without their handle (closed in transit). */
+    missing: number;
+    /** Hand-off records a worker rejected (failed their check): their sockets were closed. */
+    handoffRejected: number;
+    messagesIn: number;
+    messagesOut: number;
+    bytesIn: number;
+    bytesOut: number;
+}
+export interface WorkerCounters extends CumulativeCounters {
+    connections: number;
+    pendingHandshakes: number;
+    /** Hand-offs this incarnation received (lets the master correct its estimate). */
+    received: number;
+    /** Event-loop delay p50 over the last report window, in ms. */
+    lagMs: number;
+}
+export type MasterToWorker = {
+    t: 'shutdown';
+}
+/** Redis lost this node's data (its lease had vanished): re-write your sessions and uids. */
+ | {
+    t: 'resync';
+    reason: string;
+} | {
+    t: 'counters?';
+    id: number;
+} | {
+    t: 'stats';
+    id: number;
+    stats: ClusterStats;
+};
+export type WorkerToMaster = {
+    t: 'ready';
+} | {
+    t: 'load';
+    counters: WorkerCounters;
+} | {
+    t: 'counters';
+    id: number;
+    counters: WorkerCounters;
+} | {
+    t: 'stats?';
+    id: number;
+} | {
+    t: 'shutdown?';
+};
+export interface WorkerStats {
+    id: number;
+    pid: number;
+    up: boolean;
+    connections: number;
+    pendingHandshakes: number;
+    restarts: number;
+    lagMs: number;
+    messagesIn: number;
+    messagesOut: number;
+}
+/** What server.stats() returns, from any worker: figures for the whole cluster. */
+export interface ClusterStats extends CumulativeCounters {
+    workers: WorkerStats[];
+    connections: number;
+    /** Hand-offs that failed (worker died or the socket closed while in transit). */
+    handoffFailed: number;
+    /** Connections refused by the master because no worker was up. */
+    unavailable: number;
+    dispatchMode: string;
+    workerRestarts: number;
+    uptime: number;
+    /** This node's id (0 on a single host). */
+    node: number;
+    /**
+     * With several nodes (Redis): every live node's own figures, this one included. The totals
+     * (connections, accepted, closed, messages, bytes, ...) are then the sums over nodes;
+     * `workers` stays this node's. `accepted` counts what the masters accepted.
+     */
+    nodes?: NodeStats[];
+}
+/** One node's figures as it publishes them to Redis (every second, kept 10 s). */
+export type NodeStats = Omit<ClusterStats, 'nodes'>;
+/** The cluster totals that add up over nodes. */
+export declare const SUMMED_FIELDS: readonly ['pushesForwarded', 'pushesCongested', 'pushesUnreachable', 'remotePushWritten', 'remotePushQueued', 'remotePushDropped', 'remotePushClosed', 'remotePushUnknown', 'connections', 'accepted', 'handshakes', 'refused', 'closed', 'aborted', 'missing', 'handoffRejected', 'handoffFailed', 'unavailable', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'workerRestarts'];
+export declare const EMPTY_COUNTERS: Readonly<WorkerCounters>;
+/** A worker's counters that only grow: they outlive the worker in the master's totals. */
+export declare const CUMULATIVE_FIELDS: readonly ["accepted", "handshakes", "refused", "closed", "aborted", "missing", "handoffRejected", "messagesIn", "messagesOut", "bytesIn", "bytesOut", ...(keyof PushCounters)[]];
+/** Environment variables the master sets for each worker. */
+export declare const ENV_SLOT = "SWITCHYARD_WORKER_SLOT";
+export declare const ENV_NODE = "SWITCHYARD_NODE_ID";
+/** Directory of the embedded bus's Unix sockets (one per node, made by the master). */
+export declare const ENV_BUS_DIR = "SWITCHYARD_BUS_DIR";
+//# sourceMappingURL=cluster-messages.d.ts.map

@@ -1,0 +1,18 @@
+import type { ProtocolError } from '../errors.ts';
+/**
+ * The parser's view of a negotiated permessage-deflate (RFC 7692): it only needs to
+ * decompress. Kept as an interface so the parser stays free of zlib and can be tested
+ * with any implementation.
+ */
+export interface Inflater {
+    /**
+     * Decompress one frame's payload of a compressed message. `fin` marks the message's last
+     * frame (the implementation appends 0x00 0x00 0xff 0xff, RFC 7692 §7.2.2, and resets its
+     * context when client_no_context_takeover was negotiated). `limit` is how many inflated
+     * bytes this call may still produce: past it the callback gets a ProtocolError 1009.
+     * Corrupt data gets a ProtocolError 1007. The callback may run synchronously or later,
+     * exactly once.
+     */
+    decompress(data: Buffer, fin: boolean, limit: number, callback: (err: ProtocolError | null, inflated?: Buffer) => void): void;
+}
+//# sourceMappingURL=extension.d.ts.map

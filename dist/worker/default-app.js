@@ -1,0 +1,109 @@
+import { timingSafeEqual } from 'node:crypto';
+import { decodeFd } from '../shared/session-id.js';
+import { upgradeRequired } from './upgrade-required.js';
+import { HOME_PAGE } from './home-page.js';
+/** The WebSocket endpoints: a plain request there gets 426 Upgrade Required. */
+const WEBSOCKET_PATHS = new Set(['/echo', '/chat']);
+/** Room every /chat session joins: a chat message is one room push across the cluster. */
+const CHAT = 'chat';
+/**
+ * The app `npm start` runs without --app:
+ * - WebSocket `/echo` echoes every message with its opcode;
+ * - WebSocket `/chat`: a welcome with fd, worker and node on open; every text message goes to
+ *   every /chat session of the cluster as {"type":"message","from":fd,"text":...};
+ * - `GET /` a page to try both, `GET /stats` the cluster's figures;
+ * - `POST /push/:fd` and `POST /broadcast` (only with --admin-token, as a Bearer token); a push
+ *   answers {fd, status, worker, node}: its outcome and the worker that took the request.
+ * Other WebSocket paths get 404 in the handshake; a plain request to /echo or /chat gets 426.
+ */
+export default function defaultApp(server) {
+    server.on('handshake', (request, response) => {
+        if (!WEBSOCKET_PATHS.has(request.path)) {
+            response.status(404).end('no WebSocket endpoint at this path; try /echo or /chat');
+        }
+    });
+    server.on('open', (srv, request) => {
+        if (request.path !== '/chat')
+            return;
+        srv.join(request.fd, CHAT);
+        srv.push(request.fd, JSON.stringify({ type: 'welcome', fd: request.fd, worker: srv.workerId, node: srv.node }));
+    });
+    server.on('message', (srv, frame) => {
+        const path = srv.localClientInfo(frame.fd)?.path;
+        if (path === '/chat') {
+            if (typeof frame.data === 'string')
+                srv.to(CHAT).push(JSON.stringify({ type: 'message', from: frame.fd, text: frame.data }));
+            return;
+        }
+        srv.push(frame.fd, frame.data, frame.opcode);
+    });
+    server.on('request', (req, res, srv) => handleHttp(req, res, srv));
+}
+async function handleHttp(req, res, srv) {
+    const url = req.url ?? '/';
+    // A browser or curl opening a WebSocket endpoint as a page: say what it takes.
+    if (WEBSOCKET_PATHS.has(url.split('?', 1)[0]))
+        return upgradeRequired(res);
+    if (req.method === 'GET' && (url === '/' || url === '/index.html'))
+        return send(res, 200, HOME_PAGE, 'text/html; charset=utf-8');
+    if (req.method === 'GET' && url === '/stats')
+        return json(res, 200, await srv.stats());
+    const push = /^\/push\/([^/?]*)$/.exec(url);
+    if (req.method === 'POST' && (push || url === '/broadcast')) {
+        const token = srv.config.adminToken;
+        if (token === undefined)
+            return json(res, 404, { error: 'admin endpoints are off: start with --admin-token' });
+        if (!bearerMatches(req.headers.authorization, token)) {
+            res.setHeader('WWW-Authenticate', 'Bearer');
+            return json(res, 401, { error: 'missing or wrong bearer token' });
+        }
+        const body = await readBody(req, srv.config.packageMaxLength);
+        if (body === null)
+            return json(res, 413, { error: `body over ${srv.config.packageMaxLength} bytes` });
+        if (!push)
+            return json(res, 200, { ok: srv.broadcast(body) });
+        const fd = Number(push[1]);
+        if (!/^[1-9][0-9]*$/.test(push[1] ?? '') || decodeFd(fd) === null)
+            return json(res, 400, { error: `malformed fd ${JSON.stringify(push[1])}` });
+        const status = await srv.pushAsync(fd, body);
+        const code = status === 'unknown' || status === 'closed' ? 404 : status === 'unreachable' || status === 'timeout' || status === 'congested' ? 503 : 200;
+        // Congested clears as the bus drains: say when to come back (unreachable may last).
+        if (status === 'congested')
+            res.setHeader('Retry-After', '1');
+        // Which worker took the request: a load test tells same-worker from cross-worker pushes.
+        return json(res, code, { fd, status, worker: srv.workerId, node: srv.node });
+    }
+    send(res, 404, 'not found\n', 'text/plain; charset=utf-8');
+}
+function bearerMatches(header, token) {
+    const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+    const want = Buffer.from(token);
+    return given.length === want.length && timingSafeEqual(given, want);
+}
+/** The request body as text, or null past `limit` bytes (the rest is not read). */
+function readBody(req, limit) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        req.on('data', (c) => {
+            size += c.length;
+            if (size > limit) {
+                // Keep reading to discard the rest, so the 413 can still be written.
+                chunks.length = 0;
+                resolve(null);
+                return;
+            }
+            chunks.push(c);
+        });
+        req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks).toString('utf8')));
+        req.on('error', reject);
+    });
+}
+function send(res, status, body, type) {
+    res.writeHead(status, { 'Content-Type': type });
+    res.end(body);
+}
+function json(res, status, value) {
+    send(res, status, JSON.stringify(value), 'application/json');
+}
+//# sourceMappingURL=default-app.js.map

@@ -1,0 +1,90 @@
+import type { Socket } from 'node:net';
+import type { BusMessage } from '../shared/bus/types.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { SessionOwner, SessionRecord, SessionTable } from '../shared/session-table/types.ts';
+import { type CloseInfo, type Connection, type PushStatus } from './connection.ts';
+import type { HandshakeRequest } from './handshake-io.ts';
+import type { LocalHandler } from './router.ts';
+import type { ClientInfo, LocalStats } from './server-types.ts';
+/** This process's counters (LocalStats without what is read off the live state). */
+export type LocalCounters = Omit<LocalStats, 'workerId' | 'connections' | 'pendingHandshakes'>;
+/** What the cluster knows of an fd, asked of its owner. */
+export interface Described {
+    exist: boolean;
+    established: boolean;
+    info: ClientInfo | null;
+}
+export interface LocalConnectionsInit {
+    counters: LocalCounters;
+    log: Logger;
+    /** Multi-node: the cluster's session table, kept in step with this worker's connections and uids. */
+    sessions: SessionTable | null;
+    /** This worker's address, registered with each session. */
+    node: number;
+    slot: number;
+    /** A socket of this worker that has no WebSocket yet (handshake pending), by fd. */
+    pendingSocket(fd: number): Socket | undefined;
+    /** A message from another worker's sendMessage, for the app's pipeMessage. */
+    pipe(src: number, data: unknown): void;
+}
+/**
+ * The established connections of this worker and every operation on them: pushes, closes,
+ * client info, rooms and uids. Also what other workers ask of this one over the bus
+ * (LocalHandler for the router): the fds they name are ours.
+ */
+export declare class LocalConnections implements LocalHandler, SessionOwner {
+    private readonly conns;
+    private readonly rooms;
+    private readonly uidOf;
+    private readonly fdsOfUid;
+    private readonly counters;
+    private readonly log;
+    private readonly sessions;
+    private readonly init;
+    constructor(init: LocalConnectionsInit);
+    get node(): number;
+    get slot(): number;
+    get size(): number;
+    /** A live connection's session record, as the session table holds it. */
+    record(fd: number): SessionRecord | null;
+    fds(): IterableIterator<number>;
+    /** The handshake completed: the connection is ours until it closes. */
+    add(conn: Connection, request: HandshakeRequest): void;
+    /** The connection closed: it leaves its rooms, its uid and the session table. */
+    remove(conn: Connection, info: CloseInfo): void;
+    push(fd: number, payload: Buffer, op: number): PushStatus;
+    disconnect(fd: number, code: number, reason: string): boolean;
+    close(fd: number): boolean;
+    private destroyPending;
+    ping(fd: number, data?: string | Buffer): boolean;
+    protect(fd: number, value: boolean): boolean;
+    describe(fd: number): Described;
+    clientInfo(fd: number): ClientInfo | null;
+    /** How many connections a broadcast (or a push to `room`) reaches here. */
+    fanOutSize(room: string | undefined): number;
+    /** Every connection here (or the room's members here), the frame encoded once for all of them. */
+    broadcast(op: number, payload: Buffer, except: readonly number[], room: string | undefined): number;
+    join(fd: number, room: string): boolean;
+    leave(fd: number, room: string): boolean;
+    bind(fd: number, uid: string): boolean;
+    private unbind;
+    /** The fds bound to uid here. */
+    fdsOf(uid: string): Iterable<number>;
+    pushUid(uid: string, payload: Buffer, op: number): number;
+    /** Closes the connections that sent nothing for idleMs (protected ones excepted) with 1001. */
+    checkHeartbeat(idleMs: number): void;
+    pingAll(): void;
+    /** Shutdown: starts every closing handshake with 1001. */
+    disconnectAll(): void;
+    /** Shutdown, when the wait is over: closes what is left without a close frame. */
+    closeAll(): void;
+    /** Bytes in and out: the closed connections' totals plus what the open ones have moved so far. */
+    traffic(): {
+        bytesIn: number;
+        bytesOut: number;
+    };
+    /** Runs what another worker asked of this one; the result goes back when it wanted an answer. */
+    execute(msg: BusMessage): unknown;
+    private call;
+}
+//# sourceMappingURL=local-connections.d.ts.map

@@ -1,0 +1,303 @@
+import { REMOTE_OUTCOME } from '../shared/cluster-messages.js';
+import { CloseCode, Opcode } from '../shared/protocol/constants.js';
+import { encodeForQueue, WebSocketStatus } from './connection.js';
+import { toBuffer } from './payload.js';
+import { Rooms } from './rooms.js';
+/**
+ * The established connections of this worker and every operation on them: pushes, closes,
+ * client info, rooms and uids. Also what other workers ask of this one over the bus
+ * (LocalHandler for the router): the fds they name are ours.
+ */
+export class LocalConnections {
+    conns = new Map();
+    rooms = new Rooms();
+    uidOf = new Map();
+    fdsOfUid = new Map();
+    counters;
+    log;
+    sessions;
+    init;
+    constructor(init) {
+        this.init = init;
+        this.counters = init.counters;
+        this.log = init.log;
+        this.sessions = init.sessions;
+        // The connections and uids here are the truth: the table re-writes them when Redis lost them.
+        this.sessions?.keepInSync(this);
+    }
+    get node() {
+        return this.init.node;
+    }
+    get slot() {
+        return this.init.slot;
+    }
+    get size() {
+        return this.conns.size;
+    }
+    /** A live connection's session record, as the session table holds it. */
+    record(fd) {
+        const c = this.conns.get(fd);
+        if (!c)
+            return null;
+        return { fd, node: this.init.node, slot: this.init.slot, remoteAddress: c.remoteAddress, remotePort: c.remotePort, connectTime: c.connectTime, uid: this.uidOf.get(fd) ?? null };
+    }
+    fds() {
+        return this.conns.keys();
+    }
+    /** The handshake completed: the connection is ours until it closes. */
+    add(conn, request) {
+        this.conns.set(conn.fd, conn);
+        this.sessions?.add({ fd: conn.fd, node: this.init.node, slot: this.init.slot, remoteAddress: conn.remoteAddress, remotePort: conn.remotePort, connectTime: conn.connectTime });
+        this.counters.handshakes++;
+        this.log.debug({ fd: conn.fd, path: request.path, remote: conn.remoteAddress }, 'open');
+    }
+    /** The connection closed: it leaves its rooms, its uid and the session table. */
+    remove(conn, info) {
+        this.conns.delete(conn.fd);
+        this.rooms.leaveAll(conn.fd);
+        this.unbind(conn.fd);
+        this.sessions?.remove(conn.fd);
+        this.counters.closed++;
+        this.counters.bytesIn += conn.bytesIn;
+        this.counters.bytesOut += conn.bytesOut;
+        this.log.debug({ fd: conn.fd, code: info.code, by: info.closedBy }, 'close');
+    }
+    push(fd, payload, op) {
+        const conn = this.conns.get(fd);
+        if (!conn)
+            return 'unknown';
+        if (op === Opcode.Ping)
+            return conn.ping(payload);
+        if (op === Opcode.Pong)
+            return conn.pong(payload);
+        const status = conn.send(payload, op);
+        if (status === 'written' || status === 'queued')
+            this.counters.messagesOut++;
+        return status;
+    }
+    disconnect(fd, code, reason) {
+        const conn = this.conns.get(fd);
+        if (conn)
+            return conn.disconnect(code, reason);
+        return this.destroyPending(fd);
+    }
+    close(fd) {
+        const conn = this.conns.get(fd);
+        if (conn) {
+            conn.close();
+            return true;
+        }
+        return this.destroyPending(fd);
+    }
+    destroyPending(fd) {
+        const socket = this.init.pendingSocket(fd);
+        if (!socket)
+            return false;
+        socket.destroy();
+        return true;
+    }
+    ping(fd, data) {
+        const conn = this.conns.get(fd);
+        if (!conn)
+            return false;
+        const payload = data === undefined ? undefined : typeof data === 'string' ? Buffer.from(data) : data;
+        if (payload && payload.length > 125)
+            throw new RangeError('ping payload exceeds 125 bytes');
+        const status = conn.ping(payload);
+        return status === 'written' || status === 'queued';
+    }
+    protect(fd, value) {
+        const c = this.conns.get(fd);
+        if (!c)
+            return false;
+        c.protected = value;
+        return true;
+    }
+    describe(fd) {
+        const info = this.clientInfo(fd);
+        return {
+            exist: info !== null || this.init.pendingSocket(fd) !== undefined,
+            established: info?.websocketStatus === WebSocketStatus.Active,
+            info,
+        };
+    }
+    clientInfo(fd) {
+        const c = this.conns.get(fd);
+        if (!c)
+            return null;
+        return {
+            fd,
+            remoteAddress: c.remoteAddress,
+            remotePort: c.remotePort,
+            path: c.path,
+            protocol: c.protocol,
+            extensions: c.extensions,
+            connectTime: c.connectTime,
+            lastRecvTime: c.lastRecvTime,
+            lastSendTime: c.lastSendTime,
+            bytesIn: c.bytesIn,
+            bytesOut: c.bytesOut,
+            messagesIn: c.messagesIn,
+            messagesOut: c.messagesOut,
+            bytesQueued: c.bufferedAmount,
+            websocketStatus: c.status,
+            rtt: c.rtt,
+            protected: c.protected,
+            uid: this.uidOf.get(fd) ?? null,
+            rooms: this.rooms.roomsOf(fd),
+        };
+    }
+    /** How many connections a broadcast (or a push to `room`) reaches here. */
+    fanOutSize(room) {
+        return room === undefined ? this.conns.size : this.rooms.fds(room).size;
+    }
+    /** Every connection here (or the room's members here), the frame encoded once for all of them. */
+    broadcast(op, payload, except, room) {
+        // One buffer whatever the size (header and payload copied once here), so that every
+        // connection writes the same bytes as they are, never a copy of its own.
+        const parts = encodeForQueue(op, payload);
+        const frame = parts.length === 1 ? parts : [Buffer.concat(parts)];
+        const skip = except.length > 0 ? new Set(except) : null;
+        let n = 0;
+        const send = (conn) => {
+            if (conn === undefined || (skip !== null && skip.has(conn.fd)))
+                return;
+            const status = conn.sendShared(payload, op, frame);
+            if (status === 'written' || status === 'queued')
+                n++;
+        };
+        // A broadcast walks the connections themselves (no lookup by fd); a room, its members.
+        if (room === undefined)
+            for (const conn of this.conns.values())
+                send(conn);
+        else
+            for (const fd of this.rooms.fds(room))
+                send(this.conns.get(fd));
+        this.counters.messagesOut += n;
+        return n;
+    }
+    join(fd, room) {
+        if (!this.conns.has(fd))
+            return false;
+        this.rooms.join(fd, room);
+        return true;
+    }
+    leave(fd, room) {
+        return this.rooms.leave(fd, room);
+    }
+    bind(fd, uid) {
+        if (!this.conns.has(fd))
+            return false;
+        this.unbind(fd);
+        this.sessions?.bind(fd, uid);
+        this.uidOf.set(fd, uid);
+        let fds = this.fdsOfUid.get(uid);
+        if (!fds)
+            this.fdsOfUid.set(uid, (fds = new Set()));
+        fds.add(fd);
+        return true;
+    }
+    unbind(fd) {
+        const uid = this.uidOf.get(fd);
+        if (uid === undefined)
+            return;
+        this.uidOf.delete(fd);
+        const fds = this.fdsOfUid.get(uid);
+        fds?.delete(fd);
+        if (fds?.size === 0)
+            this.fdsOfUid.delete(uid);
+    }
+    /** The fds bound to uid here. */
+    fdsOf(uid) {
+        return this.fdsOfUid.get(uid) ?? [];
+    }
+    pushUid(uid, payload, op) {
+        let n = 0;
+        for (const fd of this.fdsOf(uid)) {
+            const status = this.push(fd, payload, op);
+            if (status === 'written' || status === 'queued')
+                n++;
+        }
+        return n;
+    }
+    /** Closes the connections that sent nothing for idleMs (protected ones excepted) with 1001. */
+    checkHeartbeat(idleMs) {
+        const now = Date.now();
+        for (const conn of this.conns.values()) {
+            if (!conn.protected && now - conn.lastRecvTime > idleMs) {
+                this.log.debug({ fd: conn.fd }, 'heartbeat: idle connection closed');
+                if (!conn.disconnect(CloseCode.GoingAway, 'idle timeout'))
+                    conn.close();
+            }
+        }
+    }
+    pingAll() {
+        for (const c of this.conns.values())
+            c.ping();
+    }
+    /** Shutdown: starts every closing handshake with 1001. */
+    disconnectAll() {
+        for (const conn of this.conns.values())
+            conn.disconnect(CloseCode.GoingAway, 'server shutdown');
+    }
+    /** Shutdown, when the wait is over: closes what is left without a close frame. */
+    closeAll() {
+        for (const conn of this.conns.values())
+            conn.close();
+    }
+    /** Bytes in and out: the closed connections' totals plus what the open ones have moved so far. */
+    traffic() {
+        let bytesIn = this.counters.bytesIn;
+        let bytesOut = this.counters.bytesOut;
+        for (const c of this.conns.values()) {
+            bytesIn += c.bytesIn;
+            bytesOut += c.bytesOut;
+        }
+        return { bytesIn, bytesOut };
+    }
+    /** Runs what another worker asked of this one; the result goes back when it wanted an answer. */
+    execute(msg) {
+        switch (msg.t) {
+            case 'push': {
+                const status = this.push(msg.fd, toBuffer(msg.data), msg.op);
+                this.counters[REMOTE_OUTCOME[status]]++;
+                return status;
+            }
+            case 'disconnect':
+                return this.disconnect(msg.fd, msg.code, msg.reason);
+            case 'close':
+                return this.close(msg.fd);
+            case 'info':
+                return this.describe(msg.fd);
+            case 'broadcast':
+                return this.broadcast(msg.op, toBuffer(msg.data), msg.except ?? [], msg.room);
+            case 'join':
+                return this.join(msg.fd, msg.room);
+            case 'leave':
+                return this.leave(msg.fd, msg.room);
+            case 'pipe':
+                this.init.pipe(msg.src, msg.data);
+                return undefined;
+            case 'call':
+                return this.call(msg.method, msg.args);
+            case 'reply':
+                return undefined;
+        }
+    }
+    call(method, args) {
+        switch (method) {
+            case 'bind':
+                return this.bind(args[0], args[1]);
+            case 'fdsByUid':
+                return [...this.fdsOf(String(args[0]))];
+            case 'pushUid':
+                return this.pushUid(String(args[0]), toBuffer(args[1]), args[2]);
+            case 'fds':
+                return [...this.conns.keys()];
+            default:
+                this.log.warn({ method }, 'unknown bus call');
+                return null;
+        }
+    }
+}
+//# sourceMappingURL=local-connections.js.map

@@ -1,0 +1,134 @@
+import type { AddressInfo, Socket } from 'node:net';
+import { type Config } from '../shared/config.ts';
+import { type Logger } from '../shared/logger.ts';
+import { WebSocketStatus, type CloseInfo, type PushStatus } from './connection.ts';
+import { HandshakeRequest, HandshakeResponse } from './handshake-io.ts';
+import type { ClusterStats } from '../shared/cluster-messages.ts';
+import { type RoomTarget } from './cluster-calls.ts';
+import type { AllCallbacks, AppHost, ClientInfo, LocalStats, PushCallFailure, RemotePushStatus, ServerOptions } from './server-types.ts';
+export type * from './server-types.ts';
+export type { CloseInfo, PushStatus, RoomTarget };
+export { HandshakeRequest, HandshakeResponse, WebSocketStatus };
+export { upgradeRequired } from './upgrade-required.ts';
+/**
+ * The server object every callback receives: Swoole's WebSocket\Server API over every fd of
+ * the cluster. It runs this worker's lifecycle and, for each call, decides by the fd alone
+ * whether this worker holds it (LocalConnections) or its owner is asked over the bus
+ * (ClusterCalls).
+ */
+export declare class Server implements AppHost {
+    readonly isMaster = false;
+    readonly startTime: number;
+    readonly config: Config;
+    readonly log: Logger;
+    readonly workerId: number;
+    private readonly callbacks;
+    private readonly local;
+    private readonly lifecycle;
+    private readonly clusterStats;
+    private readonly requestShutdown;
+    private readonly router;
+    private readonly cluster;
+    private readonly counters;
+    constructor(options?: Partial<Config> | Config, deps?: ServerOptions);
+    /**
+     * Registers a callback (Swoole's $server->on()). One per event; the last one wins.
+     * Master-only hooks are accepted and kept for the master; a worker never runs them.
+     */
+    on<E extends keyof AllCallbacks>(event: E, callback: AllCallbacks[E]): this;
+    /** A socket handed over by the master (or its fd alone, when the client left in transit). */
+    receive(socket: Socket | undefined, fd: number): void;
+    /** Takes an accepted socket (from our own listener or the master's hand-off). */
+    attach(socket: Socket, fd?: number): void;
+    /** Single-process mode: listen ourselves, as the master will (paused sockets, nothing read). */
+    listen(port?: number, host?: string): Promise<AddressInfo>;
+    /** Arms the heartbeat and ping timers and runs workerStart (listen() calls it; so does a cluster worker). */
+    start(): Promise<void>;
+    /**
+     * Stops the server: in a cluster, asks the master to stop every worker (each closes its
+     * clients with 1001); in a single process, does it here. Resolves when this process is done.
+     */
+    shutdown(maxWaitMs?: number): Promise<void>;
+    /** Closes every connection here with 1001 and waits for the closing handshakes, up to `maxWaitMs`. */
+    stop(maxWaitMs?: number): Promise<void>;
+    /** Whether this worker holds fd (no bus, or the fd names this worker). */
+    isLocal(fd: number): boolean;
+    /**
+     * Sends a message to any fd of the cluster: text for strings, binary for Buffers unless
+     * `opcode` (1, 2, 9, 10) says otherwise. Local fds: true when written or queued. Remote fds:
+     * fire-and-forget, true when the bus took it (the owner counts the outcome in stats); false
+     * when it is congested or has no transport to the owner (pushStatus tells which).
+     * Never throws for a bad fd.
+     */
+    push(fd: number, data: string | Buffer | Uint8Array, opcode?: number): boolean;
+    /**
+     * push() with its outcome: a local fd's PushStatus, or for a remote one `forwarded` (a bus took
+     * it), `congested` (the bus to the owner holds its budget already: retry later) or
+     * `unreachable` (no transport to the owner now).
+     */
+    pushStatus(fd: number, data: string | Buffer | Uint8Array, opcode?: number): PushStatus | RemotePushStatus;
+    /** push() that waits for the owner's outcome, wherever the fd lives: its PushStatus, or
+     * `unreachable`, `congested` (bus or calls awaiting answers over budget) or `timeout`. */
+    pushAsync(fd: number, data: string | Buffer | Uint8Array, opcode?: number): Promise<PushStatus | PushCallFailure>;
+    /**
+     * Starts the closing handshake with `code` and `reason` (remote fds: fire-and-forget). A code
+     * that may not be sent (1005, 1006, 1015, outside 1000-1003/1007-1014/3000-4999) or a reason
+     * over 123 bytes of UTF-8 throws RangeError here, wherever fd lives, before anything changes.
+     */
+    disconnect(fd: number, code?: number, reason?: string): boolean;
+    /** Closes the TCP connection without a close frame (remote fds: fire-and-forget). */
+    close(fd: number): boolean;
+    /** Pings a connection of this worker; the pong's round trip shows in getClientInfo(fd).rtt. */
+    ping(fd: number, data?: string | Buffer): boolean;
+    /** Whether the TCP connection exists anywhere in the cluster (handshake pending or established). */
+    exist(fd: number): Promise<boolean>;
+    /** Whether fd is an open WebSocket anywhere in the cluster (handshake done, no close started). */
+    isEstablished(fd: number): Promise<boolean>;
+    /** A connection's details, wherever it lives; null when there is no such connection. */
+    getClientInfo(fd: number): Promise<ClientInfo | null>;
+    private describe;
+    /** This worker's connection details, synchronously; null when this worker does not hold fd. */
+    localClientInfo(fd: number): ClientInfo | null;
+    /** Exempts a connection of this worker from the heartbeat (Swoole's protect()). */
+    protect(fd: number, value?: boolean): boolean;
+    /**
+     * The established fds: `for (const fd of server.connections)` iterates this worker's,
+     * `for await (const fd of server.connections)` the whole cluster's.
+     */
+    get connections(): Iterable<number> & AsyncIterable<number>;
+    /**
+     * Sends to every established connection of the cluster exactly once: one bus message per
+     * worker, the frame encoded once per worker. False when a bus could not carry it.
+     */
+    broadcast(data: string | Buffer | Uint8Array, options?: {
+        except?: number | number[];
+        opcode?: number;
+    }): boolean;
+    /** The members of `room` across the cluster: `server.to('lobby').except(fd).push(data)`. */
+    to(room: string): RoomTarget;
+    /** Adds fd (any fd of the cluster) to a room; membership ends when the connection closes. */
+    join(fd: number, room: string): boolean;
+    leave(fd: number, room: string): boolean;
+    /** Attaches a user id to fd (any fd of the cluster); one uid may have many fds. */
+    bind(fd: number, uid: string | number): boolean;
+    /** Every fd bound to uid across the cluster. */
+    getFdsByUid(uid: string | number): Promise<number[]>;
+    /** Pushes to every fd bound to uid, wherever they are: one bus message per worker. */
+    pushToUid(uid: string | number, data: string | Buffer | Uint8Array, opcode?: number): boolean;
+    /**
+     * Sends `data` to another worker's `pipeMessage` callback (Swoole's sendMessage). workerId is
+     * the slot on this node, or node * 256 + slot for a worker of another node.
+     */
+    sendMessage(data: unknown, workerId: number): boolean;
+    /** This node's id (0 on a single host). */
+    get node(): number;
+    /** This worker's id across nodes: node * 256 + slot (equal to workerId on node 0). */
+    get globalWorkerId(): number;
+    /** Runs fn after the current event-loop turn (Swoole's defer). */
+    defer(fn: () => void): void;
+    /** Cluster-wide figures (from the master), or this process's in a single-process server. */
+    stats(): Promise<ClusterStats>;
+    /** This process's counters. */
+    localStats(): LocalStats;
+}
+//# sourceMappingURL=server.d.ts.map

@@ -1,0 +1,310 @@
+import { resolveConfig } from '../shared/config.js';
+import { createLogger } from '../shared/logger.js';
+import { CloseCode } from '../shared/protocol/constants.js';
+import { checkCloseArguments } from '../shared/protocol/frame-encoder.js';
+import { WebSocketStatus } from './connection.js';
+import { HandshakeRequest, HandshakeResponse } from './handshake-io.js';
+import { Router } from './router.js';
+import { encodeFd, nodeOf, slotOf } from '../shared/session-id.js';
+import { AppCallbacks } from './app-callbacks.js';
+import { ClusterCalls } from './cluster-calls.js';
+import { LocalConnections } from './local-connections.js';
+import { opcodeFor, remotePayload, toBuffer, toList } from './payload.js';
+import { WorkerLifecycle } from './worker-lifecycle.js';
+import { newCounters, singleProcessStats } from './worker-stats.js';
+/** The smallest fd the master can issue (seq 1, node 0, slot 0). */
+const FIRST_CLUSTER_FD = encodeFd(1, 0, 0);
+/** A remote push's outcome by what the bus did, and the sender's counter for it. */
+const REMOTE_PUSH = { ok: 'forwarded', congested: 'congested', down: 'unreachable' };
+const REMOTE_PUSH_COUNTER = { forwarded: 'pushesForwarded', congested: 'pushesCongested', unreachable: 'pushesUnreachable' };
+export { HandshakeRequest, HandshakeResponse, WebSocketStatus };
+export { upgradeRequired } from './upgrade-required.js';
+/**
+ * The server object every callback receives: Swoole's WebSocket\Server API over every fd of
+ * the cluster. It runs this worker's lifecycle and, for each call, decides by the fd alone
+ * whether this worker holds it (LocalConnections) or its owner is asked over the bus
+ * (ClusterCalls).
+ */
+export class Server {
+    isMaster = false;
+    startTime = Date.now();
+    config;
+    log;
+    workerId;
+    callbacks;
+    local;
+    lifecycle;
+    clusterStats;
+    requestShutdown;
+    router;
+    cluster;
+    counters = newCounters();
+    constructor(options = {}, deps = {}) {
+        this.config = resolveConfig(options);
+        this.workerId = deps.workerId ?? 0;
+        this.log = deps.logger ?? createLogger(this.config.logLevel, { role: 'worker', slot: this.workerId });
+        this.clusterStats = deps.clusterStats;
+        this.requestShutdown = deps.requestShutdown;
+        this.callbacks = new AppCallbacks(this, this.log);
+        this.router =
+            deps.buses && (deps.buses.embedded || deps.buses.redis)
+                ? new Router({
+                    self: { node: deps.node ?? 0, slot: this.workerId },
+                    embedded: deps.buses.embedded,
+                    redis: deps.buses.redis,
+                    handler: { execute: (msg) => this.local.execute(msg) },
+                    log: this.log,
+                    timeoutMs: this.config.busTimeoutMs,
+                    maxPendingRequests: this.config.busMaxPendingRequests,
+                })
+                : null;
+        this.local = new LocalConnections({
+            counters: this.counters,
+            log: this.log,
+            sessions: deps.sessions ?? null,
+            node: this.node,
+            slot: this.workerId,
+            pendingSocket: (fd) => this.lifecycle.pendingSocket(fd),
+            pipe: (src, data) => this.callbacks.invokePipe(src, data),
+        });
+        this.cluster = new ClusterCalls({ router: this.router, workerCount: deps.workerCount ?? 1, sessions: deps.sessions ?? null, local: this.local });
+        let next = 0;
+        this.lifecycle = new WorkerLifecycle({
+            config: this.config,
+            log: this.log,
+            server: this,
+            callbacks: this.callbacks,
+            local: this.local,
+            counters: this.counters,
+            workerId: this.workerId,
+            allocateFd: deps.allocateFd ?? (() => ++next),
+        });
+    }
+    /**
+     * Registers a callback (Swoole's $server->on()). One per event; the last one wins.
+     * Master-only hooks are accepted and kept for the master; a worker never runs them.
+     */
+    on(event, callback) {
+        this.callbacks.on(event, callback);
+        return this;
+    }
+    // ---- I/O entry and lifecycle ----------------------------------------------------------
+    /** A socket handed over by the master (or its fd alone, when the client left in transit). */
+    receive(socket, fd) {
+        this.lifecycle.receive(socket, fd);
+    }
+    /** Takes an accepted socket (from our own listener or the master's hand-off). */
+    attach(socket, fd) {
+        this.lifecycle.attach(socket, fd);
+    }
+    /** Single-process mode: listen ourselves, as the master will (paused sockets, nothing read). */
+    async listen(port = this.config.port, host = this.config.host) {
+        const address = await this.lifecycle.listen(port, host);
+        await this.start();
+        return address;
+    }
+    /** Arms the heartbeat and ping timers and runs workerStart (listen() calls it; so does a cluster worker). */
+    async start() {
+        await this.lifecycle.start();
+    }
+    /**
+     * Stops the server: in a cluster, asks the master to stop every worker (each closes its
+     * clients with 1001); in a single process, does it here. Resolves when this process is done.
+     */
+    async shutdown(maxWaitMs = this.config.maxWaitTime * 1000) {
+        if (this.requestShutdown) {
+            this.requestShutdown();
+            return;
+        }
+        await this.stop(maxWaitMs);
+    }
+    /** Closes every connection here with 1001 and waits for the closing handshakes, up to `maxWaitMs`. */
+    async stop(maxWaitMs = this.config.maxWaitTime * 1000) {
+        await this.lifecycle.stop(maxWaitMs);
+    }
+    // ---- the server API: any fd of the cluster -------------------------------------------
+    /** Whether this worker holds fd (no bus, or the fd names this worker). */
+    isLocal(fd) {
+        // Hot path (every push): arithmetic on the fd, no allocation.
+        const router = this.router;
+        // Not a cluster fd (or malformed): only this worker can answer (with 'unknown').
+        if (router === null || !Number.isSafeInteger(fd) || fd < FIRST_CLUSTER_FD)
+            return true;
+        return slotOf(fd) === router.self.slot && nodeOf(fd) === router.self.node;
+    }
+    /**
+     * Sends a message to any fd of the cluster: text for strings, binary for Buffers unless
+     * `opcode` (1, 2, 9, 10) says otherwise. Local fds: true when written or queued. Remote fds:
+     * fire-and-forget, true when the bus took it (the owner counts the outcome in stats); false
+     * when it is congested or has no transport to the owner (pushStatus tells which).
+     * Never throws for a bad fd.
+     */
+    push(fd, data, opcode) {
+        const status = this.pushStatus(fd, data, opcode);
+        return status === 'written' || status === 'queued' || status === 'forwarded';
+    }
+    /**
+     * push() with its outcome: a local fd's PushStatus, or for a remote one `forwarded` (a bus took
+     * it), `congested` (the bus to the owner holds its budget already: retry later) or
+     * `unreachable` (no transport to the owner now).
+     */
+    pushStatus(fd, data, opcode) {
+        const op = opcodeFor(data, opcode);
+        if (!this.isLocal(fd)) {
+            const status = REMOTE_PUSH[this.cluster.forward(fd, { t: 'push', fd, op, data: remotePayload(data) })];
+            this.counters[REMOTE_PUSH_COUNTER[status]]++;
+            return status;
+        }
+        return this.local.push(fd, toBuffer(data), op);
+    }
+    /** push() that waits for the owner's outcome, wherever the fd lives: its PushStatus, or
+     * `unreachable`, `congested` (bus or calls awaiting answers over budget) or `timeout`. */
+    async pushAsync(fd, data, opcode) {
+        const op = opcodeFor(data, opcode);
+        if (this.isLocal(fd))
+            return this.local.push(fd, toBuffer(data), op);
+        return (await this.cluster.ask(fd, { t: 'push', fd, op, data: remotePayload(data) }));
+    }
+    /**
+     * Starts the closing handshake with `code` and `reason` (remote fds: fire-and-forget). A code
+     * that may not be sent (1005, 1006, 1015, outside 1000-1003/1007-1014/3000-4999) or a reason
+     * over 123 bytes of UTF-8 throws RangeError here, wherever fd lives, before anything changes.
+     */
+    disconnect(fd, code = CloseCode.Normal, reason = '') {
+        checkCloseArguments(code, reason);
+        if (!this.isLocal(fd))
+            return this.cluster.forward(fd, { t: 'disconnect', fd, code, reason }) === 'ok';
+        return this.local.disconnect(fd, code, reason);
+    }
+    /** Closes the TCP connection without a close frame (remote fds: fire-and-forget). */
+    close(fd) {
+        if (!this.isLocal(fd))
+            return this.cluster.forward(fd, { t: 'close', fd }) === 'ok';
+        return this.local.close(fd);
+    }
+    /** Pings a connection of this worker; the pong's round trip shows in getClientInfo(fd).rtt. */
+    ping(fd, data) {
+        return this.local.ping(fd, data);
+    }
+    /** Whether the TCP connection exists anywhere in the cluster (handshake pending or established). */
+    async exist(fd) {
+        return (await this.describe(fd)).exist;
+    }
+    /** Whether fd is an open WebSocket anywhere in the cluster (handshake done, no close started). */
+    async isEstablished(fd) {
+        return (await this.describe(fd)).established;
+    }
+    /** A connection's details, wherever it lives; null when there is no such connection. */
+    async getClientInfo(fd) {
+        return (await this.describe(fd)).info;
+    }
+    async describe(fd) {
+        if (this.isLocal(fd))
+            return this.local.describe(fd);
+        const answer = await this.cluster.ask(fd, { t: 'info', fd, rid: 0 });
+        return typeof answer === 'object' && answer !== null ? answer : { exist: false, established: false, info: null };
+    }
+    /** This worker's connection details, synchronously; null when this worker does not hold fd. */
+    localClientInfo(fd) {
+        return this.local.clientInfo(fd);
+    }
+    /** Exempts a connection of this worker from the heartbeat (Swoole's protect()). */
+    protect(fd, value = true) {
+        return this.local.protect(fd, value);
+    }
+    /**
+     * The established fds: `for (const fd of server.connections)` iterates this worker's,
+     * `for await (const fd of server.connections)` the whole cluster's.
+     */
+    get connections() {
+        const local = () => this.local.fds();
+        const all = () => this.cluster.allConnections();
+        return {
+            [Symbol.iterator]: local,
+            async *[Symbol.asyncIterator]() {
+                yield* await all();
+            },
+        };
+    }
+    // ---- broadcast, rooms, uids, worker messages -----------------------------------------
+    /**
+     * Sends to every established connection of the cluster exactly once: one bus message per
+     * worker, the frame encoded once per worker. False when a bus could not carry it.
+     */
+    broadcast(data, options = {}) {
+        return this.cluster.fanOut(data, options.opcode, toList(options.except), undefined);
+    }
+    /** The members of `room` across the cluster: `server.to('lobby').except(fd).push(data)`. */
+    to(room) {
+        return this.cluster.room(room);
+    }
+    /** Adds fd (any fd of the cluster) to a room; membership ends when the connection closes. */
+    join(fd, room) {
+        if (!this.isLocal(fd))
+            return this.cluster.forward(fd, { t: 'join', fd, room }) === 'ok';
+        return this.local.join(fd, room);
+    }
+    leave(fd, room) {
+        if (!this.isLocal(fd))
+            return this.cluster.forward(fd, { t: 'leave', fd, room }) === 'ok';
+        return this.local.leave(fd, room);
+    }
+    /** Attaches a user id to fd (any fd of the cluster); one uid may have many fds. */
+    bind(fd, uid) {
+        const key = String(uid);
+        if (!this.isLocal(fd))
+            return this.cluster.forward(fd, { t: 'call', method: 'bind', args: [fd, key], rid: 0 }) === 'ok';
+        return this.local.bind(fd, key);
+    }
+    /** Every fd bound to uid across the cluster. */
+    async getFdsByUid(uid) {
+        return this.cluster.fdsByUid(String(uid));
+    }
+    /** Pushes to every fd bound to uid, wherever they are: one bus message per worker. */
+    pushToUid(uid, data, opcode) {
+        return this.cluster.pushToUid(String(uid), data, opcode);
+    }
+    /**
+     * Sends `data` to another worker's `pipeMessage` callback (Swoole's sendMessage). workerId is
+     * the slot on this node, or node * 256 + slot for a worker of another node.
+     */
+    sendMessage(data, workerId) {
+        return this.cluster.pipe(workerId, this.globalWorkerId, data);
+    }
+    /** This node's id (0 on a single host). */
+    get node() {
+        return this.router?.self.node ?? 0;
+    }
+    /** This worker's id across nodes: node * 256 + slot (equal to workerId on node 0). */
+    get globalWorkerId() {
+        return (this.router?.self.node ?? 0) * 256 + this.workerId;
+    }
+    /** Runs fn after the current event-loop turn (Swoole's defer). */
+    defer(fn) {
+        setImmediate(() => {
+            try {
+                fn();
+            }
+            catch (err) {
+                this.log.error({ err }, 'deferred callback failed');
+            }
+        });
+    }
+    /** Cluster-wide figures (from the master), or this process's in a single-process server. */
+    async stats() {
+        if (this.clusterStats)
+            return this.clusterStats();
+        return singleProcessStats(this.localStats(), { up: !this.lifecycle.shuttingDown, startTime: this.startTime, node: this.node });
+    }
+    /** This process's counters. */
+    localStats() {
+        return {
+            workerId: this.workerId,
+            connections: this.local.size,
+            pendingHandshakes: this.lifecycle.pendingHandshakes,
+            ...this.counters,
+            ...this.local.traffic(),
+        };
+    }
+}
+//# sourceMappingURL=server.js.map

@@ -1,0 +1,11 @@
+/**
+ * Answers a plain HTTP request made to a WebSocket endpoint: 426 Upgrade Required, naming the
+ * protocol to switch to (RFC 9110 §15.5.22: "The server MUST send an Upgrade header field in a
+ * 426 response"; §7.8: with the upgrade option in Connection). An app's `request` callback
+ * calls it for its own WebSocket paths; without a `request` callback every plain request gets it.
+ */
+export function upgradeRequired(res, body = '426 Upgrade Required: this is a WebSocket endpoint\n') {
+    res.writeHead(426, { Upgrade: 'websocket', Connection: 'Upgrade', 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(body);
+}
+//# sourceMappingURL=upgrade-required.js.map

@@ -1,0 +1,59 @@
+import { type AddressInfo, type Socket } from 'node:net';
+import type { Config } from '../shared/config.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { AppCallbacks } from './app-callbacks.ts';
+import type { LocalConnections, LocalCounters } from './local-connections.ts';
+import type { Server } from './server.ts';
+export interface WorkerLifecycleInit {
+    config: Config;
+    log: Logger;
+    server: Server;
+    callbacks: AppCallbacks;
+    local: LocalConnections;
+    counters: LocalCounters;
+    workerId: number;
+    /** Session ids for sockets of our own listener. */
+    allocateFd: () => number;
+}
+/**
+ * This worker from start to stop. Sockets enter (the master's hand-off or our own listener),
+ * go through the HTTP entry and the upgrade, refused (503) at capacity or while shutting
+ * down; what a connection reports from then on goes to the connection registry and the app's
+ * callbacks. Timers close idle connections and ping; stop() closes everything with 1001.
+ */
+export declare class WorkerLifecycle {
+    private readonly config;
+    private readonly log;
+    private readonly callbacks;
+    private readonly local;
+    private readonly counters;
+    private readonly allocateFd;
+    private readonly entry;
+    private readonly upgrader;
+    private listener;
+    private stopping;
+    private readonly timers;
+    private readonly workerId;
+    constructor(init: WorkerLifecycleInit);
+    /** Whether stop() has begun: no new connections. */
+    get shuttingDown(): boolean;
+    /** Connections that are not WebSockets (yet), as maxPendingHandshakes counts them. */
+    get pendingHandshakes(): number;
+    /** A socket with no WebSocket yet: waiting for the app's handshake hook or still in HTTP. */
+    pendingSocket(fd: number): Socket | undefined;
+    /**
+     * A socket handed over by the master. It may arrive without its handle when the client
+     * closed while it travelled: counted and logged, never a crash.
+     */
+    receive(socket: Socket | undefined, fd: number): void;
+    /** Takes an accepted socket (from our own listener or the master's hand-off). */
+    attach(socket: Socket, fd?: number): void;
+    /** Single-process mode: listen ourselves, as the master will (paused sockets, nothing read). */
+    listen(port: number, host: string): Promise<AddressInfo>;
+    /** Arms the heartbeat and ping timers and runs workerStart. */
+    start(): Promise<void>;
+    /** Closes every connection here with 1001 and waits for the closing handshakes, up to `maxWaitMs`. */
+    stop(maxWaitMs: number): Promise<void>;
+    private capacityRefusal;
+}
+//# sourceMappingURL=worker-lifecycle.d.ts.map

@@ -1,0 +1,160 @@
+import { createServer as createNetServer } from 'node:net';
+import { HttpEntry, reject } from './http-entry.js';
+import { Upgrader } from './upgrade.js';
+/** One listener for every socket: a closure each would stay with every idle connection. */
+const ignore = () => { };
+/**
+ * This worker from start to stop. Sockets enter (the master's hand-off or our own listener),
+ * go through the HTTP entry and the upgrade, refused (503) at capacity or while shutting
+ * down; what a connection reports from then on goes to the connection registry and the app's
+ * callbacks. Timers close idle connections and ping; stop() closes everything with 1001.
+ */
+export class WorkerLifecycle {
+    config;
+    log;
+    callbacks;
+    local;
+    counters;
+    allocateFd;
+    entry;
+    upgrader;
+    listener = null;
+    stopping = false;
+    timers = [];
+    workerId;
+    constructor(init) {
+        const { config, log, callbacks, local, counters } = init;
+        this.config = config;
+        this.log = log;
+        this.callbacks = callbacks;
+        this.local = local;
+        this.counters = counters;
+        this.allocateFd = init.allocateFd;
+        this.workerId = init.workerId;
+        this.upgrader = new Upgrader({
+            config,
+            log,
+            server: init.server,
+            handshakeHook: () => callbacks.handshake,
+            capacityRefusal: () => this.capacityRefusal(),
+            established: (conn, request) => {
+                local.add(conn, request);
+                callbacks.invoke(conn, 'open', request);
+            },
+            unestablished: (fd, aborted) => {
+                if (aborted)
+                    counters.aborted++;
+                else
+                    counters.refused++;
+                callbacks.invokeDetached('disconnect', fd);
+            },
+            deliverMessage: (conn, data, binary) => {
+                counters.messagesIn++;
+                callbacks.message(conn, data, binary);
+            },
+            deliverControl: (conn, opcode, payload, code, reason) => callbacks.control(conn, opcode, payload, code, reason),
+            connectionClosed: (conn, info) => {
+                local.remove(conn, info);
+                callbacks.invokeDetached('close', conn.fd, info);
+            },
+            bufferFull: (conn) => callbacks.bufferFull(conn),
+            bufferEmpty: (conn) => callbacks.bufferEmpty(conn),
+        });
+        this.entry = new HttpEntry(config, log, {
+            upgrade: (fd, req, socket, head, valid) => void this.upgrader.upgrade(fd, req, socket, head, valid),
+            request: (req, res) => callbacks.request(req, res),
+            socketClosed: (fd) => callbacks.invokeDetached('disconnect', fd),
+            refuseReason: () => this.capacityRefusal(),
+            awaitingHook: () => this.upgrader.pending.size,
+        });
+    }
+    /** Whether stop() has begun: no new connections. */
+    get shuttingDown() {
+        return this.stopping;
+    }
+    /** Connections that are not WebSockets (yet), as maxPendingHandshakes counts them. */
+    get pendingHandshakes() {
+        return this.entry.sockets.size + this.upgrader.pending.size;
+    }
+    /** A socket with no WebSocket yet: waiting for the app's handshake hook or still in HTTP. */
+    pendingSocket(fd) {
+        return this.upgrader.pending.get(fd) ?? this.entry.sockets.get(fd);
+    }
+    /**
+     * A socket handed over by the master. It may arrive without its handle when the client
+     * closed while it travelled: counted and logged, never a crash.
+     */
+    receive(socket, fd) {
+        this.counters.received++;
+        if (!socket) {
+            this.counters.missing++;
+            this.log.warn({ fd }, 'handed-over socket arrived without its handle (closed in transit)');
+            this.callbacks.invokeDetached('disconnect', fd);
+            return;
+        }
+        this.attach(socket, fd);
+    }
+    /** Takes an accepted socket (from our own listener or the master's hand-off). */
+    attach(socket, fd = this.allocateFd()) {
+        this.counters.accepted++;
+        if (this.stopping) {
+            socket.destroy();
+            return;
+        }
+        socket.on('error', ignore); // reported by the connection; never an uncaught exception
+        this.entry.attach(socket, fd);
+    }
+    /** Single-process mode: listen ourselves, as the master will (paused sockets, nothing read). */
+    async listen(port, host) {
+        const listener = createNetServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.attach(socket));
+        this.listener = listener;
+        await new Promise((resolve, reject) => {
+            listener.once('error', reject);
+            listener.listen({ port, host, backlog: 4096 }, () => {
+                listener.off('error', reject);
+                resolve();
+            });
+        });
+        const address = listener.address();
+        this.log.info({ event: 'listening', host: address.address, port: address.port }, 'listening');
+        return address;
+    }
+    /** Arms the heartbeat and ping timers and runs workerStart. */
+    async start() {
+        const { heartbeatCheckInterval, heartbeatIdleTime, pingInterval } = this.config;
+        if (heartbeatCheckInterval > 0) {
+            this.timers.push(setInterval(() => this.local.checkHeartbeat(heartbeatIdleTime * 1000), heartbeatCheckInterval * 1000).unref());
+        }
+        if (pingInterval > 0) {
+            this.timers.push(setInterval(() => this.local.pingAll(), pingInterval * 1000).unref());
+        }
+        await this.callbacks.invokeLifecycle('workerStart', this.workerId);
+    }
+    /** Closes every connection here with 1001 and waits for the closing handshakes, up to `maxWaitMs`. */
+    async stop(maxWaitMs) {
+        if (this.stopping)
+            return;
+        this.stopping = true;
+        this.log.info({ event: 'shutdown', connections: this.local.size }, 'shutting down');
+        this.listener?.close();
+        for (const t of this.timers)
+            clearInterval(t);
+        this.entry.closeAll();
+        for (const socket of this.upgrader.pending.values())
+            reject(socket, 503, 'server shutting down');
+        this.local.disconnectAll();
+        const deadline = Date.now() + maxWaitMs;
+        while (this.local.size > 0 && Date.now() < deadline)
+            await new Promise((r) => setTimeout(r, 20));
+        this.local.closeAll();
+        await this.callbacks.invokeLifecycle('workerStop', this.workerId);
+    }
+    capacityRefusal() {
+        if (this.stopping)
+            return 'server shutting down';
+        if (this.local.size >= this.config.maxConnection)
+            return 'too many connections';
+        return null;
+    }
+}
+//# sourceMappingURL=worker-lifecycle.js.map

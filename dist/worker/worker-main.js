@@ -1,0 +1,148 @@
+import cluster from 'node:cluster';
+import { Socket } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createLogger } from '../shared/logger.js';
+import { EmbeddedBus } from '../shared/bus/embedded-bus.js';
+import { Server } from './server.js';
+import { receiveHandoffs } from './handoff-receiver.js';
+/** How often a worker tells the master its load (dispatch modes 3 and 8 read it). */
+const LOAD_REPORT_MS = 250;
+/** Sampling period of the event-loop delay histogram (ms). */
+const LAG_RESOLUTION_MS = 10;
+/** A stats request the master does not answer in time fails rather than hangs. */
+const STATS_TIMEOUT_MS = 3000;
+/**
+ * A cluster worker: no listening socket of its own. The master hands it sockets with their
+ * session ids over IPC; it runs the handshake and frame loop for them, and reports its load.
+ */
+export async function runWorker(config, app, where) {
+    const { slot, node } = where;
+    const log = createLogger(config.logLevel, { role: 'worker', slot, node });
+    // Same-node traffic: a Unix-socket mesh between the workers, off the master's IPC channel.
+    const embedded = config.workers > 1 ? new EmbeddedBus({ self: { node, slot }, slots: config.workers, dir: where.busDir, log, maxQueuedBytes: config.embeddedBusMaxQueuedBytes }) : null;
+    // Other nodes, with --redis: the Redis bus, and the session table (uids, connections) in Redis.
+    // Loaded only then: a single host's workers start (and restart) faster without it.
+    const multi = config.redis ? await (await import('./worker-redis.js')).openRedisParts({ ...config, redis: config.redis }, { node, slot }, log) : null;
+    const redis = multi?.bus ?? null;
+    const sessions = multi?.sessions ?? null;
+    const send = (msg) => {
+        if (process.connected)
+            process.send(msg);
+    };
+    const pendingStats = new Map();
+    let nextId = 0;
+    const server = new Server(config, {
+        logger: log,
+        workerId: slot,
+        clusterStats: () => new Promise((resolve, reject) => {
+            const id = ++nextId;
+            const timer = setTimeout(() => {
+                pendingStats.delete(id);
+                reject(new Error('stats: the master did not answer'));
+            }, STATS_TIMEOUT_MS);
+            pendingStats.set(id, (s) => {
+                clearTimeout(timer);
+                resolve(s);
+            });
+            send({ t: 'stats?', id });
+        }),
+        requestShutdown: () => send({ t: 'shutdown?' }),
+        buses: { embedded, redis },
+        node,
+        workerCount: config.workers,
+        ...(sessions ? { sessions } : {}),
+    });
+    await app(server);
+    const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+    lag.enable();
+    // Hand-off reads that failed their check (see receiveHandoffs below).
+    let handoffRejected = 0;
+    let rejectedUnreceived = 0;
+    const counters = () => {
+        const l = server.localStats();
+        // The histogram's samples include its own 10 ms timer period: only the excess is lag.
+        const lagMs = Math.max(0, lag.percentile(50) / 1e6 - LAG_RESOLUTION_MS);
+        lag.reset();
+        return { ...l, received: l.received + rejectedUnreceived, handoffRejected, lagMs: Number.isFinite(lagMs) ? lagMs : 0 };
+    };
+    let stopping = false;
+    const stop = async (why) => {
+        if (stopping)
+            return;
+        stopping = true;
+        log.info({ event: 'worker-stop', why }, 'worker stopping');
+        // Closing handshakes get maxWaitTime; nothing after them (workerStop, closing the buses) may
+        // keep an orphaned worker alive much longer, with no master left to kill it.
+        setTimeout(() => process.exit(0), config.maxWaitTime * 1000 + 1000).unref();
+        clearInterval(reporter);
+        await server.stop();
+        await Promise.all([embedded?.close(), redis?.close(), sessions?.close()]);
+        process.exit(0);
+    };
+    process.on('message', (msg) => {
+        switch (msg.t) {
+            case 'counters?':
+                send({ t: 'counters', id: msg.id, counters: counters() });
+                return;
+            case 'stats':
+                pendingStats.get(msg.id)?.(msg.stats);
+                pendingStats.delete(msg.id);
+                return;
+            case 'shutdown':
+                void stop('master asked');
+                return;
+            case 'resync':
+                sessions?.resync(msg.reason);
+                return;
+        }
+    });
+    // Ctrl-C (and a closed terminal's SIGHUP) reach the whole process group: the master decides
+    // when workers stop.
+    process.on('SIGINT', () => { });
+    process.on('SIGTERM', () => { });
+    process.on('SIGHUP', () => { });
+    // The master is gone (kill -9, a crash): nobody will hand us sockets or stop us. Close every
+    // client with 1001 and leave within maxWaitTime. node:cluster would exit this process the
+    // moment the IPC channel drops (clients would see 1006) unless the disconnect is one it
+    // expects: saying so leaves the exit to us.
+    if (cluster.worker)
+        cluster.worker.exitedAfterDisconnect = true;
+    process.on('disconnect', () => void stop('master gone'));
+    // A restarted slot's previous sessions died with its process: forget them before taking new ones.
+    await sessions?.purgeWorker(node, slot).catch((err) => log.warn({ err: err.message }, 'could not purge the previous sessions of this slot'));
+    await embedded?.start();
+    if (redis) {
+        // A Redis outage at start is not fatal: local traffic works, the bus keeps reconnecting.
+        await redis.start().catch((err) => log.error({ err: err.message }, 'redis bus not connected yet'));
+    }
+    // Connections arrive on the hand-off pipe (see master/handoff-link), not on node:cluster's channel.
+    receiveHandoffs(where.handoffFd, { slot, node }, {
+        connection: (handoff, handle) => server.receive(handle ? handedSocket(handle, handoff) : undefined, handoff.fd),
+        rejected: (read) => {
+            handoffRejected++;
+            // A read is one hand-off: when no record came out of it, it still counts as received (the master's estimate).
+            if (read.records === 0)
+                rejectedUnreceived++;
+            log.error({ event: 'handoff-rejected', ...read }, 'hand-off record failed its check: dropped, its connection closed');
+        },
+        end: () => log.debug({ event: 'handoff-closed' }, 'the master closed the hand-off pipe'),
+    });
+    const reporter = setInterval(() => send({ t: 'load', counters: counters() }), LOAD_REPORT_MS);
+    reporter.unref();
+    await server.start();
+    send({ t: 'ready' });
+    log.info({ event: 'worker-start' }, 'worker started');
+}
+/**
+ * A raw TCP handle from the master (see Master.onHandle), wrapped still paused: the HTTP entry
+ * reads. The client's address came with it; it is put where net.Socket caches what
+ * getpeername() returned, so `remoteAddress` costs no system call here.
+ */
+function handedSocket(handle, handoff) {
+    const socket = new Socket({ handle, readable: true, writable: true, pauseOnCreate: true });
+    if (handoff.address !== '') {
+        socket._peername = { address: handoff.address, family: handoff.address.includes(':') ? 'IPv6' : 'IPv4', port: handoff.port };
+    }
+    return socket;
+}
+//# sourceMappingURL=worker-main.js.map

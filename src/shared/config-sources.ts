@@ -1,0 +1,138 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
+import { FIELDS, flagName, type Config, type SettingsLayer } from './config.ts';
+import { ConfigError } from './errors.ts';
+import { importUserModule } from './load-module.ts';
+
+/**
+ * Settings from objects: a `--config` file and an app module's `settings` export (Swoole's
+ * `$server->set([...])`). Our camelCase names and Swoole's snake_case ones are both accepted, so a
+ * Swoole user can paste a `set()` array; an unknown key is refused with the closest known name.
+ */
+
+/** Settings as code gives them: any subset of Config. */
+export type Settings = Partial<Config>;
+
+type Snake<S extends string> = S extends `${infer H}${infer T}` ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<T>}` : S;
+
+/** The same settings under Swoole's snake_case names (`package_max_length`, `worker_num`, ...). */
+export type SwooleSettings = { [K in keyof Config as Snake<K>]?: Config[K] } & {
+  /** Swoole's name for `workers`. */
+  worker_num?: number;
+  /** Swoole's short name for `max_connection`. */
+  max_conn?: number;
+};
+
+/** What a config file or an app's `export const settings` may hold: either naming, or both mixed. */
+export type AppSettings = Settings & SwooleSettings;
+
+/** Swoole's names that are not simply ours in snake_case. */
+const SWOOLE_NAMES: Readonly<Record<string, keyof Config>> = { worker_num: 'workers', max_conn: 'maxConnection' };
+
+/** Settings that name files: relative paths in an object are relative to the file it came from. */
+const PATH_SETTINGS: ReadonlySet<keyof Config> = new Set(['app', 'pidFile', 'adminTokenFile', 'redisUrlFile']);
+
+export function snakeName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** Every name an object may use, mapped to the setting it means. */
+const NAMES: ReadonlyMap<string, keyof Config> = new Map([
+  ...(Object.keys(FIELDS) as Array<keyof Config>).flatMap((k) => [[k, k] as const, [snakeName(k), k] as const]),
+  ...Object.entries(SWOOLE_NAMES),
+]);
+
+/** Every name a config object may give `key` under: ours, its snake_case form, Swoole's. */
+export function objectNames(key: keyof Config): string[] {
+  return [...NAMES].filter(([, k]) => k === key).map(([name]) => name);
+}
+
+/** The setting a config-object key names (ours or Swoole's), or undefined. */
+export function settingFor(name: string): keyof Config | undefined {
+  return NAMES.get(name);
+}
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The known name closest to `name` (case and separators ignored), in the same style (snake or camel). */
+export function closestSetting(name: string): string {
+  const norm = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
+  const snake = name.includes('_');
+  let best = '';
+  let bestScore = Infinity;
+  for (const candidate of NAMES.keys()) {
+    if (candidate.includes('_') !== snake && /[A-Z_]/.test(candidate)) continue;
+    const score = distance(norm(name), norm(candidate));
+    if (score < bestScore) [best, bestScore] = [candidate, score];
+  }
+  return best;
+}
+
+/**
+ * One object of settings as a layer: keys mapped to settings, relative paths resolved against
+ * `baseDir`. Every problem (unknown key, a setting named twice, not an object) goes to
+ * `problems`, each naming the key and `source`; values are checked later with the rest.
+ */
+export function settingsLayer(object: unknown, source: string, baseDir: string, problems: string[], forbidden: ReadonlySet<keyof Config> = new Set()): SettingsLayer {
+  const layer: SettingsLayer = { values: {}, labels: {} };
+  if (object === null || typeof object !== 'object' || Array.isArray(object)) {
+    problems.push(`${source}: expected an object of settings, got ${object === null ? 'null' : Array.isArray(object) ? 'an array' : typeof object}`);
+    return layer;
+  }
+  for (const [name, value] of Object.entries(object)) {
+    const key = settingFor(name);
+    const label = `"${name}" in ${source}`;
+    if (key === undefined) {
+      const near = closestSetting(name);
+      const meaning = settingFor(near);
+      problems.push(`${label}: unknown setting; the closest is "${near}"${meaning ? ` (${flagName(meaning)})` : ''}`);
+      continue;
+    }
+    if (forbidden.has(key)) {
+      problems.push(`${label}: not allowed here (give it as ${flagName(key)} or in a --config file)`);
+      continue;
+    }
+    if (layer.labels[key] !== undefined) {
+      problems.push(`${label}: the same setting as ${layer.labels[key]}; give it once`);
+      continue;
+    }
+    layer.values[key] = PATH_SETTINGS.has(key) && typeof value === 'string' && value !== '' ? resolve(baseDir, value) : value;
+    layer.labels[key] = label;
+  }
+  return layer;
+}
+
+/** Loads a `--config` file: `.json`, or a module (`.js`, `.mjs`, `.cjs`, `.ts`, ...) whose default export (or `settings`) is the object. */
+export async function loadConfigFile(path: string, problems: string[]): Promise<SettingsLayer> {
+  const file = resolve(path);
+  const label = `--config ${path}`;
+  let object: unknown;
+  try {
+    if (extname(file).toLowerCase() === '.json') {
+      object = JSON.parse(await readFile(file, 'utf8'));
+    } else {
+      const mod = await importUserModule(file, label);
+      object = mod.default ?? mod.settings;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) problems.push(...err.problems);
+    else problems.push(`${label}: cannot read the settings (${(err as Error).message.split('\n')[0]})`);
+    return { values: {}, labels: {} };
+  }
+  return settingsLayer(object, path, dirname(file), problems);
+}
+
+/** An app module's `settings` export as a layer (it may not choose the app itself). */
+export function appSettingsLayer(settings: unknown, appPath: string, problems: string[]): SettingsLayer {
+  if (settings === undefined) return { values: {}, labels: {} };
+  return settingsLayer(settings, `the settings of ${appPath}`, dirname(resolve(appPath)), problems, new Set(['app']));
+}
