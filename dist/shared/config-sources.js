@@ -6,7 +6,7 @@ import { importUserModule } from './load-module.js';
 /** Swoole's names that are not simply ours in snake_case. */
 const SWOOLE_NAMES = { worker_num: 'workers', max_conn: 'maxConnection' };
 /** Settings that name files: relative paths in an object are relative to the file it came from. */
-const PATH_SETTINGS = new Set(['app', 'pidFile']);
+const PATH_SETTINGS = new Set(['app', 'pidFile', 'adminTokenFile', 'redisUrlFile']);
 export function snakeName(key) {
     return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
