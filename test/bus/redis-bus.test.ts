@@ -273,6 +273,9 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     try {
       await until(() => !a.ready, 3000, 'silence noticed');
       assertRefusedFast(() => a.send({ node: 2, slot: 0 }, push(1)), 20);
+      // Either connection's probe may time out first (the subscriber's makes the bus not ready):
+      // keep Redis silent until the publisher's has too.
+      await until(() => lines.some((l) => l.level === 50 && l.role === 'publisher'), 3000, 'publisher found wedged');
     } finally {
       server.signal('SIGCONT');
     }
