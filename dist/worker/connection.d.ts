@@ -130,9 +130,10 @@ export declare class Connection implements ParserSink, Flushable {
     close(): void;
     /**
      * Whether `bytes` more would pass bufferOutputSize (data and control frames alike). Then the
-     * policy applies: `close` fails the slow consumer with 1008; `drop` stops reading it while its
-     * output is backed up (until it is back at bufferHighWatermark): a client that does not read
-     * does not get to make us write, be it echoes or pongs.
+     * policy applies: `close` fails the slow consumer with 1008, `drop` drops what would pass;
+     * either way it is not read while its output is backed up (until it is back at
+     * bufferHighWatermark): a client that does not read does not get to make us write, be it
+     * echoes or pongs, nor read.
      */
     private overCap;
     /** After queueing: above bufferHighWatermark the connection is full (bufferFull, once) and the send `queued`. */

@@ -215,20 +215,26 @@ export class Connection {
     }
     /**
      * Whether `bytes` more would pass bufferOutputSize (data and control frames alike). Then the
-     * policy applies: `close` fails the slow consumer with 1008; `drop` stops reading it while its
-     * output is backed up (until it is back at bufferHighWatermark): a client that does not read
-     * does not get to make us write, be it echoes or pongs.
+     * policy applies: `close` fails the slow consumer with 1008, `drop` drops what would pass;
+     * either way it is not read while its output is backed up (until it is back at
+     * bufferHighWatermark): a client that does not read does not get to make us write, be it
+     * echoes or pongs, nor read.
      */
     overCap(bytes) {
         const queued = this.bufferedAmount;
         if (!overOutputCap(queued, bytes, this.config.bufferOutputSize))
             return false;
-        if (this.config.bufferFullPolicy === 'close') {
+        const closing = this.config.bufferFullPolicy === 'close';
+        if (closing) {
             this.log.warn({ fd: this.fd, queued }, 'slow consumer closed');
             this.disconnect(CloseCode.PolicyViolation, 'slow consumer');
         }
-        else if ((this.paused & ReadPause.Output) === 0 && pausesForOutput(queued, this.config.bufferHighWatermark)) {
-            this.log.warn({ fd: this.fd, queued }, 'slow consumer: not read until its output drains');
+        // Under either policy, not read while backed up. Closing, its close frame waits behind
+        // output it does not read: reading on until closeTimeoutMs would only let it make us
+        // read (and discard) at full speed. If it drains after all, reading resumes for its close.
+        if ((this.paused & ReadPause.Output) === 0 && pausesForOutput(queued, this.config.bufferHighWatermark)) {
+            if (!closing)
+                this.log.warn({ fd: this.fd, queued }, 'slow consumer: not read until its output drains');
             this.markFull();
             this.pauseReading(ReadPause.Output);
         }

@@ -118,9 +118,18 @@ describe('pings from a client that never reads (output cap counts control frames
       expect(closedAt).toBe(0);
       expect(flooder.pending).toBeGreaterThan(0);
     } else {
-      // Closed with 1008 (the frame waits behind the pongs it never reads): TCP goes at closeTimeoutMs.
+      // Closed with 1008 (the frame waits behind the pongs it never reads): TCP goes at
+      // closeTimeoutMs, and meanwhile it is not read (before, the worker read on at full
+      // speed: hundreds of MB of pings discarded in that second).
       await until(() => closedAt > 0, 5000, 'the slow consumer to be disconnected');
       expect(closedAt - startedAt).toBeLessThan(FLOOD_MS + 5000);
+      const { bytesIn } = (await (await fetch(`http://127.0.0.1:${cli.port}/stats`)).json()) as { bytesIn: number };
+      // Pings answered until the pongs reach the cap (131 bytes each, pongs 127): the cap plus what
+      // the kernel's buffers take off our hands first (the server's send buffer, up to tcp_wmem's
+      // 4 MiB, and the client's receive buffer: ~4.5 MiB of pings read in all here), then READ_AHEAD.
+      const KERNEL_BUFFERS = 10 * MiB;
+      const readLimit = Math.ceil(((OUTPUT_CAP + KERNEL_BUFFERS) / 127) * 131) + READ_AHEAD;
+      expect(bytesIn, `the worker read ${bytesIn} bytes of pings (limit ${readLimit})`).toBeLessThanOrEqual(readLimit);
     }
   });
 });
