@@ -35,10 +35,11 @@ import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { machineBusy, machineTicks, processTicks } from './lib/cpu.ts';
 import { maskedText, readFrames } from './lib/frames.ts';
 import { buildCli, SWITCHYARD_CLI } from './lib/switchyard.ts';
+import { deleteKeys, redisClient } from './lib/redis.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const APP = 'scripts/apps/bench-app.ts';
@@ -485,31 +486,6 @@ function cpuPercent(a: CpuTicks, b: CpuTicks): RunResult['cpuPercent'] {
 
 // ---------------------------------------------------------------------------------------------
 // Redis: probe, its pid (for CPU figures), and the run's keys deleted afterwards.
-
-async function redisClient(url: string): Promise<Redis | null> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1500, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    if ((await client.ping()) !== 'PONG') throw new Error('no PONG');
-    return client;
-  } catch {
-    client.disconnect();
-    return null;
-  }
-}
-
-async function deleteKeys(client: Redis, prefix: string): Promise<number> {
-  let deleted = 0;
-  let cursor = '0';
-  for (let i = 0; i < 10_000; i++) {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) deleted += await client.del(...keys);
-    cursor = next;
-    if (cursor === '0') break;
-  }
-  return deleted;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Summary and output

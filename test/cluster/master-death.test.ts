@@ -5,19 +5,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeAll, hello, startCluster } from '../helpers/cluster.ts';
-import { killAll } from '../helpers/process.ts';
+import { killAll, isAlive } from '../helpers/process.ts';
 import { until } from '../helpers/server.ts';
 
 afterAll(() => killAll());
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('the master dies', () => {
   it.for([
@@ -35,7 +26,7 @@ describe('the master dies', () => {
     const closes = await Promise.all(clients.map((c) => c.closed));
     expect(closes.map((c) => c.code)).toEqual(Array(6).fill(1001));
     // Closing handshakes get maxWaitTime; a worker that outlives it (+2 s for a loaded machine) is an orphan.
-    await until(() => workers.every((pid) => !alive(pid)), (maxWaitTime + 2) * 1000, 'every worker to exit');
+    await until(() => workers.every((pid) => !isAlive(pid)), (maxWaitTime + 2) * 1000, 'every worker to exit');
     await closeAll(clients);
   });
 });

@@ -1,19 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { closeAll, hello, startCluster, stats, type Hello } from '../helpers/cluster.ts';
-import { killAll } from '../helpers/process.ts';
+import { killAll, isAlive } from '../helpers/process.ts';
 import { until } from '../helpers/server.ts';
 
 afterEach(() => killAll());
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Each client sends a numbered message every few ms and checks every echo comes back in order. */
 function chatter(c: Hello): { stop: () => void; errors: string[]; echoed: () => number } {
@@ -78,7 +69,7 @@ describe('supervision', () => {
     expect(Date.now() - t0).toBeLessThan(2000 + 2000);
     const closes = await Promise.all(clients.map((c) => c.closed));
     expect(closes.map((c) => c.code)).toEqual(Array(6).fill(1001));
-    expect(pids.every((p) => !alive(p))).toBe(true);
+    expect(pids.every((p) => !isAlive(p))).toBe(true);
     expect(cli.logs().some((e) => e.event === 'hook-shutdown')).toBe(true);
   });
 
@@ -106,9 +97,9 @@ describe('supervision', () => {
     expect(cli.logs().find((e) => e.event === 'hook-start')).toMatchObject({ port: cli.port, workers: 2 });
     const s = await stats(cli.port);
     const pids = s.workers.map((w) => w.pid);
-    expect(pids.every(alive)).toBe(true);
+    expect(pids.every(isAlive)).toBe(true);
     await cli.stop('SIGKILL');
-    await until(() => pids.every((p) => !alive(p)), 10_000, 'orphaned workers to exit');
+    await until(() => pids.every((p) => !isAlive(p)), 10_000, 'orphaned workers to exit');
   });
 });
 

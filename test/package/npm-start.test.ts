@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ROOT } from '../helpers/process.ts';
+import { ROOT, isAlive } from '../helpers/process.ts';
 import { until } from '../helpers/server.ts';
 
 const started: number[] = [];
@@ -21,15 +21,6 @@ afterAll(() => {
     }
   }
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('npm start', () => {
   it('SIGTERM to npm shuts the cluster down gracefully: clients get 1001, every process exits', async () => {
@@ -58,6 +49,6 @@ describe('npm start', () => {
     npm.kill('SIGTERM');
     expect(await closed).toBe(1001);
     expect(await exited).toBe(0);
-    await until(() => [...pids].every((pid) => !alive(pid)), 5000, 'the master and its workers to exit');
+    await until(() => [...pids].every((pid) => !isAlive(pid)), 5000, 'the master and its workers to exit');
   });
 });
