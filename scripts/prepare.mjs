@@ -2,15 +2,11 @@
 // src/ with TypeScript. dist/ is also committed, so `npm ci --omit=dev` (no TypeScript) keeps the
 // committed build and still leaves a runnable server; test/package/dist.test.ts keeps it current.
 // Plain JavaScript: tsx and TypeScript are dev dependencies, absent in a production install.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 
-const root = new URL('..', import.meta.url).pathname;
-let tsc;
 try {
-  tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
+  createRequire(import.meta.url).resolve('typescript/package.json');
 } catch {
   if (existsSync(new URL('../dist/cli.js', import.meta.url))) {
     console.log('prepare: TypeScript is not installed (production install): using the committed dist/');
@@ -19,5 +15,5 @@ try {
   console.error('prepare: dist/ is missing and TypeScript is not installed to build it: run npm ci with dev dependencies');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-process.exit(r.status ?? 1);
+const { build } = await import('./build.mjs');
+process.exit(build('inherit').status);
