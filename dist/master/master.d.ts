@@ -4,14 +4,6 @@ import type { Config } from '../shared/config.ts';
 import type { MasterHooks } from '../shared/dispatch-types.ts';
 import { type Logger } from '../shared/logger.ts';
 import { type SeqBlock } from '../shared/session-id.ts';
-/** The part of libuv's TCP wrap the master uses (node:cluster's round-robin relies on the same). */
-export interface TcpHandle {
-    getpeername(out: {
-        address?: string;
-        port?: number;
-    }): number;
-    close(): void;
-}
 /** Where nodes publish their figures for each other (Redis, multi-node only). */
 export interface PeerStats {
     publish(stats: NodeStats): Promise<void>;

@@ -1,5 +1,5 @@
 import { type Worker } from 'node:cluster';
-import type { TcpHandle } from './master.ts';
+import type { TcpHandle } from './tcp-handle.ts';
 import { HandoffLink } from './handoff-link.ts';
 import { type MasterToWorker, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { WorkerView } from '../shared/dispatch-types.ts';

@@ -7,15 +7,11 @@ import { FdAllocator, type SeqBlock } from '../shared/session-id.ts';
 import { createDispatchPolicy, type DispatchPolicy } from './dispatch.ts';
 import { WorkerPool, type Slot } from './worker-pool.ts';
 import { workerSecretEnv } from '../shared/secrets.ts';
+import type { TcpHandle } from './tcp-handle.ts';
 
 /** Fresh counters are asked of every worker for a stats request; a silent one is not waited for longer. */
 const COUNTERS_TIMEOUT_MS = 500;
 
-/** The part of libuv's TCP wrap the master uses (node:cluster's round-robin relies on the same). */
-export interface TcpHandle {
-  getpeername(out: { address?: string; port?: number }): number;
-  close(): void;
-}
 
 /** Where nodes publish their figures for each other (Redis, multi-node only). */
 export interface PeerStats {

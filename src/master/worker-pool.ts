@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { join } from 'node:path';
-import type { TcpHandle } from './master.ts';
+import type { TcpHandle } from './tcp-handle.ts';
 import { HandoffLink } from './handoff-link.ts';
 import { ENV_HANDOFF_FD } from '../shared/handoff-wire.ts';
 import { CUMULATIVE_FIELDS, EMPTY_COUNTERS, ENV_BUS_DIR, ENV_NODE, ENV_SLOT, type MasterToWorker, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';

@@ -7,10 +7,12 @@
  * the master warns when one was given as a flag.
  */
 import { readFileSync } from 'node:fs';
-import type { Config } from './config.ts';
 
 type SecretKey = 'adminToken' | 'redis';
 type FileKey = 'adminTokenFile' | 'redisUrlFile';
+/** The settings this module reads and fills (a part of Config: typed here, so config.ts, which
+ * calls readSecretFiles, is not imported back). */
+export type SecretSettings = Record<SecretKey | FileKey, string | undefined>;
 
 /** Each secret setting, the setting naming a file that holds it, and how a worker receives it. */
 const SECRETS: ReadonlyArray<{ key: SecretKey; file: FileKey; flag: string; fileFlag: string; env: string; fileEnv: string; instead: string }> = [
@@ -40,7 +42,7 @@ const SECRETS: ReadonlyArray<{ key: SecretKey; file: FileKey; flag: string; file
  * (a config resolved once, resolved again): which of two would win is a trap.
  * Problems name the setting as `labelOf` does (the flag or variable the user typed).
  */
-export function readSecretFiles(cfg: Config, given: (key: SecretKey) => boolean, labelOf: (key: string) => string, problems: string[]): void {
+export function readSecretFiles(cfg: SecretSettings, given: (key: SecretKey) => boolean, labelOf: (key: string) => string, problems: string[]): void {
   for (const s of SECRETS) {
     const path = cfg[s.file];
     if (path === undefined) continue;
@@ -101,7 +103,7 @@ export function workerArgs(argv: readonly string[]): string[] {
  * (SWITCHYARD_* outranks REDIS_URL), the file variables removed (a worker reads no file).
  * An undefined value removes the variable (child_process skips it).
  */
-export function workerSecretEnv(config: Pick<Config, SecretKey>): Record<string, string | undefined> {
+export function workerSecretEnv(config: Pick<SecretSettings, SecretKey>): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
   for (const s of SECRETS) {
     env[s.env] = config[s.key];

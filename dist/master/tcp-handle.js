@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=tcp-handle.js.map
