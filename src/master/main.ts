@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../shared/config.ts';
+import { ClusterError } from '../shared/errors.ts';
 import type { MasterHooks } from '../shared/dispatch-types.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { redactUrl, secretsOnCommandLine } from '../shared/secrets.ts';
@@ -107,7 +108,7 @@ async function openControl(pidFile: string, log: Logger, master: () => Master | 
     process.exit(1);
   }
   try {
-    return await ControlServer.open(pidFile, log, () => master()?.stats() ?? Promise.reject(new Error('starting: not listening yet')));
+    return await ControlServer.open(pidFile, log, () => master()?.stats() ?? Promise.reject(new ClusterError('ERR_NOT_LISTENING', 'starting: not listening yet')));
   } catch (err) {
     log.fatal({ err: (err as Error).message, pidFile }, 'cannot write the pid file');
     process.exit(1);

@@ -3,6 +3,7 @@ import { Socket, type SocketConstructorOpts } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ClusterStats, MasterToWorker, WorkerCounters, WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { Config } from '../shared/config.ts';
+import { ClusterError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
 import { EmbeddedBus } from '../shared/bus/embedded-bus.ts';
 import { Server, type AppSetup } from './server.ts';
@@ -44,7 +45,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
         const id = ++nextId;
         const timer = setTimeout(() => {
           pendingStats.delete(id);
-          reject(new Error('stats: the master did not answer'));
+          reject(new ClusterError('ERR_STATS_TIMEOUT', 'stats: the master did not answer'));
         }, STATS_TIMEOUT_MS);
         pendingStats.set(id, (s) => {
           clearTimeout(timer);

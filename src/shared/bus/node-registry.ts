@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { SwitchyardError } from '../errors.ts';
+import { ClusterError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { MAX_NODES } from '../session-id.ts';
 
@@ -97,7 +97,7 @@ export class NodeRegistry {
         return registry;
       }
     }
-    throw new SwitchyardError('ERR_NODE_IDS_EXHAUSTED', `no free node id under "${prefix}": all ${MAX_NODES} ids are leased by live nodes`);
+    throw new ClusterError('ERR_NODE_IDS_EXHAUSTED', `no free node id under "${prefix}": all ${MAX_NODES} ids are leased by live nodes`);
   }
 
   /** Every node holding a lease now (ours included), by id. */

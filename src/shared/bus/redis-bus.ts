@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { pino } from 'pino';
-import { SwitchyardError } from '../errors.ts';
+import { BusError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { ConnectionProbe, SETTLE_ON_CLOSE } from '../redis-health.ts';
 import { MAX_NODES, MAX_SLOTS } from '../session-id.ts';
@@ -203,18 +203,18 @@ export class RedisBus implements Bus {
    * but the bus is not closed then: it goes on reconnecting and becomes ready by itself.
    */
   async start(): Promise<void> {
-    if (this.started) throw new Error('RedisBus.start() called twice');
+    if (this.started) throw new BusError('ERR_BUS_STATE', 'RedisBus.start() called twice');
     this.started = true;
     for (const p of this.probes.values()) p.start();
     let timer: NodeJS.Timeout | undefined;
     try {
       const ready = new Promise<void>((resolve, reject) => {
         this.readyWaiters.push(resolve);
-        timer = setTimeout(() => reject(new Error(`not ready within ${this.startTimeoutMs} ms`)), this.startTimeoutMs);
+        timer = setTimeout(() => reject(new BusError('ERR_BUS_CONNECT', `not ready within ${this.startTimeoutMs} ms`)), this.startTimeoutMs);
       });
       await Promise.all([this.pub.connect(), this.sub.connect(), ready]);
     } catch (err) {
-      throw new SwitchyardError('ERR_BUS_CONNECT', `redis bus could not start (it keeps reconnecting): ${(err as Error).message}`);
+      throw new BusError('ERR_BUS_CONNECT', `redis bus could not start (it keeps reconnecting): ${(err as Error).message}`);
     } finally {
       clearTimeout(timer);
     }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { SwitchyardError } from '../errors.ts';
+import { SessionTableError, SwitchyardError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { decodeFd, nodeOf, slotOf } from '../session-id.ts';
 import { APPLY, PURGE, SCAN } from './redis-scripts.ts';
@@ -124,7 +124,7 @@ export class RedisSessionTable implements SessionTable {
   }
 
   keepInSync(owner: SessionOwner): void {
-    if (this.resyncer) throw new Error('keepInSync() called twice');
+    if (this.resyncer) throw new SessionTableError('ERR_SESSION_TABLE_STATE', 'keepInSync() called twice');
     this.resyncer = new ResyncScheduler(
       {
         connected: () => this.redis.status === 'ready',
@@ -279,7 +279,7 @@ export class RedisSessionTable implements SessionTable {
 
   /** Sends pending writes (so this read sees them), then runs `work` within timeoutMs. */
   private read<T>(what: string, work: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new SwitchyardError('ERR_SESSION_TABLE_CLOSED', `session table closed: ${what} refused`));
+    if (this.closed) return Promise.reject(new SessionTableError('ERR_SESSION_TABLE_CLOSED', `session table closed: ${what} refused`));
     this.flush();
     if (this.redis.status === 'end') return Promise.reject(unavailable(what, 'the Redis connection is closed for good'));
     return new Promise<T>((resolve, reject) => {
@@ -361,6 +361,6 @@ export class RedisSessionTable implements SessionTable {
   }
 }
 
-function unavailable(what: string, why: string): SwitchyardError {
-  return new SwitchyardError('ERR_SESSION_TABLE_UNAVAILABLE', `session table ${what} failed: ${why}`);
+function unavailable(what: string, why: string): SessionTableError {
+  return new SessionTableError('ERR_SESSION_TABLE_UNAVAILABLE', `session table ${what} failed: ${why}`);
 }
