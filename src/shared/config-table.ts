@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { CLUSTER_NAME } from './redis-keys.ts';
 
 /**
  * Every setting once: its default (with the reason for it), its type and validation, its line
@@ -73,7 +74,7 @@ export const SETTINGS = {
   redisUrlFile: { kind: 'string', optional: true, path: true, default: undefined, help: 'file whose one line is the Redis URL (keeps a password out of ps)' },
   /** Key and channel prefix in Redis: nodes with the same name form one cluster. */
   clusterName: {
-    kind: 'string', pattern: /^[A-Za-z0-9_.-]{1,64}$/,
+    kind: 'string', pattern: CLUSTER_NAME,
     patternHint: '1-64 letters, digits, dots, dashes or underscores (it prefixes Redis keys and channels)',
     default: 'switchyard',
     help: 'key and channel prefix in Redis: nodes with the same name form one cluster',

@@ -7,15 +7,6 @@ export { DISPATCH_MODES, LOG_LEVELS, SETTING_KEYS, SETTINGS, type Config, type D
 /** Every default, from the one settings table (config-table.ts, which gives each one's reason). */
 export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze(Object.fromEntries(SETTING_KEYS.map((key) => [key, SETTINGS[key].default])) as unknown as Config);
 
-/**
- * The prefix of every Redis key of the cluster. With --redis-sharded (Redis Cluster) it is a
- * hash tag, {name}, so registry, session table, stats and bus channels share one slot: the
- * Lua scripts stay single-slot and one connection to that slot's master reaches them all.
- */
-export function redisKeyPrefix(config: Pick<Config, 'clusterName' | 'redisSharded'>): string {
-  return config.redisSharded ? `{${config.clusterName}}` : config.clusterName;
-}
-
 /** camelCase setting -> SWITCHYARD_SNAKE_CASE environment variable. */
 export function envName(key: string): string {
   return `SWITCHYARD_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { BusError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { ConnectionProbe, SETTLE_ON_CLOSE } from '../redis-health.ts';
+import { checkPrefixName, ClusterKeys } from '../redis-keys.ts';
 import { MAX_NODES, MAX_SLOTS } from '../session-id.ts';
 import { decodeEnvelope, encodeEnvelope } from './codec.ts';
 import type { Bus, BusMessage, MessageHandler, SendResult, WorkerAddress } from './types.ts';
@@ -58,14 +59,14 @@ export function publishCost(envelopeBytes: number, channelBytes: number): number
 }
 
 /**
- * The bus channels of one cluster. Sharded mode wraps the prefix in a hash tag so every bus
- * channel of the cluster hashes to one slot: one shard carries the cluster's bus, one
- * SSUBSCRIBE covers both channels, and a sender's direct messages and broadcasts still reach
- * a receiver in the order sent (two slots would be two independent streams).
+ * The bus channels of one cluster (named in redis-keys.ts). Sharded mode wraps the prefix in a
+ * hash tag so every bus channel of the cluster hashes to one slot: one shard carries the
+ * cluster's bus, one SSUBSCRIBE covers both channels, and a sender's direct messages and
+ * broadcasts still reach a receiver in the order sent (two slots would be two independent streams).
  */
 export function busChannels(prefix: string, sharded = false): { worker(to: WorkerAddress): string; all: string } {
-  const p = sharded ? `{${prefix}}` : prefix;
-  return { worker: (to) => `${p}:w:${to.node}:${to.slot}`, all: `${p}:all` };
+  const keys = ClusterKeys.of(prefix, sharded);
+  return { worker: (to) => keys.workerChannel(to), all: keys.broadcastChannel };
 }
 
 type Role = 'publisher' | 'subscriber';
@@ -149,7 +150,7 @@ export class RedisBus implements Bus {
   constructor(options: RedisBusOptions) {
     const { self, prefix } = options;
     if (!isAddress(self)) throw new RangeError(`bus address out of range: node ${self.node} (0..${MAX_NODES - 1}), slot ${self.slot} (0..${MAX_SLOTS - 1})`);
-    if (!/^[^\s{}]+$/.test(prefix)) throw new RangeError(`bus prefix must be non-empty, without spaces or braces: "${prefix}"`);
+    checkPrefixName(prefix, 'bus');
     this.self = { node: self.node, slot: self.slot };
     this.sharded = options.sharded ?? false;
     this.channels = busChannels(prefix, this.sharded);
