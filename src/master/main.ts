@@ -9,7 +9,7 @@ import { redactUrl, secretsOnCommandLine } from '../shared/secrets.ts';
 import type { AllCallbacks, AppHost, AppSetup } from '../worker/server-types.ts';
 import { checkPidFile, ControlServer } from './control-server.ts';
 import { Master } from './master.ts';
-import type { Membership } from './cluster-membership.ts';
+import type { Membership } from './cluster/membership.ts';
 
 /** The app's `server` in the master: keeps the master-only hooks, ignores worker callbacks. */
 function masterFacade(config: Config): { host: AppHost; hooks: MasterHooks } {
@@ -58,7 +58,7 @@ export async function runMaster(config: Config, setup: AppSetup): Promise<void> 
   let membership: Membership | null = null;
   if (config.redis) {
     // Redis code is loaded only by nodes that use it: a single host starts faster without it.
-    const { joinCluster } = await import('./cluster-membership.ts');
+    const { joinCluster } = await import('./cluster/membership.ts');
     try {
       membership = await joinCluster({ ...config, redis: config.redis }, log);
     } catch (err) {

@@ -7,8 +7,8 @@ import { ClusterError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
 import { EmbeddedBus } from '../shared/bus/embedded-bus.ts';
 import { Server, type AppSetup } from './server.ts';
-import { receiveHandoffs } from './handoff-receiver.ts';
-import type { Handoff } from '../shared/handoff-wire.ts';
+import { receiveHandoffs } from '../shared/handoff/receiver.ts';
+import type { Handoff } from '../shared/handoff/wire.ts';
 
 /** How often a worker tells the master its load (dispatch modes 3 and 8 read it). */
 const LOAD_REPORT_MS = 250;

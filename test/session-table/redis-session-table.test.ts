@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { NodeRegistry } from '../../src/shared/bus/node-registry.ts';
+import { NodeRegistry } from '../../src/master/cluster/node-registry.ts';
 import { ClusterKeys } from '../../src/shared/redis-keys.ts';
 import { RedisSessionTable, type RedisSessionTableOptions } from '../../src/shared/session-table/redis-session-table.ts';
 import type { SessionOwner, SessionRecord } from '../../src/shared/session-table/types.ts';

@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import { NodeRegistry } from '../shared/bus/node-registry.ts';
-import type { Config } from '../shared/config.ts';
-import type { Logger } from '../shared/logger.ts';
-import { SETTLE_ON_CLOSE } from '../shared/redis-health.ts';
-import { ClusterKeys } from '../shared/redis-keys.ts';
-import { blockEndingAt, MAX_SLOTS, SEQ_BLOCK, type SeqBlock } from '../shared/session-id.ts';
-import { RedisSessionTable } from '../shared/session-table/redis-session-table.ts';
+import { NodeRegistry } from './node-registry.ts';
+import type { Config } from '../../shared/config.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { SETTLE_ON_CLOSE } from '../../shared/redis-health.ts';
+import { ClusterKeys } from '../../shared/redis-keys.ts';
+import { blockEndingAt, MAX_SLOTS, SEQ_BLOCK, type SeqBlock } from '../../shared/session-id.ts';
+import { RedisSessionTable } from '../../shared/session-table/redis-session-table.ts';
 import { RedisPeerStats } from './peer-stats.ts';
 
 /**

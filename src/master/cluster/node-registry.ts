@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { ClusterError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
-import { ClusterKeys } from '../redis-keys.ts';
-import { MAX_NODES } from '../session-id.ts';
+import { ClusterError } from '../../shared/errors.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { ClusterKeys } from '../../shared/redis-keys.ts';
+import { MAX_NODES } from '../../shared/session-id.ts';
 
 /**
  * Node ids unique across hosts, leased from Redis (key names in redis-keys.ts).

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import type { NodeStats } from '../shared/cluster-messages.ts';
-import type { NodeRegistry } from '../shared/bus/node-registry.ts';
-import type { ClusterKeys } from '../shared/redis-keys.ts';
-import type { PeerStats } from './master.ts';
+import type { NodeStats } from '../../shared/cluster-messages.ts';
+import type { NodeRegistry } from './node-registry.ts';
+import type { ClusterKeys } from '../../shared/redis-keys.ts';
+import type { PeerStats } from '../master.ts';
 
 /** How long a node's published figures stay readable: a dead node's vanish with its lease. */
 const STATS_TTL_MS = 10_000;

@@ -7,7 +7,7 @@
  *
  * This file is the only place that touches those bindings. Unix only (SCM_RIGHTS).
  */
-import { HandoffError } from './errors.ts';
+import { HandoffError } from '../errors.ts';
 
 /** The C++ side of an IPC pipe (a LibuvStreamWrap), as much of it as we use. */
 export interface NativePipe {

@@ -1,5 +1,5 @@
-import { decodeHandoffRead, type Handoff, type RejectReason } from '../shared/handoff-wire.ts';
-import { openIpcPipe, readResult } from '../shared/native-pipe.ts';
+import { decodeHandoffRead, type Handoff, type RejectReason } from './wire.ts';
+import { openIpcPipe, readResult } from './native-pipe.ts';
 
 /** A read of the hand-off pipe that did not decode to exactly one valid record. */
 export interface RejectedRead {

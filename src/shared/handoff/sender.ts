@@ -1,8 +1,8 @@
 import { createServer, type Socket } from 'node:net';
 import { rmSync } from 'node:fs';
-import { HandoffError } from '../shared/errors.ts';
-import { encodeHandoff } from '../shared/handoff-wire.ts';
-import { connectIpcPipe, readResult, writeWithHandle, type NativePipe } from '../shared/native-pipe.ts';
+import { HandoffError } from '../errors.ts';
+import { encodeHandoff } from './wire.ts';
+import { connectIpcPipe, readResult, writeWithHandle, type NativePipe } from './native-pipe.ts';
 
 /**
  * The master's end of one worker's hand-off pipe. Each hand-off is one write carrying the

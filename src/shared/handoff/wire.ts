@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { decodeFd } from './session-id.ts';
+import { decodeFd } from '../session-id.ts';
 
 /**
  * The master → worker hand-off record, sent with the socket's descriptor attached (one
