@@ -176,7 +176,7 @@ export class SessionTableError extends SwitchyardError {
   }
 }
 
-/** The hand-off pipe between the master and a worker (handoff-link, native-pipe). */
+/** The hand-off pipe between the master and a worker (src/shared/handoff/). */
 export const HANDOFF_ERRORS = {
   ERR_HANDOFF_WORKER_DOWN: 'the chosen worker is down: the connection goes nowhere',
   ERR_HANDOFF_PIPE_CLOSED: 'the hand-off pipe was closed before the write',

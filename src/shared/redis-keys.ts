@@ -4,7 +4,7 @@ import type { WorkerAddress } from './bus/types.ts';
  * Every Redis key and pub/sub channel of a cluster, named in one place. All of them start with
  * the cluster's prefix P:
  *
- *   membership (master/cluster-membership.ts, NodeRegistry)
+ *   membership (master/cluster/: membership.ts, node-registry.ts, peer-stats.ts)
  *     P:node-seq            INCR counter: where the next node-id allocation starts looking
  *     P:node:${id}          a node's lease (JSON { token, info }, TTL): exists while the node
  *                           is alive; its token is the node's generation (a re-claimed lease

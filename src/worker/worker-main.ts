@@ -124,7 +124,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
     // A Redis outage at start is not fatal: local traffic works, the bus keeps reconnecting.
     await redis.start().catch((err: Error) => log.error({ err: err.message }, 'redis bus not connected yet'));
   }
-  // Connections arrive on the hand-off pipe (see master/handoff-link), not on node:cluster's channel.
+  // Connections arrive on the hand-off pipe (see shared/handoff/), not on node:cluster's channel.
   receiveHandoffs(where.handoffFd, { slot, node }, {
     connection: (handoff, handle) => server.receive(handle ? handedSocket(handle, handoff) : undefined, handoff.fd),
     rejected: (read) => {

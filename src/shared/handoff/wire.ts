@@ -3,7 +3,7 @@ import { decodeFd } from '../session-id.ts';
 
 /**
  * The master → worker hand-off record, sent with the socket's descriptor attached (one
- * sendmsg per connection, see master/handoff-link):
+ * sendmsg per connection, see handoff/sender.ts):
  *
  *    0       1       2               10      12      13            13+n          17+n
  *   +-------+-------+---------------+-------+-------+-------------+-------------+
