@@ -14,16 +14,18 @@
 import { mkdir, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { SETTINGS } from '../config-table.ts';
 import { BusError, type BusErrorCode } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, decodeEnvelope, encodeEnvelope, encodeStreamFrame, frameHeader } from './codec.ts';
 import { CHUNK_OVERHEAD_BYTES, PeerLink, RETRY_MAX_MS, RETRY_MIN_MS, type LinkCounters, type RetryOptions } from './peer-link.ts';
 import { worse, type Bus, type BusMessage, type MessageHandler, type SendResult, type WorkerAddress } from './types.ts';
 
-/** A peer that has not taken 8 MiB yet is not keeping up: sends to it are 'congested' rather
- * than pile up (about 250k small pushes, a few hundred ms of a slow worker's backlog). Counted
- * at what the queue really holds (PeerLink.queuedBytes), so it also bounds this process's memory. */
-export const DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+/** A peer that has not taken this (8 MiB) yet is not keeping up: sends to it are 'congested'
+ * rather than pile up (about 250k small pushes, a few hundred ms of a slow worker's backlog).
+ * Counted at what the queue really holds (PeerLink.queuedBytes), so it also bounds this
+ * process's memory. The setting's default (config-table.ts), also when no config is given. */
+export const DEFAULT_MAX_QUEUED_BYTES = SETTINGS.embeddedBusMaxQueuedBytes.default;
 /** sun_path holds 108 bytes on Linux (104 on macOS), NUL included. */
 const MAX_SOCKET_PATH_BYTES = 103;
 

@@ -7,6 +7,7 @@
  * asynchronous and ordered: each receiver has an inbox drained on a later macrotask
  * (setImmediate), many messages at a time, as a socket read delivers them.
  */
+import { SETTINGS } from '../config-table.ts';
 import { BusError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { decodeEnvelope, encodeEnvelope } from './codec.ts';
@@ -43,7 +44,7 @@ class Network implements MemoryNetwork {
 
   constructor(options: MemoryNetworkOptions) {
     this.log = options.log;
-    this.maxQueuedBytes = options.maxQueuedBytes ?? 8 * 1024 * 1024;
+    this.maxQueuedBytes = options.maxQueuedBytes ?? SETTINGS.embeddedBusMaxQueuedBytes.default; // as the embedded bus
   }
 
   bus(address: WorkerAddress): MemoryBus {

@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { pino } from 'pino';
+import { SETTINGS } from '../config-table.ts';
 import { BusError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { ConnectionProbe, SETTLE_ON_CLOSE } from '../redis-health.ts';
@@ -36,8 +37,8 @@ export function defaultRetryDelay(attempt: number): number {
 }
 
 /** More in flight than Redis lets a subscriber fall behind (client-output-buffer-limit pubsub
- * 32mb by default) could not be delivered anyway. */
-export const DEFAULT_MAX_PENDING_BYTES = 32 * 1024 * 1024;
+ * 32mb by default) could not be delivered anyway. The setting's default (config-table.ts). */
+export const DEFAULT_MAX_PENDING_BYTES = SETTINGS.redisBusMaxPendingBytes.default;
 /** A PING a second costs Redis nothing; 3 s of silence on loopback or a LAN is not a slow reply. */
 const DEFAULT_PROBE_INTERVAL_MS = 1000;
 const DEFAULT_PROBE_TIMEOUT_MS = 3000;
