@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { ClusterError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
+import { SETTINGS } from '../../shared/config-table.ts';
 import { ClusterKeys } from '../../shared/redis-keys.ts';
 import { MAX_NODES } from '../../shared/session-id.ts';
 
@@ -85,7 +86,7 @@ export class NodeRegistry {
 
   /** Leases a free node id and starts keeping it alive. Throws if all 4096 ids are taken.
    * `prefix`: the cluster's key prefix, hash tag included (ClusterKeys.prefix). */
-  static async join(redis: Redis, prefix: string, info: NodeInfo, ttlMs = 10_000, options: NodeRegistryOptions = {}): Promise<NodeRegistry> {
+  static async join(redis: Redis, prefix: string, info: NodeInfo, ttlMs: number = SETTINGS.nodeTtlMs.default, options: NodeRegistryOptions = {}): Promise<NodeRegistry> {
     if (!Number.isInteger(ttlMs) || ttlMs < MIN_TTL_MS) throw new RangeError(`node lease ttl must be an integer >= ${MIN_TTL_MS} ms: ${ttlMs}`);
     const log = options.log ?? pino({ level: 'silent' });
     const value = JSON.stringify({ token: randomUUID(), info });

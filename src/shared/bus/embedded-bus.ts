@@ -25,7 +25,7 @@ import { worse, type Bus, type BusMessage, type MessageHandler, type SendResult,
  * rather than pile up (about 250k small pushes, a few hundred ms of a slow worker's backlog).
  * Counted at what the queue really holds (PeerLink.queuedBytes), so it also bounds this
  * process's memory. The setting's default (config-table.ts), also when no config is given. */
-export const DEFAULT_MAX_QUEUED_BYTES = SETTINGS.embeddedBusMaxQueuedBytes.default;
+export const DEFAULT_MAX_QUEUED_BYTES: number = SETTINGS.embeddedBusMaxQueuedBytes.default;
 /** sun_path holds 108 bytes on Linux (104 on macOS), NUL included. */
 const MAX_SOCKET_PATH_BYTES = 103;
 

@@ -38,7 +38,7 @@ export function defaultRetryDelay(attempt: number): number {
 
 /** More in flight than Redis lets a subscriber fall behind (client-output-buffer-limit pubsub
  * 32mb by default) could not be delivered anyway. The setting's default (config-table.ts). */
-export const DEFAULT_MAX_PENDING_BYTES = SETTINGS.redisBusMaxPendingBytes.default;
+export const DEFAULT_MAX_PENDING_BYTES: number = SETTINGS.redisBusMaxPendingBytes.default;
 /** A PING a second costs Redis nothing; 3 s of silence on loopback or a LAN is not a slow reply. */
 const DEFAULT_PROBE_INTERVAL_MS = 1000;
 const DEFAULT_PROBE_TIMEOUT_MS = 3000;
