@@ -4,7 +4,7 @@ import { parseCommandLine } from './cli/arguments.ts';
 import { helpText, packageVersion } from './cli/help.ts';
 import { resolveSettings } from './cli/resolve-config.ts';
 import { ENV_BUS_DIR, ENV_NODE, ENV_SLOT } from './shared/cluster-messages.ts';
-import { ENV_HANDOFF_FD } from './shared/handoff-wire.ts';
+import { ENV_HANDOFF_FD } from './shared/handoff/wire.ts';
 import { ConfigError } from './shared/errors.ts';
 import { forgetWorkerSecretEnv } from './shared/secrets.ts';
 

@@ -1,8 +1,16 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+/**
+ * The architecture as rules on imports (STYLE.md principle 4: imports point inward), read from
+ * the sources: no import cycle anywhere under src/ (type-only imports count: a cycle of types
+ * is still two modules that cannot be understood apart), the roles do not reach into each
+ * other, shared code serves both roles, the protocol core does no I/O, and the CLI loads a
+ * role only through its entry point.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('..', import.meta.url).pathname;
+const SRC = join(root, 'src');
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -14,6 +22,154 @@ function filesUnder(dir: string): string[] {
 function importsOf(file: string): string[] {
   const src = readFileSync(file, 'utf8');
   return [...src.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g), ...src.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
+}
+
+/** A file's path from the repository root (src/...). */
+const rel = (file: string): string => relative(root, file);
+
+/** The src/ files a file imports (relative specifiers resolved), as paths from the root. */
+function localImportsOf(file: string): string[] {
+  return importsOf(file)
+    .filter((spec) => spec.startsWith('.'))
+    .map((spec) => resolve(dirname(file), spec))
+    .filter((path) => existsSync(path))
+    .map(rel);
+}
+
+/** The import graph of src/: file -> the src/ files it imports. */
+export function importGraph(files: readonly string[]): Map<string, string[]> {
+  return new Map(files.map((f) => [rel(f), [...new Set(localImportsOf(f))].sort()]));
+}
+
+/** Files that import each other, directly or not (a strongly connected component). */
+export interface Tangle {
+  /** Every file of it, sorted. */
+  files: string[];
+  /** One cycle through it, files in import order (a -> b -> ... -> a), from its first file. */
+  cycle: string[];
+}
+
+/**
+ * The graph's tangles: each strongly connected component of more than one file (or a file
+ * that imports itself). Tarjan's algorithm; deterministic for a given graph.
+ */
+export function importTangles(graph: ReadonlyMap<string, readonly string[]>): Tangle[] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  let next = 0;
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      }
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1 || (graph.get(v) ?? []).includes(v)) components.push(component);
+    }
+  };
+  for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
+  return components.map((component) => ({ files: component.sort(), cycle: cycleThrough(graph, new Set(component)) })).sort((a, b) => (a.files[0]! < b.files[0]! ? -1 : 1));
+}
+
+/** One cycle visiting files of `component` in import order, from its first file (sorted) back to it. */
+function cycleThrough(graph: ReadonlyMap<string, readonly string[]>, component: ReadonlySet<string>): string[] {
+  const start = [...component].sort()[0]!;
+  // Breadth-first within the component: the shortest way back to start.
+  const from = new Map<string, string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const v = queue.shift()!;
+    for (const w of graph.get(v) ?? []) {
+      if (!component.has(w)) continue;
+      if (w === start) {
+        const path = [v];
+        while (path[0] !== start) path.unshift(from.get(path[0]!)!);
+        return [...path, start];
+      }
+      if (!from.has(w)) {
+        from.set(w, v);
+        queue.push(w);
+      }
+    }
+  }
+  return [start, start];
+}
+
+/**
+ * Cycles there today, allowed until the work that removes them lands; each entry lists the
+ * files of one cycle. A cycle is allowed if all its files are in one entry; an entry no cycle
+ * touches any more fails the test too (delete it then).
+ */
+const KNOWN_CYCLES: ReadonlyArray<readonly string[]> = [
+  // The worker's app contract is typed against the concrete Server class (removed when the app contract lands).
+  [
+    'src/worker/app-callbacks.ts',
+    'src/worker/cluster-calls.ts',
+    'src/worker/local-connections.ts',
+    'src/worker/server-types.ts',
+    'src/worker/server.ts',
+    'src/worker/upgrade.ts',
+    'src/worker/worker-lifecycle.ts',
+    'src/worker/worker-stats.ts',
+  ],
+];
+
+/**
+ * Imports that point the wrong way today, allowed until the work that removes them lands
+ * ("importer -> imported"); one no longer there fails the test (delete it then).
+ */
+const KNOWN_WRONG_WAY: readonly string[] = [
+  // The master types the app's callbacks with the worker's types (removed when the app contract lands).
+  'src/master/main.ts -> src/worker/server-types.ts',
+  // zlib streams and the job limiter move to the I/O side (removed when the connection core lands).
+  'src/shared/protocol/permessage-deflate.ts -> node:zlib',
+];
+
+/** Node's I/O modules and those that bring processes, timers, logs or Redis: none in the protocol core. */
+const IO_MODULES = /^(node:)?(net|http|https|http2|cluster|child_process|dgram|dns|tls|fs|fs\/promises|zlib|timers|timers\/promises|worker_threads|perf_hooks|readline|stream|os)$|^ioredis$|^pino/;
+
+/**
+ * What the CLI may load of each role: the role's entry point (main.ts, worker-main.ts), the
+ * master's pid-file helpers (stop/status find the master through them), the default app and the
+ * app's types. The CLI parses settings and starts a role; the role's insides are the role's.
+ */
+const CLI_MAY_LOAD = new Set(['src/master/main.ts', 'src/master/control-server.ts', 'src/worker/worker-main.ts', 'src/worker/default-app.ts', 'src/worker/server-types.ts']);
+
+/** Every import of src/ that breaks a direction rule, as "importer -> imported". */
+function wrongWayImports(): string[] {
+  const out: string[] = [];
+  for (const file of filesUnder(SRC)) {
+    const from = rel(file);
+    const local = localImportsOf(file);
+    const role = (path: string) => /^src\/(master|worker|shared|cli)\//.exec(path)?.[1] ?? (path === 'src/cli.ts' ? 'cli' : 'root');
+    for (const to of local) {
+      const [a, b] = [role(from), role(to)];
+      if ((a === 'master' && b === 'worker') || (a === 'worker' && b === 'master') || (a === 'shared' && (b === 'master' || b === 'worker'))) out.push(`${from} -> ${to}`);
+      else if (a === 'cli' && (b === 'master' || b === 'worker') && !CLI_MAY_LOAD.has(to)) out.push(`${from} -> ${to}`);
+    }
+    if (from.startsWith('src/shared/protocol/')) {
+      for (const spec of importsOf(file)) if (IO_MODULES.test(spec)) out.push(`${from} -> ${spec}`);
+      for (const [, name] of readFileSync(file, 'utf8').matchAll(/\b(setTimeout|setInterval|setImmediate|process\.\w+)\b/g)) out.push(`${from} -> ${name}`);
+    }
+  }
+  return out.sort();
 }
 
 describe('imports point inward (STYLE.md principle 4)', () => {
@@ -31,5 +187,36 @@ describe('imports point inward (STYLE.md principle 4)', () => {
   it('no console.log in src/ (structured pino logs only)', () => {
     const offenders = filesUnder(join(root, 'src')).filter((f) => /\bconsole\.(log|info|warn|error|debug)\(/.test(readFileSync(f, 'utf8')));
     expect(offenders.map((f) => relative(root, f))).toEqual([]);
+  });
+
+  it('no import points the wrong way: master and worker apart, shared below both, protocol without I/O or timers, the CLI through entry points', () => {
+    const found = wrongWayImports();
+    expect(found.filter((edge) => !KNOWN_WRONG_WAY.includes(edge)), 'imports pointing the wrong way').toEqual([]);
+    expect(KNOWN_WRONG_WAY.filter((edge) => !found.includes(edge)), 'KNOWN_WRONG_WAY entries no longer there: delete them').toEqual([]);
+  });
+});
+
+describe('no import cycles under src/', () => {
+  it('finds none beyond the known ones (each reported as one cycle in import order, and all its files)', () => {
+    const tangles = importTangles(importGraph(filesUnder(SRC)));
+    const allowed = (t: Tangle) => KNOWN_CYCLES.some((known) => t.files.every((f) => known.includes(f)));
+    expect(tangles.filter((t) => !allowed(t)).map((t) => `${t.cycle.join(' -> ')} (in a tangle of ${t.files.length}: ${t.files.join(', ')})`), 'import cycles').toEqual([]);
+    const stale = KNOWN_CYCLES.filter((known) => !tangles.some((t) => t.files.some((f) => known.includes(f))));
+    expect(stale, 'KNOWN_CYCLES entries no cycle touches any more: delete them').toEqual([]);
+  });
+
+  it('the cycle finder reports a cycle in import order, and nothing for a tree', () => {
+    const graph = new Map([
+      ['a', ['b']],
+      ['b', ['c', 'd']],
+      ['c', ['a']],
+      ['d', []],
+      ['e', ['e']],
+    ]);
+    expect(importTangles(graph)).toEqual([
+      { files: ['a', 'b', 'c'], cycle: ['a', 'b', 'c', 'a'] },
+      { files: ['e'], cycle: ['e', 'e'] },
+    ]);
+    expect(importTangles(new Map([['a', ['b']], ['b', []]]))).toEqual([]);
   });
 });

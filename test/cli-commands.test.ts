@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { DEFAULT_CONFIG, envName, FIELDS, flagName } from '../src/shared/config.ts';
+import { DEFAULT_CONFIG, envName, flagName, SETTING_KEYS, SETTINGS } from '../src/shared/config.ts';
 import { killAll, ROOT, runCli, startCli } from './helpers/process.ts';
 import { until } from './helpers/server.ts';
 
@@ -33,8 +33,8 @@ describe('switchyard --help and --version', () => {
   it('--help lists every setting of the config table: flag, environment variable, default', async () => {
     const r = await runCli(['--help']);
     expect(r.code, r.stderr).toBe(0);
-    for (const key of Object.keys(FIELDS) as Array<keyof typeof FIELDS>) {
-      const flag = FIELDS[key].kind === 'bool' ? `--[no-]${flagName(key).slice(2)}` : flagName(key);
+    for (const key of SETTING_KEYS) {
+      const flag = SETTINGS[key].kind === 'bool' ? `--[no-]${flagName(key).slice(2)}` : flagName(key);
       const entry = r.stdout.slice(r.stdout.indexOf(`  ${flag}`));
       expect(r.stdout, key).toContain(`  ${flag}`);
       const block = entry.split('\n').slice(0, 3).join('\n');

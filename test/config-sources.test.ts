@@ -12,6 +12,7 @@ import { DEFAULT_CONFIG } from '../src/shared/config.ts';
 import { closestSetting } from '../src/shared/config-sources.ts';
 import { ConfigError } from '../src/shared/errors.ts';
 import { killAll, runCli, startCli } from './helpers/process.ts';
+import { until } from './helpers/server.ts';
 
 let dir: string;
 beforeAll(() => {
@@ -136,6 +137,8 @@ describe('config sources through the compiled CLI', () => {
     // tsx compiles both files in the master and the worker: slow on a loaded machine.
     const cli = await startCli(['--config', config, '--app', app, '--port', '0'], 45_000);
     expect(cli.logs().find((e) => e.event === 'listening')).toMatchObject({ workers: 1, dispatchMode: 'round-robin' });
+    // The worker's own line may come after the master's listening line (two processes' stdout).
+    await until(() => cli.logs().some((e) => e.event === 'app-start'), 10_000, "the app's start line");
     expect(cli.logs().find((e) => e.event === 'app-start')).toEqual({ event: 'app-start', workers: 1, wait: 1 });
     expect(await cli.stop()).toBe(0);
   }, 60_000);

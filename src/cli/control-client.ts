@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import type { Config } from '../shared/config.ts';
+import { ClusterError } from '../shared/errors.ts';
 import { alive, controlSocketPath, readPid } from '../master/control-server.ts';
 
 /** `switchyard stop` and `switchyard status`: the master found through its pid file. Each returns the exit code. */
@@ -59,14 +60,14 @@ export async function statusCommand(config: Config): Promise<number> {
       const socket = connect(path);
       let text = '';
       socket.setEncoding('utf8');
-      socket.setTimeout(5000, () => socket.destroy(new Error('no answer within 5 s')));
+      socket.setTimeout(5000, () => socket.destroy(new ClusterError('ERR_CONTROL_NO_ANSWER', 'no answer within 5 s')));
       socket.on('connect', () => socket.write('status\n'));
       socket.on('data', (s: string) => (text += s));
       socket.on('end', () => resolve(text));
       socket.on('error', reject);
     });
     const figures = JSON.parse(answer) as Record<string, unknown>;
-    if (typeof figures.error === 'string') throw new Error(figures.error);
+    if (typeof figures.error === 'string') throw new ClusterError('ERR_CONTROL_FAILED', figures.error);
     say(JSON.stringify(figures, null, 2));
     return 0;
   } catch (err) {

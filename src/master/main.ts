@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../shared/config.ts';
+import { ClusterError } from '../shared/errors.ts';
 import type { MasterHooks } from '../shared/dispatch-types.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { redactUrl, secretsOnCommandLine } from '../shared/secrets.ts';
 import type { AllCallbacks, AppHost, AppSetup } from '../worker/server-types.ts';
 import { checkPidFile, ControlServer } from './control-server.ts';
 import { Master } from './master.ts';
-import type { Membership } from './cluster-membership.ts';
+import type { Membership } from './cluster/membership.ts';
 
 /** The app's `server` in the master: keeps the master-only hooks, ignores worker callbacks. */
 function masterFacade(config: Config): { host: AppHost; hooks: MasterHooks } {
@@ -57,7 +58,7 @@ export async function runMaster(config: Config, setup: AppSetup): Promise<void> 
   let membership: Membership | null = null;
   if (config.redis) {
     // Redis code is loaded only by nodes that use it: a single host starts faster without it.
-    const { joinCluster } = await import('./cluster-membership.ts');
+    const { joinCluster } = await import('./cluster/membership.ts');
     try {
       membership = await joinCluster({ ...config, redis: config.redis }, log);
     } catch (err) {
@@ -107,7 +108,7 @@ async function openControl(pidFile: string, log: Logger, master: () => Master | 
     process.exit(1);
   }
   try {
-    return await ControlServer.open(pidFile, log, () => master()?.stats() ?? Promise.reject(new Error('starting: not listening yet')));
+    return await ControlServer.open(pidFile, log, () => master()?.stats() ?? Promise.reject(new ClusterError('ERR_NOT_LISTENING', 'starting: not listening yet')));
   } catch (err) {
     log.fatal({ err: (err as Error).message, pidFile }, 'cannot write the pid file');
     process.exit(1);

@@ -1,8 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import { join } from 'node:path';
 import type { TcpHandle } from './tcp-handle.ts';
-import { HandoffLink } from './handoff-link.ts';
-import { ENV_HANDOFF_FD } from '../shared/handoff-wire.ts';
+import { HandoffLink } from '../shared/handoff/sender.ts';
+import { HandoffError } from '../shared/errors.ts';
+import { ENV_HANDOFF_FD } from '../shared/handoff/wire.ts';
 import { CUMULATIVE_FIELDS, EMPTY_COUNTERS, ENV_BUS_DIR, ENV_NODE, ENV_SLOT, type MasterToWorker, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { WorkerView } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -190,7 +191,7 @@ export class WorkerPool {
   handoff(s: Slot, handle: TcpHandle, fd: number, peer: { address: string; port: number }, onFailed: (err: Error) => void): void {
     const link = s.link;
     if (!s.worker || !s.up || !link) {
-      onFailed(new Error(`worker ${s.slot} is down`));
+      onFailed(new HandoffError('ERR_HANDOFF_WORKER_DOWN', `worker ${s.slot} is down`));
       return;
     }
     s.sent++;

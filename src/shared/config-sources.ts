@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
-import { FIELDS, flagName, type Config, type SettingsLayer } from './config.ts';
+import { SETTING_KEYS, settingOf, SETTINGS, type SettingKey } from './config-table.ts';
+import { flagName, type Config, type SettingsLayer } from './config.ts';
 import { ConfigError } from './errors.ts';
 import { importUserModule } from './load-module.ts';
 
@@ -15,32 +16,23 @@ export type Settings = Partial<Config>;
 
 type Snake<S extends string> = S extends `${infer H}${infer T}` ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<T>}` : S;
 
-/** The same settings under Swoole's snake_case names (`package_max_length`, `worker_num`, ...). */
-export type SwooleSettings = { [K in keyof Config as Snake<K>]?: Config[K] } & {
-  /** Swoole's name for `workers`. */
-  worker_num?: number;
-  /** Swoole's short name for `max_connection`. */
-  max_conn?: number;
-};
+type Aliases<K extends SettingKey> = (typeof SETTINGS)[K] extends { aliases: readonly (infer A extends string)[] } ? A : never;
+
+/** The same settings under Swoole's snake_case names (`package_max_length`, ...), and its own
+ * names where they differ (the table's aliases: `worker_num`, `max_conn`). */
+export type SwooleSettings = { [K in keyof Config as Snake<K>]?: Config[K] } & { [K in SettingKey as Aliases<K>]?: Config[K] };
 
 /** What a config file or an app's `export const settings` may hold: either naming, or both mixed. */
 export type AppSettings = Settings & SwooleSettings;
-
-/** Swoole's names that are not simply ours in snake_case. */
-const SWOOLE_NAMES: Readonly<Record<string, keyof Config>> = { worker_num: 'workers', max_conn: 'maxConnection' };
-
-/** Settings that name files: relative paths in an object are relative to the file it came from. */
-const PATH_SETTINGS: ReadonlySet<keyof Config> = new Set(['app', 'pidFile', 'adminTokenFile', 'redisUrlFile']);
 
 export function snakeName(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 /** Every name an object may use, mapped to the setting it means. */
-const NAMES: ReadonlyMap<string, keyof Config> = new Map([
-  ...(Object.keys(FIELDS) as Array<keyof Config>).flatMap((k) => [[k, k] as const, [snakeName(k), k] as const]),
-  ...Object.entries(SWOOLE_NAMES),
-]);
+const NAMES: ReadonlyMap<string, SettingKey> = new Map(
+  SETTING_KEYS.flatMap((k) => [k, snakeName(k), ...(settingOf(k).aliases ?? [])].map((name) => [name, k] as const)),
+);
 
 /** Every name a config object may give `key` under: ours, its snake_case form, Swoole's. */
 export function objectNames(key: keyof Config): string[] {
@@ -105,7 +97,7 @@ export function settingsLayer(object: unknown, source: string, baseDir: string, 
       problems.push(`${label}: the same setting as ${layer.labels[key]}; give it once`);
       continue;
     }
-    layer.values[key] = PATH_SETTINGS.has(key) && typeof value === 'string' && value !== '' ? resolve(baseDir, value) : value;
+    layer.values[key] = settingOf(key).path === true && typeof value === 'string' && value !== '' ? resolve(baseDir, value) : value;
     layer.labels[key] = label;
   }
   return layer;

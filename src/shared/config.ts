@@ -1,251 +1,11 @@
-import { availableParallelism } from 'node:os';
+import { DISPATCH_MODES, SETTING_KEYS, SETTINGS, settingOf, type Config, type Setting, type SettingKey } from './config-table.ts';
 import { ConfigError } from './errors.ts';
 import { readSecretFiles } from './secrets.ts';
 
-/**
- * Every setting in one place, with its default and the reason for it. Swoole's names are kept
- * where Swoole has the setting (and its units: heartbeat and wait times in seconds).
- */
-export interface Config {
-  host: string;
-  port: number;
-  /** pino level: fatal, error, warn, info, debug, trace, silent. */
-  logLevel: string;
-  /** Module that registers the app's callbacks; undefined runs the default echo app. */
-  app: string | undefined;
-  /** The master writes its pid here (Swoole's pid_file); `switchyard stop|status` find it there. */
-  pidFile: string | undefined;
-  /** Redis URL of the multi-node bus (also REDIS_URL); unset: one node, embedded bus only. A URL
-   * with a password is a secret: give it by redisUrlFile or the environment rather than a flag. */
-  redis: string | undefined;
-  /** A file whose one line is the Redis URL (kept out of `ps`; see secrets.ts). */
-  redisUrlFile: string | undefined;
-  /** Key and channel prefix in Redis: nodes with the same name form one cluster. */
-  clusterName: string;
-  /** Sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis 7) for the bus, as Redis Cluster wants. */
-  redisSharded: boolean;
-  /** A node whose lease is not refreshed for this long (ms) is dead: its sessions vanish. */
-  nodeTtlMs: number;
-  /** Bearer token for the default app's POST /push/:fd and /broadcast; unset turns them off. A
-   * secret: give it by adminTokenFile or SWITCHYARD_ADMIN_TOKEN rather than a flag. */
-  adminToken: string | undefined;
-  /** A file whose one line is the admin token (kept out of `ps`; see secrets.ts). */
-  adminTokenFile: string | undefined;
-  /** Worker processes (Swoole worker_num); each holds a stable slot 0..workers-1. */
-  workers: number;
-  /** Swoole's dispatch_mode: 1 round-robin, 2 fd-mod, 3 idle worker, 4 ip-hash, 8 least-connections. */
-  dispatchMode: 1 | 2 | 3 | 4 | 8;
-  /**
-   * V8's young-generation semi-space of each worker, in MiB (node's --max-semi-space-size);
-   * 0 leaves V8's default (up to 16 MiB, grown under allocation bursts and kept).
-   */
-  workerSemiSpaceMb: number;
+export { DISPATCH_MODES, LOG_LEVELS, SETTING_KEYS, SETTINGS, type Config, type DispatchMode, type Kind, type Setting, type SettingKey } from './config-table.ts';
 
-  /**
-   * Largest message accepted, reassembled and inflated (RFC 6455 §10.4); beyond it close 1009.
-   * Also the raw bytes a connection may have read ahead of its parser (flow-control.ts).
-   */
-  packageMaxLength: number;
-  /** Negotiate permessage-deflate (RFC 7692) when the client offers it. */
-  websocketCompression: boolean;
-  /** Messages shorter than this are sent uncompressed: deflate costs more than it saves on them. */
-  compressionThreshold: number;
-  /** Forget our compression context after each message: no 300 KiB zlib window kept per connection. */
-  serverNoContextTakeover: boolean;
-  clientNoContextTakeover: boolean;
-  serverMaxWindowBits: number;
-  clientMaxWindowBits: number;
-
-  /** A connection's first request head (upgrade or not) must arrive within this (ms); else 408 and close. */
-  handshakeTimeoutMs: number;
-  /** After a plain HTTP response, the next request head must arrive within this (ms), else the connection is closed (Node's keepAliveTimeout). */
-  keepAliveTimeoutMs: number;
-  /** A plain HTTP request body must be complete within this (ms) of its head; else 408 and close. */
-  bodyTimeoutMs: number;
-  /** Request line + headers cap (bytes); larger requests get 431. */
-  maxHeaderSize: number;
-  /**
-   * Connections per process that are not WebSockets (yet): reading a request, in plain HTTP or
-   * keep-alive, or waiting for an async handshake hook; a connection beyond it gets 503 at once.
-   */
-  maxPendingHandshakes: number;
-  /** Established connections per process; beyond it new upgrades get 503. */
-  maxConnection: number;
-
-  /** Seconds between idle scans; 0 disables the heartbeat (Swoole heartbeat_check_interval). */
-  heartbeatCheckInterval: number;
-  /** Seconds without inbound traffic after which a connection is closed (Swoole heartbeat_idle_time). */
-  heartbeatIdleTime: number;
-  /** Seconds between server pings (0: never); the round trip is reported by getClientInfo. */
-  pingInterval: number;
-  /** How long (ms) a call to another worker (pushAsync, exist, getFdsByUid, ...) waits for its answer. */
-  busTimeoutMs: number;
-  /** Calls to other workers awaiting their answer, per worker; beyond it a call is `congested` at once. */
-  busMaxPendingRequests: number;
-  /** What the embedded bus may hold for one peer worker (bytes plus per-message bookkeeping); beyond it sends are `congested`. */
-  embeddedBusMaxQueuedBytes: number;
-  /** What a worker's publishes awaiting Redis may hold (bytes plus ~2.5 KiB of bookkeeping each); beyond it sends are `congested`. */
-  redisBusMaxPendingBytes: number;
-  /** Seconds a graceful shutdown waits for closing handshakes before forcing (Swoole max_wait_time). */
-  maxWaitTime: number;
-  /** How long (ms) we wait for the peer's close frame / TCP close before destroying the socket. */
-  closeTimeoutMs: number;
-
-  /** Bytes queued for one connection, control frames included, before the buffer policy applies (Swoole buffer_output_size). */
-  bufferOutputSize: number;
-  /** Queued bytes above which `bufferFull` fires and pushes report `queued`. */
-  bufferHighWatermark: number;
-  /**
-   * Over bufferOutputSize: drop the message (or ping, pong) and stop reading the connection
-   * until its output is back at bufferHighWatermark, or close the slow consumer (1008).
-   */
-  bufferFullPolicy: 'drop' | 'close';
-  /** Unsettled async app callbacks per connection before we stop reading from its socket. */
-  maxPendingCallbacks: number;
-  /**
-   * Frames one connection may have parsed per event-loop turn; then it stops reading and goes
-   * on in the next turn, so a flooding client cannot hold the loop from everyone else.
-   */
-  readBudgetFrames: number;
-  /** Payload bytes one connection may have parsed per event-loop turn (checked between frames). */
-  readBudgetBytes: number;
-
-  /** Swoole's open_websocket_*_frame: deliver these control frames to `message` instead of handling them. */
-  openWebsocketPingFrame: boolean;
-  openWebsocketPongFrame: boolean;
-  openWebsocketCloseFrame: boolean;
-}
-
-export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
-  host: '127.0.0.1',
-  port: 9501, // Swoole's examples' port: familiar to our users
-  logLevel: 'info',
-  app: undefined,
-  pidFile: undefined, // no file unless asked: several servers may share a directory
-  redis: undefined,
-  redisUrlFile: undefined,
-  clusterName: 'switchyard',
-  redisSharded: false,
-  nodeTtlMs: 10_000, // the issue's bound; refreshed every third of it
-  adminToken: undefined,
-  adminTokenFile: undefined,
-  workers: Math.min(availableParallelism(), 256),
-  // Not Swoole's default (fd-mod): WebSocket connections live long, and least-connections
-  // keeps workers even after closes where fd-mod and round-robin drift apart.
-  dispatchMode: 8,
-  // Measured here: idle memory per connection 10 KiB -> under 4 KiB (V8 keeps a young
-  // generation grown by a handshake storm), and echo as fast or faster (a small nursery stays
-  // in cache). Big-message loads may want more.
-  workerSemiSpaceMb: 1,
-  packageMaxLength: 2 * 1024 * 1024, // Swoole's default package_max_length
-  websocketCompression: true,
-  compressionThreshold: 1024, // as ws: below ~1 KiB deflate rarely pays off
-  serverNoContextTakeover: false, // better ratio by default; zlib contexts are created lazily
-  clientNoContextTakeover: false,
-  serverMaxWindowBits: 15,
-  clientMaxWindowBits: 15,
-  handshakeTimeoutMs: 10_000, // a real client sends its upgrade in one packet
-  keepAliveTimeoutMs: 5_000, // Node's default: a client reusing a connection does so at once
-  bodyTimeoutMs: 30_000, // a body up to packageMaxLength (2 MiB) at 70 KiB/s; a trickle is not held longer
-  maxHeaderSize: 16 * 1024, // Node's own default
-  maxPendingHandshakes: 4096, // bounds what an accept flood, trickling clients or a slow auth hook can pin (each holds up to maxHeaderSize)
-  maxConnection: 100_000,
-  heartbeatCheckInterval: 0,
-  heartbeatIdleTime: 0,
-  pingInterval: 0,
-  busTimeoutMs: 3_000, // a live worker answers in microseconds; this only bounds a dead one
-  // A call waits ~1 ms for a live owner, so this binds only when answers stop coming (an owner
-  // dead without leaving): 16k calls of ~1 KiB each (0.85 KB measured with its promise chain).
-  busMaxPendingRequests: 16_384,
-  // A peer that has not taken 8 MiB is not keeping up (a few hundred ms of a slow worker's backlog).
-  embeddedBusMaxQueuedBytes: 8 * 1024 * 1024,
-  // Redis lets a subscriber fall 32 MiB behind (client-output-buffer-limit pubsub): more in
-  // flight could not be delivered anyway. About 12,000 small publishes.
-  redisBusMaxPendingBytes: 32 * 1024 * 1024,
-  maxWaitTime: 3, // Swoole's default
-  closeTimeoutMs: 5_000, // as ws: long enough for a slow peer, short enough to free the socket
-  bufferOutputSize: 4 * 1024 * 1024,
-  bufferHighWatermark: 1024 * 1024,
-  bufferFullPolicy: 'drop',
-  maxPendingCallbacks: 64,
-  // A fraction of a millisecond of echo work. Measured (npm run load:fairness, 5 flooders on
-  // 2 workers): a probe's echo p50 0.4-0.7 ms at 256, 4-5 ms at 1024; pipelining clients
-  // (16 messages a read) never reach it.
-  readBudgetFrames: 256,
-  readBudgetBytes: 256 * 1024, // 4 of libuv's 64 KiB reads; a larger frame is still taken whole
-  openWebsocketPingFrame: false,
-  openWebsocketPongFrame: false,
-  openWebsocketCloseFrame: false,
-});
-
-export type Kind = 'int' | 'number' | 'bool' | 'string' | 'enum' | 'dispatch';
-export interface Field {
-  kind: Kind;
-  min?: number;
-  max?: number;
-  values?: readonly string[];
-  optional?: boolean;
-  pattern?: RegExp;
-  patternHint?: string;
-}
-
-export const FIELDS: Readonly<Record<keyof Config, Field>> = {
-  host: { kind: 'string' },
-  port: { kind: 'int', min: 0, max: 65535 },
-  logLevel: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
-  app: { kind: 'string', optional: true },
-  pidFile: { kind: 'string', optional: true },
-  redis: { kind: 'string', optional: true },
-  redisUrlFile: { kind: 'string', optional: true },
-  clusterName: { kind: 'string', pattern: /^[A-Za-z0-9_.-]{1,64}$/, patternHint: '1-64 letters, digits, dots, dashes or underscores (it prefixes Redis keys and channels)' },
-  redisSharded: { kind: 'bool' },
-  nodeTtlMs: { kind: 'int', min: 300 },
-  adminToken: { kind: 'string', optional: true },
-  adminTokenFile: { kind: 'string', optional: true },
-  workers: { kind: 'int', min: 1, max: 256 },
-  dispatchMode: { kind: 'dispatch' },
-  workerSemiSpaceMb: { kind: 'int', min: 0, max: 1024 },
-  packageMaxLength: { kind: 'int', min: 126, max: Number.MAX_SAFE_INTEGER },
-  websocketCompression: { kind: 'bool' },
-  compressionThreshold: { kind: 'int', min: 0 },
-  serverNoContextTakeover: { kind: 'bool' },
-  clientNoContextTakeover: { kind: 'bool' },
-  serverMaxWindowBits: { kind: 'int', min: 9, max: 15 },
-  clientMaxWindowBits: { kind: 'int', min: 9, max: 15 },
-  handshakeTimeoutMs: { kind: 'int', min: 1 },
-  keepAliveTimeoutMs: { kind: 'int', min: 1 },
-  bodyTimeoutMs: { kind: 'int', min: 1 },
-  maxHeaderSize: { kind: 'int', min: 1024 },
-  maxPendingHandshakes: { kind: 'int', min: 1 },
-  maxConnection: { kind: 'int', min: 1 },
-  heartbeatCheckInterval: { kind: 'number', min: 0 },
-  heartbeatIdleTime: { kind: 'number', min: 0 },
-  pingInterval: { kind: 'number', min: 0 },
-  busTimeoutMs: { kind: 'int', min: 1 },
-  busMaxPendingRequests: { kind: 'int', min: 1 },
-  embeddedBusMaxQueuedBytes: { kind: 'int', min: 64 * 1024 },
-  redisBusMaxPendingBytes: { kind: 'int', min: 64 * 1024 },
-  maxWaitTime: { kind: 'number', min: 0 },
-  closeTimeoutMs: { kind: 'int', min: 1 },
-  bufferOutputSize: { kind: 'int', min: 1024 },
-  bufferHighWatermark: { kind: 'int', min: 0 },
-  bufferFullPolicy: { kind: 'enum', values: ['drop', 'close'] },
-  maxPendingCallbacks: { kind: 'int', min: 1 },
-  readBudgetFrames: { kind: 'int', min: 1 },
-  readBudgetBytes: { kind: 'int', min: 1 },
-  openWebsocketPingFrame: { kind: 'bool' },
-  openWebsocketPongFrame: { kind: 'bool' },
-  openWebsocketCloseFrame: { kind: 'bool' },
-};
-
-/**
- * The prefix of every Redis key of the cluster. With --redis-sharded (Redis Cluster) it is a
- * hash tag, {name}, so registry, session table, stats and bus channels share one slot: the
- * Lua scripts stay single-slot and one connection to that slot's master reaches them all.
- */
-export function redisKeyPrefix(config: Pick<Config, 'clusterName' | 'redisSharded'>): string {
-  return config.redisSharded ? `{${config.clusterName}}` : config.clusterName;
-}
+/** Every default, from the one settings table (config-table.ts, which gives each one's reason). */
+export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze(Object.fromEntries(SETTING_KEYS.map((key) => [key, SETTINGS[key].default])) as unknown as Config);
 
 /** camelCase setting -> SWITCHYARD_SNAKE_CASE environment variable. */
 export function envName(key: string): string {
@@ -264,7 +24,7 @@ export function flagName(key: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
-function coerce(key: string, field: Field, raw: unknown, problems: string[], label: string): unknown {
+function coerce(field: Setting, raw: unknown, problems: string[], label: string): unknown {
   if (raw === undefined) return undefined;
   switch (field.kind) {
     case 'bool': {
@@ -294,9 +54,9 @@ function coerce(key: string, field: Field, raw: unknown, problems: string[], lab
     }
     case 'dispatch': {
       // Swoole's numbers, or their names.
-      const byName: Record<string, number> = { 'round-robin': 1, 'fd-mod': 2, 'idle-worker': 3, 'ip-hash': 4, 'least-connections': 8 };
+      const byName: Readonly<Record<string, number>> = DISPATCH_MODES;
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? (byName[raw] ?? Number(raw)) : NaN;
-      if ([1, 2, 3, 4, 8].includes(n)) return n;
+      if (Object.values(byName).includes(n)) return n;
       problems.push(`${label}: expected 1 (round-robin), 2 (fd-mod), 3 (idle-worker), 4 (ip-hash) or 8 (least-connections), got ${JSON.stringify(raw)}`);
       return undefined;
     }
@@ -306,7 +66,6 @@ function coerce(key: string, field: Field, raw: unknown, problems: string[], lab
       return undefined;
     }
   }
-  void key;
 }
 
 /**
@@ -317,12 +76,11 @@ export function resolveConfig(input: Partial<Record<keyof Config, unknown>> = {}
   const problems: string[] = [];
   const out: Record<string, unknown> = { ...DEFAULT_CONFIG };
   for (const [key, raw] of Object.entries(input)) {
-    const field = FIELDS[key as keyof Config];
-    if (!field) {
+    if (!Object.hasOwn(SETTINGS, key)) {
       problems.push(`${key}: unknown setting`);
       continue;
     }
-    const value = coerce(key, field, raw, problems, labelOf(key));
+    const value = coerce(settingOf(key as SettingKey), raw, problems, labelOf(key));
     if (value !== undefined) out[key] = value;
   }
   const cfg = out as unknown as Config;
@@ -350,7 +108,7 @@ export function resolveConfig(input: Partial<Record<keyof Config, unknown>> = {}
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env, layers: readonly SettingsLayer[] = []): Config {
   const problems: string[] = [];
   const byFlag = new Map<string, keyof Config>();
-  for (const key of Object.keys(FIELDS) as Array<keyof Config>) byFlag.set(flagName(key).slice(2), key);
+  for (const key of SETTING_KEYS) byFlag.set(flagName(key).slice(2), key);
   const input: Record<string, unknown> = {};
   const labels: Record<string, string> = {};
   for (const layer of layers) {
@@ -363,7 +121,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env,
     input.redis = env.REDIS_URL;
     labels.redis = 'environment variable REDIS_URL';
   }
-  for (const key of Object.keys(FIELDS)) {
+  for (const key of SETTING_KEYS) {
     const name = envName(key);
     if (env[name] !== undefined) {
       input[key] = env[name];
@@ -386,8 +144,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env,
       problems.push(`--${name}: unknown flag`);
       continue;
     }
-    const field = FIELDS[key];
-    if (field.kind === 'bool') {
+    if (SETTINGS[key].kind === 'bool') {
       if (negated !== undefined && inline !== undefined) {
         problems.push(`--${name}: takes no value`);
         continue;

@@ -4,7 +4,7 @@ import { CloseCode, Opcode } from '../shared/protocol/constants.ts';
 import type { CloseInfo, Connection } from './connection.ts';
 import type { AllCallbacks, Awaitable, Frame, ServerCallbacks } from './server-types.ts';
 import type { Server } from './server.ts';
-import { upgradeRequired } from './upgrade-required.ts';
+import { upgradeRequired } from './handshake/upgrade-required.ts';
 
 /**
  * The app's callbacks (Swoole's $server->on()) and how they run. Nothing an app callback does

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { decodeFd } from '../shared/session-id.ts';
 import type { AppHost, Server } from './server.ts';
-import { upgradeRequired } from './upgrade-required.ts';
+import { upgradeRequired } from './handshake/upgrade-required.ts';
 import { HOME_PAGE } from './home-page.ts';
 
 /** The WebSocket endpoints: a plain request there gets 426 Upgrade Required. */

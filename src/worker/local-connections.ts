@@ -5,7 +5,7 @@ import type { Logger } from '../shared/logger.ts';
 import { CloseCode, Opcode } from '../shared/protocol/constants.ts';
 import type { SessionOwner, SessionRecord, SessionTable } from '../shared/session-table/types.ts';
 import { encodeForQueue, WebSocketStatus, type CloseInfo, type Connection, type PushStatus } from './connection.ts';
-import type { HandshakeRequest } from './handshake-io.ts';
+import type { HandshakeRequest } from './handshake/handshake-io.ts';
 import { toBuffer } from './payload.ts';
 import { Rooms } from './rooms.ts';
 import type { LocalHandler } from './router.ts';

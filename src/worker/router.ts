@@ -1,22 +1,10 @@
+import { RemoteCallError } from '../shared/errors.ts';
 import { worse, type Bus, type BusMessage, type SendResult, type WorkerAddress } from '../shared/bus/types.ts';
 import type { Logger } from '../shared/logger.ts';
 import { decodeFd } from '../shared/session-id.ts';
 
-/**
- * Why a remote call did not get an answer: no transport to the owner (ERR_UNREACHABLE), the bus
- * or this worker's budget of calls awaiting answers is full (ERR_CONGESTED: retry later), or no
- * reply came in time (ERR_TIMEOUT).
- */
-export type RemoteCallErrorCode = 'ERR_UNREACHABLE' | 'ERR_CONGESTED' | 'ERR_TIMEOUT';
-
-export class RemoteCallError extends Error {
-  readonly code: RemoteCallErrorCode;
-  constructor(code: RemoteCallErrorCode, message: string) {
-    super(message);
-    this.name = 'RemoteCallError';
-    this.code = code;
-  }
-}
+/** Why a remote call got no answer: its codes are in the error registry. */
+export { RemoteCallError, type RemoteCallErrorCode } from '../shared/errors.ts';
 
 /** A call awaiting its reply. Every call waits the same timeoutMs, so deadlines grow in
  * insertion order and one timer, armed for the oldest, expires them all (no timer per call). */

@@ -6,7 +6,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { Bus } from '../shared/bus/types.ts';
 import type { SessionTable } from '../shared/session-table/types.ts';
 import type { CloseInfo } from './connection.ts';
-import type { HandshakeRequest, HandshakeResponse } from './handshake-io.ts';
+import type { HandshakeRequest, HandshakeResponse } from './handshake/handshake-io.ts';
 import type { Server } from './server.ts';
 
 /** The types of the app-facing API: callbacks, frames, client info, stats. */

@@ -4,7 +4,7 @@ import { createLogger, type Logger } from '../shared/logger.ts';
 import { CloseCode } from '../shared/protocol/constants.ts';
 import { checkCloseArguments } from '../shared/protocol/frame-encoder.ts';
 import { WebSocketStatus, type CloseInfo, type PushStatus } from './connection.ts';
-import { HandshakeRequest, HandshakeResponse } from './handshake-io.ts';
+import { HandshakeRequest, HandshakeResponse } from './handshake/handshake-io.ts';
 import { Router } from './router.ts';
 import { encodeFd, nodeOf, slotOf } from '../shared/session-id.ts';
 import type { ClusterStats } from '../shared/cluster-messages.ts';
@@ -27,7 +27,7 @@ const REMOTE_PUSH_COUNTER = { forwarded: 'pushesForwarded', congested: 'pushesCo
 export type * from './server-types.ts';
 export type { CloseInfo, PushStatus, RoomTarget };
 export { HandshakeRequest, HandshakeResponse, WebSocketStatus };
-export { upgradeRequired } from './upgrade-required.ts';
+export { upgradeRequired } from './handshake/upgrade-required.ts';
 
 /**
  * The server object every callback receives: Swoole's WebSocket\Server API over every fd of

@@ -4,8 +4,8 @@ import type { Logger } from '../shared/logger.ts';
 import { acceptKey, buildUpgradeResponse, type ValidUpgrade } from '../shared/protocol/handshake.ts';
 import { negotiateDeflate, PerMessageDeflate, type DeflateSettings } from '../shared/protocol/permessage-deflate.ts';
 import { Connection, type ConnectionHost } from './connection.ts';
-import { HandshakeRequest, HandshakeResponse, type RequestSource } from './handshake-io.ts';
-import { reject } from './http-entry.ts';
+import { HandshakeRequest, HandshakeResponse, type RequestSource } from './handshake/handshake-io.ts';
+import { reject } from './handshake/http-entry.ts';
 import type { ServerCallbacks } from './server-types.ts';
 import type { Server } from './server.ts';
 

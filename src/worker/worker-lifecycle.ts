@@ -2,7 +2,7 @@ import { createServer as createNetServer, type AddressInfo, type Server as NetSe
 import type { Config } from '../shared/config.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { AppCallbacks } from './app-callbacks.ts';
-import { HttpEntry, reject } from './http-entry.ts';
+import { HttpEntry, reject } from './handshake/http-entry.ts';
 import type { LocalConnections, LocalCounters } from './local-connections.ts';
 import type { Server } from './server.ts';
 import { Upgrader } from './upgrade.ts';

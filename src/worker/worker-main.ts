@@ -3,11 +3,12 @@ import { Socket, type SocketConstructorOpts } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ClusterStats, MasterToWorker, WorkerCounters, WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { Config } from '../shared/config.ts';
+import { ClusterError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
 import { EmbeddedBus } from '../shared/bus/embedded-bus.ts';
 import { Server, type AppSetup } from './server.ts';
-import { receiveHandoffs } from './handoff-receiver.ts';
-import type { Handoff } from '../shared/handoff-wire.ts';
+import { receiveHandoffs } from '../shared/handoff/receiver.ts';
+import type { Handoff } from '../shared/handoff/wire.ts';
 
 /** How often a worker tells the master its load (dispatch modes 3 and 8 read it). */
 const LOAD_REPORT_MS = 250;
@@ -44,7 +45,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
         const id = ++nextId;
         const timer = setTimeout(() => {
           pendingStats.delete(id);
-          reject(new Error('stats: the master did not answer'));
+          reject(new ClusterError('ERR_STATS_TIMEOUT', 'stats: the master did not answer'));
         }, STATS_TIMEOUT_MS);
         pendingStats.set(id, (s) => {
           clearTimeout(timer);
@@ -123,7 +124,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
     // A Redis outage at start is not fatal: local traffic works, the bus keeps reconnecting.
     await redis.start().catch((err: Error) => log.error({ err: err.message }, 'redis bus not connected yet'));
   }
-  // Connections arrive on the hand-off pipe (see master/handoff-link), not on node:cluster's channel.
+  // Connections arrive on the hand-off pipe (see shared/handoff/), not on node:cluster's channel.
   receiveHandoffs(where.handoffFd, { slot, node }, {
     connection: (handoff, handle) => server.receive(handle ? handedSocket(handle, handoff) : undefined, handoff.fd),
     rejected: (read) => {

@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
-import { nodeKey } from '../shared/bus/node-registry.ts';
 import { RedisBus } from '../shared/bus/redis-bus.ts';
 import type { WorkerAddress } from '../shared/bus/types.ts';
-import { redisKeyPrefix, type Config } from '../shared/config.ts';
+import type { Config } from '../shared/config.ts';
 import type { Logger } from '../shared/logger.ts';
 import { SETTLE_ON_CLOSE } from '../shared/redis-health.ts';
+import { ClusterKeys } from '../shared/redis-keys.ts';
 import { RedisSessionTable } from '../shared/session-table/redis-session-table.ts';
 
 /** A worker's Redis pieces (multi-node only): the bus to other nodes and the session table. */
@@ -14,14 +14,14 @@ export async function openRedisParts(config: Config & { redis: string }, self: W
   const client = new Redis(config.redis, { ...SETTLE_ON_CLOSE, lazyConnect: true, enableOfflineQueue: false });
   client.on('error', (err: Error) => log.debug({ err: err.message }, 'session table connection error'));
   await client.connect().catch((err: Error) => log.error({ err: err.message }, 'session table: Redis not reachable yet'));
-  const keys = redisKeyPrefix(config);
+  const keys = ClusterKeys.forConfig(config);
   const sessions = new RedisSessionTable({
     redis: client,
     prefix: config.clusterName,
     hashTag: config.redisSharded,
     ownsClient: true,
     log,
-    isAlive: async (node) => (await client.exists(nodeKey(keys, node))) === 1,
+    isAlive: async (node) => (await client.exists(keys.node(node))) === 1,
   });
   return { bus, sessions };
 }

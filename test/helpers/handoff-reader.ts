@@ -6,7 +6,7 @@
  * rejected read, then `{"end":true}` at EOF.
  */
 import { createInterface } from 'node:readline';
-import { receiveHandoffs } from '../../src/worker/handoff-receiver.ts';
+import { receiveHandoffs } from '../../src/shared/handoff/receiver.ts';
 
 const out = (v: unknown): boolean => process.stdout.write(JSON.stringify(v) + '\n');
 

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { joinCluster, type Membership } from '../../src/master/cluster-membership.ts';
+import { joinCluster, type Membership } from '../../src/master/cluster/membership.ts';
 import { resolveConfig } from '../../src/shared/config.ts';
 import { executable, externalTool } from '../helpers/process.ts';
 import { PrivateRedis } from '../helpers/redis.ts';

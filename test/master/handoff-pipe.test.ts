@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HandoffLink } from '../../src/master/handoff-link.ts';
+import { HandoffLink } from '../../src/shared/handoff/sender.ts';
 import { encodeFd } from '../../src/shared/session-id.ts';
 import { ROOT } from '../helpers/process.ts';
 import { until } from '../helpers/server.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeHandoffRead, encodeHandoff, type Handoff } from '../../src/shared/handoff-wire.ts';
+import { decodeHandoffRead, encodeHandoff, type Handoff } from '../../src/shared/handoff/wire.ts';
 import { encodeFd } from '../../src/shared/session-id.ts';
 
 const SELF = { slot: 7, node: 42 };

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { NodeRegistry } from '../../src/shared/bus/node-registry.ts';
+import { NodeRegistry } from '../../src/master/cluster/node-registry.ts';
+import { ClusterKeys } from '../../src/shared/redis-keys.ts';
 import { RedisSessionTable, type RedisSessionTableOptions } from '../../src/shared/session-table/redis-session-table.ts';
 import type { SessionOwner, SessionRecord } from '../../src/shared/session-table/types.ts';
 import { externalTool } from '../helpers/process.ts';
@@ -122,6 +123,9 @@ describe.runIf(redis.run)('RedisSessionTable', () => {
     await t.count();
     const p = prefix;
     expect(await keysOf(prefix)).toEqual([`${p}:nw:3`, `${p}:s:${a.fd}`, `${p}:s:${b.fd}`, `${p}:sn`, `${p}:u:alice`, `${p}:ws:3:1`, `${p}:ws:3:2`].sort());
+    // The Lua scripts build the names ClusterKeys gives (the one list of key names).
+    const k = ClusterKeys.of(prefix);
+    expect(await keysOf(prefix)).toEqual([k.nodeWorkers(3), k.session(a.fd), k.session(b.fd), k.sessionNodes, k.uidSessions('alice'), k.workerSessions(3, 1), k.workerSessions(3, 2)].sort());
     const admin = client();
     expect(await admin.hgetall(`${p}:s:${a.fd}`)).toEqual({ node: '3', slot: '1', addr: a.remoteAddress, port: String(a.remotePort), t: String(a.connectTime), uid: 'alice' });
     expect(await admin.smembers(`${p}:nw:3`)).toEqual(expect.arrayContaining(['1', '2']));

@@ -14,16 +14,18 @@
 import { mkdir, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { SwitchyardError } from '../errors.ts';
+import { SETTINGS } from '../config-table.ts';
+import { BusError, type BusErrorCode } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, decodeEnvelope, encodeEnvelope, encodeStreamFrame, frameHeader } from './codec.ts';
 import { CHUNK_OVERHEAD_BYTES, PeerLink, RETRY_MAX_MS, RETRY_MIN_MS, type LinkCounters, type RetryOptions } from './peer-link.ts';
 import { worse, type Bus, type BusMessage, type MessageHandler, type SendResult, type WorkerAddress } from './types.ts';
 
-/** A peer that has not taken 8 MiB yet is not keeping up: sends to it are 'congested' rather
- * than pile up (about 250k small pushes, a few hundred ms of a slow worker's backlog). Counted
- * at what the queue really holds (PeerLink.queuedBytes), so it also bounds this process's memory. */
-export const DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+/** A peer that has not taken this (8 MiB) yet is not keeping up: sends to it are 'congested'
+ * rather than pile up (about 250k small pushes, a few hundred ms of a slow worker's backlog).
+ * Counted at what the queue really holds (PeerLink.queuedBytes), so it also bounds this
+ * process's memory. The setting's default (config-table.ts), also when no config is given. */
+export const DEFAULT_MAX_QUEUED_BYTES: number = SETTINGS.embeddedBusMaxQueuedBytes.default;
 /** sun_path holds 108 bytes on Linux (104 on macOS), NUL included. */
 const MAX_SOCKET_PATH_BYTES = 103;
 
@@ -82,7 +84,7 @@ export class EmbeddedBus implements Bus {
     this.dir = dir;
     this.path = socketPath(dir, self.slot);
     if (Buffer.byteLength(socketPath(dir, slots - 1)) > MAX_SOCKET_PATH_BYTES) {
-      throw new SwitchyardError('ERR_BUS_PATH_TOO_LONG', `bus socket path too long for a Unix socket: ${socketPath(dir, slots - 1)}`);
+      throw new BusError('ERR_BUS_PATH_TOO_LONG', `bus socket path too long for a Unix socket: ${socketPath(dir, slots - 1)}`);
     }
     this.log = (options.log ?? createLogger('info', { role: 'bus' })).child({ bus: 'embedded' });
     this.maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
@@ -99,7 +101,7 @@ export class EmbeddedBus implements Bus {
    * Rejects with ERR_BUS_SLOT_IN_USE if a live process already listens on our path.
    */
   async start(): Promise<void> {
-    if (this.state !== 'new') throw new SwitchyardError('ERR_BUS_STATE', `bus already ${this.state}`);
+    if (this.state !== 'new') throw new BusError('ERR_BUS_STATE', `bus already ${this.state}`);
     this.state = 'started';
     try {
       await this.listen();
@@ -202,7 +204,7 @@ export class EmbeddedBus implements Bus {
   private async listen(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     if (await isListening(this.path)) {
-      throw new SwitchyardError('ERR_BUS_SLOT_IN_USE', `another process listens on ${this.path}`);
+      throw new BusError('ERR_BUS_SLOT_IN_USE', `another process listens on ${this.path}`);
     }
     await unlink(this.path).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
@@ -275,7 +277,7 @@ export class EmbeddedBus implements Bus {
     }
   }
 
-  private reject(socket: Socket, code: string, message: string): void {
+  private reject(socket: Socket, code: BusErrorCode, message: string): void {
     this.counts.malformed++;
     this.log.warn({ code }, `${message}: closing the connection`);
     socket.destroy();

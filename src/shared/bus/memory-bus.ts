@@ -7,6 +7,8 @@
  * asynchronous and ordered: each receiver has an inbox drained on a later macrotask
  * (setImmediate), many messages at a time, as a socket read delivers them.
  */
+import { SETTINGS } from '../config-table.ts';
+import { BusError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { decodeEnvelope, encodeEnvelope } from './codec.ts';
 import { worse, type Bus, type BusMessage, type MessageHandler, type SendResult, type WorkerAddress } from './types.ts';
@@ -42,7 +44,7 @@ class Network implements MemoryNetwork {
 
   constructor(options: MemoryNetworkOptions) {
     this.log = options.log;
-    this.maxQueuedBytes = options.maxQueuedBytes ?? 8 * 1024 * 1024;
+    this.maxQueuedBytes = options.maxQueuedBytes ?? SETTINGS.embeddedBusMaxQueuedBytes.default; // as the embedded bus
   }
 
   bus(address: WorkerAddress): MemoryBus {
@@ -85,7 +87,7 @@ export class MemoryBus implements Bus {
   }
 
   async start(): Promise<void> {
-    if (this.state !== 'new') throw new Error(`memory bus already ${this.state}`);
+    if (this.state !== 'new') throw new BusError('ERR_BUS_STATE', `memory bus already ${this.state}`);
     this.state = 'started';
     this.network.attached.set(this.id, this);
   }

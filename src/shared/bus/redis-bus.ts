@@ -1,8 +1,10 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { pino } from 'pino';
-import { SwitchyardError } from '../errors.ts';
+import { SETTINGS } from '../config-table.ts';
+import { BusError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { ConnectionProbe, SETTLE_ON_CLOSE } from '../redis-health.ts';
+import { checkPrefixName, ClusterKeys } from '../redis-keys.ts';
 import { MAX_NODES, MAX_SLOTS } from '../session-id.ts';
 import { decodeEnvelope, encodeEnvelope } from './codec.ts';
 import type { Bus, BusMessage, MessageHandler, SendResult, WorkerAddress } from './types.ts';
@@ -35,8 +37,8 @@ export function defaultRetryDelay(attempt: number): number {
 }
 
 /** More in flight than Redis lets a subscriber fall behind (client-output-buffer-limit pubsub
- * 32mb by default) could not be delivered anyway. */
-export const DEFAULT_MAX_PENDING_BYTES = 32 * 1024 * 1024;
+ * 32mb by default) could not be delivered anyway. The setting's default (config-table.ts). */
+export const DEFAULT_MAX_PENDING_BYTES: number = SETTINGS.redisBusMaxPendingBytes.default;
 /** A PING a second costs Redis nothing; 3 s of silence on loopback or a LAN is not a slow reply. */
 const DEFAULT_PROBE_INTERVAL_MS = 1000;
 const DEFAULT_PROBE_TIMEOUT_MS = 3000;
@@ -58,14 +60,14 @@ export function publishCost(envelopeBytes: number, channelBytes: number): number
 }
 
 /**
- * The bus channels of one cluster. Sharded mode wraps the prefix in a hash tag so every bus
- * channel of the cluster hashes to one slot: one shard carries the cluster's bus, one
- * SSUBSCRIBE covers both channels, and a sender's direct messages and broadcasts still reach
- * a receiver in the order sent (two slots would be two independent streams).
+ * The bus channels of one cluster (named in redis-keys.ts). Sharded mode wraps the prefix in a
+ * hash tag so every bus channel of the cluster hashes to one slot: one shard carries the
+ * cluster's bus, one SSUBSCRIBE covers both channels, and a sender's direct messages and
+ * broadcasts still reach a receiver in the order sent (two slots would be two independent streams).
  */
 export function busChannels(prefix: string, sharded = false): { worker(to: WorkerAddress): string; all: string } {
-  const p = sharded ? `{${prefix}}` : prefix;
-  return { worker: (to) => `${p}:w:${to.node}:${to.slot}`, all: `${p}:all` };
+  const keys = ClusterKeys.of(prefix, sharded);
+  return { worker: (to) => keys.workerChannel(to), all: keys.broadcastChannel };
 }
 
 type Role = 'publisher' | 'subscriber';
@@ -149,7 +151,7 @@ export class RedisBus implements Bus {
   constructor(options: RedisBusOptions) {
     const { self, prefix } = options;
     if (!isAddress(self)) throw new RangeError(`bus address out of range: node ${self.node} (0..${MAX_NODES - 1}), slot ${self.slot} (0..${MAX_SLOTS - 1})`);
-    if (!/^[^\s{}]+$/.test(prefix)) throw new RangeError(`bus prefix must be non-empty, without spaces or braces: "${prefix}"`);
+    checkPrefixName(prefix, 'bus');
     this.self = { node: self.node, slot: self.slot };
     this.sharded = options.sharded ?? false;
     this.channels = busChannels(prefix, this.sharded);
@@ -203,18 +205,18 @@ export class RedisBus implements Bus {
    * but the bus is not closed then: it goes on reconnecting and becomes ready by itself.
    */
   async start(): Promise<void> {
-    if (this.started) throw new Error('RedisBus.start() called twice');
+    if (this.started) throw new BusError('ERR_BUS_STATE', 'RedisBus.start() called twice');
     this.started = true;
     for (const p of this.probes.values()) p.start();
     let timer: NodeJS.Timeout | undefined;
     try {
       const ready = new Promise<void>((resolve, reject) => {
         this.readyWaiters.push(resolve);
-        timer = setTimeout(() => reject(new Error(`not ready within ${this.startTimeoutMs} ms`)), this.startTimeoutMs);
+        timer = setTimeout(() => reject(new BusError('ERR_BUS_CONNECT', `not ready within ${this.startTimeoutMs} ms`)), this.startTimeoutMs);
       });
       await Promise.all([this.pub.connect(), this.sub.connect(), ready]);
     } catch (err) {
-      throw new SwitchyardError('ERR_BUS_CONNECT', `redis bus could not start (it keeps reconnecting): ${(err as Error).message}`);
+      throw new BusError('ERR_BUS_CONNECT', `redis bus could not start (it keeps reconnecting): ${(err as Error).message}`);
     } finally {
       clearTimeout(timer);
     }

@@ -1,4 +1,4 @@
-import { SwitchyardError } from '../errors.ts';
+import { SessionTableError } from '../errors.ts';
 import { decodeFd } from '../session-id.ts';
 import type { SessionRecord, SessionTable } from './types.ts';
 
@@ -132,6 +132,6 @@ export class MemorySessionTable implements SessionTable {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new SwitchyardError('ERR_SESSION_TABLE_CLOSED', 'session table is closed');
+    if (this.closed) throw new SessionTableError('ERR_SESSION_TABLE_CLOSED', 'session table is closed');
   }
 }

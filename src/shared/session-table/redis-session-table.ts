@@ -1,14 +1,15 @@
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { SwitchyardError } from '../errors.ts';
+import { SessionTableError, SwitchyardError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { checkPrefixName, ClusterKeys } from '../redis-keys.ts';
 import { decodeFd, nodeOf, slotOf } from '../session-id.ts';
 import { APPLY, PURGE, SCAN } from './redis-scripts.ts';
 import { ResyncScheduler } from './resync-scheduler.ts';
 import type { SessionOwner, SessionRecord, SessionTable } from './types.ts';
 
 /**
- * The cluster's session table in Redis, under the cluster's prefix P:
+ * The cluster's session table in Redis, under the cluster's prefix P (key names in redis-keys.ts):
  *
  *   P:s:${fd}             hash  node, slot, addr, port, t (connect ms), uid (absent: unbound)
  *   P:ws:${node}:${slot}  set   fds of one worker                 (purgeWorker pops it)
@@ -86,6 +87,8 @@ const RESYNC_SLICE = 5000;
 
 export class RedisSessionTable implements SessionTable {
   private readonly redis: Redis;
+  private readonly keys: ClusterKeys;
+  /** P, as the Lua scripts take it (ARGV[1]). */
   private readonly p: string;
   private readonly isAlive: (node: number) => Promise<boolean> | boolean;
   private readonly log: Logger;
@@ -107,9 +110,10 @@ export class RedisSessionTable implements SessionTable {
 
   constructor(options: RedisSessionTableOptions) {
     const { prefix } = options;
-    if (!/^[^\s{}]+$/.test(prefix)) throw new RangeError(`session table prefix must be non-empty, without spaces or braces: "${prefix}"`);
+    checkPrefixName(prefix, 'session table');
     this.redis = options.redis;
-    this.p = options.hashTag ? `{${prefix}}` : prefix;
+    this.keys = ClusterKeys.of(prefix, options.hashTag);
+    this.p = this.keys.prefix;
     this.isAlive = options.isAlive;
     this.log = (options.log ?? pino({ level: 'silent' })).child({ sessionTable: 'redis' });
     this.ownsClient = options.ownsClient ?? false;
@@ -124,7 +128,7 @@ export class RedisSessionTable implements SessionTable {
   }
 
   keepInSync(owner: SessionOwner): void {
-    if (this.resyncer) throw new Error('keepInSync() called twice');
+    if (this.resyncer) throw new SessionTableError('ERR_SESSION_TABLE_STATE', 'keepInSync() called twice');
     this.resyncer = new ResyncScheduler(
       {
         connected: () => this.redis.status === 'ready',
@@ -161,13 +165,13 @@ export class RedisSessionTable implements SessionTable {
   }
 
   fdsByUid(uid: string): Promise<number[]> {
-    return this.read('fdsByUid', async () => this.live((await this.redis.smembers(`${this.p}:u:${uid}`)).map(Number)));
+    return this.read('fdsByUid', async () => this.live((await this.redis.smembers(this.keys.uidSessions(uid))).map(Number)));
   }
 
   get(fd: number): Promise<SessionRecord | null> {
     return this.read('get', async () => {
       if (!decodeFd(fd)) return null;
-      const [h, alive] = await Promise.all([this.redis.hgetall(`${this.p}:s:${fd}`), this.alive(nodeOf(fd))]);
+      const [h, alive] = await Promise.all([this.redis.hgetall(this.keys.session(fd)), this.alive(nodeOf(fd))]);
       if (!alive || h.node === undefined) return null;
       return { fd, node: Number(h.node), slot: Number(h.slot), remoteAddress: h.addr ?? '', remotePort: Number(h.port), connectTime: Number(h.t), uid: h.uid ?? null };
     });
@@ -195,7 +199,7 @@ export class RedisSessionTable implements SessionTable {
   }
 
   async purgeDeadNodes(): Promise<number[]> {
-    const nodes = (await this.read('purgeDeadNodes', () => this.redis.smembers(`${this.p}:sn`))).map(Number);
+    const nodes = (await this.read('purgeDeadNodes', () => this.redis.smembers(this.keys.sessionNodes))).map(Number);
     // A fresh answer, never the cache: purging is not undone if we were wrong.
     const alive = await this.read('purgeDeadNodes', () => Promise.all(nodes.map((n) => this.alive(n, true))));
     const dead = nodes.filter((_, i) => !alive[i]);
@@ -237,7 +241,7 @@ export class RedisSessionTable implements SessionTable {
       }
       await this.landed();
     }
-    const members = await this.read('resync', () => this.redis.smembers(`${this.p}:ws:${owner.node}:${owner.slot}`));
+    const members = await this.read('resync', () => this.redis.smembers(this.keys.workerSessions(owner.node, owner.slot)));
     let stale = 0;
     for (const fd of members.map(Number)) {
       if (owner.record(fd)) continue;
@@ -279,7 +283,7 @@ export class RedisSessionTable implements SessionTable {
 
   /** Sends pending writes (so this read sees them), then runs `work` within timeoutMs. */
   private read<T>(what: string, work: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new SwitchyardError('ERR_SESSION_TABLE_CLOSED', `session table closed: ${what} refused`));
+    if (this.closed) return Promise.reject(new SessionTableError('ERR_SESSION_TABLE_CLOSED', `session table closed: ${what} refused`));
     this.flush();
     if (this.redis.status === 'end') return Promise.reject(unavailable(what, 'the Redis connection is closed for good'));
     return new Promise<T>((resolve, reject) => {
@@ -361,6 +365,6 @@ export class RedisSessionTable implements SessionTable {
   }
 }
 
-function unavailable(what: string, why: string): SwitchyardError {
-  return new SwitchyardError('ERR_SESSION_TABLE_UNAVAILABLE', `session table ${what} failed: ${why}`);
+function unavailable(what: string, why: string): SessionTableError {
+  return new SessionTableError('ERR_SESSION_TABLE_UNAVAILABLE', `session table ${what} failed: ${why}`);
 }

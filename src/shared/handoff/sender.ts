@@ -1,7 +1,8 @@
 import { createServer, type Socket } from 'node:net';
 import { rmSync } from 'node:fs';
-import { encodeHandoff } from '../shared/handoff-wire.ts';
-import { connectIpcPipe, readResult, writeWithHandle, type NativePipe } from '../shared/native-pipe.ts';
+import { HandoffError } from '../errors.ts';
+import { encodeHandoff } from './wire.ts';
+import { connectIpcPipe, readResult, writeWithHandle, type NativePipe } from './native-pipe.ts';
 
 /**
  * The master's end of one worker's hand-off pipe. Each hand-off is one write carrying the
@@ -53,13 +54,13 @@ export class HandoffLink {
    */
   send(fd: number, peer: { address: string; port: number }, handle: object, done: (err: Error | null) => void): void {
     if (this.closed) {
-      done(new Error('hand-off pipe closed'));
+      done(new HandoffError('ERR_HANDOFF_PIPE_CLOSED', 'hand-off pipe closed'));
       return;
     }
     this.inflight++;
     writeWithHandle(this.pipe, encodeHandoff(fd, peer.address, peer.port), handle, (status) => {
       this.inflight--;
-      done(status < 0 ? new Error(`hand-off write failed (errno ${status})`) : null);
+      done(status < 0 ? new HandoffError('ERR_HANDOFF_WRITE', `hand-off write failed (errno ${status})`, status) : null);
     });
   }
 

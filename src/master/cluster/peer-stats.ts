@@ -1,27 +1,28 @@
 import type { Redis } from 'ioredis';
-import type { NodeStats } from '../shared/cluster-messages.ts';
-import type { NodeRegistry } from '../shared/bus/node-registry.ts';
-import type { PeerStats } from './master.ts';
+import type { NodeStats } from '../../shared/cluster-messages.ts';
+import type { NodeRegistry } from './node-registry.ts';
+import type { ClusterKeys } from '../../shared/redis-keys.ts';
+import type { PeerStats } from '../master.ts';
 
 /** How long a node's published figures stay readable: a dead node's vanish with its lease. */
 const STATS_TTL_MS = 10_000;
 
-/** Nodes publish their figures under `${prefix}:stats:${node}`; stats() reads the live ones. */
+/** Nodes publish their figures under P:stats:${node} (redis-keys.ts); stats() reads the live ones. */
 export class RedisPeerStats implements PeerStats {
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly keys: ClusterKeys,
     private readonly registry: NodeRegistry,
   ) {}
 
   async publish(stats: NodeStats): Promise<void> {
-    await this.redis.set(`${this.prefix}:stats:${this.registry.id}`, JSON.stringify(stats), 'PX', STATS_TTL_MS);
+    await this.redis.set(this.keys.stats(this.registry.id), JSON.stringify(stats), 'PX', STATS_TTL_MS);
   }
 
   async read(): Promise<NodeStats[]> {
     const live = await this.registry.liveNodes();
     if (live.length === 0) return [];
-    const values = await this.redis.mget(...live.map((n) => `${this.prefix}:stats:${n.id}`));
+    const values = await this.redis.mget(...live.map((n) => this.keys.stats(n.id)));
     return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as NodeStats);
   }
 }

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Config } from '../shared/config.ts';
-import { HttpError } from '../shared/errors.ts';
-import type { Logger } from '../shared/logger.ts';
-import { buildHttpResponse, validateUpgrade, type UpgradeRequestHead, type ValidUpgrade } from '../shared/protocol/handshake.ts';
-import { checkRequest, versionErrorOf, type RequestLineHead, type RoutedTarget } from '../shared/protocol/request-checks.ts';
-import { headEnd, mayBeUpgradeHead, readUpgradeHead } from '../shared/protocol/request-head.ts';
+import type { Config } from '../../shared/config.ts';
+import { HttpError } from '../../shared/errors.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { buildHttpResponse, validateUpgrade, type UpgradeRequestHead, type ValidUpgrade } from '../../shared/protocol/handshake.ts';
+import { checkRequest, versionErrorOf, type RequestLineHead, type RoutedTarget } from '../../shared/protocol/request-checks.ts';
+import { headEnd, mayBeUpgradeHead, readUpgradeHead } from '../../shared/protocol/request-head.ts';
 import type { RequestSource } from './handshake-io.ts';
 import { HttpPhases, type Expiry } from './http-deadlines.ts';
 

@@ -7,6 +7,7 @@
  *
  * This file is the only place that touches those bindings. Unix only (SCM_RIGHTS).
  */
+import { HandoffError } from '../errors.ts';
 
 /** The C++ side of an IPC pipe (a LibuvStreamWrap), as much of it as we use. */
 export interface NativePipe {
@@ -55,7 +56,7 @@ const streamBinding = legacyBinding('stream_wrap') as StreamBinding;
 export function openIpcPipe(fd: number): NativePipe {
   const pipe = new pipeBinding.Pipe(pipeBinding.constants.IPC);
   const err = pipe.open(fd);
-  if (err !== 0) throw new Error(`cannot open file descriptor ${fd} as an IPC pipe (errno ${err})`);
+  if (err !== 0) throw new HandoffError('ERR_HANDOFF_PIPE_OPEN', `cannot open file descriptor ${fd} as an IPC pipe (errno ${err})`, err);
   return pipe;
 }
 
@@ -67,7 +68,7 @@ export function connectIpcPipe(path: string): Promise<NativePipe> {
   return new Promise((resolve, reject) => {
     const fail = (status: number) => {
       pipe.close();
-      reject(new Error(`cannot connect the hand-off pipe (errno ${status})`));
+      reject(new HandoffError('ERR_HANDOFF_CONNECT', `cannot connect the hand-off pipe (errno ${status})`, status));
     };
     req.oncomplete = (status: number) => (status < 0 ? fail(status) : resolve(pipe));
     const err = pipe.connect(req, path);

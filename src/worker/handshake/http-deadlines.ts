@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Config } from '../shared/config.ts';
-import type { Logger } from '../shared/logger.ts';
+import type { Config } from '../../shared/config.ts';
+import type { Logger } from '../../shared/logger.ts';
 
 /**
  * Deadlines of sockets that are not WebSockets (yet), one timer for all of them. Each kind

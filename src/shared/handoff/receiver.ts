@@ -1,5 +1,5 @@
-import { decodeHandoffRead, type Handoff, type RejectReason } from '../shared/handoff-wire.ts';
-import { openIpcPipe, readResult } from '../shared/native-pipe.ts';
+import { decodeHandoffRead, type Handoff, type RejectReason } from './wire.ts';
+import { openIpcPipe, readResult } from './native-pipe.ts';
 
 /** A read of the hand-off pipe that did not decode to exactly one valid record. */
 export interface RejectedRead {
@@ -16,14 +16,14 @@ export interface RejectedRead {
 export interface HandoffEvents {
   /** A connection: `handle` undefined when its descriptor did not come (the worker is out of files, say): counted as missing. */
   connection(handoff: Handoff, handle: object | undefined): void;
-  /** A read that failed the record check (see shared/handoff-wire): its descriptor, if any, is already closed. */
+  /** A read that failed the record check (see wire.ts): its descriptor, if any, is already closed. */
   rejected(read: RejectedRead): void;
   /** The master closed the pipe (EOF): nothing more will come. */
   end(): void;
 }
 
 /**
- * The worker's end of its hand-off pipe (an inherited descriptor, see master/handoff-link):
+ * The worker's end of its hand-off pipe (an inherited descriptor, see sender.ts):
  * every read is one connection's record (session id, client address) with the socket's raw
  * TCP handle attached. `self` is this worker: records naming another one are rejected.
  */

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { SwitchyardError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
-import { MAX_NODES } from '../session-id.ts';
+import { ClusterError } from '../../shared/errors.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { SETTINGS } from '../../shared/config-table.ts';
+import { ClusterKeys } from '../../shared/redis-keys.ts';
+import { MAX_NODES } from '../../shared/session-id.ts';
 
 /**
- * Node ids unique across hosts, leased from Redis.
+ * Node ids unique across hosts, leased from Redis (key names in redis-keys.ts).
  *
  *   ${prefix}:node-seq   INCR counter: where the next allocation starts looking
  *   ${prefix}:node:${id} the lease: JSON { token, info }, with a TTL (SET NX PX to claim)
@@ -66,44 +68,46 @@ export class NodeRegistry {
   onRestored: ((reason: string) => void) | null = null;
 
   private readonly redis: Redis;
-  private readonly prefix: string;
+  private readonly keys: ClusterKeys;
   private readonly value: string;
   private readonly log: Logger;
   private timer: NodeJS.Timeout | null = null;
   private refreshing = false;
   private failing = false;
 
-  private constructor(redis: Redis, prefix: string, id: number, value: string, ttlMs: number, log: Logger) {
+  private constructor(redis: Redis, keys: ClusterKeys, id: number, value: string, ttlMs: number, log: Logger) {
     this.redis = redis;
-    this.prefix = prefix;
+    this.keys = keys;
     this.id = id;
     this.value = value;
     this.ttlMs = ttlMs;
     this.log = log;
   }
 
-  /** Leases a free node id and starts keeping it alive. Throws if all 4096 ids are taken. */
-  static async join(redis: Redis, prefix: string, info: NodeInfo, ttlMs = 10_000, options: NodeRegistryOptions = {}): Promise<NodeRegistry> {
+  /** Leases a free node id and starts keeping it alive. Throws if all 4096 ids are taken.
+   * `prefix`: the cluster's key prefix, hash tag included (ClusterKeys.prefix). */
+  static async join(redis: Redis, prefix: string, info: NodeInfo, ttlMs: number = SETTINGS.nodeTtlMs.default, options: NodeRegistryOptions = {}): Promise<NodeRegistry> {
     if (!Number.isInteger(ttlMs) || ttlMs < MIN_TTL_MS) throw new RangeError(`node lease ttl must be an integer >= ${MIN_TTL_MS} ms: ${ttlMs}`);
     const log = options.log ?? pino({ level: 'silent' });
     const value = JSON.stringify({ token: randomUUID(), info });
+    const keys = new ClusterKeys(prefix);
     for (let tries = 0; tries < MAX_NODES; tries++) {
-      const id = (await redis.incr(`${prefix}:node-seq`)) % MAX_NODES;
-      const ok = await redis.set(nodeKey(prefix, id), value, 'PX', ttlMs, 'NX');
+      const id = (await redis.incr(keys.nodeSeq)) % MAX_NODES;
+      const ok = await redis.set(keys.node(id), value, 'PX', ttlMs, 'NX');
       if (ok === 'OK') {
-        const registry = new NodeRegistry(redis, prefix, id, value, ttlMs, log.child({ node: id }));
+        const registry = new NodeRegistry(redis, keys, id, value, ttlMs, log.child({ node: id }));
         registry.startKeepAlive();
         registry.log.info({ ttlMs, tries: tries + 1 }, 'node id leased');
         return registry;
       }
     }
-    throw new SwitchyardError('ERR_NODE_IDS_EXHAUSTED', `no free node id under "${prefix}": all ${MAX_NODES} ids are leased by live nodes`);
+    throw new ClusterError('ERR_NODE_IDS_EXHAUSTED', `no free node id under "${prefix}": all ${MAX_NODES} ids are leased by live nodes`);
   }
 
   /** Every node holding a lease now (ours included), by id. */
   async liveNodes(): Promise<LiveNode[]> {
     const keys: string[] = [];
-    const match = `${escapeGlob(this.prefix)}:node:*`;
+    const match = this.keys.nodePattern;
     let cursor = '0';
     do {
       const [next, batch] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
@@ -114,7 +118,7 @@ export class NodeRegistry {
     const values = await this.redis.mget(...keys);
     const nodes: LiveNode[] = [];
     keys.forEach((key, i) => {
-      const id = Number(key.slice(key.lastIndexOf(':') + 1));
+      const id = this.keys.nodeIdOf(key);
       const info = parseInfo(values[i] ?? null);
       if (Number.isInteger(id) && info) nodes.push({ id, info });
     });
@@ -128,13 +132,13 @@ export class NodeRegistry {
   }
 
   async isAlive(id: number): Promise<boolean> {
-    return (await this.redis.exists(nodeKey(this.prefix, id))) === 1;
+    return (await this.redis.exists(this.keys.node(id))) === 1;
   }
 
   /** Stops the keep-alive and frees the id at once (if it is still ours). */
   async leave(): Promise<void> {
     if (this.stopKeepAlive()) {
-      await this.redis.eval(RELEASE, 1, nodeKey(this.prefix, this.id), this.value);
+      await this.redis.eval(RELEASE, 1, this.keys.node(this.id), this.value);
       this.log.info('node id released');
     }
   }
@@ -156,17 +160,17 @@ export class NodeRegistry {
     if (this.refreshing) return; // a refresh stuck behind an outage: do not pile up more
     this.refreshing = true;
     try {
-      const result = await this.redis.eval(REFRESH, 1, nodeKey(this.prefix, this.id), this.value, this.ttlMs);
+      const result = await this.redis.eval(REFRESH, 1, this.keys.node(this.id), this.value, this.ttlMs);
       if (this.failing) this.log.info('node lease refresh works again');
       this.failing = false;
       if (!this.timer) return; // left meanwhile
       if (result === 2) {
-        this.log.error({ key: nodeKey(this.prefix, this.id) }, 'node lease had vanished (Redis lost its data, or the lease expired during an outage or a pause): re-claimed the same id');
+        this.log.error({ key: this.keys.node(this.id) }, 'node lease had vanished (Redis lost its data, or the lease expired during an outage or a pause): re-claimed the same id');
         this.onRestored?.('the node lease had vanished from Redis');
       } else if (result === 0) {
         this.stopKeepAlive();
         const reason = `node id ${this.id} is now leased by another node`;
-        this.log.fatal({ key: nodeKey(this.prefix, this.id) }, `${reason}: this node must stop using it`);
+        this.log.fatal({ key: this.keys.node(this.id) }, `${reason}: this node must stop using it`);
         this.onLost?.(reason);
       }
     } catch (err) {
@@ -177,16 +181,6 @@ export class NodeRegistry {
       this.refreshing = false;
     }
   }
-}
-
-/** The lease key of node `id`: it exists exactly while that node is alive. */
-export function nodeKey(prefix: string, id: number): string {
-  return `${prefix}:node:${id}`;
-}
-
-/** SCAN MATCH treats * ? [ ] \ as glob syntax: a prefix is matched literally. */
-function escapeGlob(s: string): string {
-  return s.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 function parseInfo(raw: string | null): NodeInfo | null {

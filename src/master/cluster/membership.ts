@@ -1,11 +1,12 @@
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import { NodeRegistry, nodeKey } from '../shared/bus/node-registry.ts';
-import { redisKeyPrefix, type Config } from '../shared/config.ts';
-import type { Logger } from '../shared/logger.ts';
-import { SETTLE_ON_CLOSE } from '../shared/redis-health.ts';
-import { blockEndingAt, MAX_SLOTS, SEQ_BLOCK, type SeqBlock } from '../shared/session-id.ts';
-import { RedisSessionTable } from '../shared/session-table/redis-session-table.ts';
+import { NodeRegistry } from './node-registry.ts';
+import type { Config } from '../../shared/config.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { SETTLE_ON_CLOSE } from '../../shared/redis-health.ts';
+import { ClusterKeys } from '../../shared/redis-keys.ts';
+import { blockEndingAt, MAX_SLOTS, SEQ_BLOCK, type SeqBlock } from '../../shared/session-id.ts';
+import { RedisSessionTable } from '../../shared/session-table/redis-session-table.ts';
 import { RedisPeerStats } from './peer-stats.ts';
 
 /**
@@ -48,12 +49,12 @@ export async function joinCluster(config: Config & { redis: string }, log: Logge
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis (node registry) error'));
   try {
     await redis.connect();
-    const prefix = redisKeyPrefix(config);
-    const registry = await NodeRegistry.join(redis, prefix, { host: hostname(), pid: process.pid, workers: config.workers }, config.nodeTtlMs, { log });
-    log.info({ event: 'node-joined', node: registry.id, cluster: prefix }, 'joined the cluster');
+    const keys = ClusterKeys.forConfig(config);
+    const registry = await NodeRegistry.join(redis, keys.prefix, { host: hostname(), pid: process.pid, workers: config.workers }, config.nodeTtlMs, { log });
+    log.info({ event: 'node-joined', node: registry.id, cluster: keys.prefix }, 'joined the cluster');
 
     // Blocks of session ids, so a node id reused later never reissues an fd.
-    const seqKey = `${prefix}:seq:${registry.id}`;
+    const seqKey = keys.sessionSeq(registry.id);
     let highWater = 0;
     const nextSeqBlock = async () => {
       const block = blockEndingAt(Number(await redis.eval(LEASE_BLOCK, 1, seqKey, SEQ_BLOCK, highWater)));
@@ -86,7 +87,7 @@ export async function joinCluster(config: Config & { redis: string }, log: Logge
 
     // Sessions of dead nodes are hidden from reads at once and removed here; any node may do
     // it, it is idempotent. An earlier holder of this id may have had more workers than we do.
-    const table = new RedisSessionTable({ redis, prefix: config.clusterName, hashTag: config.redisSharded, isAlive: (n) => registry.isAlive(n), leaseKey: (n) => nodeKey(prefix, n), log });
+    const table = new RedisSessionTable({ redis, prefix: config.clusterName, hashTag: config.redisSharded, isAlive: (n) => registry.isAlive(n), leaseKey: (n) => keys.node(n), log });
     for (let slot = config.workers; slot < MAX_SLOTS; slot++) await table.purgeWorker(registry.id, slot).catch(() => 0);
     const purger = setInterval(() => {
       table.purgeDeadNodes().then(
@@ -100,7 +101,7 @@ export async function joinCluster(config: Config & { redis: string }, log: Logge
       nodeId: registry.id,
       seqBlock,
       nextSeqBlock,
-      peers: new RedisPeerStats(redis, prefix, registry),
+      peers: new RedisPeerStats(redis, keys, registry),
       set onLost(fn: (reason: string) => void) {
         registry.onLost = fn;
       },

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { NodeRegistry, type NodeInfo } from '../../src/shared/bus/node-registry.ts';
+import { NodeRegistry, type NodeInfo } from '../../src/master/cluster/node-registry.ts';
 import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
 
 const PREFIX = `sy-test-reg-${randomBytes(4).toString('hex')}`;

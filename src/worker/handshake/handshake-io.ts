@@ -1,7 +1,7 @@
 import { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { HandshakeAnswerError } from '../shared/errors.ts';
-import { appHeaderProblem, isRefusalStatus, isToken } from '../shared/protocol/handshake.ts';
+import { HandshakeAnswerError } from '../../shared/errors.ts';
+import { appHeaderProblem, isRefusalStatus, isToken } from '../../shared/protocol/handshake.ts';
 
 /** What a handshake request is read from: node's IncomingMessage, or a head our own reader took (see HttpEntry). */
 export interface RequestSource {

@@ -1,9 +1,9 @@
 import { crc32 } from 'node:zlib';
-import { decodeFd } from './session-id.ts';
+import { decodeFd } from '../session-id.ts';
 
 /**
  * The master → worker hand-off record, sent with the socket's descriptor attached (one
- * sendmsg per connection, see master/handoff-link):
+ * sendmsg per connection, see handoff/sender.ts):
  *
  *    0       1       2               10      12      13            13+n          17+n
  *   +-------+-------+---------------+-------+-------+-------------+-------------+
