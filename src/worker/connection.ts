@@ -6,7 +6,7 @@ import { CloseCode, Opcode } from '../shared/protocol/constants.ts';
 import { FrameParser, type ParserSink } from '../shared/protocol/frame-parser.ts';
 import { inboundBacklogLimit, outputResumes, overOutputCap, pausesForOutput, ReadPause } from '../shared/protocol/flow-control.ts';
 import { closeFrame, encodeSmallFrame, frameHeader, pingFrame, pongFrame } from '../shared/protocol/frame-encoder.ts';
-import type { PerMessageDeflate } from '../shared/protocol/permessage-deflate.ts';
+import type { MessageCodec } from '../shared/protocol/extension.ts';
 import { loopTurn } from './loop-turn.ts';
 import { CONCAT_LIMIT, concatSmall, currentTurn, scheduleFlush, type Flushable } from './write-batcher.ts';
 
@@ -56,7 +56,7 @@ export interface ConnectionInit {
   socket: Socket;
   host: ConnectionHost;
   log: Logger;
-  deflate: PerMessageDeflate | null;
+  deflate: MessageCodec | null;
   path: string;
   protocol: string;
   extensions: string;
@@ -119,7 +119,7 @@ export class Connection implements ParserSink, Flushable {
   private readonly config: Config;
   private readonly log: Logger;
   private readonly parser: FrameParser;
-  private readonly deflate: PerMessageDeflate | null;
+  private readonly deflate: MessageCodec | null;
   private out: Buffer[] = [];
   private outBytes = 0;
   private flushQueued = false;
