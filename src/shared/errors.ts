@@ -107,3 +107,13 @@ export class ConfigError extends SwitchyardError {
     this.problems = problems;
   }
 }
+
+/**
+ * A connection's state was asked for as plain data at a point where it is not plain data
+ * (inside a message, a compression context, a close already done): ConnectionCore.snapshot().
+ */
+export class SnapshotRefusedError extends SwitchyardError {
+  constructor(reason: string) {
+    super('ERR_SNAPSHOT_REFUSED', `connection state cannot be captured now: ${reason}`);
+  }
+}
