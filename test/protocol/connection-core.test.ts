@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CloseCode, Opcode } from '../../src/shared/protocol/constants.ts';
-import { truncateReason, WebSocketStatus } from '../../src/shared/protocol/connection-core.ts';
+import { WebSocketStatus } from '../../src/shared/protocol/connection-core.ts';
+import { truncateReason } from '../../src/shared/protocol/frame-encoder.ts';
 import type { MessageCodec } from '../../src/shared/protocol/extension.ts';
 import { clientFrame, closeCode, closeReason } from '../helpers/client-frames.ts';
 import { closePayload, makeCore } from './connection-core-harness.ts';

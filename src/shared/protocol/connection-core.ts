@@ -3,21 +3,13 @@ import { CloseCode, Opcode } from './constants.ts';
 import { WebSocketStatus, type CloseInfo, type ConnectionIo, type CoreSettings, type CoreSnapshot, type SendOutcome } from './connection-io.ts';
 import type { MessageCodec } from './extension.ts';
 import { overOutputCap } from './flow-control.ts';
-import { closeFrame, encodeSmallFrame, frameHeader, pingFrame, pongFrame } from './frame-encoder.ts';
+import { CompressionQueue, type CompressionQueueOwner } from './compression-queue.ts';
+import { closeFrame, encodeSmallFrame, frameHeader, INLINE_PAYLOAD, pingFrame, pongFrame, truncateReason } from './frame-encoder.ts';
 import { FrameParser, type ParserSink } from './frame-parser.ts';
 
 export { WebSocketStatus, type CloseInfo, type ConnectionIo, type CoreSettings, type CoreSnapshot, type PushStatus, type SendOutcome } from './connection-io.ts';
 
-/** Messages waiting behind an in-flight compression, so frames leave in the order they were sent. */
-interface Deferred {
-  /** -1: `payload` is an encoded control frame. */
-  opcode: number;
-  payload: Buffer;
-  compress: boolean;
-}
-
-/** Payloads at or below this are copied next to their header; larger ones are written as-is. */
-const INLINE_PAYLOAD = 1024;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * One WebSocket connection's protocol, sans I/O (after python-websockets' `protocol.py`):
@@ -31,7 +23,7 @@ const INLINE_PAYLOAD = 1024;
  * failure) -> Closed (TCP gone). With openWebsocketCloseFrame a peer's close leaves the
  * connection Active until the app answers (closeOnlyReply).
  */
-export class ConnectionCore implements ParserSink {
+export class ConnectionCore implements ParserSink, CompressionQueueOwner {
   status: number = WebSocketStatus.Active;
   messagesIn = 0;
   messagesOut = 0;
@@ -39,20 +31,21 @@ export class ConnectionCore implements ParserSink {
   /** With openWebsocketCloseFrame the app's disconnect() is the reply to a close already received. */
   private closeOnlyReply = false;
   private closeTimerArmed = false;
-  /** TCP is to be half-closed once the output (deferred messages included) is out. */
+  /** TCP is to be half-closed once the output (sends waiting for a compression included) is out. */
   private endRequested = false;
-  private deferred: Deferred[] | null = null;
-  private deferredBytes_ = 0;
 
   private readonly io: ConnectionIo;
   private readonly settings: CoreSettings;
   private readonly codec: MessageCodec | null;
   private readonly parser: FrameParser;
+  /** Only with permessage-deflate: sends waiting behind a compression. */
+  private readonly waiting: CompressionQueue | null;
 
   constructor(io: ConnectionIo, settings: CoreSettings, codec: MessageCodec | null = null) {
     this.io = io;
     this.settings = settings;
     this.codec = codec;
+    this.waiting = codec === null ? null : new CompressionQueue(this, io, codec);
     this.parser = new FrameParser(this, {
       maxMessageSize: settings.packageMaxLength,
       inflater: codec,
@@ -85,7 +78,7 @@ export class ConnectionCore implements ParserSink {
 
   /** Messages waiting for a compression, counted against the output cap. */
   get deferredBytes(): number {
-    return this.deferredBytes_;
+    return this.waiting === null ? 0 : this.waiting.bytes;
   }
 
   /** Whether TCP is expected to close soon (python-websockets' close_expected): a close is under way. */
@@ -98,7 +91,7 @@ export class ConnectionCore implements ParserSink {
     this.closeInfo ??= { code: CloseCode.Abnormal, reason: '', closedBy: 'client', wasClean: false };
     this.status = WebSocketStatus.Closing;
     // Nothing left to send: drop TCP at once (our FIN goes with it), no half-close to wait on.
-    if (this.deferred === null && this.io.heldBytes() === 0) {
+    if ((this.waiting === null || this.waiting.idle) && this.io.heldBytes() === 0) {
       this.io.abort();
       return;
     }
@@ -116,8 +109,7 @@ export class ConnectionCore implements ParserSink {
     if (this.status === WebSocketStatus.Closed) return null;
     this.status = WebSocketStatus.Closed;
     this.parser.stop();
-    this.deferred = null;
-    this.deferredBytes_ = 0;
+    this.waiting?.drop();
     this.codec?.dispose();
     return this.closeInfo ?? { code: CloseCode.Abnormal, reason: '', closedBy: 'client', wasClean: false };
   }
@@ -137,10 +129,16 @@ export class ConnectionCore implements ParserSink {
     if (this.status !== WebSocketStatus.Active) return 'closed';
     if (this.overCap(payload.length)) return 'dropped';
     this.messagesOut++;
-    const compress = this.codec !== null && payload.length >= this.settings.compressionThreshold && opcode <= Opcode.Binary;
-    if (compress || this.deferred !== null) this.defer({ opcode, payload, compress });
-    else if (frame !== null) this.io.writeShared(frame);
-    else this.writeFrame(opcode, payload, false);
+    const waiting = this.waiting;
+    if (waiting !== null) {
+      const compress = payload.length >= this.settings.compressionThreshold && opcode <= Opcode.Binary;
+      if (compress || !waiting.idle) {
+        waiting.push(opcode, payload, compress);
+        return 'written';
+      }
+    }
+    if (frame !== null) this.io.writeShared(frame);
+    else this.writeDataFrame(opcode, payload, false);
     return 'written';
   }
 
@@ -214,7 +212,7 @@ export class ConnectionCore implements ParserSink {
    * its output is backed up (outputOverCap).
    */
   private overCap(bytes: number): boolean {
-    const queued = this.io.heldBytes() + this.deferredBytes_;
+    const queued = this.io.heldBytes() + this.deferredBytes;
     if (!overOutputCap(queued, bytes, this.settings.bufferOutputSize)) return false;
     const closing = this.settings.bufferFullPolicy === 'close';
     if (closing) this.disconnect(CloseCode.PolicyViolation, 'slow consumer');
@@ -228,7 +226,8 @@ export class ConnectionCore implements ParserSink {
     return 'written';
   }
 
-  private writeFrame(opcode: number, payload: Buffer, rsv1: boolean): void {
+  /** @internal a data frame, in order (CompressionQueueOwner). */
+  writeDataFrame(opcode: number, payload: Buffer, rsv1: boolean): void {
     if (payload.length <= INLINE_PAYLOAD) this.io.write(encodeSmallFrame(opcode, payload, rsv1));
     else {
       this.io.write(frameHeader(opcode, payload.length, true, rsv1));
@@ -236,54 +235,27 @@ export class ConnectionCore implements ParserSink {
     }
   }
 
-  /** An encoded control frame, kept in order behind deferred (compressing) messages. */
-  private queueRaw(frame: Buffer): void {
-    if (this.deferred !== null) this.defer({ opcode: -1, payload: frame, compress: false });
-    else this.io.write(frame);
+  /** @internal (CompressionQueueOwner) */
+  compressionFailed(err: Error | null): void {
+    this.io.compressionFailed(err);
+    this.fail(CloseCode.InternalError, 'compression failed');
   }
 
-  private defer(item: Deferred): void {
-    const first = this.deferred === null;
-    (this.deferred ??= []).push(item);
-    this.deferredBytes_ += item.payload.length;
-    if (first) this.drainDeferred();
-  }
-
-  /** Works through deferred messages in order; suspends while a compression is in flight. */
-  private drainDeferred(): void {
-    const queue = this.deferred;
-    while (queue !== null && queue.length > 0) {
-      const item = queue[0]!;
-      if (!item.compress) {
-        queue.shift();
-        this.deferredBytes_ -= item.payload.length;
-        if (item.opcode === -1) this.io.write(item.payload);
-        else this.writeFrame(item.opcode, item.payload, false);
-        continue;
-      }
-      this.codec!.compress(item.payload, (err, compressed) => {
-        if (this.deferred !== queue) return; // connection closed meanwhile
-        queue.shift();
-        this.deferredBytes_ -= item.payload.length;
-        if (err || !compressed) {
-          this.io.compressionFailed(err);
-          this.deferred = null;
-          this.fail(CloseCode.InternalError, 'compression failed');
-          return;
-        }
-        this.writeFrame(item.opcode, compressed, true);
-        this.drainDeferred();
-      });
-      return;
-    }
-    this.deferred = null;
+  /** @internal (CompressionQueueOwner) */
+  queueDrained(): void {
     if (this.endRequested) this.io.endAfterFlush();
+  }
+
+  /** An encoded control frame, kept in order behind sends waiting for a compression. */
+  private queueRaw(frame: Buffer): void {
+    if (this.waiting !== null && !this.waiting.idle) this.waiting.push(-1, frame, false);
+    else this.io.write(frame);
   }
 
   /** Half-closes TCP once everything queued (our close frame included) is written. */
   private endSoon(): void {
     this.endRequested = true;
-    if (this.deferred === null) this.io.endAfterFlush();
+    if (this.waiting === null || this.waiting.idle) this.io.endAfterFlush();
   }
 
   private armCloseTimer(): void {
@@ -348,7 +320,6 @@ export class ConnectionCore implements ParserSink {
     if (this.status === WebSocketStatus.Closed) return 'the connection is closed';
     // The LZ77 windows live in zlib streams (see the README of issue 13's reload note).
     if (this.codec !== null) return 'permessage-deflate contexts are not plain data';
-    if (this.deferred !== null) return 'messages wait for a compression';
     return this.parser.snapshotRefusal();
   }
 
@@ -392,26 +363,4 @@ export class ConnectionCore implements ParserSink {
     if (snap.endRequested) core.endSoon();
     return core;
   }
-}
-
-const EMPTY = Buffer.alloc(0);
-
-/** Close reasons are at most 123 bytes (§5.5: 125 minus the code); cut on a code point boundary. */
-export function truncateReason(reason: string): string {
-  if (Buffer.byteLength(reason) <= 123) return reason;
-  let out = '';
-  let bytes = 0;
-  for (const ch of reason) {
-    const n = Buffer.byteLength(ch);
-    if (bytes + n > 123) break;
-    out += ch;
-    bytes += n;
-  }
-  return out;
-}
-
-/** A frame as a broadcast queues it: small ones in one buffer with their header, large payloads by reference. */
-export function encodeForQueue(opcode: number, payload: Buffer, rsv1 = false): Buffer[] {
-  if (payload.length <= INLINE_PAYLOAD) return [encodeSmallFrame(opcode, payload, rsv1)];
-  return [frameHeader(opcode, payload.length, true, rsv1), payload];
 }
