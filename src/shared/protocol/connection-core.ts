@@ -315,10 +315,22 @@ export class ConnectionCore implements ParserSink, CompressionQueueOwner {
 
   // ---- state as data ------------------------------------------------------------------
 
-  /** Why snapshot() would refuse now, or null. */
+  /**
+   * Why snapshot() would refuse now, or null. Refused:
+   * - once closed: there is nothing to carry on;
+   * - with permessage-deflate: the LZ77 windows (up to 32 KiB each way with context takeover)
+   *   live inside zlib streams, and messages may wait on a compression in flight. An option
+   *   for moving live connections (the reload issue): keep the last 32 KiB of each direction's
+   *   uncompressed bytes and hand them to a fresh raw inflate/deflate stream as its dictionary
+   *   (zlib's inflateSetDictionary/deflateSetDictionary), which restores the window exactly;
+   *   with no_context_takeover on both sides there is no window to carry at all;
+   * - inside a data message (the parser's fragments, UTF-8 carry or inflate): a snapshot waits
+   *   for the message boundary, which the peer reaches within packageMaxLength bytes.
+   * Between messages even a control frame half read is fine: its header so far and the raw
+   * bytes are data.
+   */
   snapshotRefusal(): string | null {
     if (this.status === WebSocketStatus.Closed) return 'the connection is closed';
-    // The LZ77 windows live in zlib streams (see the README of issue 13's reload note).
     if (this.codec !== null) return 'permessage-deflate contexts are not plain data';
     return this.parser.snapshotRefusal();
   }
