@@ -213,6 +213,22 @@ export class ClusterError extends SwitchyardError {
   }
 }
 
+/** A connection's state asked for as plain data where it is not (ConnectionCore.snapshot()). */
+export const CONNECTION_STATE_ERRORS = {
+  ERR_SNAPSHOT_REFUSED: 'inside a data message, with a compression context, or after the close: the state is not plain data there',
+} as const;
+
+/**
+ * A connection's state was asked for as plain data at a point where it is not plain data
+ * (inside a message, a compression context, a close already done): ConnectionCore.snapshot().
+ */
+export class SnapshotRefusedError extends SwitchyardError {
+  declare readonly code: keyof typeof CONNECTION_STATE_ERRORS;
+  constructor(reason: string) {
+    super('ERR_SNAPSHOT_REFUSED', `connection state cannot be captured now: ${reason}`);
+  }
+}
+
 /** Every code, each once (the tables above never share one). */
 export const ERROR_CODES = {
   ...PROTOCOL_ERRORS,
@@ -225,5 +241,6 @@ export const ERROR_CODES = {
   ...SESSION_TABLE_ERRORS,
   ...HANDOFF_ERRORS,
   ...CLUSTER_ERRORS,
+  ...CONNECTION_STATE_ERRORS,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -5,7 +5,8 @@ import type { AppCallbacks } from './app-callbacks.ts';
 import { HttpEntry, reject } from './handshake/http-entry.ts';
 import type { LocalConnections, LocalCounters } from './local-connections.ts';
 import type { Server } from './server.ts';
-import { Upgrader } from './upgrade.ts';
+import type { Upgrader } from './upgrade.ts';
+import { WorkerEvents, type CapacityCheck } from './worker-events.ts';
 
 /** One listener for every socket: a closure each would stay with every idle connection. */
 const ignore = (): void => {};
@@ -28,7 +29,7 @@ export interface WorkerLifecycleInit {
  * down; what a connection reports from then on goes to the connection registry and the app's
  * callbacks. Timers close idle connections and ping; stop() closes everything with 1001.
  */
-export class WorkerLifecycle {
+export class WorkerLifecycle implements CapacityCheck {
   private readonly config: Config;
   private readonly log: Logger;
   private readonly callbacks: AppCallbacks;
@@ -51,40 +52,10 @@ export class WorkerLifecycle {
     this.counters = counters;
     this.allocateFd = init.allocateFd;
     this.workerId = init.workerId;
-    this.upgrader = new Upgrader({
-      config,
-      log,
-      server: init.server,
-      handshakeHook: () => callbacks.handshake,
-      capacityRefusal: () => this.capacityRefusal(),
-      established: (conn, request) => {
-        local.add(conn, request);
-        callbacks.invoke(conn, 'open', request);
-      },
-      unestablished: (fd, aborted) => {
-        if (aborted) counters.aborted++;
-        else counters.refused++;
-        callbacks.invokeDetached('disconnect', fd);
-      },
-      deliverMessage: (conn, data, binary) => {
-        counters.messagesIn++;
-        callbacks.message(conn, data, binary);
-      },
-      deliverControl: (conn, opcode, payload, code, reason) => callbacks.control(conn, opcode, payload, code, reason),
-      connectionClosed: (conn, info) => {
-        local.remove(conn, info);
-        callbacks.invokeDetached('close', conn.fd, info);
-      },
-      bufferFull: (conn) => callbacks.bufferFull(conn),
-      bufferEmpty: (conn) => callbacks.bufferEmpty(conn),
-    });
-    this.entry = new HttpEntry(config, log, {
-      upgrade: (fd, req, socket, head, valid) => void this.upgrader.upgrade(fd, req, socket, head, valid),
-      request: (req, res) => callbacks.request(req, res),
-      socketClosed: (fd) => callbacks.invokeDetached('disconnect', fd),
-      refuseReason: () => this.capacityRefusal(),
-      awaitingHook: () => this.upgrader.pending.size,
-    });
+    // Where sockets and connections report to: one object, declared interfaces (worker-events.ts).
+    const events = new WorkerEvents({ config, log, server: init.server, callbacks, local, counters, capacity: this });
+    this.upgrader = events.upgrader;
+    this.entry = new HttpEntry(config, log, events);
   }
 
   /** Whether stop() has begun: no new connections. */
@@ -172,7 +143,7 @@ export class WorkerLifecycle {
     await this.callbacks.invokeLifecycle('workerStop', this.workerId);
   }
 
-  private capacityRefusal(): string | null {
+  capacityRefusal(): string | null {
     if (this.stopping) return 'server shutting down';
     if (this.local.size >= this.config.maxConnection) return 'too many connections';
     return null;

@@ -1,3 +1,6 @@
+import type { Socket } from 'node:net';
+import { outputResumes } from '../shared/protocol/flow-control.ts';
+
 /**
  * Coalesces every frame written to one connection within one turn of the event loop into a
  * single socket write, as uWebSockets corks: one syscall per connection per turn instead of
@@ -59,4 +62,156 @@ export function concatSmall(chunks: Buffer[], total: number): Buffer {
     offset += c.length;
   }
   return out;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * One connection's output: frames queued during a turn leave in one write (one buffer below
+ * CONCAT_LIMIT, corked writes above), a broadcast's shared frame may go straight to the
+ * socket, and while the output is over the high watermark ("full") every write reports its
+ * completion so the connection learns when it drains. The connection shell extends it.
+ */
+export abstract class BatchedOutput implements Flushable {
+  readonly socket: Socket;
+  bytesOut = 0;
+  lastSendTime = 0;
+  private out: Buffer[] = [];
+  private outBytes = 0;
+  private flushQueued = false;
+  /** The turn of this connection's last direct (broadcast) write. */
+  private directTurn = 0;
+  private endAfterFlushing = false;
+  private full = false;
+  private readonly highWatermark: number;
+  /** Made once the output first gets full: writes then report when they are done. */
+  private onWritten: (() => void) | null = null;
+
+  constructor(socket: Socket, highWatermark: number) {
+    this.socket = socket;
+    this.highWatermark = highWatermark;
+  }
+
+  /** Bytes accepted but held elsewhere before they reach this queue (compression). */
+  protected abstract waitingBytes(): number;
+  /** The output went above the high watermark (once, until it is empty again). */
+  protected abstract outputFull(): void;
+  /** While full: the output is back at the high watermark. */
+  protected abstract outputBelowWatermark(): void;
+  /** The output that was full is empty: nothing queued, waiting or in the socket. */
+  protected abstract outputEmpty(): void;
+  /** The connection is closed: progress is no longer reported. */
+  protected abstract outputClosed(): boolean;
+
+  /** Bytes accepted for this connection and not yet handed to the kernel. */
+  get bufferedAmount(): number {
+    return this.outBytes + this.waitingBytes() + this.socket.writableLength;
+  }
+
+  /** Bytes this queue and the socket hold. */
+  heldBytes(): number {
+    return this.outBytes + this.socket.writableLength;
+  }
+
+  /** Queues bytes for this turn's write. */
+  write(buf: Buffer): void {
+    this.out.push(buf);
+    this.outBytes += buf.length;
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      scheduleFlush(this);
+    }
+  }
+
+  /**
+   * A broadcast's frame to a connection with nothing queued goes to the socket at once: the
+   * fan-out is one loop of writes, the first recipients served while the rest are written.
+   * Once per turn: later frames of the same turn queue and leave together.
+   */
+  writeShared(frame: readonly Buffer[]): void {
+    if (frame.length !== 1 || this.flushQueued || this.directTurn === currentTurn()) {
+      for (const b of frame) this.write(b);
+      return;
+    }
+    const buf = frame[0]!;
+    this.directTurn = currentTurn();
+    if (this.socket.destroyed) return;
+    this.socket.write(buf, this.full ? this.writtenCallback() : undefined);
+    this.bytesOut += buf.length;
+    this.lastSendTime = Date.now();
+  }
+
+  /** Half-closes TCP once everything queued is written (now, if nothing is). */
+  endAfterFlush(): void {
+    this.endAfterFlushing = true;
+    if (!this.flushQueued) this.flush();
+  }
+
+  /** Called once per event-loop turn by the write batcher: one write for everything queued. */
+  flush(): void {
+    this.flushQueued = false;
+    const out = this.out;
+    const total = this.outBytes;
+    this.out = [];
+    this.outBytes = 0;
+    const socket = this.socket;
+    if (socket.destroyed) return;
+    // While full, the last write says when it is done (see outputProgress).
+    const done = this.full ? this.writtenCallback() : undefined;
+    if (out.length === 1) socket.write(out[0]!, done);
+    else if (out.length > 1) {
+      if (total <= CONCAT_LIMIT) socket.write(concatSmall(out, total), done);
+      else {
+        socket.cork();
+        const last = out.length - 1;
+        for (let i = 0; i < last; i++) socket.write(out[i]!);
+        socket.write(out[last]!, done);
+        socket.uncork();
+      }
+    }
+    if (total > 0) {
+      this.bytesOut += total;
+      this.lastSendTime = Date.now();
+    } else if (done) this.outputProgress();
+    if (this.endAfterFlushing) socket.end();
+  }
+
+  /** Drops what is queued (the connection closed). */
+  protected discardOutput(): void {
+    this.out = [];
+    this.outBytes = 0;
+  }
+
+  /** After an accepted send: above the high watermark the output is full and the send `queued`. */
+  protected noteQueued(): 'written' | 'queued' {
+    if (this.bufferedAmount <= this.highWatermark) return 'written';
+    this.markFull();
+    return 'queued';
+  }
+
+  protected markFull(): void {
+    if (this.full) return;
+    this.full = true;
+    this.outputFull();
+    // From now on every write reports its completion. One already with the socket does not,
+    // and 'drain' comes only after a write that passed the socket's own high-water mark: an
+    // empty write behind it tells us when it is done.
+    const socket = this.socket;
+    if (socket.writableLength > 0 && !socket.writableNeedDrain && !socket.destroyed) socket.write(EMPTY, this.writtenCallback());
+  }
+
+  private writtenCallback(): () => void {
+    return (this.onWritten ??= () => this.outputProgress());
+  }
+
+  /** A write completed or the socket drained (only watched while full). */
+  outputProgress(): void {
+    if (!this.full || this.outputClosed()) return;
+    const queued = this.bufferedAmount;
+    if (outputResumes(queued, this.highWatermark)) this.outputBelowWatermark();
+    if (queued === 0) {
+      this.full = false;
+      this.outputEmpty();
+    }
+  }
 }

@@ -5,14 +5,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { ProtocolError } from '../../src/shared/errors.ts';
 import {
   DEFAULT_DEFLATE_SETTINGS,
-  MAX_ZLIB_JOBS,
-  PerMessageDeflate,
   negotiateDeflate,
-  zlibJobsInFlight,
   parseExtensionHeader,
   type DeflateAgreement,
   type DeflateSettings,
 } from '../../src/shared/protocol/permessage-deflate.ts';
+import { MAX_ZLIB_JOBS, PerMessageDeflate, zlibJobsInFlight } from '../../src/worker/deflate-codec.ts';
 
 const TRAILER = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 const FULL: DeflateAgreement = {

@@ -111,3 +111,26 @@ export function pingFrame(payload: Buffer = EMPTY): Buffer {
 export function pongFrame(payload: Buffer = EMPTY): Buffer {
   return encodeSmallFrame(Opcode.Pong, payload);
 }
+
+/** Payloads at or below this are copied next to their header (one buffer); larger ones are written as they are. */
+export const INLINE_PAYLOAD = 1024;
+
+/** A frame as queued for writing: small ones in one buffer with their header, large payloads by reference. */
+export function encodeForQueue(opcode: number, payload: Buffer, rsv1 = false): Buffer[] {
+  if (payload.length <= INLINE_PAYLOAD) return [encodeSmallFrame(opcode, payload, rsv1)];
+  return [frameHeader(opcode, payload.length, true, rsv1), payload];
+}
+
+/** Close reasons are at most 123 bytes (§5.5: 125 minus the code); cut on a code point boundary. */
+export function truncateReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= MAX_CLOSE_REASON) return reason;
+  let out = '';
+  let bytes = 0;
+  for (const ch of reason) {
+    const n = Buffer.byteLength(ch);
+    if (bytes + n > MAX_CLOSE_REASON) break;
+    out += ch;
+    bytes += n;
+  }
+  return out;
+}

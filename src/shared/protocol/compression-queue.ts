@@ -1,0 +1,87 @@
+import type { ConnectionIo } from './connection-io.ts';
+import type { Deflater } from './extension.ts';
+
+/** A send waiting behind an in-flight compression. */
+interface Waiting {
+  /** -1: `payload` is an already encoded control frame. */
+  opcode: number;
+  payload: Buffer;
+  compress: boolean;
+}
+
+/** What the queue hands back to its connection core. */
+export interface CompressionQueueOwner {
+  /** A data frame ready to go out (`rsv1`: its payload is compressed, RFC 7692 §6). */
+  writeDataFrame(opcode: number, payload: Buffer, rsv1: boolean): void;
+  compressionFailed(err: Error | null): void;
+  /** Nothing waits any more. */
+  queueDrained(): void;
+}
+
+/**
+ * With permessage-deflate, sends wait here while a compression is in flight, so that frames
+ * leave in the order they were sent (a ping or a close queued behind a compressed message
+ * goes after it). Idle, it costs nothing: sends go straight to the shell.
+ */
+export class CompressionQueue {
+  /** Payload bytes waiting (they count against the output cap). */
+  bytes = 0;
+  private items: Waiting[] | null = null;
+  private readonly owner: CompressionQueueOwner;
+  private readonly io: ConnectionIo;
+  private readonly deflater: Deflater;
+
+  constructor(owner: CompressionQueueOwner, io: ConnectionIo, deflater: Deflater) {
+    this.owner = owner;
+    this.io = io;
+    this.deflater = deflater;
+  }
+
+  /** Whether nothing waits: a send that needs no compression may go straight out. */
+  get idle(): boolean {
+    return this.items === null;
+  }
+
+  push(opcode: number, payload: Buffer, compress: boolean): void {
+    const first = this.items === null;
+    (this.items ??= []).push({ opcode, payload, compress });
+    this.bytes += payload.length;
+    if (first) this.drain();
+  }
+
+  /** The connection is gone: nothing waiting goes out, a compression finishing later is ignored. */
+  drop(): void {
+    this.items = null;
+    this.bytes = 0;
+  }
+
+  /** Works through the queue in order; suspends while a compression is in flight. */
+  private drain(): void {
+    const queue = this.items;
+    while (queue !== null && queue.length > 0) {
+      const item = queue[0]!;
+      if (!item.compress) {
+        queue.shift();
+        this.bytes -= item.payload.length;
+        if (item.opcode === -1) this.io.write(item.payload);
+        else this.owner.writeDataFrame(item.opcode, item.payload, false);
+        continue;
+      }
+      this.deflater.compress(item.payload, (err, compressed) => {
+        if (this.items !== queue) return; // dropped meanwhile
+        queue.shift();
+        this.bytes -= item.payload.length;
+        if (err || !compressed) {
+          this.drop();
+          this.owner.compressionFailed(err);
+          return;
+        }
+        this.owner.writeDataFrame(item.opcode, compressed, true);
+        this.drain();
+      });
+      return;
+    }
+    this.items = null;
+    this.owner.queueDrained();
+  }
+}

@@ -1,0 +1,113 @@
+import type { Socket } from 'node:net';
+import type { Config } from '../shared/config.ts';
+import type { ConnectionCore } from '../shared/protocol/connection-core.ts';
+import { inboundBacklogLimit, ReadPause } from '../shared/protocol/flow-control.ts';
+import { loopTurn } from './loop-turn.ts';
+import { BatchedOutput } from './write-batcher.ts';
+
+const continueParsing = (flow: ReadFlow): void => flow.continueParsing();
+const repause = (flow: ReadFlow): void => flow.repause();
+
+/**
+ * When a connection's socket is read: the reasons not to (ReadPause bits of flow-control.ts:
+ * too many unsettled async callbacks, a parser backlog, output over the cap, a spent read
+ * budget) come and go independently; the socket is read again once none is left. A parser
+ * whose budget is spent goes on in the next loop turn. The connection shell extends it.
+ */
+export abstract class ReadFlow extends BatchedOutput {
+  abstract readonly core: ConnectionCore;
+  protected readonly config: Config;
+  /** Why the socket is not read (ReadPause bits); 0: reading. */
+  private paused = 0;
+  /** The loop turn whose read budget the parser is spending. */
+  private budgetTurn = 0;
+  private pendingCallbacks = 0;
+
+  constructor(socket: Socket, config: Config) {
+    super(socket, config.bufferHighWatermark);
+    this.config = config;
+  }
+
+  /** Bytes read: a fresh budget if this is a new loop turn, then to the core. */
+  protected read(chunk: Buffer): void {
+    const turn = loopTurn();
+    if (turn !== this.budgetTurn) {
+      this.budgetTurn = turn;
+      this.core.newTurn();
+    }
+    this.core.receiveData(chunk);
+    this.parserSettled();
+  }
+
+  /** After bytes that came with the upgrade request: the upgrade resumes the socket right after, pause again behind it. */
+  protected repauseSoon(): void {
+    if (this.paused !== 0) process.nextTick(repause, this);
+  }
+
+  /** The app started an async callback for this connection. */
+  callbackStarted(): void {
+    if (++this.pendingCallbacks > this.config.maxPendingCallbacks) this.pauseReading(ReadPause.Callbacks);
+  }
+
+  callbackSettled(): void {
+    this.pendingCallbacks--;
+    if (this.pendingCallbacks <= this.config.maxPendingCallbacks >> 1) this.resumeReading(ReadPause.Callbacks);
+  }
+
+  /** @internal the parser stopped for good: its reasons not to read are gone (read on to see the FIN). */
+  parserStopped(): void {
+    this.resumeReading(ReadPause.Backlog | ReadPause.Budget);
+  }
+
+  /**
+   * @internal after the parser ran: a spent budget yields the turn (no reading, the rest parsed
+   * in the next one); a backlog over inboundBacklogLimit stops reading until it is worked off.
+   */
+  parserSettled(): void {
+    const core = this.core;
+    if (core.yielded && (this.paused & ReadPause.Budget) === 0) {
+      this.pauseReading(ReadPause.Budget);
+      setImmediate(continueParsing, this);
+    }
+    if (core.backlog > inboundBacklogLimit(this.config.packageMaxLength)) this.pauseReading(ReadPause.Backlog);
+    else if ((this.paused & ReadPause.Backlog) !== 0) this.resumeReading(ReadPause.Backlog);
+  }
+
+  /** @internal the turn after the parser yielded: a fresh budget; reading resumes once it has caught up. */
+  continueParsing(): void {
+    if (this.outputClosed()) return;
+    this.budgetTurn = loopTurn();
+    this.core.newTurn();
+    if (this.core.yielded) setImmediate(continueParsing, this);
+    else this.resumeReading(ReadPause.Budget);
+    this.parserSettled();
+  }
+
+  /** @internal see repauseSoon(). */
+  repause(): void {
+    if (this.paused !== 0) this.socket.pause();
+  }
+
+  /** Output over the cap and backed up: not read until it is back at the high watermark. */
+  protected pauseForOutput(): boolean {
+    if ((this.paused & ReadPause.Output) !== 0) return false;
+    this.markFull();
+    this.pauseReading(ReadPause.Output);
+    return true;
+  }
+
+  protected outputBelowWatermark(): void {
+    this.resumeReading(ReadPause.Output);
+  }
+
+  private pauseReading(reason: number): void {
+    if (this.paused === 0) this.socket.pause();
+    this.paused |= reason;
+  }
+
+  private resumeReading(reason: number): void {
+    if ((this.paused & reason) === 0) return;
+    this.paused &= ~reason;
+    if (this.paused === 0) this.socket.resume();
+  }
+}
