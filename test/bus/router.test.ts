@@ -5,8 +5,9 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createMemoryNetwork } from '../../src/shared/bus/memory-bus.ts';
-import type { BusMessage } from '../../src/shared/bus/types.ts';
+import type { Incoming } from '../../src/shared/bus/types.ts';
 import { Router } from '../../src/worker/router.ts';
+import { keep, push } from './messages.ts';
 
 const silent = pino({ level: 'silent' });
 
@@ -15,13 +16,13 @@ async function pair(opts: { timeoutMs: number; maxPendingRequests: number; maxQu
   const a = network.bus({ node: 0, slot: 0 });
   const b = network.bus({ node: 0, slot: 1 });
   await Promise.all([a.start(), b.start()]);
-  const heard: BusMessage[] = [];
-  b.onMessage = (msg) => void heard.push(msg); // b never answers
-  const router = new Router({ self: a.self, embedded: a, redis: null, handler: { execute: () => null }, log: silent, ...opts });
+  const heard: Incoming[] = [];
+  b.onMessage = (msg) => void heard.push(keep(msg)); // b never answers
+  const router = new Router({ self: a.self, embedded: a, redis: null, handler: { serve: () => undefined }, log: silent, ...opts });
   return { router, a, b, heard };
 }
 
-const info = (fd: number): BusMessage => ({ t: 'info', fd, rid: 0 });
+const info = (fd: number) => push(fd, 'info');
 const codeOf = (p: Promise<unknown>): Promise<string> => p.then(() => 'answered', (err: { code: string }) => err.code);
 
 describe('Router calls awaiting answers', () => {
@@ -58,7 +59,7 @@ describe('Router calls awaiting answers', () => {
   it("says why a call could not be made: ERR_UNREACHABLE for no transport, ERR_CONGESTED for a full bus", async () => {
     const { router, b } = await pair({ timeoutMs: 1000, maxPendingRequests: 100, maxQueuedBytes: 1024 });
     expect(await codeOf(router.request({ node: 3, slot: 0 }, info(1)))).toBe('ERR_UNREACHABLE');
-    const big: BusMessage = { t: 'push', fd: 1, op: 2, data: Buffer.alloc(2000) };
+    const big = push(1, Buffer.alloc(2000));
     expect(router.send(b.self, big)).toBe('ok'); // an empty inbox takes one message of any size
     expect(await codeOf(router.request(b.self, info(2)))).toBe('ERR_CONGESTED');
     expect(router.pendingRequests).toBe(0);
