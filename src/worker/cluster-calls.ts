@@ -2,17 +2,12 @@ import type { SendResult, WorkerAddress } from '../shared/bus/types.ts';
 import type { Logger } from '../shared/logger.ts';
 import { encodeFd, nodeOf, slotOf } from '../shared/session-id.ts';
 import type { SessionTable } from '../shared/session-table/types.ts';
-import { OPS, type Data } from './cluster-ops.ts';
+import type { RoomTarget } from './app-contract.ts';
+import { OPS } from './cluster-ops.ts';
 import type { LocalConnections } from './local-connections.ts';
 import { byId, MALFORMED, OpMessage, type CallFailure, type ClusterOp, type ReplyWire } from './op-kit.ts';
 import { opcodeFor, toList } from './payload.ts';
 import { RemoteCallError, type LocalHandler, type Router } from './router.ts';
-
-/** `server.to(room)`: a room push, optionally skipping some fds. */
-export interface RoomTarget {
-  except(fds: number | number[]): RoomTarget;
-  push(data: Data, opcode?: number): boolean;
-}
 
 /** The smallest fd the master can issue (seq 1, node 0, slot 0). */
 const FIRST_CLUSTER_FD = encodeFd(1, 0, 0);

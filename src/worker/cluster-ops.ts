@@ -24,10 +24,7 @@ import type { PushStatus } from './connection.ts';
 import type { Described } from './local-connections.ts';
 import { defineOps, isAny, isBool, isInt, isIntList, isStr, MALFORMED, oneOf, op, optional, packed, packedReply, type ArgsWire, type Malformed } from './op-kit.ts';
 import { toBuffer } from './payload.ts';
-import type { RemotePushStatus } from './server-types.ts';
-
-/** A message as the server API takes it. */
-export type Data = string | Buffer | Uint8Array;
+import type { Data, RemotePushStatus } from './app-contract.ts';
 
 /** Which connections a fan-out reaches: a room's members (or everyone), minus some fds. */
 export interface FanOutScope {

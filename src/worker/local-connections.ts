@@ -5,7 +5,7 @@ import type { SessionOwner, SessionRecord, SessionTable } from '../shared/sessio
 import { encodeForQueue, WebSocketStatus, type CloseInfo, type Connection, type PushStatus } from './connection.ts';
 import type { HandshakeRequest } from './handshake-io.ts';
 import { Rooms } from './rooms.ts';
-import type { ClientInfo, LocalStats } from './server-types.ts';
+import type { ClientInfo, LocalStats } from './app-contract.ts';
 
 /** This process's counters (LocalStats without what is read off the live state). */
 export type LocalCounters = Omit<LocalStats, 'workerId' | 'connections' | 'pendingHandshakes'>;

@@ -8,13 +8,14 @@ import { HandshakeRequest, HandshakeResponse } from './handshake-io.ts';
 import { Router } from './router.ts';
 import type { ClusterStats } from '../shared/cluster-messages.ts';
 import { AppCallbacks } from './app-callbacks.ts';
-import { ClusterCalls, type RoomTarget } from './cluster-calls.ts';
-import { OPS, type Data } from './cluster-ops.ts';
+import { ClusterCalls } from './cluster-calls.ts';
+import { OPS } from './cluster-ops.ts';
 import { LocalConnections } from './local-connections.ts';
 import { opcodeFor, toList } from './payload.ts';
 import { WorkerLifecycle } from './worker-lifecycle.ts';
 import { newCounters, singleProcessStats } from './worker-stats.ts';
-import type { AllCallbacks, AppHost, ClientInfo, LocalStats, PushCallFailure, RemotePushStatus, ServerOptions } from './server-types.ts';
+import type { AllCallbacks, ClientInfo, Data, LocalStats, PushCallFailure, RemotePushStatus, RoomTarget, ServerApi } from './app-contract.ts';
+import type { ServerOptions } from './server-types.ts';
 
 export type * from './server-types.ts';
 export type { CloseInfo, PushStatus, RoomTarget };
@@ -26,7 +27,7 @@ export { upgradeRequired } from './upgrade-required.ts';
  * the cluster. It runs this worker's lifecycle and hands each call to ClusterCalls, which runs
  * the operation (cluster-ops.ts) here or on the worker that holds the fd.
  */
-export class Server implements AppHost {
+export class Server implements ServerApi {
   readonly isMaster = false;
   readonly startTime = Date.now();
   readonly config: Config;

@@ -4,7 +4,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { AppCallbacks } from './app-callbacks.ts';
 import { HttpEntry, reject } from './http-entry.ts';
 import type { LocalConnections, LocalCounters } from './local-connections.ts';
-import type { Server } from './server.ts';
+import type { ServerApi } from './app-contract.ts';
 import { Upgrader } from './upgrade.ts';
 
 /** One listener for every socket: a closure each would stay with every idle connection. */
@@ -13,7 +13,7 @@ const ignore = (): void => {};
 export interface WorkerLifecycleInit {
   config: Config;
   log: Logger;
-  server: Server;
+  server: ServerApi;
   callbacks: AppCallbacks;
   local: LocalConnections;
   counters: LocalCounters;
