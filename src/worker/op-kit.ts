@@ -96,8 +96,6 @@ export function oneOf<R>(values: readonly R[]): ReplyWire<R> {
   };
 }
 
-export const boolReply = oneOf([false, true]);
-
 function unpack(bytes: Buffer): unknown {
   try {
     return packr.unpack(bytes);
