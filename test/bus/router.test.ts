@@ -65,3 +65,51 @@ describe('Router calls awaiting answers', () => {
     expect(router.pendingRequests).toBe(0);
   });
 });
+
+describe('Router replies', () => {
+  async function pairServing(serve: (body: Buffer) => Buffer | Promise<Buffer> | undefined) {
+    const network = createMemoryNetwork({ log: silent });
+    const [a, b] = [network.bus({ node: 0, slot: 0 }), network.bus({ node: 0, slot: 1 })];
+    await Promise.all([a.start(), b.start()]);
+    const served: Array<{ body: string; wantsReply: boolean }> = [];
+    const opts = { redis: null, log: silent, timeoutMs: 5000, maxPendingRequests: 10 };
+    const caller = new Router({ self: a.self, embedded: a, handler: { serve: () => undefined }, ...opts });
+    new Router({
+      self: b.self,
+      embedded: b,
+      handler: {
+        serve: (body, _from, wantsReply) => {
+          served.push({ body: String(body.subarray(8)), wantsReply });
+          return serve(body);
+        },
+      },
+      ...opts,
+    });
+    return { caller, served, to: b.self };
+  }
+
+  it("a request gets the handler's reply body (sync or async); a send gets none", async () => {
+    const { caller, served, to } = await pairServing((body) => (String(body.subarray(8)) === 'later' ? Promise.resolve(Buffer.from('async')) : Buffer.from('sync')));
+    expect(String(await caller.request(to, push(1, 'now')))).toBe('sync');
+    expect(String(await caller.request(to, push(2, 'later')))).toBe('async');
+    expect(caller.send(to, push(3, 'fire'))).toBe('ok');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(served).toEqual([
+      { body: 'now', wantsReply: true },
+      { body: 'later', wantsReply: true },
+      { body: 'fire', wantsReply: false },
+    ]);
+    expect(caller.pendingRequests).toBe(0);
+  });
+
+  it('a handler that throws or rejects answers an empty body at once (the caller does not wait out its timeout)', async () => {
+    const { caller, to } = await pairServing((body) => {
+      if (String(body.subarray(8)) === 'reject') return Promise.reject(new Error('bug'));
+      throw new Error('bug');
+    });
+    const started = Date.now();
+    expect((await caller.request(to, push(1, 'throw'))).length).toBe(0);
+    expect((await caller.request(to, push(2, 'reject'))).length).toBe(0);
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+});
