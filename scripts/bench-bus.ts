@@ -28,7 +28,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { EmbeddedBus } from '../src/shared/bus/embedded-bus.ts';
-import type { BusMessage } from '../src/shared/bus/types.ts';
+import type { Incoming } from '../src/shared/bus/types.ts';
+import { OPS } from '../src/worker/cluster-ops.ts';
+import { OpMessage } from '../src/worker/op-kit.ts';
 
 const MSG_BYTES = 64;
 type Transport = 'bus' | 'ipc';
@@ -60,7 +62,7 @@ type Control =
   | { c: 'expect'; count: number }
   | { c: 'got'; received: number; tLast: number; outOfOrder: number; latency: Latency | null }
   | { c: 'handle' }
-  | { c: 'relay'; msg: BusMessage };
+  | { c: 'relay'; fd: number; data: Buffer };
 
 const nowNs = (): number => Number(process.hrtime.bigint());
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -87,22 +89,23 @@ async function workerMain(): Promise<void> {
     expected = Infinity;
     tell({ c: 'got', received, tLast, outOfOrder, latency: summarize(samples.subarray(0, Math.min(received, samples.length))) });
   };
-  const onPush = (msg: BusMessage): void => {
-    if (msg.t !== 'push' || typeof msg.data === 'string') return;
+  const onPush = (fd: number, data: Buffer): void => {
     const t = nowNs();
-    if (received < samples.length) samples[received] = t - Number(Buffer.from(msg.data.buffer, msg.data.byteOffset, 8).readBigUInt64BE(0));
-    if (msg.fd !== lastFd + 1) outOfOrder++;
-    lastFd = msg.fd;
+    if (received < samples.length) samples[received] = t - Number(data.readBigUInt64BE(0));
+    if (fd !== lastFd + 1) outOfOrder++;
+    lastFd = fd;
     received++;
     tLast = t;
     if (received >= expected) report();
   };
-  bus.onMessage = onPush;
+  // As a worker decodes a push: the op's id, then its arguments (src/worker/cluster-ops.ts).
+  const decodePush = (_: null, fd: number, data: string | Uint8Array): void => onPush(fd, data as Buffer);
+  bus.onMessage = (msg: Incoming) => void (msg.body[0] === OPS.push.id && OPS.push.args.read(msg.body, 1, decodePush, null));
 
   process.on('message', (m: Control, handle?: Socket) => {
     switch (m.c) {
       case 'relay':
-        return onPush(m.msg);
+        return onPush(m.fd, m.data);
       case 'handle':
         return void handle?.destroy(); // a hand-off: the socket itself is not the point
       case 'reset':
@@ -124,10 +127,9 @@ async function workerMain(): Promise<void> {
     const one = (): boolean => {
       const data = Buffer.alloc(MSG_BYTES, 7);
       data.writeBigUInt64BE(process.hrtime.bigint(), 0);
-      const msg: BusMessage = { t: 'push', fd: sent + 1, op: 2, data };
-      if (transport === 'bus') return bus.send(peer, msg) === 'ok' && ++sent > 0;
+      if (transport === 'bus') return bus.send(peer, new OpMessage(OPS.push, sent + 1, data, 2)) === 'ok' && ++sent > 0;
       sent++; // queued even when process.send returns false (that is its back-pressure hint)
-      return process.send!({ c: 'relay', msg } satisfies Control);
+      return process.send!({ c: 'relay', fd: sent, data } satisfies Control);
     };
     const t0 = nowNs();
     const end = t0 + seconds * 1e9;

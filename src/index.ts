@@ -19,6 +19,7 @@ export type {
   PushStatus,
   RoomTarget,
   ServerCallbacks,
+  ServerApi,
   ServerOptions,
 } from './worker/server.ts';
 export type { ClusterStats, NodeStats } from './shared/cluster-messages.ts';

@@ -35,7 +35,7 @@
  * In the master, the `start` hook prints {"event":"bench-app-listening","port"}: benchmarks
  * run with --log-level warn, below the master's own "listening" line (info).
  */
-import type { AppHost, Server } from '../../src/worker/server.ts';
+import type { AppHost, ServerApi } from '../../src/worker/app-contract.ts';
 import { nodeOf, slotOf } from '../../src/shared/session-id.ts';
 
 export const HEADER_BYTES = 16;
@@ -126,7 +126,7 @@ export default function app(server: AppHost): void {
 
 // ---- pushes -------------------------------------------------------------------------------
 
-function startPushes(srv: Server, driver: number, c: Record<string, unknown>): void {
+function startPushes(srv: ServerApi, driver: number, c: Record<string, unknown>): void {
   const targets = (Array.isArray(c.to) ? c.to : [c.to]).filter((fd): fd is number => typeof fd === 'number' && Number.isSafeInteger(fd));
   const id = int(c.run, 0, 2 ** 32 - 1, -1);
   if (targets.length === 0 || id < 0 || runs.has(id)) {
@@ -158,7 +158,7 @@ function startPushes(srv: Server, driver: number, c: Record<string, unknown>): v
 }
 
 /** Sends what is due now, then arms the next step (timer tick, next turn, or the next ack). */
-function step(srv: Server, run: PushRun): void {
+function step(srv: ServerApi, run: PushRun): void {
   run.timer = null;
   run.waitingForAck = false;
   if (run.finished) return;
@@ -206,7 +206,7 @@ function step(srv: Server, run: PushRun): void {
   else setImmediate(() => step(srv, run));
 }
 
-function finish(srv: Server | null, run: PushRun, error: string | null): void {
+function finish(srv: ServerApi | null, run: PushRun, error: string | null): void {
   if (run.finished) return;
   run.finished = true;
   runs.delete(run.id);
@@ -216,7 +216,7 @@ function finish(srv: Server | null, run: PushRun, error: string | null): void {
 }
 
 /** An ack from a target's client: to the driver's worker (here, or over a bus). */
-function routeAck(srv: Server, c: Record<string, unknown>): void {
+function routeAck(srv: ServerApi, c: Record<string, unknown>): void {
   const driver = c.driver;
   if (typeof driver !== 'number' || !Number.isSafeInteger(driver)) return;
   const owner = nodeOf(driver) * 256 + slotOf(driver);
@@ -224,7 +224,7 @@ function routeAck(srv: Server, c: Record<string, unknown>): void {
   else srv.sendMessage({ cmd: 'ack', run: c.run, target: c.target, got: c.got }, owner);
 }
 
-function onAck(srv: Server, c: Record<string, unknown>): void {
+function onAck(srv: ServerApi, c: Record<string, unknown>): void {
   const run = typeof c.run === 'number' ? runs.get(c.run) : undefined;
   if (!run || typeof c.got !== 'number') return;
   const j = run.targets.indexOf(c.target as number);
@@ -243,7 +243,7 @@ function onAck(srv: Server, c: Record<string, unknown>): void {
 
 // ---- broadcasts ---------------------------------------------------------------------------
 
-function queueBroadcasts(srv: Server, driver: number, c: Record<string, unknown>): void {
+function queueBroadcasts(srv: ServerApi, driver: number, c: Record<string, unknown>): void {
   const first = int(c.seq, 0, 2 ** 32 - 1, 0);
   const count = int(c.count, 1, 100_000, 1);
   const size = int(c.size, 0, 1 << 20, 64);
@@ -256,7 +256,7 @@ function queueBroadcasts(srv: Server, driver: number, c: Record<string, unknown>
 
 /** One broadcast per turn: each is a separate write to every connection, as in an app that
  * broadcasts what it receives (several per turn would be coalesced into one write each). */
-function pump(srv: Server): void {
+function pump(srv: ServerApi): void {
   const b = broadcasts.shift();
   if (!b) {
     pumping = false;

@@ -28,7 +28,7 @@
  *
  * GET /stats answers the cluster's figures (as the default app does).
  */
-import type { AppHost, Server } from '../../src/worker/server.ts';
+import type { AppHost, ServerApi } from '../../src/worker/app-contract.ts';
 
 export const HEADER_BYTES = 12;
 /** Outcome buckets of paced pushes, by send time. */
@@ -77,7 +77,7 @@ export default function app(server: AppHost): void {
   });
 }
 
-function command(srv: Server, fd: number, text: string): void {
+function command(srv: ServerApi, fd: number, text: string): void {
   let c: Record<string, unknown>;
   try {
     c = JSON.parse(text) as Record<string, unknown>;
@@ -90,7 +90,7 @@ function command(srv: Server, fd: number, text: string): void {
   else if (c.cmd === 'pace-stop') stopPace(srv, fd);
 }
 
-function flood(srv: Server, driver: number, to: number, count: number, size: number): void {
+function flood(srv: ServerApi, driver: number, to: number, count: number, size: number): void {
   const outcomes: Record<string, number> = {};
   const t0 = performance.now();
   for (let i = 0; i < count; i++) {
@@ -101,13 +101,13 @@ function flood(srv: Server, driver: number, to: number, count: number, size: num
   srv.push(driver, JSON.stringify({ type: 'flood-done', outcomes, loopMs }));
 }
 
-function startPace(srv: Server, driver: number, to: number, rate: number, size: number): void {
+function startPace(srv: ServerApi, driver: number, to: number, rate: number, size: number): void {
   stopPace(null, driver);
   const p: Pace = { driver, to, rate, size, sent: 0, t0: performance.now(), timer: setInterval(() => paceStep(srv, p), PACE_TICK_MS), buckets: new Map() };
   paces.set(driver, p);
 }
 
-function paceStep(srv: Server, p: Pace): void {
+function paceStep(srv: ServerApi, p: Pace): void {
   const elapsed = performance.now() - p.t0;
   if (elapsed > PACE_LIMIT_MS) return stopPace(srv, p.driver);
   const due = Math.floor((elapsed / 1000) * p.rate);
@@ -123,7 +123,7 @@ function paceStep(srv: Server, p: Pace): void {
 }
 
 /** Ends a paced run; with `srv`, tells its driver what was sent and how each push went. */
-function stopPace(srv: Server | null, driver: number): void {
+function stopPace(srv: ServerApi | null, driver: number): void {
   const p = paces.get(driver);
   if (!p) return;
   clearInterval(p.timer);

@@ -2,7 +2,7 @@ import { envName, loadConfig, type Config, type SettingsLayer } from '../shared/
 import { appSettingsLayer, loadConfigFile } from '../shared/config-sources.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { importUserModule } from '../shared/load-module.ts';
-import type { AppSetup } from '../worker/server-types.ts';
+import type { AppSetup } from '../worker/app-contract.ts';
 
 const EMPTY: SettingsLayer = { values: {}, labels: {} };
 

@@ -6,7 +6,7 @@ import { ClusterError } from '../shared/errors.ts';
 import type { MasterHooks } from '../shared/dispatch-types.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { redactUrl, secretsOnCommandLine } from '../shared/secrets.ts';
-import type { AllCallbacks, AppHost, AppSetup } from '../worker/server-types.ts';
+import type { AllCallbacks, AppHost, AppSetup } from '../worker/app-contract.ts';
 import { checkPidFile, ControlServer } from './control-server.ts';
 import { Master } from './master.ts';
 import type { Membership } from './cluster/membership.ts';

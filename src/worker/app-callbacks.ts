@@ -2,8 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../shared/logger.ts';
 import { CloseCode, Opcode } from '../shared/protocol/constants.ts';
 import type { CloseInfo, Connection } from './connection.ts';
-import type { AllCallbacks, Awaitable, Frame, ServerCallbacks } from './server-types.ts';
-import type { Server } from './server.ts';
+import type { AllCallbacks, Awaitable, Frame, ServerApi, ServerCallbacks } from './app-contract.ts';
 import { upgradeRequired } from './handshake/upgrade-required.ts';
 
 /**
@@ -13,10 +12,10 @@ import { upgradeRequired } from './handshake/upgrade-required.ts';
  */
 export class AppCallbacks {
   private readonly registry: Partial<AllCallbacks> = {};
-  private readonly server: Server;
+  private readonly server: ServerApi;
   private readonly log: Logger;
 
-  constructor(server: Server, log: Logger) {
+  constructor(server: ServerApi, log: Logger) {
     this.server = server;
     this.log = log;
   }
@@ -62,7 +61,7 @@ export class AppCallbacks {
    * promises count towards the connection's inbound backpressure.
    */
   invoke<E extends 'open' | 'message'>(conn: Connection, event: E, arg: Parameters<ServerCallbacks[E]>[1]): void {
-    const cb = this.registry[event] as ((s: Server, a: typeof arg) => Awaitable<void>) | undefined;
+    const cb = this.registry[event] as ((s: ServerApi, a: typeof arg) => Awaitable<void>) | undefined;
     if (!cb) return;
     try {
       const r = cb(this.server, arg);
@@ -88,7 +87,7 @@ export class AppCallbacks {
 
   /** Callbacks with no connection left to close: failures are only logged. */
   invokeDetached(event: 'close' | 'disconnect', fd: number, info?: CloseInfo): void {
-    const cb = this.registry[event] as ((s: Server, fd: number, i?: CloseInfo) => Awaitable<void>) | undefined;
+    const cb = this.registry[event] as ((s: ServerApi, fd: number, i?: CloseInfo) => Awaitable<void>) | undefined;
     if (!cb) return;
     const fail = (err: unknown) => this.log.error({ fd, event, err }, 'callback failed');
     try {

@@ -1,21 +1,22 @@
-import type { BusMessage, SendResult, WorkerAddress } from '../shared/bus/types.ts';
+import type { SendResult, WorkerAddress } from '../shared/bus/types.ts';
+import type { Logger } from '../shared/logger.ts';
+import { encodeFd, nodeOf, slotOf } from '../shared/session-id.ts';
 import type { SessionTable } from '../shared/session-table/types.ts';
+import type { RoomTarget } from './app-contract.ts';
+import { OPS } from './cluster-ops.ts';
 import type { LocalConnections } from './local-connections.ts';
-import { opcodeFor, remotePayload, toBuffer, toList } from './payload.ts';
-import { RemoteCallError, type Router } from './router.ts';
+import { byId, MALFORMED, OpMessage, type CallFailure, type ClusterOp, type ReplyWire } from './op-kit.ts';
+import { opcodeFor, toList } from './payload.ts';
+import { RemoteCallError, type LocalHandler, type Router } from './router.ts';
 
-/** `server.to(room)`: a room push, optionally skipping some fds. */
-export interface RoomTarget {
-  except(fds: number | number[]): RoomTarget;
-  push(data: string | Buffer | Uint8Array, opcode?: number): boolean;
-}
+/** The smallest fd the master can issue (seq 1, node 0, slot 0). */
+const FIRST_CLUSTER_FD = encodeFd(1, 0, 0);
 
-/** What pushAsync answers when the call to the owner failed. */
-const CALL_FAILURE = { ERR_UNREACHABLE: 'unreachable', ERR_CONGESTED: 'congested', ERR_TIMEOUT: 'timeout' } as const;
+const FAILURE: Record<RemoteCallError['code'], CallFailure> = { ERR_UNREACHABLE: 'unreachable', ERR_CONGESTED: 'congested', ERR_TIMEOUT: 'timeout' };
 
-/** From this many local recipients on, a fan-out writes its bus message before its own share
- * (writing 256 sockets takes a few milliseconds the other workers would otherwise wait). */
-export const EARLY_BUS_FLUSH = 256;
+/** What the ways of calling need of an op besides its core (typed: `ask` takes only ops that answer). */
+type Fires<F> = { forwarded(sent: SendResult, w: LocalConnections): F };
+type Answers<R, X> = { reply: ReplyWire<R>; failed(why: CallFailure): X };
 
 export interface ClusterCallsInit {
   /** Null without a bus: this worker alone answers everything. */
@@ -25,64 +26,107 @@ export interface ClusterCallsInit {
   /** Multi-node: sessions and uids in Redis; otherwise each worker answers for its own. */
   sessions: SessionTable | null;
   local: LocalConnections;
+  log: Logger;
+  /** The operations other workers may call here (default: OPS; a test adds its own). */
+  ops?: Record<string, ClusterOp>;
 }
 
 /**
- * The server API's calls that involve other workers, over the router: fire-and-forget to an
- * fd's owner; requests whose bus failures become answers ('unreachable', 'congested',
- * 'timeout', null), never exceptions; fan-outs (one bus message per worker, then this worker's share); and
- * questions to every worker of this node.
+ * Runs the cluster operations (cluster-ops.ts) wherever they belong. The one place that decides
+ * local or remote: by the fd alone (it names its owner's node and slot), with no lookup. Remote
+ * calls go over the router: fire-and-forget (the op says what the bus's answer means), requests
+ * whose failures become the op's answers ('unreachable', 'congested', 'timeout', null...) and
+ * never exceptions, fan-outs (one bus message per worker, then this worker's share) and
+ * questions to every worker of this node. Calls from other workers arrive here too (serve).
  */
-export class ClusterCalls {
+export class ClusterCalls implements LocalHandler {
   private readonly router: Router | null;
   private readonly workerCount: number;
   private readonly sessions: SessionTable | null;
   private readonly local: LocalConnections;
+  private readonly log: Logger;
+  private readonly ops: ReadonlyArray<ClusterOp | undefined>;
 
   constructor(init: ClusterCallsInit) {
     this.router = init.router;
     this.workerCount = init.workerCount;
     this.sessions = init.sessions;
     this.local = init.local;
+    this.log = init.log;
+    this.ops = byId(init.ops ?? OPS);
   }
 
-  /** Fire-and-forget to the worker that holds fd (a remote fd: there is a router): 'ok' when a bus took it. */
-  forward(fd: number, msg: BusMessage): SendResult {
-    return this.router!.send(this.router!.owner(fd)!, msg);
+  /** The worker holding fd when it is another one; null when this worker answers (no bus, our
+   * own fd, or no cluster fd at all: only this worker can say 'unknown'). */
+  private ownerOf(fd: number): WorkerAddress | null {
+    // Hot path (every push): arithmetic on the fd, one object only for a remote owner.
+    const router = this.router;
+    if (router === null || !Number.isSafeInteger(fd) || fd < FIRST_CLUSTER_FD) return null;
+    const slot = slotOf(fd);
+    const node = nodeOf(fd);
+    return slot === router.self.slot && node === router.self.node ? null : { node, slot };
   }
 
-  /** A request to fd's owner; for a push, 'unreachable', 'congested' or 'timeout' instead of an
-   * answer when the bus fails (null for other requests). */
-  async ask(fd: number, msg: BusMessage): Promise<unknown> {
-    const owner = this.router!.owner(fd);
-    if (!owner) return msg.t === 'push' ? 'unknown' : null;
-    try {
-      return await this.router!.request(owner, msg);
-    } catch (err) {
-      if (err instanceof RemoteCallError) {
-        if (msg.t !== 'push') return null;
-        return CALL_FAILURE[err.code];
-      }
-      throw err;
-    }
+  isLocal(fd: number): boolean {
+    return this.ownerOf(fd) === null;
   }
 
-  /** Every established connection (or a room's members) of the cluster exactly once. False when a bus could not carry it. */
-  fanOut(data: string | Buffer | Uint8Array, opcode: number | undefined, except: number[], room: string | undefined): boolean {
-    const op = opcodeFor(data, opcode);
-    // The other workers first: they fan out in parallel while this one writes its own share.
+  /** An op on fd, fire-and-forget when another worker holds it: the local result, or what the
+   * op makes of the bus's answer. Synchronous, no promise. */
+  fire<B, C, R, F>(op: ClusterOp<number, B, C, R> & Fires<F>, fd: number, b: B, c: C): R | F {
+    const to = this.ownerOf(fd);
+    if (to === null) return op.local(this.local, fd, b, c);
+    const fires: Fires<F> = op;
+    return fires.forwarded(this.router!.send(to, new OpMessage(op, fd, b, c)), this.local);
+  }
+
+  /** An op on fd that waits for the owner's answer; the op's failure answer when there is none. */
+  async ask<B, C, R, X>(op: ClusterOp<number, B, C, R> & Answers<R, X>, fd: number, b: B, c: C): Promise<R | X> {
+    const to = this.ownerOf(fd);
+    if (to === null) return op.local(this.local, fd, b, c);
+    return this.request(op, to, new OpMessage(op, fd, b, c));
+  }
+
+  /** An op every worker runs, this one included: one bus message per worker. False when a bus could not carry it. */
+  all<A, B, C>(op: ClusterOp<A, B, C>, a: A, b: B, c: C): boolean {
+    // The other workers first: they run their share in parallel while this one runs its own.
     let sent = true;
     if (this.router) {
-      const msg: BusMessage = { t: 'broadcast', op, data: remotePayload(data), ...(except.length ? { except } : {}), ...(room !== undefined ? { room } : {}) };
-      sent = this.router.broadcast(msg) === 'ok';
+      sent = this.router.broadcast(new OpMessage(op, a, b, c)) === 'ok';
       // A large share here would hold the bus message until the end of the turn: send it now.
       // Small ones (a room of a few) keep coalescing with the turn's other bus traffic.
-      if (this.local.fanOutSize(room) >= EARLY_BUS_FLUSH) this.router.flush();
+      if (op.flushFirst?.(this.local, a, b, c)) this.router.flush();
     }
-    this.local.broadcast(op, toBuffer(data), except, room);
+    op.local(this.local, a, b, c);
     return sent;
   }
 
+  /** An op every worker of the cluster answers with a list: the lists together (the session
+   * table answers instead when there is one). Workers that do not answer add nothing. */
+  async each<A, R extends unknown[]>(op: ClusterOp<A, undefined, undefined, R> & Answers<R, R>, a: A): Promise<R[number][]> {
+    if (this.sessions && op.sessions) return op.sessions(this.sessions, a);
+    const mine = op.local(this.local, a, undefined, undefined);
+    const router = this.router;
+    if (!router) return mine;
+    const node = router.self.node;
+    const peers = Array.from({ length: this.workerCount }, (_, slot) => ({ node, slot })).filter((p) => !router.isSelf(p));
+    const lists = await Promise.all(peers.map((to) => this.request(op, to, new OpMessage(op, a, undefined, undefined))));
+    return [...mine, ...lists.flat()];
+  }
+
+  /**
+   * An op for one worker: `workerId` is the slot on this node, or node * 256 + slot for a worker
+   * of another node. False for this worker itself (as Swoole's sendMessage) or without a bus.
+   */
+  toWorker<B, C, F>(op: ClusterOp<number, B, C> & Fires<F>, workerId: number, a: number, b: B, c: C): F | false {
+    if (!this.router) return false;
+    const to = { node: workerId >= 256 ? Math.floor(workerId / 256) : this.router.self.node, slot: workerId % 256 };
+    if (this.router.isSelf(to)) return false;
+    const fires: Fires<F> = op;
+    return fires.forwarded(this.router.send(to, new OpMessage(op, a, b, c)), this.local);
+  }
+
+  /** `server.to(room)`. */
   room(room: string): RoomTarget {
     const except: number[] = [];
     const target: RoomTarget = {
@@ -90,57 +134,36 @@ export class ClusterCalls {
         except.push(...toList(fds));
         return target;
       },
-      push: (data, opcode) => this.fanOut(data, opcode, except, room),
+      push: (data, opcode) => this.all(OPS.broadcast, data, opcodeFor(data, opcode), { except, room }),
     };
     return target;
   }
 
-  /** Every fd bound to uid, wherever they are: one bus message per worker. */
-  pushToUid(uid: string, data: string | Buffer | Uint8Array, opcode?: number): boolean {
-    const op = opcodeFor(data, opcode);
-    const sent = this.router ? this.router.broadcast({ t: 'call', method: 'pushUid', args: [uid, remotePayload(data), op], rid: 0 }) === 'ok' : true;
-    this.local.pushUid(uid, toBuffer(data), op);
-    return sent;
+  /** A call another worker made (the router's LocalHandler): decoded, checked, run here. */
+  serve(body: Buffer, from: WorkerAddress, wantsReply: boolean): Buffer | undefined {
+    const op = this.ops[body[0] ?? 0];
+    if (op === undefined) {
+      this.log.warn({ op: body[0], from }, 'unknown cluster operation dropped');
+      return undefined;
+    }
+    const result = op.args.read(body, 1, op.served ?? op.local, this.local);
+    if (result === MALFORMED) {
+      this.log.warn({ op: op.name, from, bytes: body.length }, 'malformed cluster operation dropped');
+      return undefined;
+    }
+    return wantsReply && op.reply ? op.reply.pack(result) : undefined;
   }
 
-  /** Every fd bound to uid across the cluster. */
-  async fdsByUid(uid: string): Promise<number[]> {
-    if (this.sessions) return this.sessions.fdsByUid(uid);
-    const remote = await this.gather('fdsByUid', [uid]);
-    return [...this.local.fdsOf(uid), ...remote.flat()];
-  }
-
-  /** The established fds of the whole cluster. */
-  async allConnections(): Promise<number[]> {
-    if (this.sessions) return this.sessions.all();
-    const lists = await this.gather('fds', []);
-    return [...this.local.fds(), ...lists.flat()];
-  }
-
-  /**
-   * To another worker's `pipeMessage` callback (Swoole's sendMessage). workerId is the slot on
-   * this node, or node * 256 + slot for a worker of another node; false for this worker itself.
-   */
-  pipe(workerId: number, src: number, data: unknown): boolean {
-    if (!this.router) return false;
-    const to = { node: workerId >= 256 ? Math.floor(workerId / 256) : this.router.self.node, slot: workerId % 256 };
-    if (this.router.isSelf(to)) return false; // as Swoole: not to yourself
-    return this.router.send(to, { t: 'pipe', src, data }) === 'ok';
-  }
-
-  /** Asks every other worker of the cluster for a list and waits (bounded) for the answers. */
-  private async gather(method: string, args: unknown[]): Promise<number[][]> {
-    if (!this.router) return [];
-    const peers = this.peers().filter((p) => !this.router!.isSelf(p));
-    const answers = await Promise.all(
-      peers.map((to) => this.router!.request(to, { t: 'call', method, args, rid: 0 }).catch(() => null)),
-    );
-    return answers.filter((a): a is number[] => Array.isArray(a));
-  }
-
-  /** The workers this one can ask: every slot of this node (other nodes come with the Redis session table). */
-  private peers(): WorkerAddress[] {
-    const node = this.router?.self.node ?? 0;
-    return Array.from({ length: this.workerCount }, (_, slot) => ({ node, slot }));
+  private async request<R, X>(op: Answers<R, X>, to: WorkerAddress, msg: OpMessage<unknown, unknown, unknown>): Promise<R | X> {
+    let body: Buffer;
+    try {
+      body = await this.router!.request(to, msg);
+    } catch (err) {
+      if (err instanceof RemoteCallError) return op.failed(FAILURE[err.code]);
+      throw err;
+    }
+    const value = body.length === 0 ? MALFORMED : op.reply.read(body);
+    // Empty: the owner could not run it (it logged why); anything else malformed is a bug.
+    return value === MALFORMED ? op.failed('unreachable') : value;
   }
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { decodeFd } from '../shared/session-id.ts';
-import type { AppHost, Server } from './server.ts';
+import type { AppHost, ServerApi } from './app-contract.ts';
 import { upgradeRequired } from './handshake/upgrade-required.ts';
 import { HOME_PAGE } from './home-page.ts';
 
@@ -43,7 +43,7 @@ export default function defaultApp(server: AppHost): void {
   server.on('request', (req, res, srv) => handleHttp(req, res, srv));
 }
 
-async function handleHttp(req: IncomingMessage, res: ServerResponse, srv: Server): Promise<void> {
+async function handleHttp(req: IncomingMessage, res: ServerResponse, srv: ServerApi): Promise<void> {
   const url = req.url ?? '/';
   // A browser or curl opening a WebSocket endpoint as a page: say what it takes.
   if (WEBSOCKET_PATHS.has(url.split('?', 1)[0]!)) return upgradeRequired(res);

@@ -1,15 +1,11 @@
 import type { Socket } from 'node:net';
-import type { BusMessage } from '../shared/bus/types.ts';
-import { REMOTE_OUTCOME } from '../shared/cluster-messages.ts';
 import type { Logger } from '../shared/logger.ts';
 import { CloseCode, Opcode } from '../shared/protocol/constants.ts';
 import type { SessionOwner, SessionRecord, SessionTable } from '../shared/session-table/types.ts';
 import { encodeForQueue, WebSocketStatus, type CloseInfo, type Connection, type PushStatus } from './connection.ts';
 import type { HandshakeRequest } from './handshake/handshake-io.ts';
-import { toBuffer } from './payload.ts';
 import { Rooms } from './rooms.ts';
-import type { LocalHandler } from './router.ts';
-import type { ClientInfo, LocalStats } from './server-types.ts';
+import type { ClientInfo, LocalStats } from './app-contract.ts';
 
 /** This process's counters (LocalStats without what is read off the live state). */
 export type LocalCounters = Omit<LocalStats, 'workerId' | 'connections' | 'pendingHandshakes'>;
@@ -37,15 +33,16 @@ export interface LocalConnectionsInit {
 
 /**
  * The established connections of this worker and every operation on them: pushes, closes,
- * client info, rooms and uids. Also what other workers ask of this one over the bus
- * (LocalHandler for the router): the fds they name are ours.
+ * client info, rooms and uids: the local side of the cluster operations (cluster-ops.ts), for
+ * calls made here and for those other workers make over the bus.
  */
-export class LocalConnections implements LocalHandler, SessionOwner {
+export class LocalConnections implements SessionOwner {
   private readonly conns = new Map<number, Connection>();
   private readonly rooms = new Rooms();
   private readonly uidOf = new Map<number, string>();
   private readonly fdsOfUid = new Map<string, Set<number>>();
-  private readonly counters: LocalCounters;
+  /** This process's counters (the cluster operations count remote pushes here too). */
+  readonly counters: LocalCounters;
   private readonly log: Logger;
   private readonly sessions: SessionTable | null;
   private readonly init: LocalConnectionsInit;
@@ -290,49 +287,8 @@ export class LocalConnections implements LocalHandler, SessionOwner {
     return { bytesIn, bytesOut };
   }
 
-  /** Runs what another worker asked of this one; the result goes back when it wanted an answer. */
-  execute(msg: BusMessage): unknown {
-    switch (msg.t) {
-      case 'push': {
-        const status = this.push(msg.fd, toBuffer(msg.data), msg.op);
-        this.counters[REMOTE_OUTCOME[status]]++;
-        return status;
-      }
-      case 'disconnect':
-        return this.disconnect(msg.fd, msg.code, msg.reason);
-      case 'close':
-        return this.close(msg.fd);
-      case 'info':
-        return this.describe(msg.fd);
-      case 'broadcast':
-        return this.broadcast(msg.op, toBuffer(msg.data), msg.except ?? [], msg.room);
-      case 'join':
-        return this.join(msg.fd, msg.room);
-      case 'leave':
-        return this.leave(msg.fd, msg.room);
-      case 'pipe':
-        this.init.pipe(msg.src, msg.data);
-        return undefined;
-      case 'call':
-        return this.call(msg.method, msg.args);
-      case 'reply':
-        return undefined;
-    }
-  }
-
-  private call(method: string, args: unknown[]): unknown {
-    switch (method) {
-      case 'bind':
-        return this.bind(args[0] as number, args[1] as string);
-      case 'fdsByUid':
-        return [...this.fdsOf(String(args[0]))];
-      case 'pushUid':
-        return this.pushUid(String(args[0]), toBuffer(args[1] as string | Buffer), args[2] as number);
-      case 'fds':
-        return [...this.conns.keys()];
-      default:
-        this.log.warn({ method }, 'unknown bus call');
-        return null;
-    }
+  /** Another worker's sendMessage, for the app's pipeMessage callback. */
+  pipe(src: number, data: unknown): void {
+    this.init.pipe(src, data);
   }
 }

@@ -1,6 +1,6 @@
 import { Opcode } from '../shared/protocol/constants.ts';
 
-/** What the server API accepts as a message, and how it is turned into frames and bus messages. */
+/** What the server API accepts as a message, and how it is turned into frames. */
 
 /** The opcode of a push: text for strings, binary for bytes, unless the caller names one of the four it may send. */
 export function opcodeFor(data: string | Buffer | Uint8Array, opcode: number | undefined): number {
@@ -14,11 +14,6 @@ export function opcodeFor(data: string | Buffer | Uint8Array, opcode: number | u
 export function toBuffer(data: string | Buffer | Uint8Array): Buffer {
   if (typeof data === 'string') return Buffer.from(data);
   return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
-
-/** What crosses the bus: strings stay strings (encoded once, by the receiver), bytes as Buffers. */
-export function remotePayload(data: string | Buffer | Uint8Array): string | Buffer {
-  return typeof data === 'string' ? data : toBuffer(data);
 }
 
 export function toList(fds: number | number[] | undefined): number[] {

@@ -1,7 +1,7 @@
 import { RemoteCallError } from '../shared/errors.ts';
-import { worse, type Bus, type BusMessage, type SendResult, type WorkerAddress } from '../shared/bus/types.ts';
+import { BytesMessage } from '../shared/bus/codec.ts';
+import { worse, type Bus, type Incoming, type Outgoing, type SendResult, type WorkerAddress } from '../shared/bus/types.ts';
 import type { Logger } from '../shared/logger.ts';
-import { decodeFd } from '../shared/session-id.ts';
 
 /** Why a remote call got no answer: its codes are in the error registry. */
 export { RemoteCallError, type RemoteCallErrorCode } from '../shared/errors.ts';
@@ -9,24 +9,27 @@ export { RemoteCallError, type RemoteCallErrorCode } from '../shared/errors.ts';
 /** A call awaiting its reply. Every call waits the same timeoutMs, so deadlines grow in
  * insertion order and one timer, armed for the oldest, expires them all (no timer per call). */
 interface Waiting {
-  resolve: (v: unknown) => void;
+  resolve: (body: Buffer) => void;
   reject: (e: Error) => void;
   deadline: number;
   to: WorkerAddress;
 }
 
-/** What the router runs on behalf of other workers: the server's operations on its own connections. */
+/** What the router runs on behalf of other workers: the cluster operations (ClusterCalls). */
 export interface LocalHandler {
-  /** Executes a message addressed to this worker; the result goes back when it carried a `rid`. */
-  execute(msg: BusMessage, from: WorkerAddress): unknown;
+  /** Runs a call another worker made. For a request, the body of the reply (empty: the call
+   * could not be run), which the router sends back. */
+  serve(body: Buffer, from: WorkerAddress, wantsReply: boolean): Buffer | Promise<Buffer> | undefined;
 }
+
+const NO_ANSWER = Buffer.alloc(0);
 
 /**
  * Routes operations on fds to the worker that owns them, by the fd alone (it encodes node and
- * slot, Swoole's session -> reactor mapping): same worker -> done here, same node -> the
- * embedded bus, another node -> the Redis bus. Requests that want an answer carry a `rid` and
- * wait for the `reply`, bounded by a timeout: a dead peer or a lost bus never leaves a caller
- * hanging.
+ * slot, Swoole's session -> reactor mapping): same node -> the embedded bus, another node ->
+ * the Redis bus. Requests that want an answer carry a `rid` and wait for the reply, bounded by
+ * a timeout: a dead peer or a lost bus never leaves a caller hanging. What messages mean is
+ * not its business: it carries bodies (cluster-ops.ts gives them meaning).
  */
 export class Router {
   readonly self: WorkerAddress;
@@ -49,15 +52,9 @@ export class Router {
     this.log = opts.log;
     this.timeoutMs = opts.timeoutMs;
     this.maxPending = opts.maxPendingRequests;
-    const onMessage = (msg: BusMessage, from: WorkerAddress) => this.receive(msg, from);
+    const onMessage = (msg: Incoming, from: WorkerAddress) => this.receive(msg, from);
     if (this.embedded) this.embedded.onMessage = onMessage;
     if (this.redis) this.redis.onMessage = onMessage;
-  }
-
-  /** The worker that holds fd, or null for a malformed fd. */
-  owner(fd: number): WorkerAddress | null {
-    const parts = decodeFd(fd);
-    return parts ? { node: parts.node, slot: parts.slot } : null;
   }
 
   isSelf(to: WorkerAddress): boolean {
@@ -65,7 +62,7 @@ export class Router {
   }
 
   /** Fire-and-forget: 'ok' when a bus took the message (no bus to that node: 'down'). */
-  send(to: WorkerAddress, msg: BusMessage): SendResult {
+  send(to: WorkerAddress, msg: Outgoing): SendResult {
     const bus = to.node === this.self.node ? this.embedded : this.redis;
     return bus === null ? 'down' : bus.send(to, msg);
   }
@@ -76,17 +73,19 @@ export class Router {
   }
 
   /**
-   * Request/response: resolves with the remote handler's result, rejects with a RemoteCallError.
+   * Request/response: resolves with the body of the owner's reply, rejects with a RemoteCallError.
    * At most maxPendingRequests wait at once: each holds its promise and caller until the answer
    * or busTimeoutMs, so calls to an owner that does not answer (a node that died without
    * leaving) must not pile up at the bus's drain rate.
    */
-  request(to: WorkerAddress, msg: BusMessage & { rid?: number }): Promise<unknown> {
+  request(to: WorkerAddress, msg: Outgoing): Promise<Buffer> {
     if (this.waiting.size >= this.maxPending) {
       return Promise.reject(new RemoteCallError('ERR_CONGESTED', `${this.waiting.size} calls already await an answer (maxPendingRequests)`));
     }
     const rid = ++this.nextRid;
-    const sent = this.send(to, { ...msg, rid } as BusMessage);
+    msg.kind = 'request';
+    msg.rid = rid;
+    const sent = this.send(to, msg);
     if (sent === 'congested') return Promise.reject(new RemoteCallError('ERR_CONGESTED', `the bus to worker ${to.node}/${to.slot} is congested`));
     if (sent === 'down') return Promise.reject(new RemoteCallError('ERR_UNREACHABLE', `worker ${to.node}/${to.slot} is unreachable`));
     return new Promise((resolve, reject) => {
@@ -97,41 +96,43 @@ export class Router {
 
   /** Every other worker of the cluster (this node over the embedded bus, others over Redis);
    * the worse outcome of the two buses. */
-  broadcast(msg: BusMessage): SendResult {
+  broadcast(msg: Outgoing): SendResult {
     let result: SendResult = 'ok';
     if (this.embedded) result = worse(result, this.embedded.broadcast(msg));
     if (this.redis) result = worse(result, this.redis.broadcast(msg));
     return result;
   }
 
-  /** Writes what the buses queued this turn now (see ClusterCalls.fanOut). */
+  /** Writes what the buses queued this turn now (see ClusterCalls.all). */
   flush(): void {
     this.embedded?.flush?.();
     this.redis?.flush?.();
   }
 
-  private receive(msg: BusMessage, from: WorkerAddress): void {
-    if (msg.t === 'reply') {
+  private receive(msg: Incoming, from: WorkerAddress): void {
+    if (msg.kind === 'reply') {
       const w = this.waiting.get(msg.rid);
       if (!w) return; // timed out already
       this.waiting.delete(msg.rid);
-      w.resolve(msg.value);
+      w.resolve(Buffer.from(msg.body)); // the body is the bus's buffer: valid during this call only
       return;
     }
-    const rid = 'rid' in msg ? msg.rid : undefined;
-    let result: unknown;
+    const wantsReply = msg.kind === 'request';
+    let result: Buffer | Promise<Buffer> | undefined;
     try {
-      result = this.handler.execute(msg, from);
+      result = this.handler.serve(msg.body, from, wantsReply);
     } catch (err) {
-      this.log.error({ err, t: msg.t }, 'bus message failed');
-      result = null;
+      this.log.error({ err, op: msg.body[0] }, 'bus message failed');
+      result = NO_ANSWER;
     }
-    if (rid === undefined || rid === 0) return;
-    Promise.resolve(result).then(
-      (value) => this.send(from, { t: 'reply', rid, value }),
+    if (!wantsReply) return;
+    const rid = msg.rid;
+    if (!(result instanceof Promise)) return void this.send(from, new BytesMessage('reply', rid, result ?? NO_ANSWER));
+    result.then(
+      (body) => this.send(from, new BytesMessage('reply', rid, body)),
       (err: unknown) => {
-        this.log.error({ err, t: msg.t }, 'bus request failed');
-        this.send(from, { t: 'reply', rid, value: null });
+        this.log.error({ err }, 'bus request failed');
+        this.send(from, new BytesMessage('reply', rid, NO_ANSWER));
       },
     );
   }

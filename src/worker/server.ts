@@ -6,23 +6,16 @@ import { checkCloseArguments } from '../shared/protocol/frame-encoder.ts';
 import { WebSocketStatus, type CloseInfo, type PushStatus } from './connection.ts';
 import { HandshakeRequest, HandshakeResponse } from './handshake/handshake-io.ts';
 import { Router } from './router.ts';
-import { encodeFd, nodeOf, slotOf } from '../shared/session-id.ts';
 import type { ClusterStats } from '../shared/cluster-messages.ts';
 import { AppCallbacks } from './app-callbacks.ts';
-import { ClusterCalls, type RoomTarget } from './cluster-calls.ts';
-import { LocalConnections, type Described } from './local-connections.ts';
-import { opcodeFor, remotePayload, toBuffer, toList } from './payload.ts';
+import { ClusterCalls } from './cluster-calls.ts';
+import { OPS } from './cluster-ops.ts';
+import { LocalConnections } from './local-connections.ts';
+import { opcodeFor, toList } from './payload.ts';
 import { WorkerLifecycle } from './worker-lifecycle.ts';
 import { newCounters, singleProcessStats } from './worker-stats.ts';
-import type { AllCallbacks, AppHost, ClientInfo, LocalStats, PushCallFailure, RemotePushStatus, ServerOptions } from './server-types.ts';
-import type { SendResult } from '../shared/bus/types.ts';
-
-/** The smallest fd the master can issue (seq 1, node 0, slot 0). */
-const FIRST_CLUSTER_FD = encodeFd(1, 0, 0);
-
-/** A remote push's outcome by what the bus did, and the sender's counter for it. */
-const REMOTE_PUSH = { ok: 'forwarded', congested: 'congested', down: 'unreachable' } as const satisfies Record<SendResult, RemotePushStatus>;
-const REMOTE_PUSH_COUNTER = { forwarded: 'pushesForwarded', congested: 'pushesCongested', unreachable: 'pushesUnreachable' } as const;
+import type { AllCallbacks, ClientInfo, Data, LocalStats, PushCallFailure, RemotePushStatus, RoomTarget, ServerApi } from './app-contract.ts';
+import type { ServerOptions } from './server-types.ts';
 
 export type * from './server-types.ts';
 export type { CloseInfo, PushStatus, RoomTarget };
@@ -31,11 +24,10 @@ export { upgradeRequired } from './handshake/upgrade-required.ts';
 
 /**
  * The server object every callback receives: Swoole's WebSocket\Server API over every fd of
- * the cluster. It runs this worker's lifecycle and, for each call, decides by the fd alone
- * whether this worker holds it (LocalConnections) or its owner is asked over the bus
- * (ClusterCalls).
+ * the cluster. It runs this worker's lifecycle and hands each call to ClusterCalls, which runs
+ * the operation (cluster-ops.ts) here or on the worker that holds the fd.
  */
-export class Server implements AppHost {
+export class Server implements ServerApi {
   readonly isMaster = false;
   readonly startTime = Date.now();
   readonly config: Config;
@@ -47,7 +39,7 @@ export class Server implements AppHost {
   private readonly clusterStats: (() => Promise<ClusterStats>) | undefined;
   private readonly requestShutdown: (() => void) | undefined;
   private readonly router: Router | null;
-  private readonly cluster: ClusterCalls;
+  private readonly calls: ClusterCalls;
   private readonly counters = newCounters();
 
   constructor(options: Partial<Config> | Config = {}, deps: ServerOptions = {}) {
@@ -63,7 +55,7 @@ export class Server implements AppHost {
             self: { node: deps.node ?? 0, slot: this.workerId },
             embedded: deps.buses.embedded,
             redis: deps.buses.redis,
-            handler: { execute: (msg) => this.local.execute(msg) },
+            handler: { serve: (body, from, wantsReply) => this.calls.serve(body, from, wantsReply) },
             log: this.log,
             timeoutMs: this.config.busTimeoutMs,
             maxPendingRequests: this.config.busMaxPendingRequests,
@@ -78,7 +70,7 @@ export class Server implements AppHost {
       pendingSocket: (fd) => this.lifecycle.pendingSocket(fd),
       pipe: (src, data) => this.callbacks.invokePipe(src, data),
     });
-    this.cluster = new ClusterCalls({ router: this.router, workerCount: deps.workerCount ?? 1, sessions: deps.sessions ?? null, local: this.local });
+    this.calls = new ClusterCalls({ router: this.router, workerCount: deps.workerCount ?? 1, sessions: deps.sessions ?? null, local: this.local, log: this.log });
     let next = 0;
     this.lifecycle = new WorkerLifecycle({
       config: this.config,
@@ -146,11 +138,7 @@ export class Server implements AppHost {
 
   /** Whether this worker holds fd (no bus, or the fd names this worker). */
   isLocal(fd: number): boolean {
-    // Hot path (every push): arithmetic on the fd, no allocation.
-    const router = this.router;
-    // Not a cluster fd (or malformed): only this worker can answer (with 'unknown').
-    if (router === null || !Number.isSafeInteger(fd) || fd < FIRST_CLUSTER_FD) return true;
-    return slotOf(fd) === router.self.slot && nodeOf(fd) === router.self.node;
+    return this.calls.isLocal(fd);
   }
 
   /**
@@ -160,7 +148,7 @@ export class Server implements AppHost {
    * when it is congested or has no transport to the owner (pushStatus tells which).
    * Never throws for a bad fd.
    */
-  push(fd: number, data: string | Buffer | Uint8Array, opcode?: number): boolean {
+  push(fd: number, data: Data, opcode?: number): boolean {
     const status = this.pushStatus(fd, data, opcode);
     return status === 'written' || status === 'queued' || status === 'forwarded';
   }
@@ -170,22 +158,18 @@ export class Server implements AppHost {
    * it), `congested` (the bus to the owner holds its budget already: retry later) or
    * `unreachable` (no transport to the owner now).
    */
-  pushStatus(fd: number, data: string | Buffer | Uint8Array, opcode?: number): PushStatus | RemotePushStatus {
-    const op = opcodeFor(data, opcode);
-    if (!this.isLocal(fd)) {
-      const status = REMOTE_PUSH[this.cluster.forward(fd, { t: 'push', fd, op, data: remotePayload(data) })];
-      this.counters[REMOTE_PUSH_COUNTER[status]]++;
-      return status;
-    }
-    return this.local.push(fd, toBuffer(data), op);
+  pushStatus(fd: number, data: Data, opcode?: number): PushStatus | RemotePushStatus {
+    return this.calls.fire(OPS.push, fd, data, opcodeFor(data, opcode));
   }
 
   /** push() that waits for the owner's outcome, wherever the fd lives: its PushStatus, or
    * `unreachable`, `congested` (bus or calls awaiting answers over budget) or `timeout`. */
-  async pushAsync(fd: number, data: string | Buffer | Uint8Array, opcode?: number): Promise<PushStatus | PushCallFailure> {
-    const op = opcodeFor(data, opcode);
-    if (this.isLocal(fd)) return this.local.push(fd, toBuffer(data), op);
-    return (await this.cluster.ask(fd, { t: 'push', fd, op, data: remotePayload(data) })) as PushStatus | PushCallFailure;
+  pushAsync(fd: number, data: Data, opcode?: number): Promise<PushStatus | PushCallFailure> {
+    try {
+      return this.calls.ask(OPS.push, fd, data, opcodeFor(data, opcode));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /**
@@ -195,40 +179,37 @@ export class Server implements AppHost {
    */
   disconnect(fd: number, code: number = CloseCode.Normal, reason = ''): boolean {
     checkCloseArguments(code, reason);
-    if (!this.isLocal(fd)) return this.cluster.forward(fd, { t: 'disconnect', fd, code, reason }) === 'ok';
-    return this.local.disconnect(fd, code, reason);
+    return this.calls.fire(OPS.disconnect, fd, code, reason);
   }
 
   /** Closes the TCP connection without a close frame (remote fds: fire-and-forget). */
   close(fd: number): boolean {
-    if (!this.isLocal(fd)) return this.cluster.forward(fd, { t: 'close', fd }) === 'ok';
-    return this.local.close(fd);
+    return this.calls.fire(OPS.close, fd, undefined, undefined);
   }
 
-  /** Pings a connection of this worker; the pong's round trip shows in getClientInfo(fd).rtt. */
+  /**
+   * Pings a connection (remote fds: fire-and-forget); the pong's round trip shows in
+   * getClientInfo(fd).rtt. A payload over 125 bytes throws RangeError here, wherever fd lives.
+   */
   ping(fd: number, data?: string | Buffer): boolean {
-    return this.local.ping(fd, data);
+    const payload = typeof data === 'string' ? Buffer.from(data) : data;
+    if (payload && payload.length > 125) throw new RangeError('ping payload exceeds 125 bytes');
+    return this.calls.fire(OPS.ping, fd, payload, undefined);
   }
 
   /** Whether the TCP connection exists anywhere in the cluster (handshake pending or established). */
   async exist(fd: number): Promise<boolean> {
-    return (await this.describe(fd)).exist;
+    return (await this.calls.ask(OPS.describe, fd, undefined, undefined)).exist;
   }
 
   /** Whether fd is an open WebSocket anywhere in the cluster (handshake done, no close started). */
   async isEstablished(fd: number): Promise<boolean> {
-    return (await this.describe(fd)).established;
+    return (await this.calls.ask(OPS.describe, fd, undefined, undefined)).established;
   }
 
   /** A connection's details, wherever it lives; null when there is no such connection. */
   async getClientInfo(fd: number): Promise<ClientInfo | null> {
-    return (await this.describe(fd)).info;
-  }
-
-  private async describe(fd: number): Promise<Described> {
-    if (this.isLocal(fd)) return this.local.describe(fd);
-    const answer = await this.cluster.ask(fd, { t: 'info', fd, rid: 0 });
-    return typeof answer === 'object' && answer !== null ? (answer as Described) : { exist: false, established: false, info: null };
+    return (await this.calls.ask(OPS.describe, fd, undefined, undefined)).info;
   }
 
   /** This worker's connection details, synchronously; null when this worker does not hold fd. */
@@ -236,9 +217,9 @@ export class Server implements AppHost {
     return this.local.clientInfo(fd);
   }
 
-  /** Exempts a connection of this worker from the heartbeat (Swoole's protect()). */
+  /** Exempts a connection from the heartbeat (Swoole's protect(); remote fds: fire-and-forget). */
   protect(fd: number, value = true): boolean {
-    return this.local.protect(fd, value);
+    return this.calls.fire(OPS.protect, fd, value, undefined);
   }
 
   /**
@@ -247,7 +228,7 @@ export class Server implements AppHost {
    */
   get connections(): Iterable<number> & AsyncIterable<number> {
     const local = () => this.local.fds();
-    const all = () => this.cluster.allConnections();
+    const all = () => this.calls.each(OPS.fds, undefined);
     return {
       [Symbol.iterator]: local,
       async *[Symbol.asyncIterator]() {
@@ -262,41 +243,37 @@ export class Server implements AppHost {
    * Sends to every established connection of the cluster exactly once: one bus message per
    * worker, the frame encoded once per worker. False when a bus could not carry it.
    */
-  broadcast(data: string | Buffer | Uint8Array, options: { except?: number | number[]; opcode?: number } = {}): boolean {
-    return this.cluster.fanOut(data, options.opcode, toList(options.except), undefined);
+  broadcast(data: Data, options: { except?: number | number[]; opcode?: number } = {}): boolean {
+    return this.calls.all(OPS.broadcast, data, opcodeFor(data, options.opcode), { except: toList(options.except), room: undefined });
   }
 
   /** The members of `room` across the cluster: `server.to('lobby').except(fd).push(data)`. */
   to(room: string): RoomTarget {
-    return this.cluster.room(room);
+    return this.calls.room(room);
   }
 
   /** Adds fd (any fd of the cluster) to a room; membership ends when the connection closes. */
   join(fd: number, room: string): boolean {
-    if (!this.isLocal(fd)) return this.cluster.forward(fd, { t: 'join', fd, room }) === 'ok';
-    return this.local.join(fd, room);
+    return this.calls.fire(OPS.join, fd, room, undefined);
   }
 
   leave(fd: number, room: string): boolean {
-    if (!this.isLocal(fd)) return this.cluster.forward(fd, { t: 'leave', fd, room }) === 'ok';
-    return this.local.leave(fd, room);
+    return this.calls.fire(OPS.leave, fd, room, undefined);
   }
 
   /** Attaches a user id to fd (any fd of the cluster); one uid may have many fds. */
   bind(fd: number, uid: string | number): boolean {
-    const key = String(uid);
-    if (!this.isLocal(fd)) return this.cluster.forward(fd, { t: 'call', method: 'bind', args: [fd, key], rid: 0 }) === 'ok';
-    return this.local.bind(fd, key);
+    return this.calls.fire(OPS.bind, fd, String(uid), undefined);
   }
 
   /** Every fd bound to uid across the cluster. */
   async getFdsByUid(uid: string | number): Promise<number[]> {
-    return this.cluster.fdsByUid(String(uid));
+    return this.calls.each(OPS.fdsByUid, String(uid));
   }
 
   /** Pushes to every fd bound to uid, wherever they are: one bus message per worker. */
-  pushToUid(uid: string | number, data: string | Buffer | Uint8Array, opcode?: number): boolean {
-    return this.cluster.pushToUid(String(uid), data, opcode);
+  pushToUid(uid: string | number, data: Data, opcode?: number): boolean {
+    return this.calls.all(OPS.pushToUid, String(uid), data, opcodeFor(data, opcode));
   }
 
   /**
@@ -304,7 +281,7 @@ export class Server implements AppHost {
    * the slot on this node, or node * 256 + slot for a worker of another node.
    */
   sendMessage(data: unknown, workerId: number): boolean {
-    return this.cluster.pipe(workerId, this.globalWorkerId, data);
+    return this.calls.toWorker(OPS.pipe, workerId, this.globalWorkerId, data, undefined);
   }
 
   /** This node's id (0 on a single host). */

@@ -7,14 +7,13 @@ import { PerMessageDeflate } from './deflate-codec.ts';
 import { Connection, type ConnectionHost } from './connection.ts';
 import { HandshakeRequest, HandshakeResponse, type RequestSource } from './handshake/handshake-io.ts';
 import { reject } from './handshake/http-entry.ts';
-import type { ServerCallbacks } from './server-types.ts';
-import type { Server } from './server.ts';
+import type { ServerApi, ServerCallbacks } from './app-contract.ts';
 
 /** What the handshake flow needs from the server that owns it. */
 export interface UpgradeHost extends ConnectionHost {
   readonly config: Config;
   readonly log: Logger;
-  readonly server: Server;
+  readonly server: ServerApi;
   handshakeHook(): ServerCallbacks['handshake'] | undefined;
   /** Why a new connection can't be established now (503), or null. */
   capacityRefusal(): string | null;

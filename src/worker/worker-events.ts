@@ -8,7 +8,7 @@ import type { CloseInfo, Connection } from './connection.ts';
 import type { HandshakeRequest, RequestSource } from './handshake/handshake-io.ts';
 import type { UpgradeHandler } from './handshake/http-entry.ts';
 import type { LocalConnections, LocalCounters } from './local-connections.ts';
-import type { Server } from './server.ts';
+import type { ServerApi } from './app-contract.ts';
 import { Upgrader, type UpgradeHost } from './upgrade.ts';
 
 /** Whether this worker takes one more connection now. */
@@ -20,7 +20,7 @@ export interface CapacityCheck {
 export interface WorkerEventsInit {
   config: Config;
   log: Logger;
-  server: Server;
+  server: ServerApi;
   callbacks: AppCallbacks;
   local: LocalConnections;
   counters: LocalCounters;
@@ -38,7 +38,7 @@ export interface WorkerEventsInit {
 export class WorkerEvents implements UpgradeHost, UpgradeHandler {
   readonly config: Config;
   readonly log: Logger;
-  readonly server: Server;
+  readonly server: ServerApi;
   readonly upgrader: Upgrader;
   private readonly callbacks: AppCallbacks;
   private readonly local: LocalConnections;

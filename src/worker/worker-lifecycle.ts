@@ -4,7 +4,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { AppCallbacks } from './app-callbacks.ts';
 import { HttpEntry, reject } from './handshake/http-entry.ts';
 import type { LocalConnections, LocalCounters } from './local-connections.ts';
-import type { Server } from './server.ts';
+import type { ServerApi } from './app-contract.ts';
 import type { Upgrader } from './upgrade.ts';
 import { WorkerEvents, type CapacityCheck } from './worker-events.ts';
 
@@ -14,7 +14,7 @@ const ignore = (): void => {};
 export interface WorkerLifecycleInit {
   config: Config;
   log: Logger;
-  server: Server;
+  server: ServerApi;
   callbacks: AppCallbacks;
   local: LocalConnections;
   counters: LocalCounters;

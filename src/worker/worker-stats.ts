@@ -1,6 +1,6 @@
 import { EMPTY_PUSH_COUNTERS, type ClusterStats } from '../shared/cluster-messages.ts';
 import type { LocalCounters } from './local-connections.ts';
-import type { LocalStats } from './server-types.ts';
+import type { LocalStats } from './app-contract.ts';
 
 /** A worker's counters, all at zero. */
 export function newCounters(): LocalCounters {

@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Bus, BusMessage, WorkerAddress } from '../../src/shared/bus/types.ts';
+import type { Bus, Incoming, WorkerAddress } from '../../src/shared/bus/types.ts';
+import { keep, push, seqOf, shape, textOf } from './messages.ts';
 import { until } from '../helpers/server.ts';
 
 export interface BusHarness {
@@ -34,7 +35,7 @@ export interface BusContractOptions {
 }
 
 interface Received {
-  msg: BusMessage;
+  msg: Incoming;
   from: WorkerAddress;
 }
 
@@ -42,9 +43,9 @@ interface Received {
 class Inbox {
   readonly got: Received[] = [];
   constructor(bus: Bus) {
-    bus.onMessage = (msg, from) => void this.got.push({ msg, from });
+    bus.onMessage = (msg, from) => void this.got.push({ msg: keep(msg), from });
   }
-  from(address: WorkerAddress): BusMessage[] {
+  from(address: WorkerAddress): Incoming[] {
     return this.got.filter((r) => sameAddress(r.from, address)).map((r) => r.msg);
   }
 }
@@ -53,29 +54,22 @@ const sameAddress = (a: WorkerAddress, b: WorkerAddress): boolean => a.node === 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 
-const push = (fd: number, data: Buffer | string, op = 1): BusMessage => ({ t: 'push', fd, op, data });
-const fdOf = (m: BusMessage): number => ('fd' in m ? m.fd : -1);
+const fdOf = seqOf;
 
-/** Every message type, with payloads that JSON or a careless codec would mangle. */
-function payloadSamples(): BusMessage[] {
+/** Every kind of envelope, with bodies a careless codec would mangle. */
+function payloadSamples(): ReturnType<typeof push>[] {
   const text = 'héllo wörld — 日本語 — 😀🎉 — e\u0301 — \u0000 — \u{10FFFF}';
   return [
-    push(1, randomBytes(1024 * 1024), 2),
-    push(2, Buffer.alloc(0), 2),
-    push(3, '', 1),
-    push(4, text, 1),
-    push(5, text.repeat(2000), 1),
-    push(6, Buffer.from(text), 2), // UTF-8 bytes sent as binary stay binary
-    push(2 ** 52 + 7, 'large fd', 1),
-    { t: 'disconnect', fd: 8, code: 4000, reason: 'bye — 👋', rid: 1 },
-    { t: 'close', fd: 9 },
-    { t: 'info', fd: 10, rid: 2 },
-    { t: 'broadcast', op: 2, data: randomBytes(300), except: [1, 2, 3], room: 'salle-é' },
-    { t: 'join', fd: 11, room: 'r' },
-    { t: 'leave', fd: 12, room: 'r', rid: 3 },
-    { t: 'pipe', src: 13, data: { nested: [1, -1, 1.5, 'x', null, true, randomBytes(16)], deep: { s: '😀' } } },
-    { t: 'reply', rid: 4, value: null },
-    { t: 'call', method: 'getClientInfo', args: [14, 'two', Buffer.from([0, 255])], rid: 5 },
+    push(1, randomBytes(1024 * 1024)),
+    push(2, Buffer.alloc(0)),
+    push(3, ''),
+    push(4, text),
+    push(5, text.repeat(2000)),
+    push(2 ** 52 + 7, 'large number'),
+    push(8, 'bye — 👋', 'request', 1),
+    push(9, randomBytes(300), 'request', 2 ** 53 - 1),
+    push(10, '', 'reply', 4),
+    push(11, randomBytes(16), 'reply', 5),
   ];
 }
 
@@ -116,8 +110,8 @@ export function busContract(
         expect(a!.send(b!.self, push(1, 'to b'))).toBe('ok');
         expect(b!.send(a!.self, push(2, 'to a'))).toBe('ok');
         await until(() => ib!.got.length === 1 && ia!.got.length === 1, bound, 'one message each way');
-        expect(ib!.got[0]).toEqual({ msg: push(1, 'to b'), from: a!.self });
-        expect(ia!.got[0]).toEqual({ msg: push(2, 'to a'), from: b!.self });
+        expect({ ...ib!.got[0], msg: shape(ib!.got[0]!.msg) }).toEqual({ msg: shape(push(1, 'to b')), from: a!.self });
+        expect({ ...ia!.got[0], msg: shape(ia!.got[0]!.msg) }).toEqual({ msg: shape(push(2, 'to a')), from: b!.self });
       });
     }, testTimeout);
 
@@ -158,24 +152,24 @@ export function busContract(
       });
     }, testTimeout);
 
-    it('round-trips Buffers as Buffers and strings as strings, byte for byte', async () => {
+    it('round-trips every kind, rid and body byte for byte', async () => {
       await withBuses(2, async ({ buses: [a, b] }, [, ib]) => {
         const sent = payloadSamples();
         for (const msg of sent) expect(a!.send(b!.self, msg)).toBe('ok');
         await until(() => ib!.got.length === sent.length, bound, `${sent.length} messages`);
-        expect(ib!.got.map((r) => canonical(r.msg))).toEqual(sent.map(canonical));
+        expect(ib!.got.map((r) => shape(r.msg))).toEqual(sent.map(shape));
       });
     }, testTimeout);
 
     it('broadcast reaches every other bus exactly once and never the sender', async () => {
       await withBuses(3, async ({ buses }, inboxes) => {
-        buses.forEach((bus, i) => expect(bus.broadcast({ t: 'broadcast', op: 1, data: `from ${i}` })).toBe('ok'));
+        buses.forEach((bus, i) => expect(bus.broadcast(push(0, `from ${i}`))).toBe('ok'));
         await until(() => inboxes.every((box) => box.got.length >= 2), bound, 'two broadcasts at each bus');
         await sleep(200); // time for a duplicate or a self-delivery to show up
         inboxes.forEach((box, j) => {
           const from = box.got.map((r) => r.from.slot).sort((x, y) => x - y);
           expect(from).toEqual(buses.filter((_, i) => i !== j).map((bus) => bus.self.slot).sort((x, y) => x - y));
-          for (const r of box.got) expect(r.msg).toEqual({ t: 'broadcast', op: 1, data: `from ${buses.findIndex((bus) => sameAddress(bus.self, r.from))}` });
+          for (const r of box.got) expect(textOf(r.msg)).toBe(`from ${buses.findIndex((bus) => sameAddress(bus.self, r.from))}`);
         });
       });
     }, testTimeout);
@@ -219,18 +213,18 @@ export function busContract(
         await h.cut(1);
         for (let i = 0; i < 20; i++) {
           expect(() => a!.send(b!.self, push(i, 'to cut'))).not.toThrow();
-          expect(() => a!.broadcast({ t: 'broadcast', op: 1, data: 'x' })).not.toThrow();
+          expect(() => a!.broadcast(push(0, 'x'))).not.toThrow();
           await sleep(10);
         }
         if (options.knowsAbsentPeers) {
           await until(() => a!.send(b!.self, push(99, 'to cut')) === 'down', bound, "send to the cut bus to return 'down'");
-          expect(a!.broadcast({ t: 'broadcast', op: 1, data: 'partial' })).toBe('down');
+          expect(a!.broadcast(push(0, 'partial'))).toBe('down');
         }
         const mark = ic!.got.length;
         expect(a!.send(c!.self, push(7, 'still here'))).toBe('ok');
         await until(() => ic!.got.slice(mark).some((r) => fdOf(r.msg) === 7), bound, 'a -> c after the cut');
         if (options.knowsAbsentPeers) {
-          await until(() => ic!.got.some((r) => r.msg.t === 'broadcast' && r.msg.data === 'partial'), bound, 'partial broadcast at c');
+          await until(() => ic!.got.some((r) => textOf(r.msg) === 'partial'), bound, 'partial broadcast at c');
         }
       });
     }, testTimeout);
@@ -239,7 +233,7 @@ export function busContract(
       await withBuses(2, async ({ buses: [a, b] }) => {
         await a!.close();
         expect(a!.send(b!.self, push(1, 'late'))).toBe('down');
-        expect(a!.broadcast({ t: 'broadcast', op: 1, data: 'late' })).toBe('down');
+        expect(a!.broadcast(push(0, 'late'))).toBe('down');
         await a!.close();
         if (options.knowsAbsentPeers) await until(() => b!.send(a!.self, push(2, 'to closed')) === 'down', bound, "send to a closed bus to return 'down'");
       });
@@ -253,15 +247,15 @@ export function busContract(
         let refused: string = 'ok';
         // One synchronous loop: nothing can drain meanwhile, so the budget alone decides.
         while (refused === 'ok' && accepted < 100_000) {
-          refused = a!.send(b!.self, push(accepted + 1, payload, 2));
+          refused = a!.send(b!.self, push(accepted + 1, payload));
           if (refused === 'ok') accepted++;
         }
         expect(refused).toBe('congested');
         expect(accepted).toBeGreaterThan(0);
         // Every message is counted at no less than its payload (most at far more: bookkeeping).
         expect(accepted).toBeLessThanOrEqual(budget / payload.length);
-        for (let i = 0; i < 10; i++) expect(a!.send(b!.self, push(0, payload, 2))).toBe('congested');
-        expect(a!.broadcast({ t: 'broadcast', op: 2, data: payload })).toBe('congested');
+        for (let i = 0; i < 10; i++) expect(a!.send(b!.self, push(0, payload))).toBe('congested');
+        expect(a!.broadcast(push(0, payload))).toBe('congested');
         await until(() => ib!.got.length >= accepted, bound, `${accepted} accepted messages`);
         await sleep(50);
         expect(ib!.got.map((r) => fdOf(r.msg))).toEqual(Array.from({ length: accepted }, (_, i) => i + 1));

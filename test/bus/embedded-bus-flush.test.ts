@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedBus } from '../../src/shared/bus/embedded-bus.ts';
-import type { BusMessage } from '../../src/shared/bus/types.ts';
 import { until } from '../helpers/server.ts';
+import { push, textOf } from './messages.ts';
 
 const silent = pino({ level: 'silent' });
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -28,14 +28,14 @@ async function mesh(count: number): Promise<EmbeddedBus[]> {
   return buses;
 }
 
-const text = (i: number): BusMessage => ({ t: 'broadcast', op: 1, data: `m${i}` });
+const text = (i: number) => push(i, `m${i}`);
 
 describe('EmbeddedBus.flush', () => {
   it('writes what is queued now, in order; later frames of the turn still leave together', async () => {
     const [a, b, c] = (await mesh(3)) as [EmbeddedBus, EmbeddedBus, EmbeddedBus];
     const got: Record<string, string[]> = { b: [], c: [] };
-    b.onMessage = (m) => void (m.t === 'broadcast' && got.b!.push(String(m.data)));
-    c.onMessage = (m) => void (m.t === 'broadcast' && got.c!.push(String(m.data)));
+    b.onMessage = (m) => void got.b!.push(textOf(m));
+    c.onMessage = (m) => void got.c!.push(textOf(m));
     const before = a.stats().writes;
     expect(a.send(b.self, text(0))).toBe('ok');
     expect(a.broadcast(text(1))).toBe('ok');

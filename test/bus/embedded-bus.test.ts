@@ -5,14 +5,14 @@ import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { pack } from 'msgpackr';
 import { pino, type Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrameDecoder, decodeEnvelope, encodeEnvelope, encodeFrame, frameHeader } from '../../src/shared/bus/codec.ts';
 import { EmbeddedBus, socketPath, type EmbeddedBusOptions } from '../../src/shared/bus/embedded-bus.ts';
-import type { Bus, BusMessage, WorkerAddress } from '../../src/shared/bus/types.ts';
+import type { Bus, Incoming, WorkerAddress } from '../../src/shared/bus/types.ts';
 import { ROOT } from '../helpers/process.ts';
 import { busContract, type BusHarness, type BusSettings } from './contract.ts';
+import { keep, push, shape } from './messages.ts';
 import { until } from '../helpers/server.ts';
 
 const silent = pino({ level: 'silent' });
@@ -83,13 +83,11 @@ function capturedLogger(): { log: Logger; lines: Array<Record<string, unknown>> 
   return { log: pino({ level: 'debug' }, stream), lines };
 }
 
-function collect(bus: Bus): Array<{ msg: BusMessage; from: WorkerAddress }> {
-  const got: Array<{ msg: BusMessage; from: WorkerAddress }> = [];
-  bus.onMessage = (msg, from) => void got.push({ msg, from });
+function collect(bus: Bus): Array<{ msg: Incoming; from: WorkerAddress }> {
+  const got: Array<{ msg: Incoming; from: WorkerAddress }> = [];
+  bus.onMessage = (msg, from) => void got.push({ msg: keep(msg), from });
   return got;
 }
-
-const push = (fd: number, data: Buffer | string = 'x'): BusMessage => ({ t: 'push', fd, op: 1, data });
 
 function rawClient(path: string): Promise<{ socket: Socket; closed: Promise<void> }> {
   return new Promise((resolve, reject) => {
@@ -101,13 +99,14 @@ function rawClient(path: string): Promise<{ socket: Socket; closed: Promise<void
   });
 }
 
-/** A bus in another process (slot 1 of 2) that answers every `call` with a `reply`. */
+/** A bus in another process (slot 1 of 2) that answers every request with a reply: its pid. */
 function peerProcess(dir: string): Promise<ChildProcess> {
   const code = `
     import { pino } from 'pino';
     import { EmbeddedBus } from './src/shared/bus/embedded-bus.ts';
+    import { BytesMessage } from './src/shared/bus/codec.ts';
     const bus = new EmbeddedBus({ self: { node: 0, slot: 1 }, slots: 2, dir: ${JSON.stringify(dir)}, log: pino({ level: 'silent' }) });
-    bus.onMessage = (msg, from) => { if (msg.t === 'call') bus.send(from, { t: 'reply', rid: msg.rid, value: process.pid }); };
+    bus.onMessage = (msg, from) => { if (msg.kind === 'request') bus.send(from, new BytesMessage('reply', msg.rid, Buffer.from(String(process.pid)))); };
     await bus.start();
     process.stdout.write('ready\\n');
   `;
@@ -146,8 +145,8 @@ describe('EmbeddedBus specifics', () => {
   });
 
   it.each([
-    ['bytes that are not msgpack', encodeFrame(Buffer.from([0xc1, 0xc1, 0xc1]))],
-    ['msgpack that is not an envelope', encodeFrame(pack([0, 1, { t: 'nope', fd: 1 }]))],
+    ['an unknown kind', encodeFrame(Buffer.from([0xc1, 0xc1, 0xc1, 0xc1]))],
+    ['a request without its rid', encodeFrame(Buffer.from([2, 0, 0, 1, 0, 0]))],
     ['a length prefix above the frame limit', frameHeader(65 * 1024 * 1024)],
   ])('closes only the connection that sent %s', async (_what, bad) => {
     const { log, lines } = capturedLogger();
@@ -172,7 +171,7 @@ describe('EmbeddedBus specifics', () => {
     const [gotB, gotC] = [collect(b), collect(c)];
     const before = a.stats();
     for (let i = 1; i <= 1000; i++) expect(a.send(b.self, push(i))).toBe('ok');
-    for (let i = 1; i <= 100; i++) expect(a.broadcast({ t: 'broadcast', op: 1, data: `b${i}` })).toBe('ok');
+    for (let i = 1; i <= 100; i++) expect(a.broadcast(push(i, `b${i}`))).toBe('ok');
     await until(() => gotB.length === 1100 && gotC.length === 100, 5000, 'every frame');
     const after = a.stats();
     expect(after.framesOut - before.framesOut).toBe(1000 + 2 * 100);
@@ -204,7 +203,7 @@ describe('EmbeddedBus specifics', () => {
     const { buses } = await mesh(2, { maxFrameBytes: 1024 });
     const [a, b] = buses as [EmbeddedBus, EmbeddedBus];
     expect(a.send(b.self, push(1, Buffer.alloc(2048)))).toBe('down');
-    expect(a.broadcast({ t: 'broadcast', op: 1, data: Buffer.alloc(2048) })).toBe('down');
+    expect(a.broadcast(push(0, Buffer.alloc(2048)))).toBe('down');
     expect(a.send({ node: 1, slot: 1 }, push(2))).toBe('down');
     expect(a.send({ node: 0, slot: 0 }, push(3))).toBe('down'); // itself: local pushes are the router's job
     expect(a.send({ node: 0, slot: 2 }, push(4))).toBe('down');
@@ -229,7 +228,7 @@ describe('EmbeddedBus specifics', () => {
     expect(a.send(b.self, push(2))).toBe('ok');
     await until(() => Buffer.concat(chunks).length > 4, 5000, 'a frame at the new listener');
     const frames = new FrameDecoder().push(Buffer.concat(chunks));
-    expect(frames.map((f) => decodeEnvelope(f)?.msg)).toEqual([push(2)]);
+    expect(frames.map((f) => shape(decodeEnvelope(f)!.msg))).toEqual([shape(push(2))]);
   });
 
   it('retries at once, not after its back-off, when the restarted peer connects to it', async () => {
@@ -249,11 +248,11 @@ describe('EmbeddedBus specifics', () => {
     const a = new EmbeddedBus({ self: { node: 0, slot: 0 }, slots: 2, dir, log: silent });
     cleanups.push(() => a.close());
     const replies: unknown[] = [];
-    a.onMessage = (msg) => void (msg.t === 'reply' && replies.push(msg.value));
+    a.onMessage = (msg) => void (msg.kind === 'reply' && replies.push(Number(String(msg.body))));
     await a.start();
     const first = await peerProcess(dir);
     await until(() => a.isConnected({ node: 0, slot: 1 }), 10_000, 'link to the first peer');
-    expect(a.send({ node: 0, slot: 1 }, { t: 'call', method: 'pid', args: [], rid: 1 })).toBe('ok');
+    expect(a.send({ node: 0, slot: 1 }, push(0, 'pid', 'request', 1))).toBe('ok');
     await until(() => replies.length === 1, 10_000, 'reply from the first peer');
     expect(replies[0]).toBe(first.pid);
 
@@ -262,11 +261,11 @@ describe('EmbeddedBus specifics', () => {
     await exited;
     expect(existsSync(socketPath(dir, 1))).toBe(true); // stale: nobody unlinked it
     await until(() => !a.isConnected({ node: 0, slot: 1 }), 5000, 'a to notice the death');
-    expect(a.send({ node: 0, slot: 1 }, { t: 'call', method: 'pid', args: [], rid: 2 })).toBe('down');
+    expect(a.send({ node: 0, slot: 1 }, push(0, 'pid', 'request', 2))).toBe('down');
 
     const second = await peerProcess(dir);
     await until(() => a.isConnected({ node: 0, slot: 1 }), 10_000, 'link to the restarted peer');
-    expect(a.send({ node: 0, slot: 1 }, { t: 'call', method: 'pid', args: [], rid: 3 })).toBe('ok');
+    expect(a.send({ node: 0, slot: 1 }, push(0, 'pid', 'request', 3))).toBe('ok');
     await until(() => replies.length === 2, 10_000, 'reply from the restarted peer');
     expect(replies[1]).toBe(second.pid);
   }, 40_000);

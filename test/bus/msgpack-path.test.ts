@@ -12,15 +12,19 @@ import { Packr } from 'msgpackr/pack';
 import { ROOT } from '../helpers/process.ts';
 
 describe('msgpack path of the bus', () => {
-  it('the compiled bus codec decodes strings with the pure-JavaScript codec, not a native extractor', () => {
+  it('the compiled cluster operations decode strings with the pure-JavaScript codec, not a native extractor', () => {
     // A process of its own: msgpackr's extractor is process-wide state, which any other import
     // of 'msgpackr' in this test worker could have set.
     const script = `
       import { decodeEnvelope, encodeEnvelope } from './dist/shared/bus/codec.js';
+      import { OPS } from './dist/worker/cluster-ops.js';
+      import { OpMessage } from './dist/worker/op-kit.js';
       import * as unpack from 'msgpackr/unpack';
-      const envelope = encodeEnvelope({ node: 0, slot: 1 }, { t: 'broadcast', op: 1, data: 'x'.repeat(120), room: 'chat' });
-      const decoded = decodeEnvelope(envelope);
-      console.log(JSON.stringify({ native: unpack.isNativeAccelerationEnabled, data: decoded?.msg.data, room: decoded?.msg.room }));
+      // sendMessage's payload is msgpack (the ops that carry a WebSocket message have fixed layouts).
+      const envelope = encodeEnvelope({ node: 0, slot: 1 }, new OpMessage(OPS.pipe, 7, { data: 'x'.repeat(120), room: 'chat' }, undefined));
+      let got = null;
+      OPS.pipe.args.read(decodeEnvelope(envelope).msg.body, 1, (_, src, data) => (got = data), null);
+      console.log(JSON.stringify({ native: unpack.isNativeAccelerationEnabled, data: got?.data, room: got?.room }));
     `;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
     expect(r.status, r.stderr).toBe(0);

@@ -4,8 +4,9 @@ import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PUBLISH_OVERHEAD_BYTES, RedisBus, publishCost, type RedisBusOptions } from '../../src/shared/bus/redis-bus.ts';
 import { encodeEnvelope } from '../../src/shared/bus/codec.ts';
-import type { Bus, BusMessage, SendResult, WorkerAddress } from '../../src/shared/bus/types.ts';
+import type { Bus, Incoming, SendResult, WorkerAddress } from '../../src/shared/bus/types.ts';
 import { busContract, type BusHarness, type BusSettings } from './contract.ts';
+import { dataOf, keep, push as message, seqOf, textOf } from './messages.ts';
 import { PrivateRedis, REDIS_URL, redisProbe } from '../helpers/redis.ts';
 
 const PREFIX = `sy-test-bus-${randomBytes(4).toString('hex')}`;
@@ -22,7 +23,7 @@ describe.runIf(!redisUp && process.env.CI === 'true')('redis bus (CI)', () => {
   });
 });
 
-type Received = Array<{ msg: BusMessage; from: WorkerAddress }>;
+type Received = Array<{ msg: Incoming; from: WorkerAddress }>;
 type LogLine = { level: number; msg: string; role?: string };
 
 function capture(): { log: Logger; lines: LogLine[] } {
@@ -38,7 +39,10 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000, 
   }
 }
 
-const push = (n: number, data: Buffer | string = `m${n}`): BusMessage => ({ t: 'push', fd: n, op: 1, data });
+const push = (n: number, data: Buffer | string = `m${n}`) => message(n, data);
+/** A broadcast sample: numbered -1, so that a receiver tells it from a direct send. */
+const cast = (data: string) => message(-1, data);
+const tOf = (m: Incoming): string => (seqOf(m) === -1 ? 'broadcast' : 'push');
 
 /**
  * Calls `fn` `times` times: each must return 'down' synchronously (a value, not a promise),
@@ -118,7 +122,7 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
   async function bus(node: number, slot = 0, options: Partial<RedisBusOptions> = {}): Promise<{ bus: RedisBus; got: Received }> {
     const b = new RedisBus({ self: { node, slot }, url: REDIS_URL, prefix: `${PREFIX}-${run}`, ...options });
     const got: Received = [];
-    b.onMessage = (msg, from) => got.push({ msg, from });
+    b.onMessage = (msg, from) => got.push({ msg: keep(msg), from });
     buses.push(b);
     await b.start();
     return { bus: b, got };
@@ -137,14 +141,14 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     const { bus: a } = await bus(1, 0);
     const sibling = await bus(1, 1);
     const other = await bus(2, 0);
-    const b: BusMessage = { t: 'broadcast', op: 1, data: 'all' };
+    const b = cast('all');
     expect(a.broadcast(b)).toBe('ok');
     // A direct message after the broadcast: once it arrives, the broadcast would have too.
     a.send({ node: 1, slot: 1 }, push(9));
     a.send({ node: 2, slot: 0 }, push(9));
     await until(() => sibling.got.length === 1 && other.got.length === 2);
-    expect(other.got.map((g) => g.msg.t)).toEqual(['broadcast', 'push']);
-    expect(sibling.got.map((g) => g.msg.t)).toEqual(['push']);
+    expect(other.got.map((g) => tOf(g.msg))).toEqual(['broadcast', 'push']);
+    expect(sibling.got.map((g) => tOf(g.msg))).toEqual(['push']);
     expect(a.stats()).toMatchObject({ published: 3, refused: 0 });
   });
 
@@ -152,10 +156,10 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     const { bus: a } = await bus(1);
     const { got } = await bus(2);
     for (let i = 0; i < 2000; i++) {
-      expect(i % 7 === 0 ? a.broadcast({ t: 'broadcast', op: 1, data: `m${i}` }) : a.send({ node: 2, slot: 0 }, push(i))).toBe('ok');
+      expect(i % 7 === 0 ? a.broadcast(cast(`m${i}`)) : a.send({ node: 2, slot: 0 }, push(i))).toBe('ok');
     }
     await until(() => got.length === 2000);
-    expect(got.map((g) => (g.msg as { data: string }).data)).toEqual(Array.from({ length: 2000 }, (_, i) => `m${i}`));
+    expect(got.map((g) => textOf(g.msg))).toEqual(Array.from({ length: 2000 }, (_, i) => `m${i}`));
   });
 
   it('works in sharded mode (SPUBLISH/SSUBSCRIBE on one hash slot)', async () => {
@@ -166,11 +170,11 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     expect(counts).toBe(1);
     const bytes = randomBytes(1000);
     expect(a.send({ node: 2, slot: 0 }, push(1, bytes))).toBe('ok');
-    expect(a.broadcast({ t: 'broadcast', op: 2, data: 'b' })).toBe('ok');
+    expect(a.broadcast(cast('b'))).toBe('ok');
     expect(a.send({ node: 2, slot: 0 }, push(2))).toBe('ok');
     await until(() => got.length === 3);
-    expect(got.map((g) => g.msg.t)).toEqual(['push', 'broadcast', 'push']);
-    expect(bytes.equals((got[0]!.msg as { data: Buffer }).data)).toBe(true);
+    expect(got.map((g) => tOf(g.msg))).toEqual(['push', 'broadcast', 'push']);
+    expect(bytes.equals(dataOf(got[0]!.msg))).toBe(true);
     expect(plain.got).toEqual([]);
   });
 
@@ -191,7 +195,7 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     assertRefusedFast(() => a.send({ node: 1, slot: Number.NaN }, push(1)));
     await a.close();
     assertRefusedFast(() => a.send({ node: 2, slot: 0 }, push(1)));
-    assertRefusedFast(() => a.broadcast({ t: 'broadcast', op: 1, data: 'x' }));
+    assertRefusedFast(() => a.broadcast(cast('x')));
   });
 
   it("is 'congested' once publishes awaiting Redis cost its budget (bookkeeping counted), and takes them again after", async () => {
@@ -222,7 +226,7 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     const opts = { url: server.url, retryDelay: () => 100 };
     const { bus: b, got } = { bus: new RedisBus({ self: { node: 1, slot: 0 }, prefix: `${PREFIX}-${run}`, ...opts }), got: [] as Received };
     buses.push(b);
-    b.onMessage = (msg, from) => got.push({ msg, from });
+    b.onMessage = (msg, from) => got.push({ msg: keep(msg), from });
     await expect(b.start()).rejects.toMatchObject({ code: 'ERR_BUS_CONNECT' });
     assertRefusedFast(() => b.send({ node: 2, slot: 0 }, push(1)));
     // A worker started during an outage: its bus was closed for good before; now it heals.
@@ -252,14 +256,14 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
       await until(() => a.ready, 5000, 'ready again');
       // Before the fix the publisher said ready and took every send, and none left the process.
       const mark = n;
-      await until(() => got.some((g) => g.msg.t === 'push' && g.msg.fd > mark), 5000, 'pushes made after the restart delivered');
+      await until(() => got.some((g) => seqOf(g.msg) > mark), 5000, 'pushes made after the restart delivered');
     } finally {
       clearInterval(load);
     }
     got.length = 0;
     for (let i = 0; i < 500; i++) expect(a.send({ node: 2, slot: 0 }, push(1_000_000 + i))).toBe('ok');
     await until(() => got.length >= 500, 5000, '500 after the load');
-    expect(got.slice(-500).map((g) => g.msg.t === 'push' && g.msg.fd)).toEqual(Array.from({ length: 500 }, (_, i) => 1_000_000 + i));
+    expect(got.slice(-500).map((g) => seqOf(g.msg))).toEqual(Array.from({ length: 500 }, (_, i) => 1_000_000 + i));
   });
 
   it('watchdog: a connection that is up but answers nothing is replaced, sends refused meanwhile', async () => {
@@ -281,7 +285,7 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     }
     await until(() => a.ready && b.ready, 10_000, 'up again');
     expect(a.send({ node: 2, slot: 0 }, push(2))).toBe('ok');
-    await until(() => got.some((g) => g.msg.t === 'push' && g.msg.fd === 2), 5000, 'delivered after');
+    await until(() => got.some((g) => seqOf(g.msg) === 2), 5000, 'delivered after');
     expect(lines.some((l) => l.level === 50 && l.msg === 'redis bus publisher wedged (ready, but no reply): replaced by a new connection')).toBe(true);
   });
 
@@ -292,7 +296,7 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     await killConnection(admin, `${PREFIX}-${run}:pub:1:0`);
     await until(() => a.send({ node: 2, slot: 0 }, push(0)) === 'down', 1000, 'publisher seen down');
     assertRefusedFast(() => a.send({ node: 2, slot: 0 }, push(0)), 50);
-    assertRefusedFast(() => a.broadcast({ t: 'broadcast', op: 1, data: 'x' }));
+    assertRefusedFast(() => a.broadcast(cast('x')));
     await until(() => a.ready, 3000, 'reconnected');
     got.length = 0;
     expect(a.send({ node: 2, slot: 0 }, push(1))).toBe('ok');
@@ -311,7 +315,7 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     await until(() => !b.ready, 1000, 'subscriber seen down');
     await until(() => b.ready, 3000, 'resubscribed');
     a.send({ node: 2, slot: 0 }, push(1));
-    a.broadcast({ t: 'broadcast', op: 1, data: 'after' });
+    a.broadcast(cast('after'));
     await until(() => got.length === 2);
     expect(lines.some((l) => l.msg === 'redis bus subscriber reconnected and resubscribed')).toBe(true);
   });
@@ -332,7 +336,7 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     let calls = 0;
     while (Date.now() < outageEnd) {
       assertRefusedFast(() => a.send({ node: 2, slot: 0 }, push(2)), 5);
-      assertRefusedFast(() => b.broadcast({ t: 'broadcast', op: 1, data: 'x' }), 5);
+      assertRefusedFast(() => b.broadcast(cast('x')), 5);
       calls++;
       await new Promise((r) => setTimeout(r, 2));
     }
@@ -342,7 +346,7 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     await until(() => a.ready && b.ready, 5000, 'both buses back');
     for (let i = 10; i < 20; i++) expect(a.send({ node: 2, slot: 0 }, push(i))).toBe('ok');
     await until(() => got.length === 11);
-    expect(got.slice(1).map((g) => g.msg.t === 'push' && g.msg.fd)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    expect(got.slice(1).map((g) => seqOf(g.msg))).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
     expect(lines.filter((l) => l.msg === 'redis bus publisher connection lost')).toHaveLength(1);
     expect(lines.filter((l) => l.msg === 'redis bus subscriber reconnected and resubscribed')).toHaveLength(1);
   });

@@ -5,8 +5,9 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createMemoryNetwork } from '../../src/shared/bus/memory-bus.ts';
-import type { BusMessage } from '../../src/shared/bus/types.ts';
+import type { Incoming } from '../../src/shared/bus/types.ts';
 import { Router } from '../../src/worker/router.ts';
+import { keep, push } from './messages.ts';
 
 const silent = pino({ level: 'silent' });
 
@@ -15,13 +16,13 @@ async function pair(opts: { timeoutMs: number; maxPendingRequests: number; maxQu
   const a = network.bus({ node: 0, slot: 0 });
   const b = network.bus({ node: 0, slot: 1 });
   await Promise.all([a.start(), b.start()]);
-  const heard: BusMessage[] = [];
-  b.onMessage = (msg) => void heard.push(msg); // b never answers
-  const router = new Router({ self: a.self, embedded: a, redis: null, handler: { execute: () => null }, log: silent, ...opts });
+  const heard: Incoming[] = [];
+  b.onMessage = (msg) => void heard.push(keep(msg)); // b never answers
+  const router = new Router({ self: a.self, embedded: a, redis: null, handler: { serve: () => undefined }, log: silent, ...opts });
   return { router, a, b, heard };
 }
 
-const info = (fd: number): BusMessage => ({ t: 'info', fd, rid: 0 });
+const info = (fd: number) => push(fd, 'info');
 const codeOf = (p: Promise<unknown>): Promise<string> => p.then(() => 'answered', (err: { code: string }) => err.code);
 
 describe('Router calls awaiting answers', () => {
@@ -58,9 +59,57 @@ describe('Router calls awaiting answers', () => {
   it("says why a call could not be made: ERR_UNREACHABLE for no transport, ERR_CONGESTED for a full bus", async () => {
     const { router, b } = await pair({ timeoutMs: 1000, maxPendingRequests: 100, maxQueuedBytes: 1024 });
     expect(await codeOf(router.request({ node: 3, slot: 0 }, info(1)))).toBe('ERR_UNREACHABLE');
-    const big: BusMessage = { t: 'push', fd: 1, op: 2, data: Buffer.alloc(2000) };
+    const big = push(1, Buffer.alloc(2000));
     expect(router.send(b.self, big)).toBe('ok'); // an empty inbox takes one message of any size
     expect(await codeOf(router.request(b.self, info(2)))).toBe('ERR_CONGESTED');
     expect(router.pendingRequests).toBe(0);
+  });
+});
+
+describe('Router replies', () => {
+  async function pairServing(serve: (body: Buffer) => Buffer | Promise<Buffer> | undefined) {
+    const network = createMemoryNetwork({ log: silent });
+    const [a, b] = [network.bus({ node: 0, slot: 0 }), network.bus({ node: 0, slot: 1 })];
+    await Promise.all([a.start(), b.start()]);
+    const served: Array<{ body: string; wantsReply: boolean }> = [];
+    const opts = { redis: null, log: silent, timeoutMs: 5000, maxPendingRequests: 10 };
+    const caller = new Router({ self: a.self, embedded: a, handler: { serve: () => undefined }, ...opts });
+    new Router({
+      self: b.self,
+      embedded: b,
+      handler: {
+        serve: (body, _from, wantsReply) => {
+          served.push({ body: String(body.subarray(8)), wantsReply });
+          return serve(body);
+        },
+      },
+      ...opts,
+    });
+    return { caller, served, to: b.self };
+  }
+
+  it("a request gets the handler's reply body (sync or async); a send gets none", async () => {
+    const { caller, served, to } = await pairServing((body) => (String(body.subarray(8)) === 'later' ? Promise.resolve(Buffer.from('async')) : Buffer.from('sync')));
+    expect(String(await caller.request(to, push(1, 'now')))).toBe('sync');
+    expect(String(await caller.request(to, push(2, 'later')))).toBe('async');
+    expect(caller.send(to, push(3, 'fire'))).toBe('ok');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(served).toEqual([
+      { body: 'now', wantsReply: true },
+      { body: 'later', wantsReply: true },
+      { body: 'fire', wantsReply: false },
+    ]);
+    expect(caller.pendingRequests).toBe(0);
+  });
+
+  it('a handler that throws or rejects answers an empty body at once (the caller does not wait out its timeout)', async () => {
+    const { caller, to } = await pairServing((body) => {
+      if (String(body.subarray(8)) === 'reject') return Promise.reject(new Error('bug'));
+      throw new Error('bug');
+    });
+    const started = Date.now();
+    expect((await caller.request(to, push(1, 'throw'))).length).toBe(0);
+    expect((await caller.request(to, push(2, 'reject'))).length).toBe(0);
+    expect(Date.now() - started).toBeLessThan(4000);
   });
 });

@@ -4,6 +4,9 @@ import { createMemoryNetwork } from '../../src/shared/bus/memory-bus.ts';
 import { Opcode } from '../../src/shared/protocol/constants.ts';
 import { encodeFd } from '../../src/shared/session-id.ts';
 import { Server } from '../../src/worker/server.ts';
+import { OPS } from '../../src/worker/cluster-ops.ts';
+import { OpMessage } from '../../src/worker/op-kit.ts';
+import type { Router } from '../../src/worker/router.ts';
 import { clientFrame, closeCode, closeReason } from '../helpers/client-frames.ts';
 import { FrameClient, startServer, until, type Running } from '../helpers/server.ts';
 
@@ -111,9 +114,9 @@ describe('disconnect() on another worker\'s fd', () => {
     const fd = [...b.connections][0]!;
     expect(a.isLocal(fd)).toBe(false);
     // As a worker that did not check would send it: the owner refuses it before changing anything.
-    const router = (a as unknown as { router: { send(to: object, msg: object): boolean } }).router;
-    expect(router.send({ node: 0, slot: 1 }, { t: 'disconnect', fd, code: 1006, reason: '' })).toBe('ok');
-    expect(router.send({ node: 0, slot: 1 }, { t: 'disconnect', fd, code: 1000, reason: 'z'.repeat(124) })).toBe('ok');
+    const router = (a as unknown as { router: Router }).router;
+    expect(router.send({ node: 0, slot: 1 }, new OpMessage(OPS.disconnect, fd, 1006, ''))).toBe('ok');
+    expect(router.send({ node: 0, slot: 1 }, new OpMessage(OPS.disconnect, fd, 1000, 'z'.repeat(124)))).toBe('ok');
     await new Promise((r) => setTimeout(r, 50));
     expect(b.localClientInfo(fd)!.websocketStatus).toBe(3);
     expect(await a.isEstablished(fd)).toBe(true);

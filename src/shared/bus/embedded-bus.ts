@@ -19,7 +19,7 @@ import { BusError, type BusErrorCode } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, decodeEnvelope, encodeEnvelope, encodeStreamFrame, frameHeader } from './codec.ts';
 import { CHUNK_OVERHEAD_BYTES, PeerLink, RETRY_MAX_MS, RETRY_MIN_MS, type LinkCounters, type RetryOptions } from './peer-link.ts';
-import { worse, type Bus, type BusMessage, type MessageHandler, type SendResult, type WorkerAddress } from './types.ts';
+import { worse, type Bus, type Incoming, type MessageHandler, type Outgoing, type SendResult, type WorkerAddress } from './types.ts';
 
 /** A peer that has not taken this (8 MiB) yet is not keeping up: sends to it are 'congested'
  * rather than pile up (about 250k small pushes, a few hundred ms of a slow worker's backlog).
@@ -116,7 +116,7 @@ export class EmbeddedBus implements Bus {
     this.log.info({ path: this.path }, 'bus listening'); // the worker's logger carries its slot
   }
 
-  send(to: WorkerAddress, msg: BusMessage): SendResult {
+  send(to: WorkerAddress, msg: Outgoing): SendResult {
     const link = to.node === this.self.node ? this.links[to.slot] : undefined;
     if (this.state !== 'started' || link === undefined || link.state !== 'open') return this.refuse('down');
     const frame = encodeStreamFrame(this.self, msg);
@@ -126,7 +126,7 @@ export class EmbeddedBus implements Bus {
     return 'ok';
   }
 
-  broadcast(msg: BusMessage): SendResult {
+  broadcast(msg: Outgoing): SendResult {
     if (this.state !== 'started') return this.refuse('down');
     let result: SendResult = 'ok';
     let payload: Buffer | null = null;
@@ -266,14 +266,14 @@ export class EmbeddedBus implements Bus {
     if (decoder.error !== null) this.reject(socket, decoder.error.code, decoder.error.message);
   }
 
-  private deliver(msg: BusMessage, from: WorkerAddress): void {
+  private deliver(msg: Incoming, from: WorkerAddress): void {
     const handler = this.onMessage;
     if (handler === null) return;
     try {
       handler(msg, from);
     } catch (err) {
       // A bug above the bus must not cost the frames behind it on this connection.
-      this.log.error({ err, t: msg.t, from }, 'bus message handler threw');
+      this.log.error({ err, kind: msg.kind, from }, 'bus message handler threw');
     }
   }
 

@@ -2,8 +2,8 @@
  * An in-process bus for unit tests of the layers above (router, server API): no sockets, but
  * the same guarantees as the real transports (contract suite in test/bus/contract.ts).
  *
- * Messages go through the real codec, so a test fails here if a message would not survive
- * the wire (and receivers get their own copies, as across processes). Delivery is
+ * Messages go through the real envelope codec, so a test fails here if a message would not
+ * survive the wire (and receivers get their own bytes, as across processes). Delivery is
  * asynchronous and ordered: each receiver has an inbox drained on a later macrotask
  * (setImmediate), many messages at a time, as a socket read delivers them.
  */
@@ -11,7 +11,7 @@ import { SETTINGS } from '../config-table.ts';
 import { BusError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { decodeEnvelope, encodeEnvelope } from './codec.ts';
-import { worse, type Bus, type BusMessage, type MessageHandler, type SendResult, type WorkerAddress } from './types.ts';
+import { worse, type Bus, type Incoming, type MessageHandler, type Outgoing, type SendResult, type WorkerAddress } from './types.ts';
 
 /** What an inbox entry costs besides its bytes (a Buffer object and its array slot). */
 const ENTRY_OVERHEAD_BYTES = 128;
@@ -100,20 +100,20 @@ export class MemoryBus implements Bus {
     this.inboxBytes = 0;
   }
 
-  send(to: WorkerAddress, msg: BusMessage): SendResult {
+  send(to: WorkerAddress, msg: Outgoing): SendResult {
     const target = this.live() ? this.network.reachable(to) : undefined;
     if (target === undefined || target === this) return 'down';
     return target.enqueue(encodeEnvelope(this.self, msg));
   }
 
-  broadcast(msg: BusMessage): SendResult {
+  broadcast(msg: Outgoing): SendResult {
     if (!this.live()) return 'down';
     let result: SendResult = 'ok';
     let payload: Buffer | null = null;
     for (const [id, bus] of this.network.attached) {
       if (bus === this || this.network.cut.has(id)) continue;
       payload ??= encodeEnvelope(this.self, msg);
-      result = worse(result, bus.enqueue(payload)); // each receiver decodes its own copy
+      result = worse(result, bus.enqueue(Buffer.from(payload))); // each receiver its own bytes, as across processes
     }
     // Unreachable peers the network knows of: a bus that is attached but cut off.
     for (const id of this.network.cut) if (id !== this.id && this.network.attached.has(id)) return 'down';
@@ -150,7 +150,7 @@ export class MemoryBus implements Bus {
     }
   }
 
-  private deliver(msg: BusMessage, from: WorkerAddress): void {
+  private deliver(msg: Incoming, from: WorkerAddress): void {
     const handler = this.onMessage;
     if (handler === null) return;
     try {
@@ -162,7 +162,7 @@ export class MemoryBus implements Bus {
           throw err;
         });
       } else {
-        log.error({ err, t: msg.t, from }, 'bus message handler threw');
+        log.error({ err, kind: msg.kind, from }, 'bus message handler threw');
       }
     }
   }

@@ -7,7 +7,7 @@ import { ConnectionProbe, SETTLE_ON_CLOSE } from '../redis-health.ts';
 import { checkPrefixName, ClusterKeys } from '../redis-keys.ts';
 import { MAX_NODES, MAX_SLOTS } from '../session-id.ts';
 import { decodeEnvelope, encodeEnvelope } from './codec.ts';
-import type { Bus, BusMessage, MessageHandler, SendResult, WorkerAddress } from './types.ts';
+import type { Bus, Outgoing, MessageHandler, SendResult, WorkerAddress } from './types.ts';
 
 export interface RedisBusOptions {
   self: WorkerAddress;
@@ -223,12 +223,12 @@ export class RedisBus implements Bus {
   }
 
   /** Any worker, this node's included (the router normally uses the embedded bus for those). */
-  send(to: WorkerAddress, msg: BusMessage): SendResult {
+  send(to: WorkerAddress, msg: Outgoing): SendResult {
     if (!isAddress(to)) return this.refuse();
     return this.publish(this.channels.worker(to), msg);
   }
 
-  broadcast(msg: BusMessage): SendResult {
+  broadcast(msg: Outgoing): SendResult {
     return this.publish(this.allChannel, msg);
   }
 
@@ -246,7 +246,7 @@ export class RedisBus implements Bus {
    * the payload alone let 1,000,000 small pushes in one loop take 2.9 GB under a 32 MiB cap.
    * One publish always goes when nothing is pending (a message larger than the budget too).
    */
-  private publish(channel: string, msg: BusMessage): SendResult {
+  private publish(channel: string, msg: Outgoing): SendResult {
     if (!this.ready) return this.refuse();
     const payload = encodeEnvelope(this.self, msg);
     const cost = publishCost(payload.length, channel.length);
@@ -290,7 +290,7 @@ export class RedisBus implements Bus {
       handler(envelope.msg, envelope.from);
     } catch (err) {
       // The handler's bug, not the bus's: log it and keep the subscriber alive.
-      this.log.error({ err, t: envelope.msg.t }, 'bus message handler threw');
+      this.log.error({ err, kind: envelope.msg.kind }, 'bus message handler threw');
     }
   }
 
