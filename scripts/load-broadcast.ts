@@ -44,12 +44,13 @@ import { connect, type Socket } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import type { FromGenerator, ToGenerator } from './generators/broadcast-sessions.ts';
 import { cpuSampler, machineBusy, onCore, pinningProblem, pinSelf } from './lib/cpu.ts';
-import { maskedText, readFrames, responseHead, upgradeRequest } from './lib/frames.ts';
+import { maskedText, ServerFrameReader } from './lib/frames.ts';
 import { raiseOpenFiles } from './lib/limits.ts';
 import { ArgReader } from './lib/options.ts';
 import { isAborting, launch, ROOT, sleep, superviseScript, until } from './lib/processes.ts';
 import { finish, fmtMs, fmtRate, machineInfo, median, progressLog, quantile, round, textTable } from './lib/report.ts';
 import { targetFor, type Target } from './lib/switchyard.ts';
+import { responseHead, upgradeRequest } from './lib/upgrade.ts';
 
 const NAME = 'load-broadcast';
 const APP = 'scripts/apps/bench-app.ts';
@@ -149,7 +150,7 @@ function openDriver(target: Target, timeoutMs = 10_000): Promise<Driver> {
     const timer = setTimeout(() => fail(notBenchApp(target.port, `no hello within ${timeoutMs} ms`)), timeoutMs);
     let driver: Driver | null = null;
     let head: Buffer | null = Buffer.alloc(0);
-    let rest: Buffer | null = null;
+    const reader = new ServerFrameReader();
     const onFrame = (opcode: number, payload: Buffer) => {
       if (opcode !== 1) return;
       let m: Record<string, unknown>;
@@ -172,15 +173,15 @@ function openDriver(target: Target, timeoutMs = 10_000): Promise<Driver> {
       }
     };
     socket.on('data', (chunk: Buffer) => {
-      if (head === null) return void (rest = readFrames(rest, chunk, onFrame));
+      if (head === null) return reader.read(chunk, onFrame);
       const h = responseHead(Buffer.concat([head, chunk]));
       if (h === null) return void (head = Buffer.concat([head, chunk]));
       if (h.status !== 101) return fail(notBenchApp(target.port, `upgrade refused (${h.head.split('\r\n')[0]})`));
       head = null;
-      if (h.rest.length > 0) rest = readFrames(null, h.rest, onFrame);
+      if (h.rest.length > 0) reader.read(h.rest, onFrame);
     });
     socket.on('error', (err) => fail(new Error(`driver: ${err.message}`)));
-    socket.once('connect', () => socket.write(upgradeRequest({ host: target.host })));
+    socket.once('connect', () => socket.write(upgradeRequest('/', { Host: target.host })));
   });
 }
 

@@ -12,7 +12,8 @@
  */
 import { connect, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
-import { maskedFrame, OPCODE, upgradeRequest } from '../lib/frames.ts';
+import { clientFrame, OPCODE } from '../lib/frames.ts';
+import { upgradeRequest } from '../lib/upgrade.ts';
 
 const { values } = parseArgs({
   options: { host: { type: 'string' }, port: { type: 'string' }, path: { type: 'string' }, connections: { type: 'string' }, size: { type: 'string' } },
@@ -30,7 +31,7 @@ if (!Number.isInteger(port) || port < 1 || !Number.isInteger(connections) || con
 const say = (event: Record<string, unknown>): void => void process.stdout.write(`${JSON.stringify(event)}\n`);
 
 /** 64 KiB of frames: one write is what one read of the server takes. */
-const frame = maskedFrame(OPCODE.binary, Buffer.alloc(size, 0x61));
+const frame = clientFrame(OPCODE.binary, Buffer.alloc(size, 0x61));
 const burst = Buffer.concat(Array.from({ length: Math.ceil((64 * 1024) / frame.length) }, () => frame));
 let bytes = 0;
 let closed = 0;
@@ -45,7 +46,7 @@ function upgrade(): Promise<Socket> {
     };
     const timer = setTimeout(() => fail('no 101 within 10 s'), 10_000);
     socket.once('error', (err) => fail(err.message));
-    socket.once('connect', () => socket.write(upgradeRequest({ path, host })));
+    socket.once('connect', () => socket.write(upgradeRequest(path, { Host: host })));
     const onData = (d: Buffer): void => {
       head += d.toString('latin1');
       const end = head.indexOf('\r\n\r\n');

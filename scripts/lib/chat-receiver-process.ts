@@ -8,8 +8,9 @@
  * Warm-up pushes start with "w" and are only counted as such.
  */
 import { connect, type Socket } from 'node:net';
-import { maskedFrame, OPCODE, readFrames, responseHead, upgradeRequest } from './frames.ts';
+import { clientFrame, OPCODE, ServerFrameReader } from './frames.ts';
 import { raiseOpenFiles } from './limits.ts';
+import { responseHead, upgradeRequest } from './upgrade.ts';
 import type { Collected, FromReceiver, OpenPlan, ReceiverClient, ToReceiver } from './chat-receivers.ts';
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -76,7 +77,7 @@ function openClient(plan: OpenPlan, localAddress: string | undefined): Promise<R
     const socket = connect({ host: plan.host, port: plan.port, ...(localAddress ? { localAddress } : {}) });
     socket.setNoDelay(true);
     let fd = -1;
-    let rest: Buffer | null = null;
+    const reader = new ServerFrameReader();
     let head: Buffer | null = Buffer.alloc(0);
     const timer = setTimeout(() => fail('no welcome within 10 s'), HANDSHAKE_TIMEOUT_MS);
     function fail(why: string): void {
@@ -94,7 +95,7 @@ function openClient(plan: OpenPlan, localAddress: string | undefined): Promise<R
         sockets.push(socket);
         resolve({ fd, worker: welcome.worker ?? -1, node: welcome.node ?? 0 });
       } else if (opcode === OPCODE.ping) {
-        socket.write(maskedFrame(OPCODE.pong, Buffer.from(payload)));
+        socket.write(clientFrame(OPCODE.pong, Buffer.from(payload)));
       } else if (opcode === OPCODE.close) {
         socket.destroy(); // the server closed it: counted as lost on 'close'
       }
@@ -110,14 +111,14 @@ function openClient(plan: OpenPlan, localAddress: string | undefined): Promise<R
         if (r.rest.length === 0) return;
         chunk = r.rest;
       }
-      rest = readFrames(rest, chunk, (op, payload) => onFrame(op, payload, atUs));
+      reader.read(chunk, (op, payload) => onFrame(op, payload, atUs));
     });
     socket.on('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message));
     socket.on('close', () => {
       if (fd === -1) return fail('closed before the welcome');
       if (!closing) clientsLost++;
     });
-    socket.write(upgradeRequest({ path: '/chat', host: `${plan.host}:${plan.port}` }));
+    socket.write(upgradeRequest('/chat', { Host: `${plan.host}:${plan.port}` }));
   });
 }
 

@@ -10,9 +10,10 @@
  */
 import { connect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
-import { maskedFrame, OPCODE, readFrames, upgradeRequest } from './frames.ts';
+import { clientFrame, OPCODE, ServerFrameReader } from './frames.ts';
 import { launch } from './processes.ts';
 import { percentiles, type Percentiles } from './report.ts';
+import { upgradeRequest } from './upgrade.ts';
 
 export interface FairnessOptions {
   host: string;
@@ -51,7 +52,7 @@ function upgrade(o: FairnessOptions, deadlineMs: number): Promise<{ socket: Sock
     const timer = setTimeout(() => fail(`no 101 within ${deadlineMs} ms`), deadlineMs);
     socket.once('error', (err) => fail(err.message));
     socket.once('close', () => fail('closed before the 101'));
-    socket.once('connect', () => socket.write(upgradeRequest({ path: o.path, host: o.host })));
+    socket.once('connect', () => socket.write(upgradeRequest(o.path, { Host: o.host })));
     const onData = (d: Buffer): void => {
       head += d.toString('latin1');
       if (!head.includes('\r\n\r\n')) return;
@@ -68,8 +69,8 @@ function upgrade(o: FairnessOptions, deadlineMs: number): Promise<{ socket: Sock
 /** Echo round trips, one at a time, until `stop()`: each latency in ms. */
 function probeLoop(socket: Socket): { samples: number[]; stop: () => void } {
   const samples: number[] = [];
-  const message = maskedFrame(OPCODE.text, Buffer.from('probe-0123456789'));
-  let rest: Buffer | null = null;
+  const message = clientFrame(OPCODE.text, 'probe-0123456789');
+  const reader = new ServerFrameReader();
   let sentAt = 0;
   let stopped = false;
   const send = (): void => {
@@ -78,7 +79,7 @@ function probeLoop(socket: Socket): { samples: number[]; stop: () => void } {
     socket.write(message);
   };
   socket.on('data', (chunk: Buffer) => {
-    rest = readFrames(rest, chunk, (opcode) => {
+    reader.read(chunk, (opcode) => {
       if (opcode !== OPCODE.text) return;
       samples.push(performance.now() - sentAt);
       send();

@@ -1,7 +1,7 @@
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import echoApp from '../../src/worker/default-app.ts';
-import { clientFrame } from '../helpers/client-frames.ts';
+import { clientFrame } from '../../scripts/lib/frames.ts';
 import { startServer, type Running } from '../helpers/server.ts';
 import {
   assertCase,

@@ -4,7 +4,7 @@ import { createMemoryNetwork } from '../../src/shared/bus/memory-bus.ts';
 import { Opcode } from '../../src/shared/protocol/constants.ts';
 import { encodeFd } from '../../src/shared/session-id.ts';
 import { Server } from '../../src/worker/server.ts';
-import { clientFrame, closeCode, closeReason } from '../helpers/client-frames.ts';
+import { clientFrame, closeCode, closeReason } from '../../scripts/lib/frames.ts';
 import { FrameClient, startServer, until, type Running } from '../helpers/server.ts';
 
 /**

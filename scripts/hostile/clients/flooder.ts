@@ -16,7 +16,8 @@
  */
 import type { Socket } from 'node:net';
 import type { RoleContext } from '../protocol.ts';
-import { CloseWatcher, endedBy, openWebSocket, type Endpoint } from './sockets.ts';
+import { openWebSocket } from '../../lib/upgrade.ts';
+import { CloseWatcher, endedBy, type Endpoint } from './sockets.ts';
 
 export interface FloodParams extends Endpoint {
   path: string;
