@@ -1,6 +1,6 @@
 /**
  * Which transport carries messages between workers: measured, not guessed.
- *   npm run bench:bus -- [--repeats 3] [--seconds 2] [--rates 5000,20000] [--handoff-ms 1] [--quick]
+ *   npm run bench:bus -- [--repeats 3] [--seconds 2] [--rates 5000,20000] [--handoff-ms 1] [--quick] [--out bench]
  *
  * A real node:cluster master with 2 workers (serialization 'advanced', as src/master uses).
  * Worker A (slot 0) sends pushes with a 64-byte payload to worker B (slot 1) over:
@@ -16,19 +16,24 @@
  * rates (A stamps each payload with CLOCK_MONOTONIC, which every process shares; B subtracts).
  * The scenario order rotates every repeat; figures are medians over repeats.
  *
- * Prints a table, then one JSON object as its last line; writes bench/bus.json (with every
- * run). Loopback and a temp dir only; a watchdog bounds the run; workers die with the master.
+ * Prints a table, then one JSON object as its last line; writes <out>/bus.json (with every
+ * run). Loopback and a temp dir only; a ceiling bounds the run; workers die with the master.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { EmbeddedBus } from '../src/shared/bus/embedded-bus.ts';
 import type { BusMessage } from '../src/shared/bus/types.ts';
+import { ArgReader } from './lib/options.ts';
+import { ROOT, superviseScript } from './lib/processes.ts';
+import { median as medianOrNull, pcts, round, textTable, type Pcts } from './lib/report.ts';
+import { sleep } from './lib/wait.ts';
+
+const NAME = 'bench-bus';
+const USAGE = 'npm run bench:bus -- [--repeats 3] [--seconds 2] [--rates 5000,20000] [--handoff-ms 1] [--quick] [--out bench]';
 
 const MSG_BYTES = 64;
 type Transport = 'bus' | 'ipc';
@@ -44,13 +49,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'bus+handoff', transport: 'bus', handoff: true },
 ];
 
-interface Latency {
-  n: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
+type Latency = { n: number } & Pcts;
 /** IPC between the bench master and its workers: control (outside measured windows) and relay. */
 type Control =
   | { c: 'ready' }
@@ -63,7 +62,6 @@ type Control =
   | { c: 'relay'; msg: BusMessage };
 
 const nowNs = (): number => Number(process.hrtime.bigint());
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------------
 // Workers: A (slot 0) sends, B (slot 1) receives and measures.
@@ -151,13 +149,9 @@ async function workerMain(): Promise<void> {
 
 /** Percentiles in milliseconds of one-way latencies given in nanoseconds. */
 function summarize(ns: Float64Array): Latency | null {
-  if (ns.length === 0) return null;
-  const sorted = Float64Array.from(ns).sort();
-  const at = (q: number): number => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! / 1e6);
-  return { n: sorted.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1) };
+  const p = pcts(ns.map((x) => x / 1e6));
+  return p === null ? null : { n: ns.length, ...p };
 }
-
-const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
 
 // ---------------------------------------------------------------------------------------------
 // Master: relays, hands off sockets, runs the phases.
@@ -291,26 +285,20 @@ class HandoffLoad {
   }
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((x, y) => x - y);
-  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
+const median = (xs: number[]): number => medianOrNull(xs) ?? 0;
 
 async function masterMain(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      repeats: { type: 'string', default: '3' },
-      seconds: { type: 'string', default: '2' },
-      rates: { type: 'string', default: '5000,20000' },
-      'handoff-ms': { type: 'string', default: '1' },
-      quick: { type: 'boolean', default: false },
-    },
-  });
-  const repeats = values.quick ? 1 : Number(values.repeats);
-  const seconds = values.quick ? 1 : Number(values.seconds);
-  const rates = values.rates.split(',').map(Number);
-  const handoffMs = Number(values['handoff-ms']);
-  if (![repeats, seconds, handoffMs, ...rates].every((n) => Number.isFinite(n) && n > 0)) throw new Error('bad arguments');
+  const args = new ArgReader(NAME, USAGE, { repeats: { type: 'string' }, seconds: { type: 'string' }, rates: { type: 'string' }, 'handoff-ms': { type: 'string' }, out: { type: 'string' } });
+  for (const flag of ['port', 'host', 'workers', 'duration', 'pin']) if (args.values[flag] !== undefined) args.problems.push(`--${flag}: bench:bus starts its own two workers (see --help)`);
+  const quick = args.flag('quick');
+  const repeats = quick ? 1 : args.number('repeats', 3, 1, 15);
+  const seconds = quick ? 1 : args.number('seconds', 2, 0.2, 60, true);
+  const rates = args.string('rates', '5000,20000').split(',').map(Number);
+  if (!rates.every((n) => Number.isInteger(n) && n > 0 && n <= 1_000_000)) args.problems.push(`--rates ${args.string('rates', '')}: expected messages per second, e.g. 5000,20000`);
+  const handoffMs = args.number('handoff-ms', 1, 1, 1000);
+  const out = resolve(args.string('out', join(ROOT, 'bench')));
+  args.done();
+  superviseScript(NAME, repeats * SCENARIOS.length * (1 + rates.length) * (seconds + 8) + 60);
 
   const loadBefore = loadavg()[0]!;
   const dir = mkdtempSync(join(tmpdir(), 'sy-bench-bus-'));
@@ -321,11 +309,6 @@ async function masterMain(): Promise<void> {
     killAll();
     rmSync(dir, { recursive: true, force: true });
   });
-  const budgetMs = (repeats * SCENARIOS.length * (1 + rates.length) * (seconds + 8) + 60) * 1000;
-  setTimeout(() => {
-    process.stderr.write(`bench-bus: watchdog after ${budgetMs} ms\n`);
-    process.exit(2);
-  }, budgetMs).unref();
 
   const master = new Master(workers);
   await Promise.all([master.next(0, 'ready'), master.next(1, 'ready')]);
@@ -386,8 +369,6 @@ async function masterMain(): Promise<void> {
       return [sc.name, phase === 'max' ? 'max' : `@${phase}/s`, cell(x.msgsPerSec), cell(x.p50Ms), cell(x.p99Ms), cell(x.maxMs), cell(x.lost), cell(x.handoffsPerSec), wait, cell(x.maxQueuedBehindHandle)];
     }),
   );
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const summary = {
     bench: 'bus',
     payloadBytes: MSG_BYTES,
@@ -401,10 +382,9 @@ async function masterMain(): Promise<void> {
     loadavg: [round(loadBefore, 2), round(loadavg()[0]!, 2)],
     results,
   };
-  const out = fileURLToPath(new URL('../bench/', import.meta.url));
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'bus.json'), JSON.stringify({ ...summary, date: new Date().toISOString(), runs }, null, 2) + '\n');
-  process.stdout.write([line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n');
+  process.stdout.write(`${textTable([head, ...rows])}\n`);
   process.stdout.write(JSON.stringify(summary) + '\n');
   process.exit(0);
 }
