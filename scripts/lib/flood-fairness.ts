@@ -14,6 +14,7 @@ import { clientFrame, OPCODE, ServerFrameReader } from './frames.ts';
 import { launch } from './processes.ts';
 import { percentiles, type Percentiles } from './report.ts';
 import { upgradeRequest } from './upgrade.ts';
+import { sleep } from './wait.ts';
 
 export interface FairnessOptions {
   host: string;
@@ -36,7 +37,6 @@ export interface FairnessResult {
   flood: { connections: number; bytesSent: number; closedByServer: number };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Connects and upgrades; rejects with why, or after `deadlineMs`. Resolves with the socket and its handshake time. */
 function upgrade(o: FairnessOptions, deadlineMs: number): Promise<{ socket: Socket; ms: number }> {

@@ -131,4 +131,4 @@ export function tailOf(child: ChildProcess, keep = 30): () => string {
 export { sleep };
 
 /** Polls `ready` every 5 ms until it holds; throws after `ms`, or at once when the script aborts. */
-export const until = (ready: () => boolean, ms: number, what: string): Promise<void> => waitUntil(ready, ms, what, isAborting);
+export const until = (ready: () => boolean, ms: number, what: string): Promise<number> => waitUntil(ready, ms, what, isAborting);

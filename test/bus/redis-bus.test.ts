@@ -7,6 +7,7 @@ import { encodeEnvelope } from '../../src/shared/bus/codec.ts';
 import type { Bus, BusMessage, SendResult, WorkerAddress } from '../../src/shared/bus/types.ts';
 import { busContract, type BusHarness, type BusSettings } from './contract.ts';
 import { PrivateRedis, REDIS_URL, redisProbe } from '../helpers/redis.ts';
+import { until } from '../helpers/server.ts';
 
 const PREFIX = `sy-test-bus-${randomBytes(4).toString('hex')}`;
 
@@ -30,13 +31,6 @@ function capture(): { log: Logger; lines: LogLine[] } {
   return { lines, log: pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s)) }) };
 }
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 const push = (n: number, data: Buffer | string = `m${n}`): BusMessage => ({ t: 'push', fd: n, op: 1, data });
 

@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { ServerFrameReader, type ServerFrame } from '../../scripts/lib/frames.ts';
 import { headersOf, responseHead, upgradeRequest } from '../../scripts/lib/upgrade.ts';
-import { until } from '../../scripts/lib/wait.ts';
+import { sampleUntil, sleep, until } from '../../scripts/lib/wait.ts';
 import type { Config } from '../../src/shared/config.ts';
 import { Server } from '../../src/worker/server.ts';
 
@@ -28,7 +28,7 @@ export async function startServer(config: Partial<Config> = {}, setup?: (server:
 }
 
 // The client kit (scripts/lib/), under the names the tests have always imported from here.
-export { until, upgradeRequest };
+export { sampleUntil, sleep, until, upgradeRequest };
 
 /** A raw TCP client that reads everything the server sends. */
 export class RawClient {
