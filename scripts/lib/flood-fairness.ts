@@ -9,8 +9,8 @@
  * 101 within the deadline (refused, reset or timed out).
  */
 import { connect, type Socket } from 'node:net';
-import { createInterface } from 'node:readline';
 import { clientFrame, OPCODE, ServerFrameReader } from './frames.ts';
+import { JsonLog } from './json-log.ts';
 import { launch } from './processes.ts';
 import { percentiles, type Percentiles } from './report.ts';
 import { upgradeRequest } from './upgrade.ts';
@@ -93,18 +93,12 @@ function probeLoop(socket: Socket): { samples: number[]; stop: () => void } {
 /** Starts the flooders' process and resolves once they are all flooding. */
 async function startFlooders(o: FairnessOptions): Promise<{ stop: () => Promise<{ bytes: number; closed: number }> }> {
   const child = launch(process.execPath, ['--import', 'tsx', 'scripts/generators/flooder.ts', '--host', o.host, '--port', String(o.port), '--path', o.path, '--connections', String(o.flooders), '--size', String(o.frameSize)]);
-  const events: Array<Record<string, unknown>> = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    try {
-      events.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      // not ours
-    }
-  });
+  const log = new JsonLog(child.stdout!);
+  const event = (name: string) => log.find((e) => e.event === name)?.e;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const deadline = Date.now() + 20_000;
-  while (!events.some((e) => e.event === 'flooding')) {
-    const error = events.find((e) => e.event === 'error');
+  while (event('flooding') === undefined) {
+    const error = event('error');
     if (error || child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`flooders did not start: ${String(error?.message ?? (child.exitCode !== null ? `exited ${child.exitCode}` : 'timeout'))}`);
@@ -116,7 +110,7 @@ async function startFlooders(o: FairnessOptions): Promise<{ stop: () => Promise<
       child.kill('SIGTERM');
       await Promise.race([exited, sleep(5000)]);
       if (child.exitCode === null) child.kill('SIGKILL');
-      const end = events.find((e) => e.event === 'flooded');
+      const end = event('flooded');
       return { bytes: Number(end?.bytes ?? 0), closed: Number(end?.closed ?? 0) };
     },
   };
