@@ -8,12 +8,12 @@
  * Figures: the probe's round trips (count, p50/p99/max in ms) and the connects that got no
  * 101 within the deadline (refused, reset or timed out).
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { clientFrame, OPCODE, ServerFrameReader } from './frames.ts';
 import { JsonLog } from './json-log.ts';
 import { launch } from './processes.ts';
 import { percentiles, type Percentiles } from './report.ts';
-import { upgradeRequest } from './upgrade.ts';
+import { openWebSocket } from './upgrade.ts';
 import { sleep } from './wait.ts';
 
 export interface FairnessOptions {
@@ -39,31 +39,10 @@ export interface FairnessResult {
 
 
 /** Connects and upgrades; rejects with why, or after `deadlineMs`. Resolves with the socket and its handshake time. */
-function upgrade(o: FairnessOptions, deadlineMs: number): Promise<{ socket: Socket; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const socket = connect(o.port, o.host);
-    let head = '';
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(new Error(why));
-    };
-    const timer = setTimeout(() => fail(`no 101 within ${deadlineMs} ms`), deadlineMs);
-    socket.once('error', (err) => fail(err.message));
-    socket.once('close', () => fail('closed before the 101'));
-    socket.once('connect', () => socket.write(upgradeRequest(o.path, { Host: o.host })));
-    const onData = (d: Buffer): void => {
-      head += d.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      clearTimeout(timer);
-      socket.off('data', onData);
-      socket.removeAllListeners('close');
-      if (!head.startsWith('HTTP/1.1 101')) return fail(`answered ${head.split('\r\n', 1)[0]}`);
-      resolve({ socket, ms: performance.now() - started });
-    };
-    socket.on('data', onData);
-  });
+async function upgrade(o: FairnessOptions, deadlineMs: number): Promise<{ socket: Socket; ms: number }> {
+  const r = await openWebSocket({ host: o.host, port: o.port, path: o.path, deadlineMs });
+  if (r.ok) return { socket: r.socket, ms: r.ms };
+  throw new Error(r.failure === 'timeout' ? `no 101 within ${deadlineMs} ms` : r.failure.startsWith('HTTP ') ? `answered ${r.failure}` : r.failure);
 }
 
 /** Echo round trips, one at a time, until `stop()`: each latency in ms. */
