@@ -10,10 +10,10 @@
  * upgraded and sending; {"event":"flooded","bytes":B,"closed":K} on SIGTERM, then it exits 0.
  * An upgrade that fails prints {"event":"error","message":...} and exits 1.
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { clientFrame, OPCODE } from '../lib/frames.ts';
-import { upgradeRequest } from '../lib/upgrade.ts';
+import { openWebSocket } from '../lib/upgrade.ts';
 
 const { values } = parseArgs({
   options: { host: { type: 'string' }, port: { type: 'string' }, path: { type: 'string' }, connections: { type: 'string' }, size: { type: 'string' } },
@@ -36,28 +36,10 @@ const burst = Buffer.concat(Array.from({ length: Math.ceil((64 * 1024) / frame.l
 let bytes = 0;
 let closed = 0;
 
-function upgrade(): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, host);
-    let head = '';
-    const fail = (why: string) => {
-      socket.destroy();
-      reject(new Error(why));
-    };
-    const timer = setTimeout(() => fail('no 101 within 10 s'), 10_000);
-    socket.once('error', (err) => fail(err.message));
-    socket.once('connect', () => socket.write(upgradeRequest(path, { Host: host })));
-    const onData = (d: Buffer): void => {
-      head += d.toString('latin1');
-      const end = head.indexOf('\r\n\r\n');
-      if (end === -1) return;
-      clearTimeout(timer);
-      socket.off('data', onData);
-      if (!head.startsWith('HTTP/1.1 101')) return fail(`expected 101, got ${head.split('\r\n', 1)[0]}`);
-      resolve(socket);
-    };
-    socket.on('data', onData);
-  });
+async function upgrade(): Promise<Socket> {
+  const r = await openWebSocket({ host, port, path, deadlineMs: 10_000 });
+  if (r.ok) return r.socket;
+  throw new Error(r.failure === 'timeout' ? 'no 101 within 10 s' : r.failure.startsWith('HTTP ') ? `expected 101, got ${r.failure}` : r.failure);
 }
 
 /** Writes bursts while the socket takes them, a few per turn; waits for 'drain' when it does not. */
