@@ -13,6 +13,7 @@
 import type { Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { clientFrame, OPCODE } from '../lib/frames.ts';
+import { Flooder } from '../lib/flooder.ts';
 import { openWebSocket } from '../lib/upgrade.ts';
 
 const { values } = parseArgs({
@@ -33,7 +34,7 @@ const say = (event: Record<string, unknown>): void => void process.stdout.write(
 /** 64 KiB of frames: one write is what one read of the server takes. */
 const frame = clientFrame(OPCODE.binary, Buffer.alloc(size, 0x61));
 const burst = Buffer.concat(Array.from({ length: Math.ceil((64 * 1024) / frame.length) }, () => frame));
-let bytes = 0;
+const flooders: Flooder[] = [];
 let closed = 0;
 
 async function upgrade(): Promise<Socket> {
@@ -47,20 +48,11 @@ function flood(socket: Socket): void {
   socket.on('data', () => {}); // the echoes: read and dropped
   socket.on('error', () => {});
   socket.once('close', () => closed++);
-  const pump = (): void => {
-    for (let i = 0; i < 8; i++) {
-      if (socket.destroyed) return;
-      bytes += burst.length;
-      if (!socket.write(burst)) return;
-    }
-    setImmediate(pump);
-  };
-  socket.on('drain', pump);
-  pump();
+  flooders.push(new Flooder(socket, burst, 8).start());
 }
 
 process.once('SIGTERM', () => {
-  say({ event: 'flooded', bytes, closed });
+  say({ event: 'flooded', bytes: flooders.reduce((a, f) => a + f.written, 0), closed });
   process.exit(0);
 });
 

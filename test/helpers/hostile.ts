@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { Flooder as KitFlooder } from '../../scripts/lib/flooder.ts';
 import { clientFrame, deflateMessage } from '../../scripts/lib/frames.ts';
 import { treeRssBytes } from '../../scripts/lib/memory.ts';
 import { headersOf, openWebSocket } from '../../scripts/lib/upgrade.ts';
@@ -42,46 +43,11 @@ export function repeatFrame(frame: Buffer, bytes: number): Buffer {
   return Buffer.concat(Array.from({ length: Math.max(1, Math.ceil(bytes / frame.length)) }, () => frame));
 }
 
-/**
- * Writes `burst` again and again as fast as the socket takes it (waiting for 'drain' when it
- * does not), a few writes per event-loop turn so the test's own timers still run.
- */
-export class Flooder {
-  /** Bytes handed to the socket so far. */
-  written = 0;
-  private stopped = false;
-  private readonly socket: Socket;
-  private readonly burst: Buffer;
-
+/** The kit's flooder, 16 writes per turn as these tests have always flooded. */
+export class Flooder extends KitFlooder {
   constructor(socket: Socket, burst: Buffer) {
-    this.socket = socket;
-    this.burst = burst;
+    super(socket, burst, 16);
   }
-
-  start(): this {
-    this.socket.on('drain', this.pump);
-    this.pump();
-    return this;
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.socket.off('drain', this.pump);
-  }
-
-  /** Bytes written but still waiting in this client's socket (the server is not taking them). */
-  get pending(): number {
-    return this.socket.writableLength;
-  }
-
-  private readonly pump = (): void => {
-    for (let i = 0; i < 16; i++) {
-      if (this.stopped || this.socket.destroyed) return;
-      this.written += this.burst.length;
-      if (!this.socket.write(this.burst)) return; // 'drain' calls again
-    }
-    setImmediate(this.pump);
-  };
 }
 
 /** Summed VmRSS of a server's processes (master and workers), from /proc. */
