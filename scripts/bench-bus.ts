@@ -21,22 +21,18 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pino } from 'pino';
-import { EmbeddedBus } from '../src/shared/bus/embedded-bus.ts';
-import type { BusMessage } from '../src/shared/bus/types.ts';
 import { ArgReader } from './lib/options.ts';
 import { ROOT, superviseScript } from './lib/processes.ts';
-import { median as medianOrNull, pcts, round, textTable, type Pcts } from './lib/report.ts';
+import { HandoffLoad } from './lib/bus-bench-handoff.ts';
+import { MSG_BYTES, workerMain, type Control, type Latency, type Transport } from './lib/bus-bench-worker.ts';
+import { median as medianOrNull, round, textTable } from './lib/report.ts';
 import { sleep } from './lib/wait.ts';
 
 const NAME = 'bench-bus';
 const USAGE = 'npm run bench:bus -- [--repeats 3] [--seconds 2] [--rates 5000,20000] [--handoff-ms 1] [--quick] [--out bench]';
 
-const MSG_BYTES = 64;
-type Transport = 'bus' | 'ipc';
 interface Scenario {
   name: string;
   transport: Transport;
@@ -48,110 +44,6 @@ const SCENARIOS: Scenario[] = [
   { name: 'ipc+handoff', transport: 'ipc', handoff: true },
   { name: 'bus+handoff', transport: 'bus', handoff: true },
 ];
-
-type Latency = { n: number } & Pcts;
-/** IPC between the bench master and its workers: control (outside measured windows) and relay. */
-type Control =
-  | { c: 'ready' }
-  | { c: 'reset'; capacity: number }
-  | { c: 'run'; transport: Transport; rate: number; seconds: number }
-  | { c: 'sent'; sent: number; t0: number }
-  | { c: 'expect'; count: number }
-  | { c: 'got'; received: number; tLast: number; outOfOrder: number; latency: Latency | null }
-  | { c: 'handle' }
-  | { c: 'relay'; msg: BusMessage };
-
-const nowNs = (): number => Number(process.hrtime.bigint());
-
-// ---------------------------------------------------------------------------------------------
-// Workers: A (slot 0) sends, B (slot 1) receives and measures.
-
-async function workerMain(): Promise<void> {
-  const slot = Number(process.env.BENCH_SLOT);
-  const bus = new EmbeddedBus({ self: { node: 0, slot }, slots: 2, dir: process.env.BENCH_DIR!, log: pino({ level: 'warn' }) });
-  const peer = { node: 0, slot: 1 - slot };
-  const tell = (m: Control): void => void process.send!(m);
-  process.on('disconnect', () => process.exit(0));
-
-  let received = 0;
-  let lastFd = 0;
-  let outOfOrder = 0;
-  let tLast = 0;
-  let expected = Infinity;
-  let samples = new Float64Array(0);
-  let timer: NodeJS.Timeout | undefined;
-  const report = (): void => {
-    clearTimeout(timer);
-    expected = Infinity;
-    tell({ c: 'got', received, tLast, outOfOrder, latency: summarize(samples.subarray(0, Math.min(received, samples.length))) });
-  };
-  const onPush = (msg: BusMessage): void => {
-    if (msg.t !== 'push' || typeof msg.data === 'string') return;
-    const t = nowNs();
-    if (received < samples.length) samples[received] = t - Number(Buffer.from(msg.data.buffer, msg.data.byteOffset, 8).readBigUInt64BE(0));
-    if (msg.fd !== lastFd + 1) outOfOrder++;
-    lastFd = msg.fd;
-    received++;
-    tLast = t;
-    if (received >= expected) report();
-  };
-  bus.onMessage = onPush;
-
-  process.on('message', (m: Control, handle?: Socket) => {
-    switch (m.c) {
-      case 'relay':
-        return onPush(m.msg);
-      case 'handle':
-        return void handle?.destroy(); // a hand-off: the socket itself is not the point
-      case 'reset':
-        [received, lastFd, outOfOrder, tLast, samples] = [0, 0, 0, 0, new Float64Array(m.capacity)];
-        return tell({ c: 'ready' });
-      case 'expect':
-        expected = m.count;
-        if (received >= expected) return report();
-        timer = setTimeout(report, 15_000);
-        return;
-      case 'run':
-        return void send(m.transport, m.rate, m.seconds).then((r) => tell({ c: 'sent', ...r }));
-    }
-  });
-
-  /** Sends for `seconds`: as fast as back-pressure allows (rate 0) or at `rate` msgs/s. */
-  async function send(transport: Transport, rate: number, seconds: number): Promise<{ sent: number; t0: number }> {
-    let sent = 0;
-    const one = (): boolean => {
-      const data = Buffer.alloc(MSG_BYTES, 7);
-      data.writeBigUInt64BE(process.hrtime.bigint(), 0);
-      const msg: BusMessage = { t: 'push', fd: sent + 1, op: 2, data };
-      if (transport === 'bus') return bus.send(peer, msg) === 'ok' && ++sent > 0;
-      sent++; // queued even when process.send returns false (that is its back-pressure hint)
-      return process.send!({ c: 'relay', msg } satisfies Control);
-    };
-    const t0 = nowNs();
-    const end = t0 + seconds * 1e9;
-    while (nowNs() < end) {
-      if (rate === 0) {
-        for (let i = 0; i < 512 && one(); i++);
-        await new Promise((r) => setImmediate(r));
-      } else {
-        const due = Math.floor(((nowNs() - t0) / 1e9) * rate);
-        while (sent < due && one());
-        await sleep(1);
-      }
-    }
-    return { sent, t0 };
-  }
-
-  await bus.start();
-  if (!(await bus.waitForPeers(10_000))) throw new Error('bus mesh did not connect');
-  tell({ c: 'ready' });
-}
-
-/** Percentiles in milliseconds of one-way latencies given in nanoseconds. */
-function summarize(ns: Float64Array): Latency | null {
-  const p = pcts(ns.map((x) => x / 1e6));
-  return p === null ? null : { n: ns.length, ...p };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Master: relays, hands off sockets, runs the phases.
@@ -225,62 +117,6 @@ class Master {
       handoffsPerSec: handoffs?.perSec ?? 0,
       handleSendMs: handoffs?.sendMs ?? null,
       maxQueuedBehindHandle: handoffs?.maxQueued ?? 0,
-    };
-  }
-}
-
-/** The master's hand-off traffic: connect to a local paused server, send each socket to a worker. */
-class HandoffLoad {
-  private count = 0;
-  private waitTotal = 0;
-  private waitMax = 0;
-  private outstanding = 0;
-  private maxQueued = 0;
-  private readonly started = Date.now();
-  private timers: NodeJS.Timeout[] = [];
-
-  private constructor(private readonly server: ReturnType<typeof createServer>) {}
-
-  static async start(workers: Worker[], everyMs: number): Promise<HandoffLoad> {
-    let next = 0;
-    const server = createServer({ pauseOnConnect: true });
-    const load = new HandoffLoad(server);
-    server.on('connection', (socket) => {
-      const t = performance.now();
-      workers[next++ % workers.length]!.send({ c: 'handle' } satisfies Control, socket, (err) => {
-        if (err) return void socket.destroy();
-        const ms = performance.now() - t;
-        load.count++;
-        load.waitTotal += ms;
-        load.waitMax = Math.max(load.waitMax, ms);
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as AddressInfo;
-    const receiver = workers[1]!.process as unknown as { _handleQueue?: unknown[] | null };
-    load.timers.push(
-      setInterval(() => {
-        if (load.outstanding >= 64) return; // bounded: never a connection flood
-        load.outstanding++;
-        const client = connect(port, '127.0.0.1');
-        client.on('error', () => {});
-        client.on('close', () => load.outstanding--);
-      }, everyMs),
-      setInterval(() => (load.maxQueued = Math.max(load.maxQueued, receiver._handleQueue?.length ?? 0)), 5),
-    );
-    return load;
-  }
-
-  /** Stops connecting; resolves once the server is closed (every accepted socket handed off). */
-  async stop(): Promise<{ perSec: number; sendMs: { mean: number; max: number }; maxQueued: number }> {
-    this.timers.forEach(clearInterval);
-    const seconds = (Date.now() - this.started) / 1000;
-    const closed = new Promise((r) => this.server.close(r));
-    await Promise.race([closed, sleep(5000)]);
-    return {
-      perSec: Math.round(this.count / seconds),
-      sendMs: { mean: round(this.waitTotal / Math.max(1, this.count)), max: round(this.waitMax) },
-      maxQueued: this.maxQueued,
     };
   }
 }
