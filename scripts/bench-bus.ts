@@ -1,6 +1,6 @@
 /**
  * Which transport carries messages between workers: measured, not guessed.
- *   npm run bench:bus -- [--repeats 3] [--seconds 2] [--rates 5000,20000] [--handoff-ms 1] [--quick]
+ *   npm run bench:bus -- [--repeats 3] [--seconds 2] [--rates 5000,20000] [--handoff-ms 1] [--quick] [--out bench]
  *
  * A real node:cluster master with 2 workers (serialization 'advanced', as src/master uses).
  * Worker A (slot 0) sends pushes with a 64-byte payload to worker B (slot 1) over:
@@ -16,24 +16,23 @@
  * rates (A stamps each payload with CLOCK_MONOTONIC, which every process shares; B subtracts).
  * The scenario order rotates every repeat; figures are medians over repeats.
  *
- * Prints a table, then one JSON object as its last line; writes bench/bus.json (with every
- * run). Loopback and a temp dir only; a watchdog bounds the run; workers die with the master.
+ * Prints a table, then one JSON object as its last line; writes <out>/bus.json (with every
+ * run). Loopback and a temp dir only; a ceiling bounds the run; workers die with the master.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import { EmbeddedBus } from '../src/shared/bus/embedded-bus.ts';
-import type { Incoming } from '../src/shared/bus/types.ts';
-import { OPS } from '../src/worker/cluster-ops.ts';
-import { OpMessage } from '../src/worker/op-kit.ts';
+import { join, resolve } from 'node:path';
+import { ArgReader } from './lib/options.ts';
+import { ROOT, superviseScript } from './lib/processes.ts';
+import { HandoffLoad } from './lib/bus-bench-handoff.ts';
+import { MSG_BYTES, workerMain, type Control, type Latency, type Transport } from './lib/bus-bench-worker.ts';
+import { median as medianOrNull, round, textTable } from './lib/report.ts';
+import { sleep } from './lib/wait.ts';
 
-const MSG_BYTES = 64;
-type Transport = 'bus' | 'ipc';
+const NAME = 'bench-bus';
+const USAGE = 'npm run bench:bus -- [--repeats 3] [--seconds 2] [--rates 5000,20000] [--handoff-ms 1] [--quick] [--out bench]';
+
 interface Scenario {
   name: string;
   transport: Transport;
@@ -45,121 +44,6 @@ const SCENARIOS: Scenario[] = [
   { name: 'ipc+handoff', transport: 'ipc', handoff: true },
   { name: 'bus+handoff', transport: 'bus', handoff: true },
 ];
-
-interface Latency {
-  n: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
-/** IPC between the bench master and its workers: control (outside measured windows) and relay. */
-type Control =
-  | { c: 'ready' }
-  | { c: 'reset'; capacity: number }
-  | { c: 'run'; transport: Transport; rate: number; seconds: number }
-  | { c: 'sent'; sent: number; t0: number }
-  | { c: 'expect'; count: number }
-  | { c: 'got'; received: number; tLast: number; outOfOrder: number; latency: Latency | null }
-  | { c: 'handle' }
-  | { c: 'relay'; fd: number; data: Buffer };
-
-const nowNs = (): number => Number(process.hrtime.bigint());
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-// ---------------------------------------------------------------------------------------------
-// Workers: A (slot 0) sends, B (slot 1) receives and measures.
-
-async function workerMain(): Promise<void> {
-  const slot = Number(process.env.BENCH_SLOT);
-  const bus = new EmbeddedBus({ self: { node: 0, slot }, slots: 2, dir: process.env.BENCH_DIR!, log: pino({ level: 'warn' }) });
-  const peer = { node: 0, slot: 1 - slot };
-  const tell = (m: Control): void => void process.send!(m);
-  process.on('disconnect', () => process.exit(0));
-
-  let received = 0;
-  let lastFd = 0;
-  let outOfOrder = 0;
-  let tLast = 0;
-  let expected = Infinity;
-  let samples = new Float64Array(0);
-  let timer: NodeJS.Timeout | undefined;
-  const report = (): void => {
-    clearTimeout(timer);
-    expected = Infinity;
-    tell({ c: 'got', received, tLast, outOfOrder, latency: summarize(samples.subarray(0, Math.min(received, samples.length))) });
-  };
-  const onPush = (fd: number, data: Buffer): void => {
-    const t = nowNs();
-    if (received < samples.length) samples[received] = t - Number(data.readBigUInt64BE(0));
-    if (fd !== lastFd + 1) outOfOrder++;
-    lastFd = fd;
-    received++;
-    tLast = t;
-    if (received >= expected) report();
-  };
-  // As a worker decodes a push: the op's id, then its arguments (src/worker/cluster-ops.ts).
-  const decodePush = (_: null, fd: number, data: string | Uint8Array): void => onPush(fd, data as Buffer);
-  bus.onMessage = (msg: Incoming) => void (msg.body[0] === OPS.push.id && OPS.push.args.read(msg.body, 1, decodePush, null));
-
-  process.on('message', (m: Control, handle?: Socket) => {
-    switch (m.c) {
-      case 'relay':
-        return onPush(m.fd, m.data);
-      case 'handle':
-        return void handle?.destroy(); // a hand-off: the socket itself is not the point
-      case 'reset':
-        [received, lastFd, outOfOrder, tLast, samples] = [0, 0, 0, 0, new Float64Array(m.capacity)];
-        return tell({ c: 'ready' });
-      case 'expect':
-        expected = m.count;
-        if (received >= expected) return report();
-        timer = setTimeout(report, 15_000);
-        return;
-      case 'run':
-        return void send(m.transport, m.rate, m.seconds).then((r) => tell({ c: 'sent', ...r }));
-    }
-  });
-
-  /** Sends for `seconds`: as fast as back-pressure allows (rate 0) or at `rate` msgs/s. */
-  async function send(transport: Transport, rate: number, seconds: number): Promise<{ sent: number; t0: number }> {
-    let sent = 0;
-    const one = (): boolean => {
-      const data = Buffer.alloc(MSG_BYTES, 7);
-      data.writeBigUInt64BE(process.hrtime.bigint(), 0);
-      if (transport === 'bus') return bus.send(peer, new OpMessage(OPS.push, sent + 1, data, 2)) === 'ok' && ++sent > 0;
-      sent++; // queued even when process.send returns false (that is its back-pressure hint)
-      return process.send!({ c: 'relay', fd: sent, data } satisfies Control);
-    };
-    const t0 = nowNs();
-    const end = t0 + seconds * 1e9;
-    while (nowNs() < end) {
-      if (rate === 0) {
-        for (let i = 0; i < 512 && one(); i++);
-        await new Promise((r) => setImmediate(r));
-      } else {
-        const due = Math.floor(((nowNs() - t0) / 1e9) * rate);
-        while (sent < due && one());
-        await sleep(1);
-      }
-    }
-    return { sent, t0 };
-  }
-
-  await bus.start();
-  if (!(await bus.waitForPeers(10_000))) throw new Error('bus mesh did not connect');
-  tell({ c: 'ready' });
-}
-
-/** Percentiles in milliseconds of one-way latencies given in nanoseconds. */
-function summarize(ns: Float64Array): Latency | null {
-  if (ns.length === 0) return null;
-  const sorted = Float64Array.from(ns).sort();
-  const at = (q: number): number => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! / 1e6);
-  return { n: sorted.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1) };
-}
-
-const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
 
 // ---------------------------------------------------------------------------------------------
 // Master: relays, hands off sockets, runs the phases.
@@ -237,82 +121,20 @@ class Master {
   }
 }
 
-/** The master's hand-off traffic: connect to a local paused server, send each socket to a worker. */
-class HandoffLoad {
-  private count = 0;
-  private waitTotal = 0;
-  private waitMax = 0;
-  private outstanding = 0;
-  private maxQueued = 0;
-  private readonly started = Date.now();
-  private timers: NodeJS.Timeout[] = [];
-
-  private constructor(private readonly server: ReturnType<typeof createServer>) {}
-
-  static async start(workers: Worker[], everyMs: number): Promise<HandoffLoad> {
-    let next = 0;
-    const server = createServer({ pauseOnConnect: true });
-    const load = new HandoffLoad(server);
-    server.on('connection', (socket) => {
-      const t = performance.now();
-      workers[next++ % workers.length]!.send({ c: 'handle' } satisfies Control, socket, (err) => {
-        if (err) return void socket.destroy();
-        const ms = performance.now() - t;
-        load.count++;
-        load.waitTotal += ms;
-        load.waitMax = Math.max(load.waitMax, ms);
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as AddressInfo;
-    const receiver = workers[1]!.process as unknown as { _handleQueue?: unknown[] | null };
-    load.timers.push(
-      setInterval(() => {
-        if (load.outstanding >= 64) return; // bounded: never a connection flood
-        load.outstanding++;
-        const client = connect(port, '127.0.0.1');
-        client.on('error', () => {});
-        client.on('close', () => load.outstanding--);
-      }, everyMs),
-      setInterval(() => (load.maxQueued = Math.max(load.maxQueued, receiver._handleQueue?.length ?? 0)), 5),
-    );
-    return load;
-  }
-
-  /** Stops connecting; resolves once the server is closed (every accepted socket handed off). */
-  async stop(): Promise<{ perSec: number; sendMs: { mean: number; max: number }; maxQueued: number }> {
-    this.timers.forEach(clearInterval);
-    const seconds = (Date.now() - this.started) / 1000;
-    const closed = new Promise((r) => this.server.close(r));
-    await Promise.race([closed, sleep(5000)]);
-    return {
-      perSec: Math.round(this.count / seconds),
-      sendMs: { mean: round(this.waitTotal / Math.max(1, this.count)), max: round(this.waitMax) },
-      maxQueued: this.maxQueued,
-    };
-  }
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((x, y) => x - y);
-  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
+const median = (xs: number[]): number => medianOrNull(xs) ?? 0;
 
 async function masterMain(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      repeats: { type: 'string', default: '3' },
-      seconds: { type: 'string', default: '2' },
-      rates: { type: 'string', default: '5000,20000' },
-      'handoff-ms': { type: 'string', default: '1' },
-      quick: { type: 'boolean', default: false },
-    },
-  });
-  const repeats = values.quick ? 1 : Number(values.repeats);
-  const seconds = values.quick ? 1 : Number(values.seconds);
-  const rates = values.rates.split(',').map(Number);
-  const handoffMs = Number(values['handoff-ms']);
-  if (![repeats, seconds, handoffMs, ...rates].every((n) => Number.isFinite(n) && n > 0)) throw new Error('bad arguments');
+  const args = new ArgReader(NAME, USAGE, { repeats: { type: 'string' }, seconds: { type: 'string' }, rates: { type: 'string' }, 'handoff-ms': { type: 'string' }, out: { type: 'string' } });
+  for (const flag of ['port', 'host', 'workers', 'duration', 'pin']) if (args.values[flag] !== undefined) args.problems.push(`--${flag}: bench:bus starts its own two workers (see --help)`);
+  const quick = args.flag('quick');
+  const repeats = quick ? 1 : args.number('repeats', 3, 1, 15);
+  const seconds = quick ? 1 : args.number('seconds', 2, 0.2, 60, true);
+  const rates = args.string('rates', '5000,20000').split(',').map(Number);
+  if (!rates.every((n) => Number.isInteger(n) && n > 0 && n <= 1_000_000)) args.problems.push(`--rates ${args.string('rates', '')}: expected messages per second, e.g. 5000,20000`);
+  const handoffMs = args.number('handoff-ms', 1, 1, 1000);
+  const out = resolve(args.string('out', join(ROOT, 'bench')));
+  args.done();
+  superviseScript(NAME, repeats * SCENARIOS.length * (1 + rates.length) * (seconds + 8) + 60);
 
   const loadBefore = loadavg()[0]!;
   const dir = mkdtempSync(join(tmpdir(), 'sy-bench-bus-'));
@@ -323,11 +145,6 @@ async function masterMain(): Promise<void> {
     killAll();
     rmSync(dir, { recursive: true, force: true });
   });
-  const budgetMs = (repeats * SCENARIOS.length * (1 + rates.length) * (seconds + 8) + 60) * 1000;
-  setTimeout(() => {
-    process.stderr.write(`bench-bus: watchdog after ${budgetMs} ms\n`);
-    process.exit(2);
-  }, budgetMs).unref();
 
   const master = new Master(workers);
   await Promise.all([master.next(0, 'ready'), master.next(1, 'ready')]);
@@ -388,8 +205,6 @@ async function masterMain(): Promise<void> {
       return [sc.name, phase === 'max' ? 'max' : `@${phase}/s`, cell(x.msgsPerSec), cell(x.p50Ms), cell(x.p99Ms), cell(x.maxMs), cell(x.lost), cell(x.handoffsPerSec), wait, cell(x.maxQueuedBehindHandle)];
     }),
   );
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const summary = {
     bench: 'bus',
     payloadBytes: MSG_BYTES,
@@ -403,10 +218,9 @@ async function masterMain(): Promise<void> {
     loadavg: [round(loadBefore, 2), round(loadavg()[0]!, 2)],
     results,
   };
-  const out = fileURLToPath(new URL('../bench/', import.meta.url));
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'bus.json'), JSON.stringify({ ...summary, date: new Date().toISOString(), runs }, null, 2) + '\n');
-  process.stdout.write([line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n');
+  process.stdout.write(`${textTable([head, ...rows])}\n`);
   process.stdout.write(JSON.stringify(summary) + '\n');
   process.exit(0);
 }

@@ -19,8 +19,8 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { JsonLog, type LogEntry } from './lib/json-log.ts';
 import { treeRssBytes } from './lib/memory.ts';
 import { launch, ROOT, serverEnv, sleep, stopGroup, superviseScript, tailOf, until } from './lib/processes.ts';
 import { machineInfo, median, round, textTable } from './lib/report.ts';
@@ -74,15 +74,8 @@ async function once(s: Server): Promise<Run> {
   const t0 = process.hrtime.bigint();
   const child: ChildProcess = launch(s.command, s.args, { group: true, env: serverEnv() });
   const tail = tailOf(child);
-  const events: Array<{ at: bigint; e: Record<string, unknown> }> = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    try {
-      events.push({ at: process.hrtime.bigint(), e: JSON.parse(line) as Record<string, unknown> });
-    } catch {
-      // npm's or another non-JSON line
-    }
-  });
-  const find = (pred: (e: Record<string, unknown>) => boolean) => events.find((x) => pred(x.e));
+  const log = new JsonLog(child.stdout!);
+  const find = (pred: (e: LogEntry) => boolean) => log.find(pred);
   try {
     await until(() => find((e) => e.event === 'listening') !== undefined || child.exitCode !== null, 60_000, `${s.id} to listen`);
     const listening = find((e) => e.event === 'listening');

@@ -40,16 +40,17 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import type { FromGenerator, ToGenerator } from './generators/broadcast-sessions.ts';
 import { cpuSampler, machineBusy, onCore, pinningProblem, pinSelf } from './lib/cpu.ts';
-import { maskedText, readFrames, responseHead, upgradeRequest } from './lib/frames.ts';
+import { maskedText, ServerFrameReader } from './lib/frames.ts';
 import { raiseOpenFiles } from './lib/limits.ts';
 import { ArgReader } from './lib/options.ts';
 import { isAborting, launch, ROOT, sleep, superviseScript, until } from './lib/processes.ts';
 import { finish, fmtMs, fmtRate, machineInfo, median, progressLog, quantile, round, textTable } from './lib/report.ts';
 import { targetFor, type Target } from './lib/switchyard.ts';
+import { openWebSocket } from './lib/upgrade.ts';
 
 const NAME = 'load-broadcast';
 const APP = 'scripts/apps/bench-app.ts';
@@ -137,10 +138,14 @@ const notBenchApp = (port: number, why: string): Error =>
   new Error(`${why}: the cluster on port ${port} does not run ${APP} (start it with \`npm start -- --app ${APP} --dispatch-mode 1\`), or drop --port`);
 
 /** Opens the driver's session and checks bench-app's hello. */
-function openDriver(target: Target, timeoutMs = 10_000): Promise<Driver> {
+async function openDriver(target: Target, timeoutMs = 10_000): Promise<Driver> {
+  const opened = await openWebSocket({ host: target.host, port: target.port, deadlineMs: timeoutMs });
+  if (!opened.ok) {
+    if (opened.failure.startsWith('HTTP ')) throw notBenchApp(target.port, `upgrade refused (${opened.failure})`);
+    throw opened.failure === 'timeout' ? notBenchApp(target.port, `no hello within ${timeoutMs} ms`) : new Error(`driver: ${opened.failure}`);
+  }
+  const { socket } = opened;
   return new Promise((resolveDriver, reject) => {
-    const socket = connect({ host: target.host, port: target.port });
-    socket.setNoDelay(true);
     const fail = (err: Error) => {
       clearTimeout(timer);
       socket.destroy();
@@ -148,8 +153,7 @@ function openDriver(target: Target, timeoutMs = 10_000): Promise<Driver> {
     };
     const timer = setTimeout(() => fail(notBenchApp(target.port, `no hello within ${timeoutMs} ms`)), timeoutMs);
     let driver: Driver | null = null;
-    let head: Buffer | null = Buffer.alloc(0);
-    let rest: Buffer | null = null;
+    const reader = new ServerFrameReader();
     const onFrame = (opcode: number, payload: Buffer) => {
       if (opcode !== 1) return;
       let m: Record<string, unknown>;
@@ -171,16 +175,9 @@ function openDriver(target: Target, timeoutMs = 10_000): Promise<Driver> {
         if (typeof m.seq === 'number' && typeof m.writeMs === 'number') driver.writeMs.set(m.seq, m.writeMs);
       }
     };
-    socket.on('data', (chunk: Buffer) => {
-      if (head === null) return void (rest = readFrames(rest, chunk, onFrame));
-      const h = responseHead(Buffer.concat([head, chunk]));
-      if (h === null) return void (head = Buffer.concat([head, chunk]));
-      if (h.status !== 101) return fail(notBenchApp(target.port, `upgrade refused (${h.head.split('\r\n')[0]})`));
-      head = null;
-      if (h.rest.length > 0) rest = readFrames(null, h.rest, onFrame);
-    });
+    socket.on('data', (chunk: Buffer) => reader.read(chunk, onFrame));
     socket.on('error', (err) => fail(new Error(`driver: ${err.message}`)));
-    socket.once('connect', () => socket.write(upgradeRequest({ host: target.host })));
+    if (opened.rest.length > 0) reader.read(opened.rest, onFrame);
   });
 }
 

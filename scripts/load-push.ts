@@ -39,9 +39,9 @@ import { cpuSampler, machineBusy, pinningProblem, pinSelf } from './lib/cpu.ts';
 import { raiseOpenFiles } from './lib/limits.ts';
 import { ArgReader } from './lib/options.ts';
 import { isAborting, sleep, superviseScript } from './lib/processes.ts';
-import { account, bump, medianPcts, type Pcts, type RunFigures } from './lib/push-accounting.ts';
+import { account, bump, type RunFigures } from './lib/push-accounting.ts';
 import { PushDriver, type PushRun } from './lib/push-driver.ts';
-import { finish, fmtMs, fmtRate, machineInfo, median, progressLog, round, textTable } from './lib/report.ts';
+import { finish, fmtMs, fmtRate, machineInfo, median, medianPcts, progressLog, round, textTable, type Pcts } from './lib/report.ts';
 import { targetFor, type Target } from './lib/switchyard.ts';
 
 const NAME = 'load-push';

@@ -15,7 +15,7 @@
  * When every session of this generator has a seq, the parent gets {t:'complete'}.
  */
 import { connect, type Socket } from 'node:net';
-import { upgradeRequest } from '../lib/frames.ts';
+import { upgradeRequest } from '../lib/upgrade.ts';
 
 export type ToGenerator =
   | { t: 'open'; host: string; port: number; sessions: number; addresses: string[]; concurrency: number; record: number; napMs: number }
@@ -228,7 +228,7 @@ async function main(): Promise<void> {
         socket.destroy();
         reject(err);
       };
-      socket.once('connect', () => socket.write(upgradeRequest({ host: open.host })));
+      socket.once('connect', () => socket.write(upgradeRequest('/', { Host: open.host })));
       // A retry replaces sockets[i]: a dead attempt's late events must not touch the new one.
       socket.on('error', (err) => sockets[i] === socket && settle[i]?.(err));
       socket.on('close', () => {

@@ -10,9 +10,11 @@
  * upgraded and sending; {"event":"flooded","bytes":B,"closed":K} on SIGTERM, then it exits 0.
  * An upgrade that fails prints {"event":"error","message":...} and exits 1.
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { parseArgs } from 'node:util';
-import { maskedFrame, OPCODE, upgradeRequest } from '../lib/frames.ts';
+import { clientFrame, OPCODE } from '../lib/frames.ts';
+import { Flooder } from '../lib/flooder.ts';
+import { openWebSocket } from '../lib/upgrade.ts';
 
 const { values } = parseArgs({
   options: { host: { type: 'string' }, port: { type: 'string' }, path: { type: 'string' }, connections: { type: 'string' }, size: { type: 'string' } },
@@ -30,33 +32,15 @@ if (!Number.isInteger(port) || port < 1 || !Number.isInteger(connections) || con
 const say = (event: Record<string, unknown>): void => void process.stdout.write(`${JSON.stringify(event)}\n`);
 
 /** 64 KiB of frames: one write is what one read of the server takes. */
-const frame = maskedFrame(OPCODE.binary, Buffer.alloc(size, 0x61));
+const frame = clientFrame(OPCODE.binary, Buffer.alloc(size, 0x61));
 const burst = Buffer.concat(Array.from({ length: Math.ceil((64 * 1024) / frame.length) }, () => frame));
-let bytes = 0;
+const flooders: Flooder[] = [];
 let closed = 0;
 
-function upgrade(): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, host);
-    let head = '';
-    const fail = (why: string) => {
-      socket.destroy();
-      reject(new Error(why));
-    };
-    const timer = setTimeout(() => fail('no 101 within 10 s'), 10_000);
-    socket.once('error', (err) => fail(err.message));
-    socket.once('connect', () => socket.write(upgradeRequest({ path, host })));
-    const onData = (d: Buffer): void => {
-      head += d.toString('latin1');
-      const end = head.indexOf('\r\n\r\n');
-      if (end === -1) return;
-      clearTimeout(timer);
-      socket.off('data', onData);
-      if (!head.startsWith('HTTP/1.1 101')) return fail(`expected 101, got ${head.split('\r\n', 1)[0]}`);
-      resolve(socket);
-    };
-    socket.on('data', onData);
-  });
+async function upgrade(): Promise<Socket> {
+  const r = await openWebSocket({ host, port, path, deadlineMs: 10_000 });
+  if (r.ok) return r.socket;
+  throw new Error(r.failure === 'timeout' ? 'no 101 within 10 s' : r.failure.startsWith('HTTP ') ? `expected 101, got ${r.failure}` : r.failure);
 }
 
 /** Writes bursts while the socket takes them, a few per turn; waits for 'drain' when it does not. */
@@ -64,20 +48,11 @@ function flood(socket: Socket): void {
   socket.on('data', () => {}); // the echoes: read and dropped
   socket.on('error', () => {});
   socket.once('close', () => closed++);
-  const pump = (): void => {
-    for (let i = 0; i < 8; i++) {
-      if (socket.destroyed) return;
-      bytes += burst.length;
-      if (!socket.write(burst)) return;
-    }
-    setImmediate(pump);
-  };
-  socket.on('drain', pump);
-  pump();
+  flooders.push(new Flooder(socket, burst, 8).start());
 }
 
 process.once('SIGTERM', () => {
-  say({ event: 'flooded', bytes, closed });
+  say({ event: 'flooded', bytes: flooders.reduce((a, f) => a + f.written, 0), closed });
   process.exit(0);
 });
 

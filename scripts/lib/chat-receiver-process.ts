@@ -7,9 +7,10 @@
  * clock) is kept per id. Duplicates and deliveries to the wrong fd are errors, not deliveries.
  * Warm-up pushes start with "w" and are only counted as such.
  */
-import { connect, type Socket } from 'node:net';
-import { maskedFrame, OPCODE, readFrames, responseHead, upgradeRequest } from './frames.ts';
+import type { Socket } from 'node:net';
+import { clientFrame, OPCODE, ServerFrameReader } from './frames.ts';
 import { raiseOpenFiles } from './limits.ts';
+import { openWebSocket } from './upgrade.ts';
 import type { Collected, FromReceiver, OpenPlan, ReceiverClient, ToReceiver } from './chat-receivers.ts';
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -71,14 +72,15 @@ function onPush(myFd: number, payload: Buffer, atUs: number): void {
   record(id, sentUs, atUs);
 }
 
-function openClient(plan: OpenPlan, localAddress: string | undefined): Promise<ReceiverClient> {
+async function openClient(plan: OpenPlan, localAddress: string | undefined): Promise<ReceiverClient> {
+  const t0 = performance.now();
+  const opened = await openWebSocket({ host: plan.host, port: plan.port, path: '/chat', deadlineMs: HANDSHAKE_TIMEOUT_MS, ...(localAddress ? { localAddress } : {}) });
+  if (!opened.ok) throw new Error(opened.failure === 'timeout' ? 'no welcome within 10 s' : opened.failure);
+  const { socket } = opened;
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: plan.host, port: plan.port, ...(localAddress ? { localAddress } : {}) });
-    socket.setNoDelay(true);
     let fd = -1;
-    let rest: Buffer | null = null;
-    let head: Buffer | null = Buffer.alloc(0);
-    const timer = setTimeout(() => fail('no welcome within 10 s'), HANDSHAKE_TIMEOUT_MS);
+    const reader = new ServerFrameReader();
+    const timer = setTimeout(() => fail('no welcome within 10 s'), Math.max(0, HANDSHAKE_TIMEOUT_MS - (performance.now() - t0)));
     function fail(why: string): void {
       clearTimeout(timer);
       socket.destroy();
@@ -94,30 +96,22 @@ function openClient(plan: OpenPlan, localAddress: string | undefined): Promise<R
         sockets.push(socket);
         resolve({ fd, worker: welcome.worker ?? -1, node: welcome.node ?? 0 });
       } else if (opcode === OPCODE.ping) {
-        socket.write(maskedFrame(OPCODE.pong, Buffer.from(payload)));
+        socket.write(clientFrame(OPCODE.pong, Buffer.from(payload)));
       } else if (opcode === OPCODE.close) {
         socket.destroy(); // the server closed it: counted as lost on 'close'
       }
     };
-    socket.on('data', (chunk: Buffer) => {
+    const read = (chunk: Buffer): void => {
       const atUs = nowUs(); // every frame of one chunk arrived at one time
-      if (head !== null) {
-        head = Buffer.concat([head, chunk]);
-        const r = responseHead(head);
-        if (r === null) return;
-        head = null;
-        if (r.status !== 101) return fail(`HTTP ${r.status}`);
-        if (r.rest.length === 0) return;
-        chunk = r.rest;
-      }
-      rest = readFrames(rest, chunk, (op, payload) => onFrame(op, payload, atUs));
-    });
+      reader.read(chunk, (op, payload) => onFrame(op, payload, atUs));
+    };
+    socket.on('data', read);
     socket.on('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message));
     socket.on('close', () => {
       if (fd === -1) return fail('closed before the welcome');
       if (!closing) clientsLost++;
     });
-    socket.write(upgradeRequest({ path: '/chat', host: `${plan.host}:${plan.port}` }));
+    if (opened.rest.length > 0) read(opened.rest);
   });
 }
 

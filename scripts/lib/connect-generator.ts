@@ -7,7 +7,8 @@
  * coordinator drives both through connect-fleet.ts.
  */
 import { connect, type Socket } from 'node:net';
-import { maskedFrame, OPCODE, responseHead, upgradeRequest } from './frames.ts';
+import { clientFrame, OPCODE } from './frames.ts';
+import { responseHead, upgradeRequest } from './upgrade.ts';
 
 export type ConnectMode = 'hold' | 'storm';
 
@@ -91,7 +92,7 @@ const PORT_ATTEMPTS = 64;
 const PORT_TAKEN = new Set(['EADDRINUSE', 'EADDRNOTAVAIL']);
 
 /** Close 1000 (normal), masked once: the generator sends the same frame on every connection. */
-const CLOSE_FRAME = maskedFrame(OPCODE.close, Buffer.from([0x03, 0xe8]));
+const CLOSE_FRAME = clientFrame(OPCODE.close, Buffer.from([0x03, 0xe8]));
 
 export class ConnectGenerator {
   private started = 0;
@@ -194,7 +195,7 @@ export class ConnectGenerator {
       };
       const timer = setTimeout(() => end('timeout'), HANDSHAKE_TIMEOUT_MS);
       s.on('data', onData);
-      s.once('connect', () => s.write(upgradeRequest({ path, host })));
+      s.once('connect', () => s.write(upgradeRequest(path, { Host: host })));
       // Stays for the socket's life: errors on a held connection end in 'close' (counted there).
       s.on('error', (err: NodeJS.ErrnoException) => end(err.code ?? err.message));
       s.once('close', () => end('closed before response'));

@@ -10,7 +10,7 @@
  * gets a wrong reply is counted as an error and dropped.
  */
 import { connect, type Socket } from 'node:net';
-import { responseHead } from './frames.ts';
+import { responseHead } from './upgrade.ts';
 import type { EchoPlan } from './echo-plan.ts';
 import { ReplyReader, type ReplyCounters } from './echo-replies.ts';
 import type { LatencyHistogram } from './latency-histogram.ts';

@@ -4,9 +4,10 @@
  * n messages re-sends the first n frames: a view, no copy, no allocation), and the reply a
  * server should send for it.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
-import { maskedFrame, OPCODE, serverFrameLength, upgradeRequest } from './frames.ts';
+import { randomBytes } from 'node:crypto';
+import { constants, inflateRawSync } from 'node:zlib';
+import { clientFrame, DEFLATE_TAIL, deflateMessage, OPCODE, serverFrameLength } from './frames.ts';
+import { acceptFor, newKey, upgradeRequest } from './upgrade.ts';
 
 export interface EchoSettings {
   path: string;
@@ -17,8 +18,6 @@ export interface EchoSettings {
   deflate: boolean;
 }
 
-/** permessage-deflate (RFC 7692): the tail each compressed message ends with, removed on the wire (§7.2.1). */
-const DEFLATE_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 /** LZ77 window of permessage-deflate at its largest (2^15, RFC 7692 §7.1.2). */
 const WINDOW = 32_768;
 
@@ -43,10 +42,10 @@ export class EchoPlan {
     this.payload = s.type === 'text' ? textPayload(s.size) : randomBytes(s.size);
     // Compressed once, flushed without finishing (no BFINAL block), so every copy is a whole
     // message that refers to nothing before it: valid with or without context takeover.
-    const wire = s.deflate ? withoutTail(deflateRawSync(this.payload, { finishFlush: constants.Z_SYNC_FLUSH })) : this.payload;
+    const wire = s.deflate ? deflateMessage(this.payload) : this.payload;
     // One mask for every frame: masking exists against cache poisoning by hostile scripts
     // (RFC 6455 §10.3), not a concern of a loopback load test; it keeps the batch prebuilt.
-    const frame = maskedFrame(this.opcode, wire, s.deflate);
+    const frame = clientFrame(this.opcode, wire, { rsv1: s.deflate });
     const all = Buffer.concat(Array.from({ length: s.inflight }, () => frame));
     this.batches = Array.from({ length: s.inflight + 1 }, (_, n) => all.subarray(0, n * frame.length));
     this.replyLength = serverFrameLength(s.size);
@@ -59,10 +58,9 @@ export class EchoPlan {
 
   /** The upgrade request and the Sec-WebSocket-Accept value a server must answer it with. */
   upgrade(): { request: string; accept: string } {
-    const request = upgradeRequest({ path: this.s.path, host: this.s.host, extensions: this.s.deflate ? 'permessage-deflate; client_no_context_takeover' : undefined });
-    const key = /Sec-WebSocket-Key: (\S+)/.exec(request)![1]!;
-    const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-    return { request, accept };
+    const key = newKey();
+    const extensions: Record<string, string> = this.s.deflate ? { 'Sec-WebSocket-Extensions': 'permessage-deflate; client_no_context_takeover' } : {};
+    return { request: upgradeRequest(this.s.path, { Host: this.s.host, 'Sec-WebSocket-Key': key, ...extensions }), accept: acceptFor(key) };
   }
 
   /**
@@ -90,9 +88,4 @@ function textPayload(size: number): Buffer {
   const r = randomBytes(size);
   for (let i = 0; i < size; i++) b[i] = letters.charCodeAt(r[i]! % letters.length);
   return b;
-}
-
-function withoutTail(deflated: Buffer): Buffer {
-  if (!deflated.subarray(-4).equals(DEFLATE_TAIL)) throw new Error('raw deflate with Z_SYNC_FLUSH did not end with 00 00 ff ff');
-  return deflated.subarray(0, -4);
 }

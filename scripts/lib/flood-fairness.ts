@@ -8,11 +8,13 @@
  * Figures: the probe's round trips (count, p50/p99/max in ms) and the connects that got no
  * 101 within the deadline (refused, reset or timed out).
  */
-import { connect, type Socket } from 'node:net';
-import { createInterface } from 'node:readline';
-import { maskedFrame, OPCODE, readFrames, upgradeRequest } from './frames.ts';
+import type { Socket } from 'node:net';
+import { clientFrame, OPCODE, ServerFrameReader } from './frames.ts';
+import { JsonLog } from './json-log.ts';
 import { launch } from './processes.ts';
 import { percentiles, type Percentiles } from './report.ts';
+import { openWebSocket } from './upgrade.ts';
+import { sleep } from './wait.ts';
 
 export interface FairnessOptions {
   host: string;
@@ -35,41 +37,19 @@ export interface FairnessResult {
   flood: { connections: number; bytesSent: number; closedByServer: number };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Connects and upgrades; rejects with why, or after `deadlineMs`. Resolves with the socket and its handshake time. */
-function upgrade(o: FairnessOptions, deadlineMs: number): Promise<{ socket: Socket; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const socket = connect(o.port, o.host);
-    let head = '';
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(new Error(why));
-    };
-    const timer = setTimeout(() => fail(`no 101 within ${deadlineMs} ms`), deadlineMs);
-    socket.once('error', (err) => fail(err.message));
-    socket.once('close', () => fail('closed before the 101'));
-    socket.once('connect', () => socket.write(upgradeRequest({ path: o.path, host: o.host })));
-    const onData = (d: Buffer): void => {
-      head += d.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      clearTimeout(timer);
-      socket.off('data', onData);
-      socket.removeAllListeners('close');
-      if (!head.startsWith('HTTP/1.1 101')) return fail(`answered ${head.split('\r\n', 1)[0]}`);
-      resolve({ socket, ms: performance.now() - started });
-    };
-    socket.on('data', onData);
-  });
+async function upgrade(o: FairnessOptions, deadlineMs: number): Promise<{ socket: Socket; ms: number }> {
+  const r = await openWebSocket({ host: o.host, port: o.port, path: o.path, deadlineMs });
+  if (r.ok) return { socket: r.socket, ms: r.ms };
+  throw new Error(r.failure === 'timeout' ? `no 101 within ${deadlineMs} ms` : r.failure.startsWith('HTTP ') ? `answered ${r.failure}` : r.failure);
 }
 
 /** Echo round trips, one at a time, until `stop()`: each latency in ms. */
 function probeLoop(socket: Socket): { samples: number[]; stop: () => void } {
   const samples: number[] = [];
-  const message = maskedFrame(OPCODE.text, Buffer.from('probe-0123456789'));
-  let rest: Buffer | null = null;
+  const message = clientFrame(OPCODE.text, 'probe-0123456789');
+  const reader = new ServerFrameReader();
   let sentAt = 0;
   let stopped = false;
   const send = (): void => {
@@ -78,7 +58,7 @@ function probeLoop(socket: Socket): { samples: number[]; stop: () => void } {
     socket.write(message);
   };
   socket.on('data', (chunk: Buffer) => {
-    rest = readFrames(rest, chunk, (opcode) => {
+    reader.read(chunk, (opcode) => {
       if (opcode !== OPCODE.text) return;
       samples.push(performance.now() - sentAt);
       send();
@@ -92,18 +72,12 @@ function probeLoop(socket: Socket): { samples: number[]; stop: () => void } {
 /** Starts the flooders' process and resolves once they are all flooding. */
 async function startFlooders(o: FairnessOptions): Promise<{ stop: () => Promise<{ bytes: number; closed: number }> }> {
   const child = launch(process.execPath, ['--import', 'tsx', 'scripts/generators/flooder.ts', '--host', o.host, '--port', String(o.port), '--path', o.path, '--connections', String(o.flooders), '--size', String(o.frameSize)]);
-  const events: Array<Record<string, unknown>> = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    try {
-      events.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      // not ours
-    }
-  });
+  const log = new JsonLog(child.stdout!);
+  const event = (name: string) => log.find((e) => e.event === name)?.e;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const deadline = Date.now() + 20_000;
-  while (!events.some((e) => e.event === 'flooding')) {
-    const error = events.find((e) => e.event === 'error');
+  while (event('flooding') === undefined) {
+    const error = event('error');
     if (error || child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`flooders did not start: ${String(error?.message ?? (child.exitCode !== null ? `exited ${child.exitCode}` : 'timeout'))}`);
@@ -115,7 +89,7 @@ async function startFlooders(o: FairnessOptions): Promise<{ stop: () => Promise<
       child.kill('SIGTERM');
       await Promise.race([exited, sleep(5000)]);
       if (child.exitCode === null) child.kill('SIGKILL');
-      const end = events.find((e) => e.event === 'flooded');
+      const end = event('flooded');
       return { bytes: Number(end?.bytes ?? 0), closed: Number(end?.closed ?? 0) };
     },
   };

@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { sleep, until as waitUntil } from './wait.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -38,12 +39,21 @@ export function killEverything(signal: NodeJS.Signals): void {
   for (const pgid of groups) if (!signalGroup(pgid, signal)) groups.delete(pgid);
 }
 
-/** Stops every child (SIGTERM, SIGKILL after 2 s) and exits with `code`. */
+const cleanups = new Set<() => Promise<unknown>>();
+
+/** Runs `cleanup` (best effort, not awaited past the exit) if the script aborts; call the returned function once it is done anyway. */
+export function atAbort(cleanup: () => Promise<unknown>): () => void {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
+
+/** Stops every child (SIGTERM, SIGKILL after 2 s), runs the `atAbort` cleanups and exits with `code`. */
 export function abort(why: string, code: number): void {
   if (aborting) return;
   aborting = true;
   process.exitCode = code;
   process.stderr.write(`\n${name}: ${why}; stopping every process started\n`);
+  for (const cleanup of cleanups) void cleanup().catch(() => {});
   killEverything('SIGTERM');
   setTimeout(() => killEverything('SIGKILL'), 1500).unref();
   setTimeout(() => process.exit(code), 2500).unref();
@@ -118,14 +128,7 @@ export function tailOf(child: ChildProcess, keep = 30): () => string {
   return () => lines.join('\n');
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep };
 
-/** Polls `ready` every 5 ms until it holds, or throws after `ms`. */
-export async function until(ready: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ready()) {
-    if (aborting) throw new Error('aborting');
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(5);
-  }
-}
+/** Polls `ready` every 5 ms until it holds; throws after `ms`, or at once when the script aborts. */
+export const until = (ready: () => boolean, ms: number, what: string): Promise<number> => waitUntil(ready, ms, what, isAborting);

@@ -6,21 +6,7 @@
  */
 import type { Merged } from './chat-receivers.ts';
 import { ACCEPTED, CROSS, SAME, type PushRun } from './push-driver.ts';
-import { median, quantile, round } from './report.ts';
-
-export interface Pcts {
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-}
-
-export function pcts(samples: ArrayLike<number>): Pcts | null {
-  const v = Float64Array.from(samples).filter(Number.isFinite).sort();
-  if (v.length === 0) return null;
-  return { p50: round(quantile(v, 0.5)), p90: round(quantile(v, 0.9)), p99: round(quantile(v, 0.99)), p999: round(quantile(v, 0.999)), max: round(v[v.length - 1]!) };
-}
+import { pcts, round, type Pcts } from './report.ts';
 
 function pick(samples: ArrayLike<number>, sides: ArrayLike<number>, side: number): number[] {
   const out: number[] = [];
@@ -129,12 +115,4 @@ export function account(run: PushRun, got: Merged, drainMs: number, cpuPercent: 
     cpuPercent,
     autocannon: run.autocannon,
   };
-}
-
-/** Medians of percentile objects, key by key. */
-export function medianPcts(xs: Array<Pcts | null>): Pcts | null {
-  const v = xs.filter((x): x is Pcts => x !== null);
-  if (v.length === 0) return null;
-  const m = (k: keyof Pcts) => round(median(v.map((x) => x[k]))!);
-  return { p50: m('p50'), p90: m('p90'), p99: m('p99'), p999: m('p999'), max: m('max') };
 }

@@ -32,9 +32,33 @@ export function percentiles(samples: ArrayLike<number>): Percentiles {
   return { p50: round(quantile(sorted, 0.5)), p99: round(quantile(sorted, 0.99)), p999: round(quantile(sorted, 0.999)), max: round(sorted[sorted.length - 1] ?? NaN) };
 }
 
+/** p50/p90/p99/p99.9/max of latency samples in ms (non-finite ones left out), null when none. */
+export interface Pcts {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+export function pcts(samples: ArrayLike<number>): Pcts | null {
+  const v = Float64Array.from(samples).filter(Number.isFinite).sort();
+  if (v.length === 0) return null;
+  return { p50: round(quantile(v, 0.5)), p90: round(quantile(v, 0.9)), p99: round(quantile(v, 0.99)), p999: round(quantile(v, 0.999)), max: round(v[v.length - 1]!) };
+}
+
+/** Medians of percentile objects, key by key. */
+export function medianPcts(xs: Array<Pcts | null>): Pcts | null {
+  const v = xs.filter((x): x is Pcts => x !== null);
+  if (v.length === 0) return null;
+  const m = (k: keyof Pcts) => round(median(v.map((x) => x[k]))!);
+  return { p50: m('p50'), p90: m('p90'), p99: m('p99'), p999: m('p999'), max: m('max') };
+}
+
 export const fmtRate = (n: number | null | undefined): string =>
   n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : n >= 10_000 ? `${(n / 1000).toFixed(n >= 100_000 ? 0 : 1)} k` : String(Math.round(n));
-export const fmtMs = (n: number | null | undefined): string => (n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(n < 10 ? 2 : 1));
+/** Milliseconds: `digits` decimals below 10 ms, one above. */
+export const fmtMs = (n: number | null | undefined, digits = 2): string => (n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(n < 10 ? digits : 1));
 export const fmtRatio = (n: number | null | undefined): string => (n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : `${n.toFixed(2)}×`);
 export const fmtKiB = (bytes: number | null | undefined): string => (bytes === null || bytes === undefined || !Number.isFinite(bytes) ? 'n/a' : `${(bytes / 1024).toFixed(2)} KiB`);
 

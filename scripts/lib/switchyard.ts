@@ -6,9 +6,9 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { onCore, processTree } from './cpu.ts';
+import { JsonLog } from './json-log.ts';
 import { launch, serverEnv, stopGroup, tailOf } from './processes.ts';
 
 export interface Target {
@@ -60,7 +60,8 @@ export interface ServerProcess {
 /**
  * Starts `node nodeArgs` from the repository root in its own process group (on `core` if
  * given) and resolves once it logs a JSON line with `readyEvent` and its `port`: Switchyard's
- * master, or a peer server (`ws`) the suite compares it with.
+ * master, a peer server (`ws`) the suite compares it with, or an app's own line
+ * (bench-app-listening). Rejects, after killing it, if it exits first or takes too long.
  */
 export async function startServer(label: string, nodeArgs: string[], o: { core?: number | null; env?: NodeJS.ProcessEnv; readyEvent?: string; timeoutMs?: number } = {}): Promise<ServerProcess> {
   if (nodeArgs.includes(SWITCHYARD_CLI)) buildCli();
@@ -68,31 +69,14 @@ export async function startServer(label: string, nodeArgs: string[], o: { core?:
   const [command, argv] = onCore(o.core ?? null, nodeArgs);
   const child = launch(command, argv, { group: true, env: serverEnv(o.env) });
   const tail = tailOf(child);
-  const timeoutMs = o.timeoutMs ?? 30_000;
-  const port = await new Promise<number>((resolve, reject) => {
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      void stopGroup(child, 0);
-      reject(new Error(`${label}: ${why}\n${tail()}`));
-    };
-    const timer = setTimeout(() => fail(`no "${readyEvent}" line within ${timeoutMs} ms`), timeoutMs);
-    const onExit = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited (code ${code}, signal ${signal}) before listening`);
-    child.once('exit', onExit);
-    child.once('error', (err) => fail(`cannot start: ${err.message}`));
-    createInterface({ input: child.stdout!, crlfDelay: Infinity }).on('line', (line) => {
-      if (!line.includes(`"${readyEvent}"`)) return;
-      try {
-        const entry = JSON.parse(line) as { event?: string; msg?: string; port?: unknown };
-        if ((entry.event === readyEvent || entry.msg === readyEvent) && typeof entry.port === 'number') {
-          clearTimeout(timer);
-          child.off('exit', onExit);
-          resolve(entry.port);
-        }
-      } catch {
-        // not JSON: not the line
-      }
-    });
-  });
+  const log = new JsonLog(child.stdout!, 200);
+  let port: number;
+  try {
+    port = await log.port(child, o.timeoutMs ?? 30_000, readyEvent);
+  } catch (err) {
+    void stopGroup(child, 0);
+    throw new Error(`${label}: ${(err as Error).message}\n${tail()}`);
+  }
   return { port, child, tail };
 }
 

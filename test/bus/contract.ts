@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Bus, Incoming, WorkerAddress } from '../../src/shared/bus/types.ts';
 import { keep, push, seqOf, shape, textOf } from './messages.ts';
-import { until } from '../helpers/server.ts';
+import { sleep, until } from '../helpers/server.ts';
 
 export interface BusHarness {
   /** Started buses, all able to reach each other. Their handlers must log, not rethrow, errors. */
@@ -51,7 +51,6 @@ class Inbox {
 }
 
 const sameAddress = (a: WorkerAddress, b: WorkerAddress): boolean => a.node === b.node && a.slot === b.slot;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 
 const fdOf = seqOf;

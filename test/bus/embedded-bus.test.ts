@@ -13,10 +13,9 @@ import type { Bus, Incoming, WorkerAddress } from '../../src/shared/bus/types.ts
 import { ROOT } from '../helpers/process.ts';
 import { busContract, type BusHarness, type BusSettings } from './contract.ts';
 import { keep, push, shape } from './messages.ts';
-import { until } from '../helpers/server.ts';
+import { sleep, until } from '../helpers/server.ts';
 
 const silent = pino({ level: 'silent' });
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 
 /** Every temp dir and bus a test made, cleaned up after it whatever happened. */

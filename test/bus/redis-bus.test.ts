@@ -8,6 +8,7 @@ import type { Bus, Incoming, SendResult, WorkerAddress } from '../../src/shared/
 import { busContract, type BusHarness, type BusSettings } from './contract.ts';
 import { dataOf, keep, push as message, seqOf, textOf } from './messages.ts';
 import { PrivateRedis, REDIS_URL, redisProbe } from '../helpers/redis.ts';
+import { until } from '../helpers/server.ts';
 
 const PREFIX = `sy-test-bus-${randomBytes(4).toString('hex')}`;
 
@@ -31,13 +32,6 @@ function capture(): { log: Logger; lines: LogLine[] } {
   return { lines, log: pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s)) }) };
 }
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 const push = (n: number, data: Buffer | string = `m${n}`) => message(n, data);
 /** A broadcast sample: numbered -1, so that a receiver tells it from a direct send. */

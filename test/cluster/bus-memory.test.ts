@@ -13,7 +13,7 @@ import { encodeFd } from '../../src/shared/session-id.ts';
 import { closeAll, hello, startCluster, stats, type Hello } from '../helpers/cluster.ts';
 import { externalTool, killAll } from '../helpers/process.ts';
 import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
-import { until } from '../helpers/server.ts';
+import { sampleUntil, until } from '../helpers/server.ts';
 
 const MiB = 1024 * 1024;
 /**
@@ -119,8 +119,7 @@ describe.skipIf(!procfs)('sender memory under a flood of cross-worker pushes', (
     expect(result.congested).toBeGreaterThan(0);
     expect(result.unreachable).toBeUndefined();
     // The sender counts them apart in stats.
-    let counted = 0;
-    for (let i = 0; i < 50 && counted !== result.congested; i++, await new Promise((r) => setTimeout(r, 100))) counted = (await stats(cli.port)).pushesCongested as number;
+    const counted = await sampleUntil(async () => (await stats(cli.port)).pushesCongested as number, (c) => c === result.congested, 5000, 100);
     expect(counted).toBe(result.congested);
   }, 90_000);
 

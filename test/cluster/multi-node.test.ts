@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, command, hello, startCluster, type Hello } from '../helpers/cluster.ts';
 import { externalTool, killAll, type CliProcess } from '../helpers/process.ts';
 import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
-import { until } from '../helpers/server.ts';
+import { sampleUntil, until } from '../helpers/server.ts';
 
 /** Removes every key the test cluster left (node-seq counters live on by design). */
 async function deleteKeys(prefix: string): Promise<void> {
@@ -102,11 +102,7 @@ describe.runIf(redis.run).each([false, true])('two nodes sharing one Redis (shar
 
   it('stats() spans the nodes: per-node figures and cluster totals', async () => {
     // other nodes' figures are what they last published (every second)
-    let s: any;
-    for (let i = 0; i < 30 && s?.connections !== 4; i++) {
-      s = await (await fetch(`http://127.0.0.1:${a.port}/stats`)).json();
-      if (s.connections !== 4) await new Promise((r) => setTimeout(r, 200));
-    }
+    const s: any = await sampleUntil(async () => (await fetch(`http://127.0.0.1:${a.port}/stats`)).json() as Promise<any>, (x) => x.connections === 4, 6000, 200);
     expect(s.nodes).toHaveLength(2);
     expect(s.connections).toBe(4);
     expect(s.nodes.map((n: any) => n.connections)).toEqual([2, 2]);
@@ -129,11 +125,7 @@ describe.runIf(redis.run).each([false, true])('two nodes sharing one Redis (shar
     await command(onA[0]!, { cmd: 'bind', fd: onA[1]!.fd, uid: 'bob' });
     await command(onA[0]!, { cmd: 'bind', fd: onB[1]!.fd, uid: 'bob' });
     const both = [onA[1]!.fd, onB[1]!.fd].sort((x, y) => x - y);
-    let found: number[] = [];
-    for (let i = 0; i < 20 && found.length < 2; i++) {
-      found = await command(onB[0]!, { cmd: 'uid', uid: 'bob' });
-      if (found.length < 2) await new Promise((r) => setTimeout(r, 100));
-    }
+    const found: number[] = await sampleUntil(() => command(onB[0]!, { cmd: 'uid', uid: 'bob' }) as Promise<number[]>, (f) => f.length >= 2, 2000, 100);
     expect(found).toEqual(both);
     await command(onB[0]!, { cmd: 'pushUid', uid: 'bob', text: 'for-bob' });
     await until(() => onA[1]!.messages.includes('for-bob') && onB[1]!.messages.includes('for-bob'), 10_000, 'uid push across nodes');

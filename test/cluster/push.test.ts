@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { closeAll, command, hello, startCluster, stats, type Hello } from '../helpers/cluster.ts';
 import { killAll, startCli, type CliProcess } from '../helpers/process.ts';
-import { until } from '../helpers/server.ts';
+import { sampleUntil, until } from '../helpers/server.ts';
 
 
 describe('push to any fd from any worker (embedded bus)', () => {
@@ -40,11 +40,7 @@ describe('push to any fd from any worker (embedded bus)', () => {
     const before = await stats(cli.port);
     await command(onZero[0]!, { cmd: 'push', fd: onOne[0]!.fd, n: 3, text: 'counted' });
     await command(onZero[0]!, { cmd: 'push', fd: onOne[0]!.fd + 2 ** 20 * 1000, n: 2, text: 'nobody' });
-    let after = before;
-    for (let i = 0; i < 40 && after.remotePushUnknown - before.remotePushUnknown < 2; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      after = await stats(cli.port);
-    }
+    const after = await sampleUntil(() => stats(cli.port), (a) => a.remotePushUnknown - before.remotePushUnknown >= 2, 2000, 50);
     expect(after.pushesForwarded - before.pushesForwarded).toBe(5);
     expect(after.remotePushWritten - before.remotePushWritten).toBe(3);
     expect(after.remotePushUnknown - before.remotePushUnknown).toBe(2);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, command, hello, startCluster, type Hello } from '../helpers/cluster.ts';
 import { executable, externalTool, killAll, type CliProcess } from '../helpers/process.ts';
 import { PrivateRedis } from '../helpers/redis.ts';
-import { until } from '../helpers/server.ts';
+import { sampleUntil, until } from '../helpers/server.ts';
 
 const redisServer = externalTool('redis-server', executable('/usr/bin/redis-server'), 'apt-get install -y redis-server');
 
@@ -46,12 +46,7 @@ describe.runIf(redisServer.run)('Redis outage with two nodes (a private redis-se
     expect((await fetch(`http://127.0.0.1:${a.port}/stats`)).status).toBe(200);
 
     await redis.start();
-    let after = '';
-    const deadline = Date.now() + 15_000;
-    while (after !== 'written' && Date.now() < deadline) {
-      after = await command(onA[0]!, { cmd: 'pushAsync', fd: onB[0]!.fd });
-      if (after !== 'written') await new Promise((r) => setTimeout(r, 200));
-    }
+    const after = await sampleUntil(() => command(onA[0]!, { cmd: 'pushAsync', fd: onB[0]!.fd }) as Promise<string>, (a) => a === 'written', 15_000, 200);
     expect(after).toBe('written');
     // and the other direction, and broadcasts
     expect(await command(onB[0]!, { cmd: 'pushAsync', fd: onA[1]!.fd })).toBe('written');

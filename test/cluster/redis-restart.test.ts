@@ -3,24 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, command, hello, startCluster, type Hello } from '../helpers/cluster.ts';
 import { executable, externalTool, killAll, type CliProcess } from '../helpers/process.ts';
 import { PrivateRedis } from '../helpers/redis.ts';
-import { until } from '../helpers/server.ts';
+import { sampleUntil, sleep, until } from '../helpers/server.ts';
 
 const redisServer = externalTool('redis-server', executable('/usr/bin/redis-server'), 'apt-get install -y redis-server');
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const nodeOf = (fd: number) => Math.floor(fd / 256) % 4096;
 const sorted = (fds: number[]) => [...fds].sort((x, y) => x - y);
 
-/** Asks `via` until `check` accepts the answer or the deadline passes; returns the last answer. */
-async function poll<T>(ask: () => Promise<T>, check: (v: T) => boolean, deadlineMs: number): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  let v = await ask();
-  while (!check(v) && Date.now() < end) {
-    await sleep(200);
-    v = await ask();
-  }
-  return v;
-}
+/** Asks until `check` accepts the answer or the deadline passes; returns the last answer. */
+const poll = <T>(ask: () => Promise<T>, check: (v: T) => boolean, deadlineMs: number): Promise<T> => sampleUntil(ask, check, deadlineMs, 200);
 
 /**
  * The issue's scenario: two nodes, a sender pushing continuously across them, the private

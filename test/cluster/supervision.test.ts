@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { closeAll, hello, startCluster, stats, type Hello } from '../helpers/cluster.ts';
 import { killAll, isAlive } from '../helpers/process.ts';
-import { until } from '../helpers/server.ts';
+import { sampleUntil, until } from '../helpers/server.ts';
 
 afterEach(() => killAll());
 
@@ -119,10 +119,7 @@ describe('cluster stats', () => {
     expect(s.messagesIn).toBe(1);
     await closeAll(clients.slice(0, 2));
     // the server sees the close a moment after the client does
-    for (let i = 0; i < 50 && s.connections !== 2; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      s = await stats(cli.port);
-    }
+    s = await sampleUntil(() => stats(cli.port), (x) => x.connections === 2, 2500, 50);
     expect(s.connections).toBe(2);
     expect(s.closed).toBe(2);
     await closeAll(clients);

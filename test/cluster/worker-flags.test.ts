@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCluster, stats } from '../helpers/cluster.ts';
 import { killAll } from '../helpers/process.ts';
+import { sampleUntil } from '../helpers/server.ts';
 
 afterEach(() => killAll());
 
@@ -18,11 +19,15 @@ describe.skipIf(!procfs)('worker V8 flags', () => {
     const before = await stats(cli.port);
     for (const w of before.workers) expect(argvOf(w.pid)).toContain('--max-semi-space-size=3');
     process.kill(before.workers[0]!.pid, 'SIGKILL');
-    let respawned = 0;
-    for (const deadline = Date.now() + 15_000; respawned === 0 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
-      const w = (await stats(cli.port)).workers[0]!;
-      if (w.up && w.pid !== before.workers[0]!.pid) respawned = w.pid;
-    }
+    const respawned = await sampleUntil(
+      async () => {
+        const w = (await stats(cli.port)).workers[0]!;
+        return w.up && w.pid !== before.workers[0]!.pid ? w.pid : 0;
+      },
+      (pid) => pid !== 0,
+      15_000,
+      100,
+    );
     expect(respawned, 'slot 0 respawned').not.toBe(0);
     expect(argvOf(respawned)).toContain('--max-semi-space-size=3');
   });

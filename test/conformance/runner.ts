@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { createHash, randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
-import { clientFrame } from '../helpers/client-frames.ts';
-import { RawClient, upgradeRequest } from '../helpers/server.ts';
+import { clientFrame, closePayload, DEFLATE_TAIL as TRAILER, ServerFrameReader } from '../../scripts/lib/frames.ts';
+import { acceptFor, newKey, upgradeRequest } from '../../scripts/lib/upgrade.ts';
+import { RawClient } from '../helpers/server.ts';
 
 /**
  * A small Autobahn|Testsuite-style case runner over a real socket (test-only, written
@@ -163,18 +163,9 @@ export interface CaseResult {
   received: string[];
 }
 
-const TRAILER = Buffer.from([0x00, 0x00, 0xff, 0xff]);
-const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 function toBuffer(data: Buffer | string): Buffer {
   return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-}
-
-function closePayload(code: number | undefined, reason: Buffer): Buffer {
-  if (code === undefined) return reason;
-  const head = Buffer.alloc(2);
-  head.writeUInt16BE(code);
-  return Buffer.concat([head, reason]);
 }
 
 /** RFC 6455 §7.4: codes that may appear in a close frame on the wire. */
@@ -202,7 +193,7 @@ function sameEvent(a: CaseEvent, b: CaseEvent): boolean {
   return a.type !== 'message' || b.type !== 'message' || a.binary === b.binary;
 }
 
-interface ServerFrame {
+interface ReceivedFrame {
   fin: boolean;
   rsv1: boolean;
   rsv2: boolean;
@@ -210,40 +201,6 @@ interface ServerFrame {
   opcode: number;
   masked: boolean;
   payload: Buffer;
-}
-
-/** Reads server frames across any chunking, buffering until a whole frame is there. */
-class FrameReader {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
-
-  push(data: Buffer): ServerFrame[] {
-    this.chunks.push(data);
-    this.buffered += data.length;
-    const frames: ServerFrame[] = [];
-    for (let f = this.next(); f !== null; f = this.next()) frames.push(f);
-    return frames;
-  }
-
-  private next(): ServerFrame | null {
-    if (this.buffered < 2) return null;
-    const buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
-    this.chunks = [buf];
-    const len7 = buf[1]! & 0x7f;
-    const masked = (buf[1]! & 0x80) !== 0;
-    let offset = len7 === 126 ? 4 : len7 === 127 ? 10 : 2;
-    if (buf.length < offset) return null;
-    const length = len7 === 126 ? buf.readUInt16BE(2) : len7 === 127 ? Number(buf.readBigUInt64BE(2)) : len7;
-    const maskKey = masked ? buf.subarray(offset, offset + 4) : null;
-    if (masked) offset += 4;
-    if (buf.length < offset + length) return null;
-    const payload = Buffer.from(buf.subarray(offset, offset + length));
-    if (maskKey) for (let i = 0; i < payload.length; i++) payload[i] = payload[i]! ^ maskKey[i & 3]!;
-    const b0 = buf[0]!;
-    this.chunks = [buf.subarray(offset + length)];
-    this.buffered = buf.length - offset - length;
-    return { fin: (b0 & 0x80) !== 0, rsv1: (b0 & 0x40) !== 0, rsv2: (b0 & 0x20) !== 0, rsv3: (b0 & 0x10) !== 0, opcode: b0 & 0x0f, masked, payload };
-  }
 }
 
 /** Runs one case on a fresh connection to 127.0.0.1:port (path /echo). */
@@ -262,7 +219,8 @@ export const outcomes: CaseResult[] = [];
 
 class CaseRun {
   private client!: RawClient;
-  private readonly reader = new FrameReader();
+  /** Masked frames are read (and reported as a problem by checkFrame), not thrown. */
+  private readonly reader = new ServerFrameReader({ masked: 'accept' });
   private readonly events: CaseEvent[] = [];
   private readonly problems: string[] = [];
   private readonly sent: string[] = [];
@@ -286,14 +244,13 @@ class CaseRun {
 
   async open(port: number): Promise<void> {
     this.client = await RawClient.connect(port);
-    const key = randomBytes(16).toString('base64');
+    const key = newKey();
     const headers: Record<string, string> = { 'Sec-WebSocket-Key': key };
     if (this.spec.offer !== undefined) headers['Sec-WebSocket-Extensions'] = this.spec.offer;
     this.client.write(upgradeRequest('/echo', headers));
     const head = await this.client.head();
     if (head.status !== 101) throw new Error(`${this.spec.id}: upgrade answered ${head.status}`);
-    const accept = createHash('sha1').update(key + GUID).digest('base64');
-    if (head.headers['sec-websocket-accept'] !== accept) throw new Error(`${this.spec.id}: wrong Sec-WebSocket-Accept`);
+    if (head.headers['sec-websocket-accept'] !== acceptFor(key)) throw new Error(`${this.spec.id}: wrong Sec-WebSocket-Accept`);
     this.negotiated = head.headers['sec-websocket-extensions'];
     this.deflate = this.readNegotiation(this.negotiated);
 
@@ -449,7 +406,7 @@ class CaseRun {
 
   private sendClose(code: number | undefined): void {
     this.noteCloseSent();
-    const payload = closePayload(code, Buffer.alloc(0));
+    const payload = closePayload(code);
     this.sent.push(`close ${code ?? '(empty)'}`);
     if (!this.client.socket.destroyed) this.client.socket.write(clientFrame(OP.CLOSE, payload));
   }
@@ -462,11 +419,13 @@ class CaseRun {
   // --- receiving ---
 
   private onData(data: Buffer): void {
-    for (const f of this.reader.push(data)) this.onFrame(f);
+    this.reader.read(data, (opcode, payload, rsv1, b0, masked) =>
+      this.onFrame({ fin: (b0 & 0x80) !== 0, rsv1, rsv2: (b0 & 0x20) !== 0, rsv3: (b0 & 0x10) !== 0, opcode, masked, payload: Buffer.from(payload) }),
+    );
     this.changed();
   }
 
-  private onFrame(f: ServerFrame): void {
+  private onFrame(f: ReceivedFrame): void {
     this.received.push(`${opName(f.opcode)} fin=${f.fin}${f.rsv1 ? ' rsv1' : ''} ${hex(f.payload)}`);
     if (this.serverClose !== null) {
       this.problems.push(`data after the server's close frame: ${opName(f.opcode)} (RFC 6455 §5.5.1)`);
@@ -499,7 +458,7 @@ class CaseRun {
     }
   }
 
-  private checkFrame(f: ServerFrame): void {
+  private checkFrame(f: ReceivedFrame): void {
     if (f.masked) this.problems.push('server frame is masked (RFC 6455 §5.1)');
     const firstData = f.opcode === OP.TEXT || f.opcode === OP.BINARY;
     if (f.rsv2 || f.rsv3 || (f.rsv1 && !(this.deflate && firstData))) this.problems.push(`server frame has RSV bits not agreed (RFC 6455 §5.2, RFC 7692 §6): ${opName(f.opcode)}`);

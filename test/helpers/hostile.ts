@@ -1,8 +1,8 @@
-import { connect, type Socket } from 'node:net';
-import zlib from 'node:zlib';
+import type { Socket } from 'node:net';
+import { Flooder as KitFlooder } from '../../scripts/lib/flooder.ts';
+import { clientFrame, deflateMessage } from '../../scripts/lib/frames.ts';
 import { treeRssBytes } from '../../scripts/lib/memory.ts';
-import { clientFrame } from './client-frames.ts';
-import { upgradeRequest } from './server.ts';
+import { headersOf, openWebSocket } from '../../scripts/lib/upgrade.ts';
 
 /**
  * Hostile clients for the memory-bound and fairness tests: raw sockets that flood the server
@@ -23,41 +23,14 @@ export interface OpenedClient {
  * `read: 'never'` stops reading once the 101 is in, so the server's output backs up.
  */
 export async function openClient(port: number, path = '/echo', headers: Record<string, string> = {}, read: 'discard' | 'never' = 'discard'): Promise<OpenedClient> {
-  const socket = connect(port, '127.0.0.1');
+  const opened = await openWebSocket({ port, path, headers, deadlineMs: 5000 });
+  if (!opened.ok) throw new Error(`expected 101, got ${opened.failure}`);
+  const { socket } = opened;
   socket.on('error', () => {});
-  let head = Buffer.alloc(0);
-  let received = 0;
-  const parsed = await new Promise<Record<string, string>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no 101 within 5 s')), 5000);
-    const onData = (d: Buffer): void => {
-      head = Buffer.concat([head, d]);
-      const end = head.indexOf('\r\n\r\n');
-      if (end === -1) return;
-      clearTimeout(timer);
-      socket.off('data', onData);
-      const lines = head.subarray(0, end).toString('latin1').split('\r\n');
-      if (!/^HTTP\/1\.1 101 /.test(lines[0]!)) return reject(new Error(`expected 101, got ${lines[0]}`));
-      const h: Record<string, string> = {};
-      for (const line of lines.slice(1)) {
-        const i = line.indexOf(':');
-        h[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
-      }
-      received += head.length - end - 4;
-      if (read === 'never') socket.pause();
-      else socket.on('data', (chunk: Buffer) => void (received += chunk.length));
-      resolve(h);
-    };
-    socket.on('data', onData);
-    socket.once('connect', () => socket.write(upgradeRequest(path, headers)));
-    socket.once('close', () => reject(new Error('closed before the 101')));
-  });
-  return { socket, headers: parsed, received: () => received };
-}
-
-/** RFC 7692 §7.2.1: a message compressed on its own (sync flush, the 00 00 ff ff tail removed). */
-export function deflateMessage(payload: Buffer): Buffer {
-  const out = zlib.deflateRawSync(payload, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-  return out.subarray(0, out.length - 4);
+  let received = opened.rest.length;
+  if (read === 'never') socket.pause();
+  else socket.on('data', (chunk: Buffer) => void (received += chunk.length));
+  return { socket, headers: headersOf(opened.head), received: () => received };
 }
 
 /** One masked binary frame carrying `payload` compressed (RSV1 set). */
@@ -70,46 +43,11 @@ export function repeatFrame(frame: Buffer, bytes: number): Buffer {
   return Buffer.concat(Array.from({ length: Math.max(1, Math.ceil(bytes / frame.length)) }, () => frame));
 }
 
-/**
- * Writes `burst` again and again as fast as the socket takes it (waiting for 'drain' when it
- * does not), a few writes per event-loop turn so the test's own timers still run.
- */
-export class Flooder {
-  /** Bytes handed to the socket so far. */
-  written = 0;
-  private stopped = false;
-  private readonly socket: Socket;
-  private readonly burst: Buffer;
-
+/** The kit's flooder, 16 writes per turn as these tests have always flooded. */
+export class Flooder extends KitFlooder {
   constructor(socket: Socket, burst: Buffer) {
-    this.socket = socket;
-    this.burst = burst;
+    super(socket, burst, 16);
   }
-
-  start(): this {
-    this.socket.on('drain', this.pump);
-    this.pump();
-    return this;
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.socket.off('drain', this.pump);
-  }
-
-  /** Bytes written but still waiting in this client's socket (the server is not taking them). */
-  get pending(): number {
-    return this.socket.writableLength;
-  }
-
-  private readonly pump = (): void => {
-    for (let i = 0; i < 16; i++) {
-      if (this.stopped || this.socket.destroyed) return;
-      this.written += this.burst.length;
-      if (!this.socket.write(this.burst)) return; // 'drain' calls again
-    }
-    setImmediate(this.pump);
-  };
 }
 
 /** Summed VmRSS of a server's processes (master and workers), from /proc. */

@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { JsonLog } from '../../scripts/lib/json-log.ts';
+import { ROOT, serverEnv } from '../../scripts/lib/processes.ts';
 
 /** Repository root: the CLI is started from here so relative `--app` paths resolve as for a user. */
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { ROOT };
 
 /** Every child the tests started and that has not exited yet; killed by `killAll` and on exit. */
 const live = new Set<ChildProcess>();
@@ -14,11 +14,7 @@ process.once('exit', () => {
 });
 
 /** The environment for children: ours, minus SWITCHYARD_* and REDIS_URL so only the test's flags configure the server. */
-function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SWITCHYARD_') && k !== 'REDIS_URL') env[k] = v;
-  return { ...env, ...extra };
-}
+const childEnv = serverEnv;
 
 function track(child: ChildProcess): Promise<number | null> {
   live.add(child);
@@ -73,15 +69,6 @@ export interface CliProcess {
 export const CLI = 'dist/cli.js';
 const CLI_ARGS = [CLI];
 
-function parseJson(line: string): Record<string, unknown> | null {
-  try {
-    const v: unknown = JSON.parse(line);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Starts the real CLI (`node dist/cli.js ...args`) and resolves once it has logged
  * `"event":"listening"`. Rejects (after killing it) if it exits first or does not listen within
@@ -90,39 +77,25 @@ function parseJson(line: string): Record<string, unknown> | null {
 export async function startCli(args: string[], timeoutMs = 30_000, env: NodeJS.ProcessEnv = {}): Promise<CliProcess> {
   const proc = spawn(process.execPath, [...CLI_ARGS, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = track(proc);
-  const lines: string[] = [];
+  const log = new JsonLog(proc.stdout!);
   let stderr = '';
   proc.stderr!.setEncoding('utf8').on('data', (s: string) => {
     stderr += s;
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    let settled = false;
-    const fail = (why: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      proc.kill('SIGKILL');
-      reject(new Error(`switchyard ${args.join(' ')}: ${why}\nstdout:\n${lines.join('\n')}\nstderr:\n${stderr}`));
-    };
-    const timer = setTimeout(() => fail(`no "listening" log line within ${timeoutMs} ms`), timeoutMs);
-    createInterface({ input: proc.stdout!, crlfDelay: Infinity }).on('line', (line) => {
-      lines.push(line);
-      const entry = parseJson(line);
-      if (!settled && entry?.event === 'listening' && typeof entry.port === 'number') {
-        settled = true;
-        clearTimeout(timer);
-        resolve(entry.port);
-      }
-    });
-    void exited.then((code) => fail(`exited with code ${code} before listening`));
-  });
+  let port: number;
+  try {
+    port = await log.port(proc, timeoutMs);
+  } catch (err) {
+    proc.kill('SIGKILL');
+    throw new Error(`switchyard ${args.join(' ')}: ${(err as Error).message}\nstdout:\n${log.lines.join('\n')}\nstderr:\n${stderr}`);
+  }
   return {
     port,
     proc,
-    lines,
+    lines: log.lines,
     exited,
     stderr: () => stderr,
-    logs: () => lines.map(parseJson).filter((e): e is Record<string, unknown> => e !== null),
+    logs: () => log.entries.map((x) => x.e),
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       await stopChild(proc, signal, 10_000);
       return exited;

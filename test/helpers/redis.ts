@@ -1,5 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { PrivateRedis } from '../../scripts/lib/redis.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -16,57 +16,5 @@ s.on('error',()=>process.exit(1));setTimeout(()=>process.exit(1),2000);`;
   return r.status === 0 ? null : `no Redis answering PING at ${REDIS_URL}`;
 }
 
-/** A private redis-server on a free port, for outage tests (never the shared one). */
-export class PrivateRedis {
-  private child: ChildProcess | null = null;
-  private constructor(readonly port: number) {}
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-  static async create(): Promise<PrivateRedis> {
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = s.address() as { port: number };
-        s.close(() => resolve(port));
-      });
-    });
-    const r = new PrivateRedis(port);
-    await r.start();
-    return r;
-  }
-  async start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    this.child = child;
-    process.once('exit', () => child.kill('SIGKILL')); // a crashed test file leaves no server behind
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('Ready to accept connections')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out.slice(-500)}`)));
-      child.once('error', (err) => reject(new Error(`cannot start redis-server (needed for the outage tests): ${err.message}`)));
-    });
-  }
-  /** `kill -9`: no shutdown, no save; the port is free again once it has exited. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    this.child = null;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
-  }
-  /** SIGSTOP / SIGCONT: a server whose connections stay open while it answers nothing. */
-  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
-    this.child?.kill(signal);
-  }
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    this.child = null;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
-}
+/** A private redis-server on a free port, for outage tests (never the shared one): the client kit's. */
+export { PrivateRedis };

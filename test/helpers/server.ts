@@ -1,6 +1,8 @@
 import { connect, type Socket } from 'node:net';
-import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
+import { ServerFrameReader, type ServerFrame } from '../../scripts/lib/frames.ts';
+import { headersOf, responseHead, upgradeRequest } from '../../scripts/lib/upgrade.ts';
+import { sampleUntil, sleep, until } from '../../scripts/lib/wait.ts';
 import type { Config } from '../../src/shared/config.ts';
 import { Server } from '../../src/worker/server.ts';
 
@@ -25,14 +27,8 @@ export async function startServer(config: Partial<Config> = {}, setup?: (server:
   };
 }
 
-/** Resolves when `predicate` holds, polling; rejects after `ms`. */
-export async function until(predicate: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+// The client kit (scripts/lib/), under the names the tests have always imported from here.
+export { sampleUntil, sleep, until, upgradeRequest };
 
 /** A raw TCP client that reads everything the server sends. */
 export class RawClient {
@@ -70,17 +66,8 @@ export class RawClient {
 
   /** The HTTP response head received so far, or null until it is complete. */
   responseHead(): { status: number; headers: Record<string, string>; rest: Buffer } | null {
-    const end = this.data.indexOf('\r\n\r\n');
-    if (end === -1) return null;
-    const lines = this.data.subarray(0, end).toString('latin1').split('\r\n');
-    const status = Number(lines[0]!.split(' ')[1]);
-    const headers: Record<string, string> = {};
-    for (const line of lines.slice(1)) {
-      const i = line.indexOf(':');
-      const k = line.slice(0, i).trim().toLowerCase();
-      headers[k] = headers[k] ? `${headers[k]}, ${line.slice(i + 1).trim()}` : line.slice(i + 1).trim();
-    }
-    return { status, headers, rest: this.data.subarray(end + 4) };
+    const h = responseHead(this.data);
+    return h === null ? null : { status: h.status, headers: headersOf(h.head), rest: h.rest };
   }
 
   async head(ms = 5000): Promise<{ status: number; headers: Record<string, string>; rest: Buffer }> {
@@ -105,48 +92,32 @@ export class RawClient {
   }
 }
 
-export function upgradeRequest(path = '/echo', headers: Record<string, string> = {}): string {
-  const all: Record<string, string> = {
-    Host: '127.0.0.1',
-    Upgrade: 'websocket',
-    Connection: 'Upgrade',
-    'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
-    'Sec-WebSocket-Version': '13',
-    ...headers,
-  };
-  let req = `GET ${path} HTTP/1.1\r\n`;
-  for (const [k, v] of Object.entries(all)) if (v !== '') req += `${k}: ${v}\r\n`;
-  return `${req}\r\n`;
-}
-
 /** A raw client past the upgrade: send client frames, read server frames. */
 export class FrameClient {
   readonly raw: RawClient;
-  private reader: import('./client-frames.ts').ServerFrameReader;
+  private readonly reader = new ServerFrameReader();
   private consumed = 0;
-  readonly frames: import('./client-frames.ts').ServerFrame[] = [];
+  readonly frames: ServerFrame[] = [];
 
-  private constructor(raw: RawClient, reader: import('./client-frames.ts').ServerFrameReader) {
+  private constructor(raw: RawClient) {
     this.raw = raw;
-    this.reader = reader;
   }
 
   static async open(port: number, path = '/echo', headers: Record<string, string> = {}): Promise<FrameClient> {
-    const { ServerFrameReader } = await import('./client-frames.ts');
     const raw = await RawClient.connect(port);
     await raw.upgrade(path, headers);
-    return new FrameClient(raw, new ServerFrameReader());
+    return new FrameClient(raw);
   }
 
   /** Parses whatever arrived since the last call. */
-  poll(): import('./client-frames.ts').ServerFrame[] {
+  poll(): ServerFrame[] {
     const fresh = this.raw.data.subarray(this.consumed);
     this.consumed = this.raw.data.length;
     if (fresh.length > 0) this.frames.push(...this.reader.push(Buffer.from(fresh)));
     return this.frames;
   }
 
-  async waitFrames(n: number, ms = 5000): Promise<import('./client-frames.ts').ServerFrame[]> {
+  async waitFrames(n: number, ms = 5000): Promise<ServerFrame[]> {
     await until(() => this.poll().length >= n, ms, `${n} frame(s)`);
     return this.frames;
   }

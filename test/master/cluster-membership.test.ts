@@ -5,7 +5,7 @@ import { joinCluster, type Membership } from '../../src/master/cluster/membershi
 import { resolveConfig } from '../../src/shared/config.ts';
 import { executable, externalTool } from '../helpers/process.ts';
 import { PrivateRedis } from '../helpers/redis.ts';
-import { until } from '../helpers/server.ts';
+import { sampleUntil, until } from '../helpers/server.ts';
 
 const redisServer = externalTool('redis-server', executable('/usr/bin/redis-server'), 'apt-get install -y redis-server');
 
@@ -48,8 +48,7 @@ describe.runIf(redisServer.run)('cluster membership when Redis loses its data', 
     await server.kill();
     await server.start();
     // Within a reconnect, not at the next refresh 20 s away: another node joining now must not take our id.
-    const deadline = Date.now() + 10_000;
-    while ((await admin.exists(`ms:node:${m.nodeId}`).catch(() => 0)) !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await sampleUntil(() => admin.exists(`ms:node:${m.nodeId}`).catch(() => 0), (n) => n === 1, 10_000, 50);
     expect(await admin.exists(`ms:node:${m.nodeId}`)).toBe(1);
     await until(() => restored.length > 0, 5000, 'onRestored called');
     expect(Number(await admin.get(`ms:seq:${m.nodeId}`))).toBeGreaterThanOrEqual(block.last);

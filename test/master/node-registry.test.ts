@@ -5,6 +5,7 @@ import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { NodeRegistry, type NodeInfo } from '../../src/master/cluster/node-registry.ts';
 import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
+import { until } from '../helpers/server.ts';
 
 const PREFIX = `sy-test-reg-${randomBytes(4).toString('hex')}`;
 
@@ -26,14 +27,6 @@ function capture(): { log: Logger; lines: Array<{ level: number; msg: string }> 
   return { lines, log: pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s)) }) };
 }
 
-async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, stepMs = 20): Promise<number> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  return Date.now() - start;
-}
 
 describe.runIf(redisUp)('NodeRegistry (real Redis)', () => {
   const clients: Redis[] = [];

@@ -4,9 +4,9 @@
  * shell dies and the master, orphaned, keeps serving.
  */
 import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { JsonLog } from '../../scripts/lib/json-log.ts';
 import { ROOT, isAlive } from '../helpers/process.ts';
 import { until } from '../helpers/server.ts';
 
@@ -27,21 +27,12 @@ describe('npm start', () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SWITCHYARD_') && !k.startsWith('npm_') && k !== 'REDIS_URL'));
     const npm = spawn('npm', ['start', '--silent', '--', '--port', '0', '--workers', '2', '--max-wait-time', '2'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((r) => npm.once('exit', (code) => r(code)));
-    const pids = new Set<number>();
-    let port = 0;
-    let master = 0;
-    createInterface({ input: npm.stdout! }).on('line', (line) => {
-      try {
-        const e = JSON.parse(line) as { event?: string; port?: number; pid?: number };
-        if (typeof e.pid === 'number') pids.add(e.pid);
-        if (e.event === 'listening') [port, master] = [e.port!, e.pid!];
-      } catch {
-        // npm's own lines, if any
-      }
-    });
-    await until(() => port !== 0, 30_000, 'the listening line');
+    const log = new JsonLog(npm.stdout!);
+    const pids = () => new Set(log.entries.flatMap(({ e }) => (typeof e.pid === 'number' ? [e.pid] : [])));
+    const listening = await log.waitFor((e) => e.event === 'listening', npm, 30_000, 'the listening line');
+    const [port, master] = [listening.port as number, listening.pid as number];
     started.push(master);
-    await until(() => pids.size >= 3, 10_000, 'the workers');
+    await until(() => pids().size >= 3, 10_000, 'the workers');
     const ws = new WebSocket(`ws://127.0.0.1:${port}/echo`);
     await new Promise((r, j) => ws.once('open', r).once('error', j));
     const closed = new Promise<number>((r) => ws.once('close', (code: number) => r(code)));
@@ -49,6 +40,6 @@ describe('npm start', () => {
     npm.kill('SIGTERM');
     expect(await closed).toBe(1001);
     expect(await exited).toBe(0);
-    await until(() => [...pids].every((pid) => !isAlive(pid)), 5000, 'the master and its workers to exit');
+    await until(() => [...pids()].every((pid) => !isAlive(pid)), 5000, 'the master and its workers to exit');
   });
 });

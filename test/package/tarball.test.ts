@@ -10,9 +10,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { JsonLog } from '../../scripts/lib/json-log.ts';
 import { ROOT } from '../helpers/process.ts';
 import { until } from '../helpers/server.ts';
 import { makeConsumer, userEnv } from './consumer.ts';
@@ -51,22 +51,14 @@ function write(name: string, text: string): string {
 async function serve(command: string, args: string[]): Promise<{ port: number; pid: number; child: ChildProcess; lines: string[] }> {
   const child = spawn(command, args, { cwd: dir, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
-  const lines: string[] = [];
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  let found: { port: number; pid: number } | null = null;
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    lines.push(line);
-    try {
-      const e = JSON.parse(line) as { event?: string; port?: number; pid?: number };
-      if (e.event === 'listening' && typeof e.port === 'number') found = { port: e.port, pid: e.pid ?? child.pid! };
-    } catch {
-      // not JSON
-    }
-  });
-  await until(() => found !== null || child.exitCode !== null, 30_000, `${command} ${args.join(' ')} to listen`).catch(() => {});
+  const log = new JsonLog(child.stdout!);
+  const lines = log.lines;
+  const found = await log.waitFor((e) => e.event === 'listening' && typeof e.port === 'number', child, 30_000, 'listening').catch(() => null);
   if (!found) throw new Error(`${command} ${args.join(' ')} did not listen:\n${lines.join('\n')}\n${stderr}`);
-  const { port, pid } = found;
+  const port = found.port as number;
+  const pid = typeof found.pid === 'number' ? found.pid : child.pid!;
   pids.push(pid);
   return { port, pid, child, lines };
 }

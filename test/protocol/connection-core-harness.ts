@@ -1,7 +1,7 @@
 import type { ProtocolError } from '../../src/shared/errors.ts';
 import { ConnectionCore, type ConnectionIo, type CoreSettings } from '../../src/shared/protocol/connection-core.ts';
 import type { MessageCodec } from '../../src/shared/protocol/extension.ts';
-import { ServerFrameReader, type ServerFrame } from '../helpers/client-frames.ts';
+import { ServerFrameReader, type ServerFrame } from '../../scripts/lib/frames.ts';
 
 export const SETTINGS: CoreSettings = Object.freeze({
   packageMaxLength: 1024 * 1024,

@@ -3,7 +3,7 @@ import { SnapshotRefusedError } from '../../src/shared/errors.ts';
 import { Opcode } from '../../src/shared/protocol/constants.ts';
 import { ConnectionCore, type CoreSettings, type CoreSnapshot } from '../../src/shared/protocol/connection-core.ts';
 import type { MessageCodec } from '../../src/shared/protocol/extension.ts';
-import { clientFrame } from '../helpers/client-frames.ts';
+import { clientFrame } from '../../scripts/lib/frames.ts';
 import { closePayload, FakeIo, SETTINGS, type IoEvent } from './connection-core-harness.ts';
 
 /**

@@ -3,7 +3,7 @@ import { CloseCode, Opcode } from '../../src/shared/protocol/constants.ts';
 import { WebSocketStatus } from '../../src/shared/protocol/connection-core.ts';
 import { truncateReason } from '../../src/shared/protocol/frame-encoder.ts';
 import type { MessageCodec } from '../../src/shared/protocol/extension.ts';
-import { clientFrame, closeCode, closeReason } from '../helpers/client-frames.ts';
+import { clientFrame, closeCode, closeReason } from '../../scripts/lib/frames.ts';
 import { closePayload, makeCore } from './connection-core-harness.ts';
 
 /**

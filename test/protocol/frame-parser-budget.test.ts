@@ -4,7 +4,7 @@ import type { ProtocolError } from '../../src/shared/errors.ts';
 import { Opcode } from '../../src/shared/protocol/constants.ts';
 import type { Inflater } from '../../src/shared/protocol/extension.ts';
 import { FrameParser, type ParserOptions, type ParserSink } from '../../src/shared/protocol/frame-parser.ts';
-import { clientFrame } from '../helpers/client-frames.ts';
+import { clientFrame } from '../../scripts/lib/frames.ts';
 
 /**
  * What the shell needs from the pure parser to bound a connection's work and memory: a budget

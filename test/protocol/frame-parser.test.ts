@@ -5,7 +5,7 @@ import { ProtocolError } from '../../src/shared/errors.ts';
 import { Opcode } from '../../src/shared/protocol/constants.ts';
 import type { Inflater } from '../../src/shared/protocol/extension.ts';
 import { FrameParser, unmask, type ParserOptions, type ParserSink } from '../../src/shared/protocol/frame-parser.ts';
-import { clientFrame } from '../helpers/client-frames.ts';
+import { clientFrame } from '../../scripts/lib/frames.ts';
 
 // ---- recording -------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import type { CloseInfo } from '../../src/worker/server.ts';
 import { CloseCode, Opcode } from '../../src/shared/protocol/constants.ts';
 import echoApp from '../../src/worker/default-app.ts';
-import { clientFrame, closeCode, closeReason } from '../helpers/client-frames.ts';
+import { clientFrame, closeCode, closeReason } from '../../scripts/lib/frames.ts';
 import { FrameClient, startServer, until, type Running } from '../helpers/server.ts';
 
 let srv: Running | undefined;

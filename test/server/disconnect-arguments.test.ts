@@ -7,7 +7,7 @@ import { Server } from '../../src/worker/server.ts';
 import { OPS } from '../../src/worker/cluster-ops.ts';
 import { OpMessage } from '../../src/worker/op-kit.ts';
 import type { Router } from '../../src/worker/router.ts';
-import { clientFrame, closeCode, closeReason } from '../helpers/client-frames.ts';
+import { clientFrame, closeCode, closeReason } from '../../scripts/lib/frames.ts';
 import { FrameClient, startServer, until, type Running } from '../helpers/server.ts';
 
 /**

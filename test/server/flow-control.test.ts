@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Opcode } from '../../src/shared/protocol/constants.ts';
-import { clientFrame } from '../helpers/client-frames.ts';
+import { clientFrame } from '../../scripts/lib/frames.ts';
 import { Flooder, KiB, openClient, repeatFrame, type OpenedClient } from '../helpers/hostile.ts';
 import { FrameClient, RawClient, startServer, until, upgradeRequest, type Running } from '../helpers/server.ts';
 

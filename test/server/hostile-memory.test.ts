@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Opcode } from '../../src/shared/protocol/constants.ts';
-import { clientFrame } from '../helpers/client-frames.ts';
+import { clientFrame } from '../../scripts/lib/frames.ts';
 import { compressedFrame, Flooder, KiB, MiB, openClient, repeatFrame, treeRss, watchRss, type OpenedClient } from '../helpers/hostile.ts';
 import { killAll, startCli, type CliProcess } from '../helpers/process.ts';
 import { until } from '../helpers/server.ts';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { PushStatus } from '../../src/worker/server.ts';
 import { CloseCode, Opcode } from '../../src/shared/protocol/constants.ts';
-import { clientFrame, closeCode } from '../helpers/client-frames.ts';
+import { clientFrame, closeCode } from '../../scripts/lib/frames.ts';
 import { FrameClient, startServer, until, type Running } from '../helpers/server.ts';
 
 let srv: Running | undefined;

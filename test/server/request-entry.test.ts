@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import echoApp from '../../src/worker/default-app.ts';
 import type { Server } from '../../src/worker/server.ts';
-import { clientFrame } from '../helpers/client-frames.ts';
+import { clientFrame, ServerFrameReader } from '../../scripts/lib/frames.ts';
 import { FrameClient, RawClient, startServer, until, upgradeRequest, type Running } from '../helpers/server.ts';
 
 /**
@@ -41,7 +41,6 @@ describe('request entry', () => {
   });
 
   it('hands the bytes after the head (a frame sent with the request) to the connection', async () => {
-    const { ServerFrameReader } = await import('../helpers/client-frames.ts');
     const raw = await RawClient.connect(srv.port);
     raw.write(Buffer.concat([Buffer.from(upgradeRequest('/echo'), 'latin1'), clientFrame(0x1, 'early bird')]));
     const head = await raw.head();

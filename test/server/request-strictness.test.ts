@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import defaultApp from '../../src/worker/default-app.ts';
 import type { Server } from '../../src/worker/server.ts';
-import { clientFrame } from '../helpers/client-frames.ts';
+import { clientFrame, ServerFrameReader } from '../../scripts/lib/frames.ts';
 import { RawClient, startServer, until, upgradeRequest, type Running } from '../helpers/server.ts';
 
 /**
@@ -63,7 +63,6 @@ describe('strict where the RFCs are', () => {
     expect(r.status).toBe(101);
     expect(seen.at(-1)).toEqual({ path: '/echo', host: 'ws.example:9501' });
     // A live echo connection, not just a status line.
-    const { ServerFrameReader } = await import('../helpers/client-frames.ts');
     r.raw.data = Buffer.from(r.raw.responseHead()!.rest);
     r.raw.write(clientFrame(0x1, 'absolute'));
     await until(() => new ServerFrameReader().push(Buffer.from(r.raw.data)).length > 0, 3000, 'the echo');

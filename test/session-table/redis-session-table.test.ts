@@ -10,6 +10,7 @@ import { externalTool } from '../helpers/process.ts';
 import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
 import { session, sessionTableContract, type SessionTableHarness } from './contract.ts';
 import { PrivateRedis } from '../helpers/redis.ts';
+import { until } from '../helpers/server.ts';
 
 const redis = externalTool('Redis session table', redisProbe, 'start redis-server on 127.0.0.1:6379 or set REDIS_URL');
 const PREFIX = `sy-test-st-${randomBytes(4).toString('hex')}`;
@@ -46,14 +47,6 @@ function capture(): { log: Logger; lines: Array<{ level: number; msg: string }> 
   return { lines, log: pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s)) }) };
 }
 
-async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<number> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return Date.now() - start;
-}
 
 /** Awaits `p`'s rejection and returns how long it took. */
 async function rejectsWithin(p: Promise<unknown>, code: string): Promise<number> {

@@ -3,8 +3,7 @@
  * client processes, and what a flood's result says about the server (kept reading, paused,
  * closed).
  */
-import { deflateRawSync, constants } from 'node:zlib';
-import { maskedFrame, OPCODE } from '../../lib/frames.ts';
+import { clientFrame, deflateMessage, OPCODE } from '../../lib/frames.ts';
 import type { Job } from '../pool.ts';
 import type { FloodParams, FloodResult, FloodTick } from '../clients/flooder.ts';
 import type { AttackContext } from '../attack.ts';
@@ -27,8 +26,7 @@ export function batchOf(frame: Buffer): Buffer {
  * context takeover.
  */
 export function compressedFrame(inflated: number): Buffer {
-  const raw = deflateRawSync(Buffer.alloc(inflated, 0x61), { finishFlush: constants.Z_SYNC_FLUSH, level: 9 });
-  return maskedFrame(OPCODE.binary, raw.subarray(0, raw.length - 4), true);
+  return clientFrame(OPCODE.binary, deflateMessage(Buffer.alloc(inflated, 0x61), 9), { rsv1: true });
 }
 
 /** Flood jobs for `connections` connections, over at most `processes` client processes. */

@@ -6,14 +6,14 @@
  * every connect is made under the flood. Figures: probe p50/p99 (a round trip unanswered at
  * the end counts with its age), connects ok / failed by reason, the flood's rate, RSS growth.
  */
-import { maskedFrame, OPCODE } from '../../lib/frames.ts';
+import { clientFrame, OPCODE } from '../../lib/frames.ts';
 import { percentiles } from '../../lib/report.ts';
 import { inTurn, reasons, rssCell, runCase, specFor, type Attack, type AttackContext, type CaseResult } from '../attack.ts';
 import type { Side } from '../servers.ts';
 import type { ConnectorParams, ConnectorResult, ProbeParams, ProbeResult } from '../clients/probe.ts';
 import { batchOf, floodStarted, mib, startFlood, stopFlood, verdict } from './flood-common.ts';
 
-const BYTE_FRAME = maskedFrame(OPCODE.binary, Buffer.of(0x42));
+const BYTE_FRAME = clientFrame(OPCODE.binary, Buffer.of(0x42));
 const CONNECTS_PER_SECOND = 10;
 
 export const floodFairness: Attack = {

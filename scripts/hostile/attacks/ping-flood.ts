@@ -6,12 +6,12 @@
  * (close code, read after the attack behind the queued pongs, or how the socket ended) or
  * stopped reading from it.
  */
-import { maskedFrame, OPCODE } from '../../lib/frames.ts';
+import { clientFrame, OPCODE } from '../../lib/frames.ts';
 import { inTurn, rssCell, runCase, specFor, type Attack, type AttackContext, type CaseResult } from '../attack.ts';
 import type { ServerKind } from '../servers.ts';
 import { batchOf, floodStarted, mib, startFlood, stopFlood, verdict } from './flood-common.ts';
 
-const PING = maskedFrame(OPCODE.ping, Buffer.alloc(125, 0x70));
+const PING = clientFrame(OPCODE.ping, Buffer.alloc(125, 0x70));
 
 export const pingFlood: Attack = {
   name: 'ping-flood',

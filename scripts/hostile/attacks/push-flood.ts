@@ -7,7 +7,7 @@
  */
 import { mb } from '../watch.ts';
 import { rssCell, runCase, type Attack, type AttackContext, type CaseResult } from '../attack.ts';
-import { deleteKeys, redisClient } from '../redis.ts';
+import { deleteKeys, redisClient } from '../../lib/redis.ts';
 import { clusterName, crossNode, nodeSpec, pushStats, settle } from './cross-node.ts';
 
 export const pushFlood: Attack = {

@@ -9,7 +9,7 @@
  */
 import { BUCKET_MS } from '../../apps/hostile-app.ts';
 import { CONTROL_TIMEOUT_MS, runCase, sum, type Attack, type AttackContext, type CaseResult } from '../attack.ts';
-import { PrivateRedisServer, redisServerProblem } from '../redis.ts';
+import { PrivateRedis, redisServerProblem } from '../../lib/redis.ts';
 import { clusterName, crossNode, nodeSpec } from './cross-node.ts';
 
 const PHASES = ['before', 'outage', 'window1', 'window2', 'after'] as const;
@@ -37,7 +37,7 @@ export const redisRestart: Attack = {
     const problem = redisServerProblem();
     if (problem !== null) return { cases: [], table: [], notes: [], skipped: problem };
     const t = ctx.s.quick ? { warm: 1, outage: 0.3, w1: 1, w2: 3, rate: 200, settle: 1 } : { warm: 3, outage: 1, w1: 5, w2: 25, rate: 500, settle: 3 };
-    const redis = await PrivateRedisServer.start();
+    const redis = await PrivateRedis.create();
     const cluster = clusterName();
     ctx.log(`redis-restart: private redis-server on ${redis.port}, ${t.rate} pushes/s A -> B, kill -9 after ${t.warm} s, restart ${t.outage} s later, windows [0, ${t.w1}) and [${t.w1}, ${t.w2}) s`);
     try {
@@ -47,7 +47,7 @@ export const redisRestart: Attack = {
           x.driver.send({ cmd: 'pace', to: x.target.fd, rate: t.rate, size: 64 });
           await run.attackFor(t.warm * 1000);
           const killedAt = nowNs();
-          await redis.kill9();
+          await redis.kill();
           await run.attackFor(t.outage * 1000);
           await redis.start();
           const restartedAt = nowNs();

@@ -16,7 +16,9 @@
  */
 import type { Socket } from 'node:net';
 import type { RoleContext } from '../protocol.ts';
-import { CloseWatcher, endedBy, openWebSocket, type Endpoint } from './sockets.ts';
+import { Flooder } from '../../lib/flooder.ts';
+import { openWebSocket } from '../../lib/upgrade.ts';
+import { CloseWatcher, endedBy, type Endpoint } from './sockets.ts';
 
 export interface FloodParams extends Endpoint {
   path: string;
@@ -67,15 +69,14 @@ export interface FloodResult {
 const WRITES_PER_TURN = 4;
 
 class FloodConnection {
-  accepted = 0;
-  lastProgress = performance.now();
   ended: ConnectionEnd | null = null;
   readonly watcher = new CloseWatcher();
+  private readonly flooder: Flooder;
   private stopped = false;
 
   constructor(
     readonly socket: Socket,
-    private readonly batch: Buffer,
+    batch: Buffer,
     private readonly read: FloodParams['read'],
     t0: number,
     rest: Buffer,
@@ -90,7 +91,16 @@ class FloodConnection {
     socket.once('close', () => {
       if (!this.stopped) this.ended = { at: Math.round((performance.now() - t0) / 10) / 100, how: endedBy(error), closeCode: this.watcher.closeCode };
     });
-    this.pump();
+    this.flooder = new Flooder(socket, batch, WRITES_PER_TURN).start();
+  }
+
+  /** Bytes the kernel took. */
+  get accepted(): number {
+    return this.flooder.accepted;
+  }
+
+  get lastProgress(): number {
+    return this.flooder.lastProgress;
   }
 
   private onData(d: Buffer): void {
@@ -98,25 +108,9 @@ class FloodConnection {
     else this.watcher.bytes += d.length;
   }
 
-  private readonly written = (err?: Error | null): void => {
-    if (err) return;
-    this.accepted += this.batch.length;
-    this.lastProgress = performance.now();
-  };
-
-  private pump(): void {
-    for (let i = 0; i < WRITES_PER_TURN; i++) {
-      if (this.stopped || this.socket.destroyed) return;
-      if (!this.socket.write(this.batch, this.written)) {
-        this.socket.once('drain', () => this.pump());
-        return;
-      }
-    }
-    setImmediate(() => this.pump());
-  }
-
   stop(): void {
     this.stopped = true;
+    this.flooder.stop();
   }
 
   /** Reads what the server queued for `ms` (paused readers), looking for its close frame. */

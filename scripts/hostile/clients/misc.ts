@@ -9,9 +9,10 @@
  *   storm      a connection storm: load:connect's generator (lib/connect-generator.ts)
  */
 import { ConnectGenerator, type GeneratorPlan, type GeneratorResult } from '../../lib/connect-generator.ts';
-import { maskedFrame, OPCODE, readFrames } from '../../lib/frames.ts';
+import { clientFrame, OPCODE, ServerFrameReader } from '../../lib/frames.ts';
 import type { RoleContext } from '../protocol.ts';
-import { exchange, openWebSocket, type Answer, type Endpoint } from './sockets.ts';
+import { openWebSocket } from '../../lib/upgrade.ts';
+import { exchange, type Answer, type Endpoint } from './sockets.ts';
 
 // ---- requests ---------------------------------------------------------------------------------
 
@@ -64,9 +65,9 @@ export async function receiver(p: ReceiverParams, ctx: RoleContext): Promise<Rec
   let closedEarly = false;
   const buckets = new Map<number, number>();
   const perBucket = BigInt(p.bucketMs * 1e6);
-  let rest: Buffer | null = null;
+  const reader = new ServerFrameReader();
   const onData = (d: Buffer): void => {
-    rest = readFrames(rest, d, (opcode, payload) => {
+    reader.read(d, (opcode, payload) => {
       if (opcode === OPCODE.text && hello === null) {
         try {
           const h = JSON.parse(payload.toString()) as Hello & { type?: string };
@@ -117,7 +118,7 @@ export interface EchoLoadResult {
 const ECHO_TICK_MS = 20;
 
 export async function echoLoad(p: EchoLoadParams, ctx: RoleContext): Promise<EchoLoadResult> {
-  const frame = maskedFrame(OPCODE.binary, Buffer.alloc(p.size, 0x5a));
+  const frame = clientFrame(OPCODE.binary, Buffer.alloc(p.size, 0x5a));
   const opened = await Promise.all(Array.from({ length: p.connections }, () => openWebSocket(p)));
   const sockets = opened.flatMap((o) => (o.ok ? [o.socket] : []));
   let sentBytes = 0;

@@ -9,9 +9,10 @@
  *            `deadlineMs`; closed right after. Failures by reason (`timeout` also for a 101
  *            that came later than the deadline).
  */
-import { maskedFrame, OPCODE, readFrames } from '../../lib/frames.ts';
+import { clientFrame, OPCODE, ServerFrameReader } from '../../lib/frames.ts';
 import type { RoleContext } from '../protocol.ts';
-import { openWebSocket, type Endpoint } from './sockets.ts';
+import { openWebSocket } from '../../lib/upgrade.ts';
+import type { Endpoint } from './sockets.ts';
 
 export interface ProbeParams extends Endpoint {
   path: string;
@@ -38,17 +39,17 @@ export async function probe(p: ProbeParams, ctx: RoleContext): Promise<ProbeResu
   let sentAt = 0;
   let waiting = false;
   let closedEarly = false;
-  let rest: Buffer | null = null;
+  const reader = new ServerFrameReader();
   const send = (): void => {
     if (ctx.isStopped() || s.destroyed) return;
     const payload = Buffer.alloc(PROBE_BYTES);
     payload.writeUInt32BE(samplesMs.length, 0);
     waiting = true;
     sentAt = performance.now();
-    s.write(maskedFrame(OPCODE.binary, payload));
+    s.write(clientFrame(OPCODE.binary, payload));
   };
   const onData = (d: Buffer): void => {
-    rest = readFrames(rest, d, (opcode, payload) => {
+    reader.read(d, (opcode, payload) => {
       if (opcode !== OPCODE.binary || payload.length !== PROBE_BYTES || !waiting) return;
       waiting = false;
       samplesMs.push(Math.round((performance.now() - sentAt) * 1000) / 1000);
