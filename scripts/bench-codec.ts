@@ -3,7 +3,7 @@
  *   npm run bench:codec -- [--repeats 5] [--decodes 300000] [--out bench] [--quick]
  *
  * The envelope is a room push of a 120-byte JSON chat message (the broadcast op of
- * src/worker/cluster-ops.ts with a room, ~140 bytes: what the default app's /chat sends to the
+ * src/worker/cluster/cluster-ops.ts with a room, ~140 bytes: what the default app's /chat sends to the
  * other workers), decoded as a worker does: the envelope, then the op's arguments. Its layout is
  * fixed (no msgpack: the small control ops use msgpack), so both paths should match. Each path
  * runs in a child process of its own (msgpackr's extractor is process-wide state):
@@ -19,8 +19,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as unpackr from 'msgpackr/unpack';
 import { decodeEnvelope, encodeEnvelope } from '../src/shared/bus/codec.ts';
-import { OPS } from '../src/worker/cluster-ops.ts';
-import { MALFORMED, OpMessage } from '../src/worker/op-kit.ts';
+import { OPS } from '../src/worker/cluster/cluster-ops.ts';
+import { MALFORMED, OpMessage } from '../src/worker/cluster/op-kit.ts';
 import { machineInfo, median, round, textTable } from './lib/report.ts';
 import { ROOT } from './lib/processes.ts';
 

@@ -164,7 +164,7 @@ function wrongWayImports(): string[] {
 
 describe('imports point inward (STYLE.md principle 4)', () => {
   it('the protocol core does no I/O: no sockets, processes, zlib streams, Redis or logging', () => {
-    // zlib: the permessage-deflate codec (streams, the job limiter) is I/O-side, src/worker/deflate-codec.ts.
+    // zlib: the permessage-deflate codec (streams, the job limiter) is I/O-side, src/worker/connection/deflate-codec.ts.
     const banned = /^(node:)?(net|http|https|cluster|child_process|dgram|tls|fs|worker_threads|zlib)$|^ioredis$|^pino/;
     const offenders = filesUnder(join(root, 'src/shared/protocol')).flatMap((f) => importsOf(f).filter((i) => banned.test(i)).map((i) => `${relative(root, f)} imports ${i}`));
     expect(offenders).toEqual([]);

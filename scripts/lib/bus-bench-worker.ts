@@ -8,8 +8,8 @@ import type { Socket } from 'node:net';
 import { pino } from 'pino';
 import { EmbeddedBus } from '../../src/shared/bus/embedded-bus.ts';
 import type { Incoming } from '../../src/shared/bus/types.ts';
-import { OPS } from '../../src/worker/cluster-ops.ts';
-import { OpMessage } from '../../src/worker/op-kit.ts';
+import { OPS } from '../../src/worker/cluster/cluster-ops.ts';
+import { OpMessage } from '../../src/worker/cluster/op-kit.ts';
 import { pcts, type Pcts } from './report.ts';
 import { sleep } from './wait.ts';
 
@@ -58,7 +58,7 @@ export async function workerMain(): Promise<void> {
     tLast = t;
     if (received >= expected) report();
   };
-  // As a worker decodes a push: the op's id, then its arguments (src/worker/cluster-ops.ts).
+  // As a worker decodes a push: the op's id, then its arguments (src/worker/cluster/cluster-ops.ts).
   const decodePush = (_: null, fd: number, data: string | Uint8Array): void => onPush(fd, data as Buffer);
   bus.onMessage = (msg: Incoming) => void (msg.body[0] === OPS.push.id && OPS.push.args.read(msg.body, 1, decodePush, null));
 

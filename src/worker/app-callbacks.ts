@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../shared/logger.ts';
 import { CloseCode, Opcode } from '../shared/protocol/constants.ts';
-import type { CloseInfo, Connection } from './connection.ts';
+import type { CloseInfo, Connection } from './connection/connection.ts';
 import type { AllCallbacks, Awaitable, Frame, ServerApi, ServerCallbacks } from './app-contract.ts';
 import { upgradeRequired } from './handshake/upgrade-required.ts';
 

@@ -10,7 +10,7 @@ import type { ClusterStats, PushCounters } from '../shared/cluster-messages.ts';
 import type { Config } from '../shared/config.ts';
 import type { DispatchFunc } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { CloseInfo, PushStatus } from './connection.ts';
+import type { CloseInfo, PushStatus } from './connection/connection.ts';
 import type { HandshakeRequest, HandshakeResponse } from './handshake/handshake-io.ts';
 
 /** A message as the server API takes it: text for strings, binary for bytes (unless an opcode says otherwise). */

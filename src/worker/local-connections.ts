@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from '../shared/logger.ts';
 import { CloseCode, Opcode } from '../shared/protocol/constants.ts';
 import type { SessionOwner, SessionRecord, SessionTable } from '../shared/session-table/types.ts';
-import { encodeForQueue, WebSocketStatus, type CloseInfo, type Connection, type PushStatus } from './connection.ts';
+import { encodeForQueue, WebSocketStatus, type CloseInfo, type Connection, type PushStatus } from './connection/connection.ts';
 import type { HandshakeRequest } from './handshake/handshake-io.ts';
 import { Rooms } from './rooms.ts';
 import type { ClientInfo, LocalStats } from './app-contract.ts';

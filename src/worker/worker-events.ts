@@ -4,12 +4,12 @@ import type { Config } from '../shared/config.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ValidUpgrade } from '../shared/protocol/handshake.ts';
 import type { AppCallbacks } from './app-callbacks.ts';
-import type { CloseInfo, Connection } from './connection.ts';
+import type { CloseInfo, Connection } from './connection/connection.ts';
 import type { HandshakeRequest, RequestSource } from './handshake/handshake-io.ts';
 import type { UpgradeHandler } from './handshake/http-entry.ts';
 import type { LocalConnections, LocalCounters } from './local-connections.ts';
 import type { ServerApi } from './app-contract.ts';
-import { Upgrader, type UpgradeHost } from './upgrade.ts';
+import { Upgrader, type UpgradeHost } from './handshake/upgrade.ts';
 
 /** Whether this worker takes one more connection now. */
 export interface CapacityCheck {

@@ -5,7 +5,7 @@ import type { AppCallbacks } from './app-callbacks.ts';
 import { HttpEntry, reject } from './handshake/http-entry.ts';
 import type { LocalConnections, LocalCounters } from './local-connections.ts';
 import type { ServerApi } from './app-contract.ts';
-import type { Upgrader } from './upgrade.ts';
+import type { Upgrader } from './handshake/upgrade.ts';
 import { WorkerEvents, type CapacityCheck } from './worker-events.ts';
 
 /** One listener for every socket: a closure each would stay with every idle connection. */

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createMemoryNetwork } from '../../src/shared/bus/memory-bus.ts';
 import type { Incoming } from '../../src/shared/bus/types.ts';
-import { Router } from '../../src/worker/router.ts';
+import { Router } from '../../src/worker/cluster/router.ts';
 import { keep, push } from './messages.ts';
 
 const silent = pino({ level: 'silent' });

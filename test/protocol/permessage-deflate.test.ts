@@ -10,7 +10,7 @@ import {
   type DeflateAgreement,
   type DeflateSettings,
 } from '../../src/shared/protocol/permessage-deflate.ts';
-import { MAX_ZLIB_JOBS, PerMessageDeflate, zlibJobsInFlight } from '../../src/worker/deflate-codec.ts';
+import { MAX_ZLIB_JOBS, PerMessageDeflate, zlibJobsInFlight } from '../../src/worker/connection/deflate-codec.ts';
 
 const TRAILER = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 const FULL: DeflateAgreement = {

@@ -13,13 +13,13 @@ import { REMOTE_OUTCOME } from '../../src/shared/cluster-messages.ts';
 import { MemorySessionTable } from '../../src/shared/session-table/memory-session-table.ts';
 import { encodeFd } from '../../src/shared/session-id.ts';
 import type { SessionTable } from '../../src/shared/session-table/types.ts';
-import { ClusterCalls } from '../../src/worker/cluster-calls.ts';
-import { OPS } from '../../src/worker/cluster-ops.ts';
-import type { Connection } from '../../src/worker/connection.ts';
+import { ClusterCalls } from '../../src/worker/cluster/cluster-calls.ts';
+import { OPS } from '../../src/worker/cluster/cluster-ops.ts';
+import type { Connection } from '../../src/worker/connection/connection.ts';
 import type { HandshakeRequest } from '../../src/worker/handshake/handshake-io.ts';
 import { LocalConnections } from '../../src/worker/local-connections.ts';
-import { defineOps, isStr, op, OpMessage, packed, packedReply, type ClusterOp } from '../../src/worker/op-kit.ts';
-import { Router } from '../../src/worker/router.ts';
+import { defineOps, isStr, op, OpMessage, packed, packedReply, type ClusterOp } from '../../src/worker/cluster/op-kit.ts';
+import { Router } from '../../src/worker/cluster/router.ts';
 import { newCounters } from '../../src/worker/worker-stats.ts';
 import { until } from '../helpers/server.ts';
 

@@ -4,9 +4,9 @@ import { createMemoryNetwork } from '../../src/shared/bus/memory-bus.ts';
 import { Opcode } from '../../src/shared/protocol/constants.ts';
 import { encodeFd } from '../../src/shared/session-id.ts';
 import { Server } from '../../src/worker/server.ts';
-import { OPS } from '../../src/worker/cluster-ops.ts';
-import { OpMessage } from '../../src/worker/op-kit.ts';
-import type { Router } from '../../src/worker/router.ts';
+import { OPS } from '../../src/worker/cluster/cluster-ops.ts';
+import { OpMessage } from '../../src/worker/cluster/op-kit.ts';
+import type { Router } from '../../src/worker/cluster/router.ts';
 import { clientFrame, closeCode, closeReason } from '../../scripts/lib/frames.ts';
 import { FrameClient, startServer, until, type Running } from '../helpers/server.ts';
 

@@ -1,7 +1,7 @@
 /**
  * Framing shared by the bus transports: an envelope per message and, for byte streams, a
  * length prefix per envelope. The envelope says who sent it and how it is to be answered; the
- * body is bytes the bus never reads (what they mean is src/worker/cluster-ops.ts's business).
+ * body is bytes the bus never reads (what they mean is src/worker/cluster/cluster-ops.ts's business).
  *
  *   stream:   +-------------------+------------------------------+-------------------+----
  *             | length: u32 BE    | envelope (`length` bytes)    | length: u32 BE    | ...

@@ -30,7 +30,7 @@ export interface Deflater {
 
 /**
  * Both directions of a negotiated permessage-deflate, as the connection core uses them. The
- * zlib implementation is I/O-side (src/worker/deflate-codec.ts): streams and a process-wide
+ * zlib implementation is I/O-side (src/worker/connection/deflate-codec.ts): streams and a process-wide
  * job limiter do not belong in the sans-I/O core.
  */
 export interface MessageCodec extends Inflater, Deflater {

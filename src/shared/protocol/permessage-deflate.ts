@@ -1,6 +1,6 @@
 /**
  * permessage-deflate (RFC 7692) negotiation: pure string work. The codec itself (node:zlib
- * streams, the process-wide job limiter) is I/O-side: src/worker/deflate-codec.ts, behind
+ * streams, the process-wide job limiter) is I/O-side: src/worker/connection/deflate-codec.ts, behind
  * the MessageCodec interface of extension.ts.
  */
 import { isToken } from './handshake.ts';

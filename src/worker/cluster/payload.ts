@@ -1,4 +1,4 @@
-import { Opcode } from '../shared/protocol/constants.ts';
+import { Opcode } from '../../shared/protocol/constants.ts';
 
 /** What the server API accepts as a message, and how it is turned into frames. */
 

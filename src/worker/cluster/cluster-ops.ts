@@ -16,15 +16,15 @@
  * gives `reply` (its wire form) and `failed` (what a caller gets when the owner could not be
  * asked or did not answer) and is called with `calls.ask(...)`.
  */
-import { REMOTE_OUTCOME } from '../shared/cluster-messages.ts';
-import type { SendResult } from '../shared/bus/types.ts';
-import { checkCloseArguments } from '../shared/protocol/frame-encoder.ts';
-import { Opcode } from '../shared/protocol/constants.ts';
-import type { PushStatus } from './connection.ts';
-import type { Described } from './local-connections.ts';
+import { REMOTE_OUTCOME } from '../../shared/cluster-messages.ts';
+import type { SendResult } from '../../shared/bus/types.ts';
+import { checkCloseArguments } from '../../shared/protocol/frame-encoder.ts';
+import { Opcode } from '../../shared/protocol/constants.ts';
+import type { PushStatus } from '../connection/connection.ts';
+import type { Described } from '../local-connections.ts';
 import { defineOps, isAny, isBool, isInt, isIntList, isStr, MALFORMED, oneOf, op, optional, packed, packedReply, type ArgsWire, type Malformed } from './op-kit.ts';
 import { toBuffer } from './payload.ts';
-import type { Data, RemotePushStatus } from './app-contract.ts';
+import type { Data, RemotePushStatus } from '../app-contract.ts';
 
 /** Which connections a fan-out reaches: a room's members (or everyone), minus some fds. */
 export interface FanOutScope {

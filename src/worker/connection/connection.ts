@@ -1,14 +1,14 @@
 import type { Socket } from 'node:net';
-import type { Config } from '../shared/config.ts';
-import type { ProtocolError } from '../shared/errors.ts';
-import type { Logger } from '../shared/logger.ts';
-import { ConnectionCore, WebSocketStatus, type CloseInfo, type ConnectionIo, type PushStatus } from '../shared/protocol/connection-core.ts';
-import type { MessageCodec } from '../shared/protocol/extension.ts';
-import { pausesForOutput } from '../shared/protocol/flow-control.ts';
+import type { Config } from '../../shared/config.ts';
+import type { ProtocolError } from '../../shared/errors.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { ConnectionCore, WebSocketStatus, type CloseInfo, type ConnectionIo, type PushStatus } from '../../shared/protocol/connection-core.ts';
+import type { MessageCodec } from '../../shared/protocol/extension.ts';
+import { pausesForOutput } from '../../shared/protocol/flow-control.ts';
 import { ReadFlow } from './read-flow.ts';
 
-export { WebSocketStatus, type CloseInfo, type PushStatus } from '../shared/protocol/connection-core.ts';
-export { encodeForQueue, truncateReason } from '../shared/protocol/frame-encoder.ts';
+export { WebSocketStatus, type CloseInfo, type PushStatus } from '../../shared/protocol/connection-core.ts';
+export { encodeForQueue, truncateReason } from '../../shared/protocol/frame-encoder.ts';
 
 /** What a connection needs from the server that owns it. */
 export interface ConnectionHost {

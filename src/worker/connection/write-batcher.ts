@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { outputResumes } from '../shared/protocol/flow-control.ts';
+import { outputResumes } from '../../shared/protocol/flow-control.ts';
 
 /**
  * Coalesces every frame written to one connection within one turn of the event loop into a

@@ -7,9 +7,9 @@
  *   body of a reply:  the op's ReplyWire bytes; empty when the owner could not run the call
  */
 import { Packr } from 'msgpackr/pack';
-import type { MessageKind, Outgoing, SendResult } from '../shared/bus/types.ts';
-import type { SessionTable } from '../shared/session-table/types.ts';
-import type { LocalConnections } from './local-connections.ts';
+import type { MessageKind, Outgoing, SendResult } from '../../shared/bus/types.ts';
+import type { SessionTable } from '../../shared/session-table/types.ts';
+import type { LocalConnections } from '../local-connections.ts';
 
 // Plain msgpack: no record extension, since the two ends share no structure definitions.
 // copyBuffers: a decoded Buffer is its own allocation, not a view of the bus read it came in

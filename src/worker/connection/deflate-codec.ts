@@ -5,15 +5,15 @@
  * through the MessageCodec interface.
  */
 import zlib from 'node:zlib';
-import { ProtocolError } from '../shared/errors.ts';
-import type { MessageCodec } from '../shared/protocol/extension.ts';
+import { ProtocolError } from '../../shared/errors.ts';
+import type { MessageCodec } from '../../shared/protocol/extension.ts';
 import {
   assertSettings,
   assertWindowBits,
   DEFAULT_DEFLATE_SETTINGS,
   type DeflateAgreement,
   type DeflateSettings,
-} from '../shared/protocol/permessage-deflate.ts';
+} from '../../shared/protocol/permessage-deflate.ts';
 
 /** §7.2.1: a sync flush ends with an empty stored block, 00 00 ff ff, which is not sent. */
 const TRAILER = Buffer.from([0x00, 0x00, 0xff, 0xff]);

@@ -1,10 +1,10 @@
-import type { SendResult, WorkerAddress } from '../shared/bus/types.ts';
-import type { Logger } from '../shared/logger.ts';
-import { encodeFd, nodeOf, slotOf } from '../shared/session-id.ts';
-import type { SessionTable } from '../shared/session-table/types.ts';
-import type { RoomTarget } from './app-contract.ts';
+import type { SendResult, WorkerAddress } from '../../shared/bus/types.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { encodeFd, nodeOf, slotOf } from '../../shared/session-id.ts';
+import type { SessionTable } from '../../shared/session-table/types.ts';
+import type { RoomTarget } from '../app-contract.ts';
 import { OPS } from './cluster-ops.ts';
-import type { LocalConnections } from './local-connections.ts';
+import type { LocalConnections } from '../local-connections.ts';
 import { byId, MALFORMED, OpMessage, type CallFailure, type ClusterOp, type ReplyWire } from './op-kit.ts';
 import { opcodeFor, toList } from './payload.ts';
 import { RemoteCallError, type LocalHandler, type Router } from './router.ts';

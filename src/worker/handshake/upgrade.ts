@@ -1,13 +1,13 @@
 import type { Socket } from 'node:net';
-import type { Config } from '../shared/config.ts';
-import type { Logger } from '../shared/logger.ts';
-import { acceptKey, buildUpgradeResponse, type ValidUpgrade } from '../shared/protocol/handshake.ts';
-import { negotiateDeflate, type DeflateSettings } from '../shared/protocol/permessage-deflate.ts';
-import { PerMessageDeflate } from './deflate-codec.ts';
-import { Connection, type ConnectionHost } from './connection.ts';
-import { HandshakeRequest, HandshakeResponse, type RequestSource } from './handshake/handshake-io.ts';
-import { reject } from './handshake/http-entry.ts';
-import type { ServerApi, ServerCallbacks } from './app-contract.ts';
+import type { Config } from '../../shared/config.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { acceptKey, buildUpgradeResponse, type ValidUpgrade } from '../../shared/protocol/handshake.ts';
+import { negotiateDeflate, type DeflateSettings } from '../../shared/protocol/permessage-deflate.ts';
+import { PerMessageDeflate } from '../connection/deflate-codec.ts';
+import { Connection, type ConnectionHost } from '../connection/connection.ts';
+import { HandshakeRequest, HandshakeResponse, type RequestSource } from './handshake-io.ts';
+import { reject } from './http-entry.ts';
+import type { ServerApi, ServerCallbacks } from '../app-contract.ts';
 
 /** What the handshake flow needs from the server that owns it. */
 export interface UpgradeHost extends ConnectionHost {

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
-import type { Config } from '../shared/config.ts';
-import type { ConnectionCore } from '../shared/protocol/connection-core.ts';
-import { inboundBacklogLimit, ReadPause } from '../shared/protocol/flow-control.ts';
+import type { Config } from '../../shared/config.ts';
+import type { ConnectionCore } from '../../shared/protocol/connection-core.ts';
+import { inboundBacklogLimit, ReadPause } from '../../shared/protocol/flow-control.ts';
 import { loopTurn } from './loop-turn.ts';
 import { BatchedOutput } from './write-batcher.ts';
 
