@@ -4,7 +4,7 @@ import { parseCommandLine } from './cli/arguments.js';
 import { helpText, packageVersion } from './cli/help.js';
 import { resolveSettings } from './cli/resolve-config.js';
 import { ENV_BUS_DIR, ENV_NODE, ENV_SLOT } from './shared/cluster-messages.js';
-import { ENV_HANDOFF_FD } from './shared/handoff-wire.js';
+import { ENV_HANDOFF_FD } from './shared/handoff/wire.js';
 import { ConfigError } from './shared/errors.js';
 import { forgetWorkerSecretEnv } from './shared/secrets.js';
 /**

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { ClusterError } from '../shared/errors.js';
 import { alive, controlSocketPath, readPid } from '../master/control-server.js';
 /** `switchyard stop` and `switchyard status`: the master found through its pid file. Each returns the exit code. */
 function say(text) {
@@ -54,7 +55,7 @@ export async function statusCommand(config) {
             const socket = connect(path);
             let text = '';
             socket.setEncoding('utf8');
-            socket.setTimeout(5000, () => socket.destroy(new Error('no answer within 5 s')));
+            socket.setTimeout(5000, () => socket.destroy(new ClusterError('ERR_CONTROL_NO_ANSWER', 'no answer within 5 s')));
             socket.on('connect', () => socket.write('status\n'));
             socket.on('data', (s) => (text += s));
             socket.on('end', () => resolve(text));
@@ -62,7 +63,7 @@ export async function statusCommand(config) {
         });
         const figures = JSON.parse(answer);
         if (typeof figures.error === 'string')
-            throw new Error(figures.error);
+            throw new ClusterError('ERR_CONTROL_FAILED', figures.error);
         say(JSON.stringify(figures, null, 2));
         return 0;
     }

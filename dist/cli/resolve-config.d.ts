@@ -1,5 +1,5 @@
 import { type Config } from '../shared/config.ts';
-import type { AppSetup } from '../worker/server-types.ts';
+import type { AppSetup } from '../worker/app-contract.ts';
 /**
  * Every source of settings, lowest first: defaults < `--config` file < the app's `settings`
  * export < environment < flags. Loads the app module on the way (its settings are a layer).

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ClusterError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { redactUrl, secretsOnCommandLine } from '../shared/secrets.js';
 import { checkPidFile, ControlServer } from './control-server.js';
@@ -51,7 +52,7 @@ export async function runMaster(config, setup) {
     let membership = null;
     if (config.redis) {
         // Redis code is loaded only by nodes that use it: a single host starts faster without it.
-        const { joinCluster } = await import('./cluster-membership.js');
+        const { joinCluster } = await import('./cluster/membership.js');
         try {
             membership = await joinCluster({ ...config, redis: config.redis }, log);
         }
@@ -104,7 +105,7 @@ async function openControl(pidFile, log, master) {
         process.exit(1);
     }
     try {
-        return await ControlServer.open(pidFile, log, () => master()?.stats() ?? Promise.reject(new Error('starting: not listening yet')));
+        return await ControlServer.open(pidFile, log, () => master()?.stats() ?? Promise.reject(new ClusterError('ERR_NOT_LISTENING', 'starting: not listening yet')));
     }
     catch (err) {
         log.fatal({ err: err.message, pidFile }, 'cannot write the pid file');

@@ -1,6 +1,6 @@
 import { type Worker } from 'node:cluster';
 import type { TcpHandle } from './tcp-handle.ts';
-import { HandoffLink } from './handoff-link.ts';
+import { HandoffLink } from '../shared/handoff/sender.ts';
 import { type MasterToWorker, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { WorkerView } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';

@@ -1,7 +1,8 @@
 import cluster from 'node:cluster';
 import { join } from 'node:path';
-import { HandoffLink } from './handoff-link.js';
-import { ENV_HANDOFF_FD } from '../shared/handoff-wire.js';
+import { HandoffLink } from '../shared/handoff/sender.js';
+import { HandoffError } from '../shared/errors.js';
+import { ENV_HANDOFF_FD } from '../shared/handoff/wire.js';
 import { CUMULATIVE_FIELDS, EMPTY_COUNTERS, ENV_BUS_DIR, ENV_NODE, ENV_SLOT } from '../shared/cluster-messages.js';
 import { workerArgs } from '../shared/secrets.js';
 /** A worker that dies before it is ready, or less than this after, counts as crash-looping. */
@@ -177,7 +178,7 @@ export class WorkerPool {
     handoff(s, handle, fd, peer, onFailed) {
         const link = s.link;
         if (!s.worker || !s.up || !link) {
-            onFailed(new Error(`worker ${s.slot} is down`));
+            onFailed(new HandoffError('ERR_HANDOFF_WORKER_DOWN', `worker ${s.slot} is down`));
             return;
         }
         s.sent++;

@@ -1,3 +1,4 @@
+import { SETTINGS, type SettingKey } from './config-table.ts';
 import { type Config, type SettingsLayer } from './config.ts';
 /**
  * Settings from objects: a `--config` file and an app module's `settings` export (Swoole's
@@ -7,14 +8,15 @@ import { type Config, type SettingsLayer } from './config.ts';
 /** Settings as code gives them: any subset of Config. */
 export type Settings = Partial<Config>;
 type Snake<S extends string> = S extends `${infer H}${infer T}` ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<T>}` : S;
-/** The same settings under Swoole's snake_case names (`package_max_length`, `worker_num`, ...). */
+type Aliases<K extends SettingKey> = (typeof SETTINGS)[K] extends {
+    aliases: readonly (infer A extends string)[];
+} ? A : never;
+/** The same settings under Swoole's snake_case names (`package_max_length`, ...), and its own
+ * names where they differ (the table's aliases: `worker_num`, `max_conn`). */
 export type SwooleSettings = {
     [K in keyof Config as Snake<K>]?: Config[K];
 } & {
-    /** Swoole's name for `workers`. */
-    worker_num?: number;
-    /** Swoole's short name for `max_connection`. */
-    max_conn?: number;
+    [K in SettingKey as Aliases<K>]?: Config[K];
 };
 /** What a config file or an app's `export const settings` may hold: either naming, or both mixed. */
 export type AppSettings = Settings & SwooleSettings;

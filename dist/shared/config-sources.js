@@ -1,20 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
-import { FIELDS, flagName } from './config.js';
+import { SETTING_KEYS, settingOf } from './config-table.js';
+import { flagName } from './config.js';
 import { ConfigError } from './errors.js';
 import { importUserModule } from './load-module.js';
-/** Swoole's names that are not simply ours in snake_case. */
-const SWOOLE_NAMES = { worker_num: 'workers', max_conn: 'maxConnection' };
-/** Settings that name files: relative paths in an object are relative to the file it came from. */
-const PATH_SETTINGS = new Set(['app', 'pidFile', 'adminTokenFile', 'redisUrlFile']);
 export function snakeName(key) {
     return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 /** Every name an object may use, mapped to the setting it means. */
-const NAMES = new Map([
-    ...Object.keys(FIELDS).flatMap((k) => [[k, k], [snakeName(k), k]]),
-    ...Object.entries(SWOOLE_NAMES),
-]);
+const NAMES = new Map(SETTING_KEYS.flatMap((k) => [k, snakeName(k), ...(settingOf(k).aliases ?? [])].map((name) => [name, k])));
 /** Every name a config object may give `key` under: ours, its snake_case form, Swoole's. */
 export function objectNames(key) {
     return [...NAMES].filter(([, k]) => k === key).map(([name]) => name);
@@ -77,7 +71,7 @@ export function settingsLayer(object, source, baseDir, problems, forbidden = new
             problems.push(`${label}: the same setting as ${layer.labels[key]}; give it once`);
             continue;
         }
-        layer.values[key] = PATH_SETTINGS.has(key) && typeof value === 'string' && value !== '' ? resolve(baseDir, value) : value;
+        layer.values[key] = settingOf(key).path === true && typeof value === 'string' && value !== '' ? resolve(baseDir, value) : value;
         layer.labels[key] = label;
     }
     return layer;

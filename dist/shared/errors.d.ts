@@ -1,11 +1,15 @@
 /**
- * Every error Switchyard raises on purpose, in one place. Each carries a stable `code`;
- * protocol errors carry the close code to send, handshake errors the HTTP status.
- * Peer input never throws: the parser reports a ProtocolError as an event.
+ * Every error Switchyard raises on purpose, in one place (as fastify's lib/errors.js): each
+ * code is listed in one of the tables below, each table has its class, and the class carries
+ * what the code implies: protocol errors the close code to send, request and handshake errors
+ * the HTTP status, hand-off errors the libuv errno. Peer input never throws: the parser
+ * reports a ProtocolError as an event. Argument checks of our own functions throw plain
+ * TypeError/RangeError, as Node's APIs do: a bug to fix, not a condition to handle by code.
+ * test/errors.test.ts fails on an `ERR_` code in src/ that no table lists.
  */
 export declare class SwitchyardError extends Error {
-    readonly code: string;
-    constructor(code: string, message: string);
+    readonly code: ErrorCode;
+    constructor(code: ErrorCode, message: string);
 }
 /**
  * Every protocol failure and the close code it is answered with (RFC 6455 §7.4.1):
@@ -44,6 +48,7 @@ export declare const HANDSHAKE_ERRORS: {
 export type HandshakeErrorCode = keyof typeof HANDSHAKE_ERRORS;
 /** A peer broke RFC 6455/7692: the connection is failed with `closeCode`. */
 export declare class ProtocolError extends SwitchyardError {
+    readonly code: ProtocolErrorCode;
     readonly closeCode: number;
     constructor(code: ProtocolErrorCode, message: string);
 }
@@ -60,6 +65,7 @@ export declare const REQUEST_ERRORS: {
 export type RequestErrorCode = keyof typeof REQUEST_ERRORS;
 /** A request we answer with `status` (and `headers`) ourselves. */
 export declare class HttpError extends SwitchyardError {
+    readonly code: RequestErrorCode | HandshakeErrorCode;
     readonly status: number;
     readonly headers: Readonly<Record<string, string>>;
     constructor(code: RequestErrorCode | HandshakeErrorCode, message: string, headers?: Record<string, string>);
@@ -81,4 +87,148 @@ export declare class ConfigError extends SwitchyardError {
     readonly problems: readonly string[];
     constructor(problems: string[]);
 }
+/** Refusals of the loaders of settings (flags, variables, config files, the app's settings). */
+export declare const CONFIG_ERRORS: {
+    readonly ERR_CONFIG: 'bad configuration: every problem found, each naming its flag, variable or key';
+};
+/** A handshake hook's answer that cannot go on the wire (HandshakeAnswerError). */
+export declare const HOOK_ERRORS: {
+    readonly ERR_HANDSHAKE_ANSWER: 'a handshake hook set a status, header or body the server cannot send';
+};
+/** The buses (embedded Unix-socket mesh, Redis pub/sub, in-memory). */
+export declare const BUS_ERRORS: {
+    readonly ERR_BUS_CONNECT: 'the Redis bus could not start in time (it keeps reconnecting)';
+    readonly ERR_BUS_STATE: 'a bus started twice, or after it was closed';
+    readonly ERR_BUS_PATH_TOO_LONG: "the embedded bus's socket path is too long for a Unix socket";
+    readonly ERR_BUS_SLOT_IN_USE: "another process listens on this slot's embedded-bus socket";
+    readonly ERR_BUS_FRAME_TOO_BIG: 'a peer sent a bus frame above the limit: the stream cannot be resynchronised';
+    readonly ERR_BUS_MALFORMED: 'a peer sent a bus envelope that does not decode: its connection is closed (logged, not thrown)';
+};
+export type BusErrorCode = keyof typeof BUS_ERRORS;
+/** A bus failure: the seam's caller decides (retry, fail the start, drop the peer). */
+export declare class BusError extends SwitchyardError {
+    readonly code: BusErrorCode;
+    constructor(code: BusErrorCode, message: string);
+}
+/**
+ * Why a call to another worker got no answer; pushAsync and the other remote operations turn
+ * these into their results (`unreachable`, `congested`, `timeout`).
+ */
+export declare const REMOTE_CALL_ERRORS: {
+    readonly ERR_UNREACHABLE: 'no transport to the owner (its worker or node is gone, or the server is stopping)';
+    readonly ERR_CONGESTED: "the bus or this worker's budget of calls awaiting answers is full: retry later";
+    readonly ERR_TIMEOUT: 'no reply within busTimeoutMs';
+};
+export type RemoteCallErrorCode = keyof typeof REMOTE_CALL_ERRORS;
+export declare class RemoteCallError extends SwitchyardError {
+    readonly code: RemoteCallErrorCode;
+    constructor(code: RemoteCallErrorCode, message: string);
+}
+/** The SessionTable seam: reads reject with these within a bounded time; writes never throw. */
+export declare const SESSION_TABLE_ERRORS: {
+    readonly ERR_SESSION_TABLE_UNAVAILABLE: 'the table could not answer (Redis down or slow)';
+    readonly ERR_SESSION_TABLE_CLOSED: 'the table was closed';
+    readonly ERR_SESSION_TABLE_STATE: 'keepInSync() called twice';
+};
+export type SessionTableErrorCode = keyof typeof SESSION_TABLE_ERRORS;
+export declare class SessionTableError extends SwitchyardError {
+    readonly code: SessionTableErrorCode;
+    constructor(code: SessionTableErrorCode, message: string);
+}
+/** The hand-off pipe between the master and a worker (src/shared/handoff/). */
+export declare const HANDOFF_ERRORS: {
+    readonly ERR_HANDOFF_WORKER_DOWN: 'the chosen worker is down: the connection goes nowhere';
+    readonly ERR_HANDOFF_PIPE_CLOSED: 'the hand-off pipe was closed before the write';
+    readonly ERR_HANDOFF_WRITE: "libuv failed the hand-off write (the worker's end is gone)";
+    readonly ERR_HANDOFF_PIPE_OPEN: 'the inherited descriptor could not be opened as an IPC pipe';
+    readonly ERR_HANDOFF_CONNECT: "the hand-off pipe's socket could not be connected";
+};
+export type HandoffErrorCode = keyof typeof HANDOFF_ERRORS;
+/** A hand-off failure; `errno` is libuv's (negative) status where there is one. */
+export declare class HandoffError extends SwitchyardError {
+    readonly code: HandoffErrorCode;
+    readonly errno: number | undefined;
+    constructor(code: HandoffErrorCode, message: string, errno?: number);
+}
+/** The processes of a cluster and of a node: ids, the master's answers. */
+export declare const CLUSTER_ERRORS: {
+    readonly ERR_NODE_IDS_EXHAUSTED: 'every node id is leased by a live node';
+    readonly ERR_NOT_LISTENING: 'the master is starting: no figures yet';
+    readonly ERR_STATS_TIMEOUT: "the master did not answer a worker's stats request in time";
+    readonly ERR_CONTROL_NO_ANSWER: "the master's control socket did not answer in time";
+    readonly ERR_CONTROL_FAILED: "the master's control socket answered with an error";
+};
+export type ClusterErrorCode = keyof typeof CLUSTER_ERRORS;
+export declare class ClusterError extends SwitchyardError {
+    readonly code: ClusterErrorCode;
+    constructor(code: ClusterErrorCode, message: string);
+}
+/** A connection's state asked for as plain data where it is not (ConnectionCore.snapshot()). */
+export declare const CONNECTION_STATE_ERRORS: {
+    readonly ERR_SNAPSHOT_REFUSED: 'inside a data message, with a compression context, or after the close: the state is not plain data there';
+};
+/**
+ * A connection's state was asked for as plain data at a point where it is not plain data
+ * (inside a message, a compression context, a close already done): ConnectionCore.snapshot().
+ */
+export declare class SnapshotRefusedError extends SwitchyardError {
+    readonly code: keyof typeof CONNECTION_STATE_ERRORS;
+    constructor(reason: string);
+}
+/** Every code, each once (the tables above never share one). */
+export declare const ERROR_CODES: {
+    readonly ERR_RESERVED_BITS: 1002;
+    readonly ERR_UNEXPECTED_RSV1: 1002;
+    readonly ERR_RESERVED_OPCODE: 1002;
+    readonly ERR_FRAGMENTED_CONTROL: 1002;
+    readonly ERR_CONTROL_TOO_LONG: 1002;
+    readonly ERR_UNEXPECTED_CONTINUATION: 1002;
+    readonly ERR_EXPECTED_CONTINUATION: 1002;
+    readonly ERR_UNMASKED_FRAME: 1002;
+    readonly ERR_INVALID_CLOSE_PAYLOAD: 1002;
+    readonly ERR_INVALID_CLOSE_CODE: 1002;
+    readonly ERR_INVALID_CLOSE_REASON: 1007;
+    readonly ERR_INVALID_UTF8: 1007;
+    readonly ERR_INVALID_COMPRESSED_DATA: 1007;
+    readonly ERR_FRAME_TOO_BIG: 1009;
+    readonly ERR_MESSAGE_TOO_BIG: 1009;
+    readonly ERR_INFLATE_RESOURCES: 1011;
+    readonly ERR_HANDSHAKE_METHOD: 405;
+    readonly ERR_HANDSHAKE_HTTP_VERSION: 400;
+    readonly ERR_HANDSHAKE_HOST: 400;
+    readonly ERR_HANDSHAKE_UPGRADE: 400;
+    readonly ERR_HANDSHAKE_CONNECTION: 400;
+    readonly ERR_HANDSHAKE_KEY: 400;
+    readonly ERR_HANDSHAKE_VERSION: 426;
+    readonly ERR_HANDSHAKE_PROTOCOL: 400;
+    readonly ERR_HTTP_VERSION: 505;
+    readonly ERR_HTTP_HOST: 400;
+    readonly ERR_HTTP_TARGET: 400;
+    readonly ERR_CONFIG: 'bad configuration: every problem found, each naming its flag, variable or key';
+    readonly ERR_HANDSHAKE_ANSWER: 'a handshake hook set a status, header or body the server cannot send';
+    readonly ERR_BUS_CONNECT: 'the Redis bus could not start in time (it keeps reconnecting)';
+    readonly ERR_BUS_STATE: 'a bus started twice, or after it was closed';
+    readonly ERR_BUS_PATH_TOO_LONG: "the embedded bus's socket path is too long for a Unix socket";
+    readonly ERR_BUS_SLOT_IN_USE: "another process listens on this slot's embedded-bus socket";
+    readonly ERR_BUS_FRAME_TOO_BIG: 'a peer sent a bus frame above the limit: the stream cannot be resynchronised';
+    readonly ERR_BUS_MALFORMED: 'a peer sent a bus envelope that does not decode: its connection is closed (logged, not thrown)';
+    readonly ERR_UNREACHABLE: 'no transport to the owner (its worker or node is gone, or the server is stopping)';
+    readonly ERR_CONGESTED: "the bus or this worker's budget of calls awaiting answers is full: retry later";
+    readonly ERR_TIMEOUT: 'no reply within busTimeoutMs';
+    readonly ERR_SESSION_TABLE_UNAVAILABLE: 'the table could not answer (Redis down or slow)';
+    readonly ERR_SESSION_TABLE_CLOSED: 'the table was closed';
+    readonly ERR_SESSION_TABLE_STATE: 'keepInSync() called twice';
+    readonly ERR_HANDOFF_WORKER_DOWN: 'the chosen worker is down: the connection goes nowhere';
+    readonly ERR_HANDOFF_PIPE_CLOSED: 'the hand-off pipe was closed before the write';
+    readonly ERR_HANDOFF_WRITE: "libuv failed the hand-off write (the worker's end is gone)";
+    readonly ERR_HANDOFF_PIPE_OPEN: 'the inherited descriptor could not be opened as an IPC pipe';
+    readonly ERR_HANDOFF_CONNECT: "the hand-off pipe's socket could not be connected";
+    readonly ERR_NODE_IDS_EXHAUSTED: 'every node id is leased by a live node';
+    readonly ERR_NOT_LISTENING: 'the master is starting: no figures yet';
+    readonly ERR_STATS_TIMEOUT: "the master did not answer a worker's stats request in time";
+    readonly ERR_CONTROL_NO_ANSWER: "the master's control socket did not answer in time";
+    readonly ERR_CONTROL_FAILED: "the master's control socket answered with an error";
+    readonly ERR_SNAPSHOT_REFUSED: 'inside a data message, with a compression context, or after the close: the state is not plain data there';
+};
+export type ErrorCode = keyof typeof ERROR_CODES;
 //# sourceMappingURL=errors.d.ts.map

@@ -1,7 +1,11 @@
 /**
- * Every error Switchyard raises on purpose, in one place. Each carries a stable `code`;
- * protocol errors carry the close code to send, handshake errors the HTTP status.
- * Peer input never throws: the parser reports a ProtocolError as an event.
+ * Every error Switchyard raises on purpose, in one place (as fastify's lib/errors.js): each
+ * code is listed in one of the tables below, each table has its class, and the class carries
+ * what the code implies: protocol errors the close code to send, request and handshake errors
+ * the HTTP status, hand-off errors the libuv errno. Peer input never throws: the parser
+ * reports a ProtocolError as an event. Argument checks of our own functions throw plain
+ * TypeError/RangeError, as Node's APIs do: a bug to fix, not a condition to handle by code.
+ * test/errors.test.ts fails on an `ERR_` code in src/ that no table lists.
  */
 export class SwitchyardError extends Error {
     code;
@@ -96,4 +100,108 @@ export class ConfigError extends SwitchyardError {
         this.problems = problems;
     }
 }
+/** Refusals of the loaders of settings (flags, variables, config files, the app's settings). */
+export const CONFIG_ERRORS = {
+    ERR_CONFIG: 'bad configuration: every problem found, each naming its flag, variable or key',
+};
+/** A handshake hook's answer that cannot go on the wire (HandshakeAnswerError). */
+export const HOOK_ERRORS = {
+    ERR_HANDSHAKE_ANSWER: 'a handshake hook set a status, header or body the server cannot send',
+};
+/** The buses (embedded Unix-socket mesh, Redis pub/sub, in-memory). */
+export const BUS_ERRORS = {
+    ERR_BUS_CONNECT: 'the Redis bus could not start in time (it keeps reconnecting)',
+    ERR_BUS_STATE: 'a bus started twice, or after it was closed',
+    ERR_BUS_PATH_TOO_LONG: "the embedded bus's socket path is too long for a Unix socket",
+    ERR_BUS_SLOT_IN_USE: "another process listens on this slot's embedded-bus socket",
+    ERR_BUS_FRAME_TOO_BIG: 'a peer sent a bus frame above the limit: the stream cannot be resynchronised',
+    ERR_BUS_MALFORMED: 'a peer sent a bus envelope that does not decode: its connection is closed (logged, not thrown)',
+};
+/** A bus failure: the seam's caller decides (retry, fail the start, drop the peer). */
+export class BusError extends SwitchyardError {
+    constructor(code, message) {
+        super(code, message);
+    }
+}
+/**
+ * Why a call to another worker got no answer; pushAsync and the other remote operations turn
+ * these into their results (`unreachable`, `congested`, `timeout`).
+ */
+export const REMOTE_CALL_ERRORS = {
+    ERR_UNREACHABLE: 'no transport to the owner (its worker or node is gone, or the server is stopping)',
+    ERR_CONGESTED: "the bus or this worker's budget of calls awaiting answers is full: retry later",
+    ERR_TIMEOUT: 'no reply within busTimeoutMs',
+};
+export class RemoteCallError extends SwitchyardError {
+    constructor(code, message) {
+        super(code, message);
+    }
+}
+/** The SessionTable seam: reads reject with these within a bounded time; writes never throw. */
+export const SESSION_TABLE_ERRORS = {
+    ERR_SESSION_TABLE_UNAVAILABLE: 'the table could not answer (Redis down or slow)',
+    ERR_SESSION_TABLE_CLOSED: 'the table was closed',
+    ERR_SESSION_TABLE_STATE: 'keepInSync() called twice',
+};
+export class SessionTableError extends SwitchyardError {
+    constructor(code, message) {
+        super(code, message);
+    }
+}
+/** The hand-off pipe between the master and a worker (src/shared/handoff/). */
+export const HANDOFF_ERRORS = {
+    ERR_HANDOFF_WORKER_DOWN: 'the chosen worker is down: the connection goes nowhere',
+    ERR_HANDOFF_PIPE_CLOSED: 'the hand-off pipe was closed before the write',
+    ERR_HANDOFF_WRITE: "libuv failed the hand-off write (the worker's end is gone)",
+    ERR_HANDOFF_PIPE_OPEN: 'the inherited descriptor could not be opened as an IPC pipe',
+    ERR_HANDOFF_CONNECT: "the hand-off pipe's socket could not be connected",
+};
+/** A hand-off failure; `errno` is libuv's (negative) status where there is one. */
+export class HandoffError extends SwitchyardError {
+    errno;
+    constructor(code, message, errno) {
+        super(code, message);
+        this.errno = errno;
+    }
+}
+/** The processes of a cluster and of a node: ids, the master's answers. */
+export const CLUSTER_ERRORS = {
+    ERR_NODE_IDS_EXHAUSTED: 'every node id is leased by a live node',
+    ERR_NOT_LISTENING: 'the master is starting: no figures yet',
+    ERR_STATS_TIMEOUT: "the master did not answer a worker's stats request in time",
+    ERR_CONTROL_NO_ANSWER: "the master's control socket did not answer in time",
+    ERR_CONTROL_FAILED: "the master's control socket answered with an error",
+};
+export class ClusterError extends SwitchyardError {
+    constructor(code, message) {
+        super(code, message);
+    }
+}
+/** A connection's state asked for as plain data where it is not (ConnectionCore.snapshot()). */
+export const CONNECTION_STATE_ERRORS = {
+    ERR_SNAPSHOT_REFUSED: 'inside a data message, with a compression context, or after the close: the state is not plain data there',
+};
+/**
+ * A connection's state was asked for as plain data at a point where it is not plain data
+ * (inside a message, a compression context, a close already done): ConnectionCore.snapshot().
+ */
+export class SnapshotRefusedError extends SwitchyardError {
+    constructor(reason) {
+        super('ERR_SNAPSHOT_REFUSED', `connection state cannot be captured now: ${reason}`);
+    }
+}
+/** Every code, each once (the tables above never share one). */
+export const ERROR_CODES = {
+    ...PROTOCOL_ERRORS,
+    ...HANDSHAKE_ERRORS,
+    ...REQUEST_ERRORS,
+    ...CONFIG_ERRORS,
+    ...HOOK_ERRORS,
+    ...BUS_ERRORS,
+    ...REMOTE_CALL_ERRORS,
+    ...SESSION_TABLE_ERRORS,
+    ...HANDOFF_ERRORS,
+    ...CLUSTER_ERRORS,
+    ...CONNECTION_STATE_ERRORS,
+};
 //# sourceMappingURL=errors.js.map

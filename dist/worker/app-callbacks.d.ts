@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../shared/logger.ts';
-import type { CloseInfo, Connection } from './connection.ts';
-import type { AllCallbacks, ServerCallbacks } from './server-types.ts';
-import type { Server } from './server.ts';
+import type { CloseInfo, Connection } from './connection/connection.ts';
+import type { AllCallbacks, ServerApi, ServerCallbacks } from './app-contract.ts';
 /**
  * The app's callbacks (Swoole's $server->on()) and how they run. Nothing an app callback does
  * escapes into the server: a failure is logged and, where a connection is involved, closes
@@ -12,7 +11,7 @@ export declare class AppCallbacks {
     private readonly registry;
     private readonly server;
     private readonly log;
-    constructor(server: Server, log: Logger);
+    constructor(server: ServerApi, log: Logger);
     /**
      * Registers a callback. One per event; the last one wins. Master-only hooks are accepted and
      * kept for the master; a worker never runs them.

@@ -1,5 +1,5 @@
 import { CloseCode, Opcode } from '../shared/protocol/constants.js';
-import { upgradeRequired } from './upgrade-required.js';
+import { upgradeRequired } from './handshake/upgrade-required.js';
 /**
  * The app's callbacks (Swoole's $server->on()) and how they run. Nothing an app callback does
  * escapes into the server: a failure is logged and, where a connection is involved, closes

@@ -1,4 +1,4 @@
-import type { AppHost } from './server.ts';
+import type { AppHost } from './app-contract.ts';
 /**
  * The app `npm start` runs without --app:
  * - WebSocket `/echo` echoes every message with its opcode;

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { decodeFd } from '../shared/session-id.js';
-import { upgradeRequired } from './upgrade-required.js';
+import { upgradeRequired } from './handshake/upgrade-required.js';
 import { HOME_PAGE } from './home-page.js';
 /** The WebSocket endpoints: a plain request there gets 426 Upgrade Required. */
 const WEBSOCKET_PATHS = new Set(['/echo', '/chat']);

@@ -1,11 +1,9 @@
 import type { Socket } from 'node:net';
-import type { BusMessage } from '../shared/bus/types.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { SessionOwner, SessionRecord, SessionTable } from '../shared/session-table/types.ts';
-import { type CloseInfo, type Connection, type PushStatus } from './connection.ts';
-import type { HandshakeRequest } from './handshake-io.ts';
-import type { LocalHandler } from './router.ts';
-import type { ClientInfo, LocalStats } from './server-types.ts';
+import { type CloseInfo, type Connection, type PushStatus } from './connection/connection.ts';
+import type { HandshakeRequest } from './handshake/handshake-io.ts';
+import type { ClientInfo, LocalStats } from './app-contract.ts';
 /** This process's counters (LocalStats without what is read off the live state). */
 export type LocalCounters = Omit<LocalStats, 'workerId' | 'connections' | 'pendingHandshakes'>;
 /** What the cluster knows of an fd, asked of its owner. */
@@ -29,15 +27,16 @@ export interface LocalConnectionsInit {
 }
 /**
  * The established connections of this worker and every operation on them: pushes, closes,
- * client info, rooms and uids. Also what other workers ask of this one over the bus
- * (LocalHandler for the router): the fds they name are ours.
+ * client info, rooms and uids: the local side of the cluster operations (cluster-ops.ts), for
+ * calls made here and for those other workers make over the bus.
  */
-export declare class LocalConnections implements LocalHandler, SessionOwner {
+export declare class LocalConnections implements SessionOwner {
     private readonly conns;
     private readonly rooms;
     private readonly uidOf;
     private readonly fdsOfUid;
-    private readonly counters;
+    /** This process's counters (the cluster operations count remote pushes here too). */
+    readonly counters: LocalCounters;
     private readonly log;
     private readonly sessions;
     private readonly init;
@@ -83,8 +82,7 @@ export declare class LocalConnections implements LocalHandler, SessionOwner {
         bytesIn: number;
         bytesOut: number;
     };
-    /** Runs what another worker asked of this one; the result goes back when it wanted an answer. */
-    execute(msg: BusMessage): unknown;
-    private call;
+    /** Another worker's sendMessage, for the app's pipeMessage callback. */
+    pipe(src: number, data: unknown): void;
 }
 //# sourceMappingURL=local-connections.d.ts.map

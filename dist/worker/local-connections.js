@@ -1,18 +1,17 @@
-import { REMOTE_OUTCOME } from '../shared/cluster-messages.js';
 import { CloseCode, Opcode } from '../shared/protocol/constants.js';
-import { encodeForQueue, WebSocketStatus } from './connection.js';
-import { toBuffer } from './payload.js';
+import { encodeForQueue, WebSocketStatus } from './connection/connection.js';
 import { Rooms } from './rooms.js';
 /**
  * The established connections of this worker and every operation on them: pushes, closes,
- * client info, rooms and uids. Also what other workers ask of this one over the bus
- * (LocalHandler for the router): the fds they name are ours.
+ * client info, rooms and uids: the local side of the cluster operations (cluster-ops.ts), for
+ * calls made here and for those other workers make over the bus.
  */
 export class LocalConnections {
     conns = new Map();
     rooms = new Rooms();
     uidOf = new Map();
     fdsOfUid = new Map();
+    /** This process's counters (the cluster operations count remote pushes here too). */
     counters;
     log;
     sessions;
@@ -255,49 +254,9 @@ export class LocalConnections {
         }
         return { bytesIn, bytesOut };
     }
-    /** Runs what another worker asked of this one; the result goes back when it wanted an answer. */
-    execute(msg) {
-        switch (msg.t) {
-            case 'push': {
-                const status = this.push(msg.fd, toBuffer(msg.data), msg.op);
-                this.counters[REMOTE_OUTCOME[status]]++;
-                return status;
-            }
-            case 'disconnect':
-                return this.disconnect(msg.fd, msg.code, msg.reason);
-            case 'close':
-                return this.close(msg.fd);
-            case 'info':
-                return this.describe(msg.fd);
-            case 'broadcast':
-                return this.broadcast(msg.op, toBuffer(msg.data), msg.except ?? [], msg.room);
-            case 'join':
-                return this.join(msg.fd, msg.room);
-            case 'leave':
-                return this.leave(msg.fd, msg.room);
-            case 'pipe':
-                this.init.pipe(msg.src, msg.data);
-                return undefined;
-            case 'call':
-                return this.call(msg.method, msg.args);
-            case 'reply':
-                return undefined;
-        }
-    }
-    call(method, args) {
-        switch (method) {
-            case 'bind':
-                return this.bind(args[0], args[1]);
-            case 'fdsByUid':
-                return [...this.fdsOf(String(args[0]))];
-            case 'pushUid':
-                return this.pushUid(String(args[0]), toBuffer(args[1]), args[2]);
-            case 'fds':
-                return [...this.conns.keys()];
-            default:
-                this.log.warn({ method }, 'unknown bus call');
-                return null;
-        }
+    /** Another worker's sendMessage, for the app's pipeMessage callback. */
+    pipe(src, data) {
+        this.init.pipe(src, data);
     }
 }
 //# sourceMappingURL=local-connections.js.map

@@ -1,22 +1,21 @@
 import type { AddressInfo, Socket } from 'node:net';
 import { type Config } from '../shared/config.ts';
 import { type Logger } from '../shared/logger.ts';
-import { WebSocketStatus, type CloseInfo, type PushStatus } from './connection.ts';
-import { HandshakeRequest, HandshakeResponse } from './handshake-io.ts';
+import { WebSocketStatus, type CloseInfo, type PushStatus } from './connection/connection.ts';
+import { HandshakeRequest, HandshakeResponse } from './handshake/handshake-io.ts';
 import type { ClusterStats } from '../shared/cluster-messages.ts';
-import { type RoomTarget } from './cluster-calls.ts';
-import type { AllCallbacks, AppHost, ClientInfo, LocalStats, PushCallFailure, RemotePushStatus, ServerOptions } from './server-types.ts';
+import type { AllCallbacks, ClientInfo, Data, LocalStats, PushCallFailure, RemotePushStatus, RoomTarget, ServerApi } from './app-contract.ts';
+import type { ServerOptions } from './server-types.ts';
 export type * from './server-types.ts';
 export type { CloseInfo, PushStatus, RoomTarget };
 export { HandshakeRequest, HandshakeResponse, WebSocketStatus };
-export { upgradeRequired } from './upgrade-required.ts';
+export { upgradeRequired } from './handshake/upgrade-required.ts';
 /**
  * The server object every callback receives: Swoole's WebSocket\Server API over every fd of
- * the cluster. It runs this worker's lifecycle and, for each call, decides by the fd alone
- * whether this worker holds it (LocalConnections) or its owner is asked over the bus
- * (ClusterCalls).
+ * the cluster. It runs this worker's lifecycle and hands each call to ClusterCalls, which runs
+ * the operation (cluster-ops.ts) here or on the worker that holds the fd.
  */
-export declare class Server implements AppHost {
+export declare class Server implements ServerApi {
     readonly isMaster = false;
     readonly startTime: number;
     readonly config: Config;
@@ -28,7 +27,7 @@ export declare class Server implements AppHost {
     private readonly clusterStats;
     private readonly requestShutdown;
     private readonly router;
-    private readonly cluster;
+    private readonly calls;
     private readonly counters;
     constructor(options?: Partial<Config> | Config, deps?: ServerOptions);
     /**
@@ -60,16 +59,16 @@ export declare class Server implements AppHost {
      * when it is congested or has no transport to the owner (pushStatus tells which).
      * Never throws for a bad fd.
      */
-    push(fd: number, data: string | Buffer | Uint8Array, opcode?: number): boolean;
+    push(fd: number, data: Data, opcode?: number): boolean;
     /**
      * push() with its outcome: a local fd's PushStatus, or for a remote one `forwarded` (a bus took
      * it), `congested` (the bus to the owner holds its budget already: retry later) or
      * `unreachable` (no transport to the owner now).
      */
-    pushStatus(fd: number, data: string | Buffer | Uint8Array, opcode?: number): PushStatus | RemotePushStatus;
+    pushStatus(fd: number, data: Data, opcode?: number): PushStatus | RemotePushStatus;
     /** push() that waits for the owner's outcome, wherever the fd lives: its PushStatus, or
      * `unreachable`, `congested` (bus or calls awaiting answers over budget) or `timeout`. */
-    pushAsync(fd: number, data: string | Buffer | Uint8Array, opcode?: number): Promise<PushStatus | PushCallFailure>;
+    pushAsync(fd: number, data: Data, opcode?: number): Promise<PushStatus | PushCallFailure>;
     /**
      * Starts the closing handshake with `code` and `reason` (remote fds: fire-and-forget). A code
      * that may not be sent (1005, 1006, 1015, outside 1000-1003/1007-1014/3000-4999) or a reason
@@ -78,7 +77,10 @@ export declare class Server implements AppHost {
     disconnect(fd: number, code?: number, reason?: string): boolean;
     /** Closes the TCP connection without a close frame (remote fds: fire-and-forget). */
     close(fd: number): boolean;
-    /** Pings a connection of this worker; the pong's round trip shows in getClientInfo(fd).rtt. */
+    /**
+     * Pings a connection (remote fds: fire-and-forget); the pong's round trip shows in
+     * getClientInfo(fd).rtt. A payload over 125 bytes throws RangeError here, wherever fd lives.
+     */
     ping(fd: number, data?: string | Buffer): boolean;
     /** Whether the TCP connection exists anywhere in the cluster (handshake pending or established). */
     exist(fd: number): Promise<boolean>;
@@ -86,10 +88,9 @@ export declare class Server implements AppHost {
     isEstablished(fd: number): Promise<boolean>;
     /** A connection's details, wherever it lives; null when there is no such connection. */
     getClientInfo(fd: number): Promise<ClientInfo | null>;
-    private describe;
     /** This worker's connection details, synchronously; null when this worker does not hold fd. */
     localClientInfo(fd: number): ClientInfo | null;
-    /** Exempts a connection of this worker from the heartbeat (Swoole's protect()). */
+    /** Exempts a connection from the heartbeat (Swoole's protect(); remote fds: fire-and-forget). */
     protect(fd: number, value?: boolean): boolean;
     /**
      * The established fds: `for (const fd of server.connections)` iterates this worker's,
@@ -100,7 +101,7 @@ export declare class Server implements AppHost {
      * Sends to every established connection of the cluster exactly once: one bus message per
      * worker, the frame encoded once per worker. False when a bus could not carry it.
      */
-    broadcast(data: string | Buffer | Uint8Array, options?: {
+    broadcast(data: Data, options?: {
         except?: number | number[];
         opcode?: number;
     }): boolean;
@@ -114,7 +115,7 @@ export declare class Server implements AppHost {
     /** Every fd bound to uid across the cluster. */
     getFdsByUid(uid: string | number): Promise<number[]>;
     /** Pushes to every fd bound to uid, wherever they are: one bus message per worker. */
-    pushToUid(uid: string | number, data: string | Buffer | Uint8Array, opcode?: number): boolean;
+    pushToUid(uid: string | number, data: Data, opcode?: number): boolean;
     /**
      * Sends `data` to another worker's `pipeMessage` callback (Swoole's sendMessage). workerId is
      * the slot on this node, or node * 256 + slot for a worker of another node.

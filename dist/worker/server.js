@@ -2,28 +2,22 @@ import { resolveConfig } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { CloseCode } from '../shared/protocol/constants.js';
 import { checkCloseArguments } from '../shared/protocol/frame-encoder.js';
-import { WebSocketStatus } from './connection.js';
-import { HandshakeRequest, HandshakeResponse } from './handshake-io.js';
-import { Router } from './router.js';
-import { encodeFd, nodeOf, slotOf } from '../shared/session-id.js';
+import { WebSocketStatus } from './connection/connection.js';
+import { HandshakeRequest, HandshakeResponse } from './handshake/handshake-io.js';
+import { Router } from './cluster/router.js';
 import { AppCallbacks } from './app-callbacks.js';
-import { ClusterCalls } from './cluster-calls.js';
+import { ClusterCalls } from './cluster/cluster-calls.js';
+import { OPS } from './cluster/cluster-ops.js';
 import { LocalConnections } from './local-connections.js';
-import { opcodeFor, remotePayload, toBuffer, toList } from './payload.js';
+import { opcodeFor, toList } from './cluster/payload.js';
 import { WorkerLifecycle } from './worker-lifecycle.js';
 import { newCounters, singleProcessStats } from './worker-stats.js';
-/** The smallest fd the master can issue (seq 1, node 0, slot 0). */
-const FIRST_CLUSTER_FD = encodeFd(1, 0, 0);
-/** A remote push's outcome by what the bus did, and the sender's counter for it. */
-const REMOTE_PUSH = { ok: 'forwarded', congested: 'congested', down: 'unreachable' };
-const REMOTE_PUSH_COUNTER = { forwarded: 'pushesForwarded', congested: 'pushesCongested', unreachable: 'pushesUnreachable' };
 export { HandshakeRequest, HandshakeResponse, WebSocketStatus };
-export { upgradeRequired } from './upgrade-required.js';
+export { upgradeRequired } from './handshake/upgrade-required.js';
 /**
  * The server object every callback receives: Swoole's WebSocket\Server API over every fd of
- * the cluster. It runs this worker's lifecycle and, for each call, decides by the fd alone
- * whether this worker holds it (LocalConnections) or its owner is asked over the bus
- * (ClusterCalls).
+ * the cluster. It runs this worker's lifecycle and hands each call to ClusterCalls, which runs
+ * the operation (cluster-ops.ts) here or on the worker that holds the fd.
  */
 export class Server {
     isMaster = false;
@@ -37,7 +31,7 @@ export class Server {
     clusterStats;
     requestShutdown;
     router;
-    cluster;
+    calls;
     counters = newCounters();
     constructor(options = {}, deps = {}) {
         this.config = resolveConfig(options);
@@ -52,7 +46,7 @@ export class Server {
                     self: { node: deps.node ?? 0, slot: this.workerId },
                     embedded: deps.buses.embedded,
                     redis: deps.buses.redis,
-                    handler: { execute: (msg) => this.local.execute(msg) },
+                    handler: { serve: (body, from, wantsReply) => this.calls.serve(body, from, wantsReply) },
                     log: this.log,
                     timeoutMs: this.config.busTimeoutMs,
                     maxPendingRequests: this.config.busMaxPendingRequests,
@@ -67,7 +61,7 @@ export class Server {
             pendingSocket: (fd) => this.lifecycle.pendingSocket(fd),
             pipe: (src, data) => this.callbacks.invokePipe(src, data),
         });
-        this.cluster = new ClusterCalls({ router: this.router, workerCount: deps.workerCount ?? 1, sessions: deps.sessions ?? null, local: this.local });
+        this.calls = new ClusterCalls({ router: this.router, workerCount: deps.workerCount ?? 1, sessions: deps.sessions ?? null, local: this.local, log: this.log });
         let next = 0;
         this.lifecycle = new WorkerLifecycle({
             config: this.config,
@@ -125,12 +119,7 @@ export class Server {
     // ---- the server API: any fd of the cluster -------------------------------------------
     /** Whether this worker holds fd (no bus, or the fd names this worker). */
     isLocal(fd) {
-        // Hot path (every push): arithmetic on the fd, no allocation.
-        const router = this.router;
-        // Not a cluster fd (or malformed): only this worker can answer (with 'unknown').
-        if (router === null || !Number.isSafeInteger(fd) || fd < FIRST_CLUSTER_FD)
-            return true;
-        return slotOf(fd) === router.self.slot && nodeOf(fd) === router.self.node;
+        return this.calls.isLocal(fd);
     }
     /**
      * Sends a message to any fd of the cluster: text for strings, binary for Buffers unless
@@ -149,21 +138,17 @@ export class Server {
      * `unreachable` (no transport to the owner now).
      */
     pushStatus(fd, data, opcode) {
-        const op = opcodeFor(data, opcode);
-        if (!this.isLocal(fd)) {
-            const status = REMOTE_PUSH[this.cluster.forward(fd, { t: 'push', fd, op, data: remotePayload(data) })];
-            this.counters[REMOTE_PUSH_COUNTER[status]]++;
-            return status;
-        }
-        return this.local.push(fd, toBuffer(data), op);
+        return this.calls.fire(OPS.push, fd, data, opcodeFor(data, opcode));
     }
     /** push() that waits for the owner's outcome, wherever the fd lives: its PushStatus, or
      * `unreachable`, `congested` (bus or calls awaiting answers over budget) or `timeout`. */
-    async pushAsync(fd, data, opcode) {
-        const op = opcodeFor(data, opcode);
-        if (this.isLocal(fd))
-            return this.local.push(fd, toBuffer(data), op);
-        return (await this.cluster.ask(fd, { t: 'push', fd, op, data: remotePayload(data) }));
+    pushAsync(fd, data, opcode) {
+        try {
+            return this.calls.ask(OPS.push, fd, data, opcodeFor(data, opcode));
+        }
+        catch (err) {
+            return Promise.reject(err);
+        }
     }
     /**
      * Starts the closing handshake with `code` and `reason` (remote fds: fire-and-forget). A code
@@ -172,45 +157,41 @@ export class Server {
      */
     disconnect(fd, code = CloseCode.Normal, reason = '') {
         checkCloseArguments(code, reason);
-        if (!this.isLocal(fd))
-            return this.cluster.forward(fd, { t: 'disconnect', fd, code, reason }) === 'ok';
-        return this.local.disconnect(fd, code, reason);
+        return this.calls.fire(OPS.disconnect, fd, code, reason);
     }
     /** Closes the TCP connection without a close frame (remote fds: fire-and-forget). */
     close(fd) {
-        if (!this.isLocal(fd))
-            return this.cluster.forward(fd, { t: 'close', fd }) === 'ok';
-        return this.local.close(fd);
+        return this.calls.fire(OPS.close, fd, undefined, undefined);
     }
-    /** Pings a connection of this worker; the pong's round trip shows in getClientInfo(fd).rtt. */
+    /**
+     * Pings a connection (remote fds: fire-and-forget); the pong's round trip shows in
+     * getClientInfo(fd).rtt. A payload over 125 bytes throws RangeError here, wherever fd lives.
+     */
     ping(fd, data) {
-        return this.local.ping(fd, data);
+        const payload = typeof data === 'string' ? Buffer.from(data) : data;
+        if (payload && payload.length > 125)
+            throw new RangeError('ping payload exceeds 125 bytes');
+        return this.calls.fire(OPS.ping, fd, payload, undefined);
     }
     /** Whether the TCP connection exists anywhere in the cluster (handshake pending or established). */
     async exist(fd) {
-        return (await this.describe(fd)).exist;
+        return (await this.calls.ask(OPS.describe, fd, undefined, undefined)).exist;
     }
     /** Whether fd is an open WebSocket anywhere in the cluster (handshake done, no close started). */
     async isEstablished(fd) {
-        return (await this.describe(fd)).established;
+        return (await this.calls.ask(OPS.describe, fd, undefined, undefined)).established;
     }
     /** A connection's details, wherever it lives; null when there is no such connection. */
     async getClientInfo(fd) {
-        return (await this.describe(fd)).info;
-    }
-    async describe(fd) {
-        if (this.isLocal(fd))
-            return this.local.describe(fd);
-        const answer = await this.cluster.ask(fd, { t: 'info', fd, rid: 0 });
-        return typeof answer === 'object' && answer !== null ? answer : { exist: false, established: false, info: null };
+        return (await this.calls.ask(OPS.describe, fd, undefined, undefined)).info;
     }
     /** This worker's connection details, synchronously; null when this worker does not hold fd. */
     localClientInfo(fd) {
         return this.local.clientInfo(fd);
     }
-    /** Exempts a connection of this worker from the heartbeat (Swoole's protect()). */
+    /** Exempts a connection from the heartbeat (Swoole's protect(); remote fds: fire-and-forget). */
     protect(fd, value = true) {
-        return this.local.protect(fd, value);
+        return this.calls.fire(OPS.protect, fd, value, undefined);
     }
     /**
      * The established fds: `for (const fd of server.connections)` iterates this worker's,
@@ -218,7 +199,7 @@ export class Server {
      */
     get connections() {
         const local = () => this.local.fds();
-        const all = () => this.cluster.allConnections();
+        const all = () => this.calls.each(OPS.fds, undefined);
         return {
             [Symbol.iterator]: local,
             async *[Symbol.asyncIterator]() {
@@ -232,44 +213,37 @@ export class Server {
      * worker, the frame encoded once per worker. False when a bus could not carry it.
      */
     broadcast(data, options = {}) {
-        return this.cluster.fanOut(data, options.opcode, toList(options.except), undefined);
+        return this.calls.all(OPS.broadcast, data, opcodeFor(data, options.opcode), { except: toList(options.except), room: undefined });
     }
     /** The members of `room` across the cluster: `server.to('lobby').except(fd).push(data)`. */
     to(room) {
-        return this.cluster.room(room);
+        return this.calls.room(room);
     }
     /** Adds fd (any fd of the cluster) to a room; membership ends when the connection closes. */
     join(fd, room) {
-        if (!this.isLocal(fd))
-            return this.cluster.forward(fd, { t: 'join', fd, room }) === 'ok';
-        return this.local.join(fd, room);
+        return this.calls.fire(OPS.join, fd, room, undefined);
     }
     leave(fd, room) {
-        if (!this.isLocal(fd))
-            return this.cluster.forward(fd, { t: 'leave', fd, room }) === 'ok';
-        return this.local.leave(fd, room);
+        return this.calls.fire(OPS.leave, fd, room, undefined);
     }
     /** Attaches a user id to fd (any fd of the cluster); one uid may have many fds. */
     bind(fd, uid) {
-        const key = String(uid);
-        if (!this.isLocal(fd))
-            return this.cluster.forward(fd, { t: 'call', method: 'bind', args: [fd, key], rid: 0 }) === 'ok';
-        return this.local.bind(fd, key);
+        return this.calls.fire(OPS.bind, fd, String(uid), undefined);
     }
     /** Every fd bound to uid across the cluster. */
     async getFdsByUid(uid) {
-        return this.cluster.fdsByUid(String(uid));
+        return this.calls.each(OPS.fdsByUid, String(uid));
     }
     /** Pushes to every fd bound to uid, wherever they are: one bus message per worker. */
     pushToUid(uid, data, opcode) {
-        return this.cluster.pushToUid(String(uid), data, opcode);
+        return this.calls.all(OPS.pushToUid, String(uid), data, opcodeFor(data, opcode));
     }
     /**
      * Sends `data` to another worker's `pipeMessage` callback (Swoole's sendMessage). workerId is
      * the slot on this node, or node * 256 + slot for a worker of another node.
      */
     sendMessage(data, workerId) {
-        return this.cluster.pipe(workerId, this.globalWorkerId, data);
+        return this.calls.toWorker(OPS.pipe, workerId, this.globalWorkerId, data, undefined);
     }
     /** This node's id (0 on a single host). */
     get node() {

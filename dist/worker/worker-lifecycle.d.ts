@@ -3,11 +3,12 @@ import type { Config } from '../shared/config.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { AppCallbacks } from './app-callbacks.ts';
 import type { LocalConnections, LocalCounters } from './local-connections.ts';
-import type { Server } from './server.ts';
+import type { ServerApi } from './app-contract.ts';
+import { type CapacityCheck } from './worker-events.ts';
 export interface WorkerLifecycleInit {
     config: Config;
     log: Logger;
-    server: Server;
+    server: ServerApi;
     callbacks: AppCallbacks;
     local: LocalConnections;
     counters: LocalCounters;
@@ -21,7 +22,7 @@ export interface WorkerLifecycleInit {
  * down; what a connection reports from then on goes to the connection registry and the app's
  * callbacks. Timers close idle connections and ping; stop() closes everything with 1001.
  */
-export declare class WorkerLifecycle {
+export declare class WorkerLifecycle implements CapacityCheck {
     private readonly config;
     private readonly log;
     private readonly callbacks;
@@ -54,6 +55,6 @@ export declare class WorkerLifecycle {
     start(): Promise<void>;
     /** Closes every connection here with 1001 and waits for the closing handshakes, up to `maxWaitMs`. */
     stop(maxWaitMs: number): Promise<void>;
-    private capacityRefusal;
+    capacityRefusal(): string | null;
 }
 //# sourceMappingURL=worker-lifecycle.d.ts.map

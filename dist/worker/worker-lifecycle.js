@@ -1,6 +1,6 @@
 import { createServer as createNetServer } from 'node:net';
-import { HttpEntry, reject } from './http-entry.js';
-import { Upgrader } from './upgrade.js';
+import { HttpEntry, reject } from './handshake/http-entry.js';
+import { WorkerEvents } from './worker-events.js';
 /** One listener for every socket: a closure each would stay with every idle connection. */
 const ignore = () => { };
 /**
@@ -31,42 +31,10 @@ export class WorkerLifecycle {
         this.counters = counters;
         this.allocateFd = init.allocateFd;
         this.workerId = init.workerId;
-        this.upgrader = new Upgrader({
-            config,
-            log,
-            server: init.server,
-            handshakeHook: () => callbacks.handshake,
-            capacityRefusal: () => this.capacityRefusal(),
-            established: (conn, request) => {
-                local.add(conn, request);
-                callbacks.invoke(conn, 'open', request);
-            },
-            unestablished: (fd, aborted) => {
-                if (aborted)
-                    counters.aborted++;
-                else
-                    counters.refused++;
-                callbacks.invokeDetached('disconnect', fd);
-            },
-            deliverMessage: (conn, data, binary) => {
-                counters.messagesIn++;
-                callbacks.message(conn, data, binary);
-            },
-            deliverControl: (conn, opcode, payload, code, reason) => callbacks.control(conn, opcode, payload, code, reason),
-            connectionClosed: (conn, info) => {
-                local.remove(conn, info);
-                callbacks.invokeDetached('close', conn.fd, info);
-            },
-            bufferFull: (conn) => callbacks.bufferFull(conn),
-            bufferEmpty: (conn) => callbacks.bufferEmpty(conn),
-        });
-        this.entry = new HttpEntry(config, log, {
-            upgrade: (fd, req, socket, head, valid) => void this.upgrader.upgrade(fd, req, socket, head, valid),
-            request: (req, res) => callbacks.request(req, res),
-            socketClosed: (fd) => callbacks.invokeDetached('disconnect', fd),
-            refuseReason: () => this.capacityRefusal(),
-            awaitingHook: () => this.upgrader.pending.size,
-        });
+        // Where sockets and connections report to: one object, declared interfaces (worker-events.ts).
+        const events = new WorkerEvents({ config, log, server: init.server, callbacks, local, counters, capacity: this });
+        this.upgrader = events.upgrader;
+        this.entry = new HttpEntry(config, log, events);
     }
     /** Whether stop() has begun: no new connections. */
     get shuttingDown() {

@@ -1,10 +1,11 @@
 import cluster from 'node:cluster';
 import { Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { ClusterError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { EmbeddedBus } from '../shared/bus/embedded-bus.js';
 import { Server } from './server.js';
-import { receiveHandoffs } from './handoff-receiver.js';
+import { receiveHandoffs } from '../shared/handoff/receiver.js';
 /** How often a worker tells the master its load (dispatch modes 3 and 8 read it). */
 const LOAD_REPORT_MS = 250;
 /** Sampling period of the event-loop delay histogram (ms). */
@@ -38,7 +39,7 @@ export async function runWorker(config, app, where) {
             const id = ++nextId;
             const timer = setTimeout(() => {
                 pendingStats.delete(id);
-                reject(new Error('stats: the master did not answer'));
+                reject(new ClusterError('ERR_STATS_TIMEOUT', 'stats: the master did not answer'));
             }, STATS_TIMEOUT_MS);
             pendingStats.set(id, (s) => {
                 clearTimeout(timer);
@@ -115,7 +116,7 @@ export async function runWorker(config, app, where) {
         // A Redis outage at start is not fatal: local traffic works, the bus keeps reconnecting.
         await redis.start().catch((err) => log.error({ err: err.message }, 'redis bus not connected yet'));
     }
-    // Connections arrive on the hand-off pipe (see master/handoff-link), not on node:cluster's channel.
+    // Connections arrive on the hand-off pipe (see shared/handoff/), not on node:cluster's channel.
     receiveHandoffs(where.handoffFd, { slot, node }, {
         connection: (handoff, handle) => server.receive(handle ? handedSocket(handle, handoff) : undefined, handoff.fd),
         rejected: (read) => {

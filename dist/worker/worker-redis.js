@@ -1,8 +1,7 @@
 import { Redis } from 'ioredis';
-import { nodeKey } from '../shared/bus/node-registry.js';
 import { RedisBus } from '../shared/bus/redis-bus.js';
-import { redisKeyPrefix } from '../shared/config.js';
 import { SETTLE_ON_CLOSE } from '../shared/redis-health.js';
+import { ClusterKeys } from '../shared/redis-keys.js';
 import { RedisSessionTable } from '../shared/session-table/redis-session-table.js';
 /** A worker's Redis pieces (multi-node only): the bus to other nodes and the session table. */
 export async function openRedisParts(config, self, log) {
@@ -11,14 +10,14 @@ export async function openRedisParts(config, self, log) {
     const client = new Redis(config.redis, { ...SETTLE_ON_CLOSE, lazyConnect: true, enableOfflineQueue: false });
     client.on('error', (err) => log.debug({ err: err.message }, 'session table connection error'));
     await client.connect().catch((err) => log.error({ err: err.message }, 'session table: Redis not reachable yet'));
-    const keys = redisKeyPrefix(config);
+    const keys = ClusterKeys.forConfig(config);
     const sessions = new RedisSessionTable({
         redis: client,
         prefix: config.clusterName,
         hashTag: config.redisSharded,
         ownsClient: true,
         log,
-        isAlive: async (node) => (await client.exists(nodeKey(keys, node))) === 1,
+        isAlive: async (node) => (await client.exists(keys.node(node))) === 1,
     });
     return { bus, sessions };
 }

@@ -1,20 +1,46 @@
-import type { BusMessage, WorkerAddress } from './types.ts';
+/**
+ * Framing shared by the bus transports: an envelope per message and, for byte streams, a
+ * length prefix per envelope. The envelope says who sent it and how it is to be answered; the
+ * body is bytes the bus never reads (what they mean is src/worker/cluster/cluster-ops.ts's business).
+ *
+ *   stream:   +-------------------+------------------------------+-------------------+----
+ *             | length: u32 BE    | envelope (`length` bytes)    | length: u32 BE    | ...
+ *             +-------------------+------------------------------+-------------------+----
+ *
+ *   envelope:  0      1..2         3      [4..11]                        rest
+ *              kind | node u16 BE | slot | rid f64 BE (request, reply) | body
+ *              kind: 1 send (fire-and-forget), 2 request, 3 reply
+ *
+ * One fixed layout and one allocation per message, the body written straight into it by its
+ * owner (Outgoing.writeBody). Decoding is peer input: anything malformed gives null, never an
+ * exception.
+ */
+import type { Incoming, MessageKind, Outgoing, WorkerAddress } from './types.ts';
+import type { BusErrorCode } from '../errors.ts';
 export interface Envelope {
     from: WorkerAddress;
-    msg: BusMessage;
+    msg: Incoming;
 }
-/** The envelope of one message. Throws only for values msgpack cannot encode (a bug). */
-export declare function encodeEnvelope(from: WorkerAddress, msg: BusMessage): Buffer;
-/** A whole stream frame (length prefix included) for one message: pushes in one allocation. */
-export declare function encodeStreamFrame(from: WorkerAddress, msg: BusMessage): Buffer;
+/** The envelope of one message. Throws only for what no peer could send: an address or rid out
+ * of range (a bug). */
+export declare function encodeEnvelope(from: WorkerAddress, msg: Outgoing): Buffer;
+/** A whole stream frame (length prefix included) for one message, in one allocation. */
+export declare function encodeStreamFrame(from: WorkerAddress, msg: Outgoing): Buffer;
 /**
- * The sender and the message, or null for anything that is not exactly one well-formed
- * envelope (bad msgpack, trailing bytes, unknown message type, fields of the wrong type).
- * Buffers in the result are copies: `buf` may be reused or dropped afterwards.
+ * The sender and the message, or null for anything that is not a well-formed envelope (unknown
+ * kind, truncated head, a rid that is not a positive safe integer). The body is a view of
+ * `buf`: whoever keeps its bytes copies them.
  */
 export declare function decodeEnvelope(buf: Buffer): Envelope | null;
-/** Checks the shape of every message type (types.ts), so handlers get what the type promises. */
-export declare function isBusMessage(v: unknown): v is BusMessage;
+/** An Outgoing whose body is a Buffer already (replies, tests). */
+export declare class BytesMessage implements Outgoing {
+    kind: MessageKind;
+    rid: number;
+    readonly body: Buffer;
+    constructor(kind: MessageKind, rid: number, body: Buffer);
+    get bodyBytes(): number;
+    writeBody(into: Buffer, at: number): void;
+}
 export declare const FRAME_HEADER_BYTES = 4;
 /** Default bound on one frame: far above a WebSocket message (packageMaxLength is 2 MiB), and
  * low enough that a corrupt length prefix cannot make a reader buffer gigabytes. */
@@ -26,7 +52,7 @@ export declare function frameHeader(length: number): Buffer;
 /** Prefix and payload in one buffer (a copy; for tests and one-off writes). */
 export declare function encodeFrame(payload: Buffer): Buffer;
 export interface FrameError {
-    code: 'ERR_BUS_FRAME_TOO_BIG';
+    code: Extract<BusErrorCode, 'ERR_BUS_FRAME_TOO_BIG'>;
     message: string;
 }
 /**

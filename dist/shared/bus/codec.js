@@ -1,160 +1,79 @@
-/**
- * Framing shared by the bus transports: a msgpack envelope per message and, for byte streams,
- * a length prefix per envelope.
- *
- *   stream:   +-------------------+------------------------------+-------------------+----
- *             | length: u32 BE    | envelope (`length` bytes)    | length: u32 BE    | ...
- *             +-------------------+------------------------------+-------------------+----
- *   envelope: msgpack array [node, slot, msg]   (the sender's address, then the BusMessage)
- *
- * msgpack keeps Buffers as Buffers (bin) and strings as strings (str), which JSON would not.
- * Decoding is peer input: anything malformed gives null or an error value, never an exception.
- */
-// msgpackr's pure-JavaScript codec, chosen on purpose: its main entry loads the native string
-// extractor (msgpackr-extract) when installed, which is no faster on envelopes this small
-// (npm run bench:codec, bench/codec.json) and, as a stub that exports {}, made every string throw
-// and catch a TypeError. `msgpackr/pack` is the same codec without that loader.
-import { Packr } from 'msgpackr/pack';
-// Plain msgpack: no record extension, since the two ends share no structure definitions.
-// copyBuffers: a decoded Buffer is its own allocation, not a view of the read it came in, so a
-// receiver that keeps a 64-byte push (queued for a slow client) does not pin a 64 KiB chunk.
-const packr = new Packr({ useRecords: false, copyBuffers: true });
-/**
- * Pushes, the hot path, skip msgpack: a fixed binary layout, one allocation, the payload copied
- * once. It starts with 0xC1, a byte msgpack never uses, so the two layouts cannot be confused.
- *
- *   0      1..2      3      4       5    6..13         [14..21]      rest
- *   0xC1 | node u16 | slot | flags | op | fd f64 BE | [rid f64 BE] | payload
- *   flags: 1 = payload is a UTF-8 string, 2 = rid present
- */
-const PUSH_MARK = 0xc1;
-const PUSH_HEAD = 14;
-const FLAG_TEXT = 1;
-const FLAG_RID = 2;
-/** The envelope of one message. Throws only for values msgpack cannot encode (a bug). */
+const KIND_CODE = { send: 1, request: 2, reply: 3 };
+const KIND_OF = [undefined, 'send', 'request', 'reply'];
+/** kind, node, slot. */
+const HEAD_BYTES = 4;
+const RID_BYTES = 8;
+/** Envelope bytes before the body. */
+function headBytes(msg) {
+    return msg.kind === 'send' ? HEAD_BYTES : HEAD_BYTES + RID_BYTES;
+}
+/** The envelope of one message. Throws only for what no peer could send: an address or rid out
+ * of range (a bug). */
 export function encodeEnvelope(from, msg) {
-    if (binaryPush(from, msg))
-        return encodePush(from, msg, 0);
-    return packr.pack([from.node, from.slot, msg]);
+    return encodeAt(from, msg, 0);
 }
-/** Whether the fixed layout can carry it (anything outside its field sizes goes as msgpack). */
-function binaryPush(from, msg) {
-    return msg.t === 'push' && msg.op >= 0 && msg.op <= 255 && Number.isInteger(msg.op) && from.node <= 0xffff && from.slot <= 255;
-}
-/** A push envelope with `prefix` bytes left free in front (for the stream's length prefix). */
-function encodePush(from, msg, prefix) {
-    const text = typeof msg.data === 'string';
-    const size = text ? Buffer.byteLength(msg.data) : msg.data.length;
-    const head = prefix + PUSH_HEAD + (msg.rid !== undefined ? 8 : 0);
-    const buf = Buffer.allocUnsafe(head + size);
-    let o = prefix;
-    buf[o] = PUSH_MARK;
-    buf.writeUInt16BE(from.node, o + 1);
-    buf[o + 3] = from.slot;
-    buf[o + 4] = (text ? FLAG_TEXT : 0) | (msg.rid !== undefined ? FLAG_RID : 0);
-    buf[o + 5] = msg.op;
-    buf.writeDoubleBE(msg.fd, o + 6);
-    o += PUSH_HEAD;
-    if (msg.rid !== undefined) {
-        buf.writeDoubleBE(msg.rid, o);
-        o += 8;
-    }
-    if (text)
-        buf.write(msg.data, o, 'utf8');
-    else
-        msg.data.copy(buf, o);
-    return buf;
-}
-/** A whole stream frame (length prefix included) for one message: pushes in one allocation. */
+/** A whole stream frame (length prefix included) for one message, in one allocation. */
 export function encodeStreamFrame(from, msg) {
-    if (!binaryPush(from, msg))
-        return encodeFrame(encodeEnvelope(from, msg));
-    const frame = encodePush(from, msg, FRAME_HEADER_BYTES);
+    const frame = encodeAt(from, msg, FRAME_HEADER_BYTES);
     frame.writeUInt32BE(frame.length - FRAME_HEADER_BYTES, 0);
     return frame;
 }
-function decodePush(buf) {
-    if (buf.length < PUSH_HEAD)
-        return null;
-    const flags = buf[4];
-    if ((flags & ~(FLAG_TEXT | FLAG_RID)) !== 0)
-        return null;
-    const fd = buf.readDoubleBE(6);
-    let o = PUSH_HEAD;
-    let rid;
-    if (flags & FLAG_RID) {
-        if (buf.length < o + 8)
-            return null;
-        rid = buf.readDoubleBE(o);
-        o += 8;
+/** The envelope with `prefix` bytes left free in front (for the stream's length prefix). */
+function encodeAt(from, msg, prefix) {
+    if (!(from.node >= 0 && from.node <= 0xffff && from.slot >= 0 && from.slot <= 0xff))
+        throw new RangeError(`bus address out of range: ${from.node}/${from.slot}`);
+    const head = headBytes(msg);
+    const buf = Buffer.allocUnsafe(prefix + head + msg.bodyBytes);
+    buf[prefix] = KIND_CODE[msg.kind];
+    buf.writeUInt16BE(from.node, prefix + 1);
+    buf[prefix + 3] = from.slot;
+    if (msg.kind !== 'send') {
+        if (!isRid(msg.rid))
+            throw new RangeError(`bus rid out of range: ${msg.rid}`);
+        buf.writeDoubleBE(msg.rid, prefix + HEAD_BYTES);
     }
-    if (!isInt(fd) || (rid !== undefined && !isInt(rid)))
-        return null;
-    const bytes = buf.subarray(o);
-    // Text is decoded (a copy); bytes are copied too, for the same reason as copyBuffers above.
-    const data = flags & FLAG_TEXT ? bytes.toString('utf8') : Buffer.from(bytes);
-    const msg = { t: 'push', fd, op: buf[5], data };
-    if (rid !== undefined)
-        msg.rid = rid;
-    return { from: { node: buf.readUInt16BE(1), slot: buf[3] }, msg };
+    msg.writeBody(buf, prefix + head);
+    return buf;
 }
 /**
- * The sender and the message, or null for anything that is not exactly one well-formed
- * envelope (bad msgpack, trailing bytes, unknown message type, fields of the wrong type).
- * Buffers in the result are copies: `buf` may be reused or dropped afterwards.
+ * The sender and the message, or null for anything that is not a well-formed envelope (unknown
+ * kind, truncated head, a rid that is not a positive safe integer). The body is a view of
+ * `buf`: whoever keeps its bytes copies them.
  */
 export function decodeEnvelope(buf) {
-    if (buf[0] === PUSH_MARK)
-        return decodePush(buf);
-    let value;
-    try {
-        value = packr.unpack(buf);
+    if (buf.length < HEAD_BYTES)
+        return null;
+    const kind = KIND_OF[buf[0]];
+    if (kind === undefined)
+        return null;
+    let rid = 0;
+    let at = HEAD_BYTES;
+    if (kind !== 'send') {
+        if (buf.length < HEAD_BYTES + RID_BYTES)
+            return null;
+        rid = buf.readDoubleBE(HEAD_BYTES);
+        if (!isRid(rid))
+            return null;
+        at += RID_BYTES;
     }
-    catch {
-        return null;
-    }
-    if (!Array.isArray(value) || value.length !== 3)
-        return null;
-    const [node, slot, msg] = value;
-    if (!isIndex(node) || !isIndex(slot) || !isBusMessage(msg))
-        return null;
-    return { from: { node, slot }, msg };
+    return { from: { node: buf.readUInt16BE(1), slot: buf[3] }, msg: { kind, rid, body: buf.subarray(at) } };
 }
-const isIndex = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-const isInt = (v) => typeof v === 'number' && Number.isSafeInteger(v);
-const isOptInt = (v) => v === undefined || isInt(v);
-const isData = (v) => typeof v === 'string' || Buffer.isBuffer(v);
-const isStr = (v) => typeof v === 'string';
-/** Checks the shape of every message type (types.ts), so handlers get what the type promises. */
-export function isBusMessage(v) {
-    if (v === null || typeof v !== 'object' || Array.isArray(v))
-        return false;
-    const m = v;
-    switch (m.t) {
-        case 'push':
-            return isInt(m.fd) && isInt(m.op) && isData(m.data) && isOptInt(m.rid);
-        case 'disconnect':
-            return isInt(m.fd) && isInt(m.code) && isStr(m.reason) && isOptInt(m.rid);
-        case 'close':
-            return isInt(m.fd) && isOptInt(m.rid);
-        case 'info':
-            return isInt(m.fd) && isInt(m.rid);
-        case 'broadcast':
-            return (isInt(m.op) &&
-                isData(m.data) &&
-                (m.except === undefined || (Array.isArray(m.except) && m.except.every(isInt))) &&
-                (m.room === undefined || isStr(m.room)));
-        case 'join':
-        case 'leave':
-            return isInt(m.fd) && isStr(m.room) && isOptInt(m.rid);
-        case 'pipe':
-            return isInt(m.src) && 'data' in m;
-        case 'reply':
-            return isInt(m.rid) && 'value' in m;
-        case 'call':
-            return isStr(m.method) && Array.isArray(m.args) && isInt(m.rid);
-        default:
-            return false;
+const isRid = (v) => Number.isSafeInteger(v) && v > 0;
+/** An Outgoing whose body is a Buffer already (replies, tests). */
+export class BytesMessage {
+    kind;
+    rid;
+    body;
+    constructor(kind, rid, body) {
+        this.kind = kind;
+        this.rid = rid;
+        this.body = body;
+    }
+    get bodyBytes() {
+        return this.body.length;
+    }
+    writeBody(into, at) {
+        this.body.copy(into, at);
     }
 }
 export const FRAME_HEADER_BYTES = 4;

@@ -1,9 +1,10 @@
 import { type Logger } from '../logger.ts';
 import { type LinkCounters, type RetryOptions } from './peer-link.ts';
-import { type Bus, type BusMessage, type MessageHandler, type SendResult, type WorkerAddress } from './types.ts';
-/** A peer that has not taken 8 MiB yet is not keeping up: sends to it are 'congested' rather
- * than pile up (about 250k small pushes, a few hundred ms of a slow worker's backlog). Counted
- * at what the queue really holds (PeerLink.queuedBytes), so it also bounds this process's memory. */
+import { type Bus, type MessageHandler, type Outgoing, type SendResult, type WorkerAddress } from './types.ts';
+/** A peer that has not taken this (8 MiB) yet is not keeping up: sends to it are 'congested'
+ * rather than pile up (about 250k small pushes, a few hundred ms of a slow worker's backlog).
+ * Counted at what the queue really holds (PeerLink.queuedBytes), so it also bounds this
+ * process's memory. The setting's default (config-table.ts), also when no config is given. */
 export declare const DEFAULT_MAX_QUEUED_BYTES: number;
 export interface EmbeddedBusOptions {
     self: WorkerAddress;
@@ -54,8 +55,8 @@ export declare class EmbeddedBus implements Bus {
      * Rejects with ERR_BUS_SLOT_IN_USE if a live process already listens on our path.
      */
     start(): Promise<void>;
-    send(to: WorkerAddress, msg: BusMessage): SendResult;
-    broadcast(msg: BusMessage): SendResult;
+    send(to: WorkerAddress, msg: Outgoing): SendResult;
+    broadcast(msg: Outgoing): SendResult;
     /** Writes what is queued for every peer now instead of at the end of the turn. */
     flush(): void;
     /** True when the outbound link to `to` is up (a send would be handed to the socket). */

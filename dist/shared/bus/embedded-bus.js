@@ -14,15 +14,17 @@
 import { mkdir, unlink } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
-import { SwitchyardError } from '../errors.js';
+import { SETTINGS } from '../config-table.js';
+import { BusError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, decodeEnvelope, encodeEnvelope, encodeStreamFrame, frameHeader } from './codec.js';
 import { CHUNK_OVERHEAD_BYTES, PeerLink, RETRY_MAX_MS, RETRY_MIN_MS } from './peer-link.js';
 import { worse } from './types.js';
-/** A peer that has not taken 8 MiB yet is not keeping up: sends to it are 'congested' rather
- * than pile up (about 250k small pushes, a few hundred ms of a slow worker's backlog). Counted
- * at what the queue really holds (PeerLink.queuedBytes), so it also bounds this process's memory. */
-export const DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+/** A peer that has not taken this (8 MiB) yet is not keeping up: sends to it are 'congested'
+ * rather than pile up (about 250k small pushes, a few hundred ms of a slow worker's backlog).
+ * Counted at what the queue really holds (PeerLink.queuedBytes), so it also bounds this
+ * process's memory. The setting's default (config-table.ts), also when no config is given. */
+export const DEFAULT_MAX_QUEUED_BYTES = SETTINGS.embeddedBusMaxQueuedBytes.default;
 /** sun_path holds 108 bytes on Linux (104 on macOS), NUL included. */
 const MAX_SOCKET_PATH_BYTES = 103;
 /** The socket file of one slot. */
@@ -53,7 +55,7 @@ export class EmbeddedBus {
         this.dir = dir;
         this.path = socketPath(dir, self.slot);
         if (Buffer.byteLength(socketPath(dir, slots - 1)) > MAX_SOCKET_PATH_BYTES) {
-            throw new SwitchyardError('ERR_BUS_PATH_TOO_LONG', `bus socket path too long for a Unix socket: ${socketPath(dir, slots - 1)}`);
+            throw new BusError('ERR_BUS_PATH_TOO_LONG', `bus socket path too long for a Unix socket: ${socketPath(dir, slots - 1)}`);
         }
         this.log = (options.log ?? createLogger('info', { role: 'bus' })).child({ bus: 'embedded' });
         this.maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
@@ -68,7 +70,7 @@ export class EmbeddedBus {
      */
     async start() {
         if (this.state !== 'new')
-            throw new SwitchyardError('ERR_BUS_STATE', `bus already ${this.state}`);
+            throw new BusError('ERR_BUS_STATE', `bus already ${this.state}`);
         this.state = 'started';
         try {
             await this.listen();
@@ -177,7 +179,7 @@ export class EmbeddedBus {
     async listen() {
         await mkdir(this.dir, { recursive: true });
         if (await isListening(this.path)) {
-            throw new SwitchyardError('ERR_BUS_SLOT_IN_USE', `another process listens on ${this.path}`);
+            throw new BusError('ERR_BUS_SLOT_IN_USE', `another process listens on ${this.path}`);
         }
         await unlink(this.path).catch((err) => {
             if (err.code !== 'ENOENT')
@@ -248,7 +250,7 @@ export class EmbeddedBus {
         }
         catch (err) {
             // A bug above the bus must not cost the frames behind it on this connection.
-            this.log.error({ err, t: msg.t, from }, 'bus message handler threw');
+            this.log.error({ err, kind: msg.kind, from }, 'bus message handler threw');
         }
     }
     reject(socket, code, message) {

@@ -1,14 +1,5 @@
-/**
- * An in-process bus for unit tests of the layers above (router, server API): no sockets, but
- * the same guarantees as the real transports (contract suite in test/bus/contract.ts).
- *
- * Messages go through the real codec, so a test fails here if a message would not survive
- * the wire (and receivers get their own copies, as across processes). Delivery is
- * asynchronous and ordered: each receiver has an inbox drained on a later macrotask
- * (setImmediate), many messages at a time, as a socket read delivers them.
- */
 import type { Logger } from '../logger.ts';
-import { type Bus, type BusMessage, type MessageHandler, type SendResult, type WorkerAddress } from './types.ts';
+import { type Bus, type MessageHandler, type Outgoing, type SendResult, type WorkerAddress } from './types.ts';
 export interface MemoryNetworkOptions {
     /** Where handler errors go; without it they are rethrown on a later turn (the test fails). */
     log?: Logger;
@@ -37,8 +28,8 @@ export declare class MemoryBus implements Bus {
     constructor(network: MemoryNetwork, self: WorkerAddress);
     start(): Promise<void>;
     close(): Promise<void>;
-    send(to: WorkerAddress, msg: BusMessage): SendResult;
-    broadcast(msg: BusMessage): SendResult;
+    send(to: WorkerAddress, msg: Outgoing): SendResult;
+    broadcast(msg: Outgoing): SendResult;
     private live;
     private enqueue;
     private drain;

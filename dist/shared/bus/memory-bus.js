@@ -1,3 +1,14 @@
+/**
+ * An in-process bus for unit tests of the layers above (router, server API): no sockets, but
+ * the same guarantees as the real transports (contract suite in test/bus/contract.ts).
+ *
+ * Messages go through the real envelope codec, so a test fails here if a message would not
+ * survive the wire (and receivers get their own bytes, as across processes). Delivery is
+ * asynchronous and ordered: each receiver has an inbox drained on a later macrotask
+ * (setImmediate), many messages at a time, as a socket read delivers them.
+ */
+import { SETTINGS } from '../config-table.js';
+import { BusError } from '../errors.js';
 import { decodeEnvelope, encodeEnvelope } from './codec.js';
 import { worse } from './types.js';
 /** What an inbox entry costs besides its bytes (a Buffer object and its array slot). */
@@ -11,7 +22,7 @@ class Network {
     maxQueuedBytes;
     constructor(options) {
         this.log = options.log;
-        this.maxQueuedBytes = options.maxQueuedBytes ?? 8 * 1024 * 1024;
+        this.maxQueuedBytes = options.maxQueuedBytes ?? SETTINGS.embeddedBusMaxQueuedBytes.default; // as the embedded bus
     }
     bus(address) {
         return new MemoryBus(this, address);
@@ -48,7 +59,7 @@ export class MemoryBus {
     }
     async start() {
         if (this.state !== 'new')
-            throw new Error(`memory bus already ${this.state}`);
+            throw new BusError('ERR_BUS_STATE', `memory bus already ${this.state}`);
         this.state = 'started';
         this.network.attached.set(this.id, this);
     }
@@ -76,7 +87,7 @@ export class MemoryBus {
             if (bus === this || this.network.cut.has(id))
                 continue;
             payload ??= encodeEnvelope(this.self, msg);
-            result = worse(result, bus.enqueue(payload)); // each receiver decodes its own copy
+            result = worse(result, bus.enqueue(Buffer.from(payload))); // each receiver its own bytes, as across processes
         }
         // Unreachable peers the network knows of: a bus that is attached but cut off.
         for (const id of this.network.cut)
@@ -129,7 +140,7 @@ export class MemoryBus {
                 });
             }
             else {
-                log.error({ err, t: msg.t, from }, 'bus message handler threw');
+                log.error({ err, kind: msg.kind, from }, 'bus message handler threw');
             }
         }
     }

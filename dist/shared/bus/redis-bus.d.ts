@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.ts';
-import type { Bus, BusMessage, MessageHandler, SendResult, WorkerAddress } from './types.ts';
+import type { Bus, Outgoing, MessageHandler, SendResult, WorkerAddress } from './types.ts';
 export interface RedisBusOptions {
     self: WorkerAddress;
     /** redis://[user:pass@]host:port[/db] (rediss:// for TLS). */
@@ -24,7 +24,7 @@ export interface RedisBusOptions {
 /** 50, 100, 200 .. 2000 ms: a Redis restart is noticed within ~2 s, a blip within 50 ms. */
 export declare function defaultRetryDelay(attempt: number): number;
 /** More in flight than Redis lets a subscriber fall behind (client-output-buffer-limit pubsub
- * 32mb by default) could not be delivered anyway. */
+ * 32mb by default) could not be delivered anyway. The setting's default (config-table.ts). */
 export declare const DEFAULT_MAX_PENDING_BYTES: number;
 /**
  * What one publish awaiting Redis's reply holds in this process besides its bytes: ioredis's
@@ -37,10 +37,10 @@ export declare const PUBLISH_OVERHEAD_BYTES = 2560;
  * socket has written it), the channel name and the bookkeeping. */
 export declare function publishCost(envelopeBytes: number, channelBytes: number): number;
 /**
- * The bus channels of one cluster. Sharded mode wraps the prefix in a hash tag so every bus
- * channel of the cluster hashes to one slot: one shard carries the cluster's bus, one
- * SSUBSCRIBE covers both channels, and a sender's direct messages and broadcasts still reach
- * a receiver in the order sent (two slots would be two independent streams).
+ * The bus channels of one cluster (named in redis-keys.ts). Sharded mode wraps the prefix in a
+ * hash tag so every bus channel of the cluster hashes to one slot: one shard carries the
+ * cluster's bus, one SSUBSCRIBE covers both channels, and a sender's direct messages and
+ * broadcasts still reach a receiver in the order sent (two slots would be two independent streams).
  */
 export declare function busChannels(prefix: string, sharded?: boolean): {
     worker(to: WorkerAddress): string;
@@ -130,8 +130,8 @@ export declare class RedisBus implements Bus {
      */
     start(): Promise<void>;
     /** Any worker, this node's included (the router normally uses the embedded bus for those). */
-    send(to: WorkerAddress, msg: BusMessage): SendResult;
-    broadcast(msg: BusMessage): SendResult;
+    send(to: WorkerAddress, msg: Outgoing): SendResult;
+    broadcast(msg: Outgoing): SendResult;
     close(): Promise<void>;
     /**
      * 'down' or 'congested', synchronously, whenever the message cannot be handed to Redis now.

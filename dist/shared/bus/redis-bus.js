@@ -1,7 +1,9 @@
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { SwitchyardError } from '../errors.js';
+import { SETTINGS } from '../config-table.js';
+import { BusError } from '../errors.js';
 import { ConnectionProbe, SETTLE_ON_CLOSE } from '../redis-health.js';
+import { checkPrefixName, ClusterKeys } from '../redis-keys.js';
 import { MAX_NODES, MAX_SLOTS } from '../session-id.js';
 import { decodeEnvelope, encodeEnvelope } from './codec.js';
 /** 50, 100, 200 .. 2000 ms: a Redis restart is noticed within ~2 s, a blip within 50 ms. */
@@ -9,8 +11,8 @@ export function defaultRetryDelay(attempt) {
     return Math.min(50 * 2 ** Math.min(attempt - 1, 6), 2000) + Math.floor(Math.random() * 50);
 }
 /** More in flight than Redis lets a subscriber fall behind (client-output-buffer-limit pubsub
- * 32mb by default) could not be delivered anyway. */
-export const DEFAULT_MAX_PENDING_BYTES = 32 * 1024 * 1024;
+ * 32mb by default) could not be delivered anyway. The setting's default (config-table.ts). */
+export const DEFAULT_MAX_PENDING_BYTES = SETTINGS.redisBusMaxPendingBytes.default;
 /** A PING a second costs Redis nothing; 3 s of silence on loopback or a LAN is not a slow reply. */
 const DEFAULT_PROBE_INTERVAL_MS = 1000;
 const DEFAULT_PROBE_TIMEOUT_MS = 3000;
@@ -29,14 +31,14 @@ export function publishCost(envelopeBytes, channelBytes) {
     return PUBLISH_OVERHEAD_BYTES + 2 * envelopeBytes + channelBytes;
 }
 /**
- * The bus channels of one cluster. Sharded mode wraps the prefix in a hash tag so every bus
- * channel of the cluster hashes to one slot: one shard carries the cluster's bus, one
- * SSUBSCRIBE covers both channels, and a sender's direct messages and broadcasts still reach
- * a receiver in the order sent (two slots would be two independent streams).
+ * The bus channels of one cluster (named in redis-keys.ts). Sharded mode wraps the prefix in a
+ * hash tag so every bus channel of the cluster hashes to one slot: one shard carries the
+ * cluster's bus, one SSUBSCRIBE covers both channels, and a sender's direct messages and
+ * broadcasts still reach a receiver in the order sent (two slots would be two independent streams).
  */
 export function busChannels(prefix, sharded = false) {
-    const p = sharded ? `{${prefix}}` : prefix;
-    return { worker: (to) => `${p}:w:${to.node}:${to.slot}`, all: `${p}:all` };
+    const keys = ClusterKeys.of(prefix, sharded);
+    return { worker: (to) => keys.workerChannel(to), all: keys.broadcastChannel };
 }
 /**
  * The bus between nodes: Redis pub/sub, one channel per worker and one for broadcasts.
@@ -103,8 +105,7 @@ export class RedisBus {
         const { self, prefix } = options;
         if (!isAddress(self))
             throw new RangeError(`bus address out of range: node ${self.node} (0..${MAX_NODES - 1}), slot ${self.slot} (0..${MAX_SLOTS - 1})`);
-        if (!/^[^\s{}]+$/.test(prefix))
-            throw new RangeError(`bus prefix must be non-empty, without spaces or braces: "${prefix}"`);
+        checkPrefixName(prefix, 'bus');
         this.self = { node: self.node, slot: self.slot };
         this.sharded = options.sharded ?? false;
         this.channels = busChannels(prefix, this.sharded);
@@ -155,7 +156,7 @@ export class RedisBus {
      */
     async start() {
         if (this.started)
-            throw new Error('RedisBus.start() called twice');
+            throw new BusError('ERR_BUS_STATE', 'RedisBus.start() called twice');
         this.started = true;
         for (const p of this.probes.values())
             p.start();
@@ -163,12 +164,12 @@ export class RedisBus {
         try {
             const ready = new Promise((resolve, reject) => {
                 this.readyWaiters.push(resolve);
-                timer = setTimeout(() => reject(new Error(`not ready within ${this.startTimeoutMs} ms`)), this.startTimeoutMs);
+                timer = setTimeout(() => reject(new BusError('ERR_BUS_CONNECT', `not ready within ${this.startTimeoutMs} ms`)), this.startTimeoutMs);
             });
             await Promise.all([this.pub.connect(), this.sub.connect(), ready]);
         }
         catch (err) {
-            throw new SwitchyardError('ERR_BUS_CONNECT', `redis bus could not start (it keeps reconnecting): ${err.message}`);
+            throw new BusError('ERR_BUS_CONNECT', `redis bus could not start (it keeps reconnecting): ${err.message}`);
         }
         finally {
             clearTimeout(timer);
@@ -249,7 +250,7 @@ export class RedisBus {
         }
         catch (err) {
             // The handler's bug, not the bus's: log it and keep the subscriber alive.
-            this.log.error({ err, t: envelope.msg.t }, 'bus message handler threw');
+            this.log.error({ err, kind: envelope.msg.kind }, 'bus message handler threw');
         }
     }
     /** A connection for `role`, with its listeners and watchdog (connected now if the bus runs). */

@@ -1,7 +1,9 @@
 /**
  * The bus: how a message from one worker reaches another, on this node (embedded bus) or on
- * another node (Redis bus). A bus moves opaque BusMessages between worker addresses; what they
- * mean (push, broadcast, rooms, replies) is the router's business (src/worker/router.ts).
+ * another node (Redis bus). A bus moves envelopes between worker addresses: who sent it, whether
+ * it wants a reply, and a body of bytes it never reads. What bodies mean (push, broadcast, rooms)
+ * is the cluster operations' business (src/worker/cluster/cluster-ops.ts), as socket.io's adapters
+ * publish messages one class gives meaning to.
  */
 /** A worker of the cluster: node id (0 on a single host) and worker slot. */
 export interface WorkerAddress {
@@ -9,60 +11,31 @@ export interface WorkerAddress {
     slot: number;
 }
 /**
- * Messages between workers. Encoded with msgpackr on the wire: Buffers stay Buffers, strings
- * stay strings. `rid` asks for a `reply` to the sender (request/response over a one-way bus).
+ * How a message is to be answered: 'send' is fire-and-forget; a 'request' wants a 'reply' to its
+ * sender carrying the same `rid` (request/response over a one-way bus).
  */
-export type BusMessage = {
-    t: 'push';
-    fd: number;
-    op: number;
-    data: Buffer | string;
-    rid?: number;
-} | {
-    t: 'disconnect';
-    fd: number;
-    code: number;
-    reason: string;
-    rid?: number;
-} | {
-    t: 'close';
-    fd: number;
-    rid?: number;
-} | {
-    t: 'info';
-    fd: number;
+export type MessageKind = 'send' | 'request' | 'reply';
+/**
+ * A message to send. The bus reads only `kind` and `rid`; the body is bytes it does not look
+ * into, written by their owner straight into the bus's own buffer (`writeBody`), so a message
+ * costs one allocation whatever the transport and its body is never copied twice.
+ */
+export interface Outgoing {
+    kind: MessageKind;
+    /** Pairs a request with its reply (a positive safe integer); 0 for 'send'. */
     rid: number;
-} | {
-    t: 'broadcast';
-    op: number;
-    data: Buffer | string;
-    except?: number[];
-    room?: string;
-} | {
-    t: 'join';
-    fd: number;
-    room: string;
-    rid?: number;
-} | {
-    t: 'leave';
-    fd: number;
-    room: string;
-    rid?: number;
-} | {
-    t: 'pipe';
-    src: number;
-    data: unknown;
-} | {
-    t: 'reply';
+    readonly bodyBytes: number;
+    /** Writes exactly bodyBytes bytes at `into[at]`. */
+    writeBody(into: Buffer, at: number): void;
+}
+/** A message received. `body` is a view of the transport's buffer, valid during the handler
+ * call only: whoever keeps bytes of it copies them (a 64-byte push must not pin a 64 KiB read). */
+export interface Incoming {
+    kind: MessageKind;
     rid: number;
-    value: unknown;
-} | {
-    t: 'call';
-    method: string;
-    args: unknown[];
-    rid: number;
-};
-export type MessageHandler = (msg: BusMessage, from: WorkerAddress) => void;
+    body: Buffer;
+}
+export type MessageHandler = (msg: Incoming, from: WorkerAddress) => void;
 /**
  * What a send or broadcast did, as a return value (uWebSockets' SendStatus: backpressure is an
  * answer, not an exception):
@@ -88,9 +61,9 @@ export type SendResult = 'ok' | 'congested' | 'down';
 export interface Bus {
     readonly self: WorkerAddress;
     /** Sends to one worker. */
-    send(to: WorkerAddress, msg: BusMessage): SendResult;
+    send(to: WorkerAddress, msg: Outgoing): SendResult;
     /** Sends to every other worker the bus reaches (never to self). */
-    broadcast(msg: BusMessage): SendResult;
+    broadcast(msg: Outgoing): SendResult;
     /** Hands what is queued to the transport now rather than at the end of the turn (optional:
      * a bus that writes at once has nothing to do). Order is kept. */
     flush?(): void;

@@ -15,4 +15,18 @@ export interface Inflater {
      */
     decompress(data: Buffer, fin: boolean, limit: number, callback: (err: ProtocolError | null, inflated?: Buffer) => void): void;
 }
+/** The sending half: one message's payload compressed (RFC 7692 §7.2.1, trailer removed). */
+export interface Deflater {
+    /** Jobs complete in the order given; the callback may run synchronously or later, exactly once. */
+    compress(data: Buffer, callback: (err: Error | null, compressed?: Buffer) => void): void;
+}
+/**
+ * Both directions of a negotiated permessage-deflate, as the connection core uses them. The
+ * zlib implementation is I/O-side (src/worker/connection/deflate-codec.ts): streams and a process-wide
+ * job limiter do not belong in the sans-I/O core.
+ */
+export interface MessageCodec extends Inflater, Deflater {
+    /** The connection is gone: drop queued jobs and free the contexts. Later calls do nothing. */
+    dispose(): void;
+}
 //# sourceMappingURL=extension.d.ts.map

@@ -22,4 +22,10 @@ export declare function closeFrame(code?: number, reason?: string): Buffer;
 export declare function pingFrame(payload?: Buffer): Buffer;
 /** A pong frame (§5.5.3: a reply echoes the ping's payload); RangeError over 125 bytes. */
 export declare function pongFrame(payload?: Buffer): Buffer;
+/** Payloads at or below this are copied next to their header (one buffer); larger ones are written as they are. */
+export declare const INLINE_PAYLOAD = 1024;
+/** A frame as queued for writing: small ones in one buffer with their header, large payloads by reference. */
+export declare function encodeForQueue(opcode: number, payload: Buffer, rsv1?: boolean): Buffer[];
+/** Close reasons are at most 123 bytes (§5.5: 125 minus the code); cut on a code point boundary. */
+export declare function truncateReason(reason: string): string;
 //# sourceMappingURL=frame-encoder.d.ts.map

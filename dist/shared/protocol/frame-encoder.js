@@ -103,4 +103,27 @@ export function pingFrame(payload = EMPTY) {
 export function pongFrame(payload = EMPTY) {
     return encodeSmallFrame(Opcode.Pong, payload);
 }
+/** Payloads at or below this are copied next to their header (one buffer); larger ones are written as they are. */
+export const INLINE_PAYLOAD = 1024;
+/** A frame as queued for writing: small ones in one buffer with their header, large payloads by reference. */
+export function encodeForQueue(opcode, payload, rsv1 = false) {
+    if (payload.length <= INLINE_PAYLOAD)
+        return [encodeSmallFrame(opcode, payload, rsv1)];
+    return [frameHeader(opcode, payload.length, true, rsv1), payload];
+}
+/** Close reasons are at most 123 bytes (§5.5: 125 minus the code); cut on a code point boundary. */
+export function truncateReason(reason) {
+    if (Buffer.byteLength(reason) <= MAX_CLOSE_REASON)
+        return reason;
+    let out = '';
+    let bytes = 0;
+    for (const ch of reason) {
+        const n = Buffer.byteLength(ch);
+        if (bytes + n > MAX_CLOSE_REASON)
+            break;
+        out += ch;
+        bytes += n;
+    }
+    return out;
+}
 //# sourceMappingURL=frame-encoder.js.map

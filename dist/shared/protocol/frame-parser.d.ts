@@ -20,6 +20,20 @@ export interface ParserSink {
     /** The parser went on by itself (an inflate finished) and stopped again: `backlog` and `yielded` may have changed. */
     onSettled?(): void;
 }
+/**
+ * The parser's state outside a data message, as plain data (see snapshotRefusal()): where it
+ * is in the current frame's header (a control frame's, or none) and the bytes not parsed yet.
+ */
+export interface ParserSnapshot {
+    state: number;
+    fin: boolean;
+    opcode: number;
+    payloadLength: number;
+    maskHi: number;
+    maskLo: number;
+    /** Received and not parsed yet (still masked), base64. */
+    pending: string;
+}
 export declare class FrameParser {
     private state;
     private running;
@@ -78,6 +92,20 @@ export declare class FrameParser {
     refill(frames: number, bytes: number): void;
     /** Feed bytes as read from the socket. Takes ownership of `chunk`: payloads are unmasked in place. */
     push(chunk: Buffer): void;
+    /**
+     * Why the state can't be captured as plain data now, or null. Inside a data message the
+     * parser holds fragments, a UTF-8 decoder's carry, a partly unmasked payload or an inflate
+     * in flight: a snapshot waits for the message boundary. Between messages (even mid-way
+     * through a control frame's header or payload) all it holds is a few numbers and raw bytes.
+     */
+    snapshotRefusal(): string | null;
+    /** The state as plain data; call only when snapshotRefusal() is null. */
+    snapshot(): ParserSnapshot;
+    /**
+     * Takes over a snapshot (on a fresh parser). Pending bytes are not parsed here: the parser
+     * reports `yielded`, and the next refill() (the shell's next turn) goes on from there.
+     */
+    restore(snap: ParserSnapshot): void;
     /** Stop for good (the connection is closing): no further sink calls, not even from a pending inflate. */
     stop(): void;
     /** Parse until we need more bytes, wait on the inflater, or finish. Re-entrant calls (a sink that pushes) only queue. */

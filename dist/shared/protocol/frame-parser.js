@@ -102,6 +102,44 @@ export class FrameParser {
         this.queued += chunk.length;
         this.run();
     }
+    /**
+     * Why the state can't be captured as plain data now, or null. Inside a data message the
+     * parser holds fragments, a UTF-8 decoder's carry, a partly unmasked payload or an inflate
+     * in flight: a snapshot waits for the message boundary. Between messages (even mid-way
+     * through a control frame's header or payload) all it holds is a few numbers and raw bytes.
+     */
+    snapshotRefusal() {
+        if (this.state === State.Inflating)
+            return 'an inflate is in flight';
+        if (this.messageOpcode !== 0)
+            return 'inside a data message';
+        return null;
+    }
+    /** The state as plain data; call only when snapshotRefusal() is null. */
+    snapshot() {
+        const pending = this.queued === 0 ? '' : Buffer.concat(this.buffers.slice(this.head), this.offset + this.queued).subarray(this.offset).toString('base64');
+        return { state: this.state, fin: this.fin, opcode: this.opcode, payloadLength: this.payloadLength, maskHi: this.maskHi, maskLo: this.maskLo, pending };
+    }
+    /**
+     * Takes over a snapshot (on a fresh parser). Pending bytes are not parsed here: the parser
+     * reports `yielded`, and the next refill() (the shell's next turn) goes on from there.
+     */
+    restore(snap) {
+        if (snap.state > State.Payload && snap.state !== State.Finished)
+            throw new RangeError(`parser state ${snap.state} cannot be restored`);
+        this.state = snap.state;
+        this.fin = snap.fin;
+        this.opcode = snap.opcode;
+        this.payloadLength = snap.payloadLength;
+        this.maskHi = snap.maskHi;
+        this.maskLo = snap.maskLo;
+        if (snap.pending.length > 0 && this.state !== State.Finished) {
+            const bytes = Buffer.from(snap.pending, 'base64');
+            this.buffers = [bytes];
+            this.queued = bytes.length;
+            this.stoppedByBudget = true;
+        }
+    }
     /** Stop for good (the connection is closing): no further sink calls, not even from a pending inflate. */
     stop() {
         this.finish();

@@ -1,5 +1,3 @@
-import { ProtocolError } from '../errors.ts';
-import type { Inflater } from './extension.ts';
 export interface DeflateSettings {
     serverNoContextTakeover: boolean;
     clientNoContextTakeover: boolean;
@@ -34,44 +32,7 @@ export declare function negotiateDeflate(offerHeader: string | undefined, settin
     agreement: DeflateAgreement;
     response: string;
 } | null;
-/**
- * Process-wide cap on zlib jobs in flight, as ws has: thousands of connections compressing at
- * once fragment memory badly (nodejs/node#8871), and a queue costs little latency. Each
- * direction of a connection still runs one job at a time; this bounds them all together.
- */
-export declare const MAX_ZLIB_JOBS = 10;
-/** zlib jobs holding a slot now (tests). */
-export declare function zlibJobsInFlight(): number;
-interface InflateJob {
-    /** Holds a zlib slot (set when it starts, cleared when the slot is given back). */
-    started?: boolean;
-    data: Buffer;
-    fin: boolean;
-    limit: number;
-    callback: (err: ProtocolError | null, inflated?: Buffer) => void;
-    chunks: Buffer[];
-    size: number;
-}
-interface DeflateJob {
-    started?: boolean;
-    data: Buffer;
-    callback: (err: Error | null, compressed?: Buffer) => void;
-    chunks: Buffer[];
-    size: number;
-}
-/**
- * One connection's compressor and decompressor. Each direction runs one job at a time
- * from a FIFO queue: a zlib stream only tells us where output ends by the flush
- * callback, so overlapping jobs could not tell whose bytes are whose.
- */
-export declare class PerMessageDeflate implements Inflater {
-    #private;
-    constructor(agreement: DeflateAgreement, settings?: DeflateSettings);
-    /** Whether a message of this size is worth compressing (settings.threshold). */
-    shouldCompress(byteLength: number): boolean;
-    decompress(data: Buffer, fin: boolean, limit: number, callback: InflateJob['callback']): void;
-    compress(data: Buffer, callback: DeflateJob['callback']): void;
-    dispose(): void;
-}
-export {};
+export declare function assertWindowBits(what: string, bits: number, min: number): void;
+/** Bad settings are a configuration bug, not peer input: throw. */
+export declare function assertSettings(settings: DeflateSettings): void;
 //# sourceMappingURL=permessage-deflate.d.ts.map

@@ -1,4 +1,4 @@
-import { SwitchyardError } from '../errors.js';
+import { SessionTableError } from '../errors.js';
 import { decodeFd } from '../session-id.js';
 /**
  * The session table of one process (a single-node server, or tests): plain maps, every write
@@ -121,7 +121,7 @@ export class MemorySessionTable {
     }
     assertOpen() {
         if (this.closed)
-            throw new SwitchyardError('ERR_SESSION_TABLE_CLOSED', 'session table is closed');
+            throw new SessionTableError('ERR_SESSION_TABLE_CLOSED', 'session table is closed');
     }
 }
 //# sourceMappingURL=memory-session-table.js.map

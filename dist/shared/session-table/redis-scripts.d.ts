@@ -1,6 +1,7 @@
 /**
- * The session table's Lua scripts (see RedisSessionTable for the key layout): each keeps the
- * hashes, worker sets, node sets and uid sets consistent in one atomic step.
+ * The session table's Lua scripts: each keeps the hashes, worker sets, node sets and uid sets
+ * consistent in one atomic step. They build key names from the prefix as redis-keys.ts lists
+ * them (ClusterKeys; test/session-table/redis-session-table.test.ts holds the two together).
  */
 /** ARGV[2..]: a | fd node slot addr port t;  s | fd node slot addr port t uid ('' = none: a re-write);
  * r | fd node slot;  b | fd uid;  u | fd. fds stay strings (Lua would print 2^52 as 4.5e+15).

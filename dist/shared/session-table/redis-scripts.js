@@ -1,6 +1,7 @@
 /**
- * The session table's Lua scripts (see RedisSessionTable for the key layout): each keeps the
- * hashes, worker sets, node sets and uid sets consistent in one atomic step.
+ * The session table's Lua scripts: each keeps the hashes, worker sets, node sets and uid sets
+ * consistent in one atomic step. They build key names from the prefix as redis-keys.ts lists
+ * them (ClusterKeys; test/session-table/redis-session-table.test.ts holds the two together).
  */
 /** Shared Lua: ARGV[1] is the prefix; drop() forgets one fd's hash and uid entry. */
 const LIB = `

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
 import type { SessionOwner, SessionRecord, SessionTable } from './types.ts';
 /**
- * The cluster's session table in Redis, under the cluster's prefix P:
+ * The cluster's session table in Redis, under the cluster's prefix P (key names in redis-keys.ts):
  *
  *   P:s:${fd}             hash  node, slot, addr, port, t (connect ms), uid (absent: unbound)
  *   P:ws:${node}:${slot}  set   fds of one worker                 (purgeWorker pops it)
@@ -72,6 +72,8 @@ export interface RedisSessionTableStats {
 }
 export declare class RedisSessionTable implements SessionTable {
     private readonly redis;
+    private readonly keys;
+    /** P, as the Lua scripts take it (ARGV[1]). */
     private readonly p;
     private readonly isAlive;
     private readonly log;

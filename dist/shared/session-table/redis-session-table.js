@@ -1,5 +1,6 @@
 import { pino } from 'pino';
-import { SwitchyardError } from '../errors.js';
+import { SessionTableError, SwitchyardError } from '../errors.js';
+import { checkPrefixName, ClusterKeys } from '../redis-keys.js';
 import { decodeFd, nodeOf, slotOf } from '../session-id.js';
 import { APPLY, PURGE, SCAN } from './redis-scripts.js';
 import { ResyncScheduler } from './resync-scheduler.js';
@@ -9,6 +10,8 @@ const PURGE_STEP = 500;
 const RESYNC_SLICE = 5000;
 export class RedisSessionTable {
     redis;
+    keys;
+    /** P, as the Lua scripts take it (ARGV[1]). */
     p;
     isAlive;
     log;
@@ -29,10 +32,10 @@ export class RedisSessionTable {
     resyncer = null;
     constructor(options) {
         const { prefix } = options;
-        if (!/^[^\s{}]+$/.test(prefix))
-            throw new RangeError(`session table prefix must be non-empty, without spaces or braces: "${prefix}"`);
+        checkPrefixName(prefix, 'session table');
         this.redis = options.redis;
-        this.p = options.hashTag ? `{${prefix}}` : prefix;
+        this.keys = ClusterKeys.of(prefix, options.hashTag);
+        this.p = this.keys.prefix;
         this.isAlive = options.isAlive;
         this.log = (options.log ?? pino({ level: 'silent' })).child({ sessionTable: 'redis' });
         this.ownsClient = options.ownsClient ?? false;
@@ -46,7 +49,7 @@ export class RedisSessionTable {
     }
     keepInSync(owner) {
         if (this.resyncer)
-            throw new Error('keepInSync() called twice');
+            throw new SessionTableError('ERR_SESSION_TABLE_STATE', 'keepInSync() called twice');
         this.resyncer = new ResyncScheduler({
             connected: () => this.redis.status === 'ready',
             leaseHeld: () => this.alive(owner.node, true),
@@ -75,13 +78,13 @@ export class RedisSessionTable {
         this.enqueue(fd, 'u');
     }
     fdsByUid(uid) {
-        return this.read('fdsByUid', async () => this.live((await this.redis.smembers(`${this.p}:u:${uid}`)).map(Number)));
+        return this.read('fdsByUid', async () => this.live((await this.redis.smembers(this.keys.uidSessions(uid))).map(Number)));
     }
     get(fd) {
         return this.read('get', async () => {
             if (!decodeFd(fd))
                 return null;
-            const [h, alive] = await Promise.all([this.redis.hgetall(`${this.p}:s:${fd}`), this.alive(nodeOf(fd))]);
+            const [h, alive] = await Promise.all([this.redis.hgetall(this.keys.session(fd)), this.alive(nodeOf(fd))]);
             if (!alive || h.node === undefined)
                 return null;
             return { fd, node: Number(h.node), slot: Number(h.slot), remoteAddress: h.addr ?? '', remotePort: Number(h.port), connectTime: Number(h.t), uid: h.uid ?? null };
@@ -107,7 +110,7 @@ export class RedisSessionTable {
         return this.purge(node, String(slot));
     }
     async purgeDeadNodes() {
-        const nodes = (await this.read('purgeDeadNodes', () => this.redis.smembers(`${this.p}:sn`))).map(Number);
+        const nodes = (await this.read('purgeDeadNodes', () => this.redis.smembers(this.keys.sessionNodes))).map(Number);
         // A fresh answer, never the cache: purging is not undone if we were wrong.
         const alive = await this.read('purgeDeadNodes', () => Promise.all(nodes.map((n) => this.alive(n, true))));
         const dead = nodes.filter((_, i) => !alive[i]);
@@ -149,7 +152,7 @@ export class RedisSessionTable {
             }
             await this.landed();
         }
-        const members = await this.read('resync', () => this.redis.smembers(`${this.p}:ws:${owner.node}:${owner.slot}`));
+        const members = await this.read('resync', () => this.redis.smembers(this.keys.workerSessions(owner.node, owner.slot)));
         let stale = 0;
         for (const fd of members.map(Number)) {
             if (owner.record(fd))
@@ -191,7 +194,7 @@ export class RedisSessionTable {
     /** Sends pending writes (so this read sees them), then runs `work` within timeoutMs. */
     read(what, work) {
         if (this.closed)
-            return Promise.reject(new SwitchyardError('ERR_SESSION_TABLE_CLOSED', `session table closed: ${what} refused`));
+            return Promise.reject(new SessionTableError('ERR_SESSION_TABLE_CLOSED', `session table closed: ${what} refused`));
         this.flush();
         if (this.redis.status === 'end')
             return Promise.reject(unavailable(what, 'the Redis connection is closed for good'));
@@ -278,6 +281,6 @@ export class RedisSessionTable {
     }
 }
 function unavailable(what, why) {
-    return new SwitchyardError('ERR_SESSION_TABLE_UNAVAILABLE', `session table ${what} failed: ${why}`);
+    return new SessionTableError('ERR_SESSION_TABLE_UNAVAILABLE', `session table ${what} failed: ${why}`);
 }
 //# sourceMappingURL=redis-session-table.js.map

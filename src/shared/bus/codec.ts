@@ -16,6 +16,7 @@
  * exception.
  */
 import type { Incoming, MessageKind, Outgoing, WorkerAddress } from './types.ts';
+import type { BusErrorCode } from '../errors.ts';
 
 export interface Envelope {
   from: WorkerAddress;
@@ -122,7 +123,7 @@ export function encodeFrame(payload: Buffer): Buffer {
 }
 
 export interface FrameError {
-  code: 'ERR_BUS_FRAME_TOO_BIG';
+  code: Extract<BusErrorCode, 'ERR_BUS_FRAME_TOO_BIG'>;
   message: string;
 }
 

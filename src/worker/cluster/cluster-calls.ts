@@ -7,7 +7,8 @@ import { OPS } from './cluster-ops.ts';
 import type { LocalConnections } from '../local-connections.ts';
 import { byId, MALFORMED, OpMessage, type CallFailure, type ClusterOp, type ReplyWire } from './op-kit.ts';
 import { opcodeFor, toList } from './payload.ts';
-import { RemoteCallError, type LocalHandler, type Router } from './router.ts';
+import { RemoteCallError } from '../../shared/errors.ts';
+import type { LocalHandler, Router } from './router.ts';
 
 /** The smallest fd the master can issue (seq 1, node 0, slot 0). */
 const FIRST_CLUSTER_FD = encodeFd(1, 0, 0);

@@ -3,9 +3,6 @@ import { BytesMessage } from '../../shared/bus/codec.ts';
 import { worse, type Bus, type Incoming, type Outgoing, type SendResult, type WorkerAddress } from '../../shared/bus/types.ts';
 import type { Logger } from '../../shared/logger.ts';
 
-/** Why a remote call got no answer: its codes are in the error registry. */
-export { RemoteCallError, type RemoteCallErrorCode } from '../../shared/errors.ts';
-
 /** A call awaiting its reply. Every call waits the same timeoutMs, so deadlines grow in
  * insertion order and one timer, armed for the oldest, expires them all (no timer per call). */
 interface Waiting {

@@ -1,0 +1,24 @@
+import type { Config } from '../../shared/config.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { type SeqBlock } from '../../shared/session-id.ts';
+import { RedisPeerStats } from './peer-stats.ts';
+/**
+ * What a master needs to be one node of a multi-node cluster (loaded only with --redis):
+ * a node id leased in Redis, session-id blocks leased per node id, the published stats, and the
+ * periodic purge of dead nodes' sessions.
+ */
+export interface Membership {
+    nodeId: number;
+    seqBlock: SeqBlock;
+    nextSeqBlock: () => Promise<SeqBlock>;
+    peers: RedisPeerStats;
+    /** Called (once) if another node takes our id. */
+    set onLost(fn: (reason: string) => void);
+    /** Called when Redis lost this node's data (lease re-claimed): the workers must re-write theirs. */
+    set onRestored(fn: (reason: string) => void);
+    leave(): Promise<void>;
+}
+export declare function joinCluster(config: Config & {
+    redis: string;
+}, log: Logger): Promise<Membership>;
+//# sourceMappingURL=membership.d.ts.map

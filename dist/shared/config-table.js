@@ -1,0 +1,235 @@
+import { availableParallelism } from 'node:os';
+import { CLUSTER_NAME } from './redis-keys.js';
+/** Swoole's dispatch_mode numbers, and the names we accept for them. */
+export const DISPATCH_MODES = { 'round-robin': 1, 'fd-mod': 2, 'idle-worker': 3, 'ip-hash': 4, 'least-connections': 8 };
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const SETTINGS = {
+    host: { kind: 'string', default: '127.0.0.1', help: 'address to listen on' },
+    port: {
+        kind: 'int', min: 0, max: 65535,
+        default: 9501, // Swoole's examples' port: familiar to our users
+        help: 'port to listen on (0: any free port; the listening line tells which)',
+    },
+    /** pino level: fatal, error, warn, info, debug, trace, silent. */
+    logLevel: { kind: 'enum', values: LOG_LEVELS, wide: true, default: 'info', help: 'pino level: fatal, error, warn, info, debug, trace, silent (JSON lines on stdout)' },
+    /** Module that registers the app's callbacks; undefined runs the default echo app. */
+    app: {
+        kind: 'string', optional: true, path: true, default: undefined,
+        help: 'module whose default export registers the callbacks (.js, .mjs, or .ts with tsx installed); unset: the default app',
+    },
+    /** The master writes its pid here (Swoole's pid_file); `switchyard stop|status` find it there. */
+    pidFile: {
+        kind: 'string', optional: true, path: true,
+        default: undefined, // no file unless asked: several servers may share a directory
+        help: "file the master writes its pid to (Swoole's pid_file); switchyard stop|status read it",
+    },
+    /** Redis URL of the multi-node bus (also REDIS_URL); unset: one node, embedded bus only. A URL
+     * with a password is a secret: give it by redisUrlFile or the environment rather than a flag. */
+    redis: {
+        kind: 'string', optional: true, default: undefined,
+        help: 'Redis URL of the multi-node bus and session table (also REDIS_URL); with a password, a secret: prefer --redis-url-file',
+    },
+    /** A file whose one line is the Redis URL (kept out of `ps`; see secrets.ts). */
+    redisUrlFile: { kind: 'string', optional: true, path: true, default: undefined, help: 'file whose one line is the Redis URL (keeps a password out of ps)' },
+    /** Key and channel prefix in Redis: nodes with the same name form one cluster. */
+    clusterName: {
+        kind: 'string', pattern: CLUSTER_NAME,
+        patternHint: '1-64 letters, digits, dots, dashes or underscores (it prefixes Redis keys and channels)',
+        default: 'switchyard',
+        help: 'key and channel prefix in Redis: nodes with the same name form one cluster',
+    },
+    /** Sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis 7) for the bus, as Redis Cluster wants. */
+    redisSharded: { kind: 'bool', default: false, help: 'sharded pub/sub (SPUBLISH/SSUBSCRIBE) for the Redis bus' },
+    /** A node whose lease is not refreshed for this long (ms) is dead: its sessions vanish. */
+    nodeTtlMs: {
+        kind: 'int', min: 300,
+        default: 10_000, // the issue's bound; refreshed every third of it
+        help: 'a node silent this long (ms) is dead: its sessions vanish',
+    },
+    /** Bearer token for the default app's POST /push/:fd and /broadcast; unset turns them off. A
+     * secret: give it by adminTokenFile or SWITCHYARD_ADMIN_TOKEN rather than a flag. */
+    adminToken: {
+        kind: 'string', optional: true, default: undefined,
+        help: "Bearer token of the default app's POST /push/:fd and POST /broadcast (off without it); a secret: prefer --admin-token-file or the variable",
+    },
+    /** A file whose one line is the admin token (kept out of `ps`; see secrets.ts). */
+    adminTokenFile: { kind: 'string', optional: true, path: true, default: undefined, help: 'file whose one line is the admin token (keeps it out of ps)' },
+    /** Worker processes (Swoole worker_num); each holds a stable slot 0..workers-1. */
+    workers: {
+        kind: 'int', min: 1, max: 256, aliases: ['worker_num'], machineDefault: true,
+        default: Math.min(availableParallelism(), 256),
+        help: "worker processes (Swoole's worker_num; default: the machine's available parallelism)",
+    },
+    /** Swoole's dispatch_mode: 1 round-robin, 2 fd-mod, 3 idle worker, 4 ip-hash, 8 least-connections. */
+    dispatchMode: {
+        kind: 'dispatch',
+        // Not Swoole's default (fd-mod): WebSocket connections live long, and least-connections
+        // keeps workers even after closes where fd-mod and round-robin drift apart.
+        default: 8,
+        help: 'worker for a new connection: 1 round-robin, 2 fd-mod, 3 idle-worker, 4 ip-hash, 8 least-connections',
+    },
+    /**
+     * V8's young-generation semi-space of each worker, in MiB (node's --max-semi-space-size);
+     * 0 leaves V8's default (up to 16 MiB, grown under allocation bursts and kept).
+     */
+    workerSemiSpaceMb: {
+        kind: 'int', min: 0, max: 1024,
+        // Measured here: idle memory per connection 10 KiB -> under 4 KiB (V8 keeps a young
+        // generation grown by a handshake storm), and echo as fast or faster (a small nursery stays
+        // in cache). Big-message loads may want more.
+        default: 1,
+        help: "V8 young-generation semi-space of each worker in MiB (0: V8's default)",
+    },
+    /**
+     * Largest message accepted, reassembled and inflated (RFC 6455 §10.4); beyond it close 1009.
+     * Also the raw bytes a connection may have read ahead of its parser (flow-control.ts).
+     */
+    packageMaxLength: {
+        kind: 'int', min: 126, max: Number.MAX_SAFE_INTEGER,
+        default: 2 * 1024 * 1024, // Swoole's default package_max_length
+        help: 'largest message in bytes, reassembled and inflated; beyond it close 1009. Also the bytes a connection may have read ahead of its parser',
+    },
+    /** Negotiate permessage-deflate (RFC 7692) when the client offers it. */
+    websocketCompression: { kind: 'bool', default: true, help: 'negotiate permessage-deflate' },
+    /** Messages shorter than this are sent uncompressed: deflate costs more than it saves on them. */
+    compressionThreshold: {
+        kind: 'int', min: 0,
+        default: 1024, // as ws: below ~1 KiB deflate rarely pays off
+        help: 'messages shorter than this (bytes) are sent uncompressed',
+    },
+    /** Forget our compression context after each message: no 300 KiB zlib window kept per connection. */
+    serverNoContextTakeover: {
+        kind: 'bool',
+        default: false, // better ratio by default; zlib contexts are created lazily
+        help: 'forget our compression context after each message (less memory, worse ratio)',
+    },
+    clientNoContextTakeover: { kind: 'bool', default: false, help: 'ask clients to forget theirs after each message' },
+    serverMaxWindowBits: { kind: 'int', min: 9, max: 15, default: 15, help: 'largest LZ77 window we agree to use (9-15)' },
+    clientMaxWindowBits: { kind: 'int', min: 9, max: 15, default: 15, help: 'largest LZ77 window we agree the client uses (9-15)' },
+    /** A connection's first request head (upgrade or not) must arrive within this (ms); else 408 and close. */
+    handshakeTimeoutMs: {
+        kind: 'int', min: 1,
+        default: 10_000, // a real client sends its upgrade in one packet
+        help: "a connection's first request head must be complete within this (ms), else 408 and close",
+    },
+    /** After a plain HTTP response, the next request head must arrive within this (ms), else the connection is closed (Node's keepAliveTimeout). */
+    keepAliveTimeoutMs: {
+        kind: 'int', min: 1,
+        default: 5_000, // Node's default: a client reusing a connection does so at once
+        help: 'an HTTP keep-alive connection must start its next head within this (ms) of the last response, else it is closed',
+    },
+    /** A plain HTTP request body must be complete within this (ms) of its head; else 408 and close. */
+    bodyTimeoutMs: {
+        kind: 'int', min: 1,
+        default: 30_000, // a body up to packageMaxLength (2 MiB) at 70 KiB/s; a trickle is not held longer
+        help: "a plain request's body must be complete within this (ms) of its head, else 408 and close",
+    },
+    /** Request line + headers cap (bytes); larger requests get 431. */
+    maxHeaderSize: {
+        kind: 'int', min: 1024,
+        default: 16 * 1024, // Node's own default
+        help: 'request head cap in bytes; beyond it 431',
+    },
+    /**
+     * Connections per process that are not WebSockets (yet): reading a request, in plain HTTP or
+     * keep-alive, or waiting for an async handshake hook; a connection beyond it gets 503 at once.
+     */
+    maxPendingHandshakes: {
+        kind: 'int', min: 1,
+        default: 4096, // bounds what an accept flood, trickling clients or a slow auth hook can pin (each holds up to maxHeaderSize)
+        help: 'connections per process not yet WebSockets (reading a request, plain HTTP, keep-alive, async hooks); beyond it 503',
+    },
+    /** Established connections per process; beyond it new upgrades get 503. */
+    maxConnection: {
+        kind: 'int', min: 1, aliases: ['max_conn'],
+        default: 100_000,
+        help: 'established connections per process; beyond it 503 in the handshake',
+    },
+    /** Seconds between idle scans; 0 disables the heartbeat (Swoole heartbeat_check_interval). */
+    heartbeatCheckInterval: { kind: 'number', min: 0, default: 0, help: 'seconds between idle scans (0: off; set alone, the idle time is twice it)' },
+    /** Seconds without inbound traffic after which a connection is closed (Swoole heartbeat_idle_time). */
+    heartbeatIdleTime: { kind: 'number', min: 0, default: 0, help: 'seconds without inbound traffic before close 1001 (0: off; set alone, checks run at half of it)' },
+    /** Seconds between server pings (0: never); the round trip is reported by getClientInfo. */
+    pingInterval: { kind: 'number', min: 0, default: 0, help: 'seconds between server pings (0: never)' },
+    /** How long (ms) a call to another worker (pushAsync, exist, getFdsByUid, ...) waits for its answer. */
+    busTimeoutMs: {
+        kind: 'int', min: 1,
+        default: 3_000, // a live worker answers in microseconds; this only bounds a dead one
+        help: 'how long (ms) a call to another worker waits for its answer',
+    },
+    /** Calls to other workers awaiting their answer, per worker; beyond it a call is `congested` at once. */
+    busMaxPendingRequests: {
+        kind: 'int', min: 1,
+        // A call waits ~1 ms for a live owner, so this binds only when answers stop coming (an owner
+        // dead without leaving): 16k calls of ~1 KiB each (0.85 KB measured with its promise chain).
+        default: 16_384,
+        help: 'calls to other workers awaiting an answer, per worker; beyond it a call answers congested',
+    },
+    /** What the embedded bus may hold for one peer worker (bytes plus per-message bookkeeping); beyond it sends are `congested`. */
+    embeddedBusMaxQueuedBytes: {
+        kind: 'int', min: 64 * 1024,
+        // A peer that has not taken 8 MiB is not keeping up (a few hundred ms of a slow worker's backlog).
+        default: 8 * 1024 * 1024,
+        help: 'what the embedded bus may hold for one peer worker (bytes plus bookkeeping); beyond it sends are congested',
+    },
+    /** What a worker's publishes awaiting Redis may hold (bytes plus ~2.5 KiB of bookkeeping each); beyond it sends are `congested`. */
+    redisBusMaxPendingBytes: {
+        kind: 'int', min: 64 * 1024,
+        // Redis lets a subscriber fall 32 MiB behind (client-output-buffer-limit pubsub): more in
+        // flight could not be delivered anyway. About 12,000 small publishes.
+        default: 32 * 1024 * 1024,
+        help: 'what publishes awaiting Redis may hold per worker (counted at what they cost); beyond it sends are congested',
+    },
+    /** Seconds a graceful shutdown waits for closing handshakes before forcing (Swoole max_wait_time). */
+    maxWaitTime: {
+        kind: 'number', min: 0,
+        default: 3, // Swoole's default
+        help: 'seconds a graceful shutdown waits for closing handshakes',
+    },
+    /** How long (ms) we wait for the peer's close frame / TCP close before destroying the socket. */
+    closeTimeoutMs: {
+        kind: 'int', min: 1,
+        default: 5_000, // as ws: long enough for a slow peer, short enough to free the socket
+        help: "how long (ms) we wait for the peer's close frame / TCP close before destroying",
+    },
+    /** Bytes queued for one connection, control frames included, before the buffer policy applies (Swoole buffer_output_size). */
+    bufferOutputSize: { kind: 'int', min: 1024, default: 4 * 1024 * 1024, help: 'bytes queued per connection before bufferFullPolicy applies' },
+    /** Queued bytes above which `bufferFull` fires and pushes report `queued`. */
+    bufferHighWatermark: { kind: 'int', min: 0, default: 1024 * 1024, help: 'queued bytes above which bufferFull fires and pushes report queued' },
+    /**
+     * Over bufferOutputSize: drop the message (or ping, pong) and stop reading the connection
+     * until its output is back at bufferHighWatermark, or close the slow consumer (1008).
+     */
+    bufferFullPolicy: { kind: 'enum', values: ['drop', 'close'], default: 'drop', help: 'over bufferOutputSize: drop the message, or close the slow consumer (1008)' },
+    /** Unsettled async app callbacks per connection before we stop reading from its socket. */
+    maxPendingCallbacks: { kind: 'int', min: 1, default: 64, help: 'unsettled async callbacks per connection before reading pauses' },
+    /**
+     * Frames one connection may have parsed per event-loop turn; then it stops reading and goes
+     * on in the next turn, so a flooding client cannot hold the loop from everyone else.
+     */
+    readBudgetFrames: {
+        kind: 'int', min: 1,
+        // A fraction of a millisecond of echo work. Measured (npm run load:fairness, 5 flooders on
+        // 2 workers): a probe's echo p50 0.4-0.7 ms at 256, 4-5 ms at 1024; pipelining clients
+        // (16 messages a read) never reach it.
+        default: 256,
+        help: 'frames a connection may have parsed per event-loop turn before the rest waits for the next turn',
+    },
+    /** Payload bytes one connection may have parsed per event-loop turn (checked between frames). */
+    readBudgetBytes: {
+        kind: 'int', min: 1,
+        default: 256 * 1024, // 4 of libuv's 64 KiB reads; a larger frame is still taken whole
+        help: 'payload bytes a connection may have parsed per event-loop turn before the rest waits for the next turn',
+    },
+    /** Swoole's open_websocket_*_frame: deliver these control frames to `message` instead of handling them. */
+    openWebsocketPingFrame: { kind: 'bool', default: false, help: 'deliver ping frames to message (the app answers them)' },
+    openWebsocketPongFrame: { kind: 'bool', default: false, help: 'deliver pong frames to message' },
+    openWebsocketCloseFrame: { kind: 'bool', default: false, help: 'deliver close frames to message (the app answers them)' },
+};
+/** The row of `key`, seen as a plain Setting (the table's literal types are for `Config`). */
+export function settingOf(key) {
+    return SETTINGS[key];
+}
+/** Every setting's name, in the table's order (that of --help). */
+export const SETTING_KEYS = Object.keys(SETTINGS);
+//# sourceMappingURL=config-table.js.map

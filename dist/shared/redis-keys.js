@@ -1,0 +1,106 @@
+/**
+ * Every Redis key and pub/sub channel of a cluster, named in one place. All of them start with
+ * the cluster's prefix P:
+ *
+ *   membership (master/cluster/: membership.ts, node-registry.ts, peer-stats.ts)
+ *     P:node-seq            INCR counter: where the next node-id allocation starts looking
+ *     P:node:${id}          a node's lease (JSON { token, info }, TTL): exists while the node
+ *                           is alive; its token is the node's generation (a re-claimed lease
+ *                           means Redis lost what the node wrote)
+ *     P:seq:${node}         the node's session-id counter (blocks of fds, never reissued)
+ *     P:stats:${node}       the node's published figures (TTL)
+ *   bus (RedisBus)
+ *     P:w:${node}:${slot}   channel: direct sends to one worker
+ *     P:all                 channel: broadcasts to every worker of every node
+ *   session table (RedisSessionTable; its Lua scripts, redis-scripts.ts, build the same names
+ *   from P at run time: test/session-table/redis-session-table.test.ts checks they agree)
+ *     P:s:${fd}             hash: node, slot, addr, port, t, uid
+ *     P:ws:${node}:${slot}  set: fds of one worker
+ *     P:nw:${node}          set: slots of the node with sessions
+ *     P:u:${uid}            set: fds bound to uid
+ *     P:sn                  set: nodes with sessions
+ *
+ * The prefix rules: P is the cluster name (--cluster-name, CLUSTER_NAME below), and with
+ * --redis-sharded (Redis Cluster) it is a hash tag, {name}, so every key and channel of the
+ * cluster shares one slot: the Lua scripts stay single-slot, one connection to that slot's
+ * master reaches them all, and one SSUBSCRIBE covers both bus channels (a sender's direct
+ * messages and broadcasts then reach a receiver in the order sent).
+ */
+/** A cluster name as the settings accept it: safe inside a key, a channel and a SCAN pattern. */
+export const CLUSTER_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+/** The most the seams themselves accept as a name (tests use longer, generated ones). */
+const PREFIX_NAME = /^[^\s{}]+$/;
+/** The prefix of every key: the name, or {name} as a hash tag for Redis Cluster. */
+export function keyPrefix(name, hashTag = false) {
+    return hashTag ? `{${name}}` : name;
+}
+/** Throws (a programmer's error: the settings check CLUSTER_NAME first) on a name that cannot prefix keys. */
+export function checkPrefixName(name, user) {
+    if (!PREFIX_NAME.test(name))
+        throw new RangeError(`${user} prefix must be non-empty, without spaces or braces: "${name}"`);
+}
+/** SCAN MATCH treats * ? [ ] \ as glob syntax: a prefix is matched literally. */
+function escapeGlob(s) {
+    return s.replace(/[*?[\]\\]/g, '\\$&');
+}
+/** The keys and channels of one cluster. `prefix` is P as it appears in keys (hash tag included). */
+export class ClusterKeys {
+    prefix;
+    constructor(prefix) {
+        this.prefix = prefix;
+    }
+    /** The keys of cluster `name`, hash-tagged or not. */
+    static of(name, hashTag = false) {
+        return new ClusterKeys(keyPrefix(name, hashTag));
+    }
+    /** The keys of the cluster these settings name. */
+    static forConfig(config) {
+        return ClusterKeys.of(config.clusterName, config.redisSharded);
+    }
+    // Membership.
+    get nodeSeq() {
+        return `${this.prefix}:node-seq`;
+    }
+    /** The lease key of node `id`: it exists exactly while that node is alive. */
+    node(id) {
+        return `${this.prefix}:node:${id}`;
+    }
+    /** SCAN MATCH pattern of every lease key. */
+    get nodePattern() {
+        return `${escapeGlob(this.prefix)}:node:*`;
+    }
+    /** The node id a lease key names. */
+    nodeIdOf(leaseKey) {
+        return Number(leaseKey.slice(leaseKey.lastIndexOf(':') + 1));
+    }
+    sessionSeq(node) {
+        return `${this.prefix}:seq:${node}`;
+    }
+    stats(node) {
+        return `${this.prefix}:stats:${node}`;
+    }
+    // The bus.
+    workerChannel(to) {
+        return `${this.prefix}:w:${to.node}:${to.slot}`;
+    }
+    get broadcastChannel() {
+        return `${this.prefix}:all`;
+    }
+    // The session table (the Lua scripts name the same keys from the prefix).
+    session(fd) {
+        return `${this.prefix}:s:${fd}`;
+    }
+    workerSessions(node, slot) {
+        return `${this.prefix}:ws:${node}:${slot}`;
+    }
+    nodeWorkers(node) {
+        return `${this.prefix}:nw:${node}`;
+    }
+    uidSessions(uid) {
+        return `${this.prefix}:u:${uid}`;
+    }
+    get sessionNodes() {
+        return `${this.prefix}:sn`;
+    }
+}
+//# sourceMappingURL=redis-keys.js.map
