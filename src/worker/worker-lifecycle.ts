@@ -4,20 +4,14 @@ import type { Logger } from '../shared/logger.ts';
 import type { AppCallbacks } from './app-callbacks.ts';
 import { HttpEntry, reject } from './handshake/http-entry.ts';
 import type { LocalConnections, LocalCounters } from './local-connections.ts';
-import type { ServerApi } from './app-contract.ts';
 import type { Upgrader } from './handshake/upgrade.ts';
-import { WorkerEvents, type CapacityCheck } from './worker-events.ts';
+import { WorkerEvents, type CapacityCheck, type WorkerEventsInit } from './worker-events.ts';
 
 /** One listener for every socket: a closure each would stay with every idle connection. */
 const ignore = (): void => {};
 
-export interface WorkerLifecycleInit {
-  config: Config;
-  log: Logger;
-  server: ServerApi;
-  callbacks: AppCallbacks;
-  local: LocalConnections;
-  counters: LocalCounters;
+/** What the lifecycle is built with: what its WorkerEvents needs (it is the capacity check itself), and more. */
+export interface WorkerLifecycleInit extends Omit<WorkerEventsInit, 'capacity'> {
   workerId: number;
   /** Session ids for sockets of our own listener. */
   allocateFd: () => number;

@@ -17,8 +17,8 @@ describe('msgpack path of the bus', () => {
     // of 'msgpackr' in this test worker could have set.
     const script = `
       import { decodeEnvelope, encodeEnvelope } from './dist/shared/bus/codec.js';
-      import { OPS } from './dist/worker/cluster-ops.js';
-      import { OpMessage } from './dist/worker/op-kit.js';
+      import { OPS } from './dist/worker/cluster/cluster-ops.js';
+      import { OpMessage } from './dist/worker/cluster/op-kit.js';
       import * as unpack from 'msgpackr/unpack';
       // sendMessage's payload is msgpack (the ops that carry a WebSocket message have fixed layouts).
       const envelope = encodeEnvelope({ node: 0, slot: 1 }, new OpMessage(OPS.pipe, 7, { data: 'x'.repeat(120), room: 'chat' }, undefined));
