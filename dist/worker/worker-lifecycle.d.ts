@@ -1,17 +1,7 @@
 import { type AddressInfo, type Socket } from 'node:net';
-import type { Config } from '../shared/config.ts';
-import type { Logger } from '../shared/logger.ts';
-import type { AppCallbacks } from './app-callbacks.ts';
-import type { LocalConnections, LocalCounters } from './local-connections.ts';
-import type { ServerApi } from './app-contract.ts';
-import { type CapacityCheck } from './worker-events.ts';
-export interface WorkerLifecycleInit {
-    config: Config;
-    log: Logger;
-    server: ServerApi;
-    callbacks: AppCallbacks;
-    local: LocalConnections;
-    counters: LocalCounters;
+import { type CapacityCheck, type WorkerEventsInit } from './worker-events.ts';
+/** What the lifecycle is built with: what its WorkerEvents needs (it is the capacity check itself), and more. */
+export interface WorkerLifecycleInit extends Omit<WorkerEventsInit, 'capacity'> {
     workerId: number;
     /** Session ids for sockets of our own listener. */
     allocateFd: () => number;
