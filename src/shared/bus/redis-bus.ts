@@ -37,7 +37,7 @@ export interface RedisBusOptions {
   broadcasts?: boolean;
 }
 
-/** Refused messages are logged at most once per this many ms, with the count since the last line:
+/** Refused messages are logged at most once per this many ms and reason, with the count since the last line:
  * a flood of forgeries must not become a flood of log lines. */
 export const REJECT_LOG_INTERVAL_MS = 10_000;
 /** Channel ids (mac.ts) kept for sends; past this many the cache starts again (emitters come and go). */
@@ -176,9 +176,8 @@ export class RedisBus implements Bus {
   private readonly ownChannelId: ChannelId;
   private readonly allChannelId: ChannelId;
   private readonly channelIds = new Map<string, ChannelId>();
-  /** Rejections not logged yet, and when the last line was written. */
-  private rejectedSinceLog = 0;
-  private lastRejectLog = 0;
+  /** By reason: rejections not logged yet, and when the last line was written. */
+  private readonly rejectLog: Record<Rejection, { since: number; at: number }> = { unsigned: { since: 0, at: 0 }, 'bad-mac': { since: 0, at: 0 }, stale: { since: 0, at: 0 } };
   private started = false;
   private closed = false;
 
@@ -326,16 +325,18 @@ export class RedisBus implements Bus {
     return id;
   }
 
-  /** A message refused by the authenticated bus: counted, logged at most once per interval. */
+  /** A message refused by the authenticated bus: counted, logged at most once per interval and
+   * reason (`dropped`: how many of that reason since the last line, this one included). */
   private reject(channel: Buffer, bytes: number, why: Rejection): void {
     this.counts.unauthenticated++;
     if (why === 'stale') this.counts.stale++;
-    this.rejectedSinceLog++;
+    const entry = this.rejectLog[why];
+    entry.since++;
     const now = Date.now();
-    if (now - this.lastRejectLog < REJECT_LOG_INTERVAL_MS) return;
-    this.log.warn({ event: 'bus-message-rejected', channel: channel.toString(), bytes, why, dropped: this.rejectedSinceLog, total: this.counts.unauthenticated }, 'bus message without a valid MAC dropped (--bus-secret)');
-    this.rejectedSinceLog = 0;
-    this.lastRejectLog = now;
+    if (now - entry.at < REJECT_LOG_INTERVAL_MS) return;
+    this.log.warn({ event: 'bus-message-rejected', channel: channel.toString(), bytes, why, dropped: entry.since, total: this.counts.unauthenticated }, 'bus message without a valid MAC dropped (--bus-secret)');
+    entry.since = 0;
+    entry.at = now;
   }
 
   private receive(channel: Buffer, signed: Buffer): void {
