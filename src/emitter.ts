@@ -229,7 +229,9 @@ export class Emitter {
     await this.starting.catch(() => {});
     this.router?.close();
     await this.bus?.close();
-    await this.client.quit().catch(() => this.client.disconnect());
+    // QUIT when connected; otherwise (Redis was down) stop the retries at once.
+    if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
+    else this.client.disconnect();
   }
 
   private all(msg: OpMessage<unknown, unknown, unknown>): boolean {
