@@ -2,13 +2,16 @@
  * Push throughput and latency, same worker vs across workers (embedded bus) vs across nodes
  * (Redis bus), in one run:
  *   npm run bench:push -- [--repeats 3] [--size 64] [--rate 20000] [--targets 4] [--quick]
- *                         [--out bench] [--redis URL | --no-redis] [--only a,b] [--cpu-prof DIR]
+ *                         [--out bench] [--redis URL | --no-redis] [--only a,b] [--cpu-prof DIR] [--bus-secret]
  *
  * Scenarios (the server runs scripts/apps/bench-app.ts; round-robin dispatch places clients):
  *   same-worker   driver and targets on worker 0 of a 2-worker node
  *   cross-worker  driver on worker 0, targets on worker 1 of the same node: the embedded bus
  *   cross-node    driver on node A, targets on node B (two 1-worker nodes, one --cluster-name,
  *                 one Redis): the Redis bus. Skipped with a notice when Redis does not answer.
+ *   cross-node-signed  with --bus-secret: as cross-node, on a second pair of nodes sharing a
+ *                 random bus secret (every message signed and checked): the MAC's cost, in the
+ *                 same run as the unsigned figure.
  * For each, per repeat (scenario order rotated every repeat, figures are medians over repeats):
  *   throughput    the driver's worker pushes N messages (N sized for ~2.5 s by a first,
  *                 calibrating run) as fast as it can, round-robin over --targets connections,
@@ -43,7 +46,7 @@ import { startServer, SWITCHYARD_CLI, type ServerProcess } from './lib/switchyar
 const NAME = 'bench-push';
 const APP = 'scripts/apps/bench-app.ts';
 const USAGE = `npm run bench:push -- [--repeats 3] [--size 64] [--rate 20000] [--targets 4] [--latency-seconds 3] [--quick]
-                      [--out bench] [--redis URL | --no-redis] [--only ${SCENARIOS.map((x) => x.id).join(',')}] [--cpu-prof DIR]`;
+                      [--out bench] [--redis URL | --no-redis] [--only ${SCENARIOS.map((x) => x.id).join(',')}] [--cpu-prof DIR] [--bus-secret]`;
 
 // ---- settings
 
@@ -58,10 +61,13 @@ const args = new ArgReader(NAME, USAGE, {
   'no-redis': { type: 'boolean' },
   only: { type: 'string' },
   'cpu-prof': { type: 'string' },
+  'bus-secret': { type: 'boolean' },
 });
 for (const flag of ['port', 'host', 'workers', 'duration', 'pin']) if (args.values[flag] !== undefined) args.problems.push(`--${flag}: bench:push starts its own nodes (see --help)`);
 const quick = args.flag('quick');
-const only = args.string('only', SCENARIOS.map((x) => x.id).join(',')).split(',') as ScenarioId[];
+const busSecret = args.flag('bus-secret');
+const defaultScenarios = SCENARIOS.map((x) => x.id).filter((id) => busSecret || id !== 'cross-node-signed');
+const only = args.string('only', defaultScenarios.join(',')).split(',') as ScenarioId[];
 for (const id of only) if (!SCENARIOS.some((x) => x.id === id)) args.problems.push(`--only ${id}: expected ${SCENARIOS.map((x) => x.id).join(', ')}`);
 const cpuProf = args.string('cpu-prof', '');
 const s = {
@@ -86,11 +92,11 @@ superviseScript(NAME, 90 + s.repeats * 3 * (30 + 2 * s.latencySeconds));
 const progress = progressLog();
 
 /** A node of the cluster under test, in its own process group, running bench-app. */
-function startNode(label: string, nodeArgs: string[]): Promise<ServerProcess> {
+function startNode(label: string, nodeArgs: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const prof = s.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${s.cpuProf}`] : [];
   // Without SWITCHYARD_NODE_ARGS, as bench:push has always measured (figures stay comparable).
   const argv = [...prof, SWITCHYARD_CLI, '--port', '0', '--app', APP, '--log-level', 'warn', ...nodeArgs];
-  return startServer(label, argv, { readyEvent: 'bench-app-listening' });
+  return startServer(label, argv, { readyEvent: 'bench-app-listening', env });
 }
 
 // ---- main
@@ -106,7 +112,9 @@ async function main(): Promise<number> {
   let redis: Redis | null = null;
   let forgetCleanup = (): void => {};
   const clusterName = `sy-bench-push-${randomBytes(4).toString('hex')}`;
-  if (scenarios.some((x) => x.id === 'cross-node')) {
+  const secret = randomBytes(32).toString('hex');
+  const signedCluster = `${clusterName}-signed`;
+  if (scenarios.some((x) => x.id === 'cross-node' || x.id === 'cross-node-signed')) {
     redis = s.redis === null ? null : await redisClient(s.redis);
     if (redis === null) {
       const why = s.redis === null ? 'cross-node skipped: --no-redis' : `cross-node skipped: no Redis answering PING at ${s.redis}`;
@@ -114,10 +122,13 @@ async function main(): Promise<number> {
       progress(`NOTICE: ${why}`);
     } else {
       const client = redis;
-      forgetCleanup = atAbort(() => deleteKeys(client, clusterName));
+      forgetCleanup = atAbort(async () => {
+        await deleteKeys(client, clusterName);
+        await deleteKeys(client, signedCluster);
+      });
     }
   }
-  const active = scenarios.filter((x) => x.id !== 'cross-node' || redis !== null);
+  const active = scenarios.filter((x) => (x.id !== 'cross-node' && x.id !== 'cross-node-signed') || redis !== null);
 
   const nodes: ServerProcess[] = [];
   const clients: BenchClient[] = [];
@@ -138,12 +149,17 @@ async function main(): Promise<number> {
       placements.set('same-worker', { throughput: place(onW0), latency: place(onW0.slice(0, 1)) });
       placements.set('cross-worker', { throughput: place(onW1), latency: place(onW1.slice(0, 1)) });
     }
-    if (redis !== null) {
-      progress(`starting two 1-worker nodes over Redis ${s.redis} (cluster ${clusterName})`);
-      const nodeArgs = ['--workers', '1', '--redis', s.redis!, '--cluster-name', clusterName];
-      const a = await startNode('node A (Redis)', nodeArgs);
+    for (const id of ['cross-node', 'cross-node-signed'] as const) {
+      if (redis === null || !active.some((x) => x.id === id)) continue;
+      const signed = id === 'cross-node-signed';
+      const name = signed ? signedCluster : clusterName;
+      progress(`starting two 1-worker nodes over Redis ${s.redis} (cluster ${name}${signed ? ', a random --bus-secret' : ''})`);
+      const nodeArgs = ['--workers', '1', '--redis', s.redis!, '--cluster-name', name];
+      // The secret by environment, as it should be given (never on a command line).
+      const env = signed ? { SWITCHYARD_BUS_SECRET: secret } : {};
+      const a = await startNode(`node A (Redis${signed ? ', signed' : ''})`, nodeArgs, env);
       nodes.push(a);
-      const b = await startNode('node B (Redis)', nodeArgs);
+      const b = await startNode(`node B (Redis${signed ? ', signed' : ''})`, nodeArgs, env);
       nodes.push(b);
       const driver = await BenchClient.open(a.port);
       const targets: BenchClient[] = [];
@@ -153,7 +169,7 @@ async function main(): Promise<number> {
       const info = await redis.info('server');
       const redisPid = Number(/process_id:(\d+)/.exec(info)?.[1] ?? NaN);
       const place = (t: BenchClient[]): Placement => ({ driver, targets: t, pids: { driver: driver.hello.pid, target: t[0]!.hello.pid, redis: Number.isFinite(redisPid) ? redisPid : null } });
-      placements.set('cross-node', { throughput: place(targets), latency: place(targets.slice(0, 1)) });
+      placements.set(id, { throughput: place(targets), latency: place(targets.slice(0, 1)) });
     }
 
     // Warm-up (the JIT: a cold run is several times slower), then a calibrating run of
@@ -197,7 +213,7 @@ async function main(): Promise<number> {
     progress('stopping the nodes');
     await Promise.all(nodes.map((n) => stopGroup(n.child)));
     if (redis !== null) {
-      const deleted = await deleteKeys(redis, clusterName).catch(() => -1);
+      const deleted = (await deleteKeys(redis, clusterName).catch(() => -1)) + (await deleteKeys(redis, signedCluster).catch(() => 0));
       progress(`deleted ${deleted} Redis key(s) of ${clusterName}`);
       forgetCleanup();
       redis.disconnect();
@@ -210,7 +226,7 @@ async function main(): Promise<number> {
     (['throughput', 'latency'] as const).filter((k) => r[k].error !== null).map((k) => `${r.scenario}#${r.repeat + 1} ${k}: ${r[k].error}`),
   );
   const durationSeconds = round((performance.now() - startedAt) / 1000, 1);
-  const settings = { repeats: s.repeats, size: s.size, rate: s.rate, targets: s.targets, window: windowFor(s.size), latencySeconds: s.latencySeconds, throughputCounts: Object.fromEntries(counts), quick: s.quick, redis: s.redis, only: s.only };
+  const settings = { repeats: s.repeats, size: s.size, rate: s.rate, targets: s.targets, window: windowFor(s.size), latencySeconds: s.latencySeconds, throughputCounts: Object.fromEntries(counts), quick: s.quick, redis: s.redis, only: s.only, busSecret };
 
   mkdirSync(s.out, { recursive: true });
   const jsonPath = join(s.out, 'push.json');

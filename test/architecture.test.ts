@@ -142,15 +142,45 @@ const IO_MODULES = /^(node:)?(net|http|https|http2|cluster|child_process|dgram|d
  */
 const CLI_MAY_LOAD = new Set(['src/master/main.ts', 'src/master/control-server.ts', 'src/worker/worker-main.ts', 'src/worker/default-app.ts', APP_CONTRACT]);
 
+/**
+ * What the emitter (src/emitter.ts, src/emitter/: `switchyard/emitter`, run in processes that
+ * are no Switchyard worker) may load of the worker: the wire forms of the cluster operations
+ * (pure encoding: the op table gives the op ids, so the table itself) and the request map; the
+ * app contract for its public types. No Server, no sockets, no master.
+ */
+const EMITTER_MAY_LOAD = new Set(['src/worker/cluster/cluster-ops.ts', 'src/worker/cluster/op-kit.ts', 'src/worker/cluster/payload.ts', 'src/worker/cluster/router.ts', APP_CONTRACT]);
+const isEmitter = (path: string): boolean => path === 'src/emitter.ts' || path.startsWith('src/emitter/');
+
+/** The src/ files `file` loads at run time (type-only imports left out: erased by the compiler). */
+function runtimeImportsOf(file: string): string[] {
+  const src = readFileSync(file, 'utf8');
+  const specs = [...src.matchAll(/(?:^|\n)\s*(?:import|export)\s+(?!type\b)[^'"]*?from\s+['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+  return specs.filter((spec) => spec.startsWith('.')).map((spec) => rel(resolve(dirname(file), spec)));
+}
+
+/** Every src/ file loaded at run time by `entry`, itself included. */
+function runtimeClosure(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (path: string): void => {
+    if (seen.has(path) || !existsSync(join(root, path))) return;
+    seen.add(path);
+    for (const next of runtimeImportsOf(join(root, path))) visit(next);
+  };
+  visit(entry);
+  return seen;
+}
+
 /** Every import of src/ that breaks a direction rule, as "importer -> imported". */
 function wrongWayImports(): string[] {
   const out: string[] = [];
   for (const file of filesUnder(SRC)) {
     const from = rel(file);
     const local = localImportsOf(file);
-    const role = (path: string) => /^src\/(master|worker|shared|cli)\//.exec(path)?.[1] ?? (path === 'src/cli.ts' ? 'cli' : 'root');
+    const role = (path: string) => /^src\/(master|worker|shared|cli)\//.exec(path)?.[1] ?? (path === 'src/cli.ts' ? 'cli' : isEmitter(path) ? 'emitter' : 'root');
     for (const to of local) {
       const [a, b] = [role(from), role(to)];
+      if (b === 'emitter' && a !== 'emitter') out.push(`${from} -> ${to}`); // nothing depends on the emitter
+      if (a === 'emitter' && (b === 'master' || b === 'cli' || (b === 'worker' && !EMITTER_MAY_LOAD.has(to)))) out.push(`${from} -> ${to}`);
       if ((a === 'master' && b === 'worker' && to !== APP_CONTRACT) || (a === 'worker' && b === 'master') || (a === 'shared' && (b === 'master' || b === 'worker'))) out.push(`${from} -> ${to}`);
       else if (a === 'cli' && (b === 'master' || b === 'worker') && !CLI_MAY_LOAD.has(to)) out.push(`${from} -> ${to}`);
     }
@@ -184,6 +214,22 @@ describe('imports point inward (STYLE.md principle 4)', () => {
     const found = wrongWayImports();
     expect(found.filter((edge) => !KNOWN_WRONG_WAY.includes(edge)), 'imports pointing the wrong way').toEqual([]);
     expect(KNOWN_WRONG_WAY.filter((edge) => !found.includes(edge)), 'KNOWN_WRONG_WAY entries no longer there: delete them').toEqual([]);
+  });
+});
+
+describe('the emitter (switchyard/emitter) is no worker', () => {
+  const closure = [...runtimeClosure('src/emitter.ts')].sort();
+
+  it('loads at run time no master or worker code but the op wire forms and the request map', () => {
+    expect(closure).toContain('src/worker/cluster/cluster-ops.ts'); // the closure is really walked
+    const offenders = closure.filter((f) => f.startsWith('src/master/') || f.startsWith('src/cli') || (f.startsWith('src/worker/') && !EMITTER_MAY_LOAD.has(f)));
+    expect(offenders).toEqual([]);
+  });
+
+  it('opens no socket, server or process of its own: no net, http, cluster or child_process anywhere it loads', () => {
+    const banned = /^(node:)?(net|http|https|http2|cluster|child_process|dgram|worker_threads)$/;
+    const offenders = closure.flatMap((f) => importsOf(join(root, f)).filter((spec) => banned.test(spec)).map((spec) => `${f} imports ${spec}`));
+    expect(offenders).toEqual([]);
   });
 });
 

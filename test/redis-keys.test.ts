@@ -11,6 +11,7 @@ describe('ClusterKeys', () => {
     expect([k.workerChannel({ node: 7, slot: 2 }), k.broadcastChannel]).toEqual(['prod:w:7:2', 'prod:all']);
     expect([k.session(42), k.workerSessions(7, 2), k.nodeWorkers(7), k.uidSessions('alice'), k.sessionNodes]).toEqual(['prod:s:42', 'prod:ws:7:2', 'prod:nw:7', 'prod:u:alice', 'prod:sn']);
     expect(k.nodeIdOf(k.node(4095))).toBe(4095);
+    expect(k.emitterSeq).toBe('prod:emitter-seq');
   });
 
   it('with a hash tag (Redis Cluster), every name shares one slot: {name}', () => {

@@ -8,18 +8,20 @@ import { redactUrl, secretsOnCommandLine, workerArgs, workerSecretEnv } from '..
 
 describe('secrets', () => {
   it('workerArgs drops every secret flag with its value, in both spellings, and keeps the rest', () => {
-    const argv = ['--port', '0', '--admin-token', 't1', '--redis=redis://:p@h:1', '--redis-sharded', '--admin-token-file', '/f', '--redis-url-file=/g', '--workers', '2', '--redis', 'redis://h'];
+    const argv = ['--port', '0', '--admin-token', 't1', '--redis=redis://:p@h:1', '--redis-sharded', '--admin-token-file', '/f', '--redis-url-file=/g', '--workers', '2', '--redis', 'redis://h', '--bus-secret', 's'.repeat(16), '--bus-secret-file=/h'];
     expect(workerArgs(argv)).toEqual(['--port', '0', '--redis-sharded', '--workers', '2']);
     // What is left still parses, to the same settings but the secrets.
-    expect(loadConfig(workerArgs(argv), {})).toMatchObject({ port: 0, workers: 2, redisSharded: true, adminToken: undefined, redis: undefined });
+    expect(loadConfig(workerArgs(argv), {})).toMatchObject({ port: 0, workers: 2, redisSharded: true, adminToken: undefined, redis: undefined, busSecret: undefined });
   });
 
   it('workerSecretEnv carries the resolved values and removes the file variables', () => {
-    expect(workerSecretEnv({ adminToken: 't', redis: undefined })).toEqual({
+    expect(workerSecretEnv({ adminToken: 't', redis: undefined, busSecret: 'b'.repeat(16) })).toEqual({
       SWITCHYARD_ADMIN_TOKEN: 't',
       SWITCHYARD_ADMIN_TOKEN_FILE: undefined,
       SWITCHYARD_REDIS: undefined,
       SWITCHYARD_REDIS_URL_FILE: undefined,
+      SWITCHYARD_BUS_SECRET: 'b'.repeat(16),
+      SWITCHYARD_BUS_SECRET_FILE: undefined,
     });
     // A worker reading that environment (and no secret flags) gets the master's values.
     expect(loadConfig([], { REDIS_URL: 'redis://other', SWITCHYARD_REDIS: 'redis://:p@h:1', SWITCHYARD_ADMIN_TOKEN: 't' })).toMatchObject({ adminToken: 't', redis: 'redis://:p@h:1' });
@@ -29,6 +31,8 @@ describe('secrets', () => {
     expect(secretsOnCommandLine(['--admin-token=x', '--redis', 'redis://h:6379'])).toEqual([{ flag: '--admin-token', instead: '--admin-token-file or SWITCHYARD_ADMIN_TOKEN' }]);
     expect(secretsOnCommandLine(['--redis', 'redis://u:pw@h:6379']).map((s) => s.flag)).toEqual(['--redis']);
     expect(secretsOnCommandLine(['--redis-url-file', '/f', '--port', '0'])).toEqual([]);
+    expect(secretsOnCommandLine(['--bus-secret', 's'.repeat(16)])).toEqual([{ flag: '--bus-secret', instead: '--bus-secret-file or SWITCHYARD_BUS_SECRET' }]);
+    expect(secretsOnCommandLine(['--bus-secret-file', '/f'])).toEqual([]);
   });
 
   it('redactUrl hides a password, keeps the rest', () => {

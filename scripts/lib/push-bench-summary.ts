@@ -13,6 +13,8 @@ export const SCENARIOS = [
   { id: 'same-worker', label: 'same worker' },
   { id: 'cross-worker', label: 'cross worker (embedded bus)' },
   { id: 'cross-node', label: 'cross node (Redis bus)' },
+  /** With --bus-secret only: the same as cross-node, every bus message signed and checked. */
+  { id: 'cross-node-signed', label: 'cross node, --bus-secret' },
 ] as const;
 export type ScenarioId = (typeof SCENARIOS)[number]['id'];
 
@@ -84,6 +86,8 @@ export function summarize(runs: ScenarioRun[], active: ReadonlyArray<(typeof SCE
   const ratios = {
     crossWorkerVsSameWorker: ratio(runs, 'cross-worker', 'same-worker'),
     crossNodeVsSameWorker: ratio(runs, 'cross-node', 'same-worker'),
+    /** What signing costs: cross-node throughput with the bus secret over without (same repeats). */
+    signedVsPlainCrossNode: ratio(runs, 'cross-node-signed', 'cross-node'),
     /** What a push costs the workers in CPU, cross-worker over same-worker (medians). */
     serverCpuPerPushCrossWorkerVsSameWorker: cpuRatio(medians['cross-worker'], medians['same-worker']),
     serverCpuPerPushCrossNodeVsSameWorker: cpuRatio(medians['cross-node'], medians['same-worker']),
@@ -97,7 +101,7 @@ export function summarize(runs: ScenarioRun[], active: ReadonlyArray<(typeof SCE
   const rows = [['scenario', 'pushes/s (max)', 'vs same worker', `p50 ms @${s.rate}/s`, 'p99 ms', 'p99.9 ms', 'max ms', 'server CPU µs/push', 'CPU % driver/target/bench/redis', 'machine busy %']];
   for (const sc of active) {
     const m = medians[sc.id]!;
-    const vs = sc.id === 'same-worker' ? 1 : sc.id === 'cross-worker' ? ratios.crossWorkerVsSameWorker : ratios.crossNodeVsSameWorker;
+    const vs = sc.id === 'same-worker' ? 1 : sc.id === 'cross-worker' ? ratios.crossWorkerVsSameWorker : sc.id === 'cross-node' ? ratios.crossNodeVsSameWorker : ratio(runs, sc.id, 'same-worker');
     const c = m.cpuPercent;
     // Same worker: driver and target are one process (its CPU shows once).
     const cpu = [c.driver, sc.id === 'same-worker' ? null : c.target, c.bench, c.redis].map((x) => (x === null ? '-' : String(x))).join('/');
@@ -105,6 +109,7 @@ export function summarize(runs: ScenarioRun[], active: ReadonlyArray<(typeof SCE
   }
   const verdict = (met: boolean | null) => (met === null ? 'not measured' : met ? 'MET' : 'MISSED');
   const targetLines = [
+    ...(ratios.signedVsPlainCrossNode === null ? [] : [`cross-node throughput with --bus-secret / without: ${fmtRatio(ratios.signedVsPlainCrossNode)}`]),
     `server CPU per push, cross-worker / same-worker: ${fmtRatio(ratios.serverCpuPerPushCrossWorkerVsSameWorker)}; cross-node / same-worker: ${fmtRatio(ratios.serverCpuPerPushCrossNodeVsSameWorker)}`,
     `target: cross-worker throughput >= ${TARGET_RATIO} × same-worker: ${fmtRatio(ratios.crossWorkerVsSameWorker)} -> ${verdict(targets.throughputRatio.met)}` +
       (targets.throughputRatio.met === false ? ` (short by ${round((1 - ratios.crossWorkerVsSameWorker! / TARGET_RATIO) * 100, 1)}%)` : ''),

@@ -95,6 +95,17 @@ export const SETTINGS = {
   },
   /** A file whose one line is the admin token (kept out of `ps`; see secrets.ts). */
   adminTokenFile: { kind: 'string', optional: true, path: true, default: undefined, help: 'file whose one line is the admin token (keeps it out of ps)' },
+  /** Shared secret of the Redis bus: every message carries an HMAC with it, one without a valid
+   * one is dropped (src/shared/bus/mac.ts). Every node and emitter of the cluster needs the same.
+   * A secret: give it by busSecretFile or SWITCHYARD_BUS_SECRET rather than a flag. */
+  busSecret: {
+    kind: 'string', optional: true,
+    pattern: /^.{16,}$/, patternHint: 'at least 16 characters (a random string: openssl rand -hex 32)',
+    default: undefined, // off: a Redis only the cluster can reach needs none (README, "Authenticated bus")
+    help: 'shared secret that signs every Redis bus message (unsigned ones are dropped); a secret: prefer --bus-secret-file or SWITCHYARD_BUS_SECRET',
+  },
+  /** A file whose one line is the bus secret (kept out of `ps`; see secrets.ts). */
+  busSecretFile: { kind: 'string', optional: true, path: true, default: undefined, help: 'file whose one line is the bus secret (keeps it out of ps)' },
   /** Worker processes (Swoole worker_num); each holds a stable slot 0..workers-1. */
   workers: {
     kind: 'int', min: 1, max: 256, aliases: ['worker_num'], machineDefault: true,

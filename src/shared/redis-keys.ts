@@ -11,6 +11,9 @@ import type { WorkerAddress } from './bus/types.ts';
  *                           means Redis lost what the node wrote)
  *     P:seq:${node}         the node's session-id counter (blocks of fds, never reissued)
  *     P:stats:${node}       the node's published figures (TTL)
+ *   emitters (src/emitter.ts)
+ *     P:emitter-seq         INCR counter: numbers emitters, whose addresses (nodes 4096..65535)
+ *                           name their reply channels P:w:${node}:${slot}
  *   bus (RedisBus)
  *     P:w:${node}:${slot}   channel: direct sends to one worker
  *     P:all                 channel: broadcasts to every worker of every node
@@ -79,6 +82,10 @@ export class ClusterKeys {
   /** The node id a lease key names. */
   nodeIdOf(leaseKey: string): number {
     return Number(leaseKey.slice(leaseKey.lastIndexOf(':') + 1));
+  }
+  /** INCR counter numbering emitters (their bus addresses, src/emitter.ts). */
+  get emitterSeq(): string {
+    return `${this.prefix}:emitter-seq`;
   }
   sessionSeq(node: number): string {
     return `${this.prefix}:seq:${node}`;

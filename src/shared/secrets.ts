@@ -1,5 +1,6 @@
 /**
- * Secrets among the settings: the admin token and the Redis URL (it may carry a password).
+ * Secrets among the settings: the admin token, the Redis URL (it may carry a password) and the
+ * bus secret.
  * A process's command line is readable by every local user (`ps`, /proc/<pid>/cmdline), its
  * environment only by its owner (/proc/<pid>/environ is 0400). So: each secret can come from a
  * file (`--admin-token-file`, `--redis-url-file`) or the environment instead of a flag; workers
@@ -8,8 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 
-type SecretKey = 'adminToken' | 'redis';
-type FileKey = 'adminTokenFile' | 'redisUrlFile';
+type SecretKey = 'adminToken' | 'redis' | 'busSecret';
+type FileKey = 'adminTokenFile' | 'redisUrlFile' | 'busSecretFile';
 /** The settings this module reads and fills (a part of Config: typed here, so config.ts, which
  * calls readSecretFiles, is not imported back). */
 export type SecretSettings = Record<SecretKey | FileKey, string | undefined>;
@@ -33,6 +34,15 @@ const SECRETS: ReadonlyArray<{ key: SecretKey; file: FileKey; flag: string; file
     env: 'SWITCHYARD_REDIS',
     fileEnv: 'SWITCHYARD_REDIS_URL_FILE',
     instead: '--redis-url-file or REDIS_URL',
+  },
+  {
+    key: 'busSecret',
+    file: 'busSecretFile',
+    flag: '--bus-secret',
+    fileFlag: '--bus-secret-file',
+    env: 'SWITCHYARD_BUS_SECRET',
+    fileEnv: 'SWITCHYARD_BUS_SECRET_FILE',
+    instead: '--bus-secret-file or SWITCHYARD_BUS_SECRET',
   },
 ];
 

@@ -9,7 +9,7 @@ import { RedisSessionTable } from '../shared/session-table/redis-session-table.t
 
 /** A worker's Redis pieces (multi-node only): the bus to other nodes and the session table. */
 export async function openRedisParts(config: Config & { redis: string }, self: WorkerAddress, log: Logger): Promise<{ bus: RedisBus; sessions: RedisSessionTable }> {
-  const bus = new RedisBus({ self, url: config.redis, prefix: config.clusterName, log, sharded: config.redisSharded, maxPendingBytes: config.redisBusMaxPendingBytes });
+  const bus = new RedisBus({ self, url: config.redis, prefix: config.clusterName, log, sharded: config.redisSharded, maxPendingBytes: config.redisBusMaxPendingBytes, secret: config.busSecret });
   // The session table has its own connection; a node is alive while its registry lease exists.
   const client = new Redis(config.redis, { ...SETTLE_ON_CLOSE, lazyConnect: true, enableOfflineQueue: false });
   client.on('error', (err: Error) => log.debug({ err: err.message }, 'session table connection error'));

@@ -67,15 +67,15 @@ async function killConnection(redis: Redis, name: string): Promise<void> {
 }
 
 /** Contract harness: bus i is node i+1, slot 0, all on one fresh prefix. */
-function contractHarness(sharded: boolean): (count: number, settings?: BusSettings) => Promise<BusHarness> {
+function contractHarness(sharded: boolean, secret?: string): (count: number, settings?: BusSettings) => Promise<BusHarness> {
   let runs = 0;
   return async (count, settings = {}) => {
-    const prefix = `${PREFIX}-contract-${sharded ? 's' : 'p'}${++runs}`;
+    const prefix = `${PREFIX}-contract-${sharded ? 's' : 'p'}${secret === undefined ? '' : 'm'}${++runs}`;
     const admin = new Redis(REDIS_URL);
     const made: RedisBus[] = [];
     const make = async (i: number): Promise<RedisBus> => {
       const budget = settings.maxQueuedBytes === undefined ? {} : { maxPendingBytes: settings.maxQueuedBytes };
-      const bus = new RedisBus({ self: { node: i + 1, slot: 0 }, url: REDIS_URL, prefix, sharded, log: pino({ level: 'silent' }), ...budget });
+      const bus = new RedisBus({ self: { node: i + 1, slot: 0 }, url: REDIS_URL, prefix, sharded, secret, log: pino({ level: 'silent' }), ...budget });
       made.push(bus);
       await bus.start();
       return bus;
@@ -104,6 +104,9 @@ describe.runIf(redisUp)('RedisBus contract', () => {
   // Pub/sub cannot tell an absent subscriber from a present one when publishing.
   busContract('RedisBus', contractHarness(false), { knowsAbsentPeers: false });
   busContract('RedisBus (sharded)', contractHarness(true), { knowsAbsentPeers: false });
+  // Every guarantee holds with signed messages too (--bus-secret).
+  busContract('RedisBus (signed)', contractHarness(false, 'contract-secret-0123456789'), { knowsAbsentPeers: false });
+  busContract('RedisBus (signed, sharded)', contractHarness(true, 'contract-secret-0123456789'), { knowsAbsentPeers: false });
 });
 
 describe.runIf(redisUp)('RedisBus (real Redis)', () => {
@@ -185,7 +188,8 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
 
   it('refuses bad addresses and sends after close(), without throwing', async () => {
     const { bus: a } = await bus(1);
-    assertRefusedFast(() => a.send({ node: 4096, slot: 0 }, push(1)));
+    // Nodes 4096..65535 are emitters' addresses (replies to their calls go there): 65536 fits no envelope.
+    assertRefusedFast(() => a.send({ node: 65536, slot: 0 }, push(1)));
     assertRefusedFast(() => a.send({ node: 1, slot: Number.NaN }, push(1)));
     await a.close();
     assertRefusedFast(() => a.send({ node: 2, slot: 0 }, push(1)));

@@ -9,7 +9,8 @@
  *
  *   envelope:  0      1..2         3      [4..11]                        rest
  *              kind | node u16 BE | slot | rid f64 BE (request, reply) | body
- *              kind: 1 send (fire-and-forget), 2 request, 3 reply
+ *              kind: 1 send (fire-and-forget), 2 request, 3 reply (| 0x80: signed, see mac.ts)
+ *              node: 0..4095 a worker's node (session-id.ts), 4096..65535 an emitter (src/emitter/)
  *
  * One fixed layout and one allocation per message, the body written straight into it by its
  * owner (Outgoing.writeBody). Decoding is peer input: anything malformed gives null, never an
@@ -34,10 +35,11 @@ function headBytes(msg: Outgoing): number {
   return msg.kind === 'send' ? HEAD_BYTES : HEAD_BYTES + RID_BYTES;
 }
 
-/** The envelope of one message. Throws only for what no peer could send: an address or rid out
- * of range (a bug). */
-export function encodeEnvelope(from: WorkerAddress, msg: Outgoing): Buffer {
-  return encodeAt(from, msg, 0);
+/** The envelope of one message, with `tail` bytes left free after it (the authenticated bus's
+ * trailer, mac.ts: signed in place, no copy). Throws only for what no peer could send: an
+ * address or rid out of range (a bug). */
+export function encodeEnvelope(from: WorkerAddress, msg: Outgoing, tail = 0): Buffer {
+  return encodeAt(from, msg, 0, tail);
 }
 
 /** A whole stream frame (length prefix included) for one message, in one allocation. */
@@ -48,10 +50,10 @@ export function encodeStreamFrame(from: WorkerAddress, msg: Outgoing): Buffer {
 }
 
 /** The envelope with `prefix` bytes left free in front (for the stream's length prefix). */
-function encodeAt(from: WorkerAddress, msg: Outgoing, prefix: number): Buffer {
+function encodeAt(from: WorkerAddress, msg: Outgoing, prefix: number, tail = 0): Buffer {
   if (!(from.node >= 0 && from.node <= 0xffff && from.slot >= 0 && from.slot <= 0xff)) throw new RangeError(`bus address out of range: ${from.node}/${from.slot}`);
   const head = headBytes(msg);
-  const buf = Buffer.allocUnsafe(prefix + head + msg.bodyBytes);
+  const buf = Buffer.allocUnsafe(prefix + head + msg.bodyBytes + tail);
   buf[prefix] = KIND_CODE[msg.kind];
   buf.writeUInt16BE(from.node, prefix + 1);
   buf[prefix + 3] = from.slot;

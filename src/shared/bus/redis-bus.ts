@@ -5,8 +5,9 @@ import { BusError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { ConnectionProbe, SETTLE_ON_CLOSE } from '../redis-health.ts';
 import { checkPrefixName, ClusterKeys } from '../redis-keys.ts';
-import { MAX_NODES, MAX_SLOTS } from '../session-id.ts';
+import { MAX_SLOTS } from '../session-id.ts';
 import { decodeEnvelope, encodeEnvelope } from './codec.ts';
+import { BusMac, channelId, TRAILER_BYTES, type ChannelId, type Rejection } from './mac.ts';
 import type { Bus, Outgoing, MessageHandler, SendResult, WorkerAddress } from './types.ts';
 
 export interface RedisBusOptions {
@@ -29,7 +30,18 @@ export interface RedisBusOptions {
   probeTimeoutMs?: number;
   /** How long start() waits for both connections and the subscription. Default 10 000 ms. */
   startTimeoutMs?: number;
+  /** --bus-secret: sign every message sent and drop every message received without a valid
+   * MAC (mac.ts). Every node and emitter of the cluster must have the same one. */
+  secret?: string;
+  /** Subscribe to the broadcast channel too (default true). An emitter only hears replies. */
+  broadcasts?: boolean;
 }
+
+/** Refused messages are logged at most once per this many ms and reason, with the count since the last line:
+ * a flood of forgeries must not become a flood of log lines. */
+export const REJECT_LOG_INTERVAL_MS = 10_000;
+/** Channel ids (mac.ts) kept for sends; past this many the cache starts again (emitters come and go). */
+const MAX_CHANNEL_IDS = 4096;
 
 /** 50, 100, 200 .. 2000 ms: a Redis restart is noticed within ~2 s, a blip within 50 ms. */
 export function defaultRetryDelay(attempt: number): number {
@@ -72,6 +84,9 @@ export function busChannels(prefix: string, sharded = false): { worker(to: Worke
 
 type Role = 'publisher' | 'subscriber';
 
+/** The highest node number an envelope carries (u16): 0..MAX_NODES-1 are workers' nodes, the rest emitters'. */
+export const MAX_EMITTER_NODE = 0xffff;
+
 export interface RedisBusStats {
   /** Messages handed to Redis. */
   published: number;
@@ -83,6 +98,11 @@ export interface RedisBusStats {
   received: number;
   /** Incoming messages dropped: undecodable. */
   malformed: number;
+  /** Incoming messages dropped by the authenticated bus (--bus-secret): unsigned, a MAC that
+   * does not match, or outside the replay window. Never delivered. */
+  unauthenticated: number;
+  /** The part of `unauthenticated` whose MAC was valid but whose send time was outside the window (a replay, or a clock off). */
+  stale: number;
 }
 
 /**
@@ -110,6 +130,12 @@ export interface RedisBusStats {
  * PING (ConnectionProbe) reconnects a connection that is 'ready' but answers nothing.
  * Messages published while a subscriber is down are lost: pub/sub keeps nothing. Payloads are
  * Buffers end to end (messageBuffer/smessageBuffer).
+ *
+ * Authenticated (`secret`, --bus-secret): every message published is signed (mac.ts: an HMAC
+ * over the channel, the envelope and its send time) and every message received is checked
+ * before it is decoded; one without a valid MAC is dropped, counted (stats().unauthenticated)
+ * and logged at most once per REJECT_LOG_INTERVAL_MS, never delivered. Without a secret,
+ * whoever can PUBLISH on this Redis can make any worker push, disconnect or broadcast.
  *
  * Ordering: one publisher connection, one subscriber connection, one Redis (or one shard):
  * Redis forwards a connection's publishes in order, so one sender's messages reach a receiver
@@ -144,13 +170,20 @@ export class RedisBus implements Bus {
   private readyWaiters: Array<() => void> = [];
   private readonly startTimeoutMs: number;
   private lastPublishError = '';
-  private readonly counts: RedisBusStats = { published: 0, refused: 0, congested: 0, received: 0, malformed: 0 };
+  private readonly counts: RedisBusStats = { published: 0, refused: 0, congested: 0, received: 0, malformed: 0, unauthenticated: 0, stale: 0 };
+  private readonly mac: BusMac | null;
+  private readonly broadcasts: boolean;
+  private readonly ownChannelId: ChannelId;
+  private readonly allChannelId: ChannelId;
+  private readonly channelIds = new Map<string, ChannelId>();
+  /** By reason: rejections not logged yet, and when the last line was written. */
+  private readonly rejectLog: Record<Rejection, { since: number; at: number }> = { unsigned: { since: 0, at: 0 }, 'bad-mac': { since: 0, at: 0 }, stale: { since: 0, at: 0 } };
   private started = false;
   private closed = false;
 
   constructor(options: RedisBusOptions) {
     const { self, prefix } = options;
-    if (!isAddress(self)) throw new RangeError(`bus address out of range: node ${self.node} (0..${MAX_NODES - 1}), slot ${self.slot} (0..${MAX_SLOTS - 1})`);
+    if (!isAddress(self)) throw new RangeError(`bus address out of range: node ${self.node} (0..${MAX_EMITTER_NODE}), slot ${self.slot} (0..${MAX_SLOTS - 1})`);
     checkPrefixName(prefix, 'bus');
     this.self = { node: self.node, slot: self.slot };
     this.sharded = options.sharded ?? false;
@@ -159,6 +192,10 @@ export class RedisBus implements Bus {
     this.allChannel = this.channels.all;
     this.allChannelBuf = Buffer.from(this.allChannel);
     this.maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
+    this.mac = options.secret === undefined ? null : new BusMac(options.secret);
+    this.broadcasts = options.broadcasts ?? true;
+    this.ownChannelId = channelId(this.ownChannel);
+    this.allChannelId = channelId(this.allChannel);
     this.log = (options.log ?? pino({ level: 'silent' })).child({ bus: 'redis', node: self.node, slot: self.slot });
 
     const common: RedisOptions = {
@@ -248,9 +285,11 @@ export class RedisBus implements Bus {
    */
   private publish(channel: string, msg: Outgoing): SendResult {
     if (!this.ready) return this.refuse();
-    const payload = encodeEnvelope(this.self, msg);
+    const mac = this.mac;
+    const payload = encodeEnvelope(this.self, msg, mac === null ? 0 : TRAILER_BYTES);
     const cost = publishCost(payload.length, channel.length);
     if (this.pendingBytes > 0 && this.pendingBytes + cost > this.maxPendingBytes) return this.refuse('congested');
+    if (mac !== null) mac.sign(payload, this.idOf(channel));
     this.counts.published++;
     const epoch = this.epoch;
     this.pendingBytes += cost;
@@ -274,8 +313,42 @@ export class RedisBus implements Bus {
     return reason;
   }
 
-  private receive(channel: Buffer, payload: Buffer): void {
+  /** The MAC's id of a channel we send on (made once per channel). */
+  private idOf(channel: string): ChannelId {
+    if (channel === this.allChannel) return this.allChannelId;
+    let id = this.channelIds.get(channel);
+    if (id === undefined) {
+      if (this.channelIds.size >= MAX_CHANNEL_IDS) this.channelIds.clear();
+      id = channelId(channel);
+      this.channelIds.set(channel, id);
+    }
+    return id;
+  }
+
+  /** A message refused by the authenticated bus: counted, logged at most once per interval and
+   * reason (`dropped`: how many of that reason since the last line, this one included). */
+  private reject(channel: Buffer, bytes: number, why: Rejection): void {
+    this.counts.unauthenticated++;
+    if (why === 'stale') this.counts.stale++;
+    const entry = this.rejectLog[why];
+    entry.since++;
+    const now = Date.now();
+    if (now - entry.at < REJECT_LOG_INTERVAL_MS) return;
+    this.log.warn({ event: 'bus-message-rejected', channel: channel.toString(), bytes, why, dropped: entry.since, total: this.counts.unauthenticated }, 'bus message without a valid MAC dropped (--bus-secret)');
+    entry.since = 0;
+    entry.at = now;
+  }
+
+  private receive(channel: Buffer, signed: Buffer): void {
     if (this.closed) return;
+    let payload = signed;
+    if (this.mac !== null) {
+      const id = channel.equals(this.allChannelBuf) ? this.allChannelId : this.ownChannelId;
+      // Only our two channels are subscribed; the id of the one it came on binds the MAC.
+      const opened = this.mac.open(signed, id);
+      if (typeof opened === 'string') return this.reject(channel, signed.length, opened);
+      payload = opened;
+    }
     const envelope = decodeEnvelope(payload);
     if (!envelope) {
       this.counts.malformed++;
@@ -376,7 +449,7 @@ export class RedisBus implements Bus {
    */
   private subscribe(downMs: number | null, recovered: () => void): void {
     const epoch = this.subEpoch;
-    const channels = [this.ownChannel, this.allChannel];
+    const channels = this.broadcasts ? [this.ownChannel, this.allChannel] : [this.ownChannel];
     (this.sharded ? this.sub.ssubscribe(...channels) : this.sub.subscribe(...channels)).then(
       () => {
         if (epoch !== this.subEpoch || this.closed) return; // that connection is gone already
@@ -401,8 +474,10 @@ export class RedisBus implements Bus {
   }
 }
 
+/** A worker's address (node < MAX_NODES) or an emitter's (node MAX_NODES..0xffff, the rest of
+ * the envelope's u16: replies to an emitter's calls go there, see src/emitter/). */
 function isAddress(a: WorkerAddress): boolean {
-  return Number.isInteger(a.node) && a.node >= 0 && a.node < MAX_NODES && Number.isInteger(a.slot) && a.slot >= 0 && a.slot < MAX_SLOTS;
+  return Number.isInteger(a.node) && a.node >= 0 && a.node <= MAX_EMITTER_NODE && Number.isInteger(a.slot) && a.slot >= 0 && a.slot < MAX_SLOTS;
 }
 
 /** QUIT when connected (Redis closes after replying), else just drop the socket and retries. */
