@@ -11,6 +11,7 @@ import type { WorkerAddress } from './bus/types.ts';
  *                           means Redis lost what the node wrote)
  *     P:seq:${node}         the node's session-id counter (blocks of fds, never reissued)
  *     P:stats:${node}       the node's published figures (TTL)
+ *     P:metrics:${node}     the node's published metrics, per worker slot (TTL)
  *   bus (RedisBus)
  *     P:w:${node}:${slot}   channel: direct sends to one worker
  *     P:all                 channel: broadcasts to every worker of every node
@@ -85,6 +86,9 @@ export class ClusterKeys {
   }
   stats(node: number): string {
     return `${this.prefix}:stats:${node}`;
+  }
+  metrics(node: number): string {
+    return `${this.prefix}:metrics:${node}`;
   }
 
   // The bus.
