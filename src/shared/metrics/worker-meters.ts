@@ -102,7 +102,7 @@ export class WorkerMeters {
     (closedBy === 'client' ? this.closesReceived : this.closesSent)[closeCodeSlot(code)]!++;
   }
 
-  snapshot(process: { residentBytes: number; cpuSeconds: number }): WorkerMetrics {
+  snapshot(proc: { residentBytes: number; cpuSeconds: number }): WorkerMetrics {
     let bytes = 0;
     for (const s of this.slow) bytes += s.bufferedAmount;
     return {
@@ -114,7 +114,7 @@ export class WorkerMeters {
       bus: [this.embedded, this.redis].map((t) => ({ sent: t.sent, received: t.received, failed: t.failed.slice(), callSeconds: t.callSeconds.data() })),
       slowConsumers: this.slow.size,
       slowConsumerBytes: bytes,
-      ...process,
+      ...proc,
     };
   }
 }
