@@ -37,7 +37,10 @@ export function formatValue(v: number): string {
   return String(v);
 }
 
+const NEEDS_ESCAPE = /[\\"\n]/;
+
 export function escapeLabelValue(v: string): string {
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
@@ -45,14 +48,23 @@ export function escapeHelp(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 }
 
+/** Label names already checked (a scrape repeats the same few hundreds of times). */
+const checkedNames = new Set<string>();
+
+function checkLabelName(key: string): void {
+  if (checkedNames.has(key)) return;
+  if (!LABEL_NAME.test(key) || key.startsWith('__') || key === 'le') throw new RangeError(`invalid label name ${JSON.stringify(key)}`);
+  checkedNames.add(key);
+}
+
 function labelText(labels: Labels, le?: string): string {
-  const parts: string[] = [];
+  let text = '';
   for (const key in labels) {
-    if (!LABEL_NAME.test(key) || key.startsWith('__') || key === 'le') throw new RangeError(`invalid label name ${JSON.stringify(key)}`);
-    parts.push(`${key}="${escapeLabelValue(labels[key]!)}"`);
+    checkLabelName(key);
+    text += `${text === '' ? '{' : ','}${key}="${escapeLabelValue(labels[key]!)}"`;
   }
-  if (le !== undefined) parts.push(`le="${le}"`);
-  return parts.length === 0 ? '' : `{${parts.join(',')}}`;
+  if (le !== undefined) text += `${text === '' ? '{' : ','}le="${le}"`;
+  return text === '' ? '' : `${text}}`;
 }
 
 /** The exposition of `families` (each name once; counters' names end in `_total`). */
