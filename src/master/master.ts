@@ -215,13 +215,14 @@ export class Master {
   /**
    * The Prometheus text exposition (format 0.0.4) of the cluster: every worker slot of this
    * node, fresh (asked now, as for stats), and with several nodes every other live node's last
-   * published figures (at most a second old), each labelled with its node and slot.
+   * published figures (at most a second old), each labelled with its node and slot. `scope:
+   * 'node'` leaves the other nodes out (for a Prometheus that scrapes every node).
    */
-  async metrics(): Promise<string> {
+  async metrics(scope: 'cluster' | 'node' = 'cluster'): Promise<string> {
     await this.refreshCounters();
     const own = this.nodeMetrics();
     let others: NodeMetrics[] = [];
-    if (this.peers) {
+    if (this.peers && scope === 'cluster') {
       try {
         others = (await this.peers.readMetrics()).filter((n) => n.node !== own.node);
       } catch (err) {
