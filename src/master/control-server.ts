@@ -4,7 +4,8 @@ import type { Logger } from '../shared/logger.ts';
 
 /**
  * The master's pid file (Swoole's pid_file) and, beside it, a control socket (`<pid file>.sock`,
- * mode 0600: only the owner may ask) that answers `switchyard status` with the master's figures.
+ * mode 0600: only the owner may ask) that answers `switchyard status` with the master's figures
+ * (a `status` line: JSON) and `metrics` with the Prometheus exposition (text; an error as JSON).
  * `switchyard stop` needs only the pid: it sends SIGTERM, as `kill $(cat pid)` would.
  */
 
@@ -50,8 +51,8 @@ export class ControlServer {
     this.server = server;
   }
 
-  /** Writes the pid file and opens the control socket; `status` answers each request. */
-  static async open(pidFile: string, log: Logger, status: () => Promise<unknown>): Promise<ControlServer> {
+  /** Writes the pid file and opens the control socket; `status` and `metrics` answer the requests of those names. */
+  static async open(pidFile: string, log: Logger, status: () => Promise<unknown>, metrics?: () => Promise<string>): Promise<ControlServer> {
     writeFileSync(pidFile, `${process.pid}\n`);
     const path = controlSocketPath(pidFile);
     rmSync(path, { force: true });
@@ -66,6 +67,13 @@ export class ControlServer {
           return;
         }
         const cmd = request.trim();
+        if (cmd === 'metrics' && metrics) {
+          metrics().then(
+            (text) => socket.end(text),
+            (err: Error) => socket.end(`${JSON.stringify({ error: err.message })}\n`),
+          );
+          return;
+        }
         if (cmd !== 'status') {
           socket.end(`${JSON.stringify({ error: `unknown command ${JSON.stringify(cmd.slice(0, 40))}` })}\n`);
           return;

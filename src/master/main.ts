@@ -108,7 +108,13 @@ async function openControl(pidFile: string, log: Logger, master: () => Master | 
     process.exit(1);
   }
   try {
-    return await ControlServer.open(pidFile, log, () => master()?.stats() ?? Promise.reject(new ClusterError('ERR_NOT_LISTENING', 'starting: not listening yet')));
+    const notYet = () => Promise.reject(new ClusterError('ERR_NOT_LISTENING', 'starting: not listening yet'));
+    return await ControlServer.open(
+      pidFile,
+      log,
+      () => master()?.stats() ?? notYet(),
+      () => master()?.metrics() ?? notYet(),
+    );
   } catch (err) {
     log.fatal({ err: (err as Error).message, pidFile }, 'cannot write the pid file');
     process.exit(1);

@@ -8,6 +8,8 @@ import { createDispatchPolicy, type DispatchPolicy } from './dispatch.ts';
 import { WorkerPool, type Slot } from './worker-pool.ts';
 import { workerSecretEnv } from '../shared/secrets.ts';
 import type { TcpHandle } from './tcp-handle.ts';
+import { addWorkerMetrics, emptyWorkerMetrics, renderMetrics, type NodeMetrics } from '../shared/metrics/catalogue.ts';
+import type { WorkerMetrics } from '../shared/metrics/worker-meters.ts';
 
 /** Fresh counters are asked of every worker for a stats request; a silent one is not waited for longer. */
 const COUNTERS_TIMEOUT_MS = 500;
@@ -18,6 +20,15 @@ export interface PeerStats {
   publish(stats: NodeStats): Promise<void>;
   /** Every live node's last published figures. */
   read(): Promise<NodeStats[]>;
+  /** The same for metrics (src/shared/metrics/): each node's per-worker figures. */
+  publishMetrics(metrics: NodeMetrics): Promise<void>;
+  readMetrics(): Promise<NodeMetrics[]>;
+}
+
+/** A slot's metrics: its worker's last report, and the totals of its earlier incarnations. */
+interface SlotMeters {
+  current: WorkerMetrics | null;
+  retired: WorkerMetrics;
 }
 
 /** The refusal the master writes itself when no worker can take a connection. */
@@ -42,6 +53,8 @@ export class Master {
   private readonly listener = createServer({ pauseOnConnect: true, noDelay: true });
   private readonly counters = { accepted: 0, handoffFailed: 0, unavailable: 0 };
   private readonly counterRequests = new Map<number, { slot: Slot; done: () => void }>();
+  /** By slot. */
+  private readonly meters: SlotMeters[];
   private nextRequest = 0;
   private stopping: Promise<void> | null = null;
 
@@ -68,10 +81,15 @@ export class Master {
     this.fds = new FdAllocator(nodeId, opts.seqBlock, opts.nextSeqBlock ?? null, () =>
       this.log.warn({ node: nodeId }, 'session id block used up before the next one arrived from Redis'),
     );
+    this.meters = Array.from({ length: config.workers }, () => ({ current: null, retired: emptyWorkerMetrics() }));
     this.policy = createDispatchPolicy(config.dispatchMode, config.workers, hooks.dispatch, (why) => this.log.warn({ why }, 'dispatch hook gave a bad answer: least-connections used'));
     this.pool = new WorkerPool(config.workers, nodeId, opts.busDir, log, {
       message: (slot, msg) => this.onWorkerMessage(slot, msg),
       exit: (slot, pid, code, signal) => {
+        // Its counters survive in the slot's totals (as the stats' do), from its last report.
+        const m = this.meters[slot.slot]!;
+        if (m.current) m.retired = addWorkerMetrics(m.retired, { ...m.current, slowConsumers: 0, slowConsumerBytes: 0, residentBytes: 0 });
+        m.current = null;
         this.callHook(() => this.hooks.workerExit?.(slot.slot, pid, code, signal));
         if (code !== 0 || signal !== null) this.callHook(() => this.hooks.workerError?.(slot.slot, pid, code, signal));
       },
@@ -105,7 +123,10 @@ export class Master {
     await this.callHookAsync(() => this.hooks.start?.({ host: address.address, port: address.port, workers: this.config.workers }));
     if (this.peers) {
       const peers = this.peers;
-      const publish = () => void this.nodeStats().then((s) => peers.publish(s)).catch((err: Error) => this.log.warn({ err: err.message }, 'cannot publish node stats'));
+      const publish = () =>
+        void this.nodeStats()
+          .then((s) => Promise.all([peers.publish(s), peers.publishMetrics(this.nodeMetrics())]))
+          .catch((err: Error) => this.log.warn({ err: err.message }, 'cannot publish node stats'));
       publish();
       this.publishTimer = setInterval(publish, 1000);
       this.publishTimer.unref();
@@ -153,10 +174,14 @@ export class Master {
   private onWorkerMessage(slot: Slot, msg: WorkerToMaster): void {
     switch (msg.t) {
       case 'counters': {
+        this.meters[slot.slot]!.current = msg.metrics;
         const req = this.counterRequests.get(msg.id);
         if (req?.slot === slot) req.done();
         return;
       }
+      case 'load':
+        this.meters[slot.slot]!.current = msg.metrics;
+        return;
       case 'stats?':
         void this.stats().then((stats) => this.pool.send(slot, { t: 'stats', id: msg.id, stats }));
         return;
@@ -164,7 +189,6 @@ export class Master {
         void this.shutdown('requested by worker ' + slot.slot);
         return;
       case 'ready':
-      case 'load':
         return;
     }
   }
@@ -188,8 +212,48 @@ export class Master {
     return total;
   }
 
-  /** Asks every live worker for fresh counters (bounded wait), then adds them up. */
-  private async nodeStats(): Promise<NodeStats> {
+  /**
+   * The Prometheus text exposition (format 0.0.4) of the cluster: every worker slot of this
+   * node, fresh (asked now, as for stats), and with several nodes every other live node's last
+   * published figures (at most a second old), each labelled with its node and slot. `scope:
+   * 'node'` leaves the other nodes out (for a Prometheus that scrapes every node).
+   */
+  async metrics(scope: 'cluster' | 'node' = 'cluster'): Promise<string> {
+    await this.refreshCounters();
+    const own = this.nodeMetrics();
+    let others: NodeMetrics[] = [];
+    if (this.peers && scope === 'cluster') {
+      try {
+        others = (await this.peers.readMetrics()).filter((n) => n.node !== own.node);
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, 'other nodes\' metrics unavailable');
+      }
+    }
+    return renderMetrics([own, ...others]);
+  }
+
+  /** This node's metric figures from the workers' last reports (refreshCounters() makes them fresh). */
+  private nodeMetrics(): NodeMetrics {
+    const cpu = process.cpuUsage();
+    return {
+      node: this.nodeId,
+      startTime: this.startTime / 1000,
+      accepted: this.counters.accepted,
+      handoffFailed: this.counters.handoffFailed,
+      unavailable: this.counters.unavailable,
+      residentBytes: process.memoryUsage.rss(),
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      workers: this.pool.slots.map((s) => {
+        const m = this.meters[s.slot]!;
+        const counters = { ...s.counters };
+        for (const f of CUMULATIVE_FIELDS) counters[f] += s.retired[f];
+        return { slot: s.slot, up: s.up, restarts: s.restarts, counters, metrics: m.current ? addWorkerMetrics(m.retired, m.current) : m.retired };
+      }),
+    };
+  }
+
+  /** Asks every live worker for fresh counters and metrics (bounded wait: a silent one is not waited for longer). */
+  private async refreshCounters(): Promise<void> {
     await Promise.all(
       this.pool.slots
         .filter((s) => s.worker !== null)
@@ -208,6 +272,11 @@ export class Master {
             }),
         ),
     );
+  }
+
+  /** Asks every live worker for fresh counters (bounded wait), then adds them up. */
+  private async nodeStats(): Promise<NodeStats> {
+    await this.refreshCounters();
     const totals = {} as Record<(typeof CUMULATIVE_FIELDS)[number], number>;
     for (const f of CUMULATIVE_FIELDS) totals[f] = this.pool.slots.reduce((n, s) => n + s.counters[f] + s.retired[f], 0);
     return {

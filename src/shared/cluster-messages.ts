@@ -1,3 +1,5 @@
+import type { WorkerMetrics } from './metrics/worker-meters.ts';
+
 /**
  * The messages master and workers exchange over node:cluster IPC (advanced serialization).
  * Kept small and typed: every `t` is handled by exactly one switch on each side.
@@ -75,8 +77,9 @@ export type MasterToWorker =
 
 export type WorkerToMaster =
   | { t: 'ready' }
-  | { t: 'load'; counters: WorkerCounters }
-  | { t: 'counters'; id: number; counters: WorkerCounters }
+  /** Every 250 ms; `metrics` lets the master keep a dead worker's last figures (metrics.ts). */
+  | { t: 'load'; counters: WorkerCounters; metrics: WorkerMetrics }
+  | { t: 'counters'; id: number; counters: WorkerCounters; metrics: WorkerMetrics }
   | { t: 'stats?'; id: number }
   | { t: 'shutdown?' };
 

@@ -11,6 +11,7 @@ import type { WorkerAddress } from './bus/types.ts';
  *                           means Redis lost what the node wrote)
  *     P:seq:${node}         the node's session-id counter (blocks of fds, never reissued)
  *     P:stats:${node}       the node's published figures (TTL)
+ *     P:metrics:${node}     the node's published metrics, per worker slot (TTL)
  *   emitters (src/emitter.ts)
  *     P:emitter-seq         INCR counter: numbers emitters, whose addresses (nodes 4096..65535)
  *                           name their reply channels P:w:${node}:${slot}
@@ -92,6 +93,9 @@ export class ClusterKeys {
   }
   stats(node: number): string {
     return `${this.prefix}:stats:${node}`;
+  }
+  metrics(node: number): string {
+    return `${this.prefix}:metrics:${node}`;
   }
 
   // The bus.

@@ -6,6 +6,7 @@ import { encodeForQueue, WebSocketStatus, type CloseInfo, type Connection, type 
 import type { HandshakeRequest } from './handshake/handshake-io.ts';
 import { Rooms } from './rooms.ts';
 import type { ClientInfo, LocalStats } from './app-contract.ts';
+import { WorkerMeters } from '../shared/metrics/worker-meters.ts';
 
 /** This process's counters (LocalStats without what is read off the live state). */
 export type LocalCounters = Omit<LocalStats, 'workerId' | 'connections' | 'pendingHandshakes'>;
@@ -19,6 +20,8 @@ export interface Described {
 
 export interface LocalConnectionsInit {
   counters: LocalCounters;
+  /** Metric counters (made here if absent). */
+  meters?: WorkerMeters;
   log: Logger;
   /** Multi-node: the cluster's session table, kept in step with this worker's connections and uids. */
   sessions: SessionTable | null;
@@ -43,6 +46,7 @@ export class LocalConnections implements SessionOwner {
   private readonly fdsOfUid = new Map<string, Set<number>>();
   /** This process's counters (the cluster operations count remote pushes here too). */
   readonly counters: LocalCounters;
+  readonly meters: WorkerMeters;
   private readonly log: Logger;
   private readonly sessions: SessionTable | null;
   private readonly init: LocalConnectionsInit;
@@ -50,6 +54,7 @@ export class LocalConnections implements SessionOwner {
   constructor(init: LocalConnectionsInit) {
     this.init = init;
     this.counters = init.counters;
+    this.meters = init.meters ?? new WorkerMeters();
     this.log = init.log;
     this.sessions = init.sessions;
     // The connections and uids here are the truth: the table re-writes them when Redis lost them.
@@ -94,8 +99,7 @@ export class LocalConnections implements SessionOwner {
     this.unbind(conn.fd);
     this.sessions?.remove(conn.fd);
     this.counters.closed++;
-    this.counters.bytesIn += conn.bytesIn;
-    this.counters.bytesOut += conn.bytesOut;
+    this.meters.closed(info.code, info.closedBy);
     this.log.debug({ fd: conn.fd, code: info.code, by: info.closedBy }, 'close');
   }
 
@@ -276,15 +280,12 @@ export class LocalConnections implements SessionOwner {
     for (const conn of this.conns.values()) conn.close();
   }
 
-  /** Bytes in and out: the closed connections' totals plus what the open ones have moved so far. */
+  /**
+   * Bytes in and out of every connection, closed or open: running sums the connections add to
+   * as they read and write (Connection's `traffic`), so no figure walks the connections.
+   */
   traffic(): { bytesIn: number; bytesOut: number } {
-    let bytesIn = this.counters.bytesIn;
-    let bytesOut = this.counters.bytesOut;
-    for (const c of this.conns.values()) {
-      bytesIn += c.bytesIn;
-      bytesOut += c.bytesOut;
-    }
-    return { bytesIn, bytesOut };
+    return { bytesIn: this.counters.bytesIn, bytesOut: this.counters.bytesOut };
   }
 
   /** Another worker's sendMessage, for the app's pipeMessage callback. */

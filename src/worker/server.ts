@@ -16,6 +16,7 @@ import { WorkerLifecycle } from './worker-lifecycle.ts';
 import { newCounters, singleProcessStats } from './worker-stats.ts';
 import type { AllCallbacks, ClientInfo, Data, LocalStats, PushCallFailure, RemotePushStatus, RoomTarget, ServerApi } from './app-contract.ts';
 import type { ServerOptions } from './server-types.ts';
+import { WorkerMeters } from '../shared/metrics/worker-meters.ts';
 
 export type * from './server-types.ts';
 export type { CloseInfo, PushStatus, RoomTarget };
@@ -41,12 +42,15 @@ export class Server implements ServerApi {
   private readonly router: Router | null;
   private readonly calls: ClusterCalls;
   private readonly counters = newCounters();
+  /** Metric counters beyond the stats counters (src/shared/metrics/). */
+  readonly meters: WorkerMeters;
 
   constructor(options: Partial<Config> | Config = {}, deps: ServerOptions = {}) {
     this.config = resolveConfig(options);
     this.workerId = deps.workerId ?? 0;
     this.log = deps.logger ?? createLogger(this.config.logLevel, { role: 'worker', slot: this.workerId });
     this.clusterStats = deps.clusterStats;
+    this.meters = deps.meters ?? new WorkerMeters();
     this.requestShutdown = deps.requestShutdown;
     this.callbacks = new AppCallbacks(this, this.log);
     this.router =
@@ -59,10 +63,12 @@ export class Server implements ServerApi {
             log: this.log,
             timeoutMs: this.config.busTimeoutMs,
             maxPendingRequests: this.config.busMaxPendingRequests,
+            meters: this.meters,
           })
         : null;
     this.local = new LocalConnections({
       counters: this.counters,
+      meters: this.meters,
       log: this.log,
       sessions: deps.sessions ?? null,
       node: this.node,

@@ -10,6 +10,8 @@ import type { UpgradeHandler } from './handshake/http-entry.ts';
 import type { LocalConnections, LocalCounters } from './local-connections.ts';
 import type { ServerApi } from './app-contract.ts';
 import { Upgrader, type UpgradeHost } from './handshake/upgrade.ts';
+import type { Traffic } from './connection/write-batcher.ts';
+import type { WorkerMeters } from '../shared/metrics/worker-meters.ts';
 
 /** Whether this worker takes one more connection now. */
 export interface CapacityCheck {
@@ -40,6 +42,9 @@ export class WorkerEvents implements UpgradeHost, UpgradeHandler {
   readonly log: Logger;
   readonly server: ServerApi;
   readonly upgrader: Upgrader;
+  /** The worker's byte totals (the stats counters), for every connection. */
+  readonly traffic: Traffic;
+  private readonly meters: WorkerMeters;
   private readonly callbacks: AppCallbacks;
   private readonly local: LocalConnections;
   private readonly counters: LocalCounters;
@@ -53,13 +58,20 @@ export class WorkerEvents implements UpgradeHost, UpgradeHandler {
     this.local = init.local;
     this.counters = init.counters;
     this.capacity = init.capacity;
+    this.traffic = init.counters;
+    this.meters = init.local.meters;
     this.upgrader = new Upgrader(this);
   }
 
   // ---- UpgradeHandler: from the HTTP entry ------------------------------------------
 
-  upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade): void {
-    this.upgrader.upgrade(fd, req, socket, head, valid);
+  upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade, arrivedAt: number): void {
+    this.upgrader.upgrade(fd, req, socket, head, valid, arrivedAt);
+  }
+
+  /** The server answered a socket that is not a WebSocket with `status` (the HTTP entry or the upgrade). */
+  refused(status: number): void {
+    this.meters.answered(status);
   }
 
   request(req: IncomingMessage, res: ServerResponse): void {
@@ -88,7 +100,9 @@ export class WorkerEvents implements UpgradeHost, UpgradeHandler {
     return this.capacity.capacityRefusal();
   }
 
-  established(conn: Connection, request: HandshakeRequest): void {
+  established(conn: Connection, request: HandshakeRequest, arrivedAt: number): void {
+    this.meters.answered(101);
+    this.meters.handshakeSeconds.observe((performance.now() - arrivedAt) / 1000);
     this.local.add(conn, request);
     this.callbacks.invoke(conn, 'open', request);
   }
@@ -111,15 +125,18 @@ export class WorkerEvents implements UpgradeHost, UpgradeHandler {
   }
 
   connectionClosed(conn: Connection, info: CloseInfo): void {
+    if (this.meters.slow.size !== 0) this.meters.slow.delete(conn);
     this.local.remove(conn, info);
     this.callbacks.invokeDetached('close', conn.fd, info);
   }
 
   bufferFull(conn: Connection): void {
+    this.meters.slow.add(conn);
     this.callbacks.bufferFull(conn);
   }
 
   bufferEmpty(conn: Connection): void {
+    this.meters.slow.delete(conn);
     this.callbacks.bufferEmpty(conn);
   }
 }

@@ -32,6 +32,7 @@ export class WorkerLifecycle implements CapacityCheck {
   private readonly allocateFd: () => number;
   private readonly entry: HttpEntry;
   private readonly upgrader: Upgrader;
+  private readonly events: WorkerEvents;
   private listener: NetServer | null = null;
   private stopping = false;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -48,6 +49,7 @@ export class WorkerLifecycle implements CapacityCheck {
     this.workerId = init.workerId;
     // Where sockets and connections report to: one object, declared interfaces (worker-events.ts).
     const events = new WorkerEvents({ config, log, server: init.server, callbacks, local, counters, capacity: this });
+    this.events = events;
     this.upgrader = events.upgrader;
     this.entry = new HttpEntry(config, log, events);
   }
@@ -129,7 +131,7 @@ export class WorkerLifecycle implements CapacityCheck {
     this.listener?.close();
     for (const t of this.timers) clearInterval(t);
     this.entry.closeAll();
-    for (const socket of this.upgrader.pending.values()) reject(socket, 503, 'server shutting down');
+    for (const socket of this.upgrader.pending.values()) if (reject(socket, 503, 'server shutting down')) this.events.refused(503);
     this.local.disconnectAll();
     const deadline = Date.now() + maxWaitMs;
     while (this.local.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -9,6 +9,7 @@ import { EmbeddedBus } from '../shared/bus/embedded-bus.ts';
 import { Server, type AppSetup } from './server.ts';
 import { receiveHandoffs } from '../shared/handoff/receiver.ts';
 import type { Handoff } from '../shared/handoff/wire.ts';
+import { WorkerMeters, type WorkerMetrics } from '../shared/metrics/worker-meters.ts';
 
 /** How often a worker tells the master its load (dispatch modes 3 and 8 read it). */
 const LOAD_REPORT_MS = 250;
@@ -36,6 +37,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   };
   const pendingStats = new Map<number, (s: ClusterStats) => void>();
   let nextId = 0;
+  const meters = new WorkerMeters();
 
   const server = new Server(config, {
     logger: log,
@@ -57,6 +59,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
     buses: { embedded, redis },
     node,
     workerCount: config.workers,
+    meters,
     ...(sessions ? { sessions } : {}),
   });
   await app(server);
@@ -66,12 +69,22 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   // Hand-off reads that failed their check (see receiveHandoffs below).
   let handoffRejected = 0;
   let rejectedUnreceived = 0;
+  // The lag of the last report window: only the periodic report samples and resets the
+  // histogram, so a stats or metrics request in between does not shorten the window.
+  let lagMs = 0;
+  const sampleLag = (): void => {
+    // The histogram's samples include its own 10 ms timer period: only the excess is lag.
+    const ms = Math.max(0, lag.percentile(50) / 1e6 - LAG_RESOLUTION_MS);
+    lag.reset();
+    lagMs = Number.isFinite(ms) ? ms : 0;
+  };
   const counters = (): WorkerCounters => {
     const l = server.localStats();
-    // The histogram's samples include its own 10 ms timer period: only the excess is lag.
-    const lagMs = Math.max(0, lag.percentile(50) / 1e6 - LAG_RESOLUTION_MS);
-    lag.reset();
-    return { ...l, received: l.received + rejectedUnreceived, handoffRejected, lagMs: Number.isFinite(lagMs) ? lagMs : 0 };
+    return { ...l, received: l.received + rejectedUnreceived, handoffRejected, lagMs };
+  };
+  const metrics = (): WorkerMetrics => {
+    const cpu = process.cpuUsage();
+    return meters.snapshot({ residentBytes: process.memoryUsage.rss(), cpuSeconds: (cpu.user + cpu.system) / 1e6 });
   };
 
   let stopping = false;
@@ -91,7 +104,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   process.on('message', (msg: MasterToWorker) => {
     switch (msg.t) {
       case 'counters?':
-        send({ t: 'counters', id: msg.id, counters: counters() });
+        send({ t: 'counters', id: msg.id, counters: counters(), metrics: metrics() });
         return;
       case 'stats':
         pendingStats.get(msg.id)?.(msg.stats);
@@ -135,7 +148,10 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
     },
     end: () => log.debug({ event: 'handoff-closed' }, 'the master closed the hand-off pipe'),
   });
-  const reporter = setInterval(() => send({ t: 'load', counters: counters() }), LOAD_REPORT_MS);
+  const reporter = setInterval(() => {
+    sampleLag();
+    send({ t: 'load', counters: counters(), metrics: metrics() });
+  }, LOAD_REPORT_MS);
   reporter.unref();
   await server.start();
   send({ t: 'ready' });

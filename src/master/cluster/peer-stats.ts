@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { NodeStats } from '../../shared/cluster-messages.ts';
+import { isNodeMetrics, type NodeMetrics } from '../../shared/metrics/catalogue.ts';
 import type { NodeRegistry } from './node-registry.ts';
 import type { ClusterKeys } from '../../shared/redis-keys.ts';
 import type { PeerStats } from '../master.ts';
@@ -20,9 +21,23 @@ export class RedisPeerStats implements PeerStats {
   }
 
   async read(): Promise<NodeStats[]> {
+    return this.readLive<NodeStats>((node) => this.keys.stats(node));
+  }
+
+  /** Metrics travel beside the stats, under P:metrics:${node}, on the same beat and TTL. */
+  async publishMetrics(metrics: NodeMetrics): Promise<void> {
+    await this.redis.set(this.keys.metrics(this.registry.id), JSON.stringify(metrics), 'PX', STATS_TTL_MS);
+  }
+
+  /** Every live node's metrics; a value that is not what publishMetrics writes is left out. */
+  async readMetrics(): Promise<NodeMetrics[]> {
+    return (await this.readLive<unknown>((node) => this.keys.metrics(node))).filter(isNodeMetrics);
+  }
+
+  private async readLive<T>(key: (node: number) => string): Promise<T[]> {
     const live = await this.registry.liveNodes();
     if (live.length === 0) return [];
-    const values = await this.redis.mget(...live.map((n) => this.keys.stats(n.id)));
-    return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as NodeStats);
+    const values = await this.redis.mget(...live.map((n) => key(n.id)));
+    return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as T);
   }
 }

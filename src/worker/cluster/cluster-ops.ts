@@ -64,7 +64,11 @@ export const OPS = defineOps({
   push: op({
     target: 'fd',
     args: pushWire(),
-    local: (w, fd: number, data: Data, opcode: number): PushStatus => w.push(fd, toBuffer(data), opcode),
+    local(w, fd: number, data: Data, opcode: number): PushStatus {
+      const status = w.push(fd, toBuffer(data), opcode);
+      w.meters.localPushes[status]++;
+      return status;
+    },
     served(w, fd, data, opcode) {
       const status = w.push(fd, toBuffer(data), opcode);
       w.counters[REMOTE_OUTCOME[status]]++;

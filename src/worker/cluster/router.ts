@@ -2,6 +2,7 @@ import { RemoteCallError } from '../../shared/errors.ts';
 import { BytesMessage } from '../../shared/bus/codec.ts';
 import { worse, type Bus, type Incoming, type Outgoing, type SendResult, type WorkerAddress } from '../../shared/bus/types.ts';
 import type { Logger } from '../../shared/logger.ts';
+import { WorkerMeters, type TransportMeters } from '../../shared/metrics/worker-meters.ts';
 
 /** A call awaiting its reply. Every call waits the same timeoutMs, so deadlines grow in
  * insertion order and one timer, armed for the oldest, expires them all (no timer per call). */
@@ -10,7 +11,15 @@ interface Waiting {
   reject: (e: Error) => void;
   deadline: number;
   to: WorkerAddress;
+  /** performance.now() when sent, and the transport's meters: the round trip is observed there. */
+  sentAt: number;
+  meters: TransportMeters;
 }
+
+/** BUS_FAILURES' slots (worker-meters.ts). */
+const CONGESTED = 0;
+const UNREACHABLE = 1;
+const TIMEOUT = 2;
 
 /** What the router runs on behalf of other workers: the cluster operations (ClusterCalls). */
 export interface LocalHandler {
@@ -40,8 +49,11 @@ export class Router {
   private readonly waiting = new Map<number, Waiting>();
   private timer: NodeJS.Timeout | null = null;
   private nextRid = 0;
+  /** Per transport: messages sent, received, failed, and request round trips. */
+  private readonly embeddedMeters: TransportMeters;
+  private readonly redisMeters: TransportMeters;
 
-  constructor(opts: { self: WorkerAddress; embedded: Bus | null; redis: Bus | null; handler: LocalHandler; log: Logger; timeoutMs: number; maxPendingRequests: number }) {
+  constructor(opts: { self: WorkerAddress; embedded: Bus | null; redis: Bus | null; handler: LocalHandler; log: Logger; timeoutMs: number; maxPendingRequests: number; meters?: WorkerMeters }) {
     this.self = opts.self;
     this.embedded = opts.embedded;
     this.redis = opts.redis;
@@ -49,9 +61,21 @@ export class Router {
     this.log = opts.log;
     this.timeoutMs = opts.timeoutMs;
     this.maxPending = opts.maxPendingRequests;
-    const onMessage = (msg: Incoming, from: WorkerAddress) => this.receive(msg, from);
-    if (this.embedded) this.embedded.onMessage = onMessage;
-    if (this.redis) this.redis.onMessage = onMessage;
+    const meters = opts.meters ?? new WorkerMeters();
+    const embeddedMeters = (this.embeddedMeters = meters.embedded);
+    const redisMeters = (this.redisMeters = meters.redis);
+    if (this.embedded) {
+      this.embedded.onMessage = (msg: Incoming, from: WorkerAddress) => {
+        embeddedMeters.received++;
+        this.receive(msg, from);
+      };
+    }
+    if (this.redis) {
+      this.redis.onMessage = (msg: Incoming, from: WorkerAddress) => {
+        redisMeters.received++;
+        this.receive(msg, from);
+      };
+    }
   }
 
   isSelf(to: WorkerAddress): boolean {
@@ -60,8 +84,11 @@ export class Router {
 
   /** Fire-and-forget: 'ok' when a bus took the message (no bus to that node: 'down'). */
   send(to: WorkerAddress, msg: Outgoing): SendResult {
-    const bus = to.node === this.self.node ? this.embedded : this.redis;
-    return bus === null ? 'down' : bus.send(to, msg);
+    const same = to.node === this.self.node;
+    const bus = same ? this.embedded : this.redis;
+    const result = bus === null ? 'down' : bus.send(to, msg);
+    count(same ? this.embeddedMeters : this.redisMeters, result);
+    return result;
   }
 
   /** Calls awaiting their answer (bounded by maxPendingRequests). */
@@ -85,8 +112,9 @@ export class Router {
     const sent = this.send(to, msg);
     if (sent === 'congested') return Promise.reject(new RemoteCallError('ERR_CONGESTED', `the bus to worker ${to.node}/${to.slot} is congested`));
     if (sent === 'down') return Promise.reject(new RemoteCallError('ERR_UNREACHABLE', `worker ${to.node}/${to.slot} is unreachable`));
+    const meters = to.node === this.self.node ? this.embeddedMeters : this.redisMeters;
     return new Promise((resolve, reject) => {
-      this.waiting.set(rid, { resolve, reject, deadline: Date.now() + this.timeoutMs, to });
+      this.waiting.set(rid, { resolve, reject, deadline: Date.now() + this.timeoutMs, to, sentAt: performance.now(), meters });
       this.timer ??= this.armTimer(this.timeoutMs);
     });
   }
@@ -95,8 +123,8 @@ export class Router {
    * the worse outcome of the two buses. */
   broadcast(msg: Outgoing): SendResult {
     let result: SendResult = 'ok';
-    if (this.embedded) result = worse(result, this.embedded.broadcast(msg));
-    if (this.redis) result = worse(result, this.redis.broadcast(msg));
+    if (this.embedded) result = worse(result, count(this.embeddedMeters, this.embedded.broadcast(msg)));
+    if (this.redis) result = worse(result, count(this.redisMeters, this.redis.broadcast(msg)));
     return result;
   }
 
@@ -111,6 +139,7 @@ export class Router {
       const w = this.waiting.get(msg.rid);
       if (!w) return; // timed out already
       this.waiting.delete(msg.rid);
+      w.meters.callSeconds.observe((performance.now() - w.sentAt) / 1000);
       w.resolve(Buffer.from(msg.body)); // the body is the bus's buffer: valid during this call only
       return;
     }
@@ -148,6 +177,7 @@ export class Router {
         return;
       }
       this.waiting.delete(rid);
+      w.meters.failed[TIMEOUT]!++;
       w.reject(new RemoteCallError('ERR_TIMEOUT', `worker ${w.to.node}/${w.to.slot} did not answer within ${this.timeoutMs} ms`));
     }
   }
@@ -161,4 +191,11 @@ export class Router {
       this.waiting.delete(rid);
     }
   }
+}
+
+/** A send's outcome in its transport's meters; returns it. */
+function count(m: TransportMeters, result: SendResult): SendResult {
+  if (result === 'ok') m.sent++;
+  else m.failed[result === 'congested' ? CONGESTED : UNREACHABLE]!++;
+  return result;
 }

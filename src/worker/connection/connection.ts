@@ -6,6 +6,7 @@ import { ConnectionCore, WebSocketStatus, type CloseInfo, type ConnectionIo, typ
 import type { MessageCodec } from '../../shared/protocol/extension.ts';
 import { pausesForOutput } from '../../shared/protocol/flow-control.ts';
 import { ReadFlow } from './read-flow.ts';
+import type { Traffic } from './write-batcher.ts';
 
 export { WebSocketStatus, type CloseInfo, type PushStatus } from '../../shared/protocol/connection-core.ts';
 export { encodeForQueue, truncateReason } from '../../shared/protocol/frame-encoder.ts';
@@ -13,6 +14,8 @@ export { encodeForQueue, truncateReason } from '../../shared/protocol/frame-enco
 /** What a connection needs from the server that owns it. */
 export interface ConnectionHost {
   readonly config: Config;
+  /** The worker's byte totals, added to as the connection reads and writes. */
+  readonly traffic: Traffic;
   deliverMessage(conn: Connection, data: Buffer, binary: boolean): void;
   /** Control frames, when the app asked for them (openWebsocket*Frame). */
   deliverControl(conn: Connection, opcode: number, payload: Buffer, code?: number, reason?: string): void;
@@ -82,7 +85,7 @@ export class Connection extends ReadFlow implements ConnectionIo {
   private closeTimer: NodeJS.Timeout | null = null;
 
   constructor(init: ConnectionInit) {
-    super(init.socket, init.host.config);
+    super(init.socket, init.host.config, init.host.traffic);
     this.fd = init.fd;
     this.host = init.host;
     this.log = init.log;
@@ -115,6 +118,7 @@ export class Connection extends ReadFlow implements ConnectionIo {
   /** @internal bytes read from the socket. */
   onData(chunk: Buffer): void {
     this.bytesIn += chunk.length;
+    this.traffic.bytesIn += chunk.length;
     this.lastRecvTime = Date.now();
     this.read(chunk);
   }

@@ -3,7 +3,7 @@ import type { Config } from '../../shared/config.ts';
 import type { ConnectionCore } from '../../shared/protocol/connection-core.ts';
 import { inboundBacklogLimit, ReadPause } from '../../shared/protocol/flow-control.ts';
 import { loopTurn } from './loop-turn.ts';
-import { BatchedOutput } from './write-batcher.ts';
+import { BatchedOutput, type Traffic } from './write-batcher.ts';
 
 const continueParsing = (flow: ReadFlow): void => flow.continueParsing();
 const repause = (flow: ReadFlow): void => flow.repause();
@@ -23,8 +23,8 @@ export abstract class ReadFlow extends BatchedOutput {
   private budgetTurn = 0;
   private pendingCallbacks = 0;
 
-  constructor(socket: Socket, config: Config) {
-    super(socket, config.bufferHighWatermark);
+  constructor(socket: Socket, config: Config, traffic: Traffic) {
+    super(socket, config.bufferHighWatermark, traffic);
     this.config = config;
   }
 

@@ -66,6 +66,12 @@ export function concatSmall(chunks: Buffer[], total: number): Buffer {
 
 const EMPTY = Buffer.alloc(0);
 
+/** A worker's running byte counts, which every connection adds to as it reads and writes. */
+export interface Traffic {
+  bytesIn: number;
+  bytesOut: number;
+}
+
 /**
  * One connection's output: frames queued during a turn leave in one write (one buffer below
  * CONCAT_LIMIT, corked writes above), a broadcast's shared frame may go straight to the
@@ -75,6 +81,8 @@ const EMPTY = Buffer.alloc(0);
 export abstract class BatchedOutput implements Flushable {
   readonly socket: Socket;
   bytesOut = 0;
+  /** The worker's totals (one property increment beside this connection's own). */
+  protected readonly traffic: Traffic;
   lastSendTime = 0;
   private out: Buffer[] = [];
   private outBytes = 0;
@@ -87,8 +95,9 @@ export abstract class BatchedOutput implements Flushable {
   /** Made once the output first gets full: writes then report when they are done. */
   private onWritten: (() => void) | null = null;
 
-  constructor(socket: Socket, highWatermark: number) {
+  constructor(socket: Socket, highWatermark: number, traffic: Traffic) {
     this.socket = socket;
+    this.traffic = traffic;
     this.highWatermark = highWatermark;
   }
 
@@ -138,6 +147,7 @@ export abstract class BatchedOutput implements Flushable {
     if (this.socket.destroyed) return;
     this.socket.write(buf, this.full ? this.writtenCallback() : undefined);
     this.bytesOut += buf.length;
+    this.traffic.bytesOut += buf.length;
     this.lastSendTime = Date.now();
   }
 
@@ -171,6 +181,7 @@ export abstract class BatchedOutput implements Flushable {
     }
     if (total > 0) {
       this.bytesOut += total;
+      this.traffic.bytesOut += total;
       this.lastSendTime = Date.now();
     } else if (done) this.outputProgress();
     if (this.endAfterFlushing) socket.end();

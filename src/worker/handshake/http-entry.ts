@@ -11,7 +11,10 @@ import { HttpPhases, type Expiry } from './http-deadlines.ts';
 
 /** What the HTTP entry hands to the server for each upgrade it validated. */
 export interface UpgradeHandler {
-  upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade): void;
+  /** `arrivedAt`: when the socket reached this entry (performance.now()), for the handshake's duration. */
+  upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade, arrivedAt: number): void;
+  /** The entry answered a socket with `status` itself (a refusal, a deadline, a malformed request). */
+  refused(status: number): void;
   request(req: IncomingMessage, res: ServerResponse): void;
   /** A socket that never became a WebSocket closed (Swoole's onDisconnect). */
   socketClosed(fd: number): void;
@@ -55,6 +58,8 @@ export class HttpEntry {
   private readonly onHeadData: (this: Socket, chunk: Buffer) => void;
   /** The bytes of request heads not complete yet, by fd (most arrive in one read). */
   private readonly partialHeads = new Map<number, Buffer>();
+  /** When each socket in `sockets` arrived (performance.now()): a handshake's duration starts there. */
+  private readonly arrivedAt = new Map<number, number>();
 
   constructor(config: Config, log: Logger, handler: UpgradeHandler) {
     this.config = config;
@@ -76,6 +81,7 @@ export class HttpEntry {
       const fd = (this as TaggedSocket)[FD];
       if (fd === undefined) return;
       entry.forget(fd);
+      entry.arrivedAt.delete(fd);
       // Still here: it never became a WebSocket (refused upgrades stay until they close).
       if (entry.sockets.delete(fd)) entry.handler.socketClosed(fd);
     };
@@ -96,10 +102,11 @@ export class HttpEntry {
     if (this.sockets.size + this.handler.awaitingHook() >= this.config.maxPendingHandshakes) {
       this.log.debug({ fd }, 'too many connections not yet WebSockets: 503');
       socket.on('close', this.onRefusedClose);
-      reject(socket, 503, 'too many pending connections', [['Retry-After', '1']]);
+      this.reject(socket, 503, 'too many pending connections', [['Retry-After', '1']]);
       return;
     }
     this.sockets.set(fd, socket);
+    this.arrivedAt.set(fd, performance.now());
     this.phases.connected(fd);
     socket.on('close', this.onSocketClose);
     socket.on('data', this.onHeadData);
@@ -160,7 +167,7 @@ export class HttpEntry {
     this.partialHeads.delete(fd);
     socket.off('data', this.onHeadData);
     socket.pause();
-    if (status !== null) reject(socket, status, why);
+    if (status !== null) this.reject(socket, status, why);
     else {
       socket.end();
       setTimeout(() => socket.destroy(), 1000).unref();
@@ -173,6 +180,7 @@ export class HttpEntry {
     const target = checkRequest(lineOf(req));
     if (target instanceof HttpError) {
       this.log.debug({ fd, status: target.status, err: target.code }, 'bad HTTP request');
+      this.handler.refused(target.status);
       answer(res, target);
       return;
     }
@@ -182,6 +190,7 @@ export class HttpEntry {
     if (typeof req.headers.upgrade === 'string' && req.headers.upgrade.toLowerCase() === 'websocket') {
       const result = validateUpgrade(headOf(req));
       if (result instanceof HttpError) {
+        this.handler.refused(result.status);
         answer(res, result);
         return;
       }
@@ -217,18 +226,25 @@ export class HttpEntry {
     }
     const refusal = this.handler.refuseReason();
     if (refusal !== null) {
-      reject(socket, 503, refusal, [['Retry-After', '1']]);
+      this.reject(socket, 503, refusal, [['Retry-After', '1']]);
       return;
     }
     this.sockets.delete(fd);
+    const arrivedAt = this.arrivedAt.get(fd) ?? performance.now();
+    this.arrivedAt.delete(fd);
     socket.off('close', this.onSocketClose);
-    this.handler.upgrade(fd, req, socket, head, result);
+    this.handler.upgrade(fd, req, socket, head, result, arrivedAt);
   }
 
   private refuse(fd: number, socket: Socket, error: HttpError): void {
     this.forget(fd);
     this.log.debug({ fd, status: error.status, err: error.code }, 'handshake refused');
-    reject(socket, error.status, error.message, Object.entries(error.headers));
+    this.reject(socket, error.status, error.message, Object.entries(error.headers));
+  }
+
+  /** reject(), counted by status when written. */
+  private reject(socket: Socket, status: number, message: string, headers: ReadonlyArray<readonly [string, string]> = []): void {
+    if (reject(socket, status, message, headers)) this.handler.refused(status);
   }
 
   /** Drops every deadline and buffer of fd's HTTP phase. */
@@ -251,25 +267,26 @@ export class HttpEntry {
     const version = err.code === 'HPE_INVALID_VERSION' && Buffer.isBuffer(err.rawPacket) ? versionErrorOf(err.rawPacket) : null;
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : (version?.status ?? 400);
     this.log.debug({ fd, err: err.code, status }, 'bad HTTP request');
-    reject(socket, status, version?.message ?? (status === 431 ? 'request headers too large' : 'bad request'));
+    this.reject(socket, status, version?.message ?? (status === 431 ? 'request headers too large' : 'bad request'));
   }
 
   /** Refuses everything still waiting to become a WebSocket (shutdown). */
   closeAll(): void {
-    for (const socket of this.sockets.values()) reject(socket, 503, 'server shutting down');
+    for (const socket of this.sockets.values()) this.reject(socket, 503, 'server shutting down');
   }
 }
 
-/** Writes a complete refusal and closes once it is flushed; a reset peer is just destroyed. */
-export function reject(socket: Socket, status: number, message: string | Uint8Array, headers: ReadonlyArray<readonly [string, string]> = []): void {
-  if (socket.destroyed) return;
+/** Writes a complete refusal and closes once it is flushed; a reset peer is just destroyed. True when the refusal was written. */
+export function reject(socket: Socket, status: number, message: string | Uint8Array, headers: ReadonlyArray<readonly [string, string]> = []): boolean {
+  if (socket.destroyed) return false;
   if (!socket.writable) {
     socket.destroy();
-    return;
+    return false;
   }
   socket.end(buildHttpResponse(status, message, headers));
   // A peer that never reads must not pin the socket.
   setTimeout(() => socket.destroy(), 1000).unref();
+  return true;
 }
 
 function headOf(req: IncomingMessage): UpgradeRequestHead {

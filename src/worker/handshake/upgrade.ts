@@ -17,8 +17,10 @@ export interface UpgradeHost extends ConnectionHost {
   handshakeHook(): ServerCallbacks['handshake'] | undefined;
   /** Why a new connection can't be established now (503), or null. */
   capacityRefusal(): string | null;
-  /** The handshake completed: register the connection and fire `open`. */
-  established(conn: Connection, request: HandshakeRequest): void;
+  /** The handshake completed (the socket arrived at `arrivedAt`, performance.now()): register the connection and fire `open`. */
+  established(conn: Connection, request: HandshakeRequest, arrivedAt: number): void;
+  /** A refusal with `status` is being written (counted by status). */
+  refused(status: number): void;
   /** A connection ended before its handshake completed (`disconnect`), `aborted` if the client left. */
   unestablished(fd: number, aborted: boolean): void;
 }
@@ -48,7 +50,7 @@ export class Upgrader {
     };
   }
 
-  upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade): void {
+  upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade, arrivedAt: number): void {
     const request = new HandshakeRequest(fd, req, valid.protocols);
     const response = new HandshakeResponse();
     const hook = this.host.handshakeHook();
@@ -65,10 +67,10 @@ export class Upgrader {
     if (isThenable(answer)) {
       // Whatever goes wrong after the hook settles stays with this socket: an unhandled
       // rejection would end the worker and every connection on it.
-      this.awaitHook(answer, fd, request, response, socket, head, valid).catch((err: unknown) => this.failed(fd, socket, err));
+      this.awaitHook(answer, fd, request, response, socket, head, valid, arrivedAt).catch((err: unknown) => this.failed(fd, socket, err));
     } else {
       try {
-        this.decide(fd, request, response, socket, head, valid, answer);
+        this.decide(fd, request, response, socket, head, valid, answer, arrivedAt);
       } catch (err) {
         this.failed(fd, socket, err);
       }
@@ -87,7 +89,7 @@ export class Upgrader {
   }
 
   /** An async hook: the socket waits in `pending`; a client that leaves meanwhile is only reported. */
-  private async awaitHook(answer: PromiseLike<boolean | void>, fd: number, request: HandshakeRequest, response: HandshakeResponse, socket: Socket, head: Buffer, valid: ValidUpgrade): Promise<void> {
+  private async awaitHook(answer: PromiseLike<boolean | void>, fd: number, request: HandshakeRequest, response: HandshakeResponse, socket: Socket, head: Buffer, valid: ValidUpgrade, arrivedAt: number): Promise<void> {
     const host = this.host;
     this.pending.set(fd, socket);
     let gone = false;
@@ -108,10 +110,10 @@ export class Upgrader {
       host.unestablished(fd, true);
       return;
     }
-    this.decide(fd, request, response, socket, head, valid, accepted);
+    this.decide(fd, request, response, socket, head, valid, accepted, arrivedAt);
   }
 
-  private decide(fd: number, request: HandshakeRequest, response: HandshakeResponse, socket: Socket, head: Buffer, valid: ValidUpgrade, accepted: boolean | void): void {
+  private decide(fd: number, request: HandshakeRequest, response: HandshakeResponse, socket: Socket, head: Buffer, valid: ValidUpgrade, accepted: boolean | void, arrivedAt: number): void {
     const host = this.host;
     // The hook's answer is checked as a whole before a byte is written: its fields are public,
     // and a 1xx status or a Transfer-Encoding header would make a response we cannot build.
@@ -133,15 +135,15 @@ export class Upgrader {
       this.refuse(fd, socket, 503, refusal, [['Retry-After', '1']]);
       return;
     }
-    this.establish(fd, request, response, socket, head, valid);
+    this.establish(fd, request, response, socket, head, valid, arrivedAt);
   }
 
   private refuse(fd: number, socket: Socket, status: number, body: string | Uint8Array, headers: ReadonlyArray<readonly [string, string]>): void {
     socket.once('close', () => this.host.unestablished(fd, false));
-    reject(socket, status, body, headers);
+    if (reject(socket, status, body, headers)) this.host.refused(status);
   }
 
-  private establish(fd: number, request: HandshakeRequest, response: HandshakeResponse, socket: Socket, head: Buffer, valid: ValidUpgrade): void {
+  private establish(fd: number, request: HandshakeRequest, response: HandshakeResponse, socket: Socket, head: Buffer, valid: ValidUpgrade, arrivedAt: number): void {
     const host = this.host;
     // A subprotocol only if the client offered it (RFC 6455 §4.2.2): the hook's pick, or the client's first.
     let protocol = '';
@@ -167,7 +169,7 @@ export class Upgrader {
       protocol,
       extensions: negotiated?.response ?? '',
     });
-    host.established(conn, request);
+    host.established(conn, request, arrivedAt);
     // Bytes that came with the upgrade request, then everything else.
     if (!socket.destroyed) {
       conn.receive(head);
