@@ -8,6 +8,9 @@ import { createDispatchPolicy, type DispatchPolicy } from './dispatch.ts';
 import { WorkerPool, type Slot } from './worker-pool.ts';
 import { workerSecretEnv } from '../shared/secrets.ts';
 import type { TcpHandle } from './tcp-handle.ts';
+import { ADMIN_TIMEOUT_MARGIN_MS, AdminServer, type Readiness } from './admin/admin-server.ts';
+import { AdminForwarder } from './admin/forwarder.ts';
+import { statsExposition } from './admin/metrics-text.ts';
 
 /** Fresh counters are asked of every worker for a stats request; a silent one is not waited for longer. */
 const COUNTERS_TIMEOUT_MS = 500;
@@ -51,13 +54,20 @@ export class Master {
   /** Other nodes' published figures (multi-node only). */
   private readonly peers: PeerStats | null;
   private publishTimer: NodeJS.Timeout | null = null;
+  /** The admin server (--admin-port), and the IPC path its session operations take to a worker. */
+  private readonly admin: AdminServer | null;
+  private readonly adminForwarder: AdminForwarder;
+  /** Whether this node's Redis connection is up (multi-node only: /readyz reads it). */
+  private readonly redisReady: (() => boolean) | null;
+  private listening = false;
 
   constructor(
     config: Config,
     log: Logger,
     hooks: MasterHooks,
-    opts: { nodeId: number; busDir: string; onStopped: () => void; peers?: PeerStats; seqBlock?: SeqBlock; nextSeqBlock?: () => Promise<SeqBlock> },
+    opts: { nodeId: number; busDir: string; onStopped: () => void; peers?: PeerStats; seqBlock?: SeqBlock; nextSeqBlock?: () => Promise<SeqBlock>; redisReady?: () => boolean },
   ) {
+    this.redisReady = opts.redisReady ?? null;
     const nodeId = opts.nodeId;
     this.nodeId = nodeId;
     this.peers = opts.peers ?? null;
@@ -72,10 +82,48 @@ export class Master {
     this.pool = new WorkerPool(config.workers, nodeId, opts.busDir, log, {
       message: (slot, msg) => this.onWorkerMessage(slot, msg),
       exit: (slot, pid, code, signal) => {
+        this.adminForwarder.workerGone(slot.slot);
         this.callHook(() => this.hooks.workerExit?.(slot.slot, pid, code, signal));
         if (code !== 0 || signal !== null) this.callHook(() => this.hooks.workerError?.(slot.slot, pid, code, signal));
       },
     }, config.workerSemiSpaceMb, workerSecretEnv(config));
+    this.adminForwarder = new AdminForwarder(() => this.pool.slots, (slot, msg) => this.pool.send(slot, msg), config.busTimeoutMs + ADMIN_TIMEOUT_MARGIN_MS);
+    this.admin =
+      config.adminPort === undefined
+        ? null
+        : new AdminServer({
+            config,
+            log,
+            forward: (request) => this.adminForwarder.forward(request),
+            readiness: () => this.readiness(),
+            stats: () => this.stats(),
+            metrics: () => this.metricsText(),
+          });
+  }
+
+  /**
+   * The Prometheus exposition /metrics serves: for now what stats() has (metrics-text.ts); the
+   * full metrics replace this one function.
+   */
+  private async metricsText(): Promise<string> {
+    return statsExposition(await this.stats());
+  }
+
+  /** What /readyz answers: listening, every worker slot up, not shutting down, (with Redis) connected. */
+  readiness(): Readiness {
+    const up = this.pool.slots.filter((s) => s.up).length;
+    const workers = { up, total: this.pool.slots.length };
+    const redis = this.redisReady?.();
+    const reason = this.stopping
+      ? 'shutting down'
+      : !this.listening
+        ? 'not listening yet'
+        : up < workers.total
+          ? `${workers.total - up} of ${workers.total} worker slots are down`
+          : redis === false
+            ? 'not connected to Redis'
+            : null;
+    return { ready: reason === null, reason, listening: this.listening, shuttingDown: this.stopping !== null, workers, ...(redis === undefined ? {} : { redis }) };
   }
 
   /** Redis lost this node's data: every worker re-writes its sessions and uids (see RedisSessionTable). */
@@ -86,6 +134,8 @@ export class Master {
 
   /** Forks the workers, waits for them, then listens: the first client finds workers ready. */
   async start(): Promise<AddressInfo> {
+    // First: /healthz answers while the workers start, and /readyz says why it is not ready yet.
+    await this.admin?.start();
     await this.pool.start();
     await new Promise<void>((resolve, reject) => {
       this.listener.once('error', reject);
@@ -97,6 +147,7 @@ export class Master {
     // Take connections at the handle level (see onHandle).
     const listenHandle = (this.listener as unknown as { _handle: { onconnection: (err: number, h?: TcpHandle) => void } })._handle;
     listenHandle.onconnection = (err, h) => this.onHandle(err, h);
+    this.listening = true;
     const address = this.listener.address() as AddressInfo;
     alwaysInfo(this.log).info(
       { event: 'listening', host: address.address, port: address.port, workers: this.config.workers, dispatchMode: this.policy.name },
@@ -162,6 +213,9 @@ export class Master {
         return;
       case 'shutdown?':
         void this.shutdown('requested by worker ' + slot.slot);
+        return;
+      case 'admin':
+        this.adminForwarder.answered(slot.slot, msg.id, msg.answer);
         return;
       case 'ready':
       case 'load':
@@ -246,6 +300,8 @@ export class Master {
       if (this.publishTimer) clearInterval(this.publishTimer);
       await this.pool.stop(this.config.maxWaitTime * 1000 + 2000);
       await this.callHookAsync(() => this.hooks.shutdown?.());
+      // Open until now: /healthz says the master lives, /readyz that it is shutting down.
+      this.admin?.close();
       this.log.info({ event: 'stopped' }, 'all workers stopped');
       this.onStopped();
     })();

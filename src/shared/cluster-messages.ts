@@ -3,6 +3,8 @@
  * Kept small and typed: every `t` is handled by exactly one switch on each side.
  */
 
+import type { AdminAnswer, AdminRequest } from './admin/admin-api.ts';
+
 /**
  * Pushes to other workers' fds: the sender counts what it handed to a bus (forwarded) or could
  * not (congested: over the bus's budget; unreachable: no transport); the owner counts what
@@ -71,14 +73,17 @@ export type MasterToWorker =
   /** Redis lost this node's data (its lease had vanished): re-write your sessions and uids. */
   | { t: 'resync'; reason: string }
   | { t: 'counters?'; id: number }
-  | { t: 'stats'; id: number; stats: ClusterStats };
+  | { t: 'stats'; id: number; stats: ClusterStats }
+  /** An admin API request for this worker to run (src/worker/admin-ops.ts); answered with `admin`. */
+  | { t: 'admin'; id: number; request: AdminRequest };
 
 export type WorkerToMaster =
   | { t: 'ready' }
   | { t: 'load'; counters: WorkerCounters }
   | { t: 'counters'; id: number; counters: WorkerCounters }
   | { t: 'stats?'; id: number }
-  | { t: 'shutdown?' };
+  | { t: 'shutdown?' }
+  | { t: 'admin'; id: number; answer: AdminAnswer };
 
 export interface WorkerStats {
   id: number;

@@ -25,4 +25,6 @@ export interface ServerOptions {
   workerCount?: number;
   /** The cluster's session table (Redis, multi-node): uids and connections span the nodes. */
   sessions?: SessionTable;
+  /** Multi-node: whether a node is alive (its lease exists); calls to a dead node's fds answer at once. */
+  nodeAlive?: (node: number) => Promise<boolean>;
 }
