@@ -1,16 +1,20 @@
 import { pushAnswer, type AdminAnswer, type AdminRequest } from '../shared/admin/admin-api.ts';
+import { SessionTableError } from '../shared/errors.ts';
 import type { ServerApi } from './app-contract.ts';
 
 /**
  * Runs one admin API request through the server API, wherever its sessions live (the cluster
  * operations route each call to the owner), and answers its HTTP status and JSON body. The one
  * implementation behind the master's admin server (which forwards requests here over IPC) and
- * the default app's POST /push/:fd and POST /broadcast. Never throws: a failure is a 500.
+ * the default app's POST /push/:fd and POST /broadcast. Never throws: the session table not
+ * answering is a 503, anything else a 500.
  */
 export async function runAdmin(srv: ServerApi, req: AdminRequest): Promise<AdminAnswer> {
   try {
     return await run(srv, req);
   } catch (err) {
+    // Several nodes: the session table (Redis) could not answer in time. May pass: retry.
+    if (err instanceof SessionTableError) return { status: 503, body: { error: err.message }, retryAfter: 1 };
     srv.log.error({ err, op: req.op }, 'admin request failed');
     return { status: 500, body: { error: 'internal error' } };
   }
