@@ -93,7 +93,8 @@ describe('the admin server (--admin-port, --admin-token, --metrics-token)', () =
     ];
     const before = clients[0]!.messages.length;
     for (const [method, path] of calls) {
-      for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${METRICS}` }, { authorization: TOKEN }]) {
+      const refused: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${METRICS}` }, { authorization: TOKEN }];
+      for (const headers of refused) {
         const res = await fetch(`${admin}${path}`, { method, headers, ...(method === 'POST' ? { body: 'nope' } : {}) });
         expect(res.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(401);
         expect(res.headers.get('www-authenticate')).toBe('Bearer');

@@ -105,7 +105,8 @@ export class ClusterCalls implements LocalHandler {
       const alive = this.liveness.alive(to.node);
       if (alive === false || (alive !== true && !(await alive))) {
         const gone: Gone<R> = op;
-        return gone.gone !== undefined ? gone.gone() : op.failed('unreachable');
+        const answers: Answers<R, X> = op;
+        return gone.gone !== undefined ? gone.gone() : answers.failed('unreachable');
       }
     }
     return this.request(op, to, new OpMessage(op, fd, b, c));
