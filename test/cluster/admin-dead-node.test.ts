@@ -15,7 +15,7 @@ import { sampleUntil } from '../helpers/server.ts';
 const redis = externalTool('Redis', redisProbe, 'start redis-server on 127.0.0.1:6379 or set REDIS_URL');
 const BUS_TIMEOUT_MS = 5000;
 
-describe.runIf(redis.run)('a push to an fd of a node that is not alive', () => {
+describe.runIf(redis.run)('two nodes: the admin API across them, and a push to an fd of a node that is not alive', () => {
   const cluster = `sy-test-dead-${randomBytes(4).toString('hex')}`;
   const token = randomBytes(8).toString('hex');
   let a: CliProcess;
@@ -38,6 +38,25 @@ describe.runIf(redis.run)('a push to an fd of a node that is not alive', () => {
     if (keys.length > 0) await client.del(...keys);
     client.disconnect();
   });
+
+  it('the admin API spans the nodes: pages of both nodes\' sessions, a room and a uid with members on the other node', async () => {
+    const admin = `http://127.0.0.1:${a.logs().find((e) => e.event === 'admin-listening')!.port as number}`;
+    const headers = { authorization: `Bearer ${token}` };
+    const list = async (q: string) => (await (await fetch(`${admin}/connections?${q}`, { headers })).json()) as { fds: number[]; cursor: number | null };
+    const both = [onA.fd, onB.fd].sort((x, y) => x - y);
+    // The session table shows the other node's session once its batch has landed.
+    expect(await sampleUntil(() => list('limit=10'), (p) => JSON.stringify(p.fds) === JSON.stringify(both), 3000, 50)).toEqual({ fds: both, cursor: null });
+    expect(await list('limit=1')).toEqual({ fds: [both[0]], cursor: both[0] });
+    expect(await list(`limit=1&cursor=${both[0]}`)).toEqual({ fds: [both[1]], cursor: null });
+    await command(onA, { cmd: 'join', fd: onB.fd, room: 'far' });
+    await command(onA, { cmd: 'bind', fd: onB.fd, uid: 'far-user' });
+    expect(await sampleUntil(() => list('room=far'), (p) => p.fds.length === 1, 3000, 50)).toEqual({ fds: [onB.fd], cursor: null });
+    expect(await sampleUntil(() => list('uid=far-user'), (p) => p.fds.length === 1, 3000, 50)).toEqual({ fds: [onB.fd], cursor: null });
+    expect(await list('uid=far-user&room=far')).toEqual({ fds: [onB.fd], cursor: null });
+    expect(await list('uid=far-user&room=elsewhere')).toEqual({ fds: [], cursor: null });
+    const info = await fetch(`${admin}/connections/${onB.fd}`, { headers });
+    expect(await info.json()).toMatchObject({ fd: onB.fd, rooms: ['far'], uid: 'far-user' });
+  }, 30_000);
 
   it("answers 'unknown' (404 over HTTP) well under busTimeoutMs once the node has stopped; 'written' while it lived", async () => {
     expect(await command(onA, { cmd: 'pushAsync', fd: onB.fd })).toBe('written');
