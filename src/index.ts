@@ -9,6 +9,8 @@ export type {
   AppSetup,
   Awaitable,
   ClientInfo,
+  ClientListOptions,
+  ClientPage,
   CloseInfo,
   EventName,
   Frame,

@@ -77,7 +77,7 @@ export async function runMaster(config: Config, setup: AppSetup): Promise<void> 
   master = new Master(config, log, hooks, {
     nodeId: membership?.nodeId ?? 0,
     busDir,
-    ...(membership ? { seqBlock: membership.seqBlock, nextSeqBlock: membership.nextSeqBlock, peers: membership.peers } : {}),
+    ...(membership ? { seqBlock: membership.seqBlock, nextSeqBlock: membership.nextSeqBlock, peers: membership.peers, redisReady: () => membership?.redisReady ?? false } : {}),
     onStopped: () => void cleanup().then(() => process.exit(0)),
   });
   // Another node holds our id now: two nodes must never share one. Stop cleanly.

@@ -10,6 +10,8 @@ import { workerSecretEnv } from '../shared/secrets.ts';
 import type { TcpHandle } from './tcp-handle.ts';
 import { addWorkerMetrics, emptyWorkerMetrics, renderMetrics, type NodeMetrics } from '../shared/metrics/catalogue.ts';
 import type { WorkerMetrics } from '../shared/metrics/worker-meters.ts';
+import { ADMIN_TIMEOUT_MARGIN_MS, AdminServer, type Readiness } from './admin/admin-server.ts';
+import { AdminForwarder } from './admin/forwarder.ts';
 
 /** Fresh counters are asked of every worker for a stats request; a silent one is not waited for longer. */
 const COUNTERS_TIMEOUT_MS = 500;
@@ -64,13 +66,20 @@ export class Master {
   /** Other nodes' published figures (multi-node only). */
   private readonly peers: PeerStats | null;
   private publishTimer: NodeJS.Timeout | null = null;
+  /** The admin server (--admin-port), and the IPC path its session operations take to a worker. */
+  private readonly admin: AdminServer | null;
+  private readonly adminForwarder: AdminForwarder;
+  /** Whether this node's Redis connection is up (multi-node only: /readyz reads it). */
+  private readonly redisReady: (() => boolean) | null;
+  private listening = false;
 
   constructor(
     config: Config,
     log: Logger,
     hooks: MasterHooks,
-    opts: { nodeId: number; busDir: string; onStopped: () => void; peers?: PeerStats; seqBlock?: SeqBlock; nextSeqBlock?: () => Promise<SeqBlock> },
+    opts: { nodeId: number; busDir: string; onStopped: () => void; peers?: PeerStats; seqBlock?: SeqBlock; nextSeqBlock?: () => Promise<SeqBlock>; redisReady?: () => boolean },
   ) {
+    this.redisReady = opts.redisReady ?? null;
     const nodeId = opts.nodeId;
     this.nodeId = nodeId;
     this.peers = opts.peers ?? null;
@@ -90,10 +99,40 @@ export class Master {
         const m = this.meters[slot.slot]!;
         if (m.current) m.retired = addWorkerMetrics(m.retired, { ...m.current, slowConsumers: 0, slowConsumerBytes: 0, residentBytes: 0 });
         m.current = null;
+        this.adminForwarder.workerGone(slot.slot);
         this.callHook(() => this.hooks.workerExit?.(slot.slot, pid, code, signal));
         if (code !== 0 || signal !== null) this.callHook(() => this.hooks.workerError?.(slot.slot, pid, code, signal));
       },
     }, config.workerSemiSpaceMb, workerSecretEnv(config));
+    this.adminForwarder = new AdminForwarder(() => this.pool.slots, (slot, msg) => this.pool.send(slot, msg), config.busTimeoutMs + ADMIN_TIMEOUT_MARGIN_MS);
+    this.admin =
+      config.adminPort === undefined
+        ? null
+        : new AdminServer({
+            config,
+            log,
+            forward: (request) => this.adminForwarder.forward(request),
+            readiness: () => this.readiness(),
+            stats: () => this.stats(),
+            metrics: (scope) => this.metrics(scope),
+          });
+  }
+
+  /** What /readyz answers: listening, every worker slot up, not shutting down, (with Redis) connected. */
+  readiness(): Readiness {
+    const up = this.pool.slots.filter((s) => s.up).length;
+    const workers = { up, total: this.pool.slots.length };
+    const redis = this.redisReady?.();
+    const reason = this.stopping
+      ? 'shutting down'
+      : !this.listening
+        ? 'not listening yet'
+        : up < workers.total
+          ? `${workers.total - up} of ${workers.total} worker slots are down`
+          : redis === false
+            ? 'not connected to Redis'
+            : null;
+    return { ready: reason === null, reason, listening: this.listening, shuttingDown: this.stopping !== null, workers, ...(redis === undefined ? {} : { redis }) };
   }
 
   /** Redis lost this node's data: every worker re-writes its sessions and uids (see RedisSessionTable). */
@@ -104,6 +143,8 @@ export class Master {
 
   /** Forks the workers, waits for them, then listens: the first client finds workers ready. */
   async start(): Promise<AddressInfo> {
+    // First: /healthz answers while the workers start, and /readyz says why it is not ready yet.
+    await this.admin?.start();
     await this.pool.start();
     await new Promise<void>((resolve, reject) => {
       this.listener.once('error', reject);
@@ -115,6 +156,7 @@ export class Master {
     // Take connections at the handle level (see onHandle).
     const listenHandle = (this.listener as unknown as { _handle: { onconnection: (err: number, h?: TcpHandle) => void } })._handle;
     listenHandle.onconnection = (err, h) => this.onHandle(err, h);
+    this.listening = true;
     const address = this.listener.address() as AddressInfo;
     alwaysInfo(this.log).info(
       { event: 'listening', host: address.address, port: address.port, workers: this.config.workers, dispatchMode: this.policy.name },
@@ -187,6 +229,9 @@ export class Master {
         return;
       case 'shutdown?':
         void this.shutdown('requested by worker ' + slot.slot);
+        return;
+      case 'admin':
+        this.adminForwarder.answered(slot.slot, msg.id, msg.answer);
         return;
       case 'ready':
         return;
@@ -315,6 +360,8 @@ export class Master {
       if (this.publishTimer) clearInterval(this.publishTimer);
       await this.pool.stop(this.config.maxWaitTime * 1000 + 2000);
       await this.callHookAsync(() => this.hooks.shutdown?.());
+      // Open until now: /healthz says the master lives, /readyz that it is shutting down.
+      this.admin?.close();
       this.log.info({ event: 'stopped' }, 'all workers stopped');
       this.onStopped();
     })();

@@ -5,6 +5,8 @@ import type { WorkerMetrics } from './metrics/worker-meters.ts';
  * Kept small and typed: every `t` is handled by exactly one switch on each side.
  */
 
+import type { AdminAnswer, AdminRequest } from './admin/admin-api.ts';
+
 /**
  * Pushes to other workers' fds: the sender counts what it handed to a bus (forwarded) or could
  * not (congested: over the bus's budget; unreachable: no transport); the owner counts what
@@ -73,7 +75,9 @@ export type MasterToWorker =
   /** Redis lost this node's data (its lease had vanished): re-write your sessions and uids. */
   | { t: 'resync'; reason: string }
   | { t: 'counters?'; id: number }
-  | { t: 'stats'; id: number; stats: ClusterStats };
+  | { t: 'stats'; id: number; stats: ClusterStats }
+  /** An admin API request for this worker to run (src/worker/admin-ops.ts); answered with `admin`. */
+  | { t: 'admin'; id: number; request: AdminRequest };
 
 export type WorkerToMaster =
   | { t: 'ready' }
@@ -81,7 +85,8 @@ export type WorkerToMaster =
   | { t: 'load'; counters: WorkerCounters; metrics: WorkerMetrics }
   | { t: 'counters'; id: number; counters: WorkerCounters; metrics: WorkerMetrics }
   | { t: 'stats?'; id: number }
-  | { t: 'shutdown?' };
+  | { t: 'shutdown?' }
+  | { t: 'admin'; id: number; answer: AdminAnswer };
 
 export interface WorkerStats {
   id: number;

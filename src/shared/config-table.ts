@@ -23,7 +23,7 @@ export interface Setting {
   readonly max?: number;
   /** An enum's accepted values. */
   readonly values?: readonly string[];
-  /** A string that may be unset (undefined). */
+  /** A string (or an int) that may be unset (undefined). */
   readonly optional?: boolean;
   readonly pattern?: RegExp;
   /** What the pattern asks for, in the words of the error message. */
@@ -106,6 +106,25 @@ export const SETTINGS = {
   },
   /** A file whose one line is the bus secret (kept out of `ps`; see secrets.ts). */
   busSecretFile: { kind: 'string', optional: true, path: true, default: undefined, help: 'file whose one line is the bus secret (keeps it out of ps)' },
+  /** The master's admin server (metrics, health, the HTTP push API: README "Admin server"); unset: off. */
+  adminPort: {
+    kind: 'int', min: 0, max: 65535, optional: true,
+    default: undefined, // off unless asked: it is a second port to secure
+    help: "port of the master's admin server (/metrics, /healthz, /readyz, the push API); 0: any free port; unset: off",
+  },
+  /** Where the admin server listens. Without an adminToken it starts only on loopback. */
+  adminHost: {
+    kind: 'string',
+    default: '127.0.0.1', // loopback: only this machine reaches the admin API unless asked otherwise
+    help: 'address of the admin server; without --admin-token only a loopback address is accepted',
+  },
+  /** Bearer token GET /metrics asks for; unset: /metrics needs no token. A secret, as adminToken. */
+  metricsToken: {
+    kind: 'string', optional: true, default: undefined,
+    help: 'Bearer token of the admin server\'s GET /metrics (unset: no token needed there); a secret: prefer --metrics-token-file or the variable',
+  },
+  /** A file whose one line is the metrics token (kept out of `ps`; see secrets.ts). */
+  metricsTokenFile: { kind: 'string', optional: true, path: true, default: undefined, help: 'file whose one line is the metrics token (keeps it out of ps)' },
   /** Worker processes (Swoole worker_num); each holds a stable slot 0..workers-1. */
   workers: {
     kind: 'int', min: 1, max: 256, aliases: ['worker_num'], machineDefault: true,
@@ -289,6 +308,8 @@ export type SettingKey = keyof typeof SETTINGS;
 /** The value type a row declares: from its kind (and an enum's values, unless it is `wide`). */
 type ValueOf<S> = S extends { kind: 'bool' }
   ? boolean
+  : S extends { kind: 'int' | 'number'; optional: true }
+    ? number | undefined
   : S extends { kind: 'int' | 'number' }
     ? number
     : S extends { kind: 'dispatch' }

@@ -1,6 +1,7 @@
 import { DISPATCH_MODES, SETTING_KEYS, SETTINGS, settingOf, type Config, type Setting, type SettingKey } from './config-table.ts';
 import { ConfigError } from './errors.ts';
 import { readSecretFiles } from './secrets.ts';
+import { isLoopbackHost } from './admin/admin-api.ts';
 
 export { DISPATCH_MODES, LOG_LEVELS, SETTING_KEYS, SETTINGS, type Config, type DispatchMode, type Kind, type Setting, type SettingKey } from './config-table.ts';
 
@@ -87,6 +88,10 @@ export function resolveConfig(input: Partial<Record<keyof Config, unknown>> = {}
   readSecretFiles(cfg, (key) => input[key] !== undefined, labelOf, problems);
   if (cfg.bufferHighWatermark > cfg.bufferOutputSize) {
     problems.push(`bufferHighWatermark (${flagName('bufferHighWatermark')}) must not exceed bufferOutputSize (${cfg.bufferHighWatermark} > ${cfg.bufferOutputSize})`);
+  }
+  if (cfg.adminPort !== undefined && cfg.adminToken === undefined && !isLoopbackHost(cfg.adminHost)) {
+    // Anyone who reaches that address could push to every session and disconnect them.
+    problems.push(`${labelOf('adminPort')}: the admin server listens on ${cfg.adminHost} without an admin token: set ${labelOf('adminToken')} (or --admin-token-file), or keep --admin-host on loopback (127.0.0.1, ::1)`);
   }
   if (cfg.heartbeatIdleTime > 0 && cfg.heartbeatCheckInterval === 0) {
     // Swoole's rule: an idle time alone means "check at half of it".

@@ -1,6 +1,6 @@
 /**
- * Secrets among the settings: the admin token, the Redis URL (it may carry a password) and the
- * bus secret.
+ * Secrets among the settings: the admin and metrics tokens, the Redis URL (it may carry a
+ * password) and the bus secret.
  * A process's command line is readable by every local user (`ps`, /proc/<pid>/cmdline), its
  * environment only by its owner (/proc/<pid>/environ is 0400). So: each secret can come from a
  * file (`--admin-token-file`, `--redis-url-file`) or the environment instead of a flag; workers
@@ -9,14 +9,14 @@
  */
 import { readFileSync } from 'node:fs';
 
-type SecretKey = 'adminToken' | 'redis' | 'busSecret';
-type FileKey = 'adminTokenFile' | 'redisUrlFile' | 'busSecretFile';
+type SecretKey = 'adminToken' | 'metricsToken' | 'redis' | 'busSecret';
+type FileKey = 'adminTokenFile' | 'metricsTokenFile' | 'redisUrlFile' | 'busSecretFile';
 /** The settings this module reads and fills (a part of Config: typed here, so config.ts, which
  * calls readSecretFiles, is not imported back). */
 export type SecretSettings = Record<SecretKey | FileKey, string | undefined>;
 
 /** Each secret setting, the setting naming a file that holds it, and how a worker receives it. */
-const SECRETS: ReadonlyArray<{ key: SecretKey; file: FileKey; flag: string; fileFlag: string; env: string; fileEnv: string; instead: string }> = [
+const SECRETS: ReadonlyArray<{ key: SecretKey; file: FileKey; flag: string; fileFlag: string; env: string; fileEnv: string; instead: string; masterOnly?: boolean }> = [
   {
     key: 'adminToken',
     file: 'adminTokenFile',
@@ -25,6 +25,17 @@ const SECRETS: ReadonlyArray<{ key: SecretKey; file: FileKey; flag: string; file
     env: 'SWITCHYARD_ADMIN_TOKEN',
     fileEnv: 'SWITCHYARD_ADMIN_TOKEN_FILE',
     instead: '--admin-token-file or SWITCHYARD_ADMIN_TOKEN',
+  },
+  {
+    key: 'metricsToken',
+    file: 'metricsTokenFile',
+    flag: '--metrics-token',
+    fileFlag: '--metrics-token-file',
+    env: 'SWITCHYARD_METRICS_TOKEN',
+    fileEnv: 'SWITCHYARD_METRICS_TOKEN_FILE',
+    instead: '--metrics-token-file or SWITCHYARD_METRICS_TOKEN',
+    // Only the master's admin server checks it: workers never hold it.
+    masterOnly: true,
   },
   {
     key: 'redis',
@@ -113,10 +124,10 @@ export function workerArgs(argv: readonly string[]): string[] {
  * (SWITCHYARD_* outranks REDIS_URL), the file variables removed (a worker reads no file).
  * An undefined value removes the variable (child_process skips it).
  */
-export function workerSecretEnv(config: Pick<SecretSettings, SecretKey>): Record<string, string | undefined> {
+export function workerSecretEnv(config: Pick<SecretSettings, Exclude<SecretKey, 'metricsToken'>>): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
   for (const s of SECRETS) {
-    env[s.env] = config[s.key];
+    env[s.env] = s.masterOnly === true ? undefined : config[s.key as Exclude<SecretKey, 'metricsToken'>];
     env[s.fileEnv] = undefined;
   }
   return env;

@@ -84,6 +84,15 @@ export class LocalConnections implements SessionOwner {
     return this.conns.keys();
   }
 
+  /** getClientList's share here: the fds (a room's members with `room`) above `after`, ascending, at most `limit`. */
+  page(after: number, limit: number, room: string | undefined): number[] {
+    const out: number[] = [];
+    for (const fd of room === undefined ? this.conns.keys() : this.rooms.fds(room)) if (fd > after) out.push(fd);
+    out.sort((a, b) => a - b);
+    if (out.length > limit) out.length = limit;
+    return out;
+  }
+
   /** The handshake completed: the connection is ours until it closes. */
   add(conn: Connection, request: HandshakeRequest): void {
     this.conns.set(conn.fd, conn);

@@ -28,4 +28,6 @@ export interface ServerOptions {
   sessions?: SessionTable;
   /** This worker's metric counters (the worker's main reads them for the master); made here if absent. */
   meters?: WorkerMeters;
+  /** Multi-node: whether a node is alive (its lease exists); calls to a dead node's fds answer at once. */
+  nodeAlive?: (node: number) => Promise<boolean>;
 }

@@ -9,12 +9,13 @@ import { Router } from './cluster/router.ts';
 import type { ClusterStats } from '../shared/cluster-messages.ts';
 import { AppCallbacks } from './app-callbacks.ts';
 import { ClusterCalls } from './cluster/cluster-calls.ts';
+import { NodeLiveness } from './cluster/node-liveness.ts';
 import { OPS } from './cluster/cluster-ops.ts';
 import { LocalConnections } from './local-connections.ts';
 import { opcodeFor, toList } from './cluster/payload.ts';
 import { WorkerLifecycle } from './worker-lifecycle.ts';
 import { newCounters, singleProcessStats } from './worker-stats.ts';
-import type { AllCallbacks, ClientInfo, Data, LocalStats, PushCallFailure, RemotePushStatus, RoomTarget, ServerApi } from './app-contract.ts';
+import type { AllCallbacks, ClientInfo, ClientListOptions, ClientPage, Data, LocalStats, PushCallFailure, RemotePushStatus, RoomTarget, ServerApi } from './app-contract.ts';
 import type { ServerOptions } from './server-types.ts';
 import { WorkerMeters } from '../shared/metrics/worker-meters.ts';
 
@@ -76,7 +77,14 @@ export class Server implements ServerApi {
       pendingSocket: (fd) => this.lifecycle.pendingSocket(fd),
       pipe: (src, data) => this.callbacks.invokePipe(src, data),
     });
-    this.calls = new ClusterCalls({ router: this.router, workerCount: deps.workerCount ?? 1, sessions: deps.sessions ?? null, local: this.local, log: this.log });
+    this.calls = new ClusterCalls({
+      router: this.router,
+      workerCount: deps.workerCount ?? 1,
+      sessions: deps.sessions ?? null,
+      local: this.local,
+      log: this.log,
+      liveness: deps.nodeAlive && this.router ? new NodeLiveness(deps.nodeAlive, this.log) : null,
+    });
     let next = 0;
     this.lifecycle = new WorkerLifecycle({
       config: this.config,
@@ -226,6 +234,38 @@ export class Server implements ServerApi {
   /** Exempts a connection from the heartbeat (Swoole's protect(); remote fds: fire-and-forget). */
   protect(fd: number, value = true): boolean {
     return this.calls.fire(OPS.protect, fd, value, undefined);
+  }
+
+  /**
+   * A page of the cluster's sessions, ascending by fd (Swoole's getClientList): those above
+   * `cursor` (the previous page's last fd), at most `limit` (1-1000, default 100), optionally
+   * only a room's members or a uid's sessions. Paging by fd is stable while sessions come and
+   * go: fds are never reused, so every session that lives through the walk is listed once.
+   * Throws RangeError for a cursor or limit out of range.
+   */
+  async getClientList(options: ClientListOptions = {}): Promise<ClientPage> {
+    const { cursor = 0, limit = 100, room, uid } = options;
+    if (!Number.isSafeInteger(cursor) || cursor < 0) throw new RangeError(`getClientList: cursor ${cursor} is not an fd`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new RangeError(`getClientList: limit ${limit} is not from 1 to 1000`);
+    let fds: number[];
+    if (uid !== undefined) {
+      // A uid's sessions are few: its list, then (with a room) each one's rooms from its owner.
+      fds = (await this.getFdsByUid(uid)).filter((fd) => fd > cursor);
+      if (room !== undefined) {
+        const rooms = await Promise.all(fds.map(async (fd) => (await this.getClientInfo(fd))?.rooms ?? []));
+        fds = fds.filter((_, i) => rooms[i]!.includes(room));
+      }
+    } else if (room !== undefined || !this.calls.hasSessionTable) {
+      // Rooms live in the workers: each one answers its share of the page.
+      fds = await this.calls.gather(OPS.page, { after: cursor, limit: limit + 1, room: room ?? null });
+    } else {
+      // Several nodes, every session: the session table lists them.
+      fds = (await this.calls.each(OPS.fds, undefined)).filter((fd) => fd > cursor);
+    }
+    fds.sort((a, b) => a - b);
+    const more = fds.length > limit;
+    if (more) fds.length = limit;
+    return { fds, cursor: more ? fds[limit - 1]! : null };
   }
 
   /**

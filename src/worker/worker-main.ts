@@ -7,6 +7,7 @@ import { ClusterError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
 import { EmbeddedBus } from '../shared/bus/embedded-bus.ts';
 import { Server, type AppSetup } from './server.ts';
+import { runAdmin } from './admin-ops.ts';
 import { receiveHandoffs } from '../shared/handoff/receiver.ts';
 import type { Handoff } from '../shared/handoff/wire.ts';
 import { WorkerMeters, type WorkerMetrics } from '../shared/metrics/worker-meters.ts';
@@ -61,6 +62,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
     workerCount: config.workers,
     meters,
     ...(sessions ? { sessions } : {}),
+    ...(multi ? { nodeAlive: multi.nodeAlive } : {}),
   });
   await app(server);
 
@@ -115,6 +117,10 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
         return;
       case 'resync':
         sessions?.resync(msg.reason);
+        return;
+      case 'admin':
+        // The master's admin server: run it here, through the Server (the owner may be anywhere).
+        void runAdmin(server, msg.request).then((answer) => send({ t: 'admin', id: msg.id, answer }));
         return;
     }
   });

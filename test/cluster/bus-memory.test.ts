@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PUBLISH_OVERHEAD_BYTES } from '../../src/shared/bus/redis-bus.ts';
+import { ClusterKeys } from '../../src/shared/redis-keys.ts';
 import { encodeFd } from '../../src/shared/session-id.ts';
 import { closeAll, hello, startCluster, stats, type Hello } from '../helpers/cluster.ts';
 import { externalTool, killAll } from '../helpers/process.ts';
@@ -161,8 +162,12 @@ describe.skipIf(!procfs)('sender memory under a flood of cross-worker pushes', (
       });
       clients.push(await hello(cli.port));
       const [sender] = clients as [Hello];
-      // Node 4000 is not in this cluster: Redis takes each publish (nobody subscribes), so
-      // every call waits for an answer that never comes, for busTimeoutMs (60 s here).
+      // Node 4000 holds a lease (alive: a dead node's fds answer 'unknown' at once) but no
+      // process subscribes for it: Redis takes each publish, so every call waits for an answer
+      // that never comes, for busTimeoutMs (60 s here).
+      const lease = new Redis(REDIS_URL);
+      await lease.set(new ClusterKeys(cluster).node(4000), JSON.stringify({ token: 'test', info: { host: 'nowhere', pid: 0, workers: 1 } }), 'PX', 120_000);
+      lease.disconnect();
       const target = encodeFd(2 ** 20, 4000, 0);
       const n = 200_000;
       // No warm-up to the real target: its calls would wait (60 s) and fill the budget before the baseline.

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ClusterKeys } from '../../src/shared/redis-keys.ts';
 import { encodeFd } from '../../src/shared/session-id.ts';
 import { externalTool, killAll, startCli } from '../helpers/process.ts';
 import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
@@ -24,8 +25,12 @@ describe.runIf(redis.run)('POST /push/:fd when the push cannot be made', () => {
   it('congested: 503 with Retry-After: 1; timeout: 503 without it', async () => {
     if (!redis.available) throw new Error(redis.problem ?? 'Redis unavailable');
     const token = randomBytes(8).toString('hex');
-    // One worker that lets one call await its answer; node 4000 is not in the cluster, so a push
-    // to its fd is published (nobody subscribes) and waits for busTimeoutMs.
+    // One worker that lets one call await its answer; node 4000 holds a lease (so it counts as
+    // alive: an fd of a dead node would answer 'unknown' at once) but no process subscribes for
+    // it, so a push to its fd is published and waits for busTimeoutMs.
+    const lease = new Redis(REDIS_URL);
+    await lease.set(new ClusterKeys(cluster).node(4000), JSON.stringify({ token: 'test', info: { host: 'nowhere', pid: 0, workers: 1 } }), 'PX', 120_000);
+    lease.disconnect();
     const cli = await startCli(['--port', '0', '--workers', '1', '--redis', REDIS_URL, '--cluster-name', cluster, '--bus-timeout-ms', '3000'], 30_000, {
       SWITCHYARD_ADMIN_TOKEN: token,
       SWITCHYARD_BUS_MAX_PENDING_REQUESTS: '1',

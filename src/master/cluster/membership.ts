@@ -42,6 +42,8 @@ export interface Membership {
   /** Called when Redis lost this node's data (lease re-claimed): the workers must re-write theirs. */
   set onRestored(fn: (reason: string) => void);
   leave(): Promise<void>;
+  /** Whether this node's Redis connection is up now (the admin server's /readyz). */
+  readonly redisReady: boolean;
 }
 
 export async function joinCluster(config: Config & { redis: string }, log: Logger): Promise<Membership> {
@@ -107,6 +109,9 @@ export async function joinCluster(config: Config & { redis: string }, log: Logge
       },
       set onRestored(fn: (reason: string) => void) {
         onRestored = fn;
+      },
+      get redisReady() {
+        return redis.status === 'ready';
       },
       async leave() {
         clearInterval(purger);

@@ -9,6 +9,7 @@ import { byId, MALFORMED, OpMessage, type CallFailure, type ClusterOp, type Repl
 import { opcodeFor, toList } from './payload.ts';
 import { RemoteCallError } from '../../shared/errors.ts';
 import type { LocalHandler, Router } from './router.ts';
+import type { NodeLiveness } from './node-liveness.ts';
 
 /** The smallest fd the master can issue (seq 1, node 0, slot 0). */
 const FIRST_CLUSTER_FD = encodeFd(1, 0, 0);
@@ -17,6 +18,8 @@ const FAILURE: Record<RemoteCallError['code'], CallFailure> = { ERR_UNREACHABLE:
 
 /** What the ways of calling need of an op besides its core (typed: `ask` takes only ops that answer). */
 type Fires<F> = { forwarded(sent: SendResult, w: LocalConnections): F };
+/** What a call on an fd answers when the fd's node is not alive (ops that define it). */
+type Gone<R> = { gone?(): R };
 type Answers<R, X> = { reply: ReplyWire<R>; failed(why: CallFailure): X };
 
 export interface ClusterCallsInit {
@@ -30,6 +33,8 @@ export interface ClusterCallsInit {
   log: Logger;
   /** The operations other workers may call here (default: OPS; a test adds its own). */
   ops?: Record<string, ClusterOp>;
+  /** Multi-node: whether another node is alive (calls to a dead node's fds answer at once). */
+  liveness?: NodeLiveness | null;
 }
 
 /**
@@ -47,8 +52,10 @@ export class ClusterCalls implements LocalHandler {
   private readonly local: LocalConnections;
   private readonly log: Logger;
   private readonly ops: ReadonlyArray<ClusterOp | undefined>;
+  private readonly liveness: NodeLiveness | null;
 
   constructor(init: ClusterCallsInit) {
+    this.liveness = init.liveness ?? null;
     this.router = init.router;
     this.workerCount = init.workerCount;
     this.sessions = init.sessions;
@@ -72,11 +79,19 @@ export class ClusterCalls implements LocalHandler {
     return this.ownerOf(fd) === null;
   }
 
+  /** Several nodes: a session table lists the cluster's sessions and uids. */
+  get hasSessionTable(): boolean {
+    return this.sessions !== null;
+  }
+
   /** An op on fd, fire-and-forget when another worker holds it: the local result, or what the
    * op makes of the bus's answer. Synchronous, no promise. */
   fire<B, C, R, F>(op: ClusterOp<number, B, C, R> & Fires<F>, fd: number, b: B, c: C): R | F {
     const to = this.ownerOf(fd);
     if (to === null) return op.local(this.local, fd, b, c);
+    // Another node's fd, and that node is known dead: nobody holds it (a map read, no I/O).
+    const gone: Gone<R> = op;
+    if (gone.gone !== undefined && this.liveness !== null && to.node !== this.router!.self.node && this.liveness.knownDead(to.node)) return gone.gone();
     const fires: Fires<F> = op;
     return fires.forwarded(this.router!.send(to, new OpMessage(op, fd, b, c)), this.local);
   }
@@ -85,6 +100,15 @@ export class ClusterCalls implements LocalHandler {
   async ask<B, C, R, X>(op: ClusterOp<number, B, C, R> & Answers<R, X>, fd: number, b: B, c: C): Promise<R | X> {
     const to = this.ownerOf(fd);
     if (to === null) return op.local(this.local, fd, b, c);
+    if (this.liveness !== null && to.node !== this.router!.self.node) {
+      // A node that is not alive never answers: say so now rather than after busTimeoutMs.
+      const alive = this.liveness.alive(to.node);
+      if (alive === false || (alive !== true && !(await alive))) {
+        const gone: Gone<R> = op;
+        const answers: Answers<R, X> = op;
+        return gone.gone !== undefined ? gone.gone() : answers.failed('unreachable');
+      }
+    }
     return this.request(op, to, new OpMessage(op, fd, b, c));
   }
 
@@ -112,6 +136,29 @@ export class ClusterCalls implements LocalHandler {
     const node = router.self.node;
     const peers = Array.from({ length: this.workerCount }, (_, slot) => ({ node, slot })).filter((p) => !router.isSelf(p));
     const lists = await Promise.all(peers.map((to) => this.request(op, to, new OpMessage(op, a, undefined, undefined))));
+    return [...mine, ...lists.flat()];
+  }
+
+  /**
+   * An 'each' op asked of every worker of the cluster, whatever the session table holds: this
+   * node's slots and, with several nodes, every other worker that holds sessions (read from the
+   * session table: one read of every session fd). Workers that do not answer add nothing.
+   */
+  async gather<A, R extends unknown[]>(op: ClusterOp<A, undefined, undefined, R> & Answers<R, R>, a: A): Promise<R[number][]> {
+    const mine = op.local(this.local, a, undefined, undefined);
+    const router = this.router;
+    if (!router) return mine;
+    const self = router.self;
+    const peers = new Map<number, WorkerAddress>();
+    for (let slot = 0; slot < this.workerCount; slot++) peers.set(self.node * 256 + slot, { node: self.node, slot });
+    if (this.sessions) {
+      for (const fd of await this.sessions.all()) {
+        const node = nodeOf(fd);
+        if (node !== self.node) peers.set(node * 256 + slotOf(fd), { node, slot: slotOf(fd) });
+      }
+    }
+    peers.delete(self.node * 256 + self.slot);
+    const lists = await Promise.all([...peers.values()].map((to) => this.request(op, to, new OpMessage(op, a, undefined, undefined))));
     return [...mine, ...lists.flat()];
   }
 

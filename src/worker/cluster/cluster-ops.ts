@@ -43,7 +43,18 @@ const REMOTE_PUSH_COUNTER = { forwarded: 'pushesForwarded', congested: 'pushesCo
 /** What the cluster knows of an fd nobody holds (or whose owner did not answer). */
 const NOT_FOUND: Described = Object.freeze({ exist: false, established: false, info: null });
 
+/** A page of getClientList as each worker is asked for it (room null: every connection). */
+export interface PageQuery {
+  after: number;
+  limit: number;
+  room: string | null;
+}
+
 const sentOk = (sent: SendResult): boolean => sent === 'ok';
+const isPageQuery = (v: unknown): v is PageQuery => {
+  const q = v as PageQuery;
+  return typeof v === 'object' && v !== null && isInt(q.after) && isInt(q.limit) && q.limit > 0 && (q.room === null || isStr(q.room));
+};
 const isPushOpcode = (op: number): boolean => op === Opcode.Text || op === Opcode.Binary || op === Opcode.Ping || op === Opcode.Pong;
 const isCloseArgs = (_fd: number, code: number, reason: string): boolean => {
   try {
@@ -81,6 +92,8 @@ export const OPS = defineOps({
     },
     reply: oneOf(PUSH_STATUSES),
     failed: (why) => why,
+    // An fd of a node that is not alive: nobody holds it (answered at once, not after busTimeoutMs).
+    gone: (): PushStatus => 'unknown',
   }),
   disconnect: op({
     target: 'fd',
@@ -124,6 +137,14 @@ export const OPS = defineOps({
     reply: packedReply(isIntList),
     failed: (): number[] => [],
     sessions: (t, uid) => t.fdsByUid(uid),
+  }),
+  /** getClientList: each worker's fds above a cursor (a room's members), ascending, at most `limit`. */
+  page: op({
+    target: 'each',
+    args: packed(isPageQuery),
+    local: (w, q: PageQuery): number[] => w.page(q.after, q.limit, q.room ?? undefined),
+    reply: packedReply(isIntList),
+    failed: (): number[] => [],
   }),
   /** sendMessage, to another worker's pipeMessage callback. */
   pipe: op({ target: 'worker', args: packed(isInt, isAny), local: (w, src: number, data: unknown) => w.pipe(src, data), forwarded: sentOk }),
