@@ -2,7 +2,8 @@ import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 /**
  * The master's pid file (Swoole's pid_file) and, beside it, a control socket (`<pid file>.sock`,
- * mode 0600: only the owner may ask) that answers `switchyard status` with the master's figures.
+ * mode 0600: only the owner may ask) that answers `switchyard status` with the master's figures
+ * (a `status` line: JSON) and `metrics` with the Prometheus exposition (text; an error as JSON).
  * `switchyard stop` needs only the pid: it sends SIGTERM, as `kill $(cat pid)` would.
  */
 /** The control socket that goes with a pid file. */
@@ -44,8 +45,8 @@ export class ControlServer {
         this.pidFile = pidFile;
         this.server = server;
     }
-    /** Writes the pid file and opens the control socket; `status` answers each request. */
-    static async open(pidFile, log, status) {
+    /** Writes the pid file and opens the control socket; `status` and `metrics` answer the requests of those names. */
+    static async open(pidFile, log, status, metrics) {
         writeFileSync(pidFile, `${process.pid}\n`);
         const path = controlSocketPath(pidFile);
         rmSync(path, { force: true });
@@ -61,6 +62,10 @@ export class ControlServer {
                     return;
                 }
                 const cmd = request.trim();
+                if (cmd === 'metrics' && metrics) {
+                    metrics().then((text) => socket.end(text), (err) => socket.end(`${JSON.stringify({ error: err.message })}\n`));
+                    return;
+                }
                 if (cmd !== 'status') {
                     socket.end(`${JSON.stringify({ error: `unknown command ${JSON.stringify(cmd.slice(0, 40))}` })}\n`);
                     return;

@@ -72,7 +72,7 @@ export async function runMaster(config, setup) {
     master = new Master(config, log, hooks, {
         nodeId: membership?.nodeId ?? 0,
         busDir,
-        ...(membership ? { seqBlock: membership.seqBlock, nextSeqBlock: membership.nextSeqBlock, peers: membership.peers } : {}),
+        ...(membership ? { seqBlock: membership.seqBlock, nextSeqBlock: membership.nextSeqBlock, peers: membership.peers, redisReady: () => membership?.redisReady ?? false } : {}),
         onStopped: () => void cleanup().then(() => process.exit(0)),
     });
     // Another node holds our id now: two nodes must never share one. Stop cleanly.
@@ -105,7 +105,8 @@ async function openControl(pidFile, log, master) {
         process.exit(1);
     }
     try {
-        return await ControlServer.open(pidFile, log, () => master()?.stats() ?? Promise.reject(new ClusterError('ERR_NOT_LISTENING', 'starting: not listening yet')));
+        const notYet = () => Promise.reject(new ClusterError('ERR_NOT_LISTENING', 'starting: not listening yet'));
+        return await ControlServer.open(pidFile, log, () => master()?.stats() ?? notYet(), () => master()?.metrics() ?? notYet());
     }
     catch (err) {
         log.fatal({ err: err.message, pidFile }, 'cannot write the pid file');

@@ -5,6 +5,9 @@ import { FdAllocator } from '../shared/session-id.js';
 import { createDispatchPolicy } from './dispatch.js';
 import { WorkerPool } from './worker-pool.js';
 import { workerSecretEnv } from '../shared/secrets.js';
+import { addWorkerMetrics, emptyWorkerMetrics, renderMetrics } from '../shared/metrics/catalogue.js';
+import { ADMIN_TIMEOUT_MARGIN_MS, AdminServer } from './admin/admin-server.js';
+import { AdminForwarder } from './admin/forwarder.js';
 /** Fresh counters are asked of every worker for a stats request; a silent one is not waited for longer. */
 const COUNTERS_TIMEOUT_MS = 500;
 /** The refusal the master writes itself when no worker can take a connection. */
@@ -25,6 +28,8 @@ export class Master {
     listener = createServer({ pauseOnConnect: true, noDelay: true });
     counters = { accepted: 0, handoffFailed: 0, unavailable: 0 };
     counterRequests = new Map();
+    /** By slot. */
+    meters;
     nextRequest = 0;
     stopping = null;
     onStopped;
@@ -32,7 +37,14 @@ export class Master {
     /** Other nodes' published figures (multi-node only). */
     peers;
     publishTimer = null;
+    /** The admin server (--admin-port), and the IPC path its session operations take to a worker. */
+    admin;
+    adminForwarder;
+    /** Whether this node's Redis connection is up (multi-node only: /readyz reads it). */
+    redisReady;
+    listening = false;
     constructor(config, log, hooks, opts) {
+        this.redisReady = opts.redisReady ?? null;
         const nodeId = opts.nodeId;
         this.nodeId = nodeId;
         this.peers = opts.peers ?? null;
@@ -41,15 +53,50 @@ export class Master {
         this.log = log;
         this.hooks = hooks;
         this.fds = new FdAllocator(nodeId, opts.seqBlock, opts.nextSeqBlock ?? null, () => this.log.warn({ node: nodeId }, 'session id block used up before the next one arrived from Redis'));
+        this.meters = Array.from({ length: config.workers }, () => ({ current: null, retired: emptyWorkerMetrics() }));
         this.policy = createDispatchPolicy(config.dispatchMode, config.workers, hooks.dispatch, (why) => this.log.warn({ why }, 'dispatch hook gave a bad answer: least-connections used'));
         this.pool = new WorkerPool(config.workers, nodeId, opts.busDir, log, {
             message: (slot, msg) => this.onWorkerMessage(slot, msg),
             exit: (slot, pid, code, signal) => {
+                // Its counters survive in the slot's totals (as the stats' do), from its last report.
+                const m = this.meters[slot.slot];
+                if (m.current)
+                    m.retired = addWorkerMetrics(m.retired, { ...m.current, slowConsumers: 0, slowConsumerBytes: 0, residentBytes: 0 });
+                m.current = null;
+                this.adminForwarder.workerGone(slot.slot);
                 this.callHook(() => this.hooks.workerExit?.(slot.slot, pid, code, signal));
                 if (code !== 0 || signal !== null)
                     this.callHook(() => this.hooks.workerError?.(slot.slot, pid, code, signal));
             },
         }, config.workerSemiSpaceMb, workerSecretEnv(config));
+        this.adminForwarder = new AdminForwarder(() => this.pool.slots, (slot, msg) => this.pool.send(slot, msg), config.busTimeoutMs + ADMIN_TIMEOUT_MARGIN_MS);
+        this.admin =
+            config.adminPort === undefined
+                ? null
+                : new AdminServer({
+                    config,
+                    log,
+                    forward: (request) => this.adminForwarder.forward(request),
+                    readiness: () => this.readiness(),
+                    stats: () => this.stats(),
+                    metrics: (scope) => this.metrics(scope),
+                });
+    }
+    /** What /readyz answers: listening, every worker slot up, not shutting down, (with Redis) connected. */
+    readiness() {
+        const up = this.pool.slots.filter((s) => s.up).length;
+        const workers = { up, total: this.pool.slots.length };
+        const redis = this.redisReady?.();
+        const reason = this.stopping
+            ? 'shutting down'
+            : !this.listening
+                ? 'not listening yet'
+                : up < workers.total
+                    ? `${workers.total - up} of ${workers.total} worker slots are down`
+                    : redis === false
+                        ? 'not connected to Redis'
+                        : null;
+        return { ready: reason === null, reason, listening: this.listening, shuttingDown: this.stopping !== null, workers, ...(redis === undefined ? {} : { redis }) };
     }
     /** Redis lost this node's data: every worker re-writes its sessions and uids (see RedisSessionTable). */
     resyncWorkers(reason) {
@@ -59,6 +106,8 @@ export class Master {
     }
     /** Forks the workers, waits for them, then listens: the first client finds workers ready. */
     async start() {
+        // First: /healthz answers while the workers start, and /readyz says why it is not ready yet.
+        await this.admin?.start();
         await this.pool.start();
         await new Promise((resolve, reject) => {
             this.listener.once('error', reject);
@@ -70,12 +119,15 @@ export class Master {
         // Take connections at the handle level (see onHandle).
         const listenHandle = this.listener._handle;
         listenHandle.onconnection = (err, h) => this.onHandle(err, h);
+        this.listening = true;
         const address = this.listener.address();
         alwaysInfo(this.log).info({ event: 'listening', host: address.address, port: address.port, workers: this.config.workers, dispatchMode: this.policy.name }, 'listening');
         await this.callHookAsync(() => this.hooks.start?.({ host: address.address, port: address.port, workers: this.config.workers }));
         if (this.peers) {
             const peers = this.peers;
-            const publish = () => void this.nodeStats().then((s) => peers.publish(s)).catch((err) => this.log.warn({ err: err.message }, 'cannot publish node stats'));
+            const publish = () => void this.nodeStats()
+                .then((s) => Promise.all([peers.publish(s), peers.publishMetrics(this.nodeMetrics())]))
+                .catch((err) => this.log.warn({ err: err.message }, 'cannot publish node stats'));
             publish();
             this.publishTimer = setInterval(publish, 1000);
             this.publishTimer.unref();
@@ -122,19 +174,25 @@ export class Master {
     onWorkerMessage(slot, msg) {
         switch (msg.t) {
             case 'counters': {
+                this.meters[slot.slot].current = msg.metrics;
                 const req = this.counterRequests.get(msg.id);
                 if (req?.slot === slot)
                     req.done();
                 return;
             }
+            case 'load':
+                this.meters[slot.slot].current = msg.metrics;
+                return;
             case 'stats?':
                 void this.stats().then((stats) => this.pool.send(slot, { t: 'stats', id: msg.id, stats }));
                 return;
             case 'shutdown?':
                 void this.shutdown('requested by worker ' + slot.slot);
                 return;
+            case 'admin':
+                this.adminForwarder.answered(slot.slot, msg.id, msg.answer);
+                return;
             case 'ready':
-            case 'load':
                 return;
         }
     }
@@ -159,8 +217,48 @@ export class Master {
             total[f] = nodes.reduce((n, x) => n + x[f], 0);
         return total;
     }
-    /** Asks every live worker for fresh counters (bounded wait), then adds them up. */
-    async nodeStats() {
+    /**
+     * The Prometheus text exposition (format 0.0.4) of the cluster: every worker slot of this
+     * node, fresh (asked now, as for stats), and with several nodes every other live node's last
+     * published figures (at most a second old), each labelled with its node and slot. `scope:
+     * 'node'` leaves the other nodes out (for a Prometheus that scrapes every node).
+     */
+    async metrics(scope = 'cluster') {
+        await this.refreshCounters();
+        const own = this.nodeMetrics();
+        let others = [];
+        if (this.peers && scope === 'cluster') {
+            try {
+                others = (await this.peers.readMetrics()).filter((n) => n.node !== own.node);
+            }
+            catch (err) {
+                this.log.warn({ err: err.message }, 'other nodes\' metrics unavailable');
+            }
+        }
+        return renderMetrics([own, ...others]);
+    }
+    /** This node's metric figures from the workers' last reports (refreshCounters() makes them fresh). */
+    nodeMetrics() {
+        const cpu = process.cpuUsage();
+        return {
+            node: this.nodeId,
+            startTime: this.startTime / 1000,
+            accepted: this.counters.accepted,
+            handoffFailed: this.counters.handoffFailed,
+            unavailable: this.counters.unavailable,
+            residentBytes: process.memoryUsage.rss(),
+            cpuSeconds: (cpu.user + cpu.system) / 1e6,
+            workers: this.pool.slots.map((s) => {
+                const m = this.meters[s.slot];
+                const counters = { ...s.counters };
+                for (const f of CUMULATIVE_FIELDS)
+                    counters[f] += s.retired[f];
+                return { slot: s.slot, up: s.up, restarts: s.restarts, counters, metrics: m.current ? addWorkerMetrics(m.retired, m.current) : m.retired };
+            }),
+        };
+    }
+    /** Asks every live worker for fresh counters and metrics (bounded wait: a silent one is not waited for longer). */
+    async refreshCounters() {
         await Promise.all(this.pool.slots
             .filter((s) => s.worker !== null)
             .map((slot) => new Promise((resolve) => {
@@ -175,6 +273,10 @@ export class Master {
             if (!this.pool.send(slot, { t: 'counters?', id }))
                 done();
         })));
+    }
+    /** Asks every live worker for fresh counters (bounded wait), then adds them up. */
+    async nodeStats() {
+        await this.refreshCounters();
         const totals = {};
         for (const f of CUMULATIVE_FIELDS)
             totals[f] = this.pool.slots.reduce((n, s) => n + s.counters[f] + s.retired[f], 0);
@@ -214,6 +316,8 @@ export class Master {
                 clearInterval(this.publishTimer);
             await this.pool.stop(this.config.maxWaitTime * 1000 + 2000);
             await this.callHookAsync(() => this.hooks.shutdown?.());
+            // Open until now: /healthz says the master lives, /readyz that it is shutting down.
+            this.admin?.close();
             this.log.info({ event: 'stopped' }, 'all workers stopped');
             this.onStopped();
         })();

@@ -1,7 +1,9 @@
+import type { WorkerMetrics } from './metrics/worker-meters.ts';
 /**
  * The messages master and workers exchange over node:cluster IPC (advanced serialization).
  * Kept small and typed: every `t` is handled by exactly one switch on each side.
  */
+import type { AdminAnswer, AdminRequest } from './admin/admin-api.ts';
 /**
  * Pushes to other workers' fds: the sender counts what it handed to a bus (forwarded) or could
  * not (congested: over the bus's budget; unreachable: no transport); the owner counts what
@@ -65,21 +67,35 @@ export type MasterToWorker = {
     t: 'stats';
     id: number;
     stats: ClusterStats;
+}
+/** An admin API request for this worker to run (src/worker/admin-ops.ts); answered with `admin`. */
+ | {
+    t: 'admin';
+    id: number;
+    request: AdminRequest;
 };
 export type WorkerToMaster = {
     t: 'ready';
-} | {
+}
+/** Every 250 ms; `metrics` lets the master keep a dead worker's last figures (metrics.ts). */
+ | {
     t: 'load';
     counters: WorkerCounters;
+    metrics: WorkerMetrics;
 } | {
     t: 'counters';
     id: number;
     counters: WorkerCounters;
+    metrics: WorkerMetrics;
 } | {
     t: 'stats?';
     id: number;
 } | {
     t: 'shutdown?';
+} | {
+    t: 'admin';
+    id: number;
+    answer: AdminAnswer;
 };
 export interface WorkerStats {
     id: number;

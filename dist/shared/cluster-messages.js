@@ -1,7 +1,3 @@
-/**
- * The messages master and workers exchange over node:cluster IPC (advanced serialization).
- * Kept small and typed: every `t` is handled by exactly one switch on each side.
- */
 export const EMPTY_PUSH_COUNTERS = Object.freeze({
     pushesForwarded: 0,
     pushesCongested: 0,

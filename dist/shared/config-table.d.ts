@@ -18,7 +18,7 @@ export interface Setting {
     readonly max?: number;
     /** An enum's accepted values. */
     readonly values?: readonly string[];
-    /** A string that may be unset (undefined). */
+    /** A string (or an int) that may be unset (undefined). */
     readonly optional?: boolean;
     readonly pattern?: RegExp;
     /** What the pattern asks for, in the words of the error message. */
@@ -131,6 +131,55 @@ export declare const SETTINGS: {
         readonly path: true;
         readonly default: undefined;
         readonly help: 'file whose one line is the admin token (keeps it out of ps)';
+    };
+    /** Shared secret of the Redis bus: every message carries an HMAC with it, one without a valid
+     * one is dropped (src/shared/bus/mac.ts). Every node and emitter of the cluster needs the same.
+     * A secret: give it by busSecretFile or SWITCHYARD_BUS_SECRET rather than a flag. */
+    readonly busSecret: {
+        readonly kind: 'string';
+        readonly optional: true;
+        readonly pattern: RegExp;
+        readonly patternHint: 'at least 16 characters (a random string: openssl rand -hex 32)';
+        readonly default: undefined;
+        readonly help: 'shared secret that signs every Redis bus message (unsigned ones are dropped); a secret: prefer --bus-secret-file or SWITCHYARD_BUS_SECRET';
+    };
+    /** A file whose one line is the bus secret (kept out of `ps`; see secrets.ts). */
+    readonly busSecretFile: {
+        readonly kind: 'string';
+        readonly optional: true;
+        readonly path: true;
+        readonly default: undefined;
+        readonly help: 'file whose one line is the bus secret (keeps it out of ps)';
+    };
+    /** The master's admin server (metrics, health, the HTTP push API: README "Admin server"); unset: off. */
+    readonly adminPort: {
+        readonly kind: 'int';
+        readonly min: 0;
+        readonly max: 65535;
+        readonly optional: true;
+        readonly default: undefined;
+        readonly help: "port of the master's admin server (/metrics, /healthz, /readyz, the push API); 0: any free port; unset: off";
+    };
+    /** Where the admin server listens. Without an adminToken it starts only on loopback. */
+    readonly adminHost: {
+        readonly kind: 'string';
+        readonly default: '127.0.0.1';
+        readonly help: 'address of the admin server; without --admin-token only a loopback address is accepted';
+    };
+    /** Bearer token GET /metrics asks for; unset: /metrics needs no token. A secret, as adminToken. */
+    readonly metricsToken: {
+        readonly kind: 'string';
+        readonly optional: true;
+        readonly default: undefined;
+        readonly help: 'Bearer token of the admin server\'s GET /metrics (unset: no token needed there); a secret: prefer --metrics-token-file or the variable';
+    };
+    /** A file whose one line is the metrics token (kept out of `ps`; see secrets.ts). */
+    readonly metricsTokenFile: {
+        readonly kind: 'string';
+        readonly optional: true;
+        readonly path: true;
+        readonly default: undefined;
+        readonly help: 'file whose one line is the metrics token (keeps it out of ps)';
     };
     /** Worker processes (Swoole worker_num); each holds a stable slot 0..workers-1. */
     readonly workers: {
@@ -387,6 +436,9 @@ export type SettingKey = keyof typeof SETTINGS;
 type ValueOf<S> = S extends {
     kind: 'bool';
 } ? boolean : S extends {
+    kind: 'int' | 'number';
+    optional: true;
+} ? number | undefined : S extends {
     kind: 'int' | 'number';
 } ? number : S extends {
     kind: 'dispatch';

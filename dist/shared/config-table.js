@@ -54,6 +54,36 @@ export const SETTINGS = {
     },
     /** A file whose one line is the admin token (kept out of `ps`; see secrets.ts). */
     adminTokenFile: { kind: 'string', optional: true, path: true, default: undefined, help: 'file whose one line is the admin token (keeps it out of ps)' },
+    /** Shared secret of the Redis bus: every message carries an HMAC with it, one without a valid
+     * one is dropped (src/shared/bus/mac.ts). Every node and emitter of the cluster needs the same.
+     * A secret: give it by busSecretFile or SWITCHYARD_BUS_SECRET rather than a flag. */
+    busSecret: {
+        kind: 'string', optional: true,
+        pattern: /^.{16,}$/, patternHint: 'at least 16 characters (a random string: openssl rand -hex 32)',
+        default: undefined, // off: a Redis only the cluster can reach needs none (README, "Authenticated bus")
+        help: 'shared secret that signs every Redis bus message (unsigned ones are dropped); a secret: prefer --bus-secret-file or SWITCHYARD_BUS_SECRET',
+    },
+    /** A file whose one line is the bus secret (kept out of `ps`; see secrets.ts). */
+    busSecretFile: { kind: 'string', optional: true, path: true, default: undefined, help: 'file whose one line is the bus secret (keeps it out of ps)' },
+    /** The master's admin server (metrics, health, the HTTP push API: README "Admin server"); unset: off. */
+    adminPort: {
+        kind: 'int', min: 0, max: 65535, optional: true,
+        default: undefined, // off unless asked: it is a second port to secure
+        help: "port of the master's admin server (/metrics, /healthz, /readyz, the push API); 0: any free port; unset: off",
+    },
+    /** Where the admin server listens. Without an adminToken it starts only on loopback. */
+    adminHost: {
+        kind: 'string',
+        default: '127.0.0.1', // loopback: only this machine reaches the admin API unless asked otherwise
+        help: 'address of the admin server; without --admin-token only a loopback address is accepted',
+    },
+    /** Bearer token GET /metrics asks for; unset: /metrics needs no token. A secret, as adminToken. */
+    metricsToken: {
+        kind: 'string', optional: true, default: undefined,
+        help: 'Bearer token of the admin server\'s GET /metrics (unset: no token needed there); a secret: prefer --metrics-token-file or the variable',
+    },
+    /** A file whose one line is the metrics token (kept out of `ps`; see secrets.ts). */
+    metricsTokenFile: { kind: 'string', optional: true, path: true, default: undefined, help: 'file whose one line is the metrics token (keeps it out of ps)' },
     /** Worker processes (Swoole worker_num); each holds a stable slot 0..workers-1. */
     workers: {
         kind: 'int', min: 1, max: 256, aliases: ['worker_num'], machineDefault: true,

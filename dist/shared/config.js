@@ -1,6 +1,7 @@
 import { DISPATCH_MODES, SETTING_KEYS, SETTINGS, settingOf } from './config-table.js';
 import { ConfigError } from './errors.js';
 import { readSecretFiles } from './secrets.js';
+import { isLoopbackHost } from './admin/admin-api.js';
 export { DISPATCH_MODES, LOG_LEVELS, SETTING_KEYS, SETTINGS } from './config-table.js';
 /** Every default, from the one settings table (config-table.ts, which gives each one's reason). */
 export const DEFAULT_CONFIG = Object.freeze(Object.fromEntries(SETTING_KEYS.map((key) => [key, SETTINGS[key].default])));
@@ -82,6 +83,10 @@ export function resolveConfig(input = {}, labelOf = (k) => `${k} (${flagName(k)}
     readSecretFiles(cfg, (key) => input[key] !== undefined, labelOf, problems);
     if (cfg.bufferHighWatermark > cfg.bufferOutputSize) {
         problems.push(`bufferHighWatermark (${flagName('bufferHighWatermark')}) must not exceed bufferOutputSize (${cfg.bufferHighWatermark} > ${cfg.bufferOutputSize})`);
+    }
+    if (cfg.adminPort !== undefined && cfg.adminToken === undefined && !isLoopbackHost(cfg.adminHost)) {
+        // Anyone who reaches that address could push to every session and disconnect them.
+        problems.push(`${labelOf('adminPort')}: the admin server listens on ${cfg.adminHost} without an admin token: set ${labelOf('adminToken')} (or --admin-token-file), or keep --admin-host on loopback (127.0.0.1, ::1)`);
     }
     if (cfg.heartbeatIdleTime > 0 && cfg.heartbeatCheckInterval === 0) {
         // Swoole's rule: an idle time alone means "check at half of it".

@@ -10,6 +10,10 @@ import type { WorkerAddress } from './bus/types.ts';
  *                           means Redis lost what the node wrote)
  *     P:seq:${node}         the node's session-id counter (blocks of fds, never reissued)
  *     P:stats:${node}       the node's published figures (TTL)
+ *     P:metrics:${node}     the node's published metrics, per worker slot (TTL)
+ *   emitters (src/emitter.ts)
+ *     P:emitter-seq         INCR counter: numbers emitters, whose addresses (nodes 4096..65535)
+ *                           name their reply channels P:w:${node}:${slot}
  *   bus (RedisBus)
  *     P:w:${node}:${slot}   channel: direct sends to one worker
  *     P:all                 channel: broadcasts to every worker of every node
@@ -51,8 +55,11 @@ export declare class ClusterKeys {
     get nodePattern(): string;
     /** The node id a lease key names. */
     nodeIdOf(leaseKey: string): number;
+    /** INCR counter numbering emitters (their bus addresses, src/emitter.ts). */
+    get emitterSeq(): string;
     sessionSeq(node: number): string;
     stats(node: number): string;
+    metrics(node: number): string;
     workerChannel(to: WorkerAddress): string;
     get broadcastChannel(): string;
     session(fd: number): string;

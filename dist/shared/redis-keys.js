@@ -9,6 +9,10 @@
  *                           means Redis lost what the node wrote)
  *     P:seq:${node}         the node's session-id counter (blocks of fds, never reissued)
  *     P:stats:${node}       the node's published figures (TTL)
+ *     P:metrics:${node}     the node's published metrics, per worker slot (TTL)
+ *   emitters (src/emitter.ts)
+ *     P:emitter-seq         INCR counter: numbers emitters, whose addresses (nodes 4096..65535)
+ *                           name their reply channels P:w:${node}:${slot}
  *   bus (RedisBus)
  *     P:w:${node}:${slot}   channel: direct sends to one worker
  *     P:all                 channel: broadcasts to every worker of every node
@@ -73,11 +77,18 @@ export class ClusterKeys {
     nodeIdOf(leaseKey) {
         return Number(leaseKey.slice(leaseKey.lastIndexOf(':') + 1));
     }
+    /** INCR counter numbering emitters (their bus addresses, src/emitter.ts). */
+    get emitterSeq() {
+        return `${this.prefix}:emitter-seq`;
+    }
     sessionSeq(node) {
         return `${this.prefix}:seq:${node}`;
     }
     stats(node) {
         return `${this.prefix}:stats:${node}`;
+    }
+    metrics(node) {
+        return `${this.prefix}:metrics:${node}`;
     }
     // The bus.
     workerChannel(to) {

@@ -1,5 +1,5 @@
-type SecretKey = 'adminToken' | 'redis';
-type FileKey = 'adminTokenFile' | 'redisUrlFile';
+type SecretKey = 'adminToken' | 'metricsToken' | 'redis' | 'busSecret';
+type FileKey = 'adminTokenFile' | 'metricsTokenFile' | 'redisUrlFile' | 'busSecretFile';
 /** The settings this module reads and fills (a part of Config: typed here, so config.ts, which
  * calls readSecretFiles, is not imported back). */
 export type SecretSettings = Record<SecretKey | FileKey, string | undefined>;
@@ -21,7 +21,7 @@ export declare function workerArgs(argv: readonly string[]): string[];
  * (SWITCHYARD_* outranks REDIS_URL), the file variables removed (a worker reads no file).
  * An undefined value removes the variable (child_process skips it).
  */
-export declare function workerSecretEnv(config: Pick<SecretSettings, SecretKey>): Record<string, string | undefined>;
+export declare function workerSecretEnv(config: Pick<SecretSettings, Exclude<SecretKey, 'metricsToken'>>): Record<string, string | undefined>;
 /** The variables a worker received from workerSecretEnv: read into its config, then dropped so
  * that processes the app starts do not inherit them. */
 export declare function forgetWorkerSecretEnv(env?: NodeJS.ProcessEnv): void;

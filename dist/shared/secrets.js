@@ -1,5 +1,6 @@
 /**
- * Secrets among the settings: the admin token and the Redis URL (it may carry a password).
+ * Secrets among the settings: the admin and metrics tokens, the Redis URL (it may carry a
+ * password) and the bus secret.
  * A process's command line is readable by every local user (`ps`, /proc/<pid>/cmdline), its
  * environment only by its owner (/proc/<pid>/environ is 0400). So: each secret can come from a
  * file (`--admin-token-file`, `--redis-url-file`) or the environment instead of a flag; workers
@@ -19,6 +20,17 @@ const SECRETS = [
         instead: '--admin-token-file or SWITCHYARD_ADMIN_TOKEN',
     },
     {
+        key: 'metricsToken',
+        file: 'metricsTokenFile',
+        flag: '--metrics-token',
+        fileFlag: '--metrics-token-file',
+        env: 'SWITCHYARD_METRICS_TOKEN',
+        fileEnv: 'SWITCHYARD_METRICS_TOKEN_FILE',
+        instead: '--metrics-token-file or SWITCHYARD_METRICS_TOKEN',
+        // Only the master's admin server checks it: workers never hold it.
+        masterOnly: true,
+    },
+    {
         key: 'redis',
         file: 'redisUrlFile',
         flag: '--redis',
@@ -26,6 +38,15 @@ const SECRETS = [
         env: 'SWITCHYARD_REDIS',
         fileEnv: 'SWITCHYARD_REDIS_URL_FILE',
         instead: '--redis-url-file or REDIS_URL',
+    },
+    {
+        key: 'busSecret',
+        file: 'busSecretFile',
+        flag: '--bus-secret',
+        fileFlag: '--bus-secret-file',
+        env: 'SWITCHYARD_BUS_SECRET',
+        fileEnv: 'SWITCHYARD_BUS_SECRET_FILE',
+        instead: '--bus-secret-file or SWITCHYARD_BUS_SECRET',
     },
 ];
 /**
@@ -99,7 +120,7 @@ export function workerArgs(argv) {
 export function workerSecretEnv(config) {
     const env = {};
     for (const s of SECRETS) {
-        env[s.env] = config[s.key];
+        env[s.env] = s.masterOnly === true ? undefined : config[s.key];
         env[s.fileEnv] = undefined;
     }
     return env;

@@ -57,6 +57,21 @@ export type RemotePushStatus = 'forwarded' | 'congested' | 'unreachable';
  * (`unreachable`), bus or calls awaiting answers over budget (`congested`), no answer within
  * busTimeoutMs (`timeout`). */
 export type PushCallFailure = 'unreachable' | 'congested' | 'timeout';
+/** getClientList's filters and page: fds above `cursor` (the last fd of the previous page; 0
+ * or absent: from the start), at most `limit` (default 100, at most 1000). */
+export interface ClientListOptions {
+    cursor?: number;
+    limit?: number;
+    /** Only this room's members. */
+    room?: string;
+    /** Only the sessions bound to this uid. */
+    uid?: string | number;
+}
+/** One page of the cluster's sessions, ascending by fd; `cursor` for the next page, null after the last. */
+export interface ClientPage {
+    fds: number[];
+    cursor: number | null;
+}
 /** `server.to(room)`: a room push, optionally skipping some fds. */
 export interface RoomTarget {
     except(fds: number | number[]): RoomTarget;
@@ -152,6 +167,7 @@ export interface ServerApi extends AppHost {
     getClientInfo(fd: number): Promise<ClientInfo | null>;
     localClientInfo(fd: number): ClientInfo | null;
     protect(fd: number, value?: boolean): boolean;
+    getClientList(options?: ClientListOptions): Promise<ClientPage>;
     readonly connections: Iterable<number> & AsyncIterable<number>;
     broadcast(data: Data, options?: {
         except?: number | number[];

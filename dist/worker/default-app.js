@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
-import { decodeFd } from '../shared/session-id.js';
+import { bearerMatches, parseAdminRoute } from '../shared/admin/admin-api.js';
+import { runAdmin } from './admin-ops.js';
 import { upgradeRequired } from './handshake/upgrade-required.js';
 import { HOME_PAGE } from './home-page.js';
 /** The WebSocket endpoints: a plain request there gets 426 Upgrade Required. */
@@ -12,8 +12,9 @@ const CHAT = 'chat';
  * - WebSocket `/chat`: a welcome with fd, worker and node on open; every text message goes to
  *   every /chat session of the cluster as {"type":"message","from":fd,"text":...};
  * - `GET /` a page to try both, `GET /stats` the cluster's figures;
- * - `POST /push/:fd` and `POST /broadcast` (only with --admin-token, as a Bearer token); a push
- *   answers {fd, status, worker, node}: its outcome and the worker that took the request.
+ * - `POST /push/:fd` and `POST /broadcast` (only with --admin-token, as a Bearer token): the
+ *   admin API's own implementation (admin-ops.ts; README "Admin server"), served here too; a
+ *   push answers {fd, status, worker, node}: its outcome and the worker that took the request.
  * Other WebSocket paths get 404 in the handshake; a plain request to /echo or /chat gets 426.
  */
 export default function defaultApp(server) {
@@ -48,8 +49,8 @@ async function handleHttp(req, res, srv) {
         return send(res, 200, HOME_PAGE, 'text/html; charset=utf-8');
     if (req.method === 'GET' && url === '/stats')
         return json(res, 200, await srv.stats());
-    const push = /^\/push\/([^/?]*)$/.exec(url);
-    if (req.method === 'POST' && (push || url === '/broadcast')) {
+    const path = url.split('?', 1)[0];
+    if (req.method === 'POST' && (path.startsWith('/push/') || path === '/broadcast')) {
         const token = srv.config.adminToken;
         if (token === undefined)
             return json(res, 404, { error: 'admin endpoints are off: start with --admin-token' });
@@ -57,30 +58,26 @@ async function handleHttp(req, res, srv) {
             res.setHeader('WWW-Authenticate', 'Bearer');
             return json(res, 401, { error: 'missing or wrong bearer token' });
         }
+        // The admin API's own parsing and its one implementation (admin-ops.ts), as the master's admin server runs them.
+        const route = parseAdminRoute(req.method, url);
+        if (route.kind === 'refused')
+            return json(res, route.status, { error: route.error });
+        if (route.kind !== 'worker')
+            return send(res, 404, 'not found\n', 'text/plain; charset=utf-8');
         const body = await readBody(req, srv.config.packageMaxLength);
         if (body === null)
             return json(res, 413, { error: `body over ${srv.config.packageMaxLength} bytes` });
-        if (!push)
-            return json(res, 200, { ok: srv.broadcast(body) });
-        const fd = Number(push[1]);
-        if (!/^[1-9][0-9]*$/.test(push[1] ?? '') || decodeFd(fd) === null)
-            return json(res, 400, { error: `malformed fd ${JSON.stringify(push[1])}` });
-        const status = await srv.pushAsync(fd, body);
-        const code = status === 'unknown' || status === 'closed' ? 404 : status === 'unreachable' || status === 'timeout' || status === 'congested' ? 503 : 200;
-        // Congested clears as the bus drains: say when to come back (unreachable may last).
-        if (status === 'congested')
-            res.setHeader('Retry-After', '1');
-        // Which worker took the request: a load test tells same-worker from cross-worker pushes.
-        return json(res, code, { fd, status, worker: srv.workerId, node: srv.node });
+        const request = route.make(body);
+        if ('kind' in request)
+            return json(res, request.status, { error: request.error });
+        const answer = await runAdmin(srv, request);
+        if (answer.retryAfter !== undefined)
+            res.setHeader('Retry-After', String(answer.retryAfter));
+        return json(res, answer.status, answer.body);
     }
     send(res, 404, 'not found\n', 'text/plain; charset=utf-8');
 }
-function bearerMatches(header, token) {
-    const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
-    const want = Buffer.from(token);
-    return given.length === want.length && timingSafeEqual(given, want);
-}
-/** The request body as text, or null past `limit` bytes (the rest is not read). */
+/** The request body, or null past `limit` bytes (the rest is read and discarded). */
 function readBody(req, limit) {
     return new Promise((resolve, reject) => {
         const chunks = [];
@@ -95,7 +92,7 @@ function readBody(req, limit) {
             }
             chunks.push(c);
         });
-        req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks).toString('utf8')));
+        req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks)));
         req.on('error', reject);
     });
 }

@@ -4,6 +4,7 @@ import type { SessionOwner, SessionRecord, SessionTable } from '../shared/sessio
 import { type CloseInfo, type Connection, type PushStatus } from './connection/connection.ts';
 import type { HandshakeRequest } from './handshake/handshake-io.ts';
 import type { ClientInfo, LocalStats } from './app-contract.ts';
+import { WorkerMeters } from '../shared/metrics/worker-meters.ts';
 /** This process's counters (LocalStats without what is read off the live state). */
 export type LocalCounters = Omit<LocalStats, 'workerId' | 'connections' | 'pendingHandshakes'>;
 /** What the cluster knows of an fd, asked of its owner. */
@@ -14,6 +15,8 @@ export interface Described {
 }
 export interface LocalConnectionsInit {
     counters: LocalCounters;
+    /** Metric counters (made here if absent). */
+    meters?: WorkerMeters;
     log: Logger;
     /** Multi-node: the cluster's session table, kept in step with this worker's connections and uids. */
     sessions: SessionTable | null;
@@ -37,6 +40,7 @@ export declare class LocalConnections implements SessionOwner {
     private readonly fdsOfUid;
     /** This process's counters (the cluster operations count remote pushes here too). */
     readonly counters: LocalCounters;
+    readonly meters: WorkerMeters;
     private readonly log;
     private readonly sessions;
     private readonly init;
@@ -47,6 +51,8 @@ export declare class LocalConnections implements SessionOwner {
     /** A live connection's session record, as the session table holds it. */
     record(fd: number): SessionRecord | null;
     fds(): IterableIterator<number>;
+    /** getClientList's share here: the fds (a room's members with `room`) above `after`, ascending, at most `limit`. */
+    page(after: number, limit: number, room: string | undefined): number[];
     /** The handshake completed: the connection is ours until it closes. */
     add(conn: Connection, request: HandshakeRequest): void;
     /** The connection closed: it leaves its rooms, its uid and the session table. */
@@ -77,7 +83,10 @@ export declare class LocalConnections implements SessionOwner {
     disconnectAll(): void;
     /** Shutdown, when the wait is over: closes what is left without a close frame. */
     closeAll(): void;
-    /** Bytes in and out: the closed connections' totals plus what the open ones have moved so far. */
+    /**
+     * Bytes in and out of every connection, closed or open: running sums the connections add to
+     * as they read and write (Connection's `traffic`), so no figure walks the connections.
+     */
     traffic(): {
         bytesIn: number;
         bytesOut: number;

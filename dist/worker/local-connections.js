@@ -1,6 +1,7 @@
 import { CloseCode, Opcode } from '../shared/protocol/constants.js';
 import { encodeForQueue, WebSocketStatus } from './connection/connection.js';
 import { Rooms } from './rooms.js';
+import { WorkerMeters } from '../shared/metrics/worker-meters.js';
 /**
  * The established connections of this worker and every operation on them: pushes, closes,
  * client info, rooms and uids: the local side of the cluster operations (cluster-ops.ts), for
@@ -13,12 +14,14 @@ export class LocalConnections {
     fdsOfUid = new Map();
     /** This process's counters (the cluster operations count remote pushes here too). */
     counters;
+    meters;
     log;
     sessions;
     init;
     constructor(init) {
         this.init = init;
         this.counters = init.counters;
+        this.meters = init.meters ?? new WorkerMeters();
         this.log = init.log;
         this.sessions = init.sessions;
         // The connections and uids here are the truth: the table re-writes them when Redis lost them.
@@ -43,6 +46,17 @@ export class LocalConnections {
     fds() {
         return this.conns.keys();
     }
+    /** getClientList's share here: the fds (a room's members with `room`) above `after`, ascending, at most `limit`. */
+    page(after, limit, room) {
+        const out = [];
+        for (const fd of room === undefined ? this.conns.keys() : this.rooms.fds(room))
+            if (fd > after)
+                out.push(fd);
+        out.sort((a, b) => a - b);
+        if (out.length > limit)
+            out.length = limit;
+        return out;
+    }
     /** The handshake completed: the connection is ours until it closes. */
     add(conn, request) {
         this.conns.set(conn.fd, conn);
@@ -57,8 +71,7 @@ export class LocalConnections {
         this.unbind(conn.fd);
         this.sessions?.remove(conn.fd);
         this.counters.closed++;
-        this.counters.bytesIn += conn.bytesIn;
-        this.counters.bytesOut += conn.bytesOut;
+        this.meters.closed(info.code, info.closedBy);
         this.log.debug({ fd: conn.fd, code: info.code, by: info.closedBy }, 'close');
     }
     push(fd, payload, op) {
@@ -244,15 +257,12 @@ export class LocalConnections {
         for (const conn of this.conns.values())
             conn.close();
     }
-    /** Bytes in and out: the closed connections' totals plus what the open ones have moved so far. */
+    /**
+     * Bytes in and out of every connection, closed or open: running sums the connections add to
+     * as they read and write (Connection's `traffic`), so no figure walks the connections.
+     */
     traffic() {
-        let bytesIn = this.counters.bytesIn;
-        let bytesOut = this.counters.bytesOut;
-        for (const c of this.conns.values()) {
-            bytesIn += c.bytesIn;
-            bytesOut += c.bytesOut;
-        }
-        return { bytesIn, bytesOut };
+        return { bytesIn: this.counters.bytesIn, bytesOut: this.counters.bytesOut };
     }
     /** Another worker's sendMessage, for the app's pipeMessage callback. */
     pipe(src, data) {

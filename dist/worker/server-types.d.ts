@@ -2,6 +2,7 @@ import type { ClusterStats } from '../shared/cluster-messages.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Bus } from '../shared/bus/types.ts';
 import type { SessionTable } from '../shared/session-table/types.ts';
+import type { WorkerMeters } from '../shared/metrics/worker-meters.ts';
 /** The app-facing types (callbacks, frames, client info, stats, the server API) live in
  * app-contract.ts; what a Server is built with, here. */
 export type * from './app-contract.ts';
@@ -26,5 +27,9 @@ export interface ServerOptions {
     workerCount?: number;
     /** The cluster's session table (Redis, multi-node): uids and connections span the nodes. */
     sessions?: SessionTable;
+    /** This worker's metric counters (the worker's main reads them for the master); made here if absent. */
+    meters?: WorkerMeters;
+    /** Multi-node: whether a node is alive (its lease exists); calls to a dead node's fds answer at once. */
+    nodeAlive?: (node: number) => Promise<boolean>;
 }
 //# sourceMappingURL=server-types.d.ts.map

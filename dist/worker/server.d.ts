@@ -4,8 +4,9 @@ import { type Logger } from '../shared/logger.ts';
 import { WebSocketStatus, type CloseInfo, type PushStatus } from './connection/connection.ts';
 import { HandshakeRequest, HandshakeResponse } from './handshake/handshake-io.ts';
 import type { ClusterStats } from '../shared/cluster-messages.ts';
-import type { AllCallbacks, ClientInfo, Data, LocalStats, PushCallFailure, RemotePushStatus, RoomTarget, ServerApi } from './app-contract.ts';
+import type { AllCallbacks, ClientInfo, ClientListOptions, ClientPage, Data, LocalStats, PushCallFailure, RemotePushStatus, RoomTarget, ServerApi } from './app-contract.ts';
 import type { ServerOptions } from './server-types.ts';
+import { WorkerMeters } from '../shared/metrics/worker-meters.ts';
 export type * from './server-types.ts';
 export type { CloseInfo, PushStatus, RoomTarget };
 export { HandshakeRequest, HandshakeResponse, WebSocketStatus };
@@ -29,6 +30,8 @@ export declare class Server implements ServerApi {
     private readonly router;
     private readonly calls;
     private readonly counters;
+    /** Metric counters beyond the stats counters (src/shared/metrics/). */
+    readonly meters: WorkerMeters;
     constructor(options?: Partial<Config> | Config, deps?: ServerOptions);
     /**
      * Registers a callback (Swoole's $server->on()). One per event; the last one wins.
@@ -92,6 +95,14 @@ export declare class Server implements ServerApi {
     localClientInfo(fd: number): ClientInfo | null;
     /** Exempts a connection from the heartbeat (Swoole's protect(); remote fds: fire-and-forget). */
     protect(fd: number, value?: boolean): boolean;
+    /**
+     * A page of the cluster's sessions, ascending by fd (Swoole's getClientList): those above
+     * `cursor` (the previous page's last fd), at most `limit` (1-1000, default 100), optionally
+     * only a room's members or a uid's sessions. Paging by fd is stable while sessions come and
+     * go: fds are never reused, so every session that lives through the walk is listed once.
+     * Throws RangeError for a cursor or limit out of range.
+     */
+    getClientList(options?: ClientListOptions): Promise<ClientPage>;
     /**
      * The established fds: `for (const fd of server.connections)` iterates this worker's,
      * `for await (const fd of server.connections)` the whole cluster's.

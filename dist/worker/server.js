@@ -7,11 +7,13 @@ import { HandshakeRequest, HandshakeResponse } from './handshake/handshake-io.js
 import { Router } from './cluster/router.js';
 import { AppCallbacks } from './app-callbacks.js';
 import { ClusterCalls } from './cluster/cluster-calls.js';
+import { NodeLiveness } from './cluster/node-liveness.js';
 import { OPS } from './cluster/cluster-ops.js';
 import { LocalConnections } from './local-connections.js';
 import { opcodeFor, toList } from './cluster/payload.js';
 import { WorkerLifecycle } from './worker-lifecycle.js';
 import { newCounters, singleProcessStats } from './worker-stats.js';
+import { WorkerMeters } from '../shared/metrics/worker-meters.js';
 export { HandshakeRequest, HandshakeResponse, WebSocketStatus };
 export { upgradeRequired } from './handshake/upgrade-required.js';
 /**
@@ -33,11 +35,14 @@ export class Server {
     router;
     calls;
     counters = newCounters();
+    /** Metric counters beyond the stats counters (src/shared/metrics/). */
+    meters;
     constructor(options = {}, deps = {}) {
         this.config = resolveConfig(options);
         this.workerId = deps.workerId ?? 0;
         this.log = deps.logger ?? createLogger(this.config.logLevel, { role: 'worker', slot: this.workerId });
         this.clusterStats = deps.clusterStats;
+        this.meters = deps.meters ?? new WorkerMeters();
         this.requestShutdown = deps.requestShutdown;
         this.callbacks = new AppCallbacks(this, this.log);
         this.router =
@@ -50,10 +55,12 @@ export class Server {
                     log: this.log,
                     timeoutMs: this.config.busTimeoutMs,
                     maxPendingRequests: this.config.busMaxPendingRequests,
+                    meters: this.meters,
                 })
                 : null;
         this.local = new LocalConnections({
             counters: this.counters,
+            meters: this.meters,
             log: this.log,
             sessions: deps.sessions ?? null,
             node: this.node,
@@ -61,7 +68,14 @@ export class Server {
             pendingSocket: (fd) => this.lifecycle.pendingSocket(fd),
             pipe: (src, data) => this.callbacks.invokePipe(src, data),
         });
-        this.calls = new ClusterCalls({ router: this.router, workerCount: deps.workerCount ?? 1, sessions: deps.sessions ?? null, local: this.local, log: this.log });
+        this.calls = new ClusterCalls({
+            router: this.router,
+            workerCount: deps.workerCount ?? 1,
+            sessions: deps.sessions ?? null,
+            local: this.local,
+            log: this.log,
+            liveness: deps.nodeAlive && this.router ? new NodeLiveness(deps.nodeAlive, this.log) : null,
+        });
         let next = 0;
         this.lifecycle = new WorkerLifecycle({
             config: this.config,
@@ -192,6 +206,42 @@ export class Server {
     /** Exempts a connection from the heartbeat (Swoole's protect(); remote fds: fire-and-forget). */
     protect(fd, value = true) {
         return this.calls.fire(OPS.protect, fd, value, undefined);
+    }
+    /**
+     * A page of the cluster's sessions, ascending by fd (Swoole's getClientList): those above
+     * `cursor` (the previous page's last fd), at most `limit` (1-1000, default 100), optionally
+     * only a room's members or a uid's sessions. Paging by fd is stable while sessions come and
+     * go: fds are never reused, so every session that lives through the walk is listed once.
+     * Throws RangeError for a cursor or limit out of range.
+     */
+    async getClientList(options = {}) {
+        const { cursor = 0, limit = 100, room, uid } = options;
+        if (!Number.isSafeInteger(cursor) || cursor < 0)
+            throw new RangeError(`getClientList: cursor ${cursor} is not an fd`);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+            throw new RangeError(`getClientList: limit ${limit} is not from 1 to 1000`);
+        let fds;
+        if (uid !== undefined) {
+            // A uid's sessions are few: its list, then (with a room) each one's rooms from its owner.
+            fds = (await this.getFdsByUid(uid)).filter((fd) => fd > cursor);
+            if (room !== undefined) {
+                const rooms = await Promise.all(fds.map(async (fd) => (await this.getClientInfo(fd))?.rooms ?? []));
+                fds = fds.filter((_, i) => rooms[i].includes(room));
+            }
+        }
+        else if (room !== undefined || !this.calls.hasSessionTable) {
+            // Rooms live in the workers: each one answers its share of the page.
+            fds = await this.calls.gather(OPS.page, { after: cursor, limit: limit + 1, room: room ?? null });
+        }
+        else {
+            // Several nodes, every session: the session table lists them.
+            fds = (await this.calls.each(OPS.fds, undefined)).filter((fd) => fd > cursor);
+        }
+        fds.sort((a, b) => a - b);
+        const more = fds.length > limit;
+        if (more)
+            fds.length = limit;
+        return { fds, cursor: more ? fds[limit - 1] : null };
     }
     /**
      * The established fds: `for (const fd of server.connections)` iterates this worker's,

@@ -10,6 +10,7 @@ import type { UpgradeHandler } from './handshake/http-entry.ts';
 import type { LocalConnections, LocalCounters } from './local-connections.ts';
 import type { ServerApi } from './app-contract.ts';
 import { Upgrader, type UpgradeHost } from './handshake/upgrade.ts';
+import type { Traffic } from './connection/write-batcher.ts';
 /** Whether this worker takes one more connection now. */
 export interface CapacityCheck {
     /** Why a new connection can't be established now (503), or null. */
@@ -37,19 +38,24 @@ export declare class WorkerEvents implements UpgradeHost, UpgradeHandler {
     readonly log: Logger;
     readonly server: ServerApi;
     readonly upgrader: Upgrader;
+    /** The worker's byte totals (the stats counters), for every connection. */
+    readonly traffic: Traffic;
+    private readonly meters;
     private readonly callbacks;
     private readonly local;
     private readonly counters;
     private readonly capacity;
     constructor(init: WorkerEventsInit);
-    upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade): void;
+    upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade, arrivedAt: number): void;
+    /** The server answered a socket that is not a WebSocket with `status` (the HTTP entry or the upgrade). */
+    refused(status: number): void;
     request(req: IncomingMessage, res: ServerResponse): void;
     socketClosed(fd: number): void;
     refuseReason(): string | null;
     awaitingHook(): number;
     handshakeHook(): AppCallbacks['handshake'];
     capacityRefusal(): string | null;
-    established(conn: Connection, request: HandshakeRequest): void;
+    established(conn: Connection, request: HandshakeRequest, arrivedAt: number): void;
     unestablished(fd: number, aborted: boolean): void;
     deliverMessage(conn: Connection, data: Buffer, binary: boolean): void;
     deliverControl(conn: Connection, opcode: number, payload: Buffer, code?: number, reason?: string): void;

@@ -12,6 +12,9 @@ export class WorkerEvents {
     log;
     server;
     upgrader;
+    /** The worker's byte totals (the stats counters), for every connection. */
+    traffic;
+    meters;
     callbacks;
     local;
     counters;
@@ -24,11 +27,17 @@ export class WorkerEvents {
         this.local = init.local;
         this.counters = init.counters;
         this.capacity = init.capacity;
+        this.traffic = init.counters;
+        this.meters = init.local.meters;
         this.upgrader = new Upgrader(this);
     }
     // ---- UpgradeHandler: from the HTTP entry ------------------------------------------
-    upgrade(fd, req, socket, head, valid) {
-        this.upgrader.upgrade(fd, req, socket, head, valid);
+    upgrade(fd, req, socket, head, valid, arrivedAt) {
+        this.upgrader.upgrade(fd, req, socket, head, valid, arrivedAt);
+    }
+    /** The server answered a socket that is not a WebSocket with `status` (the HTTP entry or the upgrade). */
+    refused(status) {
+        this.meters.answered(status);
     }
     request(req, res) {
         this.callbacks.request(req, res);
@@ -49,7 +58,9 @@ export class WorkerEvents {
     capacityRefusal() {
         return this.capacity.capacityRefusal();
     }
-    established(conn, request) {
+    established(conn, request, arrivedAt) {
+        this.meters.answered(101);
+        this.meters.handshakeSeconds.observe((performance.now() - arrivedAt) / 1000);
         this.local.add(conn, request);
         this.callbacks.invoke(conn, 'open', request);
     }
@@ -69,13 +80,17 @@ export class WorkerEvents {
         this.callbacks.control(conn, opcode, payload, code, reason);
     }
     connectionClosed(conn, info) {
+        if (this.meters.slow.size !== 0)
+            this.meters.slow.delete(conn);
         this.local.remove(conn, info);
         this.callbacks.invokeDetached('close', conn.fd, info);
     }
     bufferFull(conn) {
+        this.meters.slow.add(conn);
         this.callbacks.bufferFull(conn);
     }
     bufferEmpty(conn) {
+        this.meters.slow.delete(conn);
         this.callbacks.bufferEmpty(conn);
     }
 }

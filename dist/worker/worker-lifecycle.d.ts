@@ -21,6 +21,7 @@ export declare class WorkerLifecycle implements CapacityCheck {
     private readonly allocateFd;
     private readonly entry;
     private readonly upgrader;
+    private readonly events;
     private listener;
     private stopping;
     private readonly timers;

@@ -18,6 +18,7 @@ export class WorkerLifecycle {
     allocateFd;
     entry;
     upgrader;
+    events;
     listener = null;
     stopping = false;
     timers = [];
@@ -33,6 +34,7 @@ export class WorkerLifecycle {
         this.workerId = init.workerId;
         // Where sockets and connections report to: one object, declared interfaces (worker-events.ts).
         const events = new WorkerEvents({ config, log, server: init.server, callbacks, local, counters, capacity: this });
+        this.events = events;
         this.upgrader = events.upgrader;
         this.entry = new HttpEntry(config, log, events);
     }
@@ -109,7 +111,8 @@ export class WorkerLifecycle {
             clearInterval(t);
         this.entry.closeAll();
         for (const socket of this.upgrader.pending.values())
-            reject(socket, 503, 'server shutting down');
+            if (reject(socket, 503, 'server shutting down'))
+                this.events.refused(503);
         this.local.disconnectAll();
         const deadline = Date.now() + maxWaitMs;
         while (this.local.size > 0 && Date.now() < deadline)

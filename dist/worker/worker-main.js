@@ -5,7 +5,9 @@ import { ClusterError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { EmbeddedBus } from '../shared/bus/embedded-bus.js';
 import { Server } from './server.js';
+import { runAdmin } from './admin-ops.js';
 import { receiveHandoffs } from '../shared/handoff/receiver.js';
+import { WorkerMeters } from '../shared/metrics/worker-meters.js';
 /** How often a worker tells the master its load (dispatch modes 3 and 8 read it). */
 const LOAD_REPORT_MS = 250;
 /** Sampling period of the event-loop delay histogram (ms). */
@@ -32,6 +34,7 @@ export async function runWorker(config, app, where) {
     };
     const pendingStats = new Map();
     let nextId = 0;
+    const meters = new WorkerMeters();
     const server = new Server(config, {
         logger: log,
         workerId: slot,
@@ -51,7 +54,9 @@ export async function runWorker(config, app, where) {
         buses: { embedded, redis },
         node,
         workerCount: config.workers,
+        meters,
         ...(sessions ? { sessions } : {}),
+        ...(multi ? { nodeAlive: multi.nodeAlive } : {}),
     });
     await app(server);
     const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
@@ -59,12 +64,22 @@ export async function runWorker(config, app, where) {
     // Hand-off reads that failed their check (see receiveHandoffs below).
     let handoffRejected = 0;
     let rejectedUnreceived = 0;
+    // The lag of the last report window: only the periodic report samples and resets the
+    // histogram, so a stats or metrics request in between does not shorten the window.
+    let lagMs = 0;
+    const sampleLag = () => {
+        // The histogram's samples include its own 10 ms timer period: only the excess is lag.
+        const ms = Math.max(0, lag.percentile(50) / 1e6 - LAG_RESOLUTION_MS);
+        lag.reset();
+        lagMs = Number.isFinite(ms) ? ms : 0;
+    };
     const counters = () => {
         const l = server.localStats();
-        // The histogram's samples include its own 10 ms timer period: only the excess is lag.
-        const lagMs = Math.max(0, lag.percentile(50) / 1e6 - LAG_RESOLUTION_MS);
-        lag.reset();
-        return { ...l, received: l.received + rejectedUnreceived, handoffRejected, lagMs: Number.isFinite(lagMs) ? lagMs : 0 };
+        return { ...l, received: l.received + rejectedUnreceived, handoffRejected, lagMs };
+    };
+    const metrics = () => {
+        const cpu = process.cpuUsage();
+        return meters.snapshot({ residentBytes: process.memoryUsage.rss(), cpuSeconds: (cpu.user + cpu.system) / 1e6 });
     };
     let stopping = false;
     const stop = async (why) => {
@@ -83,7 +98,7 @@ export async function runWorker(config, app, where) {
     process.on('message', (msg) => {
         switch (msg.t) {
             case 'counters?':
-                send({ t: 'counters', id: msg.id, counters: counters() });
+                send({ t: 'counters', id: msg.id, counters: counters(), metrics: metrics() });
                 return;
             case 'stats':
                 pendingStats.get(msg.id)?.(msg.stats);
@@ -94,6 +109,10 @@ export async function runWorker(config, app, where) {
                 return;
             case 'resync':
                 sessions?.resync(msg.reason);
+                return;
+            case 'admin':
+                // The master's admin server: run it here, through the Server (the owner may be anywhere).
+                void runAdmin(server, msg.request).then((answer) => send({ t: 'admin', id: msg.id, answer }));
                 return;
         }
     });
@@ -128,7 +147,10 @@ export async function runWorker(config, app, where) {
         },
         end: () => log.debug({ event: 'handoff-closed' }, 'the master closed the hand-off pipe'),
     });
-    const reporter = setInterval(() => send({ t: 'load', counters: counters() }), LOAD_REPORT_MS);
+    const reporter = setInterval(() => {
+        sampleLag();
+        send({ t: 'load', counters: counters(), metrics: metrics() });
+    }, LOAD_REPORT_MS);
     reporter.unref();
     await server.start();
     send({ t: 'ready' });

@@ -69,13 +69,13 @@ describe('the admin server (--admin-port, --admin-token, --metrics-token)', () =
       expect(m.headers.get('content-type')).toContain('text/plain');
       const text = await m.text();
       // The figures: 4 connections, 2 on each worker (round-robin).
-      const conns = [...text.matchAll(/^switchyard_connections\{node="0",worker="(\d)"\} (\d+)$/gm)].map((x) => [Number(x[1]), Number(x[2])]);
+      const conns = [...text.matchAll(/^switchyard_connections\{node="0",slot="(\d)"\} (\d+)$/gm)].map((x) => [Number(x[1]), Number(x[2])]);
       expect(conns).toEqual([
         [0, 2],
         [1, 2],
       ]);
       expect(text).toMatch(/^# TYPE switchyard_messages_received_total counter$/m);
-      expect(text).toMatch(/^switchyard_messages_sent_total\{node="0",worker="1"\} \d+$/m);
+      expect(text).toMatch(/^switchyard_messages_sent_total\{node="0",slot="1"\} \d+$/m);
     }
   });
 

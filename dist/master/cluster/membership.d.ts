@@ -17,6 +17,8 @@ export interface Membership {
     /** Called when Redis lost this node's data (lease re-claimed): the workers must re-write theirs. */
     set onRestored(fn: (reason: string) => void);
     leave(): Promise<void>;
+    /** Whether this node's Redis connection is up now (the admin server's /readyz). */
+    readonly redisReady: boolean;
 }
 export declare function joinCluster(config: Config & {
     redis: string;

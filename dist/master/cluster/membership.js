@@ -77,6 +77,9 @@ export async function joinCluster(config, log) {
             set onRestored(fn) {
                 onRestored = fn;
             },
+            get redisReady() {
+                return redis.status === 'ready';
+            },
             async leave() {
                 clearInterval(purger);
                 await registry.leave().catch(() => { });

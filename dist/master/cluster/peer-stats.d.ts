@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { NodeStats } from '../../shared/cluster-messages.ts';
+import { type NodeMetrics } from '../../shared/metrics/catalogue.ts';
 import type { NodeRegistry } from './node-registry.ts';
 import type { ClusterKeys } from '../../shared/redis-keys.ts';
 import type { PeerStats } from '../master.ts';
@@ -11,5 +12,10 @@ export declare class RedisPeerStats implements PeerStats {
     constructor(redis: Redis, keys: ClusterKeys, registry: NodeRegistry);
     publish(stats: NodeStats): Promise<void>;
     read(): Promise<NodeStats[]>;
+    /** Metrics travel beside the stats, under P:metrics:${node}, on the same beat and TTL. */
+    publishMetrics(metrics: NodeMetrics): Promise<void>;
+    /** Every live node's metrics; a value that is not what publishMetrics writes is left out. */
+    readMetrics(): Promise<NodeMetrics[]>;
+    private readLive;
 }
 //# sourceMappingURL=peer-stats.d.ts.map

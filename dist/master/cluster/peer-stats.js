@@ -1,3 +1,4 @@
+import { isNodeMetrics } from '../../shared/metrics/catalogue.js';
 /** How long a node's published figures stay readable: a dead node's vanish with its lease. */
 const STATS_TTL_MS = 10_000;
 /** Nodes publish their figures under P:stats:${node} (redis-keys.ts); stats() reads the live ones. */
@@ -14,10 +15,21 @@ export class RedisPeerStats {
         await this.redis.set(this.keys.stats(this.registry.id), JSON.stringify(stats), 'PX', STATS_TTL_MS);
     }
     async read() {
+        return this.readLive((node) => this.keys.stats(node));
+    }
+    /** Metrics travel beside the stats, under P:metrics:${node}, on the same beat and TTL. */
+    async publishMetrics(metrics) {
+        await this.redis.set(this.keys.metrics(this.registry.id), JSON.stringify(metrics), 'PX', STATS_TTL_MS);
+    }
+    /** Every live node's metrics; a value that is not what publishMetrics writes is left out. */
+    async readMetrics() {
+        return (await this.readLive((node) => this.keys.metrics(node))).filter(isNodeMetrics);
+    }
+    async readLive(key) {
         const live = await this.registry.liveNodes();
         if (live.length === 0)
             return [];
-        const values = await this.redis.mget(...live.map((n) => this.keys.stats(n.id)));
+        const values = await this.redis.mget(...live.map((n) => key(n.id)));
         return values.filter((v) => v !== null).map((v) => JSON.parse(v));
     }
 }

@@ -9,7 +9,8 @@
  *
  *   envelope:  0      1..2         3      [4..11]                        rest
  *              kind | node u16 BE | slot | rid f64 BE (request, reply) | body
- *              kind: 1 send (fire-and-forget), 2 request, 3 reply
+ *              kind: 1 send (fire-and-forget), 2 request, 3 reply (| 0x80: signed, see mac.ts)
+ *              node: 0..4095 a worker's node (session-id.ts), 4096..65535 an emitter (src/emitter/)
  *
  * One fixed layout and one allocation per message, the body written straight into it by its
  * owner (Outgoing.writeBody). Decoding is peer input: anything malformed gives null, never an
@@ -21,9 +22,10 @@ export interface Envelope {
     from: WorkerAddress;
     msg: Incoming;
 }
-/** The envelope of one message. Throws only for what no peer could send: an address or rid out
- * of range (a bug). */
-export declare function encodeEnvelope(from: WorkerAddress, msg: Outgoing): Buffer;
+/** The envelope of one message, with `tail` bytes left free after it (the authenticated bus's
+ * trailer, mac.ts: signed in place, no copy). Throws only for what no peer could send: an
+ * address or rid out of range (a bug). */
+export declare function encodeEnvelope(from: WorkerAddress, msg: Outgoing, tail?: number): Buffer;
 /** A whole stream frame (length prefix included) for one message, in one allocation. */
 export declare function encodeStreamFrame(from: WorkerAddress, msg: Outgoing): Buffer;
 /**

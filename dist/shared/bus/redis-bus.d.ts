@@ -20,7 +20,15 @@ export interface RedisBusOptions {
     probeTimeoutMs?: number;
     /** How long start() waits for both connections and the subscription. Default 10 000 ms. */
     startTimeoutMs?: number;
+    /** --bus-secret: sign every message sent and drop every message received without a valid
+     * MAC (mac.ts). Every node and emitter of the cluster must have the same one. */
+    secret?: string;
+    /** Subscribe to the broadcast channel too (default true). An emitter only hears replies. */
+    broadcasts?: boolean;
 }
+/** Refused messages are logged at most once per this many ms and reason, with the count since the last line:
+ * a flood of forgeries must not become a flood of log lines. */
+export declare const REJECT_LOG_INTERVAL_MS = 10000;
 /** 50, 100, 200 .. 2000 ms: a Redis restart is noticed within ~2 s, a blip within 50 ms. */
 export declare function defaultRetryDelay(attempt: number): number;
 /** More in flight than Redis lets a subscriber fall behind (client-output-buffer-limit pubsub
@@ -46,6 +54,8 @@ export declare function busChannels(prefix: string, sharded?: boolean): {
     worker(to: WorkerAddress): string;
     all: string;
 };
+/** The highest node number an envelope carries (u16): 0..MAX_NODES-1 are workers' nodes, the rest emitters'. */
+export declare const MAX_EMITTER_NODE = 65535;
 export interface RedisBusStats {
     /** Messages handed to Redis. */
     published: number;
@@ -57,6 +67,11 @@ export interface RedisBusStats {
     received: number;
     /** Incoming messages dropped: undecodable. */
     malformed: number;
+    /** Incoming messages dropped by the authenticated bus (--bus-secret): unsigned, a MAC that
+     * does not match, or outside the replay window. Never delivered. */
+    unauthenticated: number;
+    /** The part of `unauthenticated` whose MAC was valid but whose send time was outside the window (a replay, or a clock off). */
+    stale: number;
 }
 /**
  * The bus between nodes: Redis pub/sub, one channel per worker and one for broadcasts.
@@ -83,6 +98,12 @@ export interface RedisBusStats {
  * PING (ConnectionProbe) reconnects a connection that is 'ready' but answers nothing.
  * Messages published while a subscriber is down are lost: pub/sub keeps nothing. Payloads are
  * Buffers end to end (messageBuffer/smessageBuffer).
+ *
+ * Authenticated (`secret`, --bus-secret): every message published is signed (mac.ts: an HMAC
+ * over the channel, the envelope and its send time) and every message received is checked
+ * before it is decoded; one without a valid MAC is dropped, counted (stats().unauthenticated)
+ * and logged at most once per REJECT_LOG_INTERVAL_MS, never delivered. Without a secret,
+ * whoever can PUBLISH on this Redis can make any worker push, disconnect or broadcast.
  *
  * Ordering: one publisher connection, one subscriber connection, one Redis (or one shard):
  * Redis forwards a connection's publishes in order, so one sender's messages reach a receiver
@@ -117,6 +138,13 @@ export declare class RedisBus implements Bus {
     private readonly startTimeoutMs;
     private lastPublishError;
     private readonly counts;
+    private readonly mac;
+    private readonly broadcasts;
+    private readonly ownChannelId;
+    private readonly allChannelId;
+    private readonly channelIds;
+    /** By reason: rejections not logged yet, and when the last line was written. */
+    private readonly rejectLog;
     private started;
     private closed;
     constructor(options: RedisBusOptions);
@@ -142,6 +170,11 @@ export declare class RedisBus implements Bus {
     private publish;
     /** A refused send and why: 'down' (no publisher, closed, bad address) or 'congested'. */
     private refuse;
+    /** The MAC's id of a channel we send on (made once per channel). */
+    private idOf;
+    /** A message refused by the authenticated bus: counted, logged at most once per interval and
+     * reason (`dropped`: how many of that reason since the last line, this one included). */
+    private reject;
     private receive;
     /** A connection for `role`, with its listeners and watchdog (connected now if the bus runs). */
     private open;

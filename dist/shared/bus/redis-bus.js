@@ -4,8 +4,14 @@ import { SETTINGS } from '../config-table.js';
 import { BusError } from '../errors.js';
 import { ConnectionProbe, SETTLE_ON_CLOSE } from '../redis-health.js';
 import { checkPrefixName, ClusterKeys } from '../redis-keys.js';
-import { MAX_NODES, MAX_SLOTS } from '../session-id.js';
+import { MAX_SLOTS } from '../session-id.js';
 import { decodeEnvelope, encodeEnvelope } from './codec.js';
+import { BusMac, channelId, TRAILER_BYTES } from './mac.js';
+/** Refused messages are logged at most once per this many ms and reason, with the count since the last line:
+ * a flood of forgeries must not become a flood of log lines. */
+export const REJECT_LOG_INTERVAL_MS = 10_000;
+/** Channel ids (mac.ts) kept for sends; past this many the cache starts again (emitters come and go). */
+const MAX_CHANNEL_IDS = 4096;
 /** 50, 100, 200 .. 2000 ms: a Redis restart is noticed within ~2 s, a blip within 50 ms. */
 export function defaultRetryDelay(attempt) {
     return Math.min(50 * 2 ** Math.min(attempt - 1, 6), 2000) + Math.floor(Math.random() * 50);
@@ -40,6 +46,8 @@ export function busChannels(prefix, sharded = false) {
     const keys = ClusterKeys.of(prefix, sharded);
     return { worker: (to) => keys.workerChannel(to), all: keys.broadcastChannel };
 }
+/** The highest node number an envelope carries (u16): 0..MAX_NODES-1 are workers' nodes, the rest emitters'. */
+export const MAX_EMITTER_NODE = 0xffff;
 /**
  * The bus between nodes: Redis pub/sub, one channel per worker and one for broadcasts.
  *
@@ -65,6 +73,12 @@ export function busChannels(prefix, sharded = false) {
  * PING (ConnectionProbe) reconnects a connection that is 'ready' but answers nothing.
  * Messages published while a subscriber is down are lost: pub/sub keeps nothing. Payloads are
  * Buffers end to end (messageBuffer/smessageBuffer).
+ *
+ * Authenticated (`secret`, --bus-secret): every message published is signed (mac.ts: an HMAC
+ * over the channel, the envelope and its send time) and every message received is checked
+ * before it is decoded; one without a valid MAC is dropped, counted (stats().unauthenticated)
+ * and logged at most once per REJECT_LOG_INTERVAL_MS, never delivered. Without a secret,
+ * whoever can PUBLISH on this Redis can make any worker push, disconnect or broadcast.
  *
  * Ordering: one publisher connection, one subscriber connection, one Redis (or one shard):
  * Redis forwards a connection's publishes in order, so one sender's messages reach a receiver
@@ -98,13 +112,20 @@ export class RedisBus {
     readyWaiters = [];
     startTimeoutMs;
     lastPublishError = '';
-    counts = { published: 0, refused: 0, congested: 0, received: 0, malformed: 0 };
+    counts = { published: 0, refused: 0, congested: 0, received: 0, malformed: 0, unauthenticated: 0, stale: 0 };
+    mac;
+    broadcasts;
+    ownChannelId;
+    allChannelId;
+    channelIds = new Map();
+    /** By reason: rejections not logged yet, and when the last line was written. */
+    rejectLog = { unsigned: { since: 0, at: 0 }, 'bad-mac': { since: 0, at: 0 }, stale: { since: 0, at: 0 } };
     started = false;
     closed = false;
     constructor(options) {
         const { self, prefix } = options;
         if (!isAddress(self))
-            throw new RangeError(`bus address out of range: node ${self.node} (0..${MAX_NODES - 1}), slot ${self.slot} (0..${MAX_SLOTS - 1})`);
+            throw new RangeError(`bus address out of range: node ${self.node} (0..${MAX_EMITTER_NODE}), slot ${self.slot} (0..${MAX_SLOTS - 1})`);
         checkPrefixName(prefix, 'bus');
         this.self = { node: self.node, slot: self.slot };
         this.sharded = options.sharded ?? false;
@@ -113,6 +134,10 @@ export class RedisBus {
         this.allChannel = this.channels.all;
         this.allChannelBuf = Buffer.from(this.allChannel);
         this.maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
+        this.mac = options.secret === undefined ? null : new BusMac(options.secret);
+        this.broadcasts = options.broadcasts ?? true;
+        this.ownChannelId = channelId(this.ownChannel);
+        this.allChannelId = channelId(this.allChannel);
         this.log = (options.log ?? pino({ level: 'silent' })).child({ bus: 'redis', node: self.node, slot: self.slot });
         const common = {
             ...SETTLE_ON_CLOSE,
@@ -202,10 +227,13 @@ export class RedisBus {
     publish(channel, msg) {
         if (!this.ready)
             return this.refuse();
-        const payload = encodeEnvelope(this.self, msg);
+        const mac = this.mac;
+        const payload = encodeEnvelope(this.self, msg, mac === null ? 0 : TRAILER_BYTES);
         const cost = publishCost(payload.length, channel.length);
         if (this.pendingBytes > 0 && this.pendingBytes + cost > this.maxPendingBytes)
             return this.refuse('congested');
+        if (mac !== null)
+            mac.sign(payload, this.idOf(channel));
         this.counts.published++;
         const epoch = this.epoch;
         this.pendingBytes += cost;
@@ -230,9 +258,46 @@ export class RedisBus {
             this.counts.congested++;
         return reason;
     }
-    receive(channel, payload) {
+    /** The MAC's id of a channel we send on (made once per channel). */
+    idOf(channel) {
+        if (channel === this.allChannel)
+            return this.allChannelId;
+        let id = this.channelIds.get(channel);
+        if (id === undefined) {
+            if (this.channelIds.size >= MAX_CHANNEL_IDS)
+                this.channelIds.clear();
+            id = channelId(channel);
+            this.channelIds.set(channel, id);
+        }
+        return id;
+    }
+    /** A message refused by the authenticated bus: counted, logged at most once per interval and
+     * reason (`dropped`: how many of that reason since the last line, this one included). */
+    reject(channel, bytes, why) {
+        this.counts.unauthenticated++;
+        if (why === 'stale')
+            this.counts.stale++;
+        const entry = this.rejectLog[why];
+        entry.since++;
+        const now = Date.now();
+        if (now - entry.at < REJECT_LOG_INTERVAL_MS)
+            return;
+        this.log.warn({ event: 'bus-message-rejected', channel: channel.toString(), bytes, why, dropped: entry.since, total: this.counts.unauthenticated }, 'bus message without a valid MAC dropped (--bus-secret)');
+        entry.since = 0;
+        entry.at = now;
+    }
+    receive(channel, signed) {
         if (this.closed)
             return;
+        let payload = signed;
+        if (this.mac !== null) {
+            const id = channel.equals(this.allChannelBuf) ? this.allChannelId : this.ownChannelId;
+            // Only our two channels are subscribed; the id of the one it came on binds the MAC.
+            const opened = this.mac.open(signed, id);
+            if (typeof opened === 'string')
+                return this.reject(channel, signed.length, opened);
+            payload = opened;
+        }
         const envelope = decodeEnvelope(payload);
         if (!envelope) {
             this.counts.malformed++;
@@ -340,7 +405,7 @@ export class RedisBus {
      */
     subscribe(downMs, recovered) {
         const epoch = this.subEpoch;
-        const channels = [this.ownChannel, this.allChannel];
+        const channels = this.broadcasts ? [this.ownChannel, this.allChannel] : [this.ownChannel];
         (this.sharded ? this.sub.ssubscribe(...channels) : this.sub.subscribe(...channels)).then(() => {
             if (epoch !== this.subEpoch || this.closed)
                 return; // that connection is gone already
@@ -366,8 +431,10 @@ export class RedisBus {
             wake();
     }
 }
+/** A worker's address (node < MAX_NODES) or an emitter's (node MAX_NODES..0xffff, the rest of
+ * the envelope's u16: replies to an emitter's calls go there, see src/emitter/). */
 function isAddress(a) {
-    return Number.isInteger(a.node) && a.node >= 0 && a.node < MAX_NODES && Number.isInteger(a.slot) && a.slot >= 0 && a.slot < MAX_SLOTS;
+    return Number.isInteger(a.node) && a.node >= 0 && a.node <= MAX_EMITTER_NODE && Number.isInteger(a.slot) && a.slot >= 0 && a.slot < MAX_SLOTS;
 }
 /** QUIT when connected (Redis closes after replying), else just drop the socket and retries. */
 async function quit(client) {

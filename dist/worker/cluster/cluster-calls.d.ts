@@ -5,6 +5,7 @@ import type { RoomTarget } from '../app-contract.ts';
 import type { LocalConnections } from '../local-connections.ts';
 import { type CallFailure, type ClusterOp, type ReplyWire } from './op-kit.ts';
 import type { LocalHandler, Router } from './router.ts';
+import type { NodeLiveness } from './node-liveness.ts';
 /** What the ways of calling need of an op besides its core (typed: `ask` takes only ops that answer). */
 type Fires<F> = {
     forwarded(sent: SendResult, w: LocalConnections): F;
@@ -24,6 +25,8 @@ export interface ClusterCallsInit {
     log: Logger;
     /** The operations other workers may call here (default: OPS; a test adds its own). */
     ops?: Record<string, ClusterOp>;
+    /** Multi-node: whether another node is alive (calls to a dead node's fds answer at once). */
+    liveness?: NodeLiveness | null;
 }
 /**
  * Runs the cluster operations (cluster-ops.ts) wherever they belong. The one place that decides
@@ -40,11 +43,14 @@ export declare class ClusterCalls implements LocalHandler {
     private readonly local;
     private readonly log;
     private readonly ops;
+    private readonly liveness;
     constructor(init: ClusterCallsInit);
     /** The worker holding fd when it is another one; null when this worker answers (no bus, our
      * own fd, or no cluster fd at all: only this worker can say 'unknown'). */
     private ownerOf;
     isLocal(fd: number): boolean;
+    /** Several nodes: a session table lists the cluster's sessions and uids. */
+    get hasSessionTable(): boolean;
     /** An op on fd, fire-and-forget when another worker holds it: the local result, or what the
      * op makes of the bus's answer. Synchronous, no promise. */
     fire<B, C, R, F>(op: ClusterOp<number, B, C, R> & Fires<F>, fd: number, b: B, c: C): R | F;
@@ -55,6 +61,12 @@ export declare class ClusterCalls implements LocalHandler {
     /** An op every worker of the cluster answers with a list: the lists together (the session
      * table answers instead when there is one). Workers that do not answer add nothing. */
     each<A, R extends unknown[]>(op: ClusterOp<A, undefined, undefined, R> & Answers<R, R>, a: A): Promise<R[number][]>;
+    /**
+     * An 'each' op asked of every worker of the cluster, whatever the session table holds: this
+     * node's slots and, with several nodes, every other worker that holds sessions (read from the
+     * session table: one read of every session fd). Workers that do not answer add nothing.
+     */
+    gather<A, R extends unknown[]>(op: ClusterOp<A, undefined, undefined, R> & Answers<R, R>, a: A): Promise<R[number][]>;
     /**
      * An op for one worker: `workerId` is the slot on this node, or node * 256 + slot for a worker
      * of another node. False for this worker itself (as Swoole's sendMessage) or without a bus.

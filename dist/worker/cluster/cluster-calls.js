@@ -21,7 +21,9 @@ export class ClusterCalls {
     local;
     log;
     ops;
+    liveness;
     constructor(init) {
+        this.liveness = init.liveness ?? null;
         this.router = init.router;
         this.workerCount = init.workerCount;
         this.sessions = init.sessions;
@@ -43,12 +45,20 @@ export class ClusterCalls {
     isLocal(fd) {
         return this.ownerOf(fd) === null;
     }
+    /** Several nodes: a session table lists the cluster's sessions and uids. */
+    get hasSessionTable() {
+        return this.sessions !== null;
+    }
     /** An op on fd, fire-and-forget when another worker holds it: the local result, or what the
      * op makes of the bus's answer. Synchronous, no promise. */
     fire(op, fd, b, c) {
         const to = this.ownerOf(fd);
         if (to === null)
             return op.local(this.local, fd, b, c);
+        // Another node's fd, and that node is known dead: nobody holds it (a map read, no I/O).
+        const gone = op;
+        if (gone.gone !== undefined && this.liveness !== null && to.node !== this.router.self.node && this.liveness.knownDead(to.node))
+            return gone.gone();
         const fires = op;
         return fires.forwarded(this.router.send(to, new OpMessage(op, fd, b, c)), this.local);
     }
@@ -57,6 +67,15 @@ export class ClusterCalls {
         const to = this.ownerOf(fd);
         if (to === null)
             return op.local(this.local, fd, b, c);
+        if (this.liveness !== null && to.node !== this.router.self.node) {
+            // A node that is not alive never answers: say so now rather than after busTimeoutMs.
+            const alive = this.liveness.alive(to.node);
+            if (alive === false || (alive !== true && !(await alive))) {
+                const gone = op;
+                const answers = op;
+                return gone.gone !== undefined ? gone.gone() : answers.failed('unreachable');
+            }
+        }
         return this.request(op, to, new OpMessage(op, fd, b, c));
     }
     /** An op every worker runs, this one included: one bus message per worker. False when a bus could not carry it. */
@@ -85,6 +104,31 @@ export class ClusterCalls {
         const node = router.self.node;
         const peers = Array.from({ length: this.workerCount }, (_, slot) => ({ node, slot })).filter((p) => !router.isSelf(p));
         const lists = await Promise.all(peers.map((to) => this.request(op, to, new OpMessage(op, a, undefined, undefined))));
+        return [...mine, ...lists.flat()];
+    }
+    /**
+     * An 'each' op asked of every worker of the cluster, whatever the session table holds: this
+     * node's slots and, with several nodes, every other worker that holds sessions (read from the
+     * session table: one read of every session fd). Workers that do not answer add nothing.
+     */
+    async gather(op, a) {
+        const mine = op.local(this.local, a, undefined, undefined);
+        const router = this.router;
+        if (!router)
+            return mine;
+        const self = router.self;
+        const peers = new Map();
+        for (let slot = 0; slot < this.workerCount; slot++)
+            peers.set(self.node * 256 + slot, { node: self.node, slot });
+        if (this.sessions) {
+            for (const fd of await this.sessions.all()) {
+                const node = nodeOf(fd);
+                if (node !== self.node)
+                    peers.set(node * 256 + slotOf(fd), { node, slot: slotOf(fd) });
+            }
+        }
+        peers.delete(self.node * 256 + self.slot);
+        const lists = await Promise.all([...peers.values()].map((to) => this.request(op, to, new OpMessage(op, a, undefined, undefined))));
         return [...mine, ...lists.flat()];
     }
     /**

@@ -11,17 +11,24 @@ export interface FanOutScope {
 /** From this many local recipients on, a fan-out writes its bus message before its own share
  * (writing 256 sockets takes a few milliseconds the other workers would otherwise wait). */
 export declare const EARLY_BUS_FLUSH = 256;
+/** A page of getClientList as each worker is asked for it (room null: every connection). */
+export interface PageQuery {
+    after: number;
+    limit: number;
+    room: string | null;
+}
 declare const sentOk: (sent: SendResult) => boolean;
 export declare const OPS: {
     /** push / pushStatus (fire-and-forget) and pushAsync (waits for the owner's outcome). */
     push: import("./op-kit.ts").OpCore<number, Data, number, PushStatus> & {
         target: "fd";
         args: ArgsWire<number, Data, number>;
-        local: (w: import("../local-connections.ts").LocalConnections, fd: number, data: Data, opcode: number) => PushStatus;
+        local(w: import("../local-connections.ts").LocalConnections, fd: number, data: Data, opcode: number): PushStatus;
         served(w: import("../local-connections.ts").LocalConnections, fd: any, data: any, opcode: any): PushStatus;
         forwarded(sent: SendResult, w: import("../local-connections.ts").LocalConnections): RemotePushStatus;
         reply: import("./op-kit.ts").ReplyWire<PushStatus>;
         failed: (why: import("./op-kit.ts").CallFailure) => import("./op-kit.ts").CallFailure;
+        gone: () => PushStatus;
     } & {
         readonly name: string;
         readonly id: number;
@@ -133,6 +140,17 @@ export declare const OPS: {
         reply: import("./op-kit.ts").ReplyWire<number[]>;
         failed: () => number[];
         sessions: (t: import("../../shared/session-table/types.ts").SessionTable, uid: any) => Promise<number[]>;
+    } & {
+        readonly name: string;
+        readonly id: number;
+    };
+    /** getClientList: each worker's fds above a cursor (a room's members), ascending, at most `limit`. */
+    page: import("./op-kit.ts").OpCore<PageQuery, any, any, number[]> & {
+        target: "each";
+        args: ArgsWire<PageQuery, any, any>;
+        local: (w: import("../local-connections.ts").LocalConnections, q: PageQuery) => number[];
+        reply: import("./op-kit.ts").ReplyWire<number[]>;
+        failed: () => number[];
     } & {
         readonly name: string;
         readonly id: number;

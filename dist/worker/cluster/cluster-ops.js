@@ -31,6 +31,10 @@ const REMOTE_PUSH_COUNTER = { forwarded: 'pushesForwarded', congested: 'pushesCo
 /** What the cluster knows of an fd nobody holds (or whose owner did not answer). */
 const NOT_FOUND = Object.freeze({ exist: false, established: false, info: null });
 const sentOk = (sent) => sent === 'ok';
+const isPageQuery = (v) => {
+    const q = v;
+    return typeof v === 'object' && v !== null && isInt(q.after) && isInt(q.limit) && q.limit > 0 && (q.room === null || isStr(q.room));
+};
 const isPushOpcode = (op) => op === Opcode.Text || op === Opcode.Binary || op === Opcode.Ping || op === Opcode.Pong;
 const isCloseArgs = (_fd, code, reason) => {
     try {
@@ -51,7 +55,11 @@ export const OPS = defineOps({
     push: op({
         target: 'fd',
         args: pushWire(),
-        local: (w, fd, data, opcode) => w.push(fd, toBuffer(data), opcode),
+        local(w, fd, data, opcode) {
+            const status = w.push(fd, toBuffer(data), opcode);
+            w.meters.localPushes[status]++;
+            return status;
+        },
         served(w, fd, data, opcode) {
             const status = w.push(fd, toBuffer(data), opcode);
             w.counters[REMOTE_OUTCOME[status]]++;
@@ -64,6 +72,8 @@ export const OPS = defineOps({
         },
         reply: oneOf(PUSH_STATUSES),
         failed: (why) => why,
+        // An fd of a node that is not alive: nobody holds it (answered at once, not after busTimeoutMs).
+        gone: () => 'unknown',
     }),
     disconnect: op({
         target: 'fd',
@@ -107,6 +117,14 @@ export const OPS = defineOps({
         reply: packedReply(isIntList),
         failed: () => [],
         sessions: (t, uid) => t.fdsByUid(uid),
+    }),
+    /** getClientList: each worker's fds above a cursor (a room's members), ascending, at most `limit`. */
+    page: op({
+        target: 'each',
+        args: packed(isPageQuery),
+        local: (w, q) => w.page(q.after, q.limit, q.room ?? undefined),
+        reply: packedReply(isIntList),
+        failed: () => [],
     }),
     /** sendMessage, to another worker's pipeMessage callback. */
     pipe: op({ target: 'worker', args: packed(isInt, isAny), local: (w, src, data) => w.pipe(src, data), forwarded: sentOk }),

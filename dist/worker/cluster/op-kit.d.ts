@@ -66,6 +66,10 @@ export interface OpExtras<A, B, C, R> {
     reply?: ReplyWire<R>;
     /** ...and what the caller answers when the owner could not be asked or did not answer. */
     failed?(why: CallFailure): unknown;
+    /** What a call on an fd answers, without asking, when the fd's node is not alive (its lease
+     * is gone from Redis: see node-liveness.ts). Fire-and-forget ops without it go out as usual;
+     * a call that waits answers `failed('unreachable')` instead. */
+    gone?(): R;
     /** 'each': the cluster's session table answers instead, when there is one (multi-node). */
     sessions?(table: SessionTable, a: A): Promise<R>;
     /** 'all': whether the bus message goes out before this worker runs its share (a large one). */

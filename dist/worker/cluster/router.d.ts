@@ -1,5 +1,6 @@
 import { type Bus, type Outgoing, type SendResult, type WorkerAddress } from '../../shared/bus/types.ts';
 import type { Logger } from '../../shared/logger.ts';
+import { WorkerMeters } from '../../shared/metrics/worker-meters.ts';
 /** What the router runs on behalf of other workers: the cluster operations (ClusterCalls). */
 export interface LocalHandler {
     /** Runs a call another worker made. For a request, the body of the reply (empty: the call
@@ -25,6 +26,9 @@ export declare class Router {
     private readonly waiting;
     private timer;
     private nextRid;
+    /** Per transport: messages sent, received, failed, and request round trips. */
+    private readonly embeddedMeters;
+    private readonly redisMeters;
     constructor(opts: {
         self: WorkerAddress;
         embedded: Bus | null;
@@ -33,6 +37,7 @@ export declare class Router {
         log: Logger;
         timeoutMs: number;
         maxPendingRequests: number;
+        meters?: WorkerMeters;
     });
     isSelf(to: WorkerAddress): boolean;
     /** Fire-and-forget: 'ok' when a bus took the message (no bus to that node: 'down'). */

@@ -1,6 +1,11 @@
 import { RemoteCallError } from '../../shared/errors.js';
 import { BytesMessage } from '../../shared/bus/codec.js';
 import { worse } from '../../shared/bus/types.js';
+import { WorkerMeters } from '../../shared/metrics/worker-meters.js';
+/** BUS_FAILURES' slots (worker-meters.ts). */
+const CONGESTED = 0;
+const UNREACHABLE = 1;
+const TIMEOUT = 2;
 const NO_ANSWER = Buffer.alloc(0);
 /**
  * Routes operations on fds to the worker that owns them, by the fd alone (it encodes node and
@@ -21,6 +26,9 @@ export class Router {
     waiting = new Map();
     timer = null;
     nextRid = 0;
+    /** Per transport: messages sent, received, failed, and request round trips. */
+    embeddedMeters;
+    redisMeters;
     constructor(opts) {
         this.self = opts.self;
         this.embedded = opts.embedded;
@@ -29,19 +37,32 @@ export class Router {
         this.log = opts.log;
         this.timeoutMs = opts.timeoutMs;
         this.maxPending = opts.maxPendingRequests;
-        const onMessage = (msg, from) => this.receive(msg, from);
-        if (this.embedded)
-            this.embedded.onMessage = onMessage;
-        if (this.redis)
-            this.redis.onMessage = onMessage;
+        const meters = opts.meters ?? new WorkerMeters();
+        const embeddedMeters = (this.embeddedMeters = meters.embedded);
+        const redisMeters = (this.redisMeters = meters.redis);
+        if (this.embedded) {
+            this.embedded.onMessage = (msg, from) => {
+                embeddedMeters.received++;
+                this.receive(msg, from);
+            };
+        }
+        if (this.redis) {
+            this.redis.onMessage = (msg, from) => {
+                redisMeters.received++;
+                this.receive(msg, from);
+            };
+        }
     }
     isSelf(to) {
         return to.node === this.self.node && to.slot === this.self.slot;
     }
     /** Fire-and-forget: 'ok' when a bus took the message (no bus to that node: 'down'). */
     send(to, msg) {
-        const bus = to.node === this.self.node ? this.embedded : this.redis;
-        return bus === null ? 'down' : bus.send(to, msg);
+        const same = to.node === this.self.node;
+        const bus = same ? this.embedded : this.redis;
+        const result = bus === null ? 'down' : bus.send(to, msg);
+        count(same ? this.embeddedMeters : this.redisMeters, result);
+        return result;
     }
     /** Calls awaiting their answer (bounded by maxPendingRequests). */
     get pendingRequests() {
@@ -65,8 +86,9 @@ export class Router {
             return Promise.reject(new RemoteCallError('ERR_CONGESTED', `the bus to worker ${to.node}/${to.slot} is congested`));
         if (sent === 'down')
             return Promise.reject(new RemoteCallError('ERR_UNREACHABLE', `worker ${to.node}/${to.slot} is unreachable`));
+        const meters = to.node === this.self.node ? this.embeddedMeters : this.redisMeters;
         return new Promise((resolve, reject) => {
-            this.waiting.set(rid, { resolve, reject, deadline: Date.now() + this.timeoutMs, to });
+            this.waiting.set(rid, { resolve, reject, deadline: Date.now() + this.timeoutMs, to, sentAt: performance.now(), meters });
             this.timer ??= this.armTimer(this.timeoutMs);
         });
     }
@@ -75,9 +97,9 @@ export class Router {
     broadcast(msg) {
         let result = 'ok';
         if (this.embedded)
-            result = worse(result, this.embedded.broadcast(msg));
+            result = worse(result, count(this.embeddedMeters, this.embedded.broadcast(msg)));
         if (this.redis)
-            result = worse(result, this.redis.broadcast(msg));
+            result = worse(result, count(this.redisMeters, this.redis.broadcast(msg)));
         return result;
     }
     /** Writes what the buses queued this turn now (see ClusterCalls.all). */
@@ -91,6 +113,7 @@ export class Router {
             if (!w)
                 return; // timed out already
             this.waiting.delete(msg.rid);
+            w.meters.callSeconds.observe((performance.now() - w.sentAt) / 1000);
             w.resolve(Buffer.from(msg.body)); // the body is the bus's buffer: valid during this call only
             return;
         }
@@ -126,6 +149,7 @@ export class Router {
                 return;
             }
             this.waiting.delete(rid);
+            w.meters.failed[TIMEOUT]++;
             w.reject(new RemoteCallError('ERR_TIMEOUT', `worker ${w.to.node}/${w.to.slot} did not answer within ${this.timeoutMs} ms`));
         }
     }
@@ -139,5 +163,13 @@ export class Router {
             this.waiting.delete(rid);
         }
     }
+}
+/** A send's outcome in its transport's meters; returns it. */
+function count(m, result) {
+    if (result === 'ok')
+        m.sent++;
+    else
+        m.failed[result === 'congested' ? CONGESTED : UNREACHABLE]++;
+    return result;
 }
 //# sourceMappingURL=router.js.map

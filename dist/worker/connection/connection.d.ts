@@ -5,11 +5,14 @@ import type { Logger } from '../../shared/logger.ts';
 import { ConnectionCore, type CloseInfo, type ConnectionIo, type PushStatus } from '../../shared/protocol/connection-core.ts';
 import type { MessageCodec } from '../../shared/protocol/extension.ts';
 import { ReadFlow } from './read-flow.ts';
+import type { Traffic } from './write-batcher.ts';
 export { WebSocketStatus, type CloseInfo, type PushStatus } from '../../shared/protocol/connection-core.ts';
 export { encodeForQueue, truncateReason } from '../../shared/protocol/frame-encoder.ts';
 /** What a connection needs from the server that owns it. */
 export interface ConnectionHost {
     readonly config: Config;
+    /** The worker's byte totals, added to as the connection reads and writes. */
+    readonly traffic: Traffic;
     deliverMessage(conn: Connection, data: Buffer, binary: boolean): void;
     /** Control frames, when the app asked for them (openWebsocket*Frame). */
     deliverControl(conn: Connection, opcode: number, payload: Buffer, code?: number, reason?: string): void;

@@ -48,7 +48,7 @@ export class Connection extends ReadFlow {
     log;
     closeTimer = null;
     constructor(init) {
-        super(init.socket, init.host.config);
+        super(init.socket, init.host.config, init.host.traffic);
         this.fd = init.fd;
         this.host = init.host;
         this.log = init.log;
@@ -79,6 +79,7 @@ export class Connection extends ReadFlow {
     /** @internal bytes read from the socket. */
     onData(chunk) {
         this.bytesIn += chunk.length;
+        this.traffic.bytesIn += chunk.length;
         this.lastRecvTime = Date.now();
         this.read(chunk);
     }

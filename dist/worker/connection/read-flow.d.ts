@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Config } from '../../shared/config.ts';
 import type { ConnectionCore } from '../../shared/protocol/connection-core.ts';
-import { BatchedOutput } from './write-batcher.ts';
+import { BatchedOutput, type Traffic } from './write-batcher.ts';
 /**
  * When a connection's socket is read: the reasons not to (ReadPause bits of flow-control.ts:
  * too many unsettled async callbacks, a parser backlog, output over the cap, a spent read
@@ -16,7 +16,7 @@ export declare abstract class ReadFlow extends BatchedOutput {
     /** The loop turn whose read budget the parser is spending. */
     private budgetTurn;
     private pendingCallbacks;
-    constructor(socket: Socket, config: Config);
+    constructor(socket: Socket, config: Config, traffic: Traffic);
     /** Bytes read: a fresh budget if this is a new loop turn, then to the core. */
     protected read(chunk: Buffer): void;
     /** After bytes that came with the upgrade request: the upgrade resumes the socket right after, pause again behind it. */

@@ -16,8 +16,8 @@ export class ReadFlow extends BatchedOutput {
     /** The loop turn whose read budget the parser is spending. */
     budgetTurn = 0;
     pendingCallbacks = 0;
-    constructor(socket, config) {
-        super(socket, config.bufferHighWatermark);
+    constructor(socket, config, traffic) {
+        super(socket, config.bufferHighWatermark, traffic);
         this.config = config;
     }
     /** Bytes read: a fresh budget if this is a new loop turn, then to the core. */

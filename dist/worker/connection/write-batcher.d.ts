@@ -19,6 +19,11 @@ export declare function currentTurn(): number;
 export declare const CONCAT_LIMIT: number;
 /** One buffer out of many small ones (the common case: a few small frames). */
 export declare function concatSmall(chunks: Buffer[], total: number): Buffer;
+/** A worker's running byte counts, which every connection adds to as it reads and writes. */
+export interface Traffic {
+    bytesIn: number;
+    bytesOut: number;
+}
 /**
  * One connection's output: frames queued during a turn leave in one write (one buffer below
  * CONCAT_LIMIT, corked writes above), a broadcast's shared frame may go straight to the
@@ -28,6 +33,8 @@ export declare function concatSmall(chunks: Buffer[], total: number): Buffer;
 export declare abstract class BatchedOutput implements Flushable {
     readonly socket: Socket;
     bytesOut: number;
+    /** The worker's totals (one property increment beside this connection's own). */
+    protected readonly traffic: Traffic;
     lastSendTime: number;
     private out;
     private outBytes;
@@ -39,7 +46,7 @@ export declare abstract class BatchedOutput implements Flushable {
     private readonly highWatermark;
     /** Made once the output first gets full: writes then report when they are done. */
     private onWritten;
-    constructor(socket: Socket, highWatermark: number);
+    constructor(socket: Socket, highWatermark: number, traffic: Traffic);
     /** Bytes accepted but held elsewhere before they reach this queue (compression). */
     protected abstract waitingBytes(): number;
     /** The output went above the high watermark (once, until it is empty again). */

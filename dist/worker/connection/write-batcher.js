@@ -55,6 +55,8 @@ const EMPTY = Buffer.alloc(0);
 export class BatchedOutput {
     socket;
     bytesOut = 0;
+    /** The worker's totals (one property increment beside this connection's own). */
+    traffic;
     lastSendTime = 0;
     out = [];
     outBytes = 0;
@@ -66,8 +68,9 @@ export class BatchedOutput {
     highWatermark;
     /** Made once the output first gets full: writes then report when they are done. */
     onWritten = null;
-    constructor(socket, highWatermark) {
+    constructor(socket, highWatermark, traffic) {
         this.socket = socket;
+        this.traffic = traffic;
         this.highWatermark = highWatermark;
     }
     /** Bytes accepted for this connection and not yet handed to the kernel. */
@@ -104,6 +107,7 @@ export class BatchedOutput {
             return;
         this.socket.write(buf, this.full ? this.writtenCallback() : undefined);
         this.bytesOut += buf.length;
+        this.traffic.bytesOut += buf.length;
         this.lastSendTime = Date.now();
     }
     /** Half-closes TCP once everything queued is written (now, if nothing is). */
@@ -140,6 +144,7 @@ export class BatchedOutput {
         }
         if (total > 0) {
             this.bytesOut += total;
+            this.traffic.bytesOut += total;
             this.lastSendTime = Date.now();
         }
         else if (done)

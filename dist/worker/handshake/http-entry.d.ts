@@ -6,7 +6,10 @@ import { type ValidUpgrade } from '../../shared/protocol/handshake.ts';
 import type { RequestSource } from './handshake-io.ts';
 /** What the HTTP entry hands to the server for each upgrade it validated. */
 export interface UpgradeHandler {
-    upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade): void;
+    /** `arrivedAt`: when the socket reached this entry (performance.now()), for the handshake's duration. */
+    upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade, arrivedAt: number): void;
+    /** The entry answered a socket with `status` itself (a refusal, a deadline, a malformed request). */
+    refused(status: number): void;
     request(req: IncomingMessage, res: ServerResponse): void;
     /** A socket that never became a WebSocket closed (Swoole's onDisconnect). */
     socketClosed(fd: number): void;
@@ -46,6 +49,8 @@ export declare class HttpEntry {
     private readonly onHeadData;
     /** The bytes of request heads not complete yet, by fd (most arrive in one read). */
     private readonly partialHeads;
+    /** When each socket in `sockets` arrived (performance.now()): a handshake's duration starts there. */
+    private readonly arrivedAt;
     constructor(config: Config, log: Logger, handler: UpgradeHandler);
     /** Injects an accepted socket; `fd` is its session id from now on. */
     attach(socket: Socket, fd: number): void;
@@ -62,12 +67,14 @@ export declare class HttpEntry {
     /** An upgrade request, read by either parser: validated, then handed to the server or refused. */
     private upgradeWith;
     private refuse;
+    /** reject(), counted by status when written. */
+    private reject;
     /** Drops every deadline and buffer of fd's HTTP phase. */
     private forget;
     private onClientError;
     /** Refuses everything still waiting to become a WebSocket (shutdown). */
     closeAll(): void;
 }
-/** Writes a complete refusal and closes once it is flushed; a reset peer is just destroyed. */
-export declare function reject(socket: Socket, status: number, message: string | Uint8Array, headers?: ReadonlyArray<readonly [string, string]>): void;
+/** Writes a complete refusal and closes once it is flushed; a reset peer is just destroyed. True when the refusal was written. */
+export declare function reject(socket: Socket, status: number, message: string | Uint8Array, headers?: ReadonlyArray<readonly [string, string]>): boolean;
 //# sourceMappingURL=http-entry.d.ts.map

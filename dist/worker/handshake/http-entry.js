@@ -36,6 +36,8 @@ export class HttpEntry {
     onHeadData;
     /** The bytes of request heads not complete yet, by fd (most arrive in one read). */
     partialHeads = new Map();
+    /** When each socket in `sockets` arrived (performance.now()): a handshake's duration starts there. */
+    arrivedAt = new Map();
     constructor(config, log, handler) {
         this.config = config;
         this.log = log;
@@ -57,6 +59,7 @@ export class HttpEntry {
             if (fd === undefined)
                 return;
             entry.forget(fd);
+            entry.arrivedAt.delete(fd);
             // Still here: it never became a WebSocket (refused upgrades stay until they close).
             if (entry.sockets.delete(fd))
                 entry.handler.socketClosed(fd);
@@ -78,10 +81,11 @@ export class HttpEntry {
         if (this.sockets.size + this.handler.awaitingHook() >= this.config.maxPendingHandshakes) {
             this.log.debug({ fd }, 'too many connections not yet WebSockets: 503');
             socket.on('close', this.onRefusedClose);
-            reject(socket, 503, 'too many pending connections', [['Retry-After', '1']]);
+            this.reject(socket, 503, 'too many pending connections', [['Retry-After', '1']]);
             return;
         }
         this.sockets.set(fd, socket);
+        this.arrivedAt.set(fd, performance.now());
         this.phases.connected(fd);
         socket.on('close', this.onSocketClose);
         socket.on('data', this.onHeadData);
@@ -145,7 +149,7 @@ export class HttpEntry {
         socket.off('data', this.onHeadData);
         socket.pause();
         if (status !== null)
-            reject(socket, status, why);
+            this.reject(socket, status, why);
         else {
             socket.end();
             setTimeout(() => socket.destroy(), 1000).unref();
@@ -158,6 +162,7 @@ export class HttpEntry {
         const target = checkRequest(lineOf(req));
         if (target instanceof HttpError) {
             this.log.debug({ fd, status: target.status, err: target.code }, 'bad HTTP request');
+            this.handler.refused(target.status);
             answer(res, target);
             return;
         }
@@ -167,6 +172,7 @@ export class HttpEntry {
         if (typeof req.headers.upgrade === 'string' && req.headers.upgrade.toLowerCase() === 'websocket') {
             const result = validateUpgrade(headOf(req));
             if (result instanceof HttpError) {
+                this.handler.refused(result.status);
                 answer(res, result);
                 return;
             }
@@ -200,17 +206,24 @@ export class HttpEntry {
         }
         const refusal = this.handler.refuseReason();
         if (refusal !== null) {
-            reject(socket, 503, refusal, [['Retry-After', '1']]);
+            this.reject(socket, 503, refusal, [['Retry-After', '1']]);
             return;
         }
         this.sockets.delete(fd);
+        const arrivedAt = this.arrivedAt.get(fd) ?? performance.now();
+        this.arrivedAt.delete(fd);
         socket.off('close', this.onSocketClose);
-        this.handler.upgrade(fd, req, socket, head, result);
+        this.handler.upgrade(fd, req, socket, head, result, arrivedAt);
     }
     refuse(fd, socket, error) {
         this.forget(fd);
         this.log.debug({ fd, status: error.status, err: error.code }, 'handshake refused');
-        reject(socket, error.status, error.message, Object.entries(error.headers));
+        this.reject(socket, error.status, error.message, Object.entries(error.headers));
+    }
+    /** reject(), counted by status when written. */
+    reject(socket, status, message, headers = []) {
+        if (reject(socket, status, message, headers))
+            this.handler.refused(status);
     }
     /** Drops every deadline and buffer of fd's HTTP phase. */
     forget(fd) {
@@ -232,25 +245,26 @@ export class HttpEntry {
         const version = err.code === 'HPE_INVALID_VERSION' && Buffer.isBuffer(err.rawPacket) ? versionErrorOf(err.rawPacket) : null;
         const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : (version?.status ?? 400);
         this.log.debug({ fd, err: err.code, status }, 'bad HTTP request');
-        reject(socket, status, version?.message ?? (status === 431 ? 'request headers too large' : 'bad request'));
+        this.reject(socket, status, version?.message ?? (status === 431 ? 'request headers too large' : 'bad request'));
     }
     /** Refuses everything still waiting to become a WebSocket (shutdown). */
     closeAll() {
         for (const socket of this.sockets.values())
-            reject(socket, 503, 'server shutting down');
+            this.reject(socket, 503, 'server shutting down');
     }
 }
-/** Writes a complete refusal and closes once it is flushed; a reset peer is just destroyed. */
+/** Writes a complete refusal and closes once it is flushed; a reset peer is just destroyed. True when the refusal was written. */
 export function reject(socket, status, message, headers = []) {
     if (socket.destroyed)
-        return;
+        return false;
     if (!socket.writable) {
         socket.destroy();
-        return;
+        return false;
     }
     socket.end(buildHttpResponse(status, message, headers));
     // A peer that never reads must not pin the socket.
     setTimeout(() => socket.destroy(), 1000).unref();
+    return true;
 }
 function headOf(req) {
     return { method: req.method ?? '', httpVersionMajor: req.httpVersionMajor, httpVersionMinor: req.httpVersionMinor, headers: req.headers };

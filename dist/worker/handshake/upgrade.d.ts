@@ -13,8 +13,10 @@ export interface UpgradeHost extends ConnectionHost {
     handshakeHook(): ServerCallbacks['handshake'] | undefined;
     /** Why a new connection can't be established now (503), or null. */
     capacityRefusal(): string | null;
-    /** The handshake completed: register the connection and fire `open`. */
-    established(conn: Connection, request: HandshakeRequest): void;
+    /** The handshake completed (the socket arrived at `arrivedAt`, performance.now()): register the connection and fire `open`. */
+    established(conn: Connection, request: HandshakeRequest, arrivedAt: number): void;
+    /** A refusal with `status` is being written (counted by status). */
+    refused(status: number): void;
     /** A connection ended before its handshake completed (`disconnect`), `aborted` if the client left. */
     unestablished(fd: number, aborted: boolean): void;
 }
@@ -29,7 +31,7 @@ export declare class Upgrader {
     private readonly host;
     private readonly deflateSettings;
     constructor(host: UpgradeHost);
-    upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade): void;
+    upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade, arrivedAt: number): void;
     /** A failure of our own after the hook: logged, and only this socket pays. */
     private failed;
     private hookFailed;

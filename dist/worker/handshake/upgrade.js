@@ -27,7 +27,7 @@ export class Upgrader {
             memLevel: 8,
         };
     }
-    upgrade(fd, req, socket, head, valid) {
+    upgrade(fd, req, socket, head, valid, arrivedAt) {
         const request = new HandshakeRequest(fd, req, valid.protocols);
         const response = new HandshakeResponse();
         const hook = this.host.handshakeHook();
@@ -45,11 +45,11 @@ export class Upgrader {
         if (isThenable(answer)) {
             // Whatever goes wrong after the hook settles stays with this socket: an unhandled
             // rejection would end the worker and every connection on it.
-            this.awaitHook(answer, fd, request, response, socket, head, valid).catch((err) => this.failed(fd, socket, err));
+            this.awaitHook(answer, fd, request, response, socket, head, valid, arrivedAt).catch((err) => this.failed(fd, socket, err));
         }
         else {
             try {
-                this.decide(fd, request, response, socket, head, valid, answer);
+                this.decide(fd, request, response, socket, head, valid, answer, arrivedAt);
             }
             catch (err) {
                 this.failed(fd, socket, err);
@@ -66,7 +66,7 @@ export class Upgrader {
         response.status(500).end('internal error');
     }
     /** An async hook: the socket waits in `pending`; a client that leaves meanwhile is only reported. */
-    async awaitHook(answer, fd, request, response, socket, head, valid) {
+    async awaitHook(answer, fd, request, response, socket, head, valid, arrivedAt) {
         const host = this.host;
         this.pending.set(fd, socket);
         let gone = false;
@@ -88,9 +88,9 @@ export class Upgrader {
             host.unestablished(fd, true);
             return;
         }
-        this.decide(fd, request, response, socket, head, valid, accepted);
+        this.decide(fd, request, response, socket, head, valid, accepted, arrivedAt);
     }
-    decide(fd, request, response, socket, head, valid, accepted) {
+    decide(fd, request, response, socket, head, valid, accepted, arrivedAt) {
         const host = this.host;
         // The hook's answer is checked as a whole before a byte is written: its fields are public,
         // and a 1xx status or a Transfer-Encoding header would make a response we cannot build.
@@ -112,13 +112,14 @@ export class Upgrader {
             this.refuse(fd, socket, 503, refusal, [['Retry-After', '1']]);
             return;
         }
-        this.establish(fd, request, response, socket, head, valid);
+        this.establish(fd, request, response, socket, head, valid, arrivedAt);
     }
     refuse(fd, socket, status, body, headers) {
         socket.once('close', () => this.host.unestablished(fd, false));
-        reject(socket, status, body, headers);
+        if (reject(socket, status, body, headers))
+            this.host.refused(status);
     }
-    establish(fd, request, response, socket, head, valid) {
+    establish(fd, request, response, socket, head, valid, arrivedAt) {
         const host = this.host;
         // A subprotocol only if the client offered it (RFC 6455 §4.2.2): the hook's pick, or the client's first.
         let protocol = '';
@@ -149,7 +150,7 @@ export class Upgrader {
             protocol,
             extensions: negotiated?.response ?? '',
         });
-        host.established(conn, request);
+        host.established(conn, request, arrivedAt);
         // Bytes that came with the upgrade request, then everything else.
         if (!socket.destroyed) {
             conn.receive(head);
