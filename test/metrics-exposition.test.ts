@@ -65,7 +65,8 @@ describe('worker meters', () => {
     m.localPushes.written += 2;
     m.slow.add({ bufferedAmount: 100 });
     m.slow.add({ bufferedAmount: 23 });
-    const s = m.snapshot({ residentBytes: 1, cpuSeconds: 2 });
+    const s = m.snapshot({ residentBytes: 1, cpuSeconds: 2, busRejected: 3 });
+    expect(s.busRejected).toBe(3);
     expect(s.handshakes[statusSlot(101)]).toBe(1);
     expect(s.handshakes[statusSlot(426)]).toBe(1);
     expect(s.handshakes[HANDSHAKE_STATUSES.length]).toBe(1);

@@ -79,7 +79,7 @@ export async function runWorker(config, app, where) {
     };
     const metrics = () => {
         const cpu = process.cpuUsage();
-        return meters.snapshot({ residentBytes: process.memoryUsage.rss(), cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+        return meters.snapshot({ residentBytes: process.memoryUsage.rss(), cpuSeconds: (cpu.user + cpu.system) / 1e6, busRejected: redis?.stats().unauthenticated ?? 0 });
     };
     let stopping = false;
     const stop = async (why) => {

@@ -86,7 +86,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   };
   const metrics = (): WorkerMetrics => {
     const cpu = process.cpuUsage();
-    return meters.snapshot({ residentBytes: process.memoryUsage.rss(), cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+    return meters.snapshot({ residentBytes: process.memoryUsage.rss(), cpuSeconds: (cpu.user + cpu.system) / 1e6, busRejected: redis?.stats().unauthenticated ?? 0 });
   };
 
   let stopping = false;

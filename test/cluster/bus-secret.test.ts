@@ -24,6 +24,12 @@ const WRONG = `wrong-${randomBytes(12).toString('hex')}`;
 const nodeOf = (fd: number): number => Math.floor(fd / 256) % 4096;
 const slotOf = (fd: number): number => fd % 256;
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
+/** The admin server of a node started with --admin-port 0 (its admin-listening line names the port). */
+function cliAdmin(cli: CliProcess): string {
+  const line = cli.logs().find((e) => e.event === 'admin-listening');
+  if (!line) throw new Error('no admin-listening line');
+  return `http://127.0.0.1:${line.port as number}`;
+}
 const rejections = (cli: CliProcess) => cli.logs().filter((e) => e.event === 'bus-message-rejected');
 
 describe.runIf(redis.run)('the authenticated bus (--bus-secret) across real nodes', () => {
@@ -33,7 +39,7 @@ describe.runIf(redis.run)('the authenticated bus (--bus-secret) across real node
   let onB: Hello[];
   const cluster = `sy-test-sec-${randomBytes(4).toString('hex')}`;
   const raw = new Redis(REDIS_URL, { lazyConnect: true });
-  const args = ['--workers', '2', '--dispatch-mode', '1', '--redis', REDIS_URL, '--cluster-name', cluster];
+  const args = ['--workers', '2', '--dispatch-mode', '1', '--redis', REDIS_URL, '--cluster-name', cluster, '--admin-port', '0'];
 
   beforeAll(async () => {
     if (!redis.available) throw new Error(redis.problem ?? 'Redis unavailable');
@@ -76,6 +82,15 @@ describe.runIf(redis.run)('the authenticated bus (--bus-secret) across real node
     expect([...onA, ...onB].some((c) => c.messages.some((m) => m.startsWith('forged')))).toBe(false);
     await until(() => rejections(a).length > 0, 5000, "node A's rejection log line");
     expect(rejections(a)[0]).toMatchObject({ why: 'unsigned', level: 40 });
+    // Counted in the metrics: node A's worker that holds the fd dropped the push and the
+    // broadcast, its other worker the broadcast (the signed control is not counted).
+    const admin = cliAdmin(a);
+    const rejected = async (): Promise<number> => {
+      const text = await (await fetch(`${admin}/metrics?scope=node`)).text();
+      return [...text.matchAll(/^switchyard_bus_messages_rejected_total\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+    await until(async () => (await rejected()) >= 3, 5000, 'the rejections in /metrics');
+    expect(await rejected()).toBe(3);
   });
 
   it('a node started with the wrong secret cannot push to the nodes with the right one (nor they to it)', async () => {

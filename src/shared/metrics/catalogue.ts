@@ -40,6 +40,7 @@ export function emptyWorkerMetrics(): WorkerMetrics {
     bus: BUS_TRANSPORTS.map(() => ({ sent: 0, received: 0, failed: new Array<number>(BUS_FAILURES.length).fill(0), callSeconds: emptyHistogram(BUS_CALL_SECONDS) })),
     slowConsumers: 0,
     slowConsumerBytes: 0,
+    busRejected: 0,
     residentBytes: 0,
     cpuSeconds: 0,
   };
@@ -61,6 +62,7 @@ export function addWorkerMetrics(a: WorkerMetrics, b: WorkerMetrics): WorkerMetr
     }),
     slowConsumers: b.slowConsumers,
     slowConsumerBytes: b.slowConsumerBytes,
+    busRejected: a.busRejected + b.busRejected,
     residentBytes: b.residentBytes,
     cpuSeconds: a.cpuSeconds + b.cpuSeconds,
   };
@@ -112,6 +114,7 @@ export function metricFamilies(nodes: readonly NodeMetrics[]): Family[] {
     counter('switchyard_bus_messages_failed_total', 'Messages a bus did not carry (congested: over its budget; unreachable: no transport to the peer) and requests not answered within busTimeoutMs (timeout), by transport.', rows.flatMap((r) =>
       BUS_TRANSPORTS.flatMap((t, ti) => BUS_FAILURES.map((reason, fi) => ({ labels: { ...r.labels, transport: t, reason }, value: r.w.metrics.bus[ti]?.failed[fi] ?? 0 }))),
     )),
+    counter('switchyard_bus_messages_rejected_total', 'Redis bus messages dropped undelivered for want of a valid MAC (--bus-secret: unsigned, forged, or outside the 30 s window).', per((w) => w.metrics.busRejected)),
     histogram('switchyard_bus_call_duration_seconds', 'Round trip of a bus request (pushAsync, getClientInfo, exist, ...) from sending to its answer, by transport.', BUS_CALL_SECONDS, rows.flatMap((r) =>
       BUS_TRANSPORTS.map((t, i) => ({ labels: { ...r.labels, transport: t }, data: r.w.metrics.bus[i]?.callSeconds ?? emptyHistogram(BUS_CALL_SECONDS) })),
     )),
@@ -158,6 +161,7 @@ function isWorkerMetrics(v: unknown): v is WorkerMetrics {
     m.bus.every((t: { sent?: unknown; received?: unknown; failed?: unknown; callSeconds?: unknown } | null) => typeof t === 'object' && t !== null && isNum(t.sent) && isNum(t.received) && isNums(t.failed, BUS_FAILURES.length) && isHistogram(t.callSeconds, BUS_CALL_SECONDS)) &&
     isNum(m.slowConsumers) &&
     isNum(m.slowConsumerBytes) &&
+    isNum(m.busRejected) &&
     isNum(m.residentBytes) &&
     isNum(m.cpuSeconds)
   );

@@ -72,6 +72,8 @@ export interface WorkerMetrics {
   /** Gauges: connections whose output is over the high watermark, and the bytes they hold. */
   slowConsumers: number;
   slowConsumerBytes: number;
+  /** Redis bus messages dropped for want of a valid MAC (--bus-secret; RedisBus.stats().unauthenticated). */
+  busRejected: number;
   /** Gauges of the process. */
   residentBytes: number;
   cpuSeconds: number;
@@ -102,7 +104,7 @@ export class WorkerMeters {
     (closedBy === 'client' ? this.closesReceived : this.closesSent)[closeCodeSlot(code)]!++;
   }
 
-  snapshot(proc: { residentBytes: number; cpuSeconds: number }): WorkerMetrics {
+  snapshot(proc: { residentBytes: number; cpuSeconds: number; busRejected: number }): WorkerMetrics {
     let bytes = 0;
     for (const s of this.slow) bytes += s.bufferedAmount;
     return {
