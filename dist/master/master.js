@@ -86,7 +86,10 @@ export class Master {
     readiness() {
         const up = this.pool.slots.filter((s) => s.up).length;
         const workers = { up, total: this.pool.slots.length };
-        const redis = this.redisReady?.();
+        // With Redis: the master's own connection, and every live worker's bus and session table
+        // (from its last load report, at most 250 ms old; a worker not reported yet counts as down).
+        const redisWorkersDown = this.redisReady === null ? 0 : this.pool.slots.filter((s) => s.up && s.redisUp !== true).length;
+        const redis = this.redisReady === null ? undefined : this.redisReady() && redisWorkersDown === 0;
         const reason = this.stopping
             ? 'shutting down'
             : !this.listening
@@ -94,7 +97,9 @@ export class Master {
                 : up < workers.total
                     ? `${workers.total - up} of ${workers.total} worker slots are down`
                     : redis === false
-                        ? 'not connected to Redis'
+                        ? redisWorkersDown > 0
+                            ? `${redisWorkersDown} worker(s) not connected to Redis (bus or session table)`
+                            : 'not connected to Redis'
                         : null;
         return { ready: reason === null, reason, listening: this.listening, shuttingDown: this.stopping !== null, workers, ...(redis === undefined ? {} : { redis }) };
     }
@@ -182,6 +187,7 @@ export class Master {
             }
             case 'load':
                 this.meters[slot.slot].current = msg.metrics;
+                slot.redisUp = msg.redis;
                 return;
             case 'stats?':
                 void this.stats().then((stats) => this.pool.send(slot, { t: 'stats', id: msg.id, stats }));

@@ -19,6 +19,8 @@ export declare class Slot implements WorkerView {
     /** Totals of earlier incarnations, so cluster figures survive restarts. */
     retired: WorkerCounters;
     restarts: number;
+    /** Multi-node: whether the worker's last report said its Redis bus and session table are connected. */
+    redisUp: boolean | undefined;
     quickCrashes: number;
     /** When the current incarnation became ready (0: not yet). */
     startedAt: number;

@@ -81,7 +81,8 @@ export type WorkerToMaster = {
  | {
     t: 'load';
     counters: WorkerCounters;
-    metrics: WorkerMetrics;
+    metrics: WorkerMetrics; /** Multi-node: its Redis bus and session table connected. */
+    redis?: boolean;
 } | {
     t: 'counters';
     id: number;

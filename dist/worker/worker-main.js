@@ -149,7 +149,7 @@ export async function runWorker(config, app, where) {
     });
     const reporter = setInterval(() => {
         sampleLag();
-        send({ t: 'load', counters: counters(), metrics: metrics() });
+        send({ t: 'load', counters: counters(), metrics: metrics(), ...(multi ? { redis: multi.bus.ready && multi.sessions.connected } : {}) });
     }, LOAD_REPORT_MS);
     reporter.unref();
     await server.start();

@@ -33,6 +33,8 @@ export class Slot implements WorkerView {
   /** Totals of earlier incarnations, so cluster figures survive restarts. */
   retired: WorkerCounters = { ...EMPTY_COUNTERS };
   restarts = 0;
+  /** Multi-node: whether the worker's last report said its Redis bus and session table are connected. */
+  redisUp: boolean | undefined = undefined;
   quickCrashes = 0;
   /** When the current incarnation became ready (0: not yet). */
   startedAt = 0;
@@ -134,6 +136,7 @@ export class WorkerPool {
     s.link = made.link;
     s.pid = worker.process.pid ?? 0;
     s.up = false;
+    s.redisUp = undefined;
     s.sent = 0;
     s.counters = { ...EMPTY_COUNTERS };
     s.startedAt = 0;
@@ -158,6 +161,7 @@ export class WorkerPool {
     const pid = s.pid;
     s.worker = null;
     s.up = false;
+    s.redisUp = undefined;
     s.link?.close();
     s.link = null;
     // Connections the dead worker held were dropped: they count as closed.
@@ -218,6 +222,7 @@ export class WorkerPool {
     for (const s of this.slots) {
       if (s.respawnTimer) clearTimeout(s.respawnTimer);
       s.up = false;
+      s.redisUp = undefined;
       this.send(s, { t: 'shutdown' });
     }
     const alive = () => this.slots.filter((s) => s.worker !== null);

@@ -82,7 +82,7 @@ export type MasterToWorker =
 export type WorkerToMaster =
   | { t: 'ready' }
   /** Every 250 ms; `metrics` lets the master keep a dead worker's last figures (metrics.ts). */
-  | { t: 'load'; counters: WorkerCounters; metrics: WorkerMetrics }
+  | { t: 'load'; counters: WorkerCounters; metrics: WorkerMetrics; /** Multi-node: its Redis bus and session table connected. */ redis?: boolean }
   | { t: 'counters'; id: number; counters: WorkerCounters; metrics: WorkerMetrics }
   | { t: 'stats?'; id: number }
   | { t: 'shutdown?' }

@@ -156,7 +156,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   });
   const reporter = setInterval(() => {
     sampleLag();
-    send({ t: 'load', counters: counters(), metrics: metrics() });
+    send({ t: 'load', counters: counters(), metrics: metrics(), ...(multi ? { redis: multi.bus.ready && multi.sessions.connected } : {}) });
   }, LOAD_REPORT_MS);
   reporter.unref();
   await server.start();

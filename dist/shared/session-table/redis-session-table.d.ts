@@ -93,6 +93,8 @@ export declare class RedisSessionTable implements SessionTable {
     private readonly leaseKey;
     private resyncer;
     constructor(options: RedisSessionTableOptions);
+    /** Whether its Redis connection is up now (the admin server's /readyz asks every worker). */
+    get connected(): boolean;
     stats(): RedisSessionTableStats;
     keepInSync(owner: SessionOwner): void;
     resync(reason: string): void;

@@ -44,6 +44,10 @@ export class RedisSessionTable {
         this.maxPendingOps = options.maxPendingOps ?? 100_000;
         this.leaseKey = options.leaseKey ?? null;
     }
+    /** Whether its Redis connection is up now (the admin server's /readyz asks every worker). */
+    get connected() {
+        return this.redis.status === 'ready';
+    }
     stats() {
         return { ...this.counts, resyncs: this.resyncer?.count ?? 0 };
     }

@@ -123,6 +123,11 @@ export class RedisSessionTable implements SessionTable {
     this.leaseKey = options.leaseKey ?? null;
   }
 
+  /** Whether its Redis connection is up now (the admin server's /readyz asks every worker). */
+  get connected(): boolean {
+    return this.redis.status === 'ready';
+  }
+
   stats(): RedisSessionTableStats {
     return { ...this.counts, resyncs: this.resyncer?.count ?? 0 };
   }
