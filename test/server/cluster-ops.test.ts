@@ -19,6 +19,7 @@ import type { Connection } from '../../src/worker/connection/connection.ts';
 import type { HandshakeRequest } from '../../src/worker/handshake/handshake-io.ts';
 import { LocalConnections } from '../../src/worker/local-connections.ts';
 import { defineOps, isStr, op, OpMessage, packed, packedReply, type ClusterOp } from '../../src/worker/cluster/op-kit.ts';
+import { NodeLiveness } from '../../src/worker/cluster/node-liveness.ts';
 import { Router } from '../../src/worker/cluster/router.ts';
 import { newCounters } from '../../src/worker/worker-stats.ts';
 import { until } from '../helpers/server.ts';
@@ -91,6 +92,7 @@ interface WorkerOptions {
   timeoutMs?: number;
   maxPendingRequests?: number;
   ops?: Record<string, ClusterOp>;
+  liveness?: NodeLiveness;
 }
 
 async function worker(network: MemoryNetwork, node: number, slot: number, options: WorkerOptions = {}): Promise<Worker> {
@@ -109,7 +111,7 @@ async function worker(network: MemoryNetwork, node: number, slot: number, option
     timeoutMs: options.timeoutMs ?? 2000,
     maxPendingRequests: options.maxPendingRequests ?? 1000,
   });
-  const calls: ClusterCalls = new ClusterCalls({ router, workerCount: options.workerCount ?? 3, sessions: options.sessions ?? null, local, log: silent, ...(options.ops ? { ops: options.ops } : {}) });
+  const calls: ClusterCalls = new ClusterCalls({ router, workerCount: options.workerCount ?? 3, sessions: options.sessions ?? null, local, log: silent, ...(options.ops ? { ops: options.ops } : {}), ...(options.liveness ? { liveness: options.liveness } : {}) });
   stops.push(async () => {
     router.close();
     await bus.close();
@@ -226,6 +228,26 @@ describe('what a bus failure becomes', () => {
     stops.push(() => mute.close());
     const fd = encodeFd(1, 0, 1);
     expect(await a.calls.ask(OPS.push, fd, 'x', 1)).toBe('timeout');
+    expect(await a.calls.ask(OPS.describe, fd, undefined, undefined)).toMatchObject({ exist: false });
+  });
+
+  it("an owner's node that dies while the call waits: 'unknown' once its lease is gone, 'timeout' while it is there", async () => {
+    const network = createMemoryNetwork({ log: silent });
+    let leaseHeld = true;
+    const lookups: number[] = [];
+    // Cached for a minute: only the recheck after the timeout can see the node die.
+    const liveness = new NodeLiveness(async (node) => (lookups.push(node), leaseHeld), silent, 60_000);
+    const a = await worker(network, 0, 0, { timeoutMs: 100, sessions: new MemorySessionTable(), liveness });
+    const mute = network.bus({ node: 1, slot: 0 });
+    await mute.start();
+    stops.push(() => mute.close());
+    const fd = encodeFd(1, 1, 0);
+    // Alive (and it stays so): the silence is a timeout.
+    expect(await a.calls.ask(OPS.push, fd, 'x', 1)).toBe('timeout');
+    expect(lookups).toEqual([1, 1]);
+    // The node dies after the cache said alive: the call still goes out, then the fresh look says gone.
+    leaseHeld = false;
+    expect(await a.calls.ask(OPS.push, fd, 'y', 1)).toBe('unknown');
     expect(await a.calls.ask(OPS.describe, fd, undefined, undefined)).toMatchObject({ exist: false });
   });
 

@@ -76,6 +76,8 @@ export declare class ClusterCalls implements LocalHandler {
     room(room: string): RoomTarget;
     /** A call another worker made (the router's LocalHandler): decoded, checked, run here. */
     serve(body: Buffer, from: WorkerAddress, wantsReply: boolean): Buffer | undefined;
+    /** A request to `to`: its reply, or the op's failure answer; TIMED_OUT instead of the failure
+     * for a timeout when the caller asked to look at it first (`markTimeout`). */
     private request;
 }
 export {};

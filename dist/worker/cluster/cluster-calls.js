@@ -6,6 +6,8 @@ import { RemoteCallError } from '../../shared/errors.js';
 /** The smallest fd the master can issue (seq 1, node 0, slot 0). */
 const FIRST_CLUSTER_FD = encodeFd(1, 0, 0);
 const FAILURE = { ERR_UNREACHABLE: 'unreachable', ERR_CONGESTED: 'congested', ERR_TIMEOUT: 'timeout' };
+/** A request that timed out, before its op's failure answer is chosen (see ask). */
+const TIMED_OUT = Symbol('timed out');
 /**
  * Runs the cluster operations (cluster-ops.ts) wherever they belong. The one place that decides
  * local or remote: by the fd alone (it names its owner's node and slot), with no lookup. Remote
@@ -75,6 +77,16 @@ export class ClusterCalls {
                 const answers = op;
                 return gone.gone !== undefined ? gone.gone() : answers.failed('unreachable');
             }
+            const answer = await this.request(op, to, new OpMessage(op, fd, b, c), true);
+            // No answer in time, and the cached "alive" may be older than the node's death: a fresh
+            // look. A node that is gone holds no fd any more, which is the op's answer for it.
+            if (answer !== TIMED_OUT)
+                return answer;
+            const gone = op;
+            if (gone.gone !== undefined && !(await this.liveness.recheck(to.node)))
+                return gone.gone();
+            const answers = op;
+            return answers.failed('timeout');
         }
         return this.request(op, to, new OpMessage(op, fd, b, c));
     }
@@ -170,14 +182,14 @@ export class ClusterCalls {
         }
         return wantsReply && op.reply ? op.reply.pack(result) : undefined;
     }
-    async request(op, to, msg) {
+    async request(op, to, msg, markTimeout = false) {
         let body;
         try {
             body = await this.router.request(to, msg);
         }
         catch (err) {
             if (err instanceof RemoteCallError)
-                return op.failed(FAILURE[err.code]);
+                return markTimeout && err.code === 'ERR_TIMEOUT' ? TIMED_OUT : op.failed(FAILURE[err.code]);
             throw err;
         }
         const value = body.length === 0 ? MALFORMED : op.reply.read(body);

@@ -14,7 +14,8 @@ import type { Logger } from '../../shared/logger.ts';
  */
 /**
  * How long an answer is reused. Short on purpose: a node that stopped less than this ago may
- * still be asked (and its call end as a timeout); 4 lookups per second per remote node at most.
+ * still be asked (a call that then times out looks again: recheck()); 4 lookups per second
+ * per remote node at most.
  */
 export declare const LIVENESS_TTL_MS = 250;
 export declare class NodeLiveness {
@@ -27,6 +28,8 @@ export declare class NodeLiveness {
     knownDead(node: number): boolean;
     /** Whether the node is alive: the cached answer, or a fresh one when it is stale. */
     alive(node: number): Promise<boolean> | boolean;
+    /** A fresh answer whatever is cached: a call to the node just went unanswered (did it die meanwhile?). */
+    recheck(node: number): Promise<boolean>;
     private refresh;
 }
 //# sourceMappingURL=node-liveness.d.ts.map

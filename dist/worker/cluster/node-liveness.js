@@ -13,7 +13,8 @@
  */
 /**
  * How long an answer is reused. Short on purpose: a node that stopped less than this ago may
- * still be asked (and its call end as a timeout); 4 lookups per second per remote node at most.
+ * still be asked (a call that then times out looks again: recheck()); 4 lookups per second
+ * per remote node at most.
  */
 export const LIVENESS_TTL_MS = 250;
 export class NodeLiveness {
@@ -39,6 +40,13 @@ export class NodeLiveness {
         const e = this.entries.get(node);
         if (e !== undefined && e.until > Date.now())
             return e.alive;
+        return this.refresh(node);
+    }
+    /** A fresh answer whatever is cached: a call to the node just went unanswered (did it die meanwhile?). */
+    recheck(node) {
+        const e = this.entries.get(node);
+        if (e !== undefined)
+            e.until = 0;
         return this.refresh(node);
     }
     refresh(node) {

@@ -20,6 +20,8 @@ const FAILURE: Record<RemoteCallError['code'], CallFailure> = { ERR_UNREACHABLE:
 type Fires<F> = { forwarded(sent: SendResult, w: LocalConnections): F };
 /** What a call on an fd answers when the fd's node is not alive (ops that define it). */
 type Gone<R> = { gone?(): R };
+/** A request that timed out, before its op's failure answer is chosen (see ask). */
+const TIMED_OUT: unique symbol = Symbol('timed out');
 type Answers<R, X> = { reply: ReplyWire<R>; failed(why: CallFailure): X };
 
 export interface ClusterCallsInit {
@@ -108,6 +110,14 @@ export class ClusterCalls implements LocalHandler {
         const answers: Answers<R, X> = op;
         return gone.gone !== undefined ? gone.gone() : answers.failed('unreachable');
       }
+      const answer = await this.request<R, X>(op, to, new OpMessage(op, fd, b, c), true);
+      // No answer in time, and the cached "alive" may be older than the node's death: a fresh
+      // look. A node that is gone holds no fd any more, which is the op's answer for it.
+      if (answer !== TIMED_OUT) return answer;
+      const gone: Gone<R> = op;
+      if (gone.gone !== undefined && !(await this.liveness.recheck(to.node))) return gone.gone();
+      const answers: Answers<R, X> = op;
+      return answers.failed('timeout');
     }
     return this.request(op, to, new OpMessage(op, fd, b, c));
   }
@@ -202,12 +212,16 @@ export class ClusterCalls implements LocalHandler {
     return wantsReply && op.reply ? op.reply.pack(result) : undefined;
   }
 
-  private async request<R, X>(op: Answers<R, X>, to: WorkerAddress, msg: OpMessage<unknown, unknown, unknown>): Promise<R | X> {
+  /** A request to `to`: its reply, or the op's failure answer; TIMED_OUT instead of the failure
+   * for a timeout when the caller asked to look at it first (`markTimeout`). */
+  private async request<R, X>(op: Answers<R, X>, to: WorkerAddress, msg: OpMessage<unknown, unknown, unknown>): Promise<R | X>;
+  private async request<R, X>(op: Answers<R, X>, to: WorkerAddress, msg: OpMessage<unknown, unknown, unknown>, markTimeout: true): Promise<R | X | typeof TIMED_OUT>;
+  private async request<R, X>(op: Answers<R, X>, to: WorkerAddress, msg: OpMessage<unknown, unknown, unknown>, markTimeout = false): Promise<R | X | typeof TIMED_OUT> {
     let body: Buffer;
     try {
       body = await this.router!.request(to, msg);
     } catch (err) {
-      if (err instanceof RemoteCallError) return op.failed(FAILURE[err.code]);
+      if (err instanceof RemoteCallError) return markTimeout && err.code === 'ERR_TIMEOUT' ? TIMED_OUT : op.failed(FAILURE[err.code]);
       throw err;
     }
     const value = body.length === 0 ? MALFORMED : op.reply.read(body);

@@ -16,7 +16,8 @@ import type { Logger } from '../../shared/logger.ts';
 
 /**
  * How long an answer is reused. Short on purpose: a node that stopped less than this ago may
- * still be asked (and its call end as a timeout); 4 lookups per second per remote node at most.
+ * still be asked (a call that then times out looks again: recheck()); 4 lookups per second
+ * per remote node at most.
  */
 export const LIVENESS_TTL_MS = 250;
 
@@ -51,6 +52,13 @@ export class NodeLiveness {
   alive(node: number): Promise<boolean> | boolean {
     const e = this.entries.get(node);
     if (e !== undefined && e.until > Date.now()) return e.alive;
+    return this.refresh(node);
+  }
+
+  /** A fresh answer whatever is cached: a call to the node just went unanswered (did it die meanwhile?). */
+  recheck(node: number): Promise<boolean> {
+    const e = this.entries.get(node);
+    if (e !== undefined) e.until = 0;
     return this.refresh(node);
   }
 
