@@ -264,6 +264,13 @@ export declare const SETTINGS: {
         readonly default: 10000;
         readonly help: "a connection's first request head must be complete within this (ms), else 408 and close";
     };
+    /** An async handshake hook must settle within this (ms), else the client gets 503 and the late answer is ignored. */
+    readonly handshakeHookTimeoutMs: {
+        readonly kind: 'int';
+        readonly min: 1;
+        readonly default: 10000;
+        readonly help: 'an async handshake hook must settle within this (ms), else 503 with Retry-After and the late answer is ignored';
+    };
     /** After a plain HTTP response, the next request head must arrive within this (ms), else the connection is closed (Node's keepAliveTimeout). */
     readonly keepAliveTimeoutMs: {
         readonly kind: 'int';

@@ -185,6 +185,12 @@ export const SETTINGS = {
     default: 10_000, // a real client sends its upgrade in one packet
     help: "a connection's first request head must be complete within this (ms), else 408 and close",
   },
+  /** An async handshake hook must settle within this (ms), else the client gets 503 and the late answer is ignored. */
+  handshakeHookTimeoutMs: {
+    kind: 'int', min: 1,
+    default: 10_000, // an auth lookup that slow is down: the socket is not held for it
+    help: 'an async handshake hook must settle within this (ms), else 503 with Retry-After and the late answer is ignored',
+  },
   /** After a plain HTTP response, the next request head must arrive within this (ms), else the connection is closed (Node's keepAliveTimeout). */
   keepAliveTimeoutMs: {
     kind: 'int', min: 1,

@@ -44,6 +44,29 @@ describe('handshake hook', () => {
     expect(r.body).toBe('unknown route');
   });
 
+  it('an async hook that never settles: 503 with Retry-After after handshakeHookTimeoutMs, the socket not held; a late answer is ignored', async () => {
+    let settleLate: (() => void) | undefined;
+    srv = await startServer({ handshakeHookTimeoutMs: 200 }, (s) =>
+      s.on('handshake', (req) =>
+        req.path === '/late'
+          ? new Promise<void>((resolve) => (settleLate = resolve))
+          : new Promise<void>(() => {}),
+      ),
+    );
+    const t0 = Date.now();
+    const r = await refusal(`${srv.url}/stuck`);
+    expect(r.status).toBe(503);
+    expect(r.headers['retry-after']).toBe('1');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(150);
+    await until(() => srv!.server.localStats().pendingHandshakes === 0, 2000);
+    // The hook settles after its deadline: nothing more is written, nothing thrown.
+    const late = await refusal(`${srv.url}/late`);
+    expect(late.status).toBe(503);
+    settleLate?.();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(srv.server.localStats().connections).toBe(0);
+  });
+
   it('async auth: 401 for a bad token, accept for a good one, with query, cookies and headers visible', async () => {
     const seen: Array<Record<string, unknown>> = [];
     srv = await startServer({}, (s) =>

@@ -4,6 +4,8 @@ import { PerMessageDeflate } from '../connection/deflate-codec.js';
 import { Connection } from '../connection/connection.js';
 import { HandshakeRequest, HandshakeResponse } from './handshake-io.js';
 import { reject } from './http-entry.js';
+/** What the deadline of an async handshake hook resolves to. */
+const HOOK_TIMED_OUT = Symbol('handshake hook timed out');
 /**
  * The upgrade after RFC 6455 validation: the app's handshake hook decides (it may be async),
  * then the server itself writes the whole 101 — subprotocol only if offered, the negotiated
@@ -74,12 +76,29 @@ export class Upgrader {
             gone = true;
         };
         socket.once('close', onGone);
+        // The hook may never settle (a stuck lookup): the socket is not held past the deadline.
+        let timer;
+        const deadline = new Promise((resolve) => {
+            timer = setTimeout(resolve, host.config.handshakeHookTimeoutMs, HOOK_TIMED_OUT);
+        });
         let accepted = true;
         try {
-            accepted = await answer;
+            const settled = await Promise.race([answer, deadline]);
+            if (settled === HOOK_TIMED_OUT) {
+                this.pending.delete(fd);
+                socket.off('close', onGone);
+                if (gone || socket.destroyed)
+                    return host.unestablished(fd, true);
+                host.log.warn({ event: 'handshake-hook-timeout', fd, ms: host.config.handshakeHookTimeoutMs }, 'async handshake hook did not settle in time: 503');
+                return this.refuse(fd, socket, 503, 'handshake timed out', [['Retry-After', '1']]);
+            }
+            accepted = settled;
         }
         catch (err) {
             this.hookFailed(fd, response, err);
+        }
+        finally {
+            clearTimeout(timer);
         }
         this.pending.delete(fd);
         socket.off('close', onGone);

@@ -9,6 +9,9 @@ import { HandshakeRequest, HandshakeResponse, type RequestSource } from './hands
 import { reject } from './http-entry.ts';
 import type { ServerApi, ServerCallbacks } from '../app-contract.ts';
 
+
+/** What the deadline of an async handshake hook resolves to. */
+const HOOK_TIMED_OUT: unique symbol = Symbol('handshake hook timed out');
 /** What the handshake flow needs from the server that owns it. */
 export interface UpgradeHost extends ConnectionHost {
   readonly config: Config;
@@ -97,11 +100,26 @@ export class Upgrader {
       gone = true;
     };
     socket.once('close', onGone);
+    // The hook may never settle (a stuck lookup): the socket is not held past the deadline.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<typeof HOOK_TIMED_OUT>((resolve) => {
+      timer = setTimeout(resolve, host.config.handshakeHookTimeoutMs, HOOK_TIMED_OUT);
+    });
     let accepted: boolean | void = true;
     try {
-      accepted = await answer;
+      const settled = await Promise.race([answer, deadline]);
+      if (settled === HOOK_TIMED_OUT) {
+        this.pending.delete(fd);
+        socket.off('close', onGone);
+        if (gone || socket.destroyed) return host.unestablished(fd, true);
+        host.log.warn({ event: 'handshake-hook-timeout', fd, ms: host.config.handshakeHookTimeoutMs }, 'async handshake hook did not settle in time: 503');
+        return this.refuse(fd, socket, 503, 'handshake timed out', [['Retry-After', '1']]);
+      }
+      accepted = settled;
     } catch (err) {
       this.hookFailed(fd, response, err);
+    } finally {
+      clearTimeout(timer);
     }
     this.pending.delete(fd);
     socket.off('close', onGone);
