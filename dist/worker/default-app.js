@@ -1,4 +1,5 @@
 import { bearerMatches, parseAdminRoute } from '../shared/admin/admin-api.js';
+import { json, readBody } from '../shared/admin/http-io.js';
 import { runAdmin } from './admin-ops.js';
 import { upgradeRequired } from './handshake/upgrade-required.js';
 import { HOME_PAGE } from './home-page.js';
@@ -77,30 +78,8 @@ async function handleHttp(req, res, srv) {
     }
     send(res, 404, 'not found\n', 'text/plain; charset=utf-8');
 }
-/** The request body, or null past `limit` bytes (the rest is read and discarded). */
-function readBody(req, limit) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let size = 0;
-        req.on('data', (c) => {
-            size += c.length;
-            if (size > limit) {
-                // Keep reading to discard the rest, so the 413 can still be written.
-                chunks.length = 0;
-                resolve(null);
-                return;
-            }
-            chunks.push(c);
-        });
-        req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks)));
-        req.on('error', reject);
-    });
-}
 function send(res, status, body, type) {
     res.writeHead(status, { 'Content-Type': type });
     res.end(body);
-}
-function json(res, status, value) {
-    send(res, status, JSON.stringify(value), 'application/json');
 }
 //# sourceMappingURL=default-app.js.map

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bearerMatches, parseAdminRoute } from '../shared/admin/admin-api.ts';
+import { json, readBody } from '../shared/admin/http-io.ts';
 import { runAdmin } from './admin-ops.ts';
 import type { AppHost, ServerApi } from './app-contract.ts';
 import { upgradeRequired } from './handshake/upgrade-required.ts';
@@ -73,31 +74,7 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, srv: Server
   send(res, 404, 'not found\n', 'text/plain; charset=utf-8');
 }
 
-/** The request body, or null past `limit` bytes (the rest is read and discarded). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        // Keep reading to discard the rest, so the 413 can still be written.
-        chunks.length = 0;
-        resolve(null);
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 function send(res: ServerResponse, status: number, body: string, type: string): void {
   res.writeHead(status, { 'Content-Type': type });
   res.end(body);
-}
-
-function json(res: ServerResponse, status: number, value: unknown): void {
-  send(res, status, JSON.stringify(value), 'application/json');
 }

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { EXPOSITION_CONTENT_TYPE } from '../../shared/metrics/exposition.js';
+import { json, readBody } from '../../shared/admin/http-io.js';
 import { isLoopbackHost, parseAdminRoute } from '../../shared/admin/admin-api.js';
 import { alwaysInfo } from '../../shared/logger.js';
 import { authorized } from './auth.js';
@@ -122,25 +123,5 @@ export class AdminServer {
         else
             res.destroy();
     }
-}
-/** The request body, or null past `limit` bytes (the rest is read and discarded, so the 413 can be written). */
-function readBody(req, limit) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let size = 0;
-        req.on('data', (c) => {
-            size += c.length;
-            if (size > limit)
-                chunks.length = 0;
-            else
-                chunks.push(c);
-        });
-        req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks)));
-        req.on('error', reject);
-    });
-}
-function json(res, status, value) {
-    res.writeHead(status, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify(value));
 }
 //# sourceMappingURL=admin-server.js.map

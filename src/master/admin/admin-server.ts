@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { EXPOSITION_CONTENT_TYPE } from '../../shared/metrics/exposition.ts';
 import type { AddressInfo } from 'node:net';
+import { json, readBody } from '../../shared/admin/http-io.ts';
 import { isLoopbackHost, parseAdminRoute, type AdminAnswer, type AdminRequest, type MasterRoute } from '../../shared/admin/admin-api.ts';
 import type { ClusterStats } from '../../shared/cluster-messages.ts';
 import type { Config } from '../../shared/config.ts';
@@ -147,24 +148,4 @@ export class AdminServer {
     if (!res.headersSent) json(res, 500, { error: 'internal error' });
     else res.destroy();
   }
-}
-
-/** The request body, or null past `limit` bytes (the rest is read and discarded, so the 413 can be written). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) chunks.length = 0;
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function json(res: ServerResponse, status: number, value: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(value));
 }
