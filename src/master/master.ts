@@ -141,6 +141,12 @@ export class Master {
   }
 
   /** Redis lost this node's data: every worker re-writes its sessions and uids (see RedisSessionTable). */
+  /** SIGHUP: every worker reads the TLS files again (each logs the outcome; a bad file keeps the old certificate). */
+  reloadTls(): void {
+    this.log.info({ event: 'tls-reload' }, 'asking every worker to reload the TLS certificates');
+    for (const slot of this.pool.slots) this.pool.send(slot, { t: 'tls-reload' });
+  }
+
   resyncWorkers(reason: string): void {
     this.log.warn({ event: 'resync', reason }, 'asking every worker to re-write its sessions');
     for (const slot of this.pool.slots) this.pool.send(slot, { t: 'resync', reason });

@@ -75,6 +75,8 @@ export type MasterToWorker =
   /** Redis lost this node's data (its lease had vanished): re-write your sessions and uids. */
   | { t: 'resync'; reason: string }
   | { t: 'counters?'; id: number }
+  /** SIGHUP: read the TLS files again (a bad file keeps the current certificate). */
+  | { t: 'tls-reload' }
   | { t: 'stats'; id: number; stats: ClusterStats }
   /** An admin API request for this worker to run (src/worker/admin-ops.ts); answered with `admin`. */
   | { t: 'admin'; id: number; request: AdminRequest };

@@ -11,7 +11,16 @@ import { CLUSTER_NAME } from './redis-keys.ts';
  */
 
 /** How a raw value (a flag, a variable, a config-file value) is read and checked. */
-export type Kind = 'int' | 'number' | 'bool' | 'string' | 'enum' | 'dispatch';
+export type Kind = 'int' | 'number' | 'bool' | 'string' | 'enum' | 'dispatch' | 'sni';
+
+/** A certificate and its key, by file (sslSniCerts' values). */
+export interface CertFiles {
+  cert: string;
+  key: string;
+}
+
+/** sslSniCerts: host name (or `*.example.com`) -> its certificate and key files. */
+export type SniCerts = Record<string, CertFiles>;
 
 /** One row of the table. */
 export interface Setting {
@@ -41,6 +50,9 @@ export interface Setting {
 /** Swoole's dispatch_mode numbers, and the names we accept for them. */
 export const DISPATCH_MODES = { 'round-robin': 1, 'fd-mod': 2, 'idle-worker': 3, 'ip-hash': 4, 'least-connections': 8 } as const;
 export type DispatchMode = (typeof DISPATCH_MODES)[keyof typeof DISPATCH_MODES];
+
+/** TLS versions a client may use at least (Node's names). */
+export const TLS_VERSIONS = ['TLSv1.2', 'TLSv1.3'] as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -303,6 +315,43 @@ export const SETTINGS = {
     help: 'payload bytes a connection may have parsed per event-loop turn before the rest waits for the next turn',
   },
 
+  /** Certificate chain (PEM) of wss:// and https:// on the listening port; with sslKeyFile, TLS is on (README "TLS"). */
+  sslCertFile: {
+    kind: 'string', optional: true, path: true,
+    default: undefined, // plain ws:// unless asked: TLS usually ends at a proxy in front
+    help: "certificate chain (PEM) to serve wss:// and https:// with (Swoole's ssl_cert_file); needs --ssl-key-file",
+  },
+  /** Private key (PEM) of sslCertFile; checked against it at start and at every reload. */
+  sslKeyFile: { kind: 'string', optional: true, path: true, default: undefined, help: "private key (PEM) of --ssl-cert-file (Swoole's ssl_key_file)" },
+  /** CA certificates (PEM) that client certificates must chain to; with sslVerifyPeer clients must present one. */
+  sslCaFile: {
+    kind: 'string', optional: true, path: true, aliases: ['ssl_client_cert_file'],
+    default: undefined,
+    help: "CA certificates (PEM) client certificates are checked against (Swoole's ssl_client_cert_file)",
+  },
+  /** Ask every client for a certificate chaining to sslCaFile; a client without one fails the TLS handshake. */
+  sslVerifyPeer: {
+    kind: 'bool',
+    default: false, // browsers have no client certificate: opt in for service-to-service links
+    help: 'require a client certificate that chains to --ssl-ca-file (mutual TLS)',
+  },
+  /**
+   * Host name -> { cert, key } files, chosen by the client's SNI (Swoole's ssl_sni_certs); a
+   * `*.example.com` key matches one label. Others get sslCertFile. On the command line:
+   * `host=cert.pem:key.pem,host2=cert2.pem:key2.pem` (or the same object as JSON).
+   */
+  sslSniCerts: {
+    kind: 'sni', optional: true, path: true,
+    default: undefined,
+    help: "certificates by SNI host name: HOST=CERT:KEY[,HOST=CERT:KEY...] or a JSON object (Swoole's ssl_sni_certs)",
+  },
+  /** Oldest TLS version accepted. */
+  sslMinVersion: {
+    kind: 'enum', values: TLS_VERSIONS,
+    default: 'TLSv1.2', // RFC 8996 deprecates 1.0 and 1.1; every browser speaks 1.2
+    help: 'oldest TLS version accepted: TLSv1.2 or TLSv1.3',
+  },
+
   /** Swoole's open_websocket_*_frame: deliver these control frames to `message` instead of handling them. */
   openWebsocketPingFrame: { kind: 'bool', default: false, help: 'deliver ping frames to message (the app answers them)' },
   openWebsocketPongFrame: { kind: 'bool', default: false, help: 'deliver pong frames to message' },
@@ -314,6 +363,8 @@ export type SettingKey = keyof typeof SETTINGS;
 /** The value type a row declares: from its kind (and an enum's values, unless it is `wide`). */
 type ValueOf<S> = S extends { kind: 'bool' }
   ? boolean
+  : S extends { kind: 'sni' }
+    ? SniCerts | undefined
   : S extends { kind: 'int' | 'number'; optional: true }
     ? number | undefined
   : S extends { kind: 'int' | 'number' }

@@ -2,6 +2,7 @@ import { DISPATCH_MODES, SETTING_KEYS, SETTINGS, settingOf, type Config, type Se
 import { ConfigError } from './errors.ts';
 import { readSecretFiles } from './secrets.ts';
 import { isLoopbackHost } from './admin/admin-api.ts';
+import { checkTlsFiles, parseSniCerts } from './tls-files.ts';
 
 export { DISPATCH_MODES, LOG_LEVELS, SETTING_KEYS, SETTINGS, type Config, type DispatchMode, type Kind, type Setting, type SettingKey } from './config-table.ts';
 
@@ -66,6 +67,8 @@ function coerce(field: Setting, raw: unknown, problems: string[], label: string)
       problems.push(`${label}: expected ${field.patternHint ?? 'a non-empty string'}, got ${JSON.stringify(raw)}`);
       return undefined;
     }
+    case 'sni':
+      return parseSniCerts(raw, problems, label);
   }
 }
 
@@ -86,6 +89,9 @@ export function resolveConfig(input: Partial<Record<keyof Config, unknown>> = {}
   }
   const cfg = out as unknown as Config;
   readSecretFiles(cfg, (key) => input[key] !== undefined, labelOf, problems);
+  // A missing file, a bad certificate or a key that does not match stops the start here,
+  // before any worker is forked, naming the file.
+  checkTlsFiles(cfg, labelOf, problems);
   if (cfg.bufferHighWatermark > cfg.bufferOutputSize) {
     problems.push(`bufferHighWatermark (${flagName('bufferHighWatermark')}) must not exceed bufferOutputSize (${cfg.bufferHighWatermark} > ${cfg.bufferOutputSize})`);
   }

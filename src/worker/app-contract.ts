@@ -49,6 +49,18 @@ export interface ClientInfo {
   /** The uid bound with server.bind(), or null. */
   uid: string | null;
   rooms: readonly string[];
+  /** wss://: the negotiated TLS; null on plain ws://. */
+  tls: TlsInfo | null;
+}
+
+/** A connection's TLS (getClientInfo). */
+export interface TlsInfo {
+  /** The negotiated version: 'TLSv1.3', 'TLSv1.2'. */
+  version: string;
+  /** The cipher suite's standard name. */
+  cipher?: string;
+  /** The client certificate's subject (CN, O, ...), when one was presented and chains to sslCaFile. */
+  peerSubject?: Record<string, string | string[]>;
 }
 
 /**

@@ -4,6 +4,7 @@ import { CloseCode, Opcode } from '../shared/protocol/constants.ts';
 import type { SessionOwner, SessionRecord, SessionTable } from '../shared/session-table/types.ts';
 import { encodeForQueue, WebSocketStatus, type CloseInfo, type Connection, type PushStatus } from './connection/connection.ts';
 import type { HandshakeRequest } from './handshake/handshake-io.ts';
+import { tlsInfoOf } from './handshake/tls-terminator.ts';
 import { Rooms } from './rooms.ts';
 import type { ClientInfo, LocalStats } from './app-contract.ts';
 import { WorkerMeters } from '../shared/metrics/worker-meters.ts';
@@ -192,6 +193,7 @@ export class LocalConnections implements SessionOwner {
       protected: c.protected,
       uid: this.uidOf.get(fd) ?? null,
       rooms: this.rooms.roomsOf(fd),
+      tls: tlsInfoOf(c.socket),
     };
   }
 

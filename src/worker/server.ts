@@ -119,6 +119,15 @@ export class Server implements ServerApi {
     this.lifecycle.attach(socket, fd);
   }
 
+  /**
+   * Reads the TLS files again (what SIGHUP to the master does in every worker): new handshakes
+   * use the new certificates, established connections keep theirs. False when TLS is off or a
+   * file failed its check (logged; the current certificates stay).
+   */
+  reloadTls(): boolean {
+    return this.lifecycle.reloadTls();
+  }
+
   /** Single-process mode: listen ourselves, as the master will (paused sockets, nothing read). */
   async listen(port = this.config.port, host = this.config.host): Promise<AddressInfo> {
     const address = await this.lifecycle.listen(port, host);

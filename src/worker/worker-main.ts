@@ -118,6 +118,9 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
       case 'resync':
         sessions?.resync(msg.reason);
         return;
+      case 'tls-reload':
+        server.reloadTls();
+        return;
       case 'admin':
         // The master's admin server: run it here, through the Server (the owner may be anywhere).
         void runAdmin(server, msg.request).then((answer) => send({ t: 'admin', id: msg.id, answer }));

@@ -8,6 +8,7 @@ import { checkRequest, versionErrorOf, type RequestLineHead, type RoutedTarget }
 import { headEnd, mayBeUpgradeHead, readUpgradeHead } from '../../shared/protocol/request-head.ts';
 import type { RequestSource } from './handshake-io.ts';
 import { HttpPhases, type Expiry } from './http-deadlines.ts';
+import { tlsHandshaking } from './tls-terminator.ts';
 
 /** What the HTTP entry hands to the server for each upgrade it validated. */
 export interface UpgradeHandler {
@@ -157,7 +158,8 @@ export class HttpEntry {
   private expire(fd: number, expiry: Expiry): void {
     const socket = this.sockets.get(fd);
     if (socket === undefined || socket.destroyed) return;
-    if (expiry === 'destroy') socket.destroy();
+    // A TLS handshake not done by the deadline: there is no channel to answer on.
+    if (expiry === 'destroy' || tlsHandshaking(socket)) socket.destroy();
     else this.closeWith(socket, fd, expiry.status, expiry.why);
   }
 
@@ -279,7 +281,8 @@ export class HttpEntry {
 /** Writes a complete refusal and closes once it is flushed; a reset peer is just destroyed. True when the refusal was written. */
 export function reject(socket: Socket, status: number, message: string | Uint8Array, headers: ReadonlyArray<readonly [string, string]> = []): boolean {
   if (socket.destroyed) return false;
-  if (!socket.writable) {
+  // TLS not established yet (a refusal at once, shutdown): no channel to answer on.
+  if (!socket.writable || tlsHandshaking(socket)) {
     socket.destroy();
     return false;
   }
