@@ -9,6 +9,22 @@ import { contextFor, loadTlsContexts, type TlsContexts, type TlsSettings } from 
 /** One listener for every TLS socket: a closure each would stay with every idle connection. */
 const ignore = (): void => {};
 
+type ServerTlsSocket = TLSSocket & { _handle: { verifyError(): Error | null } | null; _rejectUnauthorized: boolean };
+
+/**
+ * What tls.Server does on each handshake (Node's onServerSocketSecure) and a TLSSocket made by
+ * hand does not: OpenSSL accepts any client certificate and leaves the verdict to us. The
+ * chain's check decides `authorized`; with sslVerifyPeer a failed one ends the connection.
+ */
+function checkClientCertificate(this: ServerTlsSocket): void {
+  const error = this._handle?.verifyError() ?? null;
+  if (error === null) this.authorized = true;
+  else {
+    this.authorizationError = error;
+    if (this._rejectUnauthorized) this.destroy();
+  }
+}
+
 /**
  * TLS ends here, in the worker, on the socket the master handed over without reading a byte
  * of it: the TCP handle is wrapped by Node's TLSWrap (C++, no JS stream in between) and
@@ -46,6 +62,7 @@ export class TlsTerminator {
     });
     // A failed TLS handshake (no client certificate, a scanner's garbage) ends as a 'close'.
     tls.on('error', ignore);
+    if (sslCaFile !== undefined) tls.once('secure', checkClientCertificate);
     return tls;
   }
 
