@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import echoApp from '../../src/worker/default-app.ts';
 import { type Running } from '../helpers/server.ts';
-import { startTarget, TRANSPORTS, type Target } from './transport.ts';
+import { startTarget, TRANSPORTS, type Target } from '../helpers/transport.ts';
 import { assertCase, CLEAN_CLOSE, close, frame, OP, runCase, summarize, text, type CaseSpec, type CloseExpectation } from './runner.ts';
 
 /**

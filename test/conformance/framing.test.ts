@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import echoApp from '../../src/worker/default-app.ts';
 import { type Running } from '../helpers/server.ts';
-import { startTarget, TRANSPORTS, type Target } from './transport.ts';
+import { startTarget, TRANSPORTS, type Target } from '../helpers/transport.ts';
 import { clientFrame } from '../../scripts/lib/frames.ts';
 import { assertCase, binary, CLEAN_CLOSE, failsWith, frame, OP, pong, raw, runCase, summarize, text, type CaseSpec } from './runner.ts';
 

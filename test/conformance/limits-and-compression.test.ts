@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import echoApp from '../../src/worker/default-app.ts';
 import { clientFrame } from '../../scripts/lib/frames.ts';
 import { type Running } from '../helpers/server.ts';
-import { startTarget, TRANSPORTS, type Target } from './transport.ts';
+import { startTarget, TRANSPORTS, type Target } from '../helpers/transport.ts';
 import {
   assertCase,
   awaitEvents,

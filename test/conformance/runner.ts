@@ -3,7 +3,7 @@ import zlib from 'node:zlib';
 import { clientFrame, closePayload, DEFLATE_TAIL as TRAILER, ServerFrameReader } from '../../scripts/lib/frames.ts';
 import { acceptFor, newKey, upgradeRequest } from '../../scripts/lib/upgrade.ts';
 import { RawClient } from '../helpers/server.ts';
-import type { Target } from './transport.ts';
+import type { Target } from '../helpers/transport.ts';
 
 /**
  * A small Autobahn|Testsuite-style case runner over a real socket (test-only, written

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import echoApp from '../../src/worker/default-app.ts';
 import { type Running } from '../helpers/server.ts';
-import { startTarget, TRANSPORTS, type Target } from './transport.ts';
+import { startTarget, TRANSPORTS, type Target } from '../helpers/transport.ts';
 import { assertCase, checkpoint, CLEAN_CLOSE, failsWith, frame, message, OP, raw, runCase, splitFrame, summarize, text, timeout, type CaseSpec, type Step } from './runner.ts';
 
 /**

@@ -1,12 +1,12 @@
 import type { Config } from '../../src/shared/config.ts';
 import type { Server } from '../../src/worker/server.ts';
-import { startServer, type Running } from '../helpers/server.ts';
-import { makePki, type Pki } from '../helpers/tls-certs.ts';
+import { startServer, type Running } from './server.ts';
+import { makePki, type Pki } from './tls-certs.ts';
 
 /**
- * The conformance run goes over both transports the server speaks: plain TCP (ws://) and TLS
- * ended in the worker (wss://), the same cases against the same code above the socket. Each
- * test file runs its describe blocks once per transport (describe.each(TRANSPORTS)).
+ * The conformance run and the browser test go over both transports the server speaks: plain
+ * TCP (ws://) and TLS ended in the worker (wss://), the same cases against the same code above
+ * the socket. Each test file runs its describe blocks once per transport (describe.each(TRANSPORTS)).
  */
 export type Transport = 'ws' | 'wss';
 export const TRANSPORTS: readonly Transport[] = ['ws', 'wss'];
