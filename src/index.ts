@@ -9,6 +9,7 @@ export type {
   AppSetup,
   Awaitable,
   ClientInfo,
+  TlsInfo,
   ClientListOptions,
   ClientPage,
   CloseInfo,
