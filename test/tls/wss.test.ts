@@ -244,3 +244,28 @@ describe('plain ws:// is unaffected', () => {
     }
   });
 });
+
+describe('the hand-off address', () => {
+  it('a TLS socket reports the address the master handed over with the descriptor, as a plain one does', async () => {
+    const { TlsTerminator } = await import('../../src/worker/handshake/tls-terminator.ts');
+    const { createServer, connect } = await import('node:net');
+    const { pino } = await import('pino');
+    const terminator = new TlsTerminator({ sslCertFile: main.cert, sslKeyFile: main.key, sslCaFile: undefined, sslVerifyPeer: false, sslSniCerts: undefined, sslMinVersion: 'TLSv1.2' }, pino({ level: 'silent' }));
+    const accepted = new Promise<import('node:net').Socket>((resolve) => {
+      const listener = createServer({ pauseOnConnect: true }, (s) => {
+        listener.close();
+        resolve(s);
+      }).listen(0, '127.0.0.1', () => {
+        const client = connect((listener.address() as { port: number }).port, '127.0.0.1');
+        client.on('error', () => {});
+        void accepted.then(() => client.destroy());
+      });
+    });
+    const raw = await accepted;
+    // What worker-main.ts does with the hand-off's address (a proxy's client, with PROXY protocol).
+    (raw as unknown as { _peername: object })._peername = { address: '203.0.113.7', family: 'IPv4', port: 4242 };
+    const tls = terminator.wrap(raw);
+    expect([tls.remoteAddress, tls.remotePort]).toEqual(['203.0.113.7', 4242]);
+    tls.destroy();
+  });
+});

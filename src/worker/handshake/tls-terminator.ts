@@ -60,6 +60,10 @@ export class TlsTerminator {
       // HTTP/1.1 only: a browser offering h2 must not pick it (the upgrade is HTTP/1.1).
       ALPNProtocols: ['http/1.1'],
     });
+    // The client's address as the hand-off gave it (worker-main.ts puts it where net.Socket
+    // caches getpeername()): the TLS socket reports the same, not a system call's answer.
+    const peer = (socket as unknown as { _peername?: object })._peername;
+    if (peer !== undefined) (tls as unknown as { _peername: object })._peername = peer;
     // A failed TLS handshake (no client certificate, a scanner's garbage) ends as a 'close'.
     tls.on('error', ignore);
     if (sslCaFile !== undefined) tls.once('secure', checkClientCertificate);
