@@ -13,7 +13,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { onCore, pinningProblem, pinSelf, processTicks, processTree, TICKS_PER_SECOND } from './lib/cpu.ts';
 import { ArgReader } from './lib/options.ts';
@@ -150,12 +150,17 @@ async function main(): Promise<void> {
   else pinSelf(1);
   const certDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-tls-cert-'));
   const files = makeCertificate(certDir);
-  const runs: Array<{ repeat: number; server: string; metrics: Metrics; error?: string }> = [];
+  const runs: Array<{ repeat: number; server: string; metrics: Metrics; error?: string; loadAverage: number[] }> = [];
   try {
     for (let repeat = 0; repeat < settings.repeats; repeat++) {
       const order = SERVERS.map((_, i) => SERVERS[(i + repeat) % SERVERS.length]!);
       progress(`repeat ${repeat + 1}/${settings.repeats}: ${order.map((s) => s.id).join(', ')}`);
-      for (const spec of order) runs.push({ repeat, ...(await measure(spec, files, pin, (m) => progress(`  ${m}`))) });
+      for (const spec of order) {
+        const run = await measure(spec, files, pin, (m) => progress(`  ${m}`));
+        // The machine's 1-minute load average after the turn: above the core count, other
+        // processes were competing with the server or the generator.
+        runs.push({ repeat, ...run, loadAverage: loadavg().map((x) => round(x, 1)) });
+      }
     }
   } finally {
     rmSync(certDir, { recursive: true, force: true });
@@ -178,9 +183,11 @@ async function main(): Promise<void> {
   const file = join(outDir, 'tls.json');
   const durationSeconds = round((performance.now() - started) / 1000, 1);
   writeFileSync(file, `${JSON.stringify({ machine: info, settings, how, servers: SERVERS.map(({ id, label }) => ({ id, label })), medians, errors, durationSeconds, runs }, null, 2)}\n`);
-  writeFileSync(join(outDir, 'tls.md'), `# TLS benchmark\n\n${info.date} · ${info.cpuModel} (${info.cpus} CPUs) · Node ${info.node} · commit ${info.commit}\n\n${how}\n\n${markdownTable(rows)}\n`);
-  const text = `${how}\n\n${textTable(rows)}\n${errors.length ? `\n${errors.length} run(s) failed:\n${errors.map((e) => `  ${e}`).join('\n')}\n` : ''}\nwrote ${file} in ${durationSeconds} s`;
-  finish(text, { event: 'bench-tls', ok: errors.length === 0, pinned: pin, settings, medians, errors, durationSeconds, file }, errors.length === 0 ? 0 : 1);
+  const loads = runs.map((r) => r.loadAverage[0]!);
+  const loadNote = `Load average (1 min) after each turn: ${loads.join(', ')} on ${info.cpus} CPUs${Math.max(...loads) > Number(info.cpus) ? ' (CONTENDED: other processes shared the cores)' : ''}.`;
+  writeFileSync(join(outDir, 'tls.md'), `# TLS benchmark\n\n${info.date} · ${info.cpuModel} (${info.cpus} CPUs) · Node ${info.node} · commit ${info.commit}\n\n${how}\n\n${loadNote}\n\n${markdownTable(rows)}\n`);
+  const text = `${how}\n${loadNote}\n\n${textTable(rows)}\n${errors.length ? `\n${errors.length} run(s) failed:\n${errors.map((e) => `  ${e}`).join('\n')}\n` : ''}\nwrote ${file} in ${durationSeconds} s`;
+  finish(text, { event: 'bench-tls', ok: errors.length === 0, pinned: pin, settings, medians, loadAverages: loads, errors, durationSeconds, file }, errors.length === 0 ? 0 : 1);
 }
 
 await main();
