@@ -97,9 +97,9 @@ export function tlsHandshaking(socket: Socket): boolean {
   return (socket as Partial<TLSSocket>).encrypted === true && (socket as unknown as { _secureEstablished?: boolean })._secureEstablished !== true;
 }
 
-/** A connection's TLS as getClientInfo reports it, or null for plain TCP. */
-export function tlsInfoOf(socket: Socket): TlsInfo | null {
-  if ((socket as Partial<TLSSocket>).encrypted !== true) return null;
+/** A connection's TLS as getClientInfo reports it, or null for plain TCP (or no socket: a test's stand-in). */
+export function tlsInfoOf(socket: Socket | undefined): TlsInfo | null {
+  if ((socket as Partial<TLSSocket> | undefined)?.encrypted !== true) return null;
   const tls = socket as TLSSocket;
   const info: TlsInfo = { version: tls.getProtocol() ?? 'unknown' };
   const cipher = tls.getCipher()?.standardName;
