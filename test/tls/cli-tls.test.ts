@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { resolveSettings } from '../../src/cli/resolve-config.ts';
 import { killAll, runCli, startCli } from '../helpers/process.ts';
 import { until } from '../helpers/server.ts';
 import { makePki, type CertPaths, type Pki } from '../helpers/tls-certs.ts';
@@ -61,6 +62,28 @@ describe.concurrent('a TLS file that cannot be served with stops the start with 
     const s = await runCli(['--port', '0', '--ssl-cert-file', main.cert, '--ssl-key-file', main.key, '--ssl-sni-certs', `a.test=${main.cert}:${missing}`]);
     expect(s.code).toBe(2);
     expect(s.stderr).toContain(missing);
+  });
+});
+
+describe('TLS settings from a config file, the environment and flags', () => {
+  it("a JSON file with Swoole's names: relative paths, SNI entries included, are relative to the file", async () => {
+    const sni = pki.server('sni-a', ['a.example.test']);
+    const config = join(pki.dir, 'switchyard.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ ssl_cert_file: 'main.crt', ssl_key_file: 'main.key', ssl_client_cert_file: 'ca.crt', ssl_verify_peer: true, ssl_sni_certs: { 'a.example.test': { ssl_cert_file: 'sni-a.crt', ssl_key_file: 'sni-a.key' } }, sslMinVersion: 'TLSv1.3' }),
+    );
+    const { config: c } = await resolveSettings([], config, {});
+    expect(c).toMatchObject({ sslCertFile: main.cert, sslKeyFile: main.key, sslCaFile: pki.caFile, sslVerifyPeer: true, sslMinVersion: 'TLSv1.3', sslSniCerts: { 'a.example.test': { cert: sni.cert, key: sni.key } } });
+  });
+
+  it('the flag form HOST=CERT:KEY,... and a JSON object in the variable', async () => {
+    const b = pki.server('sni-b', ['b.example.test']);
+    const flags = ['--ssl-cert-file', main.cert, '--ssl-key-file', main.key, '--ssl-sni-certs', `b.example.test=${b.cert}:${b.key}`];
+    expect((await resolveSettings(flags, undefined, {})).config.sslSniCerts).toEqual({ 'b.example.test': { cert: b.cert, key: b.key } });
+    const env = { SWITCHYARD_SSL_SNI_CERTS: JSON.stringify({ 'b.example.test': { cert: b.cert, key: b.key } }) };
+    expect((await resolveSettings(flags.slice(0, 4), undefined, env)).config.sslSniCerts).toEqual({ 'b.example.test': { cert: b.cert, key: b.key } });
+    await expect(resolveSettings([...flags.slice(0, 4), '--ssl-sni-certs', 'b.example.test'], undefined, {})).rejects.toThrow(/--ssl-sni-certs: expected HOST=CERT:KEY/);
   });
 });
 
