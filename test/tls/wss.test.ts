@@ -132,6 +132,30 @@ describe('the TLS handshake has a deadline', () => {
   });
 });
 
+describe('not TLS on a TLS port', () => {
+  it('a plain HTTP request is closed at once, never reaches the app, and the server goes on', async () => {
+    let requests = 0;
+    const srv = await startServer({ sslCertFile: main.cert, sslKeyFile: main.key }, (server) => {
+      echoApp(server);
+      server.on('request', () => void requests++);
+    });
+    try {
+      const socket = netConnect(srv.port, '127.0.0.1');
+      socket.on('error', () => {});
+      const closedSocket = new Promise((r) => socket.once('close', r));
+      socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      await closedSocket;
+      await until(() => srv.server.localStats().pendingHandshakes === 0, 2000, 'no longer pending');
+      expect(requests).toBe(0);
+      const ws = await openWss(`wss://localhost:${srv.port}/echo`, { ca: pki.ca });
+      expect((await echo(ws, 'still serving')).toString()).toBe('still serving');
+      expect(await closed(ws)).toBe(1000);
+    } finally {
+      await srv.stop();
+    }
+  });
+});
+
 describe('SNI (sslSniCerts)', () => {
   let srv: Running;
   let a: CertPaths;
