@@ -16,6 +16,7 @@ export type {
   Frame,
   HandshakeRequest,
   HandshakeResponse,
+  HttpRequest,
   LocalStats,
   MasterCallbacks,
   PushStatus,

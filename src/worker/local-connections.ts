@@ -176,6 +176,7 @@ export class LocalConnections implements SessionOwner {
       fd,
       remoteAddress: c.remoteAddress,
       remotePort: c.remotePort,
+      proxyAddress: c.proxyAddress,
       path: c.path,
       protocol: c.protocol,
       extensions: c.extensions,
