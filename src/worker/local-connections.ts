@@ -98,7 +98,7 @@ export class LocalConnections implements SessionOwner {
     this.conns.set(conn.fd, conn);
     this.sessions?.add({ fd: conn.fd, node: this.init.node, slot: this.init.slot, remoteAddress: conn.remoteAddress, remotePort: conn.remotePort, connectTime: conn.connectTime });
     this.counters.handshakes++;
-    this.log.debug({ fd: conn.fd, path: request.path, remote: conn.remoteAddress }, 'open');
+    this.log.debug({ fd: conn.fd, path: request.path, remote: conn.remoteAddress, ...(conn.proxyAddress === null ? {} : { proxy: conn.proxyAddress }) }, 'open');
   }
 
   /** The connection closed: it leaves its rooms, its uid and the session table. */
