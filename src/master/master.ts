@@ -215,10 +215,12 @@ export class Master {
     }
     readProxyHeader(handle, this.config.proxyHeaderTimeoutMs, (outcome) => {
       if (!outcome.ok) {
+        handle.close();
+        // A TCP health check of the proxy (connect, close): nothing to count.
+        if (outcome.reason === 'probe') return;
         // Never dispatched under the proxy's address: the proxy sees the connection close.
         this.counters.proxyHeaderFailed++;
         this.log.warn({ event: 'proxy-header-failed', reason: outcome.reason, detail: outcome.detail, proxy: remote.address }, 'PROXY protocol header missing or malformed: connection closed');
-        handle.close();
         return;
       }
       if (this.stopping) {

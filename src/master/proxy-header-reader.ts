@@ -9,8 +9,11 @@ export type ProxyHeaderOutcome =
   | { ok: true; source: ProxyEndpoint | null; prefix: Buffer }
   | { ok: false; reason: ProxyHeaderFailure; detail: string };
 
-/** Why a trusted source's connection was closed without being dispatched (stats count each). */
-export type ProxyHeaderFailure = 'malformed' | 'timeout' | 'closed' | 'oversized';
+/**
+ * Why a trusted source's connection was closed without being dispatched. Stats count each but
+ * `probe`: the proxy connected and closed without sending a byte (a TCP health check).
+ */
+export type ProxyHeaderFailure = 'malformed' | 'timeout' | 'closed' | 'oversized' | 'probe';
 
 const ignoreRead = (): void => {};
 
@@ -38,7 +41,8 @@ export function readProxyHeader(handle: TcpHandle, timeoutMs: number, done: (out
   handle.onread = (buffer) => {
     const chunk = readResult(buffer);
     if (typeof chunk === 'number') {
-      finish({ ok: false, reason: 'closed', detail: `the connection ended before its PROXY header was complete (errno ${chunk})` });
+      if (bytes.length === 0) finish({ ok: false, reason: 'probe', detail: 'closed before sending anything' });
+      else finish({ ok: false, reason: 'closed', detail: `the connection ended before its PROXY header was complete (errno ${chunk})` });
       return;
     }
     if (chunk.length === 0) return;

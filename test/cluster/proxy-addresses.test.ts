@@ -90,6 +90,17 @@ function exchange(port: number, chunks: Array<Buffer | string | number>, localAd
   });
 }
 
+/** Connects from the trusted proxy's address, writes `bytes` (if any), ends, and waits for the close. */
+function closeAfter(port: number, bytes: Buffer): Promise<void> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port, localAddress: '127.0.0.1' });
+    s.on('error', () => {});
+    s.once('connect', () => (bytes.length > 0 ? s.end(bytes) : s.end()));
+    s.once('close', () => resolve());
+    s.resume();
+  });
+}
+
 const upgrade = (headers: Record<string, string> = {}) => upgradeRequest('/', headers);
 const get = (path: string, headers: Record<string, string> = {}) =>
   `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
@@ -164,10 +175,15 @@ describe('PROXY protocol (the master reads it from trusted sources)', () => {
     expect(late.closedAfterMs).toBeGreaterThanOrEqual(550);
     const silent = await exchange(cli.port, []);
     expect(silent.received).toBe(0);
-    const after = await sampleUntil(async () => (await statsOf(cli.port)).proxyHeaderFailed as number, (n) => n === before + 5, 5000);
-    expect(after).toBe(before + 5);
+    // The client leaves half-way through the header: counted too.
+    await closeAfter(cli.port, encodeProxyV2({ address: '192.0.2.5', port: 1 }).subarray(0, 10));
+    // A connect and close without a byte (a proxy's TCP health check): not a failure.
+    await closeAfter(cli.port, Buffer.alloc(0));
+    const after = await sampleUntil(async () => (await statsOf(cli.port)).proxyHeaderFailed as number, (n) => n === before + 6, 5000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect([after, (await statsOf(cli.port)).proxyHeaderFailed]).toEqual([before + 6, before + 6]);
     const failed = cli.logs().filter((l) => l.event === 'proxy-header-failed').map((l) => l.reason);
-    expect(failed).toEqual(expect.arrayContaining(['malformed', 'oversized', 'timeout']));
+    expect(failed).toEqual(expect.arrayContaining(['malformed', 'oversized', 'timeout', 'closed']));
   });
 
   it('an untrusted peer is not read: its request is served with its own address, and a PROXY header from it gets 400', async () => {
