@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeProxyV1, encodeProxyV2 } from '../../src/shared/proxy/proxy-protocol.ts';
 import { MAX_PREFIX } from '../../src/shared/handoff/wire.ts';
-import { ServerFrameReader } from '../../scripts/lib/frames.ts';
+import { maskedText, ServerFrameReader } from '../../scripts/lib/frames.ts';
 import { headersOf, responseHead, upgradeRequest } from '../../scripts/lib/upgrade.ts';
 import { killAll, startCli, type CliProcess } from '../helpers/process.ts';
 import { sampleUntil } from '../helpers/server.ts';
@@ -129,6 +129,31 @@ describe('PROXY protocol (the master reads it from trusted sources)', () => {
     expect(hello).toMatchObject({ remoteAddress: '203.0.113.7', remotePort: 41234, proxyAddress: '127.0.0.1' });
     expect(hello.proxyPort).toBeGreaterThan(0);
     expect(hello.info).toEqual({ remoteAddress: '203.0.113.7', remotePort: 41234, proxyAddress: '127.0.0.1' });
+  });
+
+  it('a frame sent right behind the upgrade, in the same write as the header, reaches the connection (the prefix carries it)', async () => {
+    const header = encodeProxyV2({ address: '203.0.113.8', port: 1 });
+    const s = connect({ host: '127.0.0.1', port: cli.port, localAddress: '127.0.0.1' });
+    const reader = new ServerFrameReader();
+    let buf = Buffer.alloc(0);
+    let upgraded = false;
+    const texts: string[] = [];
+    s.on('data', (d: Buffer) => {
+      if (!upgraded) {
+        buf = Buffer.concat([buf, d]);
+        const head = responseHead(buf);
+        if (head === null) return;
+        upgraded = true;
+        d = Buffer.from(head.rest);
+      }
+      for (const f of reader.push(d)) texts.push(f.payload.toString());
+    });
+    s.write(Buffer.concat([header, Buffer.from(upgrade()), maskedText('pipelined')]));
+    await sampleUntil(() => texts.length, (n) => n >= 2, 5000);
+    s.destroy();
+    // (The echo may come first: the fixture's open awaits getClientInfo.)
+    expect(texts).toContain('pipelined');
+    expect(JSON.parse(texts.find((t) => t.startsWith('{'))!)).toMatchObject({ remoteAddress: '203.0.113.8' });
   });
 
   it('v2 (IPv6 source, TLVs) with the upgrade in a separate write', async () => {
