@@ -186,6 +186,14 @@ describe('PROXY protocol (the master reads it from trusted sources)', () => {
     expect(r.body).toMatchObject({ remoteAddress: '198.51.100.9', proxyAddress: '127.0.0.1', socketAddress: '198.51.100.9' });
   });
 
+  it('a prefix near the 32 KiB cap crosses the hand-off pipe in one record: the worker answers it (431 for a head over maxHeaderSize)', async () => {
+    const header = encodeProxyV1({ address: '198.51.100.10', port: 1 }, { address: '192.0.2.1', port: 80 });
+    const request = Buffer.from(get('/whoami', { Cookie: 'c='.padEnd(MAX_PREFIX - 200, 'x') }));
+    expect(request.length).toBeLessThan(MAX_PREFIX);
+    const r = await exchange(cli.port, [Buffer.concat([header, request])]);
+    expect(r.status).toBe(431);
+  });
+
   it('malformed, missing, oversized or late headers from the trusted proxy: closed without a byte, never dispatched, counted', async () => {
     const before = (await statsOf(cli.port)).proxyHeaderFailed as number;
     const t0 = performance.now();
