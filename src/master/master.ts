@@ -297,7 +297,8 @@ export class Master {
     }
     const nodes = [own, ...others].sort((a, b) => a.node - b.node);
     const total = { ...own, nodes };
-    for (const f of SUMMED_FIELDS) total[f] = nodes.reduce((n, x) => n + x[f], 0);
+    // A node of an older version may lack a newer field (proxyHeaderFailed): 0, not NaN.
+    for (const f of SUMMED_FIELDS) total[f] = nodes.reduce((n, x) => n + (x[f] ?? 0), 0);
     return total;
   }
 
