@@ -44,7 +44,8 @@ const UNAVAILABLE = Buffer.from(
 );
 
 /**
- * The master: owns the listening socket (paused sockets, it never reads a byte), gives each
+ * The master: owns the listening socket (paused sockets, it never reads a byte but a trusted
+ * proxy's PROXY header: proxy-header-reader.ts), gives each
  * connection its fd and a worker, hands it over, supervises the workers and answers
  * cluster-wide stats. Exits 0 after a graceful shutdown.
  */
