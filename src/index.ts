@@ -17,6 +17,7 @@ export type {
   Frame,
   HandshakeRequest,
   HandshakeResponse,
+  HttpRequest,
   LocalStats,
   MasterCallbacks,
   PushStatus,

@@ -110,6 +110,8 @@ export interface ClusterStats extends CumulativeCounters {
   handoffFailed: number;
   /** Connections refused by the master because no worker was up. */
   unavailable: number;
+  /** Connections from a trustProxy source closed for a missing, malformed, late or oversized PROXY header (proxyProtocol). */
+  proxyHeaderFailed: number;
   dispatchMode: string;
   workerRestarts: number;
   uptime: number;
@@ -127,7 +129,7 @@ export interface ClusterStats extends CumulativeCounters {
 export type NodeStats = Omit<ClusterStats, 'nodes'>;
 
 /** The cluster totals that add up over nodes. */
-export const SUMMED_FIELDS = ['pushesForwarded', 'pushesCongested', 'pushesUnreachable', 'remotePushWritten', 'remotePushQueued', 'remotePushDropped', 'remotePushClosed', 'remotePushUnknown', 'connections', 'accepted', 'handshakes', 'refused', 'closed', 'aborted', 'missing', 'handoffRejected', 'handoffFailed', 'unavailable', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'workerRestarts'] as const;
+export const SUMMED_FIELDS = ['pushesForwarded', 'pushesCongested', 'pushesUnreachable', 'remotePushWritten', 'remotePushQueued', 'remotePushDropped', 'remotePushClosed', 'remotePushUnknown', 'connections', 'accepted', 'handshakes', 'refused', 'closed', 'aborted', 'missing', 'handoffRejected', 'handoffFailed', 'unavailable', 'proxyHeaderFailed', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'workerRestarts'] as const;
 
 export const EMPTY_COUNTERS: Readonly<WorkerCounters> = Object.freeze({
   ...EMPTY_PUSH_COUNTERS,

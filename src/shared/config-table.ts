@@ -163,6 +163,33 @@ export const SETTINGS = {
     default: 1,
     help: "V8 young-generation semi-space of each worker in MiB (0: V8's default)",
   },
+  /**
+   * Proxies whose word on the client's address is believed: addresses, CIDR ranges (IPv4,
+   * IPv6; IPv4-mapped IPv6 peers match IPv4 ranges) or loopback, linklocal, uniquelocal,
+   * comma-separated. Their Forwarded / X-Forwarded-For headers (rightmost untrusted hop) and,
+   * with proxyProtocol, their PROXY headers give remoteAddress; anyone else's are ignored.
+   */
+  trustProxy: {
+    kind: 'string', optional: true,
+    default: undefined, // nobody: a header any client can write is not an address
+    help: 'proxies (addresses, CIDRs, loopback|linklocal|uniquelocal; comma-separated) whose Forwarded/X-Forwarded-For and PROXY headers give the client address',
+  },
+  /**
+   * The master reads a PROXY protocol header (v1 or v2) from every connection of a trustProxy
+   * source before dispatching; a connection without a valid one is closed and counted. Other
+   * sources are handed over unread (a PROXY header from them gets 400 from the HTTP parser).
+   */
+  proxyProtocol: {
+    kind: 'bool',
+    default: false, // only behind a proxy configured to send it (HAProxy send-proxy, nginx proxy_protocol on)
+    help: 'read a PROXY protocol v1/v2 header from trustProxy sources before dispatching (needs --trust-proxy)',
+  },
+  /** A trusted source's PROXY header must be complete within this (ms) of the accept, else the connection is closed. */
+  proxyHeaderTimeoutMs: {
+    kind: 'int', min: 1,
+    default: 5_000, // a proxy sends the header with or before the client's first bytes: this bounds a stuck one
+    help: 'a PROXY protocol header must be complete within this (ms) of the accept, else the connection is closed and counted',
+  },
 
   /**
    * Largest message accepted, reassembled and inflated (RFC 6455 §10.4); beyond it close 1009.

@@ -99,7 +99,7 @@ export class LocalConnections implements SessionOwner {
     this.conns.set(conn.fd, conn);
     this.sessions?.add({ fd: conn.fd, node: this.init.node, slot: this.init.slot, remoteAddress: conn.remoteAddress, remotePort: conn.remotePort, connectTime: conn.connectTime });
     this.counters.handshakes++;
-    this.log.debug({ fd: conn.fd, path: request.path, remote: conn.remoteAddress }, 'open');
+    this.log.debug({ fd: conn.fd, path: request.path, remote: conn.remoteAddress, ...(conn.proxyAddress === null ? {} : { proxy: conn.proxyAddress }) }, 'open');
   }
 
   /** The connection closed: it leaves its rooms, its uid and the session table. */
@@ -177,6 +177,7 @@ export class LocalConnections implements SessionOwner {
       fd,
       remoteAddress: c.remoteAddress,
       remotePort: c.remotePort,
+      proxyAddress: c.proxyAddress,
       path: c.path,
       protocol: c.protocol,
       extensions: c.extensions,

@@ -10,6 +10,7 @@ import { Server, type AppSetup } from './server.ts';
 import { runAdmin } from './admin-ops.ts';
 import { receiveHandoffs } from '../shared/handoff/receiver.ts';
 import type { Handoff } from '../shared/handoff/wire.ts';
+import { markProxied } from './handshake/client-address.ts';
 import { WorkerMeters, type WorkerMetrics } from '../shared/metrics/worker-meters.ts';
 
 /** How often a worker tells the master its load (dispatch modes 3 and 8 read it). */
@@ -178,5 +179,9 @@ function handedSocket(handle: object, handoff: Handoff): Socket {
   if (handoff.address !== '') {
     (socket as unknown as { _peername: object })._peername = { address: handoff.address, family: handoff.address.includes(':') ? 'IPv6' : 'IPv4', port: handoff.port };
   }
+  // A PROXY protocol connection: the address above is the header's source; the proxy stays visible.
+  if (handoff.proxy) markProxied(socket, handoff.proxy);
+  // Bytes the master read past the PROXY header are the request's first: read before the socket's.
+  if (handoff.prefix) socket.unshift(handoff.prefix);
   return socket;
 }

@@ -29,6 +29,7 @@ export function singleProcessStats(l: LocalStats, self: { up: boolean; startTime
     handoffFailed: 0,
     handoffRejected: 0,
     unavailable: 0,
+    proxyHeaderFailed: 0,
     messagesIn: l.messagesIn,
     messagesOut: l.messagesOut,
     bytesIn: l.bytesIn,

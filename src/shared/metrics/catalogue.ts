@@ -25,6 +25,8 @@ export interface NodeMetrics {
   accepted: number;
   handoffFailed: number;
   unavailable: number;
+  /** Absent from nodes that predate it (read as 0). */
+  proxyHeaderFailed?: number;
   residentBytes: number;
   cpuSeconds: number;
   workers: SlotMetrics[];
@@ -129,6 +131,7 @@ export function metricFamilies(nodes: readonly NodeMetrics[]): Family[] {
     counter('switchyard_accepted_connections_total', 'TCP connections the master accepted.', perNode((n) => n.accepted)),
     counter('switchyard_handoff_failures_total', 'Accepted connections dropped because their hand-off to a worker failed.', perNode((n) => n.handoffFailed)),
     counter('switchyard_no_worker_refusals_total', 'Connections the master answered 503 because no worker was up.', perNode((n) => n.unavailable)),
+    counter('switchyard_proxy_header_failures_total', 'Connections from a trustProxy source closed for a missing, malformed, late or oversized PROXY protocol header.', perNode((n) => n.proxyHeaderFailed ?? 0)),
     gauge('switchyard_master_resident_memory_bytes', 'The master process\'s resident set size.', perNode((n) => n.residentBytes)),
     counter('switchyard_master_cpu_seconds_total', 'CPU time (user and system) of the master process.', perNode((n) => n.cpuSeconds)),
     gauge('switchyard_start_time_seconds', 'When the node\'s master started (Unix time).', perNode((n) => n.startTime)),
