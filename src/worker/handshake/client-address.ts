@@ -27,6 +27,12 @@ export function markProxied(socket: Socket, proxy: { address: string; port: numb
   (socket as ProxiedSocket)[PROXY_PEER] = proxy;
 }
 
+/** Carries the PROXY mark from a raw socket to the TLS socket that wraps it (tls-terminator.ts). */
+export function copyProxied(from: Socket, to: Socket): void {
+  const proxy = (from as ProxiedSocket)[PROXY_PEER];
+  if (proxy !== undefined) (to as ProxiedSocket)[PROXY_PEER] = proxy;
+}
+
 /**
  * The client of a request on `socket`: its peer (for a PROXY-protocol connection, the source
  * the header declared: the master dispatched on it), then, if that address is a trusted proxy,

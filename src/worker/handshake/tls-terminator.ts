@@ -4,6 +4,7 @@ import { TlsFileError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { TlsInfo } from '../app-contract.ts';
 import { contextFor, loadTlsContexts, type TlsContexts, type TlsSettings } from '../../shared/tls-files.ts';
+import { copyProxied } from './client-address.ts';
 
 
 /** One listener for every TLS socket: a closure each would stay with every idle connection. */
@@ -64,6 +65,8 @@ export class TlsTerminator {
     // caches getpeername()): the TLS socket reports the same, not a system call's answer.
     const peer = (socket as unknown as { _peername?: object })._peername;
     if (peer !== undefined) (tls as unknown as { _peername: object })._peername = peer;
+    // Behind a PROXY-protocol proxy that address is the header's: the proxy must stay visible.
+    copyProxied(socket, tls);
     // A failed TLS handshake (no client certificate, a scanner's garbage) ends as a 'close'.
     tls.on('error', ignore);
     if (sslCaFile !== undefined) tls.once('secure', checkClientCertificate);
