@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { CLUSTER_NAME } from './redis-keys.ts';
+import { ORIGIN_ENTRY } from './protocol/origin-check.ts';
 
 /**
  * Every setting once: its default (with the reason for it), its type and validation, its line
@@ -11,7 +12,7 @@ import { CLUSTER_NAME } from './redis-keys.ts';
  */
 
 /** How a raw value (a flag, a variable, a config-file value) is read and checked. */
-export type Kind = 'int' | 'number' | 'bool' | 'string' | 'enum' | 'dispatch';
+export type Kind = 'int' | 'number' | 'bool' | 'string' | 'enum' | 'dispatch' | 'list';
 
 /** One row of the table. */
 export interface Setting {
@@ -25,6 +26,7 @@ export interface Setting {
   readonly values?: readonly string[];
   /** A string (or an int) that may be unset (undefined). */
   readonly optional?: boolean;
+  /** A string's pattern; a list's: each element's. */
   readonly pattern?: RegExp;
   /** What the pattern asks for, in the words of the error message. */
   readonly patternHint?: string;
@@ -224,6 +226,22 @@ export const SETTINGS = {
     default: 100_000,
     help: 'established connections per process; beyond it 503 in the handshake',
   },
+  /**
+   * Origins a WebSocket handshake may come from (RFC 6454 serialized: scheme://host[:port]),
+   * `*.` patterns for subdomains; another origin gets 403 before any hook. Empty: no check.
+   */
+  allowedOrigins: {
+    kind: 'list', pattern: ORIGIN_ENTRY,
+    patternHint: 'origins such as https://example.com, https://*.example.com:8443 or *.example.com, comma-separated',
+    default: [] as readonly string[], // no check, as ws: a browser-facing app should set it (cross-site WebSocket hijacking)
+    help: 'origins a WebSocket handshake may come from (https://app.example.com, https://*.example.com, comma-separated); others get 403. Unset: no check',
+  },
+  /** With allowedOrigins: a handshake without an Origin header (non-browser clients) gets 403 too. */
+  requireOrigin: {
+    kind: 'bool',
+    default: false, // non-browser clients (ws, curl, servers) send no Origin, and are no CSWSH risk
+    help: 'refuse WebSocket handshakes without an Origin header (403)',
+  },
 
   /** Seconds between idle scans; 0 disables the heartbeat (Swoole heartbeat_check_interval). */
   heartbeatCheckInterval: { kind: 'number', min: 0, default: 0, help: 'seconds between idle scans (0: off; set alone, the idle time is twice it)' },
@@ -314,6 +332,8 @@ export type SettingKey = keyof typeof SETTINGS;
 /** The value type a row declares: from its kind (and an enum's values, unless it is `wide`). */
 type ValueOf<S> = S extends { kind: 'bool' }
   ? boolean
+  : S extends { kind: 'list' }
+    ? readonly string[]
   : S extends { kind: 'int' | 'number'; optional: true }
     ? number | undefined
   : S extends { kind: 'int' | 'number' }
