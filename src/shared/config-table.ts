@@ -220,11 +220,45 @@ export const SETTINGS = {
     default: 4096, // bounds what an accept flood, trickling clients or a slow auth hook can pin (each holds up to maxHeaderSize)
     help: 'connections per process not yet WebSockets (reading a request, plain HTTP, keep-alive, async hooks); beyond it 503',
   },
-  /** Established connections per process; beyond it new upgrades get 503. */
+  /**
+   * TCP connections of the whole node (every worker), counted by the master from hand-off to
+   * close, WebSocket or not (Swoole's max_connection counts every connection); beyond it the
+   * master answers 503 with Retry-After before hand-off.
+   */
   maxConnection: {
     kind: 'int', min: 1, aliases: ['max_conn'],
     default: 100_000,
-    help: 'established connections per process; beyond it 503 in the handshake',
+    help: "TCP connections of the whole node (all workers, WebSocket or not, counted by the master); beyond it the master answers 503",
+  },
+  /** Connections one client address may hold on this node; beyond it the master answers 429. 0: no limit. */
+  maxConnectionsPerIp: {
+    kind: 'int', min: 0,
+    default: 0, // off: behind a proxy or a carrier NAT many clients share one address
+    help: 'connections one client address may hold on this node (0: no limit); beyond it 429 with Retry-After',
+  },
+  /** New connections per second per client address (a token bucket of connectionRateBurst); beyond it 429. 0: no limit. */
+  connectionRateLimit: {
+    kind: 'number', min: 0,
+    default: 0, // off, as maxConnectionsPerIp: shared addresses would be throttled together
+    help: 'new connections per second per client address, a token bucket (0: no limit); beyond it 429 with Retry-After',
+  },
+  /** The token bucket's size: connections an address may open at once before the rate applies. */
+  connectionRateBurst: {
+    kind: 'int', min: 1,
+    default: 20, // a browser opening a few tabs, a reconnect storm of one client's sockets
+    help: 'connections an address may open at once before connectionRateLimit applies',
+  },
+  /** Client addresses whose rate-limit state the master keeps; beyond it the least recently seen is forgotten. */
+  maxTrackedAddresses: {
+    kind: 'int', min: 16,
+    default: 65_536, // ~100 bytes each: 6.5 MB at most, whatever number of addresses a flood uses
+    help: 'client addresses whose rate-limit buckets the master keeps (the least recently seen beyond it is forgotten)',
+  },
+  /** Sessions one uid may have bound in the cluster; a bind beyond it closes the oldest with 4429. 0: no limit. */
+  maxConnectionsPerUid: {
+    kind: 'int', min: 0,
+    default: 0, // off: how many devices a user may use is the app's policy
+    help: "sessions bound to one uid in the cluster (Centrifugo's user_connection_limit; 0: no limit); a bind beyond it closes the oldest with 4429",
   },
   /**
    * Origins a WebSocket handshake may come from (RFC 6454 serialized: scheme://host[:port]),
