@@ -86,7 +86,7 @@ export class Server implements ServerApi {
       slot: this.workerId,
       pendingSocket: (fd) => this.lifecycle.pendingSocket(fd),
       pipe: (src, data) => this.callbacks.invokePipe(src, data),
-      ...(this.config.maxConnectionsPerUid > 0 ? { bound: (fd: number, uid: string) => uidLimit.bound(fd, uid) } : {}),
+      ...(this.config.maxConnectionsPerUid > 0 ? { bound: (fd: number, uid: string) => void uidLimit.bound(fd, uid) } : {}),
     });
     this.calls = new ClusterCalls({
       router: this.router,

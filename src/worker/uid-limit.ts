@@ -30,9 +30,9 @@ export class UidLimit {
     this.log = log;
   }
 
-  /** fd was just bound to uid here. */
-  bound(fd: number, uid: string): void {
-    this.enforce(uid).catch((err: unknown) => this.log.warn({ fd, err: (err as Error).message }, 'maxConnectionsPerUid: could not count the sessions of a uid'));
+  /** fd was just bound to uid here. Resolves when the check is done (it never rejects). */
+  bound(fd: number, uid: string): Promise<void> {
+    return this.enforce(uid).catch((err: unknown) => this.log.warn({ fd, err: (err as Error).message }, 'maxConnectionsPerUid: could not count the sessions of a uid'));
   }
 
   private async enforce(uid: string): Promise<void> {
