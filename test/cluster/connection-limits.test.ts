@@ -65,7 +65,8 @@ async function closeAll(list: Array<Extract<Attempt, { kind: 'open' }>>): Promis
   await Promise.all(list.map((a) => a.closed));
 }
 
-describe('maxConnection counts the whole node', () => {
+// Each test starts a cluster: slow when the 2 cores are shared with other suites.
+describe('maxConnection counts the whole node', { timeout: 90_000 }, () => {
   it.each([1, 2, 4])('with %i worker(s): exactly 5 admitted, the 6th gets 503 with Retry-After, a close lets one more in', async (workers) => {
     const cli = await startCluster(['--workers', String(workers), '--dispatch-mode', 'round-robin', '--max-connection', '5', '--admin-port', '0']);
     const clients: Array<Extract<Attempt, { kind: 'open' }>> = [];
@@ -118,7 +119,7 @@ describe('maxConnection counts the whole node', () => {
   });
 });
 
-describe('per-address limits', () => {
+describe('per-address limits', { timeout: 90_000 }, () => {
   it('maxConnectionsPerIp: the third from one address gets 429 with Retry-After, another address is let in', async () => {
     const cli = await startCluster(['--workers', '2', '--max-connections-per-ip', '2', '--admin-port', '0']);
     const mine = [opened(await attempt(cli.port, '127.0.0.2')), opened(await attempt(cli.port, '127.0.0.2'))];

@@ -22,7 +22,8 @@ async function stillOpen(c: Hello): Promise<boolean> {
   return Promise.race([c.closed.then(() => false), sleep(300).then(() => true)]);
 }
 
-describe('maxConnectionsPerUid', () => {
+// Each test starts a cluster (the last one two): slow when the 2 cores are shared.
+describe('maxConnectionsPerUid', { timeout: 90_000 }, () => {
   it('in one node: the bind beyond the limit closes the oldest session of that uid with 4429, wherever it lives', async () => {
     const cli = await startCluster(['--workers', '2', '--dispatch-mode', 'round-robin', '--max-connections-per-uid', '2']);
     const c: Hello[] = [];
