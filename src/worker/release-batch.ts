@@ -33,7 +33,7 @@ export class ReleaseBatch {
   /** Reports fd when the socket closes. */
   track(socket: Socket, fd: number): void {
     (socket as Tagged)[FD] = fd;
-    socket.once('close', this.onClose);
+    socket.on('close', this.onClose); // 'close' comes once; on() needs no wrapper per socket, as once() would
   }
 
   /** Reports fd now (its socket never arrived). */
