@@ -10,11 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloseInfo } from '../src/worker/server.ts';
 import echoApp from '../src/worker/default-app.ts';
 import { executable, externalTool } from './helpers/process.ts';
-import { startServer, until, type Running } from './helpers/server.ts';
+import { until, type Running } from './helpers/server.ts';
+import { startTarget, TRANSPORTS, type Target } from './helpers/transport.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const chromiumTool = externalTool('browser (Chromium)', executable(CHROMIUM), "install Debian's `chromium` package");
-const SCREENSHOT = join(tmpdir(), 'switchyard-echo-page.png');
+const screenshot = (transport: string) => join(tmpdir(), `switchyard-echo-page-${transport}.png`);
 
 /** What the page exposes as `window.echo`; the test's tsconfig has no DOM types. */
 interface PageWebSocket {
@@ -32,8 +33,8 @@ interface EchoState {
 /** Page functions are serialized into the page: they reach `window.echo` through this cast, not a closure. */
 type PageGlobal = { echo: EchoState };
 
-describe.skipIf(!chromiumTool.run)('Chromium against the echo page', () => {
-  let srv: Running;
+describe.skipIf(!chromiumTool.run).each(TRANSPORTS)('Chromium against the echo page over %s', (transport) => {
+  let srv: Running & Target;
   let browser: Browser | undefined;
   let page: Page;
   const opened: number[] = [];
@@ -41,18 +42,20 @@ describe.skipIf(!chromiumTool.run)('Chromium against the echo page', () => {
 
   beforeAll(async () => {
     if (!chromiumTool.available) throw new Error(`CI=true: browser tests cannot be skipped: ${chromiumTool.problem}`);
-    srv = await startServer({}, (server) => {
+    srv = await startTarget(transport, {}, (server) => {
       echoApp(server);
       server.on('close', (_s, fd, info) => void closes.push({ fd, info }));
     });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       // playwright gives each launch a fresh temporary profile and deletes it on close
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      // wss: the test CA is not in Chromium's store; the certificate is still the server's own.
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(transport === 'wss' ? ['--ignore-certificate-errors'] : [])],
     });
-    page = await browser.newPage();
+    page = await browser.newPage({ ignoreHTTPSErrors: transport === 'wss' });
     page.on('pageerror', (err) => console.error('page error:', err));
-    await page.goto(`http://127.0.0.1:${srv.port}/`);
+    // The page opens ws:// or wss:// as it was loaded (https:// is the request callback over TLS).
+    await page.goto(`${transport === 'wss' ? 'https' : 'http'}://127.0.0.1:${srv.port}/`);
     await page.waitForFunction(() => {
       const e = (globalThis as unknown as Partial<PageGlobal>).echo;
       return e !== undefined && (e.ws.readyState === 1 || e.closed !== null);
@@ -76,6 +79,8 @@ describe.skipIf(!chromiumTool.run)('Chromium against the echo page', () => {
     expect(state.extensions).toContain('permessage-deflate');
     expect(opened).toHaveLength(1);
     expect(srv.server.localClientInfo(opened[0]!)?.extensions).toContain('permessage-deflate');
+    // Over wss the connection is TLS (Chromium negotiates 1.3), over ws it is not.
+    expect(srv.server.localClientInfo(opened[0]!)?.tls?.version ?? null).toBe(transport === 'wss' ? 'TLSv1.3' : null);
     expect(await page.textContent('#status')).toBe('open');
   });
 
@@ -109,8 +114,8 @@ describe.skipIf(!chromiumTool.run)('Chromium against the echo page', () => {
   });
 
   it('renders the page (screenshot to a temp file)', async () => {
-    await page.screenshot({ path: SCREENSHOT });
-    expect(statSync(SCREENSHOT).size).toBeGreaterThan(1000);
+    await page.screenshot({ path: screenshot(transport) });
+    expect(statSync(screenshot(transport)).size).toBeGreaterThan(1000);
   });
 
   it('closes with 1000 from the page: clean on both sides, closedBy client', async () => {

@@ -6,6 +6,7 @@ import { ClusterError } from '../shared/errors.ts';
 import type { MasterHooks } from '../shared/dispatch-types.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { redactUrl, secretsOnCommandLine } from '../shared/secrets.ts';
+import { tlsEnabled } from '../shared/tls-files.ts';
 import type { AllCallbacks, AppHost, AppSetup } from '../worker/app-contract.ts';
 import { checkPidFile, ControlServer } from './control-server.ts';
 import { Master } from './master.ts';
@@ -49,8 +50,9 @@ export async function runMaster(config: Config, setup: AppSetup): Promise<void> 
     log.warn({ event: 'secret-on-command-line', flag }, `${flag} is on the command line, where every local user can read it (ps, /proc/<pid>/cmdline); workers do not get it there, but use ${instead}`);
   }
   // Left to Node, SIGHUP (a closed terminal, or `kill -HUP`) would kill the master silently.
-  // It has no job yet (the reload issue gives it one): say so and keep serving.
-  process.on('SIGHUP', () => log.warn({ event: 'sighup' }, 'SIGHUP ignored: nothing to reload yet; SIGTERM stops the server'));
+  // With TLS it reloads the certificates (README "TLS"); without, it is ignored.
+  let onHangup = (): void => log.warn({ event: 'sighup' }, 'SIGHUP ignored: no TLS certificates to reload; SIGTERM stops the server');
+  process.on('SIGHUP', () => onHangup());
   let master: Master | null = null;
   const control = config.pidFile !== undefined ? await openControl(config.pidFile, log, () => master) : null;
   const { host, hooks } = masterFacade(config);
@@ -92,6 +94,7 @@ export async function runMaster(config: Config, setup: AppSetup): Promise<void> 
     await cleanup();
     process.exit(1);
   }
+  if (tlsEnabled(config)) onHangup = () => running.reloadTls();
   // A worker's server.shutdown() takes the same path (see Master).
   process.on('SIGTERM', () => void running.shutdown('SIGTERM'));
   process.on('SIGINT', () => void running.shutdown('SIGINT'));

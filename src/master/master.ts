@@ -8,6 +8,8 @@ import { createDispatchPolicy, type DispatchPolicy } from './dispatch.ts';
 import { WorkerPool, type Slot } from './worker-pool.ts';
 import { workerSecretEnv } from '../shared/secrets.ts';
 import type { TcpHandle } from './tcp-handle.ts';
+import { readProxyHeader } from './proxy-header-reader.ts';
+import { AddressSet } from '../shared/proxy/address-match.ts';
 import { addWorkerMetrics, emptyWorkerMetrics, renderMetrics, type NodeMetrics } from '../shared/metrics/catalogue.ts';
 import type { WorkerMetrics } from '../shared/metrics/worker-meters.ts';
 import { ADMIN_TIMEOUT_MARGIN_MS, AdminServer, type Readiness } from './admin/admin-server.ts';
@@ -36,6 +38,8 @@ interface SlotMeters {
   retired: WorkerMetrics;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** The refusal the master writes itself when no worker can take a connection. */
 const UNAVAILABLE = refusalResponse(503, 1, 'no worker is available');
 /** The answers of admission's refusals (src/master/admission.ts), by reason. */
@@ -45,7 +49,8 @@ const REFUSALS = {
 } as const;
 
 /**
- * The master: owns the listening socket (paused sockets, it never reads a byte), gives each
+ * The master: owns the listening socket (paused sockets, it never reads a byte but a trusted
+ * proxy's PROXY header: proxy-header-reader.ts), gives each
  * connection its fd and a worker, hands it over, supervises the workers and answers
  * cluster-wide stats. Exits 0 after a graceful shutdown.
  */
@@ -58,7 +63,9 @@ export class Master {
   private readonly fds: FdAllocator;
   private readonly startTime = Date.now();
   private readonly listener = createServer({ pauseOnConnect: true, noDelay: true });
-  private readonly counters = { accepted: 0, handoffFailed: 0, unavailable: 0 };
+  private readonly counters = { accepted: 0, handoffFailed: 0, unavailable: 0, proxyHeaderFailed: 0 };
+  /** Sources whose PROXY headers are believed (config.trustProxy). */
+  private readonly trustProxy: AddressSet;
   private readonly counterRequests = new Map<number, { slot: Slot; done: () => void }>();
   /** The node's connection limits (maxConnection, per address, rate), before dispatch. */
   private readonly admission: Admission;
@@ -97,6 +104,7 @@ export class Master {
     this.config = config;
     this.log = log;
     this.hooks = hooks;
+    this.trustProxy = AddressSet.parse(config.trustProxy).set;
     this.fds = new FdAllocator(nodeId, opts.seqBlock, opts.nextSeqBlock ?? null, () =>
       this.log.warn({ node: nodeId }, 'session id block used up before the next one arrived from Redis'),
     );
@@ -155,6 +163,12 @@ export class Master {
   }
 
   /** Redis lost this node's data: every worker re-writes its sessions and uids (see RedisSessionTable). */
+  /** SIGHUP: every worker reads the TLS files again (each logs the outcome; a bad file keeps the old certificate). */
+  reloadTls(): void {
+    this.log.info({ event: 'tls-reload' }, 'asking every worker to reload the TLS certificates');
+    for (const slot of this.pool.slots) this.pool.send(slot, { t: 'tls-reload' });
+  }
+
   resyncWorkers(reason: string): void {
     this.log.warn({ event: 'resync', reason }, 'asking every worker to re-write its sessions');
     for (const slot of this.pool.slots) this.pool.send(slot, { t: 'resync', reason });
@@ -198,7 +212,9 @@ export class Master {
   /**
    * A new connection, as the raw TCP handle libuv accepted (node:cluster's round-robin does the
    * same): no net.Socket is built here, nothing is read, and the handle travels to the worker
-   * as-is — no per-socket bookkeeping messages between master and worker.
+   * as-is — no per-socket bookkeeping messages between master and worker. With proxyProtocol,
+   * a trusted source's handle is first read up to the end of its PROXY header (and no further
+   * than libuv's read), so dispatch sees the client's address.
    */
   private onHandle(err: number, handle: TcpHandle | undefined): void {
     if (err !== 0 || !handle) {
@@ -213,7 +229,37 @@ export class Master {
     const peer: { address?: string; port?: number } = {};
     handle.getpeername(peer);
     const remote = { address: peer.address ?? '', port: peer.port ?? 0 };
-    // The limits, with the client's address, before a worker is picked (src/master/admission.ts).
+    // Other sources are not read: a PROXY header from them reaches the worker's HTTP parser (400).
+    if (!this.config.proxyProtocol || !this.trustProxy.matches(remote.address)) {
+      this.admit(handle, remote, null, EMPTY);
+      return;
+    }
+    readProxyHeader(handle, this.config.proxyHeaderTimeoutMs, (outcome) => {
+      if (!outcome.ok) {
+        handle.close();
+        // A TCP health check of the proxy (connect, close): nothing to count.
+        if (outcome.reason === 'probe') return;
+        // Never dispatched under the proxy's address: the proxy sees the connection close.
+        this.counters.proxyHeaderFailed++;
+        this.log.warn({ event: 'proxy-header-failed', reason: outcome.reason, detail: outcome.detail, proxy: remote.address }, 'PROXY protocol header missing or malformed: connection closed');
+        return;
+      }
+      if (this.stopping) {
+        handle.close();
+        return;
+      }
+      this.admit(handle, outcome.source ?? remote, outcome.source ? remote : null, outcome.prefix);
+    });
+  }
+
+  /**
+   * Dispatches a connection and hands it over: `remote` is the client (the PROXY header's
+   * source, or the TCP peer), `proxy` the peer whose PROXY header named it (null: none),
+   * `prefix` the bytes already read from the socket (the worker reads them first).
+   */
+  private admit(handle: TcpHandle, remote: { address: string; port: number }, proxy: { address: string; port: number } | null, prefix: Buffer): void {
+    // The limits, with the client's address (the PROXY header's source when there is one),
+    // before a worker is picked (src/master/admission.ts).
     const key = clientKey(remote.address);
     const verdict = this.admission.admit(key, performance.now());
     if (verdict.kind !== 'admit') {
@@ -237,7 +283,7 @@ export class Master {
       this.log.warn({ fd, slot, err: e.message }, 'hand-off failed: connection dropped');
       handle.close();
       this.release(slot, fd);
-    });
+    }, proxy === null && prefix.length === 0 ? undefined : { proxy: proxy ?? undefined, prefix });
   }
 
   /** A connection admission did not let in: answered 503/429 with Retry-After, or (a flood) closed unanswered. */
@@ -304,7 +350,8 @@ export class Master {
     }
     const nodes = [own, ...others].sort((a, b) => a.node - b.node);
     const total = { ...own, nodes };
-    for (const f of SUMMED_FIELDS) total[f] = nodes.reduce((n, x) => n + x[f], 0);
+    // A node of an older version may lack a newer field (proxyHeaderFailed): 0, not NaN.
+    for (const f of SUMMED_FIELDS) total[f] = nodes.reduce((n, x) => n + (x[f] ?? 0), 0);
     return total;
   }
 
@@ -339,6 +386,7 @@ export class Master {
       unavailable: this.counters.unavailable,
       nodeConnections: this.admission.connections,
       refused: { ...this.admission.refused },
+      proxyHeaderFailed: this.counters.proxyHeaderFailed,
       residentBytes: process.memoryUsage.rss(),
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       workers: this.pool.slots.map((s) => {
@@ -401,6 +449,7 @@ export class Master {
       refusedRate: this.admission.refused.rate,
       refusedFlood: this.admission.refused.flood,
       trackedAddresses: this.admission.trackedAddresses,
+      proxyHeaderFailed: this.counters.proxyHeaderFailed,
       dispatchMode: this.policy.name,
       workerRestarts: this.pool.slots.reduce((n, s) => n + s.restarts, 0),
       uptime: (Date.now() - this.startTime) / 1000,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { TcpHandle } from './tcp-handle.ts';
 import { HandoffLink } from '../shared/handoff/sender.ts';
 import { HandoffError } from '../shared/errors.ts';
-import { ENV_HANDOFF_FD } from '../shared/handoff/wire.ts';
+import { ENV_HANDOFF_FD, type HandoffExtras } from '../shared/handoff/wire.ts';
 import { CUMULATIVE_FIELDS, EMPTY_COUNTERS, ENV_BUS_DIR, ENV_NODE, ENV_SLOT, type MasterToWorker, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { WorkerView } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -192,7 +192,7 @@ export class WorkerPool {
    * write, no acknowledgement, any number in flight. `inflight` is what the pipe has not
    * written yet: the dispatcher sees a backed-up worker and sends new connections elsewhere.
    */
-  handoff(s: Slot, handle: TcpHandle, fd: number, peer: { address: string; port: number }, onFailed: (err: Error) => void): void {
+  handoff(s: Slot, handle: TcpHandle, fd: number, peer: { address: string; port: number }, onFailed: (err: Error) => void, extras?: HandoffExtras): void {
     const link = s.link;
     if (!s.worker || !s.up || !link) {
       onFailed(new HandoffError('ERR_HANDOFF_WORKER_DOWN', `worker ${s.slot} is down`));
@@ -203,7 +203,7 @@ export class WorkerPool {
       // Once written, the message holds its own copy of the descriptor: ours goes now.
       if (err) onFailed(err);
       else handle.close();
-    });
+    }, extras);
   }
 
   send(s: Slot, msg: MasterToWorker): boolean {

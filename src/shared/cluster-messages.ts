@@ -75,6 +75,8 @@ export type MasterToWorker =
   /** Redis lost this node's data (its lease had vanished): re-write your sessions and uids. */
   | { t: 'resync'; reason: string }
   | { t: 'counters?'; id: number }
+  /** SIGHUP: read the TLS files again (a bad file keeps the current certificate). */
+  | { t: 'tls-reload' }
   | { t: 'stats'; id: number; stats: ClusterStats }
   /** An admin API request for this worker to run (src/worker/admin-ops.ts); answered with `admin`. */
   | { t: 'admin'; id: number; request: AdminRequest };
@@ -122,6 +124,8 @@ export interface ClusterStats extends CumulativeCounters {
   refusedFlood: number;
   /** Client addresses whose rate state the master keeps (at most maxTrackedAddresses; not summed over nodes). */
   trackedAddresses: number;
+  /** Connections from a trustProxy source closed for a missing, malformed, late or oversized PROXY header (proxyProtocol). */
+  proxyHeaderFailed: number;
   dispatchMode: string;
   workerRestarts: number;
   uptime: number;
@@ -139,7 +143,7 @@ export interface ClusterStats extends CumulativeCounters {
 export type NodeStats = Omit<ClusterStats, 'nodes'>;
 
 /** The cluster totals that add up over nodes. */
-export const SUMMED_FIELDS = ['pushesForwarded', 'pushesCongested', 'pushesUnreachable', 'remotePushWritten', 'remotePushQueued', 'remotePushDropped', 'remotePushClosed', 'remotePushUnknown', 'connections', 'accepted', 'handshakes', 'refused', 'closed', 'aborted', 'missing', 'handoffRejected', 'handoffFailed', 'unavailable', 'nodeConnections', 'refusedMaxConnection', 'refusedPerIp', 'refusedRate', 'refusedFlood', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'workerRestarts'] as const;
+export const SUMMED_FIELDS = ['pushesForwarded', 'pushesCongested', 'pushesUnreachable', 'remotePushWritten', 'remotePushQueued', 'remotePushDropped', 'remotePushClosed', 'remotePushUnknown', 'connections', 'accepted', 'handshakes', 'refused', 'closed', 'aborted', 'missing', 'handoffRejected', 'handoffFailed', 'unavailable', 'proxyHeaderFailed', 'nodeConnections', 'refusedMaxConnection', 'refusedPerIp', 'refusedRate', 'refusedFlood', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'workerRestarts'] as const;
 
 export const EMPTY_COUNTERS: Readonly<WorkerCounters> = Object.freeze({
   ...EMPTY_PUSH_COUNTERS,

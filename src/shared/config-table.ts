@@ -12,7 +12,16 @@ import { ORIGIN_ENTRY } from './protocol/origin-check.ts';
  */
 
 /** How a raw value (a flag, a variable, a config-file value) is read and checked. */
-export type Kind = 'int' | 'number' | 'bool' | 'string' | 'enum' | 'dispatch' | 'list';
+export type Kind = 'int' | 'number' | 'bool' | 'string' | 'enum' | 'dispatch' | 'sni' | 'list';
+
+/** A certificate and its key, by file (sslSniCerts' values). */
+export interface CertFiles {
+  cert: string;
+  key: string;
+}
+
+/** sslSniCerts: host name (or `*.example.com`) -> its certificate and key files. */
+export type SniCerts = Record<string, CertFiles>;
 
 /** One row of the table. */
 export interface Setting {
@@ -43,6 +52,9 @@ export interface Setting {
 /** Swoole's dispatch_mode numbers, and the names we accept for them. */
 export const DISPATCH_MODES = { 'round-robin': 1, 'fd-mod': 2, 'idle-worker': 3, 'ip-hash': 4, 'least-connections': 8 } as const;
 export type DispatchMode = (typeof DISPATCH_MODES)[keyof typeof DISPATCH_MODES];
+
+/** TLS versions a client may use at least (Node's names). */
+export const TLS_VERSIONS = ['TLSv1.2', 'TLSv1.3'] as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -152,6 +164,33 @@ export const SETTINGS = {
     // in cache). Big-message loads may want more.
     default: 1,
     help: "V8 young-generation semi-space of each worker in MiB (0: V8's default)",
+  },
+  /**
+   * Proxies whose word on the client's address is believed: addresses, CIDR ranges (IPv4,
+   * IPv6; IPv4-mapped IPv6 peers match IPv4 ranges) or loopback, linklocal, uniquelocal,
+   * comma-separated. Their Forwarded / X-Forwarded-For headers (rightmost untrusted hop) and,
+   * with proxyProtocol, their PROXY headers give remoteAddress; anyone else's are ignored.
+   */
+  trustProxy: {
+    kind: 'string', optional: true,
+    default: undefined, // nobody: a header any client can write is not an address
+    help: 'proxies (addresses, CIDRs, loopback|linklocal|uniquelocal; comma-separated) whose Forwarded/X-Forwarded-For and PROXY headers give the client address',
+  },
+  /**
+   * The master reads a PROXY protocol header (v1 or v2) from every connection of a trustProxy
+   * source before dispatching; a connection without a valid one is closed and counted. Other
+   * sources are handed over unread (a PROXY header from them gets 400 from the HTTP parser).
+   */
+  proxyProtocol: {
+    kind: 'bool',
+    default: false, // only behind a proxy configured to send it (HAProxy send-proxy, nginx proxy_protocol on)
+    help: 'read a PROXY protocol v1/v2 header from trustProxy sources before dispatching (needs --trust-proxy)',
+  },
+  /** A trusted source's PROXY header must be complete within this (ms) of the accept, else the connection is closed. */
+  proxyHeaderTimeoutMs: {
+    kind: 'int', min: 1,
+    default: 5_000, // a proxy sends the header with or before the client's first bytes: this bounds a stuck one
+    help: 'a PROXY protocol header must be complete within this (ms) of the accept, else the connection is closed and counted',
   },
 
   /**
@@ -355,6 +394,43 @@ export const SETTINGS = {
     help: 'payload bytes a connection may have parsed per event-loop turn before the rest waits for the next turn',
   },
 
+  /** Certificate chain (PEM) of wss:// and https:// on the listening port; with sslKeyFile, TLS is on (README "TLS"). */
+  sslCertFile: {
+    kind: 'string', optional: true, path: true,
+    default: undefined, // plain ws:// unless asked: TLS usually ends at a proxy in front
+    help: "certificate chain (PEM) to serve wss:// and https:// with (Swoole's ssl_cert_file); needs --ssl-key-file",
+  },
+  /** Private key (PEM) of sslCertFile; checked against it at start and at every reload. */
+  sslKeyFile: { kind: 'string', optional: true, path: true, default: undefined, help: "private key (PEM) of --ssl-cert-file (Swoole's ssl_key_file)" },
+  /** CA certificates (PEM) that client certificates must chain to; with sslVerifyPeer clients must present one. */
+  sslCaFile: {
+    kind: 'string', optional: true, path: true, aliases: ['ssl_client_cert_file'],
+    default: undefined,
+    help: "CA certificates (PEM) client certificates are checked against (Swoole's ssl_client_cert_file)",
+  },
+  /** Ask every client for a certificate chaining to sslCaFile; a client without one fails the TLS handshake. */
+  sslVerifyPeer: {
+    kind: 'bool',
+    default: false, // browsers have no client certificate: opt in for service-to-service links
+    help: 'require a client certificate that chains to --ssl-ca-file (mutual TLS)',
+  },
+  /**
+   * Host name -> { cert, key } files, chosen by the client's SNI (Swoole's ssl_sni_certs); a
+   * `*.example.com` key matches one label. Others get sslCertFile. On the command line:
+   * `host=cert.pem:key.pem,host2=cert2.pem:key2.pem` (or the same object as JSON).
+   */
+  sslSniCerts: {
+    kind: 'sni', optional: true, path: true,
+    default: undefined,
+    help: "certificates by SNI host name: HOST=CERT:KEY[,HOST=CERT:KEY...] or a JSON object (Swoole's ssl_sni_certs)",
+  },
+  /** Oldest TLS version accepted. */
+  sslMinVersion: {
+    kind: 'enum', values: TLS_VERSIONS,
+    default: 'TLSv1.2', // RFC 8996 deprecates 1.0 and 1.1; every browser speaks 1.2
+    help: 'oldest TLS version accepted: TLSv1.2 or TLSv1.3',
+  },
+
   /** Swoole's open_websocket_*_frame: deliver these control frames to `message` instead of handling them. */
   openWebsocketPingFrame: { kind: 'bool', default: false, help: 'deliver ping frames to message (the app answers them)' },
   openWebsocketPongFrame: { kind: 'bool', default: false, help: 'deliver pong frames to message' },
@@ -368,6 +444,8 @@ type ValueOf<S> = S extends { kind: 'bool' }
   ? boolean
   : S extends { kind: 'list' }
     ? readonly string[]
+  : S extends { kind: 'sni' }
+    ? SniCerts | undefined
   : S extends { kind: 'int' | 'number'; optional: true }
     ? number | undefined
   : S extends { kind: 'int' | 'number' }

@@ -2,6 +2,8 @@ import { DISPATCH_MODES, SETTING_KEYS, SETTINGS, settingOf, type Config, type Se
 import { ConfigError } from './errors.ts';
 import { readSecretFiles } from './secrets.ts';
 import { isLoopbackHost } from './admin/admin-api.ts';
+import { checkTlsFiles, parseSniCerts } from './tls-files.ts';
+import { AddressSet } from './proxy/address-match.ts';
 
 export { DISPATCH_MODES, LOG_LEVELS, SETTING_KEYS, SETTINGS, type Config, type DispatchMode, type Kind, type Setting, type SettingKey } from './config-table.ts';
 
@@ -75,6 +77,8 @@ function coerce(field: Setting, raw: unknown, problems: string[], label: string)
       problems.push(`${label}: expected ${field.patternHint ?? 'a non-empty string'}, got ${JSON.stringify(raw)}`);
       return undefined;
     }
+    case 'sni':
+      return parseSniCerts(raw, problems, label);
   }
 }
 
@@ -95,12 +99,23 @@ export function resolveConfig(input: Partial<Record<keyof Config, unknown>> = {}
   }
   const cfg = out as unknown as Config;
   readSecretFiles(cfg, (key) => input[key] !== undefined, labelOf, problems);
+  // A missing file, a bad certificate or a key that does not match stops the start here,
+  // before any worker is forked, naming the file.
+  checkTlsFiles(cfg, labelOf, problems);
   if (cfg.bufferHighWatermark > cfg.bufferOutputSize) {
     problems.push(`bufferHighWatermark (${flagName('bufferHighWatermark')}) must not exceed bufferOutputSize (${cfg.bufferHighWatermark} > ${cfg.bufferOutputSize})`);
   }
   if (cfg.adminPort !== undefined && cfg.adminToken === undefined && !isLoopbackHost(cfg.adminHost)) {
     // Anyone who reaches that address could push to every session and disconnect them.
     problems.push(`${labelOf('adminPort')}: the admin server listens on ${cfg.adminHost} without an admin token: set ${labelOf('adminToken')} (or --admin-token-file), or keep --admin-host on loopback (127.0.0.1, ::1)`);
+  }
+  const trust = AddressSet.parse(cfg.trustProxy);
+  if (trust.invalid.length > 0) {
+    problems.push(`${labelOf('trustProxy')}: not an address, CIDR range or loopback|linklocal|uniquelocal: ${trust.invalid.map((e) => JSON.stringify(e)).join(', ')}`);
+  }
+  if (cfg.proxyProtocol && trust.set.empty && trust.invalid.length === 0) {
+    // A PROXY header is believed only from a trusted source: without any, none would be.
+    problems.push(`${labelOf('proxyProtocol')}: needs ${labelOf('trustProxy')} (the proxies whose PROXY headers are believed)`);
   }
   if (cfg.heartbeatIdleTime > 0 && cfg.heartbeatCheckInterval === 0) {
     // Swoole's rule: an idle time alone means "check at half of it".

@@ -231,6 +231,21 @@ export class SnapshotRefusedError extends SwitchyardError {
   }
 }
 
+/** TLS files (sslCertFile, sslKeyFile, sslCaFile, sslSniCerts) that cannot be served with. */
+export const TLS_ERRORS = {
+  ERR_TLS_FILE: 'a TLS file is missing, unreadable, not PEM, or a key that is not its certificate\'s: the start stops (exit code 2), a reload keeps the old certificate',
+} as const;
+
+/** A TLS file that cannot be used; `file` is its path and the message names it. */
+export class TlsFileError extends SwitchyardError {
+  declare readonly code: keyof typeof TLS_ERRORS;
+  readonly file: string;
+  constructor(file: string, why: string) {
+    super('ERR_TLS_FILE', `${file}: ${why}`);
+    this.file = file;
+  }
+}
+
 /** Every code, each once (the tables above never share one). */
 export const ERROR_CODES = {
   ...PROTOCOL_ERRORS,
@@ -244,5 +259,6 @@ export const ERROR_CODES = {
   ...HANDOFF_ERRORS,
   ...CLUSTER_ERRORS,
   ...CONNECTION_STATE_ERRORS,
+  ...TLS_ERRORS,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,9 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Logger } from '../shared/logger.ts';
 import { CloseCode, Opcode } from '../shared/protocol/constants.ts';
 import type { CloseInfo, Connection } from './connection/connection.ts';
 import type { AllCallbacks, Awaitable, Frame, ServerApi, ServerCallbacks } from './app-contract.ts';
 import { upgradeRequired } from './handshake/upgrade-required.ts';
+import type { HttpRequest } from './handshake/client-address.ts';
 
 /**
  * The app's callbacks (Swoole's $server->on()) and how they run. Nothing an app callback does
@@ -127,7 +128,7 @@ export class AppCallbacks {
   }
 
   /** A plain HTTP request: the app's `request` callback, or 426 when it has none; 500 when it fails. */
-  request(req: IncomingMessage, res: ServerResponse): void {
+  request(req: HttpRequest, res: ServerResponse): void {
     const cb = this.registry.request;
     if (!cb) {
       upgradeRequired(res);

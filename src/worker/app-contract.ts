@@ -4,7 +4,7 @@
  * nothing of the worker imports server.ts but its entry points (worker-main.ts, index.ts), as
  * uWebSockets' WebSocketBehavior is one typed object listing every handler.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ClusterStats, PushCounters } from '../shared/cluster-messages.ts';
 import type { Config } from '../shared/config.ts';
@@ -12,6 +12,9 @@ import type { DispatchFunc } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { CloseInfo, PushStatus } from './connection/connection.ts';
 import type { HandshakeRequest, HandshakeResponse } from './handshake/handshake-io.ts';
+import type { HttpRequest } from './handshake/client-address.ts';
+
+export type { HttpRequest };
 
 /** A message as the server API takes it: text for strings, binary for bytes (unless an opcode says otherwise). */
 export type Data = string | Buffer | Uint8Array;
@@ -30,8 +33,11 @@ export interface Frame {
 
 export interface ClientInfo {
   fd: number;
+  /** The client (behind a trusted proxy, the address the proxy declared). */
   remoteAddress: string;
   remotePort: number;
+  /** The proxy whose word gave remoteAddress (trustProxy), or null when the peer is the client. */
+  proxyAddress: string | null;
   path: string;
   protocol: string;
   extensions: string;
@@ -49,6 +55,18 @@ export interface ClientInfo {
   /** The uid bound with server.bind(), or null. */
   uid: string | null;
   rooms: readonly string[];
+  /** wss://: the negotiated TLS; null on plain ws://. */
+  tls: TlsInfo | null;
+}
+
+/** A connection's TLS (getClientInfo). */
+export interface TlsInfo {
+  /** The negotiated version: 'TLSv1.3', 'TLSv1.2'. */
+  version: string;
+  /** The cipher suite's standard name. */
+  cipher?: string;
+  /** The client certificate's subject (CN, O, ...), when one was presented and chains to sslCaFile. */
+  peerSubject?: Record<string, string | string[]>;
 }
 
 /**
@@ -114,7 +132,7 @@ export interface ServerCallbacks {
   message: (server: ServerApi, frame: Frame) => Awaitable<void>;
   close: (server: ServerApi, fd: number, info: CloseInfo) => Awaitable<void>;
   disconnect: (server: ServerApi, fd: number) => Awaitable<void>;
-  request: (req: IncomingMessage, res: ServerResponse, server: ServerApi) => Awaitable<void>;
+  request: (req: HttpRequest, res: ServerResponse, server: ServerApi) => Awaitable<void>;
   workerStart: (server: ServerApi, workerId: number) => Awaitable<void>;
   workerStop: (server: ServerApi, workerId: number) => Awaitable<void>;
   bufferFull: (server: ServerApi, fd: number) => void;

@@ -4,6 +4,7 @@ import { CloseCode, Opcode } from '../shared/protocol/constants.ts';
 import type { SessionOwner, SessionRecord, SessionTable } from '../shared/session-table/types.ts';
 import { encodeForQueue, WebSocketStatus, type CloseInfo, type Connection, type PushStatus } from './connection/connection.ts';
 import type { HandshakeRequest } from './handshake/handshake-io.ts';
+import { tlsInfoOf } from './handshake/tls-terminator.ts';
 import { Rooms } from './rooms.ts';
 import type { ClientInfo, LocalStats } from './app-contract.ts';
 import { WorkerMeters } from '../shared/metrics/worker-meters.ts';
@@ -100,7 +101,7 @@ export class LocalConnections implements SessionOwner {
     this.conns.set(conn.fd, conn);
     this.sessions?.add({ fd: conn.fd, node: this.init.node, slot: this.init.slot, remoteAddress: conn.remoteAddress, remotePort: conn.remotePort, connectTime: conn.connectTime });
     this.counters.handshakes++;
-    this.log.debug({ fd: conn.fd, path: request.path, remote: conn.remoteAddress }, 'open');
+    this.log.debug({ fd: conn.fd, path: request.path, remote: conn.remoteAddress, ...(conn.proxyAddress === null ? {} : { proxy: conn.proxyAddress }) }, 'open');
   }
 
   /** The connection closed: it leaves its rooms, its uid and the session table. */
@@ -178,6 +179,7 @@ export class LocalConnections implements SessionOwner {
       fd,
       remoteAddress: c.remoteAddress,
       remotePort: c.remotePort,
+      proxyAddress: c.proxyAddress,
       path: c.path,
       protocol: c.protocol,
       extensions: c.extensions,
@@ -194,6 +196,7 @@ export class LocalConnections implements SessionOwner {
       protected: c.protected,
       uid: this.uidOf.get(fd) ?? null,
       rooms: this.rooms.roomsOf(fd),
+      tls: tlsInfoOf(c.socket),
     };
   }
 

@@ -1,4 +1,5 @@
 import type { AddressInfo, Socket } from 'node:net';
+import { ConfigError } from '../shared/errors.ts';
 import { resolveConfig, type Config } from '../shared/config.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { CloseCode } from '../shared/protocol/constants.ts';
@@ -130,8 +131,19 @@ export class Server implements ServerApi {
     this.lifecycle.attach(socket, fd);
   }
 
+  /**
+   * Reads the TLS files again (what SIGHUP to the master does in every worker): new handshakes
+   * use the new certificates, established connections keep theirs. False when TLS is off or a
+   * file failed its check (logged; the current certificates stay).
+   */
+  reloadTls(): boolean {
+    return this.lifecycle.reloadTls();
+  }
+
   /** Single-process mode: listen ourselves, as the master will (paused sockets, nothing read). */
   async listen(port = this.config.port, host = this.config.host): Promise<AddressInfo> {
+    // The master reads PROXY headers; a single process has none (trustProxy's headers work here).
+    if (this.config.proxyProtocol) throw new ConfigError(['proxyProtocol (--proxy-protocol): needs the cluster (switchyard start): a single-process server does not read PROXY headers']);
     const address = await this.lifecycle.listen(port, host);
     await this.start();
     return address;

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Config } from '../shared/config.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -6,6 +6,7 @@ import type { ValidUpgrade } from '../shared/protocol/handshake.ts';
 import type { AppCallbacks } from './app-callbacks.ts';
 import type { CloseInfo, Connection } from './connection/connection.ts';
 import type { HandshakeRequest, RequestSource } from './handshake/handshake-io.ts';
+import type { HttpRequest } from './handshake/client-address.ts';
 import type { UpgradeHandler } from './handshake/http-entry.ts';
 import type { LocalConnections, LocalCounters } from './local-connections.ts';
 import type { ServerApi } from './app-contract.ts';
@@ -74,7 +75,7 @@ export class WorkerEvents implements UpgradeHost, UpgradeHandler {
     this.meters.answered(status);
   }
 
-  request(req: IncomingMessage, res: ServerResponse): void {
+  request(req: HttpRequest, res: ServerResponse): void {
     this.callbacks.request(req, res);
   }
 

@@ -5,6 +5,8 @@ import type { AppCallbacks } from './app-callbacks.ts';
 import { HttpEntry, reject } from './handshake/http-entry.ts';
 import type { LocalConnections, LocalCounters } from './local-connections.ts';
 import type { Upgrader } from './handshake/upgrade.ts';
+import { TlsTerminator } from './handshake/tls-terminator.ts';
+import { tlsEnabled } from '../shared/tls-files.ts';
 import { WorkerEvents, type CapacityCheck, type WorkerEventsInit } from './worker-events.ts';
 
 /** One listener for every socket: a closure each would stay with every idle connection. */
@@ -34,6 +36,8 @@ export class WorkerLifecycle implements CapacityCheck {
   private readonly upgrader: Upgrader;
   private readonly events: WorkerEvents;
   private listener: NetServer | null = null;
+  /** With sslCertFile and sslKeyFile: TLS ends here, on every accepted socket. */
+  private readonly tls: TlsTerminator | null;
   private stopping = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly workerId: number;
@@ -52,6 +56,12 @@ export class WorkerLifecycle implements CapacityCheck {
     this.events = events;
     this.upgrader = events.upgrader;
     this.entry = new HttpEntry(config, log, events);
+    this.tls = tlsEnabled(config) ? new TlsTerminator(config, log) : null;
+  }
+
+  /** Reads the TLS files again (SIGHUP to the master): false when TLS is off or a file failed (the old certificate stays). */
+  reloadTls(): boolean {
+    return this.tls?.reload() ?? false;
   }
 
   /** Whether stop() has begun: no new connections. */
@@ -92,7 +102,9 @@ export class WorkerLifecycle implements CapacityCheck {
       return;
     }
     socket.on('error', ignore); // reported by the connection; never an uncaught exception
-    this.entry.attach(socket, fd);
+    // TLS is the first phase of the HTTP entry's: its deadline (handshakeTimeoutMs) and its
+    // place among maxPendingHandshakes start now, before the client's hello.
+    this.entry.attach(this.tls === null ? socket : this.tls.wrap(socket), fd);
   }
 
   /** Single-process mode: listen ourselves, as the master will (paused sockets, nothing read). */

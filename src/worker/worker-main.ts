@@ -11,6 +11,7 @@ import { Server, type AppSetup } from './server.ts';
 import { runAdmin } from './admin-ops.ts';
 import { receiveHandoffs } from '../shared/handoff/receiver.ts';
 import type { Handoff } from '../shared/handoff/wire.ts';
+import { markProxied } from './handshake/client-address.ts';
 import { WorkerMeters, type WorkerMetrics } from '../shared/metrics/worker-meters.ts';
 
 /** How often a worker tells the master its load (dispatch modes 3 and 8 read it). */
@@ -119,6 +120,9 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
       case 'resync':
         sessions?.resync(msg.reason);
         return;
+      case 'tls-reload':
+        server.reloadTls();
+        return;
       case 'admin':
         // The master's admin server: run it here, through the Server (the owner may be anywhere).
         void runAdmin(server, msg.request).then((answer) => send({ t: 'admin', id: msg.id, answer }));
@@ -183,5 +187,9 @@ function handedSocket(handle: object, handoff: Handoff): Socket {
   if (handoff.address !== '') {
     (socket as unknown as { _peername: object })._peername = { address: handoff.address, family: handoff.address.includes(':') ? 'IPv6' : 'IPv4', port: handoff.port };
   }
+  // A PROXY protocol connection: the address above is the header's source; the proxy stays visible.
+  if (handoff.proxy) markProxied(socket, handoff.proxy);
+  // Bytes the master read past the PROXY header are the request's first: read before the socket's.
+  if (handoff.prefix) socket.unshift(handoff.prefix);
   return socket;
 }

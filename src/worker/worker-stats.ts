@@ -35,6 +35,7 @@ export function singleProcessStats(l: LocalStats, self: { up: boolean; startTime
     refusedRate: 0,
     refusedFlood: 0,
     trackedAddresses: 0,
+    proxyHeaderFailed: 0,
     messagesIn: l.messagesIn,
     messagesOut: l.messagesOut,
     bytesIn: l.bytesIn,

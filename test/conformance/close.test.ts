@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import echoApp from '../../src/worker/default-app.ts';
-import { startServer, type Running } from '../helpers/server.ts';
+import { type Running } from '../helpers/server.ts';
+import { startTarget, TRANSPORTS, type Target } from '../helpers/transport.ts';
 import { assertCase, CLEAN_CLOSE, close, frame, OP, runCase, summarize, text, type CaseSpec, type CloseExpectation } from './runner.ts';
 
 /**
@@ -78,17 +79,17 @@ const INVALID: CaseSpec[] = [
   { id: '7.13.2', description: 'close with code 65535 (Autobahn: informational): 1002', steps: [close(65535)], expected: { OK: [] }, close: answeredWith(1002) },
 ];
 
-describe('Autobahn 7: close handling', () => {
-  let srv: Running;
+describe.each(TRANSPORTS)('Autobahn 7: close handling over %s', (transport) => {
+  let srv: Running & Target;
   beforeAll(async () => {
-    srv = await startServer({}, echoApp);
+    srv = await startTarget(transport, {}, echoApp);
   });
   afterAll(async () => {
-    console.log(summarize('conformance 7'));
+    console.log(summarize(`conformance 7 over ${transport}`));
     await srv.stop();
   });
 
-  it.each(BASIC)('7: $id $description', async (c) => assertCase(await runCase(srv.port, c)));
-  it.each(VALID)('7: $id $description', async (c) => assertCase(await runCase(srv.port, c)));
-  it.each(INVALID)('7: $id $description', async (c) => assertCase(await runCase(srv.port, c)));
+  it.each(BASIC)('7: $id $description', async (c) => assertCase(await runCase(srv, c)));
+  it.each(VALID)('7: $id $description', async (c) => assertCase(await runCase(srv, c)));
+  it.each(INVALID)('7: $id $description', async (c) => assertCase(await runCase(srv, c)));
 });

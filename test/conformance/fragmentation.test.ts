@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import echoApp from '../../src/worker/default-app.ts';
-import { startServer, type Running } from '../helpers/server.ts';
+import { type Running } from '../helpers/server.ts';
+import { startTarget, TRANSPORTS, type Target } from '../helpers/transport.ts';
 import { clientFrame } from '../../scripts/lib/frames.ts';
 import { assertCase, binary, checkpoint, CLEAN_CLOSE, failsWith, frame, OP, pong, raw, runCase, summarize, text, type CaseSpec, type Step } from './runner.ts';
 
@@ -181,20 +182,20 @@ function manyFragments(): CaseSpec[] {
   ];
 }
 
-describe('Autobahn 5: fragmentation', () => {
-  let srv: Running;
+describe.each(TRANSPORTS)('Autobahn 5: fragmentation over %s', (transport) => {
+  let srv: Running & Target;
   beforeAll(async () => {
-    srv = await startServer({}, echoApp);
+    srv = await startTarget(transport, {}, echoApp);
   });
   afterAll(async () => {
-    console.log(summarize('conformance 5'));
+    console.log(summarize(`conformance 5 over ${transport}`));
     await srv.stop();
   });
 
-  it.each(CONTROL)('5: $id $description', async (c) => assertCase(await runCase(srv.port, c)));
-  it.each(VALID)('5: $id $description', async (c) => assertCase(await runCase(srv.port, c)));
-  it.each(CONTINUATION_FIRST)('5: $id $description', async (c) => assertCase(await runCase(srv.port, c)));
-  it.each(BAD_SEQUENCES)('5: $id $description', async (c) => assertCase(await runCase(srv.port, c)));
-  it.each([pingsInBetween('5.19', false), pingsInBetween('5.20', true)])('5: $id $description', async (c) => assertCase(await runCase(srv.port, c)));
-  it.each(manyFragments())('5: $id $description', async (c) => assertCase(await runCase(srv.port, c)));
+  it.each(CONTROL)('5: $id $description', async (c) => assertCase(await runCase(srv, c)));
+  it.each(VALID)('5: $id $description', async (c) => assertCase(await runCase(srv, c)));
+  it.each(CONTINUATION_FIRST)('5: $id $description', async (c) => assertCase(await runCase(srv, c)));
+  it.each(BAD_SEQUENCES)('5: $id $description', async (c) => assertCase(await runCase(srv, c)));
+  it.each([pingsInBetween('5.19', false), pingsInBetween('5.20', true)])('5: $id $description', async (c) => assertCase(await runCase(srv, c)));
+  it.each(manyFragments())('5: $id $description', async (c) => assertCase(await runCase(srv, c)));
 });

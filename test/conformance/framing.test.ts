@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import echoApp from '../../src/worker/default-app.ts';
-import { startServer, type Running } from '../helpers/server.ts';
+import { type Running } from '../helpers/server.ts';
+import { startTarget, TRANSPORTS, type Target } from '../helpers/transport.ts';
 import { clientFrame } from '../../scripts/lib/frames.ts';
 import { assertCase, binary, CLEAN_CLOSE, failsWith, frame, OP, pong, raw, runCase, summarize, text, type CaseSpec } from './runner.ts';
 
@@ -142,18 +143,18 @@ const CASES_4: CaseSpec[] = [
   reservedAfterEcho('4.2.5', 15, true),
 ];
 
-describe('Autobahn 1-4: framing, pings, reserved bits and opcodes', () => {
-  let srv: Running;
+describe.each(TRANSPORTS)('Autobahn 1-4: framing, pings, reserved bits and opcodes over %s', (transport) => {
+  let srv: Running & Target;
   beforeAll(async () => {
-    srv = await startServer({}, echoApp);
+    srv = await startTarget(transport, {}, echoApp);
   });
   afterAll(async () => {
-    console.log(summarize('conformance 1-4'));
+    console.log(summarize(`conformance 1-4 over ${transport}`));
     await srv.stop();
   });
 
-  it.each([...echoCases(1), ...echoCases(2)])('1: $id $description', async (c) => assertCase(await runCase(srv.port, c)));
-  it.each(CASES_2)('2: $id $description', async (c) => assertCase(await runCase(srv.port, c)));
-  it.each(CASES_3)('3: $id $description', async (c) => assertCase(await runCase(srv.port, c)));
-  it.each(CASES_4)('4: $id $description', async (c) => assertCase(await runCase(srv.port, c)));
+  it.each([...echoCases(1), ...echoCases(2)])('1: $id $description', async (c) => assertCase(await runCase(srv, c)));
+  it.each(CASES_2)('2: $id $description', async (c) => assertCase(await runCase(srv, c)));
+  it.each(CASES_3)('3: $id $description', async (c) => assertCase(await runCase(srv, c)));
+  it.each(CASES_4)('4: $id $description', async (c) => assertCase(await runCase(srv, c)));
 });

@@ -2,7 +2,8 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import echoApp from '../../src/worker/default-app.ts';
 import { clientFrame } from '../../scripts/lib/frames.ts';
-import { startServer, type Running } from '../helpers/server.ts';
+import { type Running } from '../helpers/server.ts';
+import { startTarget, TRANSPORTS, type Target } from '../helpers/transport.ts';
 import {
   assertCase,
   awaitEvents,
@@ -273,51 +274,53 @@ function bombCases(limit: number): CaseSpec[] {
   ];
 }
 
-describe('Autobahn 9 (scaled down) and packageMaxLength', () => {
-  let srv: Running;
-  let small: Running;
+describe.each(TRANSPORTS)('Autobahn 9 (scaled down) and packageMaxLength over %s', (transport) => {
+  let srv: Running & Target;
+  let small: Running & Target;
   beforeAll(async () => {
-    srv = await startServer({}, echoApp);
-    small = await startServer({ packageMaxLength: 64 * KiB }, echoApp);
+    srv = await startTarget(transport, {}, echoApp);
+    small = await startTarget(transport, { packageMaxLength: 64 * KiB }, echoApp);
   });
   afterAll(async () => {
+    console.log(summarize(`conformance 9, limits over ${transport}`));
     await Promise.all([srv.stop(), small.stop()]);
   });
 
-  it.each(limitsCases())('9: $id $description', async (c) => assertCase(await runCase(srv.port, c)));
-  it.each(packageMaxLengthCases(64 * KiB))('limits: $id $description', async (c) => assertCase(await runCase(small.port, c)));
+  it.each(limitsCases())('9: $id $description', async (c) => assertCase(await runCase(srv, c)));
+  it.each(packageMaxLengthCases(64 * KiB))('limits: $id $description', async (c) => assertCase(await runCase(small, c)));
 });
 
-describe('Autobahn 12/13: permessage-deflate', () => {
+describe.each(TRANSPORTS)('Autobahn 12/13: permessage-deflate over %s', (transport) => {
   const declined: string[] = [];
-  let dflt: Running;
-  let eager: Running;
-  let strict: Running;
+  let dflt: Running & Target;
+  let eager: Running & Target;
+  let strict: Running & Target;
   beforeAll(async () => {
     // 12.*: the default config (messages under 1 KiB are answered uncompressed).
-    dflt = await startServer({}, echoApp);
+    dflt = await startTarget(transport, {}, echoApp);
     // 13.* and the bombs: every reply compressed, a 1 MiB limit.
-    eager = await startServer({ compressionThreshold: 0, packageMaxLength: MiB }, echoApp);
+    eager = await startTarget(transport, { compressionThreshold: 0, packageMaxLength: MiB }, echoApp);
     // Every parameter forced from the server's side.
-    strict = await startServer(
+    strict = await startTarget(
+      transport,
       { compressionThreshold: 0, serverNoContextTakeover: true, clientNoContextTakeover: true, serverMaxWindowBits: 9, clientMaxWindowBits: 9 },
       echoApp,
     );
   });
   afterAll(async () => {
-    console.log(summarize('conformance 9, limits, 12, 13, bombs'));
+    console.log(summarize(`conformance 12, 13, bombs over ${transport}`));
     if (declined.length > 0) console.log(`permessage-deflate declined by the server (Autobahn: UNIMPLEMENTED) in: ${declined.join(' ')}`);
     await Promise.all([dflt.stop(), eager.stop(), strict.stop()]);
   });
 
   it.each(COMPRESSION.c12)('12: $id $description', async (c) => {
-    const r = await runCase(dflt.port, c);
+    const r = await runCase(dflt, c);
     assertCase(r);
     expect(r.deflate, 'the default offer is accepted').not.toBeNull();
   });
 
   it.each(COMPRESSION.c13)('13: $id $description', async (c) => {
-    const r = await runCase(eager.port, c);
+    const r = await runCase(eager, c);
     assertCase(r);
     if (r.deflate === null) {
       declined.push(c.id);
@@ -331,7 +334,7 @@ describe('Autobahn 12/13: permessage-deflate', () => {
   it('13: only offers asking for an 8-bit server window are declined', async () => {
     const declinedHere: string[] = [];
     for (const [group, offer] of OFFERS_13) {
-      const r = await runCase(eager.port, { id: `${group}.n`, description: `negotiation only, offer "${offer}"`, steps: [message(OP.TEXT, 'x', { compress: true })], expected: { OK: [text('x')] }, close: CLEAN_CLOSE, offer });
+      const r = await runCase(eager, { id: `${group}.n`, description: `negotiation only, offer "${offer}"`, steps: [message(OP.TEXT, 'x', { compress: true })], expected: { OK: [text('x')] }, close: CLEAN_CLOSE, offer });
       assertCase(r);
       if (r.deflate === null) declinedHere.push(group);
     }
@@ -343,21 +346,21 @@ describe('Autobahn 12/13: permessage-deflate', () => {
     ['S.2', 'permessage-deflate; client_max_window_bits=15'],
   ])('13: %s server-forced no context takeover and 9-bit windows, offer "%s"', async (id, offer) => {
     const c = compressedEcho(id, 'json', 'json', 65536, 0, offer);
-    const r = await runCase(strict.port, c);
+    const r = await runCase(strict, c);
     assertCase(r);
     expect(r.deflate).toEqual({ serverNoContextTakeover: true, clientNoContextTakeover: true, serverMaxWindowBits: 9, clientMaxWindowBits: 9 });
     expect(dataFrames(r).every((s) => s.includes(' rsv1'))).toBe(true);
   });
 
   it('13: S.3 a server limited to a 9-bit client window declines an offer without client_max_window_bits (RFC 7692 §7.1.2.2)', async () => {
-    const r = await runCase(strict.port, compressedEcho('S.3', 'json', 'json', 4096, 0, 'permessage-deflate'));
+    const r = await runCase(strict, compressedEcho('S.3', 'json', 'json', 4096, 0, 'permessage-deflate'));
     assertCase(r);
     expect(r.negotiated).toBeUndefined();
   });
 
-  it.each(bombCases(MiB))('bombs: $id $description', async (c) => assertCase(await runCase(eager.port, c)));
+  it.each(bombCases(MiB))('bombs: $id $description', async (c) => assertCase(await runCase(eager, c)));
 
   it('RSV1 is a protocol error when permessage-deflate was not offered', async () => {
-    assertCase(await runCase(eager.port, { id: 'B.10', description: '', steps: [raw(clientFrame(OP.TEXT, deflate(Buffer.from('x')), { rsv1: true }))], expected: { OK: [] }, close: failsWith(1002) }));
+    assertCase(await runCase(eager, { id: 'B.10', description: '', steps: [raw(clientFrame(OP.TEXT, deflate(Buffer.from('x')), { rsv1: true }))], expected: { OK: [] }, close: failsWith(1002) }));
   });
 });

@@ -3,6 +3,7 @@ import zlib from 'node:zlib';
 import { clientFrame, closePayload, DEFLATE_TAIL as TRAILER, ServerFrameReader } from '../../scripts/lib/frames.ts';
 import { acceptFor, newKey, upgradeRequest } from '../../scripts/lib/upgrade.ts';
 import { RawClient } from '../helpers/server.ts';
+import type { Target } from '../helpers/transport.ts';
 
 /**
  * A small Autobahn|Testsuite-style case runner over a real socket (test-only, written
@@ -203,10 +204,10 @@ interface ReceivedFrame {
   payload: Buffer;
 }
 
-/** Runs one case on a fresh connection to 127.0.0.1:port (path /echo). */
-export async function runCase(port: number, spec: CaseSpec): Promise<CaseResult> {
+/** Runs one case on a fresh connection to 127.0.0.1:port (path /echo), over TLS when the target has a CA. */
+export async function runCase(target: number | Target, spec: CaseSpec): Promise<CaseResult> {
   const run = new CaseRun(spec);
-  await run.open(port);
+  await run.open(typeof target === 'number' ? { port: target } : target);
   await run.play();
   await run.finish();
   const result = run.result();
@@ -214,7 +215,7 @@ export async function runCase(port: number, spec: CaseSpec): Promise<CaseResult>
   return result;
 }
 
-/** Every result of this test file, for the summary printed by `summarize`. */
+/** Every result of this test file's block since the last summary, for the summary printed by `summarize`. */
 export const outcomes: CaseResult[] = [];
 
 class CaseRun {
@@ -242,8 +243,8 @@ class CaseRun {
 
   constructor(private readonly spec: CaseSpec) {}
 
-  async open(port: number): Promise<void> {
-    this.client = await RawClient.connect(port);
+  async open(target: Target): Promise<void> {
+    this.client = target.ca === undefined ? await RawClient.connect(target.port) : await RawClient.connectTls(target.port, target.ca);
     const key = newKey();
     const headers: Record<string, string> = { 'Sec-WebSocket-Key': key };
     if (this.spec.offer !== undefined) headers['Sec-WebSocket-Extensions'] = this.spec.offer;
@@ -640,5 +641,8 @@ export function summarize(title: string): string {
   const counts = new Map<string, number>();
   for (const r of outcomes) counts.set(r.behavior, (counts.get(r.behavior) ?? 0) + 1);
   const notable = outcomes.filter((r) => r.behavior !== 'OK').map((r) => `${r.id}=${r.behavior}`);
-  return `${title}: ${outcomes.length} cases; ${[...counts].map(([k, v]) => `${k} ${v}`).join(', ')}${notable.length ? `; not OK: ${notable.join(' ')}` : ''}`;
+  const line = `${title}: ${outcomes.length} cases; ${[...counts].map(([k, v]) => `${k} ${v}`).join(', ')}${notable.length ? `; not OK: ${notable.join(' ')}` : ''}`;
+  // The next block (the same cases over the other transport) counts its own.
+  outcomes.length = 0;
+  return line;
 }

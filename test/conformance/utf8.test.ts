@@ -1,7 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import echoApp from '../../src/worker/default-app.ts';
-import { startServer, type Running } from '../helpers/server.ts';
+import { type Running } from '../helpers/server.ts';
+import { startTarget, TRANSPORTS, type Target } from '../helpers/transport.ts';
 import { assertCase, checkpoint, CLEAN_CLOSE, failsWith, frame, message, OP, raw, runCase, splitFrame, summarize, text, timeout, type CaseSpec, type Step } from './runner.ts';
 
 /**
@@ -159,18 +160,18 @@ function stressCases(): { whole: CaseSpec[]; bytewise: CaseSpec[] } {
 
 const STRESS = stressCases();
 
-describe('Autobahn 6: UTF-8 handling', () => {
-  let srv: Running;
+describe.each(TRANSPORTS)('Autobahn 6: UTF-8 handling over %s', (transport) => {
+  let srv: Running & Target;
   beforeAll(async () => {
-    srv = await startServer({}, echoApp);
+    srv = await startTarget(transport, {}, echoApp);
   });
   afterAll(async () => {
-    console.log(summarize('conformance 6'));
+    console.log(summarize(`conformance 6 over ${transport}`));
     await srv.stop();
   });
 
-  it.each(BASICS)('6: $id $description', async (c) => assertCase(await runCase(srv.port, c)));
-  it.each(FAIL_FAST)('6: $id $description', async (c) => assertCase(await runCase(srv.port, c)));
-  it.each(STRESS.whole)('6: $id $description', async (c) => assertCase(await runCase(srv.port, c)));
-  it.each(STRESS.bytewise)('6: $id $description', async (c) => assertCase(await runCase(srv.port, c)));
+  it.each(BASICS)('6: $id $description', async (c) => assertCase(await runCase(srv, c)));
+  it.each(FAIL_FAST)('6: $id $description', async (c) => assertCase(await runCase(srv, c)));
+  it.each(STRESS.whole)('6: $id $description', async (c) => assertCase(await runCase(srv, c)));
+  it.each(STRESS.bytewise)('6: $id $description', async (c) => assertCase(await runCase(srv, c)));
 });

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { pino } from 'pino';
 import { ServerFrameReader, type ServerFrame } from '../../scripts/lib/frames.ts';
 import { headersOf, responseHead, upgradeRequest } from '../../scripts/lib/upgrade.ts';
@@ -55,6 +56,16 @@ export class RawClient {
     const socket = connect(port, host);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    return new RawClient(socket);
+  }
+
+  /** The same over TLS (wss://), trusting `ca`; resolves once the TLS handshake is done. */
+  static async connectTls(port: number, ca: string, host = '127.0.0.1'): Promise<RawClient> {
+    const socket = tlsConnect({ port, host, ca, servername: 'localhost' });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('secureConnect', resolve);
       socket.once('error', reject);
     });
     return new RawClient(socket);

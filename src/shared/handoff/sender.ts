@@ -1,7 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import { rmSync } from 'node:fs';
 import { HandoffError } from '../errors.ts';
-import { encodeHandoff } from './wire.ts';
+import { encodeHandoff, type HandoffExtras } from './wire.ts';
 import { connectIpcPipe, readResult, writeWithHandle, type NativePipe } from './native-pipe.ts';
 
 /**
@@ -50,15 +50,16 @@ export class HandoffLink {
 
   /**
    * Sends `handle` (a raw libuv handle: the master's accepted TCP handle) as connection `fd` from the client at `peer`. `done(null)` once written (the worker's copy is in
-   * the kernel: the caller closes its own), `done(error)` if the worker is gone.
+   * the kernel: the caller closes its own), `done(error)` if the worker is gone. `extras`: the
+   * proxy that declared `peer` and the bytes already read from the socket (see wire.ts).
    */
-  send(fd: number, peer: { address: string; port: number }, handle: object, done: (err: Error | null) => void): void {
+  send(fd: number, peer: { address: string; port: number }, handle: object, done: (err: Error | null) => void, extras?: HandoffExtras): void {
     if (this.closed) {
       done(new HandoffError('ERR_HANDOFF_PIPE_CLOSED', 'hand-off pipe closed'));
       return;
     }
     this.inflight++;
-    writeWithHandle(this.pipe, encodeHandoff(fd, peer.address, peer.port), handle, (status) => {
+    writeWithHandle(this.pipe, encodeHandoff(fd, peer.address, peer.port, extras), handle, (status) => {
       this.inflight--;
       done(status < 0 ? new HandoffError('ERR_HANDOFF_WRITE', `hand-off write failed (errno ${status})`, status) : null);
     });

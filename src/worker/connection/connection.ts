@@ -6,6 +6,7 @@ import { ConnectionCore, WebSocketStatus, type CloseInfo, type ConnectionIo, typ
 import type { MessageCodec } from '../../shared/protocol/extension.ts';
 import { pausesForOutput } from '../../shared/protocol/flow-control.ts';
 import { ReadFlow } from './read-flow.ts';
+import type { ClientAddress } from '../handshake/client-address.ts';
 import type { Traffic } from './write-batcher.ts';
 
 export { WebSocketStatus, type CloseInfo, type PushStatus } from '../../shared/protocol/connection-core.ts';
@@ -33,6 +34,8 @@ export interface ConnectionInit {
   path: string;
   protocol: string;
   extensions: string;
+  /** The client as the handshake resolved it (behind trusted proxies: not the socket's peer). */
+  client: ClientAddress;
 }
 
 const OWNER = Symbol('switchyard.connection');
@@ -67,6 +70,8 @@ export class Connection extends ReadFlow implements ConnectionIo {
   readonly fd: number;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** The proxy that spoke for the client (PROXY protocol or a believed Forwarded header), or null. */
+  readonly proxyAddress: string | null;
   readonly path: string;
   readonly protocol: string;
   readonly extensions: string;
@@ -92,8 +97,9 @@ export class Connection extends ReadFlow implements ConnectionIo {
     this.path = init.path;
     this.protocol = init.protocol;
     this.extensions = init.extensions;
-    this.remoteAddress = init.socket.remoteAddress ?? '';
-    this.remotePort = init.socket.remotePort ?? 0;
+    this.remoteAddress = init.client.remoteAddress;
+    this.remotePort = init.client.remotePort;
+    this.proxyAddress = init.client.proxyAddress;
     this.core = new ConnectionCore(this, this.config, init.deflate);
     const socket = init.socket as OwnedSocket;
     socket.setNoDelay(true);

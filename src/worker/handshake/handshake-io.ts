@@ -2,6 +2,7 @@ import { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { HandshakeAnswerError } from '../../shared/errors.ts';
 import { appHeaderProblem, isRefusalStatus, isToken } from '../../shared/protocol/handshake.ts';
+import type { ClientAddress } from './client-address.ts';
 
 /** What a handshake request is read from: node's IncomingMessage, or a head our own reader took (see HttpEntry). */
 export interface RequestSource {
@@ -25,8 +26,13 @@ export class HandshakeRequest {
   /** Path and query string as sent (Swoole's server.request_uri). */
   readonly request_uri: string;
   readonly queryString: string;
+  /** The client: behind a trusted proxy (trustProxy), the address it declared, not the socket's peer. */
   readonly remoteAddress: string;
+  /** The client's port: 0 when a proxy declared the address without one (X-Forwarded-For). */
   readonly remotePort: number;
+  /** The proxy (the socket's peer) whose word gave remoteAddress, or null when the peer is the client. */
+  readonly proxyAddress: string | null;
+  readonly proxyPort: number;
   /** Subprotocols the client offered, in its order. */
   readonly protocols: readonly string[];
   /** The subprotocol agreed on ('' for none); set once the handshake is accepted. */
@@ -34,7 +40,7 @@ export class HandshakeRequest {
   private readonly source: RequestSource;
   private message: IncomingMessage | undefined;
 
-  constructor(fd: number, raw: RequestSource, protocols: readonly string[]) {
+  constructor(fd: number, raw: RequestSource, protocols: readonly string[], client: ClientAddress) {
     this.fd = fd;
     this.source = raw;
     this.method = raw.method ?? 'GET';
@@ -42,8 +48,10 @@ export class HandshakeRequest {
     const q = this.request_uri.indexOf('?');
     this.path = q === -1 ? this.request_uri : this.request_uri.slice(0, q);
     this.queryString = q === -1 ? '' : this.request_uri.slice(q + 1);
-    this.remoteAddress = raw.socket.remoteAddress ?? '';
-    this.remotePort = raw.socket.remotePort ?? 0;
+    this.remoteAddress = client.remoteAddress;
+    this.remotePort = client.remotePort;
+    this.proxyAddress = client.proxyAddress;
+    this.proxyPort = client.proxyPort;
     this.protocols = protocols;
   }
 

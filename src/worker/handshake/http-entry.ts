@@ -9,6 +9,9 @@ import { checkRequest, versionErrorOf, type RequestLineHead, type RoutedTarget }
 import { headEnd, mayBeUpgradeHead, readUpgradeHead } from '../../shared/protocol/request-head.ts';
 import type { RequestSource } from './handshake-io.ts';
 import { HttpPhases, type Expiry } from './http-deadlines.ts';
+import { tlsHandshaking } from './tls-terminator.ts';
+import { clientAddressOf, type HttpRequest } from './client-address.ts';
+import { AddressSet } from '../../shared/proxy/address-match.ts';
 
 /** What the HTTP entry hands to the server for each upgrade it validated. */
 export interface UpgradeHandler {
@@ -16,7 +19,7 @@ export interface UpgradeHandler {
   upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade, arrivedAt: number): void;
   /** The entry answered a socket with `status` itself (a refusal, a deadline, a malformed request). */
   refused(status: number): void;
-  request(req: IncomingMessage, res: ServerResponse): void;
+  request(req: HttpRequest, res: ServerResponse): void;
   /** A socket that never became a WebSocket closed (Swoole's onDisconnect). */
   socketClosed(fd: number): void;
   /** Why a new upgrade can't be taken now (503), or null. */
@@ -63,9 +66,12 @@ export class HttpEntry {
   private readonly partialHeads = new Map<number, Buffer>();
   /** When each socket in `sockets` arrived (performance.now()): a handshake's duration starts there. */
   private readonly arrivedAt = new Map<number, number>();
+  /** Proxies whose forwarding headers are believed (config.trustProxy). */
+  private readonly trustProxy: AddressSet;
 
   constructor(config: Config, log: Logger, handler: UpgradeHandler) {
     this.config = config;
+    this.trustProxy = AddressSet.parse(config.trustProxy).set;
     this.log = log;
     this.handler = handler;
     const origins = new OriginCheck(config.allowedOrigins, config.requireOrigin);
@@ -162,7 +168,8 @@ export class HttpEntry {
   private expire(fd: number, expiry: Expiry): void {
     const socket = this.sockets.get(fd);
     if (socket === undefined || socket.destroyed) return;
-    if (expiry === 'destroy') socket.destroy();
+    // A TLS handshake not done by the deadline: there is no channel to answer on.
+    if (expiry === 'destroy' || tlsHandshaking(socket)) socket.destroy();
     else this.closeWith(socket, fd, expiry.status, expiry.why);
   }
 
@@ -200,7 +207,9 @@ export class HttpEntry {
         return;
       }
     }
-    this.handler.request(req, res);
+    // The app's req carries the client as the upgrade's request does (per request: a proxy's
+    // keep-alive connection carries many clients).
+    this.handler.request(Object.assign(req, clientAddressOf(req.socket, req.headers, this.trustProxy)), res);
   }
 
   private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
@@ -290,7 +299,8 @@ export class HttpEntry {
 /** Writes a complete refusal and closes once it is flushed; a reset peer is just destroyed. True when the refusal was written. */
 export function reject(socket: Socket, status: number, message: string | Uint8Array, headers: ReadonlyArray<readonly [string, string]> = []): boolean {
   if (socket.destroyed) return false;
-  if (!socket.writable) {
+  // TLS not established yet (a refusal at once, shutdown): no channel to answer on.
+  if (!socket.writable || tlsHandshaking(socket)) {
     socket.destroy();
     return false;
   }

@@ -6,6 +6,8 @@ import { negotiateDeflate, type DeflateSettings } from '../../shared/protocol/pe
 import { PerMessageDeflate } from '../connection/deflate-codec.ts';
 import { Connection, type ConnectionHost } from '../connection/connection.ts';
 import { HandshakeRequest, HandshakeResponse, type RequestSource } from './handshake-io.ts';
+import { clientAddressOf } from './client-address.ts';
+import { AddressSet } from '../../shared/proxy/address-match.ts';
 import { reject } from './http-entry.ts';
 import type { ServerApi, ServerCallbacks } from '../app-contract.ts';
 
@@ -38,10 +40,13 @@ export class Upgrader {
   readonly pending = new Map<number, Socket>();
   private readonly host: UpgradeHost;
   private readonly deflateSettings: DeflateSettings;
+  /** Proxies whose forwarding headers are believed (config.trustProxy). */
+  private readonly trustProxy: AddressSet;
 
   constructor(host: UpgradeHost) {
     this.host = host;
     const c = host.config;
+    this.trustProxy = AddressSet.parse(c.trustProxy).set;
     this.deflateSettings = {
       serverNoContextTakeover: c.serverNoContextTakeover,
       clientNoContextTakeover: c.clientNoContextTakeover,
@@ -54,7 +59,7 @@ export class Upgrader {
   }
 
   upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade, arrivedAt: number): void {
-    const request = new HandshakeRequest(fd, req, valid.protocols);
+    const request = new HandshakeRequest(fd, req, valid.protocols, clientAddressOf(socket, req.headers, this.trustProxy));
     const response = new HandshakeResponse();
     const hook = this.host.handshakeHook();
     // No hook, or a hook that answers synchronously (routing, a token check): decided in this
@@ -186,6 +191,7 @@ export class Upgrader {
       path: request.path,
       protocol,
       extensions: negotiated?.response ?? '',
+      client: request,
     });
     host.established(conn, request, arrivedAt);
     // Bytes that came with the upgrade request, then everything else.
