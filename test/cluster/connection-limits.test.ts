@@ -5,7 +5,10 @@
  * bound on the master's per-address state. Clients come from several 127.0.0.x addresses.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
+import { upgradeRequest } from '../../scripts/lib/upgrade.ts';
+import { encodeProxyV1 } from '../../src/shared/proxy/proxy-protocol.ts';
 import { startCluster } from '../helpers/cluster.ts';
 import { killAll, type CliProcess } from '../helpers/process.ts';
 import { until } from '../helpers/server.ts';
@@ -90,7 +93,6 @@ describe('maxConnection counts the whole node', { timeout: 90_000 }, () => {
   it('a socket that is not a WebSocket (yet) counts too, as in Swoole', async () => {
     const cli = await startCluster(['--workers', '2', '--max-connection', '2', '--admin-port', '0']);
     const ws = opened(await attempt(cli.port));
-    const { connect } = await import('node:net');
     const raw = connect(cli.port, '127.0.0.1');
     await new Promise((r) => raw.once('connect', r));
     await nodeConnections(cli, 2);
@@ -161,5 +163,24 @@ describe('per-address limits', { timeout: 90_000 }, () => {
     const cli = await startCluster(['--workers', '1', '--connection-rate-limit', '1', '--max-tracked-addresses', '16', '--admin-port', '0']);
     for (let i = 1; i <= 40; i++) await closeAll([opened(await attempt(cli.port, `127.0.1.${i}`))]);
     expect((await adminStats(cli)).trackedAddresses).toBe(16);
+  });
+
+  it('behind a trusted proxy with proxyProtocol, the limits count the client its PROXY header declares', async () => {
+    const cli = await startCluster(['--workers', '2', '--trust-proxy', '127.0.0.1', '--proxy-protocol', '--max-connections-per-ip', '1', '--admin-port', '0']);
+    /** A connection from the proxy (127.0.0.1) on behalf of `client`: the status line it gets, the socket kept open. */
+    const via = (client: string): Promise<{ status: string; socket: Socket }> =>
+      new Promise((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: cli.port });
+        socket.once('error', reject);
+        socket.once('data', (d: Buffer) => resolve({ status: d.toString('latin1').split('\r\n', 1)[0]!, socket }));
+        socket.write(Buffer.concat([encodeProxyV1({ address: client, port: 40000 }, { address: '127.0.0.1', port: cli.port }), Buffer.from(upgradeRequest('/'), 'latin1')]));
+      });
+    const a = await via('203.0.113.7');
+    const b = await via('198.51.100.9');
+    expect([a.status, b.status]).toEqual(['HTTP/1.1 101 Switching Protocols', 'HTTP/1.1 101 Switching Protocols']);
+    const again = await via('203.0.113.7');
+    expect(again.status).toBe('HTTP/1.1 429 Too Many Requests');
+    expect((await adminStats(cli)).refusedPerIp).toBe(1);
+    for (const x of [a, b, again]) x.socket.destroy();
   });
 });
