@@ -88,6 +88,8 @@ function renderCost(): { microsPerRender: number; bytes: number } {
     accepted: 1e6,
     handoffFailed: 0,
     unavailable: 0,
+    nodeConnections: 0,
+    refused: { maxConnection: 0, perIp: 0, rate: 0, flood: 0 },
     residentBytes: 1e8,
     cpuSeconds: 12.5,
     workers: [0, 1].map((slot) => ({ slot, up: true, restarts: 0, counters: { ...EMPTY_COUNTERS, connections: 5000, messagesIn: 123_456_789 }, metrics: emptyWorkerMetrics() })),

@@ -85,6 +85,8 @@ function node(id: number, workers: number): NodeMetrics {
     accepted: 5,
     handoffFailed: 0,
     unavailable: 0,
+    nodeConnections: 0,
+    refused: { maxConnection: 0, perIp: 0, rate: 0, flood: 0 },
     residentBytes: 1e8,
     cpuSeconds: 1.5,
     workers: Array.from({ length: workers }, (_, slot) => ({ slot, up: true, restarts: slot, counters: { ...EMPTY_COUNTERS, connections: slot + 1, messagesIn: 10 * (slot + 1) }, metrics: emptyWorkerMetrics() })),

@@ -16,7 +16,7 @@ export function packageVersion(): string {
 
 function defaultText(key: SettingKey): string {
   const setting = settingOf(key);
-  if (setting.default === undefined) return 'unset';
+  if (setting.default === undefined || (Array.isArray(setting.default) && setting.default.length === 0)) return 'unset';
   return setting.machineDefault === true ? `${String(setting.default)} here` : String(setting.default);
 }
 
@@ -40,7 +40,7 @@ export function helpText(): string {
   ];
   for (const key of SETTING_KEYS) {
     const field = settingOf(key);
-    const value = field.kind === 'int' || field.kind === 'number' ? 'N' : field.kind === 'enum' ? field.values!.join('|') : 'VALUE';
+    const value = field.kind === 'int' || field.kind === 'number' ? 'N' : field.kind === 'enum' ? field.values!.join('|') : field.kind === 'list' ? 'A,B' : 'VALUE';
     const flag = field.kind === 'bool' ? `--[no-]${flagName(key).slice(2)}` : `${flagName(key)} ${value}`;
     const names = objectNames(key).join(' / ');
     lines.push(`  ${flag}`, `      ${field.help}`, `      env ${envName(key)}, file ${names}, default ${defaultText(key)}`);

@@ -1,4 +1,4 @@
-import { createServer, Socket, type AddressInfo, type SocketConstructorOpts } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { CUMULATIVE_FIELDS, SUMMED_FIELDS, type ClusterStats, type NodeStats, type WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { Config } from '../shared/config.ts';
 import type { MasterHooks } from '../shared/dispatch-types.ts';
@@ -14,6 +14,9 @@ import { addWorkerMetrics, emptyWorkerMetrics, renderMetrics, type NodeMetrics }
 import type { WorkerMetrics } from '../shared/metrics/worker-meters.ts';
 import { ADMIN_TIMEOUT_MARGIN_MS, AdminServer, type Readiness } from './admin/admin-server.ts';
 import { AdminForwarder } from './admin/forwarder.ts';
+import { Admission, clientKey, type Verdict } from './admission.ts';
+import { ConnectionLedger } from './connection-ledger.ts';
+import { RefusalWriter, refusalResponse } from './refusals.ts';
 
 /** Fresh counters are asked of every worker for a stats request; a silent one is not waited for longer. */
 const COUNTERS_TIMEOUT_MS = 500;
@@ -38,10 +41,12 @@ interface SlotMeters {
 const EMPTY = Buffer.alloc(0);
 
 /** The refusal the master writes itself when no worker can take a connection. */
-const UNAVAILABLE = Buffer.from(
-  'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 23\r\n\r\nno worker is available\n',
-  'latin1',
-);
+const UNAVAILABLE = refusalResponse(503, 1, 'no worker is available');
+/** The answers of admission's refusals (src/master/admission.ts), by reason. */
+const REFUSALS = {
+  maxConnection: refusalResponse(503, 1, 'too many connections'),
+  perIp: refusalResponse(429, 1, 'too many connections from this address'),
+} as const;
 
 /**
  * The master: owns the listening socket (paused sockets, it never reads a byte but a trusted
@@ -62,6 +67,11 @@ export class Master {
   /** Sources whose PROXY headers are believed (config.trustProxy). */
   private readonly trustProxy: AddressSet;
   private readonly counterRequests = new Map<number, { slot: Slot; done: () => void }>();
+  /** The node's connection limits (maxConnection, per address, rate), before dispatch. */
+  private readonly admission: Admission;
+  /** What each worker holds of the admitted connections, to release them when it reports or dies. */
+  private readonly ledger: ConnectionLedger;
+  private readonly refusals = new RefusalWriter();
   /** By slot. */
   private readonly meters: SlotMeters[];
   private nextRequest = 0;
@@ -98,6 +108,8 @@ export class Master {
     this.fds = new FdAllocator(nodeId, opts.seqBlock, opts.nextSeqBlock ?? null, () =>
       this.log.warn({ node: nodeId }, 'session id block used up before the next one arrived from Redis'),
     );
+    this.admission = new Admission(config);
+    this.ledger = new ConnectionLedger(config.workers);
     this.meters = Array.from({ length: config.workers }, () => ({ current: null, retired: emptyWorkerMetrics() }));
     this.policy = createDispatchPolicy(config.dispatchMode, config.workers, hooks.dispatch, (why) => this.log.warn({ why }, 'dispatch hook gave a bad answer: least-connections used'));
     this.pool = new WorkerPool(config.workers, nodeId, opts.busDir, log, {
@@ -108,6 +120,8 @@ export class Master {
         if (m.current) m.retired = addWorkerMetrics(m.retired, { ...m.current, slowConsumers: 0, slowConsumerBytes: 0, residentBytes: 0 });
         m.current = null;
         this.adminForwarder.workerGone(slot.slot);
+        // Its sockets died with it: they count no more.
+        for (const address of this.ledger.releaseSlot(slot.slot)) this.admission.released(address);
         this.callHook(() => this.hooks.workerExit?.(slot.slot, pid, code, signal));
         if (code !== 0 || signal !== null) this.callHook(() => this.hooks.workerError?.(slot.slot, pid, code, signal));
       },
@@ -244,23 +258,52 @@ export class Master {
    * `prefix` the bytes already read from the socket (the worker reads them first).
    */
   private admit(handle: TcpHandle, remote: { address: string; port: number }, proxy: { address: string; port: number } | null, prefix: Buffer): void {
+    // The limits, with the client's address (the PROXY header's source when there is one),
+    // before a worker is picked (src/master/admission.ts).
+    const key = clientKey(remote.address);
+    const verdict = this.admission.admit(key, performance.now());
+    if (verdict.kind !== 'admit') {
+      this.refuse(handle, verdict, key);
+      return;
+    }
     const base = this.fds.reserve(this.policy.fdModulus);
     const slot = this.policy.pick({ remoteAddress: remote.address, remotePort: remote.port, fd: base }, this.pool.slots);
     if (slot === -1) {
+      this.admission.released(key);
       this.counters.unavailable++;
       this.log.warn({ event: 'unavailable' }, 'no worker is up: connection refused with 503');
-      const socket = new Socket({ handle, readable: true, writable: true } as SocketConstructorOpts);
-      socket.on('error', () => {});
-      socket.end(UNAVAILABLE);
-      setTimeout(() => socket.destroy(), 1000).unref();
+      this.refusals.refuse(handle, UNAVAILABLE);
       return;
     }
     const target = this.pool.slots[slot]!;
-    this.pool.handoff(target, handle, base + slot, remote, (e) => {
+    const fd = base + slot;
+    this.ledger.add(slot, fd, key);
+    this.pool.handoff(target, handle, fd, remote, (e) => {
       this.counters.handoffFailed++;
-      this.log.warn({ fd: base + slot, slot, err: e.message }, 'hand-off failed: connection dropped');
+      this.log.warn({ fd, slot, err: e.message }, 'hand-off failed: connection dropped');
       handle.close();
+      this.release(slot, fd);
     }, proxy === null && prefix.length === 0 ? undefined : { proxy: proxy ?? undefined, prefix });
+  }
+
+  /** A connection admission did not let in: answered 503/429 with Retry-After, or (a flood) closed unanswered. */
+  private refuse(handle: TcpHandle, verdict: Exclude<Verdict, { kind: 'admit' }>, address: string): void {
+    if (verdict.kind === 'drop') {
+      handle.close();
+      return;
+    }
+    this.log.debug({ event: 'refused', reason: verdict.reason, status: verdict.status, address }, 'connection refused by the master');
+    const response = verdict.reason === 'rate' ? refusalResponse(429, verdict.retryAfter, 'too many new connections from this address') : REFUSALS[verdict.reason];
+    if (!this.refusals.refuse(handle, response)) {
+      // Too many refusals in flight: closed unanswered, counted as a flood.
+      this.admission.recount(verdict.reason, 'flood');
+    }
+  }
+
+  /** A handed-over connection ended: its worker reported it, or its hand-off failed. */
+  private release(slot: number, fd: number): void {
+    const address = this.ledger.release(slot, fd);
+    if (address !== undefined) this.admission.released(address);
   }
 
   private onWorkerMessage(slot: Slot, msg: WorkerToMaster): void {
@@ -283,6 +326,9 @@ export class Master {
         return;
       case 'admin':
         this.adminForwarder.answered(slot.slot, msg.id, msg.answer);
+        return;
+      case 'released':
+        for (const fd of msg.fds) this.release(slot.slot, fd);
         return;
       case 'ready':
         return;
@@ -338,6 +384,8 @@ export class Master {
       accepted: this.counters.accepted,
       handoffFailed: this.counters.handoffFailed,
       unavailable: this.counters.unavailable,
+      nodeConnections: this.admission.connections,
+      refused: { ...this.admission.refused },
       proxyHeaderFailed: this.counters.proxyHeaderFailed,
       residentBytes: process.memoryUsage.rss(),
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
@@ -395,6 +443,12 @@ export class Master {
       accepted: this.counters.accepted,
       handoffFailed: this.counters.handoffFailed,
       unavailable: this.counters.unavailable,
+      nodeConnections: this.admission.connections,
+      refusedMaxConnection: this.admission.refused.maxConnection,
+      refusedPerIp: this.admission.refused.perIp,
+      refusedRate: this.admission.refused.rate,
+      refusedFlood: this.admission.refused.flood,
+      trackedAddresses: this.admission.trackedAddresses,
       proxyHeaderFailed: this.counters.proxyHeaderFailed,
       dispatchMode: this.policy.name,
       workerRestarts: this.pool.slots.reduce((n, s) => n + s.restarts, 0),

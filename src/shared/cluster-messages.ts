@@ -88,7 +88,9 @@ export type WorkerToMaster =
   | { t: 'counters'; id: number; counters: WorkerCounters; metrics: WorkerMetrics }
   | { t: 'stats?'; id: number }
   | { t: 'shutdown?' }
-  | { t: 'admin'; id: number; answer: AdminAnswer };
+  | { t: 'admin'; id: number; answer: AdminAnswer }
+  /** Handed-over sockets that closed (any state: HTTP, refused, WebSocket), batched per event-loop turn: the master's connection limits count them no more. */
+  | { t: 'released'; fds: number[] };
 
 export interface WorkerStats {
   id: number;
@@ -110,6 +112,18 @@ export interface ClusterStats extends CumulativeCounters {
   handoffFailed: number;
   /** Connections refused by the master because no worker was up. */
   unavailable: number;
+  /** TCP connections the master counts against maxConnection: handed to a worker, not yet closed. */
+  nodeConnections: number;
+  /** Refused by the master with 503: maxConnection reached. */
+  refusedMaxConnection: number;
+  /** Refused by the master with 429: the address holds maxConnectionsPerIp. */
+  refusedPerIp: number;
+  /** Refused by the master with 429: the address is over connectionRateLimit. */
+  refusedRate: number;
+  /** Closed by the master unanswered: an address refused more than 10 times in a row, or more than 512 refusals in flight. */
+  refusedFlood: number;
+  /** Client addresses whose rate state the master keeps (at most maxTrackedAddresses; not summed over nodes). */
+  trackedAddresses: number;
   /** Connections from a trustProxy source closed for a missing, malformed, late or oversized PROXY header (proxyProtocol). */
   proxyHeaderFailed: number;
   dispatchMode: string;
@@ -129,7 +143,7 @@ export interface ClusterStats extends CumulativeCounters {
 export type NodeStats = Omit<ClusterStats, 'nodes'>;
 
 /** The cluster totals that add up over nodes. */
-export const SUMMED_FIELDS = ['pushesForwarded', 'pushesCongested', 'pushesUnreachable', 'remotePushWritten', 'remotePushQueued', 'remotePushDropped', 'remotePushClosed', 'remotePushUnknown', 'connections', 'accepted', 'handshakes', 'refused', 'closed', 'aborted', 'missing', 'handoffRejected', 'handoffFailed', 'unavailable', 'proxyHeaderFailed', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'workerRestarts'] as const;
+export const SUMMED_FIELDS = ['pushesForwarded', 'pushesCongested', 'pushesUnreachable', 'remotePushWritten', 'remotePushQueued', 'remotePushDropped', 'remotePushClosed', 'remotePushUnknown', 'connections', 'accepted', 'handshakes', 'refused', 'closed', 'aborted', 'missing', 'handoffRejected', 'handoffFailed', 'unavailable', 'proxyHeaderFailed', 'nodeConnections', 'refusedMaxConnection', 'refusedPerIp', 'refusedRate', 'refusedFlood', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'workerRestarts'] as const;
 
 export const EMPTY_COUNTERS: Readonly<WorkerCounters> = Object.freeze({
   ...EMPTY_PUSH_COUNTERS,

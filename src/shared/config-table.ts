@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { CLUSTER_NAME } from './redis-keys.ts';
+import { ORIGIN_ENTRY } from './protocol/origin-check.ts';
 
 /**
  * Every setting once: its default (with the reason for it), its type and validation, its line
@@ -11,7 +12,7 @@ import { CLUSTER_NAME } from './redis-keys.ts';
  */
 
 /** How a raw value (a flag, a variable, a config-file value) is read and checked. */
-export type Kind = 'int' | 'number' | 'bool' | 'string' | 'enum' | 'dispatch' | 'sni';
+export type Kind = 'int' | 'number' | 'bool' | 'string' | 'enum' | 'dispatch' | 'sni' | 'list';
 
 /** A certificate and its key, by file (sslSniCerts' values). */
 export interface CertFiles {
@@ -34,6 +35,7 @@ export interface Setting {
   readonly values?: readonly string[];
   /** A string (or an int) that may be unset (undefined). */
   readonly optional?: boolean;
+  /** A string's pattern; a list's: each element's. */
   readonly pattern?: RegExp;
   /** What the pattern asks for, in the words of the error message. */
   readonly patternHint?: string;
@@ -257,11 +259,61 @@ export const SETTINGS = {
     default: 4096, // bounds what an accept flood, trickling clients or a slow auth hook can pin (each holds up to maxHeaderSize)
     help: 'connections per process not yet WebSockets (reading a request, plain HTTP, keep-alive, async hooks); beyond it 503',
   },
-  /** Established connections per process; beyond it new upgrades get 503. */
+  /**
+   * TCP connections of the whole node (every worker), counted by the master from hand-off to
+   * close, WebSocket or not (Swoole's max_connection counts every connection); beyond it the
+   * master answers 503 with Retry-After before hand-off.
+   */
   maxConnection: {
     kind: 'int', min: 1, aliases: ['max_conn'],
     default: 100_000,
-    help: 'established connections per process; beyond it 503 in the handshake',
+    help: "TCP connections of the whole node (all workers, WebSocket or not, counted by the master); beyond it the master answers 503",
+  },
+  /** Connections one client address may hold on this node; beyond it the master answers 429. 0: no limit. */
+  maxConnectionsPerIp: {
+    kind: 'int', min: 0,
+    default: 0, // off: behind a proxy or a carrier NAT many clients share one address
+    help: 'connections one client address may hold on this node (0: no limit); beyond it 429 with Retry-After',
+  },
+  /** New connections per second per client address (a token bucket of connectionRateBurst); beyond it 429. 0: no limit. */
+  connectionRateLimit: {
+    kind: 'number', min: 0,
+    default: 0, // off, as maxConnectionsPerIp: shared addresses would be throttled together
+    help: 'new connections per second per client address, a token bucket (0: no limit); beyond it 429 with Retry-After',
+  },
+  /** The token bucket's size: connections an address may open at once before the rate applies. */
+  connectionRateBurst: {
+    kind: 'int', min: 1,
+    default: 20, // a browser opening a few tabs, a reconnect storm of one client's sockets
+    help: 'connections an address may open at once before connectionRateLimit applies',
+  },
+  /** Client addresses whose rate-limit state the master keeps; beyond it the least recently seen is forgotten. */
+  maxTrackedAddresses: {
+    kind: 'int', min: 16,
+    default: 65_536, // ~100 bytes each: 6.5 MB at most, whatever number of addresses a flood uses
+    help: 'client addresses whose rate-limit buckets the master keeps (the least recently seen beyond it is forgotten)',
+  },
+  /** Sessions one uid may have bound in the cluster; a bind beyond it closes the oldest with 4429. 0: no limit. */
+  maxConnectionsPerUid: {
+    kind: 'int', min: 0,
+    default: 0, // off: how many devices a user may use is the app's policy
+    help: "sessions bound to one uid in the cluster (Centrifugo's user_connection_limit; 0: no limit); a bind beyond it closes the oldest with 4429",
+  },
+  /**
+   * Origins a WebSocket handshake may come from (RFC 6454 serialized: scheme://host[:port]),
+   * `*.` patterns for subdomains; another origin gets 403 before any hook. Empty: no check.
+   */
+  allowedOrigins: {
+    kind: 'list', pattern: ORIGIN_ENTRY,
+    patternHint: 'origins such as https://example.com, https://*.example.com:8443 or *.example.com, comma-separated',
+    default: [] as readonly string[], // no check, as ws: a browser-facing app should set it (cross-site WebSocket hijacking)
+    help: 'origins a WebSocket handshake may come from (https://app.example.com, https://*.example.com, comma-separated); others get 403. Unset: no check',
+  },
+  /** With allowedOrigins: a handshake without an Origin header (non-browser clients) gets 403 too. */
+  requireOrigin: {
+    kind: 'bool',
+    default: false, // non-browser clients (ws, curl, servers) send no Origin, and are no CSWSH risk
+    help: 'refuse WebSocket handshakes without an Origin header (403)',
   },
 
   /** Seconds between idle scans; 0 disables the heartbeat (Swoole heartbeat_check_interval). */
@@ -390,6 +442,8 @@ export type SettingKey = keyof typeof SETTINGS;
 /** The value type a row declares: from its kind (and an enum's values, unless it is `wide`). */
 type ValueOf<S> = S extends { kind: 'bool' }
   ? boolean
+  : S extends { kind: 'list' }
+    ? readonly string[]
   : S extends { kind: 'sni' }
     ? SniCerts | undefined
   : S extends { kind: 'int' | 'number'; optional: true }

@@ -63,6 +63,15 @@ function coerce(field: Setting, raw: unknown, problems: string[], label: string)
       problems.push(`${label}: expected 1 (round-robin), 2 (fd-mod), 3 (idle-worker), 4 (ip-hash) or 8 (least-connections), got ${JSON.stringify(raw)}`);
       return undefined;
     }
+    case 'list': {
+      // An array (code, a JSON file) or a comma-separated string (a flag, a variable).
+      const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').map((x) => x.trim()).filter((x) => x !== '') : null;
+      if (items === null || items.some((x) => typeof x !== 'string' || x === '' || (field.pattern !== undefined && !field.pattern.test(x)))) {
+        problems.push(`${label}: expected ${field.patternHint ?? 'a list of non-empty strings'}, got ${JSON.stringify(raw)}`);
+        return undefined;
+      }
+      return Object.freeze([...(items as string[])]);
+    }
     case 'string': {
       if (typeof raw === 'string' && raw !== '' && (!field.pattern || field.pattern.test(raw))) return raw;
       problems.push(`${label}: expected ${field.patternHint ?? 'a non-empty string'}, got ${JSON.stringify(raw)}`);

@@ -50,6 +50,8 @@ export const HANDSHAKE_ERRORS = {
   ERR_HANDSHAKE_KEY: 400,
   ERR_HANDSHAKE_VERSION: 426,
   ERR_HANDSHAKE_PROTOCOL: 400,
+  /** An Origin not in allowedOrigins, or none with requireOrigin (RFC 6455 §10.2). */
+  ERR_HANDSHAKE_ORIGIN: 403,
 } as const;
 export type HandshakeErrorCode = keyof typeof HANDSHAKE_ERRORS;
 

@@ -33,6 +33,8 @@ export interface LocalConnectionsInit {
   pendingSocket(fd: number): Socket | undefined;
   /** A message from another worker's sendMessage, for the app's pipeMessage. */
   pipe(src: number, data: unknown): void;
+  /** fd (a connection of this worker) was just bound to uid: maxConnectionsPerUid's check. */
+  bound?(fd: number, uid: string): void;
 }
 
 /**
@@ -241,6 +243,7 @@ export class LocalConnections implements SessionOwner {
     let fds = this.fdsOfUid.get(uid);
     if (!fds) this.fdsOfUid.set(uid, (fds = new Set()));
     fds.add(fd);
+    this.init.bound?.(fd, uid);
     return true;
   }
 

@@ -19,6 +19,7 @@ import { newCounters, singleProcessStats } from './worker-stats.ts';
 import type { AllCallbacks, ClientInfo, ClientListOptions, ClientPage, Data, LocalStats, PushCallFailure, RemotePushStatus, RoomTarget, ServerApi } from './app-contract.ts';
 import type { ServerOptions } from './server-types.ts';
 import { WorkerMeters } from '../shared/metrics/worker-meters.ts';
+import { UidLimit } from './uid-limit.ts';
 
 export type * from './server-types.ts';
 export type { CloseInfo, PushStatus, RoomTarget };
@@ -68,6 +69,15 @@ export class Server implements ServerApi {
             meters: this.meters,
           })
         : null;
+    const uidLimit = new UidLimit(
+      this.config.maxConnectionsPerUid,
+      {
+        getFdsByUid: (uid) => this.getFdsByUid(uid),
+        connectTime: async (fd) => (await this.getClientInfo(fd))?.connectTime ?? null,
+        disconnect: (fd, code, reason) => this.disconnect(fd, code, reason),
+      },
+      this.log,
+    );
     this.local = new LocalConnections({
       counters: this.counters,
       meters: this.meters,
@@ -77,6 +87,7 @@ export class Server implements ServerApi {
       slot: this.workerId,
       pendingSocket: (fd) => this.lifecycle.pendingSocket(fd),
       pipe: (src, data) => this.callbacks.invokePipe(src, data),
+      ...(this.config.maxConnectionsPerUid > 0 ? { bound: (fd: number, uid: string) => void uidLimit.bound(fd, uid) } : {}),
     });
     this.calls = new ClusterCalls({
       router: this.router,

@@ -6,6 +6,7 @@ import type { Config } from '../shared/config.ts';
 import { ClusterError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
 import { EmbeddedBus } from '../shared/bus/embedded-bus.ts';
+import { ReleaseBatch } from './release-batch.ts';
 import { Server, type AppSetup } from './server.ts';
 import { runAdmin } from './admin-ops.ts';
 import { receiveHandoffs } from '../shared/handoff/receiver.ts';
@@ -147,9 +148,16 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
     // A Redis outage at start is not fatal: local traffic works, the bus keeps reconnecting.
     await redis.start().catch((err: Error) => log.error({ err: err.message }, 'redis bus not connected yet'));
   }
+  // Every handed-over socket's end goes back to the master (its connection limits).
+  const released = new ReleaseBatch((fds) => send({ t: 'released', fds }));
   // Connections arrive on the hand-off pipe (see shared/handoff/), not on node:cluster's channel.
   receiveHandoffs(where.handoffFd, { slot, node }, {
-    connection: (handoff, handle) => server.receive(handle ? handedSocket(handle, handoff) : undefined, handoff.fd),
+    connection: (handoff, handle) => {
+      const socket = handle ? handedSocket(handle, handoff) : undefined;
+      if (socket) released.track(socket, handoff.fd);
+      else released.add(handoff.fd);
+      server.receive(socket, handoff.fd);
+    },
     rejected: (read) => {
       handoffRejected++;
       // A read is one hand-off: when no record came out of it, it still counts as received (the master's estimate).

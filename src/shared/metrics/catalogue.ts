@@ -25,6 +25,10 @@ export interface NodeMetrics {
   accepted: number;
   handoffFailed: number;
   unavailable: number;
+  /** TCP connections counted against maxConnection (handed to a worker, not closed yet). Absent from nodes that predate it (read as 0). */
+  nodeConnections?: number;
+  /** Connections the master did not let in, by reason (src/master/admission.ts). Absent from nodes that predate it (read as 0). */
+  refused?: { maxConnection: number; perIp: number; rate: number; flood: number };
   /** Absent from nodes that predate it (read as 0). */
   proxyHeaderFailed?: number;
   residentBytes: number;
@@ -131,6 +135,8 @@ export function metricFamilies(nodes: readonly NodeMetrics[]): Family[] {
     counter('switchyard_accepted_connections_total', 'TCP connections the master accepted.', perNode((n) => n.accepted)),
     counter('switchyard_handoff_failures_total', 'Accepted connections dropped because their hand-off to a worker failed.', perNode((n) => n.handoffFailed)),
     counter('switchyard_no_worker_refusals_total', 'Connections the master answered 503 because no worker was up.', perNode((n) => n.unavailable)),
+    gauge('switchyard_node_connections', 'TCP connections the master counts against maxConnection: handed to a worker and not closed yet, WebSocket or not.', perNode((n) => n.nodeConnections ?? 0)),
+    counter('switchyard_admission_refusals_total', 'Connections the master did not let in, by reason: max_connection (503), per_ip and rate (429), flood (closed unanswered).', sorted.flatMap((n) => ([['max_connection', n.refused?.maxConnection ?? 0], ['per_ip', n.refused?.perIp ?? 0], ['rate', n.refused?.rate ?? 0], ['flood', n.refused?.flood ?? 0]] as const).map(([reason, value]) => ({ labels: { node: String(n.node), reason }, value })))),
     counter('switchyard_proxy_header_failures_total', 'Connections from a trustProxy source closed for a missing, malformed, late or oversized PROXY protocol header.', perNode((n) => n.proxyHeaderFailed ?? 0)),
     gauge('switchyard_master_resident_memory_bytes', 'The master process\'s resident set size.', perNode((n) => n.residentBytes)),
     counter('switchyard_master_cpu_seconds_total', 'CPU time (user and system) of the master process.', perNode((n) => n.cpuSeconds)),
@@ -175,6 +181,9 @@ export function isNodeMetrics(v: unknown): v is NodeMetrics {
   const n = v as Partial<Record<keyof NodeMetrics, unknown>> | null;
   if (typeof n !== 'object' || n === null) return false;
   if (!Number.isSafeInteger(n.node) || ![n.startTime, n.accepted, n.handoffFailed, n.unavailable, n.residentBytes, n.cpuSeconds].every(isNum)) return false;
+  if (n.nodeConnections !== undefined && !isNum(n.nodeConnections)) return false;
+  const r = n.refused as Partial<Record<string, unknown>> | null | undefined;
+  if (r !== undefined && (typeof r !== 'object' || r === null || ![r.maxConnection, r.perIp, r.rate, r.flood].every(isNum))) return false;
   return (
     Array.isArray(n.workers) &&
     n.workers.every((w: Partial<Record<keyof SlotMetrics, unknown>> | null) => {

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Config } from '../../shared/config.ts';
 import { HttpError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
+import { OriginCheck } from '../../shared/protocol/origin-check.ts';
 import { buildHttpResponse, validateUpgrade, type UpgradeRequestHead, type ValidUpgrade } from '../../shared/protocol/handshake.ts';
 import { checkRequest, versionErrorOf, type RequestLineHead, type RoutedTarget } from '../../shared/protocol/request-checks.ts';
 import { headEnd, mayBeUpgradeHead, readUpgradeHead } from '../../shared/protocol/request-head.ts';
@@ -51,6 +52,8 @@ export class HttpEntry {
   private readonly config: Config;
   private readonly log: Logger;
   private readonly handler: UpgradeHandler;
+  /** allowedOrigins / requireOrigin: a handshake from another origin gets 403 before any hook. */
+  private readonly origins: OriginCheck | null;
   /** Sockets accepted and not (yet) WebSockets: for shutdown and the 'disconnect' callback. */
   readonly sockets = new Map<number, Socket>();
   /** Deadlines of every phase, and Node's requests and responses they follow. */
@@ -71,6 +74,8 @@ export class HttpEntry {
     this.trustProxy = AddressSet.parse(config.trustProxy).set;
     this.log = log;
     this.handler = handler;
+    const origins = new OriginCheck(config.allowedOrigins, config.requireOrigin);
+    this.origins = origins.active ? origins : null;
     this.http = createServer({ maxHeaderSize: config.maxHeaderSize, noDelay: true });
     // Node's header/request timers only run for listening servers: ours are the deadlines.
     // Its keep-alive value is what responses advertise (Keep-Alive: timeout=N); the idle
@@ -231,6 +236,12 @@ export class HttpEntry {
     // A refused upgrade stays in `sockets`: it closes as a non-WebSocket connection.
     if (result instanceof HttpError) {
       this.refuse(fd, socket, result);
+      return;
+    }
+    const origin = requestHead.headers.origin;
+    const wrongOrigin = this.origins?.check(Array.isArray(origin) ? origin.join(', ') : origin) ?? null;
+    if (wrongOrigin !== null) {
+      this.refuse(fd, socket, wrongOrigin);
       return;
     }
     const refusal = this.handler.refuseReason();
