@@ -8,6 +8,7 @@ import { createMemoryNetwork } from '../../src/shared/bus/memory-bus.ts';
 import type { Incoming } from '../../src/shared/bus/types.ts';
 import { Router } from '../../src/worker/cluster/router.ts';
 import { keep, push } from './messages.ts';
+import { until } from '../../scripts/lib/wait.ts';
 
 const silent = pino({ level: 'silent' });
 
@@ -93,7 +94,8 @@ describe('Router replies', () => {
     expect(String(await caller.request(to, push(1, 'now')))).toBe('sync');
     expect(String(await caller.request(to, push(2, 'later')))).toBe('async');
     expect(caller.send(to, push(3, 'fire'))).toBe('ok');
-    await new Promise((r) => setTimeout(r, 20));
+    // Delivered asynchronously: wait for it (a fixed 20 ms sleep lost the race on a loaded machine).
+    await until(() => served.length >= 3, 5000, 'the send to be served');
     expect(served).toEqual([
       { body: 'now', wantsReply: true },
       { body: 'later', wantsReply: true },
