@@ -86,7 +86,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   };
   const metrics = (): WorkerMetrics => {
     const cpu = process.cpuUsage();
-    return meters.snapshot({ residentBytes: process.memoryUsage.rss(), cpuSeconds: (cpu.user + cpu.system) / 1e6, busRejected: redis?.stats().unauthenticated ?? 0 });
+    return meters.snapshot({ residentBytes: process.memoryUsage.rss(), cpuSeconds: (cpu.user + cpu.system) / 1e6, busRejected: redis?.stats().unauthenticated ?? 0, busSequence: sequenceEvents(redis) });
   };
 
   let stopping = false;
@@ -176,4 +176,10 @@ function handedSocket(handle: object, handoff: Handoff): Socket {
     (socket as unknown as { _peername: object })._peername = { address: handoff.address, family: handoff.address.includes(':') ? 'IPv6' : 'IPv4', port: handoff.port };
   }
   return socket;
+}
+
+/** The Redis Cluster bus's sequence counts, by BUS_SEQUENCE_EVENTS (zeros for any other bus). */
+function sequenceEvents(bus: { stats(): object } | null): number[] {
+  const s = (bus?.stats() ?? {}) as Partial<Record<'gaps' | 'lost' | 'duplicates' | 'reordered', number>>;
+  return [s.gaps ?? 0, s.lost ?? 0, s.duplicates ?? 0, s.reordered ?? 0];
 }
