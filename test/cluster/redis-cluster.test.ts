@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Emitter } from '../../src/emitter.ts';
 import { keySlot } from '../../src/shared/bus/shard-map.ts';
 import { closeAll, command, hello, startCluster, type Hello } from '../helpers/cluster.ts';
 import { killAll, type CliProcess } from '../helpers/process.ts';
@@ -85,6 +86,21 @@ describe.runIf(redisServer.run)('two nodes on a real Redis Cluster (seeds, detec
     expect(found).toEqual(both);
     await command(onB[0]!, { cmd: 'pushUid', uid: 'bob', text: 'for-bob' });
     await until(() => onA[1]!.messages.includes('for-bob') && onB[1]!.messages.includes('for-bob'), 10_000, 'uid push across nodes');
+  });
+
+  it('the emitter finds the cluster from the seeds: push, pushAsync, room and broadcast reach node B', async () => {
+    const emitter = new Emitter({ redis: rc.seeds, clusterName: name });
+    try {
+      await emitter.ready();
+      const target = onB[0]!;
+      const before = target.messages.length;
+      expect(emitter.push(target.fd, 'from-emitter')).toBe('forwarded');
+      expect(await emitter.pushAsync(target.fd, 'from-emitter-async')).toBe('written');
+      emitter.broadcast('emitted-to-all');
+      await until(() => ['from-emitter', 'from-emitter-async', 'emitted-to-all'].every((m) => target.messages.slice(before).includes(m)), 5000, 'emitter messages');
+    } finally {
+      await emitter.close();
+    }
   });
 
   it('connections and stats span the nodes', async () => {

@@ -162,10 +162,11 @@ export class RedisClusterBus implements Bus {
     if (options.broadcasts ?? true) this.want(this.allChannel, this.keys.prefix);
   }
 
-  /** Every subscription confirmed and a publisher up for each of their slots' masters. */
+  /** Every subscription confirmed and a publisher up to every master (a send may go to any). */
   get ready(): boolean {
-    if (this.closed || this.subLinks.size < this.wanted.size) return false;
-    for (const link of this.subLinks.values()) if (!link.up || !this.pubLinks.get(link.master.id)?.up) return false;
+    if (this.closed || this.subLinks.size < this.wanted.size || this.pubLinks.size === 0) return false;
+    for (const link of this.subLinks.values()) if (!link.up) return false;
+    for (const link of this.pubLinks.values()) if (!link.up) return false;
     return true;
   }
 
