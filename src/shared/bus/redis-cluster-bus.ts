@@ -71,8 +71,9 @@ const DEFAULT_PROBE_INTERVAL_MS = 200;
 const DEFAULT_PROBE_TIMEOUT_MS = 800;
 const DEFAULT_REFRESH_INTERVAL_MS = 5000;
 const DEFAULT_START_TIMEOUT_MS = 10_000;
-/** A failed map read or link is retried after 25 ms doubling to this: a restarted cluster is found within it. */
-const MAX_RETRY_MS = 400;
+/** A failed map read or link is retried after 25 ms doubling to this: a promoted replica or a restarted cluster is
+ * found within it (a kill -9's failover must be followed within 2T + 1.5 s of the kill). */
+const MAX_RETRY_MS = 250;
 
 /**
  * The bus between nodes on a Redis Cluster: sharded pub/sub (SPUBLISH/SSUBSCRIBE), with the
