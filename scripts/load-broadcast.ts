@@ -39,7 +39,8 @@
  * durationSeconds, files {json}. The file adds how, every fan-out and every sustained run.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { Socket } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import type { FromGenerator, ToGenerator } from './generators/broadcast-sessions.ts';
@@ -72,7 +73,7 @@ const USAGE = `usage: npm run load:broadcast -- [options]
   --window N        sustained: broadcasts not yet delivered everywhere, at most (default 16)
   --pin             server on core 0, generators and this script on core 1
   --quick           a short smoke run (the test suite's)
-  --out DIR         where broadcast.json goes (default bench/)
+  --out DIR         where broadcast.json goes (default bench/; --quick: a temporary directory)
   --cpu-prof DIR    V8 CPU profiles of the server's processes, written when they exit
   --port P          a running cluster (it must run ${APP}); --host its loopback address`;
 
@@ -107,7 +108,8 @@ const settings = {
   pin: common.pin,
   attached: common.port !== null,
 };
-const outDir = resolve(argv.string('out', join(ROOT, 'bench')));
+// A --quick smoke run never overwrites the committed figures: it writes to a temporary directory unless --out says where.
+const outDir = resolve(argv.string('out', quick ? mkdtempSync(join(tmpdir(), 'sy-broadcast-')) : join(ROOT, 'bench')));
 const cpuProf = argv.values['cpu-prof'] === undefined ? null : resolve(argv.string('cpu-prof', ''));
 if (cpuProf !== null && common.port !== null) argv.problems.push('--cpu-prof profiles a cluster started here: not with --port');
 argv.done();

@@ -22,14 +22,14 @@
  * two emitters share an address only if one lived through 15.7 million others). It subscribes
  * to that address's channel only (replies), never to the broadcast channel.
  */
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { RedisBus } from './shared/bus/redis-bus.ts';
+import { RedisClusterBus } from './shared/bus/redis-cluster-bus.ts';
+import { commandClient, resolveRedisTarget, type RedisCommands } from './shared/redis-target.ts';
 import type { WorkerAddress } from './shared/bus/types.ts';
 import type { Logger } from './shared/logger.ts';
 import { CloseCode } from './shared/protocol/constants.ts';
 import { checkCloseArguments } from './shared/protocol/frame-encoder.ts';
-import { SETTLE_ON_CLOSE } from './shared/redis-health.ts';
 import { CLUSTER_NAME, ClusterKeys } from './shared/redis-keys.ts';
 import { decodeFd, MAX_NODES, MAX_SLOTS } from './shared/session-id.ts';
 import { SETTINGS } from './shared/config-table.ts';
@@ -47,8 +47,10 @@ export type PushAsyncOutcome = Awaited<ReturnType<ServerApi['pushAsync']>>;
 export type EmitterPushOutcome = RemotePushStatus | 'unknown';
 
 export interface EmitterOptions {
-  /** The cluster's Redis URL (--redis). */
+  /** The cluster's Redis URL (--redis), or a Redis Cluster's seed URLs, comma-separated. */
   redis: string;
+  /** The cluster's --redis-cluster: true skips asking Redis; unset, a Redis Cluster is detected (INFO cluster). */
+  cluster?: boolean;
   /** The cluster's name (--cluster-name). */
   clusterName: string;
   /** The cluster's --redis-sharded: sharded pub/sub and the {name} hash-tagged prefix. */
@@ -81,11 +83,11 @@ export function emitterAddress(n: number): WorkerAddress {
 
 export class Emitter {
   private readonly options: EmitterOptions;
-  private readonly keys: ClusterKeys;
+  private keys: ClusterKeys;
   private readonly log: Logger;
   /** Commands (the address, node liveness): the bus's connections are pub/sub only. */
-  private readonly client: Redis;
-  private bus: RedisBus | null = null;
+  private client: RedisCommands | null = null;
+  private bus: RedisBus | RedisClusterBus | null = null;
   private router: Router | null = null;
   private readonly starting: Promise<void>;
   /** Live nodes: until when they count as alive, and their worker count. */
@@ -98,8 +100,6 @@ export class Emitter {
     this.options = options;
     this.keys = ClusterKeys.of(options.clusterName, options.sharded ?? false);
     this.log = (options.log ?? pino({ level: 'silent' })).child({ role: 'emitter' });
-    this.client = new Redis(options.redis, { ...SETTLE_ON_CLOSE, lazyConnect: true, connectionName: `${this.keys.prefix}:emitter` });
-    this.client.on('error', (err: Error) => this.log.debug({ err: err.message }, 'emitter connection error'));
     this.starting = this.start();
     this.starting.catch(() => {}); // ready() and pushAsync report it
   }
@@ -116,19 +116,19 @@ export class Emitter {
   }
 
   private async start(): Promise<void> {
-    await this.client.connect();
-    const n = await this.client.incr(this.keys.emitterSeq);
+    const target = await resolveRedisTarget(this.options.redis, this.options.cluster ?? false);
+    if (this.closed) return;
+    this.keys = ClusterKeys.of(this.options.clusterName, this.options.sharded ?? false, target.cluster);
+    const client = (this.client = commandClient(target, { lazyConnect: true, connectionName: `${this.keys.prefix}:emitter` }));
+    client.on('error', (err: Error) => this.log.debug({ err: err.message }, 'emitter connection error'));
+    await client.connect();
+    const n = await client.incr(this.keys.emitterSeq);
     if (this.closed) return;
     const self = emitterAddress(n);
-    const bus = new RedisBus({
-      self,
-      url: this.options.redis,
-      prefix: this.options.clusterName,
-      sharded: this.options.sharded ?? false,
-      secret: this.options.busSecret,
-      broadcasts: false,
-      log: this.log,
-    });
+    const common = { self, prefix: this.options.clusterName, secret: this.options.busSecret, broadcasts: false, log: this.log };
+    const bus = target.cluster
+      ? new RedisClusterBus({ ...common, seeds: target.seeds })
+      : new RedisBus({ ...common, url: this.options.redis, sharded: this.options.sharded ?? false });
     this.bus = bus;
     this.router = new Router({
       self,
@@ -230,8 +230,9 @@ export class Emitter {
     this.router?.close();
     await this.bus?.close();
     // QUIT when connected; otherwise (Redis was down) stop the retries at once.
-    if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
-    else this.client.disconnect();
+    const client = this.client;
+    if (client?.status === 'ready') await client.quit().catch(() => client.disconnect());
+    else client?.disconnect();
   }
 
   private all(msg: OpMessage<unknown, unknown, unknown>): boolean {
@@ -244,7 +245,7 @@ export class Emitter {
     const now = Date.now();
     const cached = this.alive.get(id);
     if (cached !== undefined && cached.until > now) return cached.workers;
-    const lease = await this.client.get(this.keys.node(id));
+    const lease = this.client ? await this.client.get(this.keys.node(id)) : null;
     if (lease === null) {
       this.alive.delete(id);
       return null;

@@ -45,6 +45,8 @@ export interface Setting {
   readonly aliases?: readonly string[];
   /** Names a file: a relative path in a config object is relative to that object's file. */
   readonly path?: boolean;
+  /** A string that a config object may give as an array of strings too (joined with commas). */
+  readonly list?: boolean;
   /** The default depends on the machine: --help says so. */
   readonly machineDefault?: boolean;
 }
@@ -82,7 +84,8 @@ export const SETTINGS = {
    * with a password is a secret: give it by redisUrlFile or the environment rather than a flag. */
   redis: {
     kind: 'string', optional: true, default: undefined,
-    help: 'Redis URL of the multi-node bus and session table (also REDIS_URL); with a password, a secret: prefer --redis-url-file',
+    list: true, // a config file may give the seeds of a Redis Cluster as an array
+    help: 'Redis URL of the multi-node bus and session table (also REDIS_URL), or a Redis Cluster\'s seed URLs, comma-separated; with a password, a secret: prefer --redis-url-file',
   },
   /** A file whose one line is the Redis URL (kept out of `ps`; see secrets.ts). */
   redisUrlFile: { kind: 'string', optional: true, path: true, default: undefined, help: 'file whose one line is the Redis URL (keeps a password out of ps)' },
@@ -95,6 +98,12 @@ export const SETTINGS = {
   },
   /** Sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis 7) for the bus, as Redis Cluster wants. */
   redisSharded: { kind: 'bool', default: false, help: 'sharded pub/sub (SPUBLISH/SSUBSCRIBE) for the Redis bus' },
+  /** --redis is a Redis Cluster: without it, one is detected (INFO cluster on the first seed that answers). */
+  redisCluster: {
+    kind: 'bool',
+    default: false, // detected: a user pointing at a cluster needs no second flag
+    help: 'treat --redis as a Redis Cluster without asking it (otherwise detected by INFO cluster); its seeds: --redis url1,url2,...',
+  },
   /** A node whose lease is not refreshed for this long (ms) is dead: its sessions vanish. */
   nodeTtlMs: {
     kind: 'int', min: 300,

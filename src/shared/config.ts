@@ -73,6 +73,7 @@ function coerce(field: Setting, raw: unknown, problems: string[], label: string)
       return Object.freeze([...(items as string[])]);
     }
     case 'string': {
+      if (field.list && Array.isArray(raw) && raw.length > 0 && raw.every((v) => typeof v === 'string' && v !== '' && !v.includes(','))) return raw.join(',');
       if (typeof raw === 'string' && raw !== '' && (!field.pattern || field.pattern.test(raw))) return raw;
       problems.push(`${label}: expected ${field.patternHint ?? 'a non-empty string'}, got ${JSON.stringify(raw)}`);
       return undefined;

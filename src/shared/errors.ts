@@ -205,6 +205,7 @@ export const CLUSTER_ERRORS = {
   ERR_STATS_TIMEOUT: "the master did not answer a worker's stats request in time",
   ERR_CONTROL_NO_ANSWER: "the master's control socket did not answer in time",
   ERR_CONTROL_FAILED: "the master's control socket answered with an error",
+  ERR_REDIS_URL: '--redis is not one Redis URL or a comma-separated list of them (redis:// or rediss://)',
 } as const;
 export type ClusterErrorCode = keyof typeof CLUSTER_ERRORS;
 

@@ -88,7 +88,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   };
   const metrics = (): WorkerMetrics => {
     const cpu = process.cpuUsage();
-    return meters.snapshot({ residentBytes: process.memoryUsage.rss(), cpuSeconds: (cpu.user + cpu.system) / 1e6, busRejected: redis?.stats().unauthenticated ?? 0 });
+    return meters.snapshot({ residentBytes: process.memoryUsage.rss(), cpuSeconds: (cpu.user + cpu.system) / 1e6, busRejected: redis?.stats().unauthenticated ?? 0, busSequence: sequenceEvents(redis) });
   };
 
   let stopping = false;
@@ -192,4 +192,10 @@ function handedSocket(handle: object, handoff: Handoff): Socket {
   // Bytes the master read past the PROXY header are the request's first: read before the socket's.
   if (handoff.prefix) socket.unshift(handoff.prefix);
   return socket;
+}
+
+/** The Redis Cluster bus's sequence counts, by BUS_SEQUENCE_EVENTS (zeros for any other bus). */
+function sequenceEvents(bus: { stats(): object } | null): number[] {
+  const s = (bus?.stats() ?? {}) as Partial<Record<'gaps' | 'lost' | 'duplicates' | 'reordered', number>>;
+  return [s.gaps ?? 0, s.lost ?? 0, s.duplicates ?? 0, s.reordered ?? 0];
 }

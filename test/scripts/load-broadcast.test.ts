@@ -58,6 +58,17 @@ describe('npm run load:broadcast -- --quick', () => {
     expect(written.check).toEqual(check);
   });
 
+  it('a --quick run without --out writes to a temporary directory, never bench/broadcast.json', { timeout: RUN_TIMEOUT_MS + 15_000 }, async () => {
+    const committed = join(process.cwd(), 'bench', 'broadcast.json');
+    const before = existsSync(committed) ? readFileSync(committed, 'utf8') : null;
+    const result = summaryOf(await runNpmScript('load:broadcast', ['--quick', '--sessions', '20', '--broadcasts', '1'], RUN_TIMEOUT_MS));
+    const json = (result.files as { json: string }).json;
+    expect(json.startsWith(tmpdir())).toBe(true);
+    expect(existsSync(json)).toBe(true);
+    rmSync(join(json, '..'), { recursive: true, force: true });
+    expect(existsSync(committed) ? readFileSync(committed, 'utf8') : null).toBe(before);
+  });
+
   it('exits 2 naming a bad flag', { timeout: 45_000 }, async () => {
     const r = await runNpmScript('load:broadcast', ['--sessions', '0', '--window', 'many'], 20_000);
     expect(r.code, r.stderr).toBe(2);

@@ -1,9 +1,8 @@
 import { hostname } from 'node:os';
-import { Redis } from 'ioredis';
 import { NodeRegistry } from './node-registry.ts';
 import type { Config } from '../../shared/config.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { SETTLE_ON_CLOSE } from '../../shared/redis-health.ts';
+import { commandClient, resolveRedisTarget, type RedisTarget } from '../../shared/redis-target.ts';
 import { ClusterKeys } from '../../shared/redis-keys.ts';
 import { blockEndingAt, MAX_SLOTS, SEQ_BLOCK, type SeqBlock } from '../../shared/session-id.ts';
 import { RedisSessionTable } from '../../shared/session-table/redis-session-table.ts';
@@ -44,15 +43,19 @@ export interface Membership {
   leave(): Promise<void>;
   /** Whether this node's Redis connection is up now (the admin server's /readyz). */
   readonly redisReady: boolean;
+  /** What --redis named: one Redis, or a Redis Cluster (detected or forced). */
+  readonly target: RedisTarget;
 }
 
 export async function joinCluster(config: Config & { redis: string }, log: Logger): Promise<Membership> {
-  const redis = new Redis(config.redis, { ...SETTLE_ON_CLOSE, lazyConnect: true });
+  const target = await resolveRedisTarget(config.redis, config.redisCluster);
+  if (target.cluster) log.info({ event: 'redis-cluster', seeds: target.seeds.map((s) => `${s.host}:${s.port}`) }, 'Redis Cluster: keys and bus channels partitioned by node, sharded pub/sub');
+  const redis = commandClient(target, { lazyConnect: true });
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis (node registry) error'));
   try {
     await redis.connect();
-    const keys = ClusterKeys.forConfig(config);
-    const registry = await NodeRegistry.join(redis, keys.prefix, { host: hostname(), pid: process.pid, workers: config.workers }, config.nodeTtlMs, { log });
+    const keys = ClusterKeys.forConfig(config, target.cluster);
+    const registry = await NodeRegistry.join(redis, keys, { host: hostname(), pid: process.pid, workers: config.workers }, config.nodeTtlMs, { log });
     log.info({ event: 'node-joined', node: registry.id, cluster: keys.prefix }, 'joined the cluster');
 
     // Blocks of session ids, so a node id reused later never reissues an fd.
@@ -89,7 +92,7 @@ export async function joinCluster(config: Config & { redis: string }, log: Logge
 
     // Sessions of dead nodes are hidden from reads at once and removed here; any node may do
     // it, it is idempotent. An earlier holder of this id may have had more workers than we do.
-    const table = new RedisSessionTable({ redis, prefix: config.clusterName, hashTag: config.redisSharded, isAlive: (n) => registry.isAlive(n), leaseKey: (n) => keys.node(n), log });
+    const table = new RedisSessionTable({ redis, prefix: config.clusterName, hashTag: config.redisSharded, partitioned: target.cluster, isAlive: (n) => registry.isAlive(n), leaseKey: (n) => keys.node(n), log });
     for (let slot = config.workers; slot < MAX_SLOTS; slot++) await table.purgeWorker(registry.id, slot).catch(() => 0);
     const purger = setInterval(() => {
       table.purgeDeadNodes().then(
@@ -113,6 +116,7 @@ export async function joinCluster(config: Config & { redis: string }, log: Logge
       get redisReady() {
         return redis.status === 'ready';
       },
+      target,
       async leave() {
         clearInterval(purger);
         await registry.leave().catch(() => {});

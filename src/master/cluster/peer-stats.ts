@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisCommands } from '../../shared/redis-target.ts';
 import type { NodeStats } from '../../shared/cluster-messages.ts';
 import { isNodeMetrics, type NodeMetrics } from '../../shared/metrics/catalogue.ts';
 import type { NodeRegistry } from './node-registry.ts';
@@ -11,7 +11,7 @@ const STATS_TTL_MS = 10_000;
 /** Nodes publish their figures under P:stats:${node} (redis-keys.ts); stats() reads the live ones. */
 export class RedisPeerStats implements PeerStats {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisCommands,
     private readonly keys: ClusterKeys,
     private readonly registry: NodeRegistry,
   ) {}
@@ -37,7 +37,8 @@ export class RedisPeerStats implements PeerStats {
   private async readLive<T>(key: (node: number) => string): Promise<T[]> {
     const live = await this.registry.liveNodes();
     if (live.length === 0) return [];
-    const values = await this.redis.mget(...live.map((n) => key(n.id)));
+    // One GET each: on a Redis Cluster each node's keys are in its own slot (no cross-slot MGET).
+    const values = await Promise.all(live.map((n) => this.redis.get(key(n.id))));
     return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as T);
   }
 }

@@ -1,7 +1,7 @@
 import { EMPTY_COUNTERS, type WorkerCounters } from '../cluster-messages.ts';
 import { renderExposition, type Family, type HistogramSample, type Labels, type Sample } from './exposition.ts';
 import { addHistograms, emptyHistogram } from './histogram.ts';
-import { BUS_CALL_SECONDS, BUS_FAILURES, BUS_TRANSPORTS, CLOSE_CODES, HANDSHAKE_SECONDS, HANDSHAKE_STATUSES, PUSH_STATUSES, type WorkerMetrics } from './worker-meters.ts';
+import { BUS_CALL_SECONDS, BUS_FAILURES, BUS_SEQUENCE_EVENTS, BUS_TRANSPORTS, CLOSE_CODES, HANDSHAKE_SECONDS, HANDSHAKE_STATUSES, PUSH_STATUSES, type WorkerMetrics } from './worker-meters.ts';
 
 /**
  * Every metric Switchyard exposes, built from the figures the master holds: per worker slot
@@ -47,6 +47,7 @@ export function emptyWorkerMetrics(): WorkerMetrics {
     slowConsumers: 0,
     slowConsumerBytes: 0,
     busRejected: 0,
+    busSequence: BUS_SEQUENCE_EVENTS.map(() => 0),
     residentBytes: 0,
     cpuSeconds: 0,
   };
@@ -69,6 +70,7 @@ export function addWorkerMetrics(a: WorkerMetrics, b: WorkerMetrics): WorkerMetr
     slowConsumers: b.slowConsumers,
     slowConsumerBytes: b.slowConsumerBytes,
     busRejected: a.busRejected + b.busRejected,
+    busSequence: add(a.busSequence, b.busSequence),
     residentBytes: b.residentBytes,
     cpuSeconds: a.cpuSeconds + b.cpuSeconds,
   };
@@ -120,6 +122,7 @@ export function metricFamilies(nodes: readonly NodeMetrics[]): Family[] {
     counter('switchyard_bus_messages_failed_total', 'Messages a bus did not carry (congested: over its budget; unreachable: no transport to the peer) and requests not answered within busTimeoutMs (timeout), by transport.', rows.flatMap((r) =>
       BUS_TRANSPORTS.flatMap((t, ti) => BUS_FAILURES.map((reason, fi) => ({ labels: { ...r.labels, transport: t, reason }, value: r.w.metrics.bus[ti]?.failed[fi] ?? 0 }))),
     )),
+    counter('switchyard_bus_sequence_events_total', 'What the Redis Cluster bus\'s per-channel sequence numbers revealed: gap (arrivals after missing ones, delivered), lost (the messages those gaps skipped), duplicate and reordered (arrived after a later one): both dropped, never delivered.', perLabel(BUS_SEQUENCE_EVENTS, 'kind', (s) => s, (w, i) => w.metrics.busSequence[i] ?? 0)),
     counter('switchyard_bus_messages_rejected_total', 'Redis bus messages dropped undelivered for want of a valid MAC (--bus-secret: unsigned, forged, or outside the 30 s window).', per((w) => w.metrics.busRejected)),
     histogram('switchyard_bus_call_duration_seconds', 'Round trip of a bus request (pushAsync, getClientInfo, exist, ...) from sending to its answer, by transport.', BUS_CALL_SECONDS, rows.flatMap((r) =>
       BUS_TRANSPORTS.map((t, i) => ({ labels: { ...r.labels, transport: t }, data: r.w.metrics.bus[i]?.callSeconds ?? emptyHistogram(BUS_CALL_SECONDS) })),
@@ -171,6 +174,7 @@ function isWorkerMetrics(v: unknown): v is WorkerMetrics {
     isNum(m.slowConsumers) &&
     isNum(m.slowConsumerBytes) &&
     isNum(m.busRejected) &&
+    isNums(m.busSequence, BUS_SEQUENCE_EVENTS.length) &&
     isNum(m.residentBytes) &&
     isNum(m.cpuSeconds)
   );

@@ -17,6 +17,8 @@ export type LocalPushStatus = (typeof PUSH_STATUSES)[number];
 /** The buses a worker sends on: index 0 the embedded (same node), 1 Redis (other nodes). */
 export const BUS_TRANSPORTS = ['embedded', 'redis'] as const;
 export const BUS_FAILURES = ['congested', 'unreachable', 'timeout'] as const;
+/** What the Redis Cluster bus's sequence numbers revealed (bus/stream-order.ts): arrivals after a gap, the messages the gaps skipped, duplicates and late ones (both dropped). */
+export const BUS_SEQUENCE_EVENTS = ['gap', 'lost', 'duplicate', 'reordered'] as const;
 
 /** From the socket's arrival at the worker to its 101 (the app's handshake hook included). */
 export const HANDSHAKE_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
@@ -74,6 +76,8 @@ export interface WorkerMetrics {
   slowConsumerBytes: number;
   /** Redis bus messages dropped for want of a valid MAC (--bus-secret; RedisBus.stats().unauthenticated). */
   busRejected: number;
+  /** By BUS_SEQUENCE_EVENTS (Redis Cluster bus only; zeros elsewhere). */
+  busSequence: number[];
   /** Gauges of the process. */
   residentBytes: number;
   cpuSeconds: number;
@@ -104,7 +108,7 @@ export class WorkerMeters {
     (closedBy === 'client' ? this.closesReceived : this.closesSent)[closeCodeSlot(code)]!++;
   }
 
-  snapshot(proc: { residentBytes: number; cpuSeconds: number; busRejected: number }): WorkerMetrics {
+  snapshot(proc: { residentBytes: number; cpuSeconds: number; busRejected: number; busSequence?: number[] }): WorkerMetrics {
     let bytes = 0;
     for (const s of this.slow) bytes += s.bufferedAmount;
     return {
@@ -117,6 +121,7 @@ export class WorkerMeters {
       slowConsumers: this.slow.size,
       slowConsumerBytes: bytes,
       ...proc,
+      busSequence: proc.busSequence ?? BUS_SEQUENCE_EVENTS.map(() => 0),
     };
   }
 }

@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { RedisCommands } from '../redis-target.ts';
 import { pino } from 'pino';
 import { SessionTableError, SwitchyardError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { checkPrefixName, ClusterKeys } from '../redis-keys.ts';
 import { decodeFd, nodeOf, slotOf } from '../session-id.ts';
-import { APPLY, PURGE, SCAN } from './redis-scripts.ts';
+import { APPLY, PRUNE_NODE, PURGE, SCAN } from './redis-scripts.ts';
 import { ResyncScheduler } from './resync-scheduler.ts';
 import type { SessionOwner, SessionRecord, SessionTable } from './types.ts';
 
@@ -42,23 +42,29 @@ import type { SessionOwner, SessionRecord, SessionTable } from './types.ts';
  * holds (stale sessions from a restored snapshot), once the node's lease is back
  * (ResyncScheduler). Rooms are not stored here: they live in the worker.
  *
- * Redis Cluster: scripts build key names at run time (allowed for scripts without shebang
- * flags, if the keys are in one slot), so `hashTag: true` wraps the prefix as {P}: all stays
- * atomic, but the table lives on one shard. Spreading it (one tag per node) would make the uid
- * sets cross-slot: remove, bind and purges would update them in a second, non-atomic step,
- * and reads would have to check that each fd still exists.
+ * Scripts build key names at run time from the prefix they are given (allowed for scripts
+ * without shebang flags, if the keys are in one slot) and declare it as their one key, so a
+ * Redis Cluster routes them to that prefix's slot. `hashTag: true` wraps the prefix as {P}
+ * (one shard for everything). `partitioned: true` (a real Redis Cluster) gives each node a
+ * partition of its own, {P:n<id>} (redis-keys.ts): its sessions, worker sets and the uid sets
+ * of its sessions, so every script stays single-slot and atomic and the table spreads over
+ * the shards by node. What is cluster-wide then lives outside the scripts: P:sn (nodes with
+ * sessions) is added to after a batch that wrote sessions and pruned, by a script on P's slot,
+ * only for a node without a lease; a uid's fds are the union of its set in every node of P:sn.
  */
 
 export interface RedisSessionTableOptions {
-  /** A connected client; not closed by close() unless `ownsClient`. */
-  redis: Redis;
+  /** A connected client (a Redis, or an ioredis Cluster); not closed by close() unless `ownsClient`. */
+  redis: RedisCommands;
   /** The cluster's key prefix (--cluster-name). */
   prefix: string;
   isAlive: (node: number) => Promise<boolean> | boolean;
   log?: Logger;
   ownsClient?: boolean;
-  /** Wrap the prefix in a hash tag (Redis Cluster; see above). */
+  /** Wrap the prefix in a hash tag (one slot for all; see above). */
   hashTag?: boolean;
+  /** Partition the table by node (a Redis Cluster; see above). */
+  partitioned?: boolean;
   /** How long an isAlive answer is reused by reads. Default 1000 ms: one lookup per node per second. */
   aliveCacheMs?: number;
   /** Bound on a read, on each purge step, and on close()'s wait for writes. Default 2000 ms. */
@@ -86,10 +92,8 @@ const PURGE_STEP = 500;
 const RESYNC_SLICE = 5000;
 
 export class RedisSessionTable implements SessionTable {
-  private readonly redis: Redis;
+  private readonly redis: RedisCommands;
   private readonly keys: ClusterKeys;
-  /** P, as the Lua scripts take it (ARGV[1]). */
-  private readonly p: string;
   private readonly isAlive: (node: number) => Promise<boolean> | boolean;
   private readonly log: Logger;
   private readonly ownsClient: boolean;
@@ -97,7 +101,8 @@ export class RedisSessionTable implements SessionTable {
   private readonly timeoutMs: number;
   private readonly maxPendingOps: number;
   private readonly aliveCache = new Map<number, { until: number; alive: Promise<boolean> }>();
-  private chunks: Array<{ args: string[]; ops: number }> = [];
+  /** Queued writes, in order; each chunk is for one node's partition (its prefix p) and notes whether it writes sessions. */
+  private chunks: Array<{ p: string; node: number; args: string[]; ops: number; adds: boolean }> = [];
   private scheduled = false;
   private pendingOps = 0;
   private readonly inflight = new Set<Promise<void>>();
@@ -112,8 +117,7 @@ export class RedisSessionTable implements SessionTable {
     const { prefix } = options;
     checkPrefixName(prefix, 'session table');
     this.redis = options.redis;
-    this.keys = ClusterKeys.of(prefix, options.hashTag);
-    this.p = this.keys.prefix;
+    this.keys = ClusterKeys.of(prefix, options.hashTag, options.partitioned);
     this.isAlive = options.isAlive;
     this.log = (options.log ?? pino({ level: 'silent' })).child({ sessionTable: 'redis' });
     this.ownsClient = options.ownsClient ?? false;
@@ -170,7 +174,12 @@ export class RedisSessionTable implements SessionTable {
   }
 
   fdsByUid(uid: string): Promise<number[]> {
-    return this.read('fdsByUid', async () => this.live((await this.redis.smembers(this.keys.uidSessions(uid))).map(Number)));
+    return this.read('fdsByUid', async () => {
+      if (!this.keys.partitioned) return this.live((await this.redis.smembers(this.keys.uidSessions(uid))).map(Number));
+      const nodes = await this.sessionNodes();
+      const sets = await Promise.all(nodes.map((n) => this.redis.smembers(this.keys.uidSessions(uid, n))));
+      return this.live(sets.flat().map(Number));
+    });
   }
 
   get(fd: number): Promise<SessionRecord | null> {
@@ -183,12 +192,12 @@ export class RedisSessionTable implements SessionTable {
   }
 
   all(): Promise<number[]> {
-    return this.read('all', async () => this.live(((await this.redis.eval(SCAN, 0, this.p, 'fds')) as string[]).map(Number)));
+    return this.read('all', async () => this.live((await this.perPartition((p) => this.redis.eval(SCAN, 1, p, p, 'fds') as Promise<string[]>)).map(Number)));
   }
 
   count(): Promise<number> {
     return this.read('count', async () => {
-      const flat = (await this.redis.eval(SCAN, 0, this.p, 'count')) as Array<string | number>;
+      const flat = await this.perPartition((p) => this.redis.eval(SCAN, 1, p, p, 'count') as Promise<Array<string | number>>);
       const perWorker: Array<Promise<number>> = [];
       for (let i = 0; i < flat.length; i += 2) {
         const n = Number(flat[i + 1]);
@@ -204,11 +213,15 @@ export class RedisSessionTable implements SessionTable {
   }
 
   async purgeDeadNodes(): Promise<number[]> {
-    const nodes = (await this.read('purgeDeadNodes', () => this.redis.smembers(this.keys.sessionNodes))).map(Number);
+    const nodes = await this.read('purgeDeadNodes', () => this.sessionNodes());
     // A fresh answer, never the cache: purging is not undone if we were wrong.
     const alive = await this.read('purgeDeadNodes', () => Promise.all(nodes.map((n) => this.alive(n, true))));
     const dead = nodes.filter((_, i) => !alive[i]);
     const dropped = await Promise.all(dead.map((n) => this.purge(n, '', this.leaseKey?.(n) ?? '')));
+    if (this.keys.partitioned && this.leaseKey) {
+      // P:sn is outside the node's partition: pruned (by a script on P's slot) only while the node still has no lease.
+      await Promise.all(dead.map((n) => this.read('purgeDeadNodes', () => this.redis.eval(PRUNE_NODE, 2, this.keys.sessionNodes, this.leaseKey!(n), n))));
+    }
     if (dead.length > 0) this.log.info({ nodes: dead, sessions: dropped.reduce((a, b) => a + b, 0) }, 'purged the sessions of dead nodes');
     return dead.sort((a, b) => a - b);
   }
@@ -221,8 +234,12 @@ export class RedisSessionTable implements SessionTable {
   /** Runs PURGE steps until the node (or its one worker) is empty, or `lease` exists again. */
   private async purge(node: number, slot: string, lease = ''): Promise<number> {
     let dropped = 0;
+    const p = this.keys.nodePrefix(node);
     for (;;) {
-      const [n, done] = await this.read('purge', () => this.redis.eval(PURGE, 0, this.p, String(node), slot, PURGE_STEP, lease) as Promise<number[]>);
+      // Partitioned, the lease is in another slot: checked before each step rather than inside it.
+      if (this.keys.partitioned && lease !== '' && (await this.read('purge', () => this.redis.exists(lease))) === 1) return dropped;
+      const inScript = this.keys.partitioned ? '' : lease;
+      const [n, done] = await this.read('purge', () => this.redis.eval(PURGE, 1, p, p, String(node), slot, PURGE_STEP, inScript) as Promise<number[]>);
       dropped += n ?? 0;
       if (done === 1) return dropped;
     }
@@ -265,6 +282,18 @@ export class RedisSessionTable implements SessionTable {
     const timedOut = await Promise.race([Promise.allSettled([...this.inflight]).then(() => false), late]);
     clearTimeout(timer);
     if (timedOut) throw unavailable('resync', `writes not settled within ${this.timeoutMs} ms`);
+  }
+
+  /** The nodes with sessions (P:sn). */
+  private async sessionNodes(): Promise<number[]> {
+    return (await this.redis.smembers(this.keys.sessionNodes)).map(Number);
+  }
+
+  /** A script's answers from every partition with sessions (one, P, unless partitioned), concatenated. */
+  private async perPartition<T>(run: (p: string) => Promise<T[]>): Promise<T[]> {
+    if (!this.keys.partitioned) return run(this.keys.prefix);
+    const nodes = await this.sessionNodes();
+    return (await Promise.all(nodes.map((n) => run(this.keys.nodePrefix(n))))).flat();
   }
 
   /** The fds of live nodes, ascending. */
@@ -310,8 +339,11 @@ export class RedisSessionTable implements SessionTable {
     }
     this.overloaded = false;
     this.pendingOps++;
+    const node = nodeOf(fd);
+    const p = this.keys.nodePrefix(node);
     let last = this.chunks[this.chunks.length - 1];
-    if (!last || last.ops >= CHUNK_OPS) this.chunks.push((last = { args: [], ops: 0 }));
+    if (!last || last.ops >= CHUNK_OPS || last.p !== p) this.chunks.push((last = { p, node, args: [], ops: 0, adds: false }));
+    if (op === 'a' || op === 's') last.adds = true;
     last.args.push(op, String(fd));
     for (const a of args) last.args.push(String(a));
     last.ops++;
@@ -324,10 +356,12 @@ export class RedisSessionTable implements SessionTable {
     this.scheduled = false;
     if (this.chunks.length === 0) return;
     this.counts.batches++;
-    for (const { args, ops } of this.chunks.splice(0)) {
+    for (const { p, node, args, ops, adds } of this.chunks.splice(0)) {
       let reply: Promise<unknown>;
       try {
-        reply = this.redis.eval(APPLY, 0, this.p, ...args);
+        reply = this.redis.eval(APPLY, 1, p, p, ...args);
+        // Partitioned, P:sn is in another slot: the node is listed there after its sessions are written.
+        if (adds && this.keys.partitioned) reply = reply.then((missed) => this.redis.sadd(this.keys.sessionNodes, node).then(() => missed));
       } catch (err) {
         reply = Promise.reject(err);
       }
