@@ -318,16 +318,12 @@ export class ConnectionCore implements ParserSink, CompressionQueueOwner {
   /**
    * Why snapshot() would refuse now, or null. Refused:
    * - once closed: there is nothing to carry on;
-   * - with permessage-deflate: the LZ77 windows (up to 32 KiB each way with context takeover)
-   *   live inside zlib streams, and messages may wait on a compression in flight. An option
-   *   for moving live connections (the reload issue): keep the last 32 KiB of each direction's
-   *   uncompressed bytes and hand them to a fresh raw inflate/deflate stream as its dictionary
-   *   (zlib's inflateSetDictionary/deflateSetDictionary), which restores the window exactly;
-   *   with no_context_takeover on both sides there is no window to carry at all;
-   * - inside a data message (the parser's fragments, UTF-8 carry or inflate): a snapshot waits
-   *   for the message boundary, which the peer reaches within packageMaxLength bytes.
-   * Between messages even a control frame half read is fine: its header so far and the raw
-   * bytes are data.
+   * - with permessage-deflate: the LZ77 windows live inside zlib streams and messages may wait
+   *   on a compression in flight (the reload moves such a connection only once it is idle, see
+   *   the worker's move-out); with no_context_takeover on both sides there is no window at all;
+   * - during an inflate (a compressed message half received).
+   * Anywhere else — between messages, inside a fragmented text or binary message, mid-way
+   * through a frame's header or payload — the state is numbers and bytes (ParserSnapshot).
    */
   snapshotRefusal(): string | null {
     if (this.status === WebSocketStatus.Closed) return 'the connection is closed';
@@ -336,9 +332,9 @@ export class ConnectionCore implements ParserSink, CompressionQueueOwner {
   }
 
   /**
-   * The protocol state as plain data, at a message boundary with nothing in flight. The shell
-   * flushes its output first (bytes it still holds are not in the snapshot). Throws
-   * SnapshotRefusedError inside a data message, with permessage-deflate, or once closed.
+   * The protocol state as plain data (a data message half received included). The shell
+   * carries its output itself (bytes it still holds are not in the snapshot). Throws
+   * SnapshotRefusedError with permessage-deflate, during an inflate, or once closed.
    */
   snapshot(): CoreSnapshot {
     const refusal = this.snapshotRefusal();
