@@ -33,6 +33,7 @@ const TABLES = {
   HANDOFF_ERRORS: errors.HANDOFF_ERRORS,
   CLUSTER_ERRORS: errors.CLUSTER_ERRORS,
   CONNECTION_STATE_ERRORS: errors.CONNECTION_STATE_ERRORS,
+  RELOAD_ERRORS: errors.RELOAD_ERRORS,
 };
 
 describe('the error registry', () => {

@@ -12,6 +12,17 @@ import { addWorkerMetrics, emptyWorkerMetrics, renderMetrics, type NodeMetrics }
 import type { WorkerMetrics } from '../shared/metrics/worker-meters.ts';
 import { ADMIN_TIMEOUT_MARGIN_MS, AdminServer, type Readiness } from './admin/admin-server.ts';
 import { AdminForwarder } from './admin/forwarder.ts';
+import { ReloadError } from '../shared/errors.ts';
+import { join } from 'node:path';
+
+/** What a reload did: per slot, the connections moved, the time taken, and any that could not move (closed, and why). */
+export interface ReloadReport {
+  ms: number;
+  slots: Array<{ slot: number; oldPid: number; newPid: number; moved: number; failed: Array<{ fd: number; why: string; closed: number }>; ms: number; cpuUs: number }>;
+}
+
+/** A new worker that is not ready within this (its app loading, workerStart) aborts the reload. */
+const RELOAD_START_TIMEOUT_MS = 60_000;
 
 /** Fresh counters are asked of every worker for a stats request; a silent one is not waited for longer. */
 const COUNTERS_TIMEOUT_MS = 500;
@@ -72,6 +83,8 @@ export class Master {
   /** Whether this node's Redis connection is up (multi-node only: /readyz reads it). */
   private readonly redisReady: (() => boolean) | null;
   private listening = false;
+  private readonly busDir: string;
+  private reloading: Promise<ReloadReport> | null = null;
 
   constructor(
     config: Config,
@@ -80,6 +93,7 @@ export class Master {
     opts: { nodeId: number; busDir: string; onStopped: () => void; peers?: PeerStats; seqBlock?: SeqBlock; nextSeqBlock?: () => Promise<SeqBlock>; redisReady?: () => boolean },
   ) {
     this.redisReady = opts.redisReady ?? null;
+    this.busDir = opts.busDir;
     const nodeId = opts.nodeId;
     this.nodeId = nodeId;
     this.peers = opts.peers ?? null;
@@ -239,7 +253,12 @@ export class Master {
       case 'admin':
         this.adminForwarder.answered(slot.slot, msg.id, msg.answer);
         return;
+      case 'reload?':
+        this.reload(`requested by worker ${slot.slot}`).catch((err: Error) => this.log.error({ err: err.message }, 'reload failed'));
+        return;
       case 'ready':
+      case 'start-failed':
+      case 'moved':
         return;
     }
   }
@@ -353,6 +372,34 @@ export class Master {
       uptime: (Date.now() - this.startTime) / 1000,
       node: this.nodeId,
     };
+  }
+
+  /**
+   * Zero-drop reload (SIGUSR1, `switchyard reload`, a worker's server.reload()): slot by slot, a
+   * new worker with the app loaded afresh takes the slot's new connections, and the old one
+   * hands it every live connection (WorkerPool.replace). The master itself is not replaced. A
+   * new worker that fails to start rejects with its error (ERR_RELOAD_START_FAILED): that slot
+   * and those after it keep their old worker (on the first slot: nothing changed at all).
+   */
+  reload(why: string): Promise<ReloadReport> {
+    if (this.stopping) return Promise.reject(new ReloadError('ERR_RELOAD_STOPPING', 'shutting down: no reload'));
+    if (this.reloading) return Promise.reject(new ReloadError('ERR_RELOAD_BUSY', 'a reload is already under way'));
+    const run = async (): Promise<ReloadReport> => {
+      const started = Date.now();
+      this.log.info({ event: 'reload', why }, 'reload: replacing every worker');
+      const report: ReloadReport = { ms: 0, slots: [] };
+      for (const slot of this.pool.slots) {
+        const moveTimeout = this.config.maxWaitTime * 1000 + this.config.closeTimeoutMs + 15_000;
+        const r = await this.pool.replace(slot, join(this.busDir, `move-${slot.slot}.sock`), RELOAD_START_TIMEOUT_MS, moveTimeout);
+        report.slots.push({ slot: slot.slot, oldPid: r.oldPid, newPid: r.newPid, ...r.report });
+        this.log.info({ event: 'reloaded-slot', slot: slot.slot, oldPid: r.oldPid, newPid: r.newPid, moved: r.report.moved, failed: r.report.failed.length, ms: Math.round(r.report.ms) }, 'reload: slot replaced');
+      }
+      report.ms = Date.now() - started;
+      return report;
+    };
+    const running = run().finally(() => (this.reloading = null));
+    this.reloading = running;
+    return running;
   }
 
   /**

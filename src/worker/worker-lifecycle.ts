@@ -54,6 +54,11 @@ export class WorkerLifecycle implements CapacityCheck {
     this.entry = new HttpEntry(config, log, events);
   }
 
+  /** Where connections report (a connection a reload moves here is built with it). */
+  get connectionHost(): WorkerEvents {
+    return this.events;
+  }
+
   /** Whether stop() has begun: no new connections. */
   get shuttingDown(): boolean {
     return this.stopping;
@@ -111,8 +116,8 @@ export class WorkerLifecycle implements CapacityCheck {
     return address;
   }
 
-  /** Arms the heartbeat and ping timers and runs workerStart. */
-  async start(): Promise<void> {
+  /** Arms the heartbeat and ping timers and runs workerStart (`strict`: its failure is thrown). */
+  async start(strict = false): Promise<void> {
     const { heartbeatCheckInterval, heartbeatIdleTime, pingInterval } = this.config;
     if (heartbeatCheckInterval > 0) {
       this.timers.push(setInterval(() => this.local.checkHeartbeat(heartbeatIdleTime * 1000), heartbeatCheckInterval * 1000).unref());
@@ -120,7 +125,7 @@ export class WorkerLifecycle implements CapacityCheck {
     if (pingInterval > 0) {
       this.timers.push(setInterval(() => this.local.pingAll(), pingInterval * 1000).unref());
     }
-    await this.callbacks.invokeLifecycle('workerStart', this.workerId);
+    await this.callbacks.invokeLifecycle('workerStart', this.workerId, strict);
   }
 
   /** Closes every connection here with 1001 and waits for the closing handshakes, up to `maxWaitMs`. */

@@ -89,10 +89,10 @@ export function connectIpcPipe(path: string): Promise<NativePipe> {
  * shared 8 KiB pool, freed with its last slice and soon reused by a later pool — and the
  * worker then read another record's bytes, or garbage, with this socket attached.
  */
-export function writeWithHandle(pipe: NativePipe, data: Buffer, handle: object, done: (status: number) => void): void {
+export function writeWithHandle(pipe: NativePipe, data: Buffer, handle: object | undefined, done: (status: number) => void): void {
   const req = new streamBinding.WriteWrap();
   req.buffer = data;
-  req.handle = handle;
+  req.handle = handle ?? null;
   req.oncomplete = (status) => {
     req.buffer = null;
     req.handle = null;
