@@ -1,7 +1,6 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { rmSync } from 'node:fs';
 import { ReloadError } from '../errors.ts';
-import { connectIpcPipe, openIpcPipe, readResult, writeWithHandle, type NativePipe } from '../handoff/native-pipe.ts';
+import { connectIpcPipe, listenIpcPipe, readResult, writeWithHandle, type NativePipe } from '../handoff/native-pipe.ts';
 import { encodeMoveRecord, MoveRecordDecoder } from './move-wire.ts';
 
 /**
@@ -19,7 +18,23 @@ export class MoveSender {
   private closed = false;
   /** Writes not completed yet. */
   inflight = 0;
-  private constructor(private readonly pipe: NativePipe) {}
+  private acked = false;
+  private constructor(private readonly pipe: NativePipe) {
+    // The replacement writes one byte back once it has taken the last record (see ack()).
+    pipe.onread = (buffer) => {
+      const chunk = readResult(buffer);
+      if (typeof chunk !== 'number' && chunk.length > 0) this.acked = true;
+      else pipe.readStop();
+    };
+    pipe.readStart();
+  }
+
+  /** Waits until the replacement says it has read everything (its ack), at most `timeoutMs`. */
+  async waitAck(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.acked && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    return this.acked;
+  }
 
   static async connect(path: string): Promise<MoveSender> {
     try {
@@ -64,35 +79,21 @@ export interface MoveEvents {
 
 /** The replacement's end: listens at `path`, takes the first connection, reads records. */
 export class MoveListener {
-  private readonly server: Server;
-  private accepted: Socket | null = null;
+  private server: { close(): void } | null = null;
   private pipe: NativePipe | null = null;
-
-  private constructor(server: Server) {
-    this.server = server;
-  }
+  /** The accepted connection's handle (see listenIpcPipe): kept while the pipe lives. */
+  private static readonly kept: object[] = [];
 
   static async listen(path: string, events: MoveEvents): Promise<MoveListener> {
     rmSync(path, { force: true });
-    const server = createServer({ pauseOnConnect: true });
-    const listener = new MoveListener(server);
-    server.on('connection', (socket) => listener.accept(socket, events));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(path, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const listener = new MoveListener();
+    listener.server = listenIpcPipe(path, (pipe) => listener.accept(pipe, events));
+    MoveListener.kept.push(listener);
     return listener;
   }
 
-  private accept(socket: Socket, events: MoveEvents): void {
-    if (this.accepted !== null) return void socket.destroy();
-    this.accepted = socket;
-    this.server.close();
-    const fd = (socket as unknown as { _handle: { fd: number } })._handle.fd;
-    const pipe = openIpcPipe(fd);
+  private accept(pipe: NativePipe, events: MoveEvents): void {
+    this.server?.close();
     this.pipe = pipe;
     const decoder = new MoveRecordDecoder();
     pipe.onread = (buffer) => {
@@ -110,9 +111,14 @@ export class MoveListener {
     pipe.readStart();
   }
 
+  /** Tells the old worker every record was taken: it may close its end and exit. */
+  ack(): void {
+    if (this.pipe) writeWithHandle(this.pipe, Buffer.from([1]), undefined, () => {});
+  }
+
   close(): void {
-    this.server.close();
-    this.pipe?.close();
-    this.pipe = null;
+    this.server?.close();
+    this.server = null;
+    // The pipe stays open (its descriptor is shared with the kept accepted handle); it has read EOF.
   }
 }

@@ -82,8 +82,8 @@ export class Adoption {
         return;
       }
       case 'op':
-        if (this.expected.has(r.fd) && this.handles.has(r.fd)) this.parts.local.relay?.divert(r.fd, r.op);
-        else runMovedOp(local, r.fd, r.op);
+        // Held while the connection is on its way (its state not here yet), else run now.
+        if (!local.relay?.divert(r.fd, r.op)) runMovedOp(local, r.fd, r.op);
         return;
       case 'broadcast': {
         // The old worker ran it for what it still held: here, for what had moved before it.
@@ -100,6 +100,7 @@ export class Adoption {
         return;
       case 'end':
         log.info({ event: 'adopted', moved: this.adopted, announced: r.moved }, 'reload: connections adopted');
+        this.listener?.ack();
         this.finish();
         return;
     }

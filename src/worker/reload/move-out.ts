@@ -129,6 +129,8 @@ export async function moveOut(parts: MoveOutParts, path: string, deadlineMs: num
   report.cpuUs = cpu.user + cpu.system;
   sender.send({ t: 'end', moved: report.moved } satisfies MoveRecord, undefined);
   await sender.drained(10_000);
+  // Closing before the replacement has read everything could lose what is still queued.
+  if (!(await sender.waitAck(10_000))) log.warn({ event: 'move-unacknowledged' }, 'reload: the new worker did not acknowledge the move in time');
   local.relay = null;
   sender.close();
   log.info({ event: 'moved-out', moved: report.moved, failed: report.failed.length, ms: Math.round(report.ms) }, 'reload: connections handed to the new worker');
