@@ -202,7 +202,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   // A replacement listens for its predecessor's connections before it says it is ready.
   if (successor) {
     const { local, lifecycle, callbacks } = server.reloadParts;
-    const adoption = new Adoption({ local, log, host: lifecycle.connectionHost, callbacks, embedded });
+    const adoption = new Adoption({ local, log, host: lifecycle.connectionHost, callbacks, embedded, deflateSettings: lifecycle.connectionHost.upgrader.deflateSettings });
     await adoption.listen(where.movePath!);
     void adoption.done.then(() => embedded?.listenLater().catch((err: Error) => log.error({ err: err.message }, 'bus: cannot listen after the reload')));
   }

@@ -138,7 +138,7 @@ export class Connection extends ReadFlow implements ConnectionIo {
       // What the old worker had not sent goes first, before anything the restored core writes.
       for (const b of moved.output) if (b.length > 0) this.write(b);
     }
-    this.core = moved ? ConnectionCore.restore(moved.core, this, this.config) : new ConnectionCore(this, this.config, init.deflate);
+    this.core = moved ? ConnectionCore.restore(moved.core, this, this.config, init.deflate) : new ConnectionCore(this, this.config, init.deflate);
     const socket = init.socket as OwnedSocket;
     socket.setNoDelay(true);
     socket[OWNER] = this;

@@ -3,6 +3,8 @@ import type { Logger } from '../../shared/logger.ts';
 import type { EmbeddedBus } from '../../shared/bus/embedded-bus.ts';
 import { MoveListener } from '../../shared/move/move-link.ts';
 import { Connection } from '../connection/connection.ts';
+import { PerMessageDeflate } from '../connection/deflate-codec.ts';
+import type { DeflateSettings } from '../../shared/protocol/permessage-deflate.ts';
 import type { LocalConnections } from '../local-connections.ts';
 import type { WorkerEvents } from '../worker-events.ts';
 import type { AppCallbacks } from '../app-callbacks.ts';
@@ -15,6 +17,8 @@ export interface AdoptParts {
   host: WorkerEvents;
   callbacks: AppCallbacks;
   embedded: EmbeddedBus | null;
+  /** The worker's compression settings (level, memory, threshold), as the upgrade uses them. */
+  deflateSettings: DeflateSettings;
 }
 
 /**
@@ -119,7 +123,9 @@ export class Adoption {
     const socket = new Socket({ handle, readable: true, writable: true, pauseOnCreate: true } as SocketConstructorOpts);
     (socket as unknown as { _peername: object })._peername = { address: moved.remoteAddress, family: moved.remoteAddress.includes(':') ? 'IPv6' : 'IPv4', port: moved.remotePort };
     socket.on('error', () => {});
-    const conn = new Connection({ fd: r.fd, socket, host, log, deflate: null, path: moved.path, protocol: moved.protocol, extensions: moved.extensions, moved });
+    const d = moved.core.deflate;
+    const deflate = d === undefined ? null : new PerMessageDeflate(d.agreement, this.parts.deflateSettings, d.window === null ? null : Buffer.from(d.window, 'base64'));
+    const conn = new Connection({ fd: r.fd, socket, host, log, deflate, path: moved.path, protocol: moved.protocol, extensions: moved.extensions, moved });
     local.adopt(conn, r.m);
     this.adopted++;
     const ops = this.held.get(r.fd);
