@@ -169,9 +169,14 @@ export class Connection extends ReadFlow implements ConnectionIo {
 
   // ---- moving to another worker (a reload: src/worker/reload/) ----------------------------
 
-  /** Why this connection cannot move now, or null. */
+  /**
+   * Why this connection cannot move now, or null. `cannot move: …` never will: TLS (its
+   * session keys live inside OpenSSL, not in data we could carry) — the reload closes it 1012.
+   */
   moveRefusal(): string | null {
-    return this.core.snapshotRefusal();
+    if ((this.socket as { encrypted?: boolean }).encrypted === true) return 'cannot move: TLS (the session keys live inside OpenSSL)';
+    const refusal = this.core.snapshotRefusal();
+    return refusal === 'permessage-deflate contexts are not plain data' ? `cannot move: ${refusal}` : refusal;
   }
 
   /**

@@ -102,6 +102,7 @@ export async function moveOut(parts: MoveOutParts, path: string, deadlineMs: num
     for (const conn of local.connections()) {
       const refusal = conn.moveRefusal();
       if (refusal === null) moveOne(conn);
+      else if (refusal.startsWith('cannot move: ')) fail(conn, refusal.slice('cannot move: '.length));
       // Closed meanwhile: nothing to move. Anything else passes (a compression, a compressed message).
       else if (refusal !== 'the connection is closed') waiting.push(conn);
       if (++n % BATCH === 0) await new Promise((r) => setImmediate(r));
