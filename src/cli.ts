@@ -15,7 +15,7 @@ import { forgetWorkerSecretEnv } from './shared/secrets.ts';
 
 async function main(): Promise<void> {
   let resolved: Awaited<ReturnType<typeof resolveSettings>>;
-  let verb: 'start' | 'stop' | 'status' | 'reload';
+  let verb: 'start' | 'stop' | 'status' | 'reload' | 'drain';
   try {
     const command = parseCommandLine(process.argv.slice(2), process.env);
     if (command.kind === 'help') return void process.stdout.write(helpText());
@@ -35,8 +35,9 @@ async function main(): Promise<void> {
   }
   const { config, setup } = resolved;
   if (verb !== 'start') {
-    const { stopCommand, statusCommand, reloadCommand } = await import('./cli/control-client.ts');
-    process.exitCode = await (verb === 'stop' ? stopCommand(config) : verb === 'reload' ? reloadCommand(config) : statusCommand(config));
+    const { stopCommand, statusCommand, reloadCommand, drainCommand } = await import('./cli/control-client.ts');
+    const commands = { stop: stopCommand, status: statusCommand, reload: reloadCommand, drain: drainCommand };
+    process.exitCode = await commands[verb](config);
     return;
   }
   // Each role loads only its own code: a worker never loads the master's, and the reverse.

@@ -82,6 +82,15 @@ export async function statusCommand(config: Config): Promise<number> {
  * error and exits 1: the old workers keep serving.
  */
 export async function reloadCommand(config: Config): Promise<number> {
+  return controlCommand(config, 'reload', 'reloaded', 'reload failed, the old workers keep serving');
+}
+
+/** `switchyard drain`: readiness and new connections 503, established ones closed 1012 over drainSeconds; returns when done. */
+export async function drainCommand(config: Config): Promise<number> {
+  return controlCommand(config, `drain ${config.drainSeconds}`, 'drained', 'drain failed');
+}
+
+async function controlCommand(config: Config, command: string, key: string, failure: string): Promise<number> {
   const master = runningMaster(config);
   if (!master) return 1;
   const path = controlSocketPath(master.pidFile);
@@ -91,7 +100,7 @@ export async function reloadCommand(config: Config): Promise<number> {
       const socket = connect(path);
       let text = '';
       socket.setEncoding('utf8');
-      socket.on('connect', () => socket.write('reload\n'));
+      socket.on('connect', () => socket.write(`${command}\n`));
       socket.on('data', (s: string) => (text += s));
       socket.on('end', () => resolve(text));
       socket.on('error', reject);
@@ -100,11 +109,11 @@ export async function reloadCommand(config: Config): Promise<number> {
     complain(`pid ${master.pid} is running but its control socket ${path} does not answer (${(err as Error).message})`);
     return 1;
   }
-  const result = JSON.parse(answer) as { reloaded?: unknown; error?: string };
+  const result = JSON.parse(answer) as Record<string, unknown>;
   if (typeof result.error === 'string') {
-    complain(`reload failed, the old workers keep serving: ${result.error}`);
+    complain(`${failure}: ${result.error}`);
     return 1;
   }
-  say(JSON.stringify(result.reloaded, null, 2));
+  say(JSON.stringify(result[key], null, 2));
   return 0;
 }

@@ -53,7 +53,7 @@ export class ControlServer {
   }
 
   /** Writes the pid file and opens the control socket; `status` and `metrics` answer the requests of those names. */
-  static async open(pidFile: string, log: Logger, status: () => Promise<unknown>, metrics?: () => Promise<string>, reload?: () => Promise<unknown>): Promise<ControlServer> {
+  static async open(pidFile: string, log: Logger, status: () => Promise<unknown>, metrics?: () => Promise<string>, reload?: () => Promise<unknown>, drain?: (seconds: number) => Promise<unknown>): Promise<ControlServer> {
     writeFileSync(pidFile, `${process.pid}\n`);
     const path = controlSocketPath(pidFile);
     rmSync(path, { force: true });
@@ -78,6 +78,14 @@ export class ControlServer {
         if (cmd === 'reload' && reload) {
           reload().then(
             (report) => socket.end(`${JSON.stringify({ reloaded: report })}\n`),
+            (err: Error) => socket.end(`${JSON.stringify({ error: err.message })}\n`),
+          );
+          return;
+        }
+        const drainCmd = /^drain ([0-9]+(?:\.[0-9]+)?)$/.exec(cmd);
+        if (drainCmd && drain) {
+          drain(Number(drainCmd[1])).then(
+            (report) => socket.end(`${JSON.stringify({ drained: report })}\n`),
             (err: Error) => socket.end(`${JSON.stringify({ error: err.message })}\n`),
           );
           return;

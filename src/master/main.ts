@@ -117,6 +117,7 @@ async function openControl(pidFile: string, log: Logger, master: () => Master | 
       () => master()?.stats() ?? notYet(),
       () => master()?.metrics() ?? notYet(),
       () => master()?.reload('switchyard reload') ?? notYet(),
+      (seconds) => master()?.drain(seconds) ?? notYet(),
     );
   } catch (err) {
     log.fatal({ err: (err as Error).message, pidFile }, 'cannot write the pid file');

@@ -45,6 +45,10 @@ interface SlotMeters {
 }
 
 /** The refusal the master writes itself when no worker can take a connection. */
+const DRAINING = Buffer.from(
+  'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 23\r\n\r\nthis node is draining.\n',
+  'latin1',
+);
 const UNAVAILABLE = Buffer.from(
   'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 23\r\n\r\nno worker is available\n',
   'latin1',
@@ -84,7 +88,9 @@ export class Master {
   private readonly redisReady: (() => boolean) | null;
   private listening = false;
   private readonly busDir: string;
-  private reloading: Promise<ReloadReport> | null = null;
+  private reloading: Promise<unknown> | null = null;
+  /** Set by drain(): readiness 503, new connections refused with 503. */
+  private draining = false;
 
   constructor(
     config: Config,
@@ -142,6 +148,8 @@ export class Master {
     const redis = this.redisReady === null ? undefined : this.redisReady() && redisWorkersDown === 0;
     const reason = this.stopping
       ? 'shutting down'
+      : this.draining
+        ? 'draining'
       : !this.listening
         ? 'not listening yet'
         : up < workers.total
@@ -210,18 +218,18 @@ export class Master {
       handle.close();
       return;
     }
+    if (this.draining) {
+      this.refuse(handle, 'draining');
+      return;
+    }
     const peer: { address?: string; port?: number } = {};
     handle.getpeername(peer);
     const remote = { address: peer.address ?? '', port: peer.port ?? 0 };
     const base = this.fds.reserve(this.policy.fdModulus);
     const slot = this.policy.pick({ remoteAddress: remote.address, remotePort: remote.port, fd: base }, this.pool.slots);
     if (slot === -1) {
-      this.counters.unavailable++;
       this.log.warn({ event: 'unavailable' }, 'no worker is up: connection refused with 503');
-      const socket = new Socket({ handle, readable: true, writable: true } as SocketConstructorOpts);
-      socket.on('error', () => {});
-      socket.end(UNAVAILABLE);
-      setTimeout(() => socket.destroy(), 1000).unref();
+      this.refuse(handle, 'no worker');
       return;
     }
     const target = this.pool.slots[slot]!;
@@ -230,6 +238,15 @@ export class Master {
       this.log.warn({ fd: base + slot, slot, err: e.message }, 'hand-off failed: connection dropped');
       handle.close();
     });
+  }
+
+  /** Answers 503 ourselves (no worker can take it, or draining) and lets the socket go. */
+  private refuse(handle: TcpHandle, why: 'no worker' | 'draining'): void {
+    this.counters.unavailable++;
+    const socket = new Socket({ handle, readable: true, writable: true } as SocketConstructorOpts);
+    socket.on('error', () => {});
+    socket.end(why === 'draining' ? DRAINING : UNAVAILABLE);
+    setTimeout(() => socket.destroy(), 1000).unref();
   }
 
   private onWorkerMessage(slot: Slot, msg: WorkerToMaster): void {
@@ -243,6 +260,10 @@ export class Master {
       case 'load':
         this.meters[slot.slot]!.current = msg.metrics;
         slot.redisUp = msg.redis;
+        this.maybeRecycle(slot);
+        return;
+      case 'drain?':
+        this.drain(msg.seconds).catch((err: Error) => this.log.error({ err: err.message }, 'drain failed'));
         return;
       case 'stats?':
         void this.stats().then((stats) => this.pool.send(slot, { t: 'stats', id: msg.id, stats }));
@@ -383,7 +404,8 @@ export class Master {
    */
   reload(why: string): Promise<ReloadReport> {
     if (this.stopping) return Promise.reject(new ReloadError('ERR_RELOAD_STOPPING', 'shutting down: no reload'));
-    if (this.reloading) return Promise.reject(new ReloadError('ERR_RELOAD_BUSY', 'a reload is already under way'));
+    if (this.reloading) return Promise.reject(new ReloadError('ERR_RELOAD_BUSY', 'a reload, recycle or drain is already under way'));
+    if (this.draining) return Promise.reject(new ReloadError('ERR_RELOAD_STOPPING', 'draining: no reload'));
     const run = async (): Promise<ReloadReport> => {
       const started = Date.now();
       this.log.info({ event: 'reload', why }, 'reload: replacing every worker');
@@ -400,6 +422,48 @@ export class Master {
     const running = run().finally(() => (this.reloading = null));
     this.reloading = running;
     return running;
+  }
+
+  /**
+   * maxRequest / maxWorkerLifetime (Swoole's max_request): a worker past either is replaced
+   * the way a reload replaces it (its connections move), one slot at a time, never during a
+   * reload or a drain.
+   */
+  private maybeRecycle(slot: Slot): void {
+    const { maxRequest, maxWorkerLifetime } = this.config;
+    if ((maxRequest === 0 && maxWorkerLifetime === 0) || this.stopping || this.draining || this.reloading || slot.other !== null || !slot.up) return;
+    const byRequests = maxRequest > 0 && slot.counters.messagesIn >= maxRequest;
+    const byAge = maxWorkerLifetime > 0 && slot.startedAt > 0 && Date.now() - slot.startedAt >= maxWorkerLifetime * 1000;
+    if (!byRequests && !byAge) return;
+    const why = byRequests ? `maxRequest (${slot.counters.messagesIn} messages)` : `maxWorkerLifetime (${Math.round((Date.now() - slot.startedAt) / 1000)} s)`;
+    this.log.info({ event: 'recycle', slot: slot.slot, why }, 'recycling a worker, connections kept');
+    const moveTimeout = this.config.maxWaitTime * 1000 + this.config.closeTimeoutMs + 15_000;
+    const run = this.pool
+      .replace(slot, join(this.busDir, `move-${slot.slot}.sock`), RELOAD_START_TIMEOUT_MS, moveTimeout)
+      .then((r) => this.log.info({ event: 'recycled', slot: slot.slot, oldPid: r.oldPid, newPid: r.newPid, moved: r.report.moved, failed: r.report.failed.length, ms: Math.round(r.report.ms) }, 'worker recycled'))
+      .catch((err: Error) => this.log.error({ event: 'recycle-failed', slot: slot.slot, err: err.message }, 'recycle failed: the old worker keeps serving'))
+      .finally(() => (this.reloading = null));
+    this.reloading = run;
+  }
+
+  /**
+   * A drain before a whole-node restart (`switchyard drain`, server.drain()): /readyz answers
+   * 503, new connections are refused with 503, and every worker closes its established
+   * connections with 1012 (Service Restart) spread evenly over `seconds`, so that clients
+   * reconnect to other nodes without a storm. Resolves once the window (and the closing
+   * handshakes) are over; the node keeps running, refusing, until it is stopped.
+   */
+  async drain(seconds: number): Promise<{ seconds: number; connections: number }> {
+    if (this.stopping) throw new ReloadError('ERR_RELOAD_STOPPING', 'shutting down: no drain');
+    if (this.draining) throw new ReloadError('ERR_RELOAD_BUSY', 'already draining');
+    this.draining = true;
+    await this.reloading?.catch(() => {});
+    const before = await this.nodeStats();
+    const ms = Math.max(0, seconds) * 1000;
+    this.log.info({ event: 'drain', seconds, connections: before.connections }, 'draining: new connections refused, established ones closed with 1012 over the window');
+    for (const slot of this.pool.slots) this.pool.send(slot, { t: 'drain', ms });
+    await new Promise((r) => setTimeout(r, ms + this.config.closeTimeoutMs));
+    return { seconds, connections: before.connections };
   }
 
   /**

@@ -87,6 +87,8 @@ export type MasterToWorker =
   | { t: 'shutdown' }
   /** A reload: hand every connection to the replacement listening at `path`, then exit. */
   | { t: 'move-out'; path: string }
+  /** A drain: refuse new connections (503) and close the established ones with 1012, evenly over `ms`. */
+  | { t: 'drain'; ms: number }
   /** Redis lost this node's data (its lease had vanished): re-write your sessions and uids. */
   | { t: 'resync'; reason: string }
   | { t: 'counters?'; id: number }
@@ -102,6 +104,8 @@ export type WorkerToMaster =
   | { t: 'moved'; report: SlotMoveReport }
   /** The app called server.reload() in a worker. */
   | { t: 'reload?' }
+  /** The app called server.drain(seconds) in a worker. */
+  | { t: 'drain?'; seconds: number }
   /** Every 250 ms; `metrics` lets the master keep a dead worker's last figures (metrics.ts). */
   | { t: 'load'; counters: WorkerCounters; metrics: WorkerMetrics; /** Multi-node: its Redis bus and session table connected. */ redis?: boolean }
   | { t: 'counters'; id: number; counters: WorkerCounters; metrics: WorkerMetrics }

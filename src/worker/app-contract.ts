@@ -186,6 +186,8 @@ export interface ServerApi extends AppHost {
   connectionData(fd: number): Record<string, unknown> | null;
   /** Asks the master to reload every worker, connections kept (false in a single process). */
   reload(): boolean;
+  /** Drains the node: readiness and new connections 503, established ones closed 1012 evenly over `seconds`. */
+  drain(seconds?: number): boolean;
   protect(fd: number, value?: boolean): boolean;
   getClientList(options?: ClientListOptions): Promise<ClientPage>;
   readonly connections: Iterable<number> & AsyncIterable<number>;

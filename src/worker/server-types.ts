@@ -20,6 +20,8 @@ export interface ServerOptions {
   requestShutdown?: () => void;
   /** In a cluster, reload() asks the master to reload every worker. */
   requestReload?: () => void;
+  /** In a cluster, drain(seconds) asks the master to drain the node. */
+  requestDrain?: (seconds: number) => void;
   /** The buses to other workers: same node (embedded) and other nodes (Redis). */
   buses?: { embedded: Bus | null; redis: Bus | null };
   /** This node's id (0 on a single host). */

@@ -41,6 +41,7 @@ export class Server implements ServerApi {
   private readonly clusterStats: (() => Promise<ClusterStats>) | undefined;
   private readonly requestShutdown: (() => void) | undefined;
   private readonly requestReload: (() => void) | undefined;
+  private readonly requestDrain: ((seconds: number) => void) | undefined;
   private readonly router: Router | null;
   private readonly calls: ClusterCalls;
   private readonly counters = newCounters();
@@ -55,6 +56,7 @@ export class Server implements ServerApi {
     this.meters = deps.meters ?? new WorkerMeters();
     this.requestShutdown = deps.requestShutdown;
     this.requestReload = deps.requestReload;
+    this.requestDrain = deps.requestDrain;
     this.callbacks = new AppCallbacks(this, this.log);
     this.router =
       deps.buses && (deps.buses.embedded || deps.buses.redis)
@@ -155,6 +157,17 @@ export class Server implements ServerApi {
   reload(): boolean {
     if (!this.requestReload) return false;
     this.requestReload();
+    return true;
+  }
+
+  /**
+   * Drains the node before a whole-node restart: readiness 503, new connections 503, every
+   * established connection closed with 1012, evenly over `seconds` (default drainSeconds). In
+   * a single process, this server alone.
+   */
+  drain(seconds: number = this.config.drainSeconds): boolean {
+    if (this.requestDrain) this.requestDrain(seconds);
+    else this.lifecycle.drain(seconds * 1000);
     return true;
   }
 

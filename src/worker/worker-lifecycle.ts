@@ -35,6 +35,7 @@ export class WorkerLifecycle implements CapacityCheck {
   private readonly events: WorkerEvents;
   private listener: NetServer | null = null;
   private stopping = false;
+  private draining = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly workerId: number;
 
@@ -144,8 +145,25 @@ export class WorkerLifecycle implements CapacityCheck {
     await this.callbacks.invokeLifecycle('workerStop', this.workerId);
   }
 
+  /**
+   * A drain: no new connections (503), and every established one closed with 1012 (Service
+   * Restart), one after the other at even intervals over `ms`: clients reconnect elsewhere
+   * without a storm.
+   */
+  drain(ms: number): void {
+    if (this.draining || this.stopping) return;
+    this.draining = true;
+    const fds = [...this.local.fds()];
+    this.log.info({ event: 'drain', connections: fds.length, ms }, 'draining');
+    const step = fds.length > 0 ? ms / fds.length : 0;
+    fds.forEach((fd, i) => {
+      setTimeout(() => this.local.disconnect(fd, 1012, 'service restart'), Math.round(i * step)).unref();
+    });
+  }
+
   capacityRefusal(): string | null {
     if (this.stopping) return 'server shutting down';
+    if (this.draining) return 'server draining';
     if (this.local.size >= this.config.maxConnection) return 'too many connections';
     return null;
   }

@@ -62,6 +62,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
       }),
     requestShutdown: () => send({ t: 'shutdown?' }),
     requestReload: () => send({ t: 'reload?' }),
+    requestDrain: (seconds) => send({ t: 'drain?', seconds }),
     buses: { embedded, redis },
     node,
     workerCount: config.workers,
@@ -122,6 +123,9 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
         return;
       case 'move-out':
         void handOver(msg.path);
+        return;
+      case 'drain':
+        server.reloadParts.lifecycle.drain(msg.ms);
         return;
       case 'resync':
         sessions?.resync(msg.reason);
