@@ -114,6 +114,8 @@ export class Connection extends ReadFlow implements ConnectionIo {
   private closeTimer: NodeJS.Timeout | null = null;
   /** Handed to another worker (a reload): this shell no longer reads, writes or reports. */
   private movedAway = false;
+  /** Frozen for a move: not even the bytes already read are parsed any more (an inflate could start). */
+  private frozen = false;
 
   constructor(init: ConnectionInit) {
     super(init.socket, init.host.config, init.host.traffic);
@@ -184,6 +186,7 @@ export class Connection extends ReadFlow implements ConnectionIo {
    * reporting: the socket's events no longer reach this shell. Sends still queue until capture.
    */
   freeze(): void {
+    this.frozen = true;
     const socket = this.socket;
     socket.removeListener('data', onSocketData);
     socket.removeListener('end', onSocketEnd);
@@ -206,7 +209,7 @@ export class Connection extends ReadFlow implements ConnectionIo {
    */
   capture(): MovedConnection | null {
     const output = this.unsentOutput();
-    if (output === null) return null;
+    if (output === null || this.core.snapshotRefusal() !== null) return null;
     const input: Buffer[] = [];
     const readable = (this.socket as unknown as { readableBuffer: Iterable<Buffer> | null }).readableBuffer;
     if (readable) for (const chunk of readable) input.push(chunk);
@@ -357,7 +360,7 @@ export class Connection extends ReadFlow implements ConnectionIo {
     this.host.bufferEmpty(this);
   }
   protected outputClosed(): boolean {
-    return this.movedAway || this.core.status === WebSocketStatus.Closed;
+    return this.movedAway || this.frozen || this.core.status === WebSocketStatus.Closed;
   }
 
   // ---- socket events --------------------------------------------------------------------
