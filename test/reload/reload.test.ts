@@ -37,6 +37,8 @@ describe('reload', () => {
         pushesSent.set(`${c.fd}>${to.fd}`, pushSeq);
       }
     }, 100);
+    // Every client answered by the first version before the first reload.
+    await until(() => clients.every((c) => c.echoes.length > 0), 30_000, 'a first echo for every client');
     let pids = new Set((await Promise.all(clients.slice(0, 8).map(whoami))).map((w) => w.pid));
     for (let round = 2; round <= 6; round++) {
       server.setVersion(`v${round}`);
