@@ -134,6 +134,29 @@ describe('reload', () => {
     expect(c.closes).toEqual([]);
   }, 60_000);
 
+  it('handshakes in flight during a reload all complete and keep working', async () => {
+    const server = await startReloadServer();
+    const first = await connect(server.cli.port);
+    server.setVersion('v2');
+    const reloading = server.reload();
+    // Connections opened all through the reload: none refused, every one served.
+    const clients: Client[] = [];
+    const deadline = Date.now() + 4000;
+    while (Date.now() < deadline) {
+      clients.push(...(await Promise.all(Array.from({ length: 10 }, () => connect(server.cli.port)))));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const r = await reloading;
+    expect(r.code, r.stderr).toBe(0);
+    for (const c of [first, ...clients]) c.ws.send(`s:${++c.sent}`);
+    await until(() => [first, ...clients].every((c) => c.echoes.length === 1), 20_000, 'every echo');
+    for (const c of [first, ...clients]) {
+      expect(c.closes).toEqual([]);
+      expect([...c.answeredBy][0]).toMatch(/^v2\//);
+    }
+    expect(clients.length).toBeGreaterThan(50);
+  }, 60_000);
+
   it('SIGUSR1 to the master reloads too', async () => {
     const server = await startReloadServer();
     const c = await connect(server.cli.port);
