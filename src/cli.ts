@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import { parseCommandLine } from './cli/arguments.ts';
 import { helpText, packageVersion } from './cli/help.ts';
 import { resolveSettings } from './cli/resolve-config.ts';
-import { ENV_BUS_DIR, ENV_NODE, ENV_SLOT } from './shared/cluster-messages.ts';
+import { ENV_BUS_DIR, ENV_MOVE_PATH, ENV_NODE, ENV_SLOT } from './shared/cluster-messages.ts';
 import { ENV_HANDOFF_FD } from './shared/handoff/wire.ts';
 import { ConfigError } from './shared/errors.ts';
 import { forgetWorkerSecretEnv } from './shared/secrets.ts';
@@ -15,7 +15,7 @@ import { forgetWorkerSecretEnv } from './shared/secrets.ts';
 
 async function main(): Promise<void> {
   let resolved: Awaited<ReturnType<typeof resolveSettings>>;
-  let verb: 'start' | 'stop' | 'status';
+  let verb: 'start' | 'stop' | 'status' | 'reload' | 'drain';
   try {
     const command = parseCommandLine(process.argv.slice(2), process.env);
     if (command.kind === 'help') return void process.stdout.write(helpText());
@@ -23,6 +23,9 @@ async function main(): Promise<void> {
     verb = command.verb;
     resolved = await resolveSettings(command.flags, command.configFile, process.env);
   } catch (err) {
+    // A reload's replacement that cannot load the app (a syntax error in the new code): the
+    // master aborts the reload and reports this.
+    if (!cluster.isPrimary && process.env[ENV_MOVE_PATH]) await reportStartFailure(err);
     if (err instanceof ConfigError) {
       // Workers re-read the same flags: only the master reports them.
       if (cluster.isPrimary) process.stderr.write(`switchyard: ${err.message}\n`);
@@ -32,8 +35,9 @@ async function main(): Promise<void> {
   }
   const { config, setup } = resolved;
   if (verb !== 'start') {
-    const { stopCommand, statusCommand } = await import('./cli/control-client.ts');
-    process.exitCode = await (verb === 'stop' ? stopCommand(config) : statusCommand(config));
+    const { stopCommand, statusCommand, reloadCommand, drainCommand } = await import('./cli/control-client.ts');
+    const commands = { stop: stopCommand, status: statusCommand, reload: reloadCommand, drain: drainCommand };
+    process.exitCode = await commands[verb](config);
     return;
   }
   // Each role loads only its own code: a worker never loads the master's, and the reverse.
@@ -46,12 +50,29 @@ async function main(): Promise<void> {
   // processes need not inherit them (they are in server.config).
   forgetWorkerSecretEnv();
   const { runWorker } = await import('./worker/worker-main.ts');
-  await runWorker(config, setup, {
-    slot: Number(process.env[ENV_SLOT]),
-    node: Number(process.env[ENV_NODE] ?? 0),
-    busDir: process.env[ENV_BUS_DIR] ?? '',
-    handoffFd: Number(process.env[ENV_HANDOFF_FD]),
+  const movePath = process.env[ENV_MOVE_PATH];
+  try {
+    await runWorker(config, setup, {
+      slot: Number(process.env[ENV_SLOT]),
+      node: Number(process.env[ENV_NODE] ?? 0),
+      busDir: process.env[ENV_BUS_DIR] ?? '',
+      handoffFd: Number(process.env[ENV_HANDOFF_FD]),
+      ...(movePath ? { movePath } : {}),
+    });
+  } catch (err) {
+    if (movePath) await reportStartFailure(err);
+    throw err;
+  }
+}
+
+/** Tells the master why this replacement worker cannot start, then exits (1). */
+async function reportStartFailure(err: unknown): Promise<never> {
+  const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  await new Promise<void>((resolve) => {
+    if (!process.send || !process.connected) return resolve();
+    process.send({ t: 'start-failed', error }, undefined, {}, () => resolve());
   });
+  process.exit(1);
 }
 
 await main();

@@ -34,6 +34,7 @@ const TABLES = {
   CLUSTER_ERRORS: errors.CLUSTER_ERRORS,
   CONNECTION_STATE_ERRORS: errors.CONNECTION_STATE_ERRORS,
   TLS_ERRORS: errors.TLS_ERRORS,
+  RELOAD_ERRORS: errors.RELOAD_ERRORS,
 };
 
 describe('the error registry', () => {

@@ -13,7 +13,7 @@ export type Command =
       configFile: string | undefined;
     };
 
-export const VERBS = ['start', 'stop', 'status'] as const;
+export const VERBS = ['start', 'stop', 'status', 'reload', 'drain'] as const;
 export type Verb = (typeof VERBS)[number];
 
 /**

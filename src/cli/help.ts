@@ -28,6 +28,8 @@ export function helpText(): string {
     '  switchyard [start] [--config FILE] [--setting value ...]   run the server (start is the default command)',
     '  switchyard stop --pid-file FILE      graceful shutdown of the master in FILE; waits for it to exit',
     '  switchyard status --pid-file FILE    the running master\'s figures as JSON (exit code 1: not running)',
+    '  switchyard reload --pid-file FILE    new app code in every worker, connections kept; prints the report (exit 1: aborted)',
+    '  switchyard drain --pid-file FILE     readiness and new connections 503, established ones closed 1012 over --drain-seconds',
     '  switchyard --help | --version',
     '',
     '  --config FILE   settings from a .json, .js, .mjs or .ts file (env SWITCHYARD_CONFIG); our names or',

@@ -5,7 +5,8 @@ import type { Logger } from '../shared/logger.ts';
 /**
  * The master's pid file (Swoole's pid_file) and, beside it, a control socket (`<pid file>.sock`,
  * mode 0600: only the owner may ask) that answers `switchyard status` with the master's figures
- * (a `status` line: JSON) and `metrics` with the Prometheus exposition (text; an error as JSON).
+ * (a `status` line: JSON), `metrics` with the Prometheus exposition (text; an error as JSON)
+ * and `reload` with the reload's report once it is done (JSON: `reloaded`, or `error`).
  * `switchyard stop` needs only the pid: it sends SIGTERM, as `kill $(cat pid)` would.
  */
 
@@ -52,7 +53,7 @@ export class ControlServer {
   }
 
   /** Writes the pid file and opens the control socket; `status` and `metrics` answer the requests of those names. */
-  static async open(pidFile: string, log: Logger, status: () => Promise<unknown>, metrics?: () => Promise<string>): Promise<ControlServer> {
+  static async open(pidFile: string, log: Logger, status: () => Promise<unknown>, metrics?: () => Promise<string>, reload?: () => Promise<unknown>, drain?: (seconds: number) => Promise<unknown>): Promise<ControlServer> {
     writeFileSync(pidFile, `${process.pid}\n`);
     const path = controlSocketPath(pidFile);
     rmSync(path, { force: true });
@@ -70,6 +71,21 @@ export class ControlServer {
         if (cmd === 'metrics' && metrics) {
           metrics().then(
             (text) => socket.end(text),
+            (err: Error) => socket.end(`${JSON.stringify({ error: err.message })}\n`),
+          );
+          return;
+        }
+        if (cmd === 'reload' && reload) {
+          reload().then(
+            (report) => socket.end(`${JSON.stringify({ reloaded: report })}\n`),
+            (err: Error) => socket.end(`${JSON.stringify({ error: err.message })}\n`),
+          );
+          return;
+        }
+        const drainCmd = /^drain ([0-9]+(?:\.[0-9]+)?)$/.exec(cmd);
+        if (drainCmd && drain) {
+          drain(Number(drainCmd[1])).then(
+            (report) => socket.end(`${JSON.stringify({ drained: report })}\n`),
             (err: Error) => socket.end(`${JSON.stringify({ error: err.message })}\n`),
           );
           return;

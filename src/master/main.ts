@@ -97,6 +97,8 @@ export async function runMaster(config: Config, setup: AppSetup): Promise<void> 
   if (tlsEnabled(config)) onHangup = () => running.reloadTls();
   // A worker's server.shutdown() takes the same path (see Master).
   process.on('SIGTERM', () => void running.shutdown('SIGTERM'));
+  // Zero-drop reload: new app code in every worker, connections kept (Master.reload).
+  process.on('SIGUSR1', () => void running.reload('SIGUSR1').catch((err: Error) => log.error({ event: 'reload-failed', err: err.message }, 'reload failed: the old workers keep serving')));
   process.on('SIGINT', () => void running.shutdown('SIGINT'));
 }
 
@@ -117,6 +119,8 @@ async function openControl(pidFile: string, log: Logger, master: () => Master | 
       log,
       () => master()?.stats() ?? notYet(),
       () => master()?.metrics() ?? notYet(),
+      () => master()?.reload('switchyard reload') ?? notYet(),
+      (seconds) => master()?.drain(seconds) ?? notYet(),
     );
   } catch (err) {
     log.fatal({ err: (err as Error).message, pidFile }, 'cannot write the pid file');

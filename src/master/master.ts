@@ -17,6 +17,17 @@ import { AdminForwarder } from './admin/forwarder.ts';
 import { Admission, clientKey, type Verdict } from './admission.ts';
 import { ConnectionLedger } from './connection-ledger.ts';
 import { RefusalWriter, refusalResponse } from './refusals.ts';
+import { ReloadError } from '../shared/errors.ts';
+import { join } from 'node:path';
+
+/** What a reload did: per slot, the connections moved, the time taken, and any that could not move (closed, and why). */
+export interface ReloadReport {
+  ms: number;
+  slots: Array<{ slot: number; oldPid: number; newPid: number; moved: number; failed: Array<{ fd: number; why: string; closed: number }>; ms: number; cpuUs: number }>;
+}
+
+/** A new worker that is not ready within this (its app loading, workerStart) aborts the reload. */
+const RELOAD_START_TIMEOUT_MS = 60_000;
 
 /** Fresh counters are asked of every worker for a stats request; a silent one is not waited for longer. */
 const COUNTERS_TIMEOUT_MS = 500;
@@ -47,6 +58,8 @@ const REFUSALS = {
   maxConnection: refusalResponse(503, 1, 'too many connections'),
   perIp: refusalResponse(429, 1, 'too many connections from this address'),
 } as const;
+/** The answer to new connections while the node drains (server.drain, switchyard drain). */
+const DRAINING = refusalResponse(503, 1, 'this node is draining.');
 
 /**
  * The master: owns the listening socket (paused sockets, it never reads a byte but a trusted
@@ -89,6 +102,10 @@ export class Master {
   /** Whether this node's Redis connection is up (multi-node only: /readyz reads it). */
   private readonly redisReady: (() => boolean) | null;
   private listening = false;
+  private readonly busDir: string;
+  private reloading: Promise<unknown> | null = null;
+  /** Set by drain(): readiness 503, new connections refused with 503. */
+  private draining = false;
 
   constructor(
     config: Config,
@@ -97,6 +114,7 @@ export class Master {
     opts: { nodeId: number; busDir: string; onStopped: () => void; peers?: PeerStats; seqBlock?: SeqBlock; nextSeqBlock?: () => Promise<SeqBlock>; redisReady?: () => boolean },
   ) {
     this.redisReady = opts.redisReady ?? null;
+    this.busDir = opts.busDir;
     const nodeId = opts.nodeId;
     this.nodeId = nodeId;
     this.peers = opts.peers ?? null;
@@ -150,6 +168,8 @@ export class Master {
     const redis = this.redisReady === null ? undefined : this.redisReady() && redisWorkersDown === 0;
     const reason = this.stopping
       ? 'shutting down'
+      : this.draining
+        ? 'draining'
       : !this.listening
         ? 'not listening yet'
         : up < workers.total
@@ -224,6 +244,11 @@ export class Master {
     this.counters.accepted++;
     if (this.stopping) {
       handle.close();
+      return;
+    }
+    if (this.draining) {
+      this.counters.unavailable++;
+      this.refusals.refuse(handle, DRAINING);
       return;
     }
     const peer: { address?: string; port?: number } = {};
@@ -317,6 +342,10 @@ export class Master {
       case 'load':
         this.meters[slot.slot]!.current = msg.metrics;
         slot.redisUp = msg.redis;
+        this.maybeRecycle(slot);
+        return;
+      case 'drain?':
+        this.drain(msg.seconds).catch((err: Error) => this.log.error({ err: err.message }, 'drain failed'));
         return;
       case 'stats?':
         void this.stats().then((stats) => this.pool.send(slot, { t: 'stats', id: msg.id, stats }));
@@ -330,7 +359,12 @@ export class Master {
       case 'released':
         for (const fd of msg.fds) this.release(slot.slot, fd);
         return;
+      case 'reload?':
+        this.reload(`requested by worker ${slot.slot}`).catch((err: Error) => this.log.error({ err: err.message }, 'reload failed'));
+        return;
       case 'ready':
+      case 'start-failed':
+      case 'moved':
         return;
     }
   }
@@ -455,6 +489,77 @@ export class Master {
       uptime: (Date.now() - this.startTime) / 1000,
       node: this.nodeId,
     };
+  }
+
+  /**
+   * Zero-drop reload (SIGUSR1, `switchyard reload`, a worker's server.reload()): slot by slot, a
+   * new worker with the app loaded afresh takes the slot's new connections, and the old one
+   * hands it every live connection (WorkerPool.replace). The master itself is not replaced. A
+   * new worker that fails to start rejects with its error (ERR_RELOAD_START_FAILED): that slot
+   * and those after it keep their old worker (on the first slot: nothing changed at all).
+   */
+  reload(why: string): Promise<ReloadReport> {
+    if (this.stopping) return Promise.reject(new ReloadError('ERR_RELOAD_STOPPING', 'shutting down: no reload'));
+    if (this.reloading) return Promise.reject(new ReloadError('ERR_RELOAD_BUSY', 'a reload, recycle or drain is already under way'));
+    if (this.draining) return Promise.reject(new ReloadError('ERR_RELOAD_STOPPING', 'draining: no reload'));
+    const run = async (): Promise<ReloadReport> => {
+      const started = Date.now();
+      this.log.info({ event: 'reload', why }, 'reload: replacing every worker');
+      const report: ReloadReport = { ms: 0, slots: [] };
+      for (const slot of this.pool.slots) {
+        const moveTimeout = this.config.maxWaitTime * 1000 + this.config.closeTimeoutMs + 15_000;
+        const r = await this.pool.replace(slot, join(this.busDir, `move-${slot.slot}.sock`), RELOAD_START_TIMEOUT_MS, moveTimeout);
+        report.slots.push({ slot: slot.slot, oldPid: r.oldPid, newPid: r.newPid, ...r.report });
+        this.log.info({ event: 'reloaded-slot', slot: slot.slot, oldPid: r.oldPid, newPid: r.newPid, moved: r.report.moved, failed: r.report.failed.length, ms: Math.round(r.report.ms) }, 'reload: slot replaced');
+      }
+      report.ms = Date.now() - started;
+      return report;
+    };
+    const running = run().finally(() => (this.reloading = null));
+    this.reloading = running;
+    return running;
+  }
+
+  /**
+   * maxRequest / maxWorkerLifetime (Swoole's max_request): a worker past either is replaced
+   * the way a reload replaces it (its connections move), one slot at a time, never during a
+   * reload or a drain.
+   */
+  private maybeRecycle(slot: Slot): void {
+    const { maxRequest, maxWorkerLifetime } = this.config;
+    if ((maxRequest === 0 && maxWorkerLifetime === 0) || this.stopping || this.draining || this.reloading || slot.other !== null || !slot.up) return;
+    const byRequests = maxRequest > 0 && slot.counters.messagesIn >= maxRequest;
+    const byAge = maxWorkerLifetime > 0 && slot.startedAt > 0 && Date.now() - slot.startedAt >= maxWorkerLifetime * 1000;
+    if (!byRequests && !byAge) return;
+    const why = byRequests ? `maxRequest (${slot.counters.messagesIn} messages)` : `maxWorkerLifetime (${Math.round((Date.now() - slot.startedAt) / 1000)} s)`;
+    this.log.info({ event: 'recycle', slot: slot.slot, why }, 'recycling a worker, connections kept');
+    const moveTimeout = this.config.maxWaitTime * 1000 + this.config.closeTimeoutMs + 15_000;
+    const run = this.pool
+      .replace(slot, join(this.busDir, `move-${slot.slot}.sock`), RELOAD_START_TIMEOUT_MS, moveTimeout)
+      .then((r) => this.log.info({ event: 'recycled', slot: slot.slot, oldPid: r.oldPid, newPid: r.newPid, moved: r.report.moved, failed: r.report.failed.length, ms: Math.round(r.report.ms) }, 'worker recycled'))
+      .catch((err: Error) => this.log.error({ event: 'recycle-failed', slot: slot.slot, err: err.message }, 'recycle failed: the old worker keeps serving'))
+      .finally(() => (this.reloading = null));
+    this.reloading = run;
+  }
+
+  /**
+   * A drain before a whole-node restart (`switchyard drain`, server.drain()): /readyz answers
+   * 503, new connections are refused with 503, and every worker closes its established
+   * connections with 1012 (Service Restart) spread evenly over `seconds`, so that clients
+   * reconnect to other nodes without a storm. Resolves once the window (and the closing
+   * handshakes) are over; the node keeps running, refusing, until it is stopped.
+   */
+  async drain(seconds: number): Promise<{ seconds: number; connections: number }> {
+    if (this.stopping) throw new ReloadError('ERR_RELOAD_STOPPING', 'shutting down: no drain');
+    if (this.draining) throw new ReloadError('ERR_RELOAD_BUSY', 'already draining');
+    this.draining = true;
+    await this.reloading?.catch(() => {});
+    const before = await this.nodeStats();
+    const ms = Math.max(0, seconds) * 1000;
+    this.log.info({ event: 'drain', seconds, connections: before.connections }, 'draining: new connections refused, established ones closed with 1012 over the window');
+    for (const slot of this.pool.slots) this.pool.send(slot, { t: 'drain', ms });
+    await new Promise((r) => setTimeout(r, ms + this.config.closeTimeoutMs));
+    return { seconds, connections: before.connections };
   }
 
   /**

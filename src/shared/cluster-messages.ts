@@ -70,8 +70,25 @@ export interface WorkerCounters extends CumulativeCounters {
   lagMs: number;
 }
 
+/** What a reload did to one slot (the old worker's count; the master adds the slot and pids). */
+export interface SlotMoveReport {
+  moved: number;
+  /** Connections that could not move: why, and the close code they got. */
+  failed: Array<{ fd: number; why: string; closed: number }>;
+  /** Wall time of the move in the old worker (ms), and its CPU time (µs). */
+  ms: number;
+  cpuUs: number;
+}
+
+/** A worker started as a reload's replacement finds the move link's path here. */
+export const ENV_MOVE_PATH = 'SWITCHYARD_MOVE_PATH';
+
 export type MasterToWorker =
   | { t: 'shutdown' }
+  /** A reload: hand every connection to the replacement listening at `path`, then exit. */
+  | { t: 'move-out'; path: string }
+  /** A drain: refuse new connections (503) and close the established ones with 1012, evenly over `ms`. */
+  | { t: 'drain'; ms: number }
   /** Redis lost this node's data (its lease had vanished): re-write your sessions and uids. */
   | { t: 'resync'; reason: string }
   | { t: 'counters?'; id: number }
@@ -83,6 +100,14 @@ export type MasterToWorker =
 
 export type WorkerToMaster =
   | { t: 'ready' }
+  /** The worker could not start (the app did not load, workerStart threw): why. */
+  | { t: 'start-failed'; error: string }
+  /** A reload's old worker handed its connections over (see move-out). */
+  | { t: 'moved'; report: SlotMoveReport }
+  /** The app called server.reload() in a worker. */
+  | { t: 'reload?' }
+  /** The app called server.drain(seconds) in a worker. */
+  | { t: 'drain?'; seconds: number }
   /** Every 250 ms; `metrics` lets the master keep a dead worker's last figures (metrics.ts). */
   | { t: 'load'; counters: WorkerCounters; metrics: WorkerMetrics; /** Multi-node: its Redis bus and session table connected. */ redis?: boolean }
   | { t: 'counters'; id: number; counters: WorkerCounters; metrics: WorkerMetrics }

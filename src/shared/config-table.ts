@@ -366,6 +366,24 @@ export const SETTINGS = {
     default: 3, // Swoole's default
     help: 'seconds a graceful shutdown waits for closing handshakes',
   },
+  /** Swoole's max_request: a worker that has handled this many messages is replaced by a zero-drop reload of its slot (0: never). */
+  maxRequest: {
+    kind: 'int', min: 0,
+    default: 0, // Swoole's default: never
+    help: 'messages a worker handles before it is replaced, connections kept (0: never)',
+  },
+  /** Seconds a worker lives before it is replaced the same way (0: forever). */
+  maxWorkerLifetime: {
+    kind: 'number', min: 0,
+    default: 0,
+    help: 'seconds a worker lives before it is replaced, connections kept (0: forever)',
+  },
+  /** `switchyard drain` / server.drain(): the window over which established connections are closed with 1012. */
+  drainSeconds: {
+    kind: 'number', min: 0,
+    default: 30,
+    help: 'seconds over which a drain closes the established connections (1012), evenly spread',
+  },
   /** How long (ms) we wait for the peer's close frame / TCP close before destroying the socket. */
   closeTimeoutMs: {
     kind: 'int', min: 1,

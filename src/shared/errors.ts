@@ -247,6 +247,23 @@ export class TlsFileError extends SwitchyardError {
   }
 }
 
+/** The zero-drop reload (src/master/reload.ts, src/shared/move/, src/worker/reload/). */
+export const RELOAD_ERRORS = {
+  ERR_RELOAD_START_FAILED: 'a new worker failed to start (syntax error, a throw in workerStart, died or timed out): the reload was aborted, the old workers keep serving',
+  ERR_RELOAD_BUSY: 'a reload, recycle or drain is already under way',
+  ERR_RELOAD_STOPPING: 'the server is shutting down or draining: no reload',
+  ERR_MOVE_LINK: 'the move link between an old worker and its replacement failed',
+  ERR_MOVE_RECORD: 'a move record did not decode (a bug: both ends are the same code)',
+} as const;
+export type ReloadErrorCode = keyof typeof RELOAD_ERRORS;
+
+export class ReloadError extends SwitchyardError {
+  declare readonly code: ReloadErrorCode;
+  constructor(code: ReloadErrorCode, message: string) {
+    super(code, message);
+  }
+}
+
 /** Every code, each once (the tables above never share one). */
 export const ERROR_CODES = {
   ...PROTOCOL_ERRORS,
@@ -261,5 +278,6 @@ export const ERROR_CODES = {
   ...CLUSTER_ERRORS,
   ...CONNECTION_STATE_ERRORS,
   ...TLS_ERRORS,
+  ...RELOAD_ERRORS,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

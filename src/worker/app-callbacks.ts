@@ -61,7 +61,7 @@ export class AppCallbacks {
    * and closes that connection with 1011; everyone else keeps being served. Unsettled
    * promises count towards the connection's inbound backpressure.
    */
-  invoke<E extends 'open' | 'message'>(conn: Connection, event: E, arg: Parameters<ServerCallbacks[E]>[1]): void {
+  invoke<E extends 'open' | 'message' | 'adopt'>(conn: Connection, event: E, arg: Parameters<ServerCallbacks[E]>[1]): void {
     const cb = this.registry[event] as ((s: ServerApi, a: typeof arg) => Awaitable<void>) | undefined;
     if (!cb) return;
     try {
@@ -99,11 +99,13 @@ export class AppCallbacks {
     }
   }
 
-  async invokeLifecycle(event: 'workerStart' | 'workerStop', workerId: number): Promise<void> {
+  /** `strict`: a failure is thrown (a reload's replacement must not serve with a failed workerStart). */
+  async invokeLifecycle(event: 'workerStart' | 'workerStop', workerId: number, strict = false): Promise<void> {
     try {
       await this.registry[event]?.(this.server, workerId);
     } catch (err) {
       this.log.error({ event, err }, 'callback failed');
+      if (strict) throw err;
     }
   }
 

@@ -129,6 +129,11 @@ export interface ServerCallbacks {
   /** Return false (or set a non-101 status) to refuse; throw and the client gets 500. */
   handshake: (request: HandshakeRequest, response: HandshakeResponse, server: ServerApi) => Awaitable<boolean | void>;
   open: (server: ServerApi, request: HandshakeRequest) => Awaitable<void>;
+  /**
+   * A connection a reload moved here from the worker this one replaces (open is not fired
+   * again): its details as they were, uid, rooms and server.connectionData(fd) included.
+   */
+  adopt: (server: ServerApi, info: ClientInfo) => Awaitable<void>;
   message: (server: ServerApi, frame: Frame) => Awaitable<void>;
   close: (server: ServerApi, fd: number, info: CloseInfo) => Awaitable<void>;
   disconnect: (server: ServerApi, fd: number) => Awaitable<void>;
@@ -195,6 +200,12 @@ export interface ServerApi extends AppHost {
   isEstablished(fd: number): Promise<boolean>;
   getClientInfo(fd: number): Promise<ClientInfo | null>;
   localClientInfo(fd: number): ClientInfo | null;
+  /** The app's store for a connection held here (null otherwise); it moves with the connection on a reload. */
+  connectionData(fd: number): Record<string, unknown> | null;
+  /** Asks the master to reload every worker, connections kept (false in a single process). */
+  reload(): boolean;
+  /** Drains the node: readiness and new connections 503, established ones closed 1012 evenly over `seconds`. */
+  drain(seconds?: number): boolean;
   protect(fd: number, value?: boolean): boolean;
   getClientList(options?: ClientListOptions): Promise<ClientPage>;
   readonly connections: Iterable<number> & AsyncIterable<number>;

@@ -8,6 +8,15 @@ import { tlsInfoOf } from './handshake/tls-terminator.ts';
 import { Rooms } from './rooms.ts';
 import type { ClientInfo, LocalStats } from './app-contract.ts';
 import { WorkerMeters } from '../shared/metrics/worker-meters.ts';
+import type { MoveRelay } from './reload/moved-ops.ts';
+
+/** What leaves with a connection when a reload moves it: what this registry knows of it. */
+export interface Membership {
+  uid: string | null;
+  rooms: string[];
+  /** The app's per-connection store (Server.connectionData). */
+  data: Record<string, unknown> | null;
+}
 
 /** This process's counters (LocalStats without what is read off the live state). */
 export type LocalCounters = Omit<LocalStats, 'workerId' | 'connections' | 'pendingHandshakes'>;
@@ -47,6 +56,10 @@ export class LocalConnections implements SessionOwner {
   private readonly rooms = new Rooms();
   private readonly uidOf = new Map<number, string>();
   private readonly fdsOfUid = new Map<string, Set<number>>();
+  /** The app's per-connection stores (Server.connectionData), made on first use. */
+  private readonly data = new Map<number, Record<string, unknown>>();
+  /** While a reload moves connections out of or into this worker (src/worker/reload/). */
+  relay: MoveRelay | null = null;
   /** This process's counters (the cluster operations count remote pushes here too). */
   readonly counters: LocalCounters;
   readonly meters: WorkerMeters;
@@ -104,9 +117,52 @@ export class LocalConnections implements SessionOwner {
     this.log.debug({ fd: conn.fd, path: request.path, remote: conn.remoteAddress, ...(conn.proxyAddress === null ? {} : { proxy: conn.proxyAddress }) }, 'open');
   }
 
+  /** The connection's app data store (created empty on first use); null when fd is not here. */
+  connectionData(fd: number): Record<string, unknown> | null {
+    if (!this.conns.has(fd)) return null;
+    let d = this.data.get(fd);
+    if (d === undefined) this.data.set(fd, (d = {}));
+    return d;
+  }
+
+  /** The connections here, for a reload to move. */
+  connections(): Connection[] {
+    return [...this.conns.values()];
+  }
+
+  /**
+   * A reload takes the connection to another worker: it leaves this registry with its uid,
+   * rooms and app data, but not the session table (same fd, same slot: still registered).
+   */
+  detach(fd: number): Membership | null {
+    const conn = this.conns.get(fd);
+    if (!conn) return null;
+    const out: Membership = { uid: this.uidOf.get(fd) ?? null, rooms: [...this.rooms.roomsOf(fd)], data: this.data.get(fd) ?? null };
+    this.conns.delete(fd);
+    this.rooms.leaveAll(fd);
+    this.unbind(fd);
+    this.data.delete(fd);
+    return out;
+  }
+
+  /** A connection a reload moved here: registered as it was (the session table already has it). */
+  adopt(conn: Connection, m: Membership): void {
+    const fd = conn.fd;
+    this.conns.set(fd, conn);
+    for (const room of m.rooms) this.rooms.join(fd, room);
+    if (m.uid !== null) {
+      this.uidOf.set(fd, m.uid);
+      let fds = this.fdsOfUid.get(m.uid);
+      if (!fds) this.fdsOfUid.set(m.uid, (fds = new Set()));
+      fds.add(fd);
+    }
+    if (m.data !== null) this.data.set(fd, m.data);
+  }
+
   /** The connection closed: it leaves its rooms, its uid and the session table. */
   remove(conn: Connection, info: CloseInfo): void {
     this.conns.delete(conn.fd);
+    this.data.delete(conn.fd);
     this.rooms.leaveAll(conn.fd);
     this.unbind(conn.fd);
     this.sessions?.remove(conn.fd);
@@ -117,7 +173,7 @@ export class LocalConnections implements SessionOwner {
 
   push(fd: number, payload: Buffer, op: number): PushStatus {
     const conn = this.conns.get(fd);
-    if (!conn) return 'unknown';
+    if (!conn) return this.relay?.divert(fd, { k: 'push', payload, op }) ? 'queued' : 'unknown';
     if (op === Opcode.Ping) return conn.ping(payload);
     if (op === Opcode.Pong) return conn.pong(payload);
     const status = conn.send(payload, op);
@@ -128,6 +184,7 @@ export class LocalConnections implements SessionOwner {
   disconnect(fd: number, code: number, reason: string): boolean {
     const conn = this.conns.get(fd);
     if (conn) return conn.disconnect(code, reason);
+    if (this.relay?.divert(fd, { k: 'disconnect', code, reason })) return true;
     return this.destroyPending(fd);
   }
 
@@ -137,6 +194,7 @@ export class LocalConnections implements SessionOwner {
       conn.close();
       return true;
     }
+    if (this.relay?.divert(fd, { k: 'close' })) return true;
     return this.destroyPending(fd);
   }
 
@@ -158,7 +216,7 @@ export class LocalConnections implements SessionOwner {
 
   protect(fd: number, value: boolean): boolean {
     const c = this.conns.get(fd);
-    if (!c) return false;
+    if (!c) return this.relay?.divert(fd, { k: 'protect', value }) ?? false;
     c.protected = value;
     return true;
   }
@@ -207,6 +265,7 @@ export class LocalConnections implements SessionOwner {
 
   /** Every connection here (or the room's members here), the frame encoded once for all of them. */
   broadcast(op: number, payload: Buffer, except: readonly number[], room: string | undefined): number {
+    if (this.relay !== null && this.relay.broadcast({ op, payload, except, room }) === 'hold') return 0;
     // One buffer whatever the size (header and payload copied once here), so that every
     // connection writes the same bytes as they are, never a copy of its own.
     const parts = encodeForQueue(op, payload);
@@ -226,17 +285,18 @@ export class LocalConnections implements SessionOwner {
   }
 
   join(fd: number, room: string): boolean {
-    if (!this.conns.has(fd)) return false;
+    if (!this.conns.has(fd)) return this.relay?.divert(fd, { k: 'join', room }) ?? false;
     this.rooms.join(fd, room);
     return true;
   }
 
   leave(fd: number, room: string): boolean {
+    if (!this.conns.has(fd) && this.relay?.divert(fd, { k: 'leave', room })) return true;
     return this.rooms.leave(fd, room);
   }
 
   bind(fd: number, uid: string): boolean {
-    if (!this.conns.has(fd)) return false;
+    if (!this.conns.has(fd)) return this.relay?.divert(fd, { k: 'bind', uid }) ?? false;
     this.unbind(fd);
     this.sessions?.bind(fd, uid);
     this.uidOf.set(fd, uid);

@@ -36,6 +36,12 @@ export class ReleaseBatch {
     socket.on('close', this.onClose); // 'close' comes once; on() needs no wrapper per socket, as once() would
   }
 
+  /** Stops watching a socket that moved to another worker (a reload): its close here is no release. */
+  untrack(socket: Socket): void {
+    delete (socket as Tagged)[FD];
+    socket.off('close', this.onClose);
+  }
+
   /** Reports fd now (its socket never arrived). */
   add(fd: number): void {
     this.pending.push(fd);

@@ -42,6 +42,8 @@ export class Server implements ServerApi {
   private readonly lifecycle: WorkerLifecycle;
   private readonly clusterStats: (() => Promise<ClusterStats>) | undefined;
   private readonly requestShutdown: (() => void) | undefined;
+  private readonly requestReload: (() => void) | undefined;
+  private readonly requestDrain: ((seconds: number) => void) | undefined;
   private readonly router: Router | null;
   private readonly calls: ClusterCalls;
   private readonly counters = newCounters();
@@ -55,6 +57,8 @@ export class Server implements ServerApi {
     this.clusterStats = deps.clusterStats;
     this.meters = deps.meters ?? new WorkerMeters();
     this.requestShutdown = deps.requestShutdown;
+    this.requestReload = deps.requestReload;
+    this.requestDrain = deps.requestDrain;
     this.callbacks = new AppCallbacks(this, this.log);
     this.router =
       deps.buses && (deps.buses.embedded || deps.buses.redis)
@@ -150,8 +154,44 @@ export class Server implements ServerApi {
   }
 
   /** Arms the heartbeat and ping timers and runs workerStart (listen() calls it; so does a cluster worker). */
-  async start(): Promise<void> {
-    await this.lifecycle.start();
+  async start(strict = false): Promise<void> {
+    await this.lifecycle.start(strict);
+  }
+
+  /** @internal what a reload works on (src/worker/reload/, worker-main.ts). */
+  get reloadParts(): { local: LocalConnections; lifecycle: WorkerLifecycle; callbacks: AppCallbacks } {
+    return { local: this.local, lifecycle: this.lifecycle, callbacks: this.callbacks };
+  }
+
+  /**
+   * The app's own store for a connection of this worker (created empty on first use; null for
+   * an fd this worker does not hold). It moves with the connection when a reload hands it to
+   * a new worker, so it must stay structured-clone data (objects, arrays, strings, numbers,
+   * Buffers, Maps, Sets, Dates: no functions, sockets or class instances with behaviour).
+   */
+  connectionData(fd: number): Record<string, unknown> | null {
+    return this.local.connectionData(fd);
+  }
+
+  /**
+   * Asks the master to reload every worker (new app code, connections kept: see the README).
+   * Fire-and-forget from a worker (this very worker is replaced); false in a single process.
+   */
+  reload(): boolean {
+    if (!this.requestReload) return false;
+    this.requestReload();
+    return true;
+  }
+
+  /**
+   * Drains the node before a whole-node restart: readiness 503, new connections 503, every
+   * established connection closed with 1012, evenly over `seconds` (default drainSeconds). In
+   * a single process, this server alone.
+   */
+  drain(seconds: number = this.config.drainSeconds): boolean {
+    if (this.requestDrain) this.requestDrain(seconds);
+    else this.lifecycle.drain(seconds * 1000);
+    return true;
   }
 
   /**

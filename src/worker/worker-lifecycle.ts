@@ -39,6 +39,7 @@ export class WorkerLifecycle implements CapacityCheck {
   /** With sslCertFile and sslKeyFile: TLS ends here, on every accepted socket. */
   private readonly tls: TlsTerminator | null;
   private stopping = false;
+  private draining = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly workerId: number;
 
@@ -62,6 +63,11 @@ export class WorkerLifecycle implements CapacityCheck {
   /** Reads the TLS files again (SIGHUP to the master): false when TLS is off or a file failed (the old certificate stays). */
   reloadTls(): boolean {
     return this.tls?.reload() ?? false;
+  }
+
+  /** Where connections report (a connection a reload moves here is built with it). */
+  get connectionHost(): WorkerEvents {
+    return this.events;
   }
 
   /** Whether stop() has begun: no new connections. */
@@ -123,8 +129,8 @@ export class WorkerLifecycle implements CapacityCheck {
     return address;
   }
 
-  /** Arms the heartbeat and ping timers and runs workerStart. */
-  async start(): Promise<void> {
+  /** Arms the heartbeat and ping timers and runs workerStart (`strict`: its failure is thrown). */
+  async start(strict = false): Promise<void> {
     const { heartbeatCheckInterval, heartbeatIdleTime, pingInterval } = this.config;
     if (heartbeatCheckInterval > 0) {
       this.timers.push(setInterval(() => this.local.checkHeartbeat(heartbeatIdleTime * 1000), heartbeatCheckInterval * 1000).unref());
@@ -132,7 +138,7 @@ export class WorkerLifecycle implements CapacityCheck {
     if (pingInterval > 0) {
       this.timers.push(setInterval(() => this.local.pingAll(), pingInterval * 1000).unref());
     }
-    await this.callbacks.invokeLifecycle('workerStart', this.workerId);
+    await this.callbacks.invokeLifecycle('workerStart', this.workerId, strict);
   }
 
   /** Closes every connection here with 1001 and waits for the closing handshakes, up to `maxWaitMs`. */
@@ -151,8 +157,25 @@ export class WorkerLifecycle implements CapacityCheck {
     await this.callbacks.invokeLifecycle('workerStop', this.workerId);
   }
 
+  /**
+   * A drain: no new connections (503), and every established one closed with 1012 (Service
+   * Restart), one after the other at even intervals over `ms`: clients reconnect elsewhere
+   * without a storm.
+   */
+  drain(ms: number): void {
+    if (this.draining || this.stopping) return;
+    this.draining = true;
+    const fds = [...this.local.fds()];
+    this.log.info({ event: 'drain', connections: fds.length, ms }, 'draining');
+    const step = fds.length > 0 ? ms / fds.length : 0;
+    fds.forEach((fd, i) => {
+      setTimeout(() => this.local.disconnect(fd, 1012, 'service restart'), Math.round(i * step)).unref();
+    });
+  }
+
   capacityRefusal(): string | null {
     if (this.stopping) return 'server shutting down';
+    if (this.draining) return 'server draining';
     if (this.local.size >= this.config.maxConnection) return 'too many connections';
     return null;
   }

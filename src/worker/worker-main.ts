@@ -13,6 +13,8 @@ import { receiveHandoffs } from '../shared/handoff/receiver.ts';
 import type { Handoff } from '../shared/handoff/wire.ts';
 import { markProxied } from './handshake/client-address.ts';
 import { WorkerMeters, type WorkerMetrics } from '../shared/metrics/worker-meters.ts';
+import { Adoption } from './reload/adopt.ts';
+import { moveOut } from './reload/move-out.ts';
 
 /** How often a worker tells the master its load (dispatch modes 3 and 8 read it). */
 const LOAD_REPORT_MS = 250;
@@ -25,8 +27,10 @@ const STATS_TIMEOUT_MS = 3000;
  * A cluster worker: no listening socket of its own. The master hands it sockets with their
  * session ids over IPC; it runs the handshake and frame loop for them, and reports its load.
  */
-export async function runWorker(config: Config, app: AppSetup, where: { slot: number; node: number; busDir: string; handoffFd: number }): Promise<void> {
+export async function runWorker(config: Config, app: AppSetup, where: { slot: number; node: number; busDir: string; handoffFd: number; movePath?: string }): Promise<void> {
   const { slot, node } = where;
+  // A reload's replacement: the worker it replaces hands over its connections and bus links.
+  const successor = where.movePath !== undefined && where.movePath !== '';
   const log = createLogger(config.logLevel, { role: 'worker', slot, node });
   // Same-node traffic: a Unix-socket mesh between the workers, off the master's IPC channel.
   const embedded = config.workers > 1 ? new EmbeddedBus({ self: { node, slot }, slots: config.workers, dir: where.busDir, log, maxQueuedBytes: config.embeddedBusMaxQueuedBytes }) : null;
@@ -59,6 +63,8 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
         send({ t: 'stats?', id });
       }),
     requestShutdown: () => send({ t: 'shutdown?' }),
+    requestReload: () => send({ t: 'reload?' }),
+    requestDrain: (seconds) => send({ t: 'drain?', seconds }),
     buses: { embedded, redis },
     node,
     workerCount: config.workers,
@@ -117,6 +123,12 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
       case 'shutdown':
         void stop('master asked');
         return;
+      case 'move-out':
+        void handOver(msg.path);
+        return;
+      case 'drain':
+        server.reloadParts.lifecycle.drain(msg.ms);
+        return;
       case 'resync':
         sessions?.resync(msg.reason);
         return;
@@ -141,15 +153,18 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   if (cluster.worker) cluster.worker.exitedAfterDisconnect = true;
   process.on('disconnect', () => void stop('master gone'));
 
-  // A restarted slot's previous sessions died with its process: forget them before taking new ones.
-  await sessions?.purgeWorker(node, slot).catch((err: Error) => log.warn({ err: err.message }, 'could not purge the previous sessions of this slot'));
-  await embedded?.start();
+  // A restarted slot's previous sessions died with its process: forget them before taking new
+  // ones. Not a reload's replacement: its predecessor's sessions are moving here, alive.
+  if (!successor) await sessions?.purgeWorker(node, slot).catch((err: Error) => log.warn({ err: err.message }, 'could not purge the previous sessions of this slot'));
+  await embedded?.start({ listen: !successor });
   if (redis) {
     // A Redis outage at start is not fatal: local traffic works, the bus keeps reconnecting.
     await redis.start().catch((err: Error) => log.error({ err: err.message }, 'redis bus not connected yet'));
   }
   // Every handed-over socket's end goes back to the master (its connection limits).
   const released = new ReleaseBatch((fds) => send({ t: 'released', fds }));
+  let handoffEnded!: () => void;
+  const handoffEnd = new Promise<void>((resolve) => (handoffEnded = resolve));
   // Connections arrive on the hand-off pipe (see shared/handoff/), not on node:cluster's channel.
   receiveHandoffs(where.handoffFd, { slot, node }, {
     connection: (handoff, handle) => {
@@ -164,14 +179,51 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
       if (read.records === 0) rejectedUnreceived++;
       log.error({ event: 'handoff-rejected', ...read }, 'hand-off record failed its check: dropped, its connection closed');
     },
-    end: () => log.debug({ event: 'handoff-closed' }, 'the master closed the hand-off pipe'),
+    end: () => {
+      log.debug({ event: 'handoff-closed' }, 'the master closed the hand-off pipe');
+      handoffEnded();
+    },
   });
+
+  /** A reload: after the last hand-off (the master closed the pipe), every connection goes to the replacement; then exit. */
+  const handOver = async (path: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(reporter);
+    await Promise.race([handoffEnd, new Promise((r) => setTimeout(r, 2000))]);
+    const { local, lifecycle, callbacks } = server.reloadParts;
+    let report;
+    try {
+      report = await moveOut({ local, log, embedded, pendingHandshakes: () => lifecycle.pendingHandshakes, untrack: (socket) => released.untrack(socket) }, path, config.maxWaitTime * 1000);
+    } catch (err) {
+      log.error({ err }, 'reload: the move failed: closing what is left with 1012');
+      report = { moved: 0, failed: [{ fd: 0, why: (err as Error).message, closed: 1012 }], ms: 0, cpuUs: 0 };
+      local.relay = null;
+      for (const fd of [...local.fds()]) local.disconnect(fd, 1012, 'service restart');
+    }
+    send({ t: 'moved', report });
+    // What could not move closes here (1012): its closing handshakes get closeTimeoutMs.
+    const deadline = Date.now() + config.closeTimeoutMs + 500;
+    while (local.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    local.closeAll();
+    await callbacks.invokeLifecycle('workerStop', slot);
+    await Promise.all([embedded?.close(), redis?.close(), sessions?.close()]);
+    process.exit(0);
+  };
   const reporter = setInterval(() => {
     sampleLag();
     send({ t: 'load', counters: counters(), metrics: metrics(), ...(multi ? { redis: multi.bus.ready && multi.sessions.connected } : {}) });
   }, LOAD_REPORT_MS);
   reporter.unref();
-  await server.start();
+  // A replacement listens for its predecessor's connections before it says it is ready.
+  if (successor) {
+    const { local, lifecycle, callbacks } = server.reloadParts;
+    const adoption = new Adoption({ local, log, host: lifecycle.connectionHost, callbacks, embedded, deflateSettings: lifecycle.connectionHost.upgrader.deflateSettings, track: (socket, fd) => released.track(socket, fd) });
+    await adoption.listen(where.movePath!);
+    void adoption.done.then(() => embedded?.listenLater().catch((err: Error) => log.error({ err: err.message }, 'bus: cannot listen after the reload')));
+  }
+  // A replacement whose workerStart throws must not serve: the reload is aborted (start-failed).
+  await server.start(successor);
   send({ t: 'ready' });
   log.info({ event: 'worker-start' }, 'worker started');
 }

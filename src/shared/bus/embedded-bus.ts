@@ -12,7 +12,7 @@
  * 'congested'.
  */
 import { mkdir, unlink } from 'node:fs/promises';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, Socket, type Server, type SocketConstructorOpts } from 'node:net';
 import { join } from 'node:path';
 import { SETTINGS } from '../config-table.ts';
 import { BusError, type BusErrorCode } from '../errors.ts';
@@ -71,7 +71,7 @@ export class EmbeddedBus implements Bus {
   private readonly maxFrameBytes: number;
   /** Outbound links by slot; undefined for our own slot. */
   private readonly links: Array<PeerLink | undefined>;
-  private readonly inbound = new Set<Socket>();
+  private readonly inbound = new Map<Socket, FrameDecoder>();
   private server: Server | null = null;
   private state: 'new' | 'started' | 'closed' = 'new';
   private readonly counts = { framesIn: 0, refused: 0, congested: 0, malformed: 0 };
@@ -100,9 +100,15 @@ export class EmbeddedBus implements Bus {
    * peers already listening are connected, the others are retried in the background.
    * Rejects with ERR_BUS_SLOT_IN_USE if a live process already listens on our path.
    */
-  async start(): Promise<void> {
+  async start(options: { listen?: boolean } = {}): Promise<void> {
     if (this.state !== 'new') throw new BusError('ERR_BUS_STATE', `bus already ${this.state}`);
     this.state = 'started';
+    // A reload's replacement worker: its predecessor still listens on our path; it hands over
+    // its inbound connections (adoptInbound) and we listen once it is gone (listenLater).
+    if (options.listen === false) {
+      await Promise.all(this.peerLinks().map((link) => link.start()));
+      return;
+    }
     try {
       await this.listen();
     } catch (err) {
@@ -151,6 +157,48 @@ export class EmbeddedBus implements Bus {
     return result;
   }
 
+  /** Listens now (after start({ listen: false }), once the predecessor has stopped listening). */
+  async listenLater(): Promise<void> {
+    if (this.state !== 'started' || this.server !== null) return;
+    await this.listen();
+    for (const link of this.peerLinks()) link.retryNow();
+    this.log.info({ path: this.path }, 'bus listening');
+  }
+
+  /**
+   * A reload: stops listening (the socket file goes; the replacement listens next) and takes
+   * every inbound connection out of this process unread: its descriptor and the bytes read but
+   * not decoded (FrameDecoder.remainder). The caller sends each handle to the replacement and
+   * then calls `release`, which closes our copy without touching the connection.
+   */
+  detachInbound(): { connections: Array<{ handle: object; remainder: Buffer; release: () => void }>; closed: Promise<void> } {
+    const server = this.server;
+    this.server = null;
+    const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    const connections: Array<{ handle: object; remainder: Buffer; release: () => void }> = [];
+    for (const [socket, decoder] of this.inbound) {
+      this.inbound.delete(socket);
+      socket.removeAllListeners('data');
+      socket.removeAllListeners('close');
+      socket.pause();
+      const handle = (socket as unknown as { _handle: { reading: boolean; readStop(): number } | null })._handle;
+      if (!handle) continue;
+      handle.reading = false;
+      handle.readStop();
+      const parts = [decoder.remainder()];
+      const readable = (socket as unknown as { readableBuffer: Iterable<Buffer> | null }).readableBuffer;
+      if (readable) for (const chunk of readable) parts.push(chunk);
+      connections.push({ handle, remainder: Buffer.concat(parts), release: () => socket.destroy() });
+    }
+    return { connections, closed };
+  }
+
+  /** The replacement's side of detachInbound(): a peer's connection, read on from `remainder`. */
+  adoptInbound(handle: object, remainder: Buffer): void {
+    const socket = new Socket({ handle, readable: true, writable: true } as SocketConstructorOpts);
+    this.accept(socket, remainder);
+  }
+
   /** Writes what is queued for every peer now instead of at the end of the turn. */
   flush(): void {
     for (const link of this.peerLinks()) link.flushNow();
@@ -196,7 +244,7 @@ export class EmbeddedBus implements Bus {
     const server = this.server;
     this.server = null;
     const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
-    for (const socket of this.inbound) socket.destroy();
+    for (const socket of this.inbound.keys()) socket.destroy();
     await Promise.all([closed, ...this.peerLinks().map((link) => link.close(true))]);
     this.log.info({ path: this.path }, 'bus closed');
   }
@@ -244,12 +292,13 @@ export class EmbeddedBus implements Bus {
     return this.refuse('down');
   }
 
-  private accept(socket: Socket): void {
+  private accept(socket: Socket, remainder?: Buffer): void {
     if (this.state !== 'started') return void socket.destroy();
-    this.inbound.add(socket);
-    // Whoever connected may be a restarted peer: links waiting out a back-off retry now.
-    for (const link of this.peerLinks()) link.retryNow();
     const decoder = new FrameDecoder(this.maxFrameBytes);
+    this.inbound.set(socket, decoder);
+    // Whoever connected may be a restarted peer: links waiting out a back-off retry now.
+    if (remainder === undefined) for (const link of this.peerLinks()) link.retryNow();
+    else if (remainder.length > 0) this.receive(socket, decoder, remainder);
     socket.on('data', (chunk: Buffer) => this.receive(socket, decoder, chunk));
     socket.on('error', (err: NodeJS.ErrnoException) => this.log.debug({ code: err.code }, 'bus inbound connection error'));
     socket.on('close', () => this.inbound.delete(socket));

@@ -38,7 +38,15 @@ export interface WriteRequest {
 interface PipeBinding {
   Pipe: new (type: number) => NativePipe;
   PipeConnectWrap: new () => { oncomplete: (status: number) => void };
-  constants: { IPC: number };
+  constants: { IPC: number; SERVER: number };
+}
+
+/** A listening Unix socket as the bare binding (no net.Server, no net.Socket per connection). */
+interface NativePipeServer {
+  bind(path: string): number;
+  listen(backlog: number): number;
+  onconnection: ((status: number, client: { fd: number; close(): void } | undefined) => void) | null;
+  close(cb?: () => void): void;
 }
 interface StreamBinding {
   WriteWrap: new () => WriteRequest;
@@ -58,6 +66,38 @@ export function openIpcPipe(fd: number): NativePipe {
   const err = pipe.open(fd);
   if (err !== 0) throw new HandoffError('ERR_HANDOFF_PIPE_OPEN', `cannot open file descriptor ${fd} as an IPC pipe (errno ${err})`, err);
   return pipe;
+}
+
+/**
+ * Listens at `path` and gives the first connection as an IPC pipe. libuv accepts into a pipe
+ * that is not in IPC mode (it would drop descriptors): its descriptor is opened again as an
+ * IPC pipe, and the accepted handle is kept, never read nor closed, while the pipe lives
+ * (closing it would close the descriptor under the pipe). No net.Socket wraps it: one that
+ * started reading would take the descriptor's events from the IPC pipe.
+ */
+export function listenIpcPipe(path: string, onPipe: (pipe: NativePipe) => void): { close(): void } {
+  const server = new pipeBinding.Pipe(pipeBinding.constants.SERVER) as unknown as NativePipeServer;
+  let err = server.bind(path);
+  if (err === 0) err = server.listen(16);
+  if (err !== 0) {
+    server.close();
+    throw new HandoffError('ERR_HANDOFF_PIPE_OPEN', `cannot listen at ${path} (errno ${err})`, err);
+  }
+  let taken = false;
+  const keep: object[] = [];
+  server.onconnection = (status, client) => {
+    if (status !== 0 || !client) return;
+    if (taken) return void client.close();
+    taken = true;
+    keep.push(client);
+    onPipe(openIpcPipe(client.fd));
+  };
+  return {
+    close: () => {
+      server.close();
+      void keep;
+    },
+  };
 }
 
 /** An IPC pipe connected to the Unix socket at `path`. */
@@ -89,10 +129,10 @@ export function connectIpcPipe(path: string): Promise<NativePipe> {
  * shared 8 KiB pool, freed with its last slice and soon reused by a later pool — and the
  * worker then read another record's bytes, or garbage, with this socket attached.
  */
-export function writeWithHandle(pipe: NativePipe, data: Buffer, handle: object, done: (status: number) => void): void {
+export function writeWithHandle(pipe: NativePipe, data: Buffer, handle: object | undefined, done: (status: number) => void): void {
   const req = new streamBinding.WriteWrap();
   req.buffer = data;
-  req.handle = handle;
+  req.handle = handle ?? null;
   req.oncomplete = (status) => {
     req.buffer = null;
     req.handle = null;

@@ -1,5 +1,6 @@
 import type { ProtocolError } from '../errors.ts';
 import type { ParserSnapshot } from './frame-parser.ts';
+import type { DeflateAgreement } from './permessage-deflate.ts';
 
 /** Swoole's WEBSOCKET_STATUS_* numbers, as getClientInfo reports them. */
 export const WebSocketStatus = { Connection: 1, Handshake: 2, Active: 3, Closing: 4, Closed: 5 } as const;
@@ -97,4 +98,6 @@ export interface CoreSnapshot {
   messagesIn: number;
   messagesOut: number;
   parser: ParserSnapshot;
+  /** permessage-deflate (absent: none): the agreement and the inflater's window, base64 (see CodecMoveState). */
+  deflate?: { agreement: DeflateAgreement; window: string | null };
 }

@@ -60,8 +60,9 @@ const State = { Info: 0, Length16: 1, Length64: 2, Mask: 3, Payload: 4, CheckedP
 type StateValue = (typeof State)[keyof typeof State];
 
 /**
- * The parser's state outside a data message, as plain data (see snapshotRefusal()): where it
- * is in the current frame's header (a control frame's, or none) and the bytes not parsed yet.
+ * The parser's state as plain data (see snapshotRefusal()): where it is in the current frame
+ * (header, payload), the bytes not parsed yet, and the data message being assembled (its
+ * fragments so far, the UTF-8 validator's carry) — anywhere but during an inflate.
  */
 export interface ParserSnapshot {
   state: number;
@@ -70,8 +71,12 @@ export interface ParserSnapshot {
   payloadLength: number;
   maskHi: number;
   maskLo: number;
-  /** Received and not parsed yet (still masked), base64. */
+  /** Received and not parsed yet (still masked; in CheckedPayload the first `checked` bytes are unmasked and checked), base64. */
   pending: string;
+  /** CheckedPayload: bytes of the frame's payload already unmasked and UTF-8-checked (absent: 0). */
+  checked?: number;
+  /** The open data message (absent: none): its opcode, wire bytes so far, fragments (base64), UTF-8 carry. */
+  message?: { opcode: number; rawLength: number; fragments: string; utf8: [number, number, number, boolean] | null };
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -190,14 +195,24 @@ export class FrameParser {
    */
   snapshotRefusal(): string | null {
     if (this.state === State.Inflating) return 'an inflate is in flight';
-    if (this.messageOpcode !== 0) return 'inside a data message';
+    if (this.messageOpcode !== 0 && this.compressed) return 'inside a compressed message';
     return null;
   }
 
   /** The state as plain data; call only when snapshotRefusal() is null. */
   snapshot(): ParserSnapshot {
     const pending = this.queued === 0 ? '' : Buffer.concat(this.buffers.slice(this.head), this.offset + this.queued).subarray(this.offset).toString('base64');
-    return { state: this.state, fin: this.fin, opcode: this.opcode, payloadLength: this.payloadLength, maskHi: this.maskHi, maskLo: this.maskLo, pending };
+    const snap: ParserSnapshot = { state: this.state, fin: this.fin, opcode: this.opcode, payloadLength: this.payloadLength, maskHi: this.maskHi, maskLo: this.maskLo, pending };
+    if (this.state === State.CheckedPayload) snap.checked = this.checked;
+    if (this.messageOpcode !== 0) {
+      snap.message = {
+        opcode: this.messageOpcode,
+        rawLength: this.rawLength,
+        fragments: this.fragmentBytes === 0 ? '' : Buffer.concat(this.fragments, this.fragmentBytes).toString('base64'),
+        utf8: this.utf8 === null ? null : this.utf8.state(),
+      };
+    }
+    return snap;
   }
 
   /**
@@ -205,7 +220,7 @@ export class FrameParser {
    * reports `yielded`, and the next refill() (the shell's next turn) goes on from there.
    */
   restore(snap: ParserSnapshot): void {
-    if (snap.state > State.Payload && snap.state !== State.Finished) throw new RangeError(`parser state ${snap.state} cannot be restored`);
+    if (snap.state > State.CheckedPayload && snap.state !== State.Finished) throw new RangeError(`parser state ${snap.state} cannot be restored`);
     this.state = snap.state as StateValue;
     this.fin = snap.fin;
     this.opcode = snap.opcode;
@@ -217,6 +232,21 @@ export class FrameParser {
       this.buffers = [bytes];
       this.queued = bytes.length;
       this.stoppedByBudget = true;
+    }
+    if (this.state === State.CheckedPayload) {
+      // Every byte that had arrived was checked (checkArrived runs to the end of each read): the next chunk pushed is the first unchecked one.
+      this.checked = snap.checked ?? 0;
+      this.checkedChunks = this.buffers.length;
+    }
+    const m = snap.message;
+    if (m !== undefined) {
+      this.messageOpcode = m.opcode;
+      this.compressed = false;
+      this.rawLength = m.rawLength;
+      const fragments = m.fragments === '' ? EMPTY : Buffer.from(m.fragments, 'base64');
+      this.fragments = fragments.length === 0 ? [] : [fragments];
+      this.fragmentBytes = fragments.length;
+      if (m.utf8 !== null) this.validator().setState(m.utf8);
     }
   }
 

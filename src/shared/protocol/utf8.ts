@@ -56,6 +56,16 @@ export class Utf8Validator {
   /** Sticky until reset(): once the bytes can't be UTF-8, nothing appended can fix them. */
   private failed = false;
 
+  /** The carry as plain data (a connection moving to another process mid-message). */
+  state(): [lead: number, carried: number, needed: number, failed: boolean] {
+    return [this.lead, this.carried, this.needed, this.failed];
+  }
+
+  /** Takes over state(): the validator goes on as if it had seen the same bytes. */
+  setState(s: readonly [number, number, number, boolean]): void {
+    [this.lead, this.carried, this.needed, this.failed] = s;
+  }
+
   /** Feed the next bytes; returns false as soon as the bytes seen so far can't be a prefix of valid UTF-8. */
   push(chunk: Buffer): boolean {
     if (this.failed) return false;

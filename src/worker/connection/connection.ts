@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { Config } from '../../shared/config.ts';
 import type { ProtocolError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { ConnectionCore, WebSocketStatus, type CloseInfo, type ConnectionIo, type PushStatus } from '../../shared/protocol/connection-core.ts';
+import { ConnectionCore, WebSocketStatus, type CloseInfo, type ConnectionIo, type CoreSnapshot, type PushStatus } from '../../shared/protocol/connection-core.ts';
 import type { MessageCodec } from '../../shared/protocol/extension.ts';
 import { pausesForOutput } from '../../shared/protocol/flow-control.ts';
 import { ReadFlow } from './read-flow.ts';
@@ -36,6 +36,37 @@ export interface ConnectionInit {
   extensions: string;
   /** The client as the handshake resolved it (behind trusted proxies: not the socket's peer). */
   client: ClientAddress;
+  /** A connection that moved here from another worker (a reload): its state there. */
+  moved?: MovedConnection;
+}
+
+/**
+ * One connection's state as it moves to another worker process (a reload): the core's
+ * snapshot, the shell's figures, the bytes read and not parsed, the output not sent yet.
+ * Structured-clone data (Buffers stay Buffers). The descriptor travels beside it.
+ */
+export interface MovedConnection {
+  fd: number;
+  remoteAddress: string;
+  remotePort: number;
+  /** The proxy that spoke for the client (trustProxy), or null. */
+  proxyAddress: string | null;
+  path: string;
+  protocol: string;
+  extensions: string;
+  connectTime: number;
+  lastRecvTime: number;
+  lastSendTime: number;
+  bytesIn: number;
+  bytesOut: number;
+  protected: boolean;
+  rtt: number;
+  pingSentAt: number;
+  core: CoreSnapshot;
+  /** Bytes queued for the peer and not sent, in order (the old socket's queue, then the shell's). */
+  output: Buffer[];
+  /** Bytes read from the socket the parser had not been given (a paused socket's buffer). */
+  input: Buffer[];
 }
 
 const OWNER = Symbol('switchyard.connection');
@@ -75,9 +106,9 @@ export class Connection extends ReadFlow implements ConnectionIo {
   readonly path: string;
   readonly protocol: string;
   readonly extensions: string;
-  readonly connectTime = Date.now();
+  readonly connectTime: number;
   readonly core: ConnectionCore;
-  lastRecvTime = this.connectTime;
+  lastRecvTime: number;
   bytesIn = 0;
   /** Exempt from the heartbeat (Swoole's protect()). */
   protected = false;
@@ -88,6 +119,10 @@ export class Connection extends ReadFlow implements ConnectionIo {
   private readonly host: ConnectionHost;
   private readonly log: Logger;
   private closeTimer: NodeJS.Timeout | null = null;
+  /** Handed to another worker (a reload): this shell no longer reads, writes or reports. */
+  private movedAway = false;
+  /** Frozen for a move: not even the bytes already read are parsed any more (an inflate could start). */
+  private frozen = false;
 
   constructor(init: ConnectionInit) {
     super(init.socket, init.host.config, init.host.traffic);
@@ -97,10 +132,24 @@ export class Connection extends ReadFlow implements ConnectionIo {
     this.path = init.path;
     this.protocol = init.protocol;
     this.extensions = init.extensions;
+    const moved = init.moved;
+    // A moved connection's client comes with its state (adopt.ts passes it as init.client).
     this.remoteAddress = init.client.remoteAddress;
     this.remotePort = init.client.remotePort;
     this.proxyAddress = init.client.proxyAddress;
-    this.core = new ConnectionCore(this, this.config, init.deflate);
+    this.connectTime = moved?.connectTime ?? Date.now();
+    this.lastRecvTime = moved?.lastRecvTime ?? this.connectTime;
+    if (moved) {
+      this.bytesIn = moved.bytesIn;
+      this.bytesOut = moved.bytesOut;
+      this.lastSendTime = moved.lastSendTime;
+      this.protected = moved.protected;
+      this.rtt = moved.rtt;
+      this.pingSentAt = moved.pingSentAt;
+      // What the old worker had not sent goes first, before anything the restored core writes.
+      for (const b of moved.output) if (b.length > 0) this.write(b);
+    }
+    this.core = moved ? ConnectionCore.restore(moved.core, this, this.config, init.deflate) : new ConnectionCore(this, this.config, init.deflate);
     const socket = init.socket as OwnedSocket;
     socket.setNoDelay(true);
     socket[OWNER] = this;
@@ -127,6 +176,86 @@ export class Connection extends ReadFlow implements ConnectionIo {
     this.traffic.bytesIn += chunk.length;
     this.lastRecvTime = Date.now();
     this.read(chunk);
+  }
+
+  // ---- moving to another worker (a reload: src/worker/reload/) ----------------------------
+
+  /**
+   * Why this connection cannot move now, or null. `cannot move: …` never will: TLS (its
+   * session keys live inside OpenSSL, not in data we could carry) — the reload closes it 1012.
+   */
+  moveRefusal(): string | null {
+    if ((this.socket as { encrypted?: boolean }).encrypted === true) return 'cannot move: TLS (the session keys live inside OpenSSL)';
+    const refusal = this.core.snapshotRefusal();
+    return refusal === 'permessage-deflate contexts are not plain data' ? `cannot move: ${refusal}` : refusal;
+  }
+
+  /**
+   * Stops reading for good here (what the kernel holds is read by the next owner) and stops
+   * reporting: the socket's events no longer reach this shell. Sends still queue until capture.
+   */
+  freeze(): void {
+    this.frozen = true;
+    const socket = this.socket;
+    socket.removeListener('data', onSocketData);
+    socket.removeListener('end', onSocketEnd);
+    socket.removeListener('close', onSocketClose);
+    socket.removeListener('error', onSocketError);
+    this.haltReading();
+    socket.pause();
+    const handle = (socket as unknown as { _handle: { reading: boolean; readStop(): number } | null })._handle;
+    if (handle) {
+      handle.reading = false;
+      handle.readStop();
+    }
+  }
+
+  /**
+   * The state to carry (after freeze(), once the descriptor is on its way): null when the
+   * output not yet sent cannot be told (see unsentOutput), the connection then stays here.
+   * On success this shell is done: its timer cleared, its socket closed without a FIN (the
+   * other process holds the descriptor).
+   */
+  capture(): MovedConnection | null {
+    const output = this.unsentOutput();
+    if (output === null || this.core.snapshotRefusal() !== null) return null;
+    const input: Buffer[] = [];
+    const readable = (this.socket as unknown as { readableBuffer: Iterable<Buffer> | null }).readableBuffer;
+    if (readable) for (const chunk of readable) input.push(chunk);
+    const moved: MovedConnection = {
+      fd: this.fd,
+      remoteAddress: this.remoteAddress,
+      remotePort: this.remotePort,
+      proxyAddress: this.proxyAddress,
+      path: this.path,
+      protocol: this.protocol,
+      extensions: this.extensions,
+      connectTime: this.connectTime,
+      lastRecvTime: this.lastRecvTime,
+      lastSendTime: this.lastSendTime,
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      protected: this.protected,
+      rtt: this.rtt,
+      pingSentAt: this.pingSentAt,
+      core: this.core.snapshot(),
+      output,
+      input,
+    };
+    this.movedAway = true;
+    if (this.closeTimer) clearTimeout(this.closeTimer);
+    this.closeTimer = null;
+    this.discardOutput();
+    this.socket.destroy();
+    return moved;
+  }
+
+  /** The moved connection's first steps here: the bytes it had read, then reading. */
+  resumeAfterMove(input: Buffer[]): void {
+    if (input.length > 0) this.read(input.length === 1 ? input[0]! : Buffer.concat(input));
+    this.parserSettled();
+    this.socket.resume();
+    this.repauseSoon();
   }
 
   /** Feeds bytes that arrived with the upgrade request, before any 'data' event. */
@@ -241,7 +370,7 @@ export class Connection extends ReadFlow implements ConnectionIo {
     this.host.bufferEmpty(this);
   }
   protected outputClosed(): boolean {
-    return this.core.status === WebSocketStatus.Closed;
+    return this.movedAway || this.frozen || this.core.status === WebSocketStatus.Closed;
   }
 
   // ---- socket events --------------------------------------------------------------------

@@ -6,6 +6,8 @@ import { loopTurn } from './loop-turn.ts';
 import { BatchedOutput, type Traffic } from './write-batcher.ts';
 
 const continueParsing = (flow: ReadFlow): void => flow.continueParsing();
+/** A reason not to read that never goes away: the connection moved to another worker. */
+const HALTED = 1 << 30;
 const repause = (flow: ReadFlow): void => flow.repause();
 
 /**
@@ -86,6 +88,11 @@ export abstract class ReadFlow extends BatchedOutput {
   /** @internal see repauseSoon(). */
   repause(): void {
     if (this.paused !== 0) this.socket.pause();
+  }
+
+  /** Never read again here (the connection is moving to another worker). */
+  protected haltReading(): void {
+    this.pauseReading(HALTED);
   }
 
   /** Output over the cap and backed up: not read until it is back at the high watermark. */

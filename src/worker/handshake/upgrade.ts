@@ -39,7 +39,8 @@ export class Upgrader {
   /** Upgrades waiting for the app's hook, by fd. */
   readonly pending = new Map<number, Socket>();
   private readonly host: UpgradeHost;
-  private readonly deflateSettings: DeflateSettings;
+  /** The compression settings every negotiation uses (a reload rebuilds moved connections with them). */
+  readonly deflateSettings: DeflateSettings;
   /** Proxies whose forwarding headers are believed (config.trustProxy). */
   private readonly trustProxy: AddressSet;
 
