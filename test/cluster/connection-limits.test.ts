@@ -121,6 +121,30 @@ describe('maxConnection counts the whole node', { timeout: 90_000 }, () => {
   });
 });
 
+describe('maxConnection across a reload (connections move between workers)', { timeout: 90_000 }, () => {
+  it('moved connections stay counted until they close, then are released once', async () => {
+    const cli = await startCluster(['--workers', '2', '--dispatch-mode', 'round-robin', '--max-connection', '4', '--admin-port', '0']);
+    const clients: Array<Extract<Attempt, { kind: 'open' }>> = [];
+    for (let i = 0; i < 4; i++) clients.push(opened(await attempt(cli.port)));
+    await nodeConnections(cli, 4);
+    cli.proc.kill('SIGUSR1');
+    await until(() => cli.logs().filter((l) => l.event === 'reloaded-slot').length === 2, 40_000, 'both slots reloaded');
+    // The old workers closed their copies of the moved sockets: that was no release.
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await adminStats(cli)).nodeConnections).toBe(4);
+    expect(await attempt(cli.port)).toMatchObject({ kind: 'refused', status: 503 });
+    // A moved connection's real close is reported by its new worker.
+    const gone = clients.shift()!;
+    gone.ws.close();
+    await gone.closed;
+    await nodeConnections(cli, 3);
+    clients.push(opened(await attempt(cli.port)));
+    expect(await attempt(cli.port)).toMatchObject({ kind: 'refused', status: 503 });
+    await closeAll(clients);
+    await nodeConnections(cli, 0);
+  });
+});
+
 describe('per-address limits', { timeout: 90_000 }, () => {
   it('maxConnectionsPerIp: the third from one address gets 429 with Retry-After, another address is let in', async () => {
     const cli = await startCluster(['--workers', '2', '--max-connections-per-ip', '2', '--admin-port', '0']);
