@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import { parseCommandLine } from './cli/arguments.js';
 import { helpText, packageVersion } from './cli/help.js';
 import { resolveSettings } from './cli/resolve-config.js';
-import { ENV_BUS_DIR, ENV_NODE, ENV_SLOT } from './shared/cluster-messages.js';
+import { ENV_BUS_DIR, ENV_MOVE_PATH, ENV_NODE, ENV_SLOT } from './shared/cluster-messages.js';
 import { ENV_HANDOFF_FD } from './shared/handoff/wire.js';
 import { ConfigError } from './shared/errors.js';
 import { forgetWorkerSecretEnv } from './shared/secrets.js';
@@ -24,6 +24,10 @@ async function main() {
         resolved = await resolveSettings(command.flags, command.configFile, process.env);
     }
     catch (err) {
+        // A reload's replacement that cannot load the app (a syntax error in the new code): the
+        // master aborts the reload and reports this.
+        if (!cluster.isPrimary && process.env[ENV_MOVE_PATH])
+            await reportStartFailure(err);
         if (err instanceof ConfigError) {
             // Workers re-read the same flags: only the master reports them.
             if (cluster.isPrimary)
@@ -34,8 +38,9 @@ async function main() {
     }
     const { config, setup } = resolved;
     if (verb !== 'start') {
-        const { stopCommand, statusCommand } = await import('./cli/control-client.js');
-        process.exitCode = await (verb === 'stop' ? stopCommand(config) : statusCommand(config));
+        const { stopCommand, statusCommand, reloadCommand, drainCommand } = await import('./cli/control-client.js');
+        const commands = { stop: stopCommand, status: statusCommand, reload: reloadCommand, drain: drainCommand };
+        process.exitCode = await commands[verb](config);
         return;
     }
     // Each role loads only its own code: a worker never loads the master's, and the reverse.
@@ -48,12 +53,31 @@ async function main() {
     // processes need not inherit them (they are in server.config).
     forgetWorkerSecretEnv();
     const { runWorker } = await import('./worker/worker-main.js');
-    await runWorker(config, setup, {
-        slot: Number(process.env[ENV_SLOT]),
-        node: Number(process.env[ENV_NODE] ?? 0),
-        busDir: process.env[ENV_BUS_DIR] ?? '',
-        handoffFd: Number(process.env[ENV_HANDOFF_FD]),
+    const movePath = process.env[ENV_MOVE_PATH];
+    try {
+        await runWorker(config, setup, {
+            slot: Number(process.env[ENV_SLOT]),
+            node: Number(process.env[ENV_NODE] ?? 0),
+            busDir: process.env[ENV_BUS_DIR] ?? '',
+            handoffFd: Number(process.env[ENV_HANDOFF_FD]),
+            ...(movePath ? { movePath } : {}),
+        });
+    }
+    catch (err) {
+        if (movePath)
+            await reportStartFailure(err);
+        throw err;
+    }
+}
+/** Tells the master why this replacement worker cannot start, then exits (1). */
+async function reportStartFailure(err) {
+    const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    await new Promise((resolve) => {
+        if (!process.send || !process.connected)
+            return resolve();
+        process.send({ t: 'start-failed', error }, undefined, {}, () => resolve());
     });
+    process.exit(1);
 }
 await main();
 //# sourceMappingURL=cli.js.map

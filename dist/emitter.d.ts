@@ -7,8 +7,10 @@ export type PushAsyncOutcome = Awaited<ReturnType<ServerApi['pushAsync']>>;
 /** What push answers: the bus's answer (as server.pushStatus for a remote fd), or 'unknown' for a value that is no fd. */
 export type EmitterPushOutcome = RemotePushStatus | 'unknown';
 export interface EmitterOptions {
-    /** The cluster's Redis URL (--redis). */
+    /** The cluster's Redis URL (--redis), or a Redis Cluster's seed URLs, comma-separated. */
     redis: string;
+    /** The cluster's --redis-cluster: true skips asking Redis; unset, a Redis Cluster is detected (INFO cluster). */
+    cluster?: boolean;
     /** The cluster's name (--cluster-name). */
     clusterName: string;
     /** The cluster's --redis-sharded: sharded pub/sub and the {name} hash-tagged prefix. */
@@ -26,10 +28,10 @@ export interface EmitterOptions {
 export declare function emitterAddress(n: number): WorkerAddress;
 export declare class Emitter {
     private readonly options;
-    private readonly keys;
+    private keys;
     private readonly log;
     /** Commands (the address, node liveness): the bus's connections are pub/sub only. */
-    private readonly client;
+    private client;
     private bus;
     private router;
     private readonly starting;

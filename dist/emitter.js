@@ -22,12 +22,12 @@
  * two emitters share an address only if one lived through 15.7 million others). It subscribes
  * to that address's channel only (replies), never to the broadcast channel.
  */
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { RedisBus } from './shared/bus/redis-bus.js';
+import { RedisClusterBus } from './shared/bus/redis-cluster-bus.js';
+import { commandClient, resolveRedisTarget } from './shared/redis-target.js';
 import { CloseCode } from './shared/protocol/constants.js';
 import { checkCloseArguments } from './shared/protocol/frame-encoder.js';
-import { SETTLE_ON_CLOSE } from './shared/redis-health.js';
 import { CLUSTER_NAME, ClusterKeys } from './shared/redis-keys.js';
 import { decodeFd, MAX_NODES, MAX_SLOTS } from './shared/session-id.js';
 import { SETTINGS } from './shared/config-table.js';
@@ -54,7 +54,7 @@ export class Emitter {
     keys;
     log;
     /** Commands (the address, node liveness): the bus's connections are pub/sub only. */
-    client;
+    client = null;
     bus = null;
     router = null;
     starting;
@@ -69,8 +69,6 @@ export class Emitter {
         this.options = options;
         this.keys = ClusterKeys.of(options.clusterName, options.sharded ?? false);
         this.log = (options.log ?? pino({ level: 'silent' })).child({ role: 'emitter' });
-        this.client = new Redis(options.redis, { ...SETTLE_ON_CLOSE, lazyConnect: true, connectionName: `${this.keys.prefix}:emitter` });
-        this.client.on('error', (err) => this.log.debug({ err: err.message }, 'emitter connection error'));
         this.starting = this.start();
         this.starting.catch(() => { }); // ready() and pushAsync report it
     }
@@ -84,20 +82,21 @@ export class Emitter {
         return this.bus?.self ?? null;
     }
     async start() {
-        await this.client.connect();
-        const n = await this.client.incr(this.keys.emitterSeq);
+        const target = await resolveRedisTarget(this.options.redis, this.options.cluster ?? false);
+        if (this.closed)
+            return;
+        this.keys = ClusterKeys.of(this.options.clusterName, this.options.sharded ?? false, target.cluster);
+        const client = (this.client = commandClient(target, { lazyConnect: true, connectionName: `${this.keys.prefix}:emitter` }));
+        client.on('error', (err) => this.log.debug({ err: err.message }, 'emitter connection error'));
+        await client.connect();
+        const n = await client.incr(this.keys.emitterSeq);
         if (this.closed)
             return;
         const self = emitterAddress(n);
-        const bus = new RedisBus({
-            self,
-            url: this.options.redis,
-            prefix: this.options.clusterName,
-            sharded: this.options.sharded ?? false,
-            secret: this.options.busSecret,
-            broadcasts: false,
-            log: this.log,
-        });
+        const common = { self, prefix: this.options.clusterName, secret: this.options.busSecret, broadcasts: false, log: this.log };
+        const bus = target.cluster
+            ? new RedisClusterBus({ ...common, seeds: target.seeds })
+            : new RedisBus({ ...common, url: this.options.redis, sharded: this.options.sharded ?? false });
         this.bus = bus;
         this.router = new Router({
             self,
@@ -203,10 +202,11 @@ export class Emitter {
         this.router?.close();
         await this.bus?.close();
         // QUIT when connected; otherwise (Redis was down) stop the retries at once.
-        if (this.client.status === 'ready')
-            await this.client.quit().catch(() => this.client.disconnect());
+        const client = this.client;
+        if (client?.status === 'ready')
+            await client.quit().catch(() => client.disconnect());
         else
-            this.client.disconnect();
+            client?.disconnect();
     }
     all(msg) {
         const bus = this.bus;
@@ -218,7 +218,7 @@ export class Emitter {
         const cached = this.alive.get(id);
         if (cached !== undefined && cached.until > now)
             return cached.workers;
-        const lease = await this.client.get(this.keys.node(id));
+        const lease = this.client ? await this.client.get(this.keys.node(id)) : null;
         if (lease === null) {
             this.alive.delete(id);
             return null;

@@ -3,7 +3,7 @@
  * else under src/ is internal and may change between versions.
  */
 export { Server, WebSocketStatus } from './worker/server.ts';
-export type { AllCallbacks, AppHost, AppSetup, Awaitable, ClientInfo, ClientListOptions, ClientPage, CloseInfo, EventName, Frame, HandshakeRequest, HandshakeResponse, LocalStats, MasterCallbacks, PushStatus, RoomTarget, ServerCallbacks, ServerApi, ServerOptions, } from './worker/server.ts';
+export type { AllCallbacks, AppHost, AppSetup, Awaitable, ClientInfo, TlsInfo, ClientListOptions, ClientPage, CloseInfo, EventName, Frame, HandshakeRequest, HandshakeResponse, HttpRequest, LocalStats, MasterCallbacks, PushStatus, RoomTarget, ServerCallbacks, ServerApi, ServerOptions, } from './worker/server.ts';
 export type { ClusterStats, NodeStats } from './shared/cluster-messages.ts';
 export type { DispatchFunc, DispatchInfo, WorkerView } from './shared/dispatch-types.ts';
 export { DEFAULT_CONFIG, resolveConfig, type Config } from './shared/config.ts';

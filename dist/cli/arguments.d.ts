@@ -11,7 +11,7 @@ export type Command = {
     /** --config FILE (or SWITCHYARD_CONFIG), undefined without one. */
     configFile: string | undefined;
 };
-export declare const VERBS: readonly ['start', 'stop', 'status'];
+export declare const VERBS: readonly ['start', 'stop', 'status', 'reload', 'drain'];
 export type Verb = (typeof VERBS)[number];
 /**
  * `switchyard [start|stop|status] [--config FILE] [--setting value ...]`, or --help / --version.

@@ -1,5 +1,5 @@
 import { ConfigError } from '../shared/errors.js';
-export const VERBS = ['start', 'stop', 'status'];
+export const VERBS = ['start', 'stop', 'status', 'reload', 'drain'];
 /**
  * `switchyard [start|stop|status] [--config FILE] [--setting value ...]`, or --help / --version.
  * The verb comes first (start when omitted); settings are left to the config loader, which

@@ -72,4 +72,45 @@ export async function statusCommand(config) {
         return 1;
     }
 }
+/**
+ * `switchyard reload`: asks the master's control socket to reload every worker and waits for
+ * the report (printed as JSON). A reload that failed (the new code does not start) prints the
+ * error and exits 1: the old workers keep serving.
+ */
+export async function reloadCommand(config) {
+    return controlCommand(config, 'reload', 'reloaded', 'reload failed, the old workers keep serving');
+}
+/** `switchyard drain`: readiness and new connections 503, established ones closed 1012 over drainSeconds; returns when done. */
+export async function drainCommand(config) {
+    return controlCommand(config, `drain ${config.drainSeconds}`, 'drained', 'drain failed');
+}
+async function controlCommand(config, command, key, failure) {
+    const master = runningMaster(config);
+    if (!master)
+        return 1;
+    const path = controlSocketPath(master.pidFile);
+    let answer;
+    try {
+        answer = await new Promise((resolve, reject) => {
+            const socket = connect(path);
+            let text = '';
+            socket.setEncoding('utf8');
+            socket.on('connect', () => socket.write(`${command}\n`));
+            socket.on('data', (s) => (text += s));
+            socket.on('end', () => resolve(text));
+            socket.on('error', reject);
+        });
+    }
+    catch (err) {
+        complain(`pid ${master.pid} is running but its control socket ${path} does not answer (${err.message})`);
+        return 1;
+    }
+    const result = JSON.parse(answer);
+    if (typeof result.error === 'string') {
+        complain(`${failure}: ${result.error}`);
+        return 1;
+    }
+    say(JSON.stringify(result[key], null, 2));
+    return 0;
+}
 //# sourceMappingURL=control-client.js.map

@@ -13,7 +13,7 @@ export function packageVersion() {
 }
 function defaultText(key) {
     const setting = settingOf(key);
-    if (setting.default === undefined)
+    if (setting.default === undefined || (Array.isArray(setting.default) && setting.default.length === 0))
         return 'unset';
     return setting.machineDefault === true ? `${String(setting.default)} here` : String(setting.default);
 }
@@ -25,6 +25,8 @@ export function helpText() {
         '  switchyard [start] [--config FILE] [--setting value ...]   run the server (start is the default command)',
         '  switchyard stop --pid-file FILE      graceful shutdown of the master in FILE; waits for it to exit',
         '  switchyard status --pid-file FILE    the running master\'s figures as JSON (exit code 1: not running)',
+        '  switchyard reload --pid-file FILE    new app code in every worker, connections kept; prints the report (exit 1: aborted)',
+        '  switchyard drain --pid-file FILE     readiness and new connections 503, established ones closed 1012 over --drain-seconds',
         '  switchyard --help | --version',
         '',
         '  --config FILE   settings from a .json, .js, .mjs or .ts file (env SWITCHYARD_CONFIG); our names or',
@@ -37,7 +39,7 @@ export function helpText() {
     ];
     for (const key of SETTING_KEYS) {
         const field = settingOf(key);
-        const value = field.kind === 'int' || field.kind === 'number' ? 'N' : field.kind === 'enum' ? field.values.join('|') : 'VALUE';
+        const value = field.kind === 'int' || field.kind === 'number' ? 'N' : field.kind === 'enum' ? field.values.join('|') : field.kind === 'list' ? 'A,B' : 'VALUE';
         const flag = field.kind === 'bool' ? `--[no-]${flagName(key).slice(2)}` : `${flagName(key)} ${value}`;
         const names = objectNames(key).join(' / ');
         lines.push(`  ${flag}`, `      ${field.help}`, `      env ${envName(key)}, file ${names}, default ${defaultText(key)}`);

@@ -2,7 +2,8 @@ import type { Logger } from '../shared/logger.ts';
 /**
  * The master's pid file (Swoole's pid_file) and, beside it, a control socket (`<pid file>.sock`,
  * mode 0600: only the owner may ask) that answers `switchyard status` with the master's figures
- * (a `status` line: JSON) and `metrics` with the Prometheus exposition (text; an error as JSON).
+ * (a `status` line: JSON), `metrics` with the Prometheus exposition (text; an error as JSON)
+ * and `reload` with the reload's report once it is done (JSON: `reloaded`, or `error`).
  * `switchyard stop` needs only the pid: it sends SIGTERM, as `kill $(cat pid)` would.
  */
 /** The control socket that goes with a pid file. */
@@ -18,7 +19,7 @@ export declare class ControlServer {
     private readonly pidFile;
     private constructor();
     /** Writes the pid file and opens the control socket; `status` and `metrics` answer the requests of those names. */
-    static open(pidFile: string, log: Logger, status: () => Promise<unknown>, metrics?: () => Promise<string>): Promise<ControlServer>;
+    static open(pidFile: string, log: Logger, status: () => Promise<unknown>, metrics?: () => Promise<string>, reload?: () => Promise<unknown>, drain?: (seconds: number) => Promise<unknown>): Promise<ControlServer>;
     /** Removes the socket and the pid file (only if it still names us). */
     close(): void;
 }

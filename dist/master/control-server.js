@@ -3,7 +3,8 @@ import { createServer } from 'node:net';
 /**
  * The master's pid file (Swoole's pid_file) and, beside it, a control socket (`<pid file>.sock`,
  * mode 0600: only the owner may ask) that answers `switchyard status` with the master's figures
- * (a `status` line: JSON) and `metrics` with the Prometheus exposition (text; an error as JSON).
+ * (a `status` line: JSON), `metrics` with the Prometheus exposition (text; an error as JSON)
+ * and `reload` with the reload's report once it is done (JSON: `reloaded`, or `error`).
  * `switchyard stop` needs only the pid: it sends SIGTERM, as `kill $(cat pid)` would.
  */
 /** The control socket that goes with a pid file. */
@@ -46,7 +47,7 @@ export class ControlServer {
         this.server = server;
     }
     /** Writes the pid file and opens the control socket; `status` and `metrics` answer the requests of those names. */
-    static async open(pidFile, log, status, metrics) {
+    static async open(pidFile, log, status, metrics, reload, drain) {
         writeFileSync(pidFile, `${process.pid}\n`);
         const path = controlSocketPath(pidFile);
         rmSync(path, { force: true });
@@ -64,6 +65,15 @@ export class ControlServer {
                 const cmd = request.trim();
                 if (cmd === 'metrics' && metrics) {
                     metrics().then((text) => socket.end(text), (err) => socket.end(`${JSON.stringify({ error: err.message })}\n`));
+                    return;
+                }
+                if (cmd === 'reload' && reload) {
+                    reload().then((report) => socket.end(`${JSON.stringify({ reloaded: report })}\n`), (err) => socket.end(`${JSON.stringify({ error: err.message })}\n`));
+                    return;
+                }
+                const drainCmd = /^drain ([0-9]+(?:\.[0-9]+)?)$/.exec(cmd);
+                if (drainCmd && drain) {
+                    drain(Number(drainCmd[1])).then((report) => socket.end(`${JSON.stringify({ drained: report })}\n`), (err) => socket.end(`${JSON.stringify({ error: err.message })}\n`));
                     return;
                 }
                 if (cmd !== 'status') {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ClusterError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { redactUrl, secretsOnCommandLine } from '../shared/secrets.js';
+import { tlsEnabled } from '../shared/tls-files.js';
 import { checkPidFile, ControlServer } from './control-server.js';
 import { Master } from './master.js';
 /** The app's `server` in the master: keeps the master-only hooks, ignores worker callbacks. */
@@ -43,8 +44,9 @@ export async function runMaster(config, setup) {
         log.warn({ event: 'secret-on-command-line', flag }, `${flag} is on the command line, where every local user can read it (ps, /proc/<pid>/cmdline); workers do not get it there, but use ${instead}`);
     }
     // Left to Node, SIGHUP (a closed terminal, or `kill -HUP`) would kill the master silently.
-    // It has no job yet (the reload issue gives it one): say so and keep serving.
-    process.on('SIGHUP', () => log.warn({ event: 'sighup' }, 'SIGHUP ignored: nothing to reload yet; SIGTERM stops the server'));
+    // With TLS it reloads the certificates (README "TLS"); without, it is ignored.
+    let onHangup = () => log.warn({ event: 'sighup' }, 'SIGHUP ignored: no TLS certificates to reload; SIGTERM stops the server');
+    process.on('SIGHUP', () => onHangup());
     let master = null;
     const control = config.pidFile !== undefined ? await openControl(config.pidFile, log, () => master) : null;
     const { host, hooks } = masterFacade(config);
@@ -90,8 +92,12 @@ export async function runMaster(config, setup) {
         await cleanup();
         process.exit(1);
     }
+    if (tlsEnabled(config))
+        onHangup = () => running.reloadTls();
     // A worker's server.shutdown() takes the same path (see Master).
     process.on('SIGTERM', () => void running.shutdown('SIGTERM'));
+    // Zero-drop reload: new app code in every worker, connections kept (Master.reload).
+    process.on('SIGUSR1', () => void running.reload('SIGUSR1').catch((err) => log.error({ event: 'reload-failed', err: err.message }, 'reload failed: the old workers keep serving')));
     process.on('SIGINT', () => void running.shutdown('SIGINT'));
 }
 /**
@@ -106,7 +112,7 @@ async function openControl(pidFile, log, master) {
     }
     try {
         const notYet = () => Promise.reject(new ClusterError('ERR_NOT_LISTENING', 'starting: not listening yet'));
-        return await ControlServer.open(pidFile, log, () => master()?.stats() ?? notYet(), () => master()?.metrics() ?? notYet());
+        return await ControlServer.open(pidFile, log, () => master()?.stats() ?? notYet(), () => master()?.metrics() ?? notYet(), () => master()?.reload('switchyard reload') ?? notYet(), (seconds) => master()?.drain(seconds) ?? notYet());
     }
     catch (err) {
         log.fatal({ err: err.message, pidFile }, 'cannot write the pid file');

@@ -1,7 +1,8 @@
 import { type Worker } from 'node:cluster';
 import type { TcpHandle } from './tcp-handle.ts';
 import { HandoffLink } from '../shared/handoff/sender.ts';
-import { type MasterToWorker, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
+import { type HandoffExtras } from '../shared/handoff/wire.ts';
+import { type MasterToWorker, type SlotMoveReport, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { WorkerView } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
 /** One worker slot (Swoole's worker_id): stable across respawns. */
@@ -25,6 +26,11 @@ export declare class Slot implements WorkerView {
     /** When the current incarnation became ready (0: not yet). */
     startedAt: number;
     respawnTimer: NodeJS.Timeout | null;
+    /** While a reload replaces this slot's worker: messages and the exit of the other process. */
+    other: ((worker: Worker, msg: WorkerToMaster | null, exit?: {
+        code: number | null;
+        signal: string | null;
+    }) => void) | null;
     constructor(slot: number);
     /** Connections held, counting hand-offs the worker has not reported yet. */
     get connections(): number;
@@ -46,6 +52,8 @@ export declare class WorkerPool {
     private readonly events;
     private readonly nodeId;
     private stopping;
+    /** Forks so far: each gets a hand-off socket path of its own (a reload runs two per slot at once). */
+    private spawned;
     private readonly busDir;
     /** Secrets for each worker's environment (workerSecretEnv): never on its command line. */
     private readonly secretEnv;
@@ -58,6 +66,22 @@ export declare class WorkerPool {
      */
     start(timeoutMs?: number): Promise<void>;
     private fork;
+    /** Forks a worker for slot `s` with its own hand-off pipe; null when the pipe cannot be made (or we are stopping). */
+    private spawn;
+    /** Makes `worker` the slot's current one. */
+    private install;
+    /**
+     * A reload of one slot: a new worker (the app loaded afresh) listening at `movePath` for its
+     * predecessor's connections; once it is ready, new connections go to it; the old worker is
+     * told to hand everything over (`move-out`) after its last hand-off, then exits. Rejects
+     * (ERR_RELOAD_START_FAILED, with the new worker's error) when the new worker does not get
+     * ready: the old one keeps serving, untouched.
+     */
+    replace(s: Slot, movePath: string, startTimeoutMs: number, moveTimeoutMs: number): Promise<{
+        oldPid: number;
+        newPid: number;
+        report: SlotMoveReport;
+    }>;
     private onExit;
     private backoff;
     /**
@@ -68,7 +92,7 @@ export declare class WorkerPool {
     handoff(s: Slot, handle: TcpHandle, fd: number, peer: {
         address: string;
         port: number;
-    }, onFailed: (err: Error) => void): void;
+    }, onFailed: (err: Error) => void, extras?: HandoffExtras): void;
     send(s: Slot, msg: MasterToWorker): boolean;
     /** Stops respawning and asks every worker to stop; resolves when all have exited (or are killed at the deadline). */
     stop(deadlineMs: number): Promise<void>;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { HandoffLink } from '../shared/handoff/sender.js';
 import { HandoffError } from '../shared/errors.js';
 import { ENV_HANDOFF_FD } from '../shared/handoff/wire.js';
-import { CUMULATIVE_FIELDS, EMPTY_COUNTERS, ENV_BUS_DIR, ENV_NODE, ENV_SLOT } from '../shared/cluster-messages.js';
+import { CUMULATIVE_FIELDS, EMPTY_COUNTERS, ENV_BUS_DIR, ENV_MOVE_PATH, ENV_NODE, ENV_SLOT } from '../shared/cluster-messages.js';
+import { ReloadError } from '../shared/errors.js';
 import { workerArgs } from '../shared/secrets.js';
 /** A worker that dies before it is ready, or less than this after, counts as crash-looping. */
 const QUICK_CRASH_MS = 2000;
@@ -33,6 +34,8 @@ export class Slot {
     /** When the current incarnation became ready (0: not yet). */
     startedAt = 0;
     respawnTimer = null;
+    /** While a reload replaces this slot's worker: messages and the exit of the other process. */
+    other = null;
     constructor(slot) {
         this.slot = slot;
     }
@@ -58,6 +61,8 @@ export class WorkerPool {
     events;
     nodeId;
     stopping = false;
+    /** Forks so far: each gets a hand-off socket path of its own (a reload runs two per slot at once). */
+    spawned = 0;
     busDir;
     /** Secrets for each worker's environment (workerSecretEnv): never on its command line. */
     secretEnv;
@@ -90,43 +95,45 @@ export class WorkerPool {
     }
     async fork(s) {
         s.respawnTimer = null;
-        let made;
-        try {
-            made = await HandoffLink.create(join(this.busDir, `handoff-${s.slot}.sock`));
-        }
-        catch (err) {
-            // Only a broken private directory gets here; retry as for a worker that died young.
-            this.log.error({ slot: s.slot, err: err.message }, 'cannot make the hand-off pipe: worker not started');
+        const made = await this.spawn(s, {});
+        if (made === null) {
             s.quickCrashes++;
             if (!this.stopping)
                 s.respawnTimer = setTimeout(() => void this.fork(s), this.backoff(s));
             return;
         }
+        this.install(s, made.worker, made.link);
+    }
+    /** Forks a worker for slot `s` with its own hand-off pipe; null when the pipe cannot be made (or we are stopping). */
+    async spawn(s, env) {
+        let made;
+        try {
+            made = await HandoffLink.create(join(this.busDir, `handoff-${s.slot}-${++this.spawned}.sock`));
+        }
+        catch (err) {
+            // Only a broken private directory gets here; retry as for a worker that died young.
+            this.log.error({ slot: s.slot, err: err.message }, 'cannot make the hand-off pipe: worker not started');
+            return null;
+        }
         if (this.stopping) {
             made.link.close();
             made.childEnd.destroy();
-            return;
+            return null;
         }
         // The pair's other end becomes the worker's descriptor 4; settings apply to this fork only.
         cluster.setupPrimary({ stdio: ['inherit', 'inherit', 'inherit', 'ipc', made.childEnd] });
         let worker;
         try {
-            worker = cluster.fork({ ...this.secretEnv, [ENV_SLOT]: String(s.slot), [ENV_NODE]: String(this.nodeId), [ENV_BUS_DIR]: this.busDir, [ENV_HANDOFF_FD]: String(HANDOFF_FD) });
+            worker = cluster.fork({ ...this.secretEnv, [ENV_SLOT]: String(s.slot), [ENV_NODE]: String(this.nodeId), [ENV_BUS_DIR]: this.busDir, [ENV_HANDOFF_FD]: String(HANDOFF_FD), ...env });
         }
         finally {
             cluster.setupPrimary({ stdio: undefined });
             made.childEnd.destroy();
         }
-        s.worker = worker;
-        s.link = made.link;
-        s.pid = worker.process.pid ?? 0;
-        s.up = false;
-        s.redisUp = undefined;
-        s.sent = 0;
-        s.counters = { ...EMPTY_COUNTERS };
-        s.startedAt = 0;
         // The worker's pid goes as workerPid: `pid` is the master's own, in every line of its logger.
         worker.on('message', (msg) => {
+            if (s.worker !== worker)
+                return s.other?.(worker, msg);
             if (msg.t === 'ready') {
                 s.up = true;
                 s.startedAt = Date.now();
@@ -138,8 +145,122 @@ export class WorkerPool {
             this.events.message(s, msg);
         });
         // EPIPE and the like when a worker dies mid-send: the exit handler does the cleanup.
-        worker.on('error', (err) => this.log.warn({ slot: s.slot, workerPid: s.pid, err: err.message }, 'worker channel error'));
-        worker.on('exit', (code, signal) => this.onExit(s, worker, code, signal));
+        worker.on('error', (err) => this.log.warn({ slot: s.slot, workerPid: worker.process.pid, err: err.message }, 'worker channel error'));
+        worker.on('exit', (code, signal) => {
+            if (s.worker !== worker)
+                return s.other?.(worker, null, { code, signal });
+            this.onExit(s, worker, code, signal);
+        });
+        return { worker, link: made.link };
+    }
+    /** Makes `worker` the slot's current one. */
+    install(s, worker, link) {
+        s.worker = worker;
+        s.link = link;
+        s.pid = worker.process.pid ?? 0;
+        s.up = false;
+        s.redisUp = undefined;
+        s.sent = 0;
+        s.counters = { ...EMPTY_COUNTERS };
+        s.startedAt = 0;
+    }
+    /**
+     * A reload of one slot: a new worker (the app loaded afresh) listening at `movePath` for its
+     * predecessor's connections; once it is ready, new connections go to it; the old worker is
+     * told to hand everything over (`move-out`) after its last hand-off, then exits. Rejects
+     * (ERR_RELOAD_START_FAILED, with the new worker's error) when the new worker does not get
+     * ready: the old one keeps serving, untouched.
+     */
+    async replace(s, movePath, startTimeoutMs, moveTimeoutMs) {
+        if (s.other !== null)
+            throw new ReloadError('ERR_RELOAD_BUSY', `slot ${s.slot} is already being replaced`);
+        const old = s.worker;
+        const oldLink = s.link;
+        if (!old || !s.up || !oldLink)
+            throw new ReloadError('ERR_RELOAD_START_FAILED', `worker ${s.slot} is down: nothing to reload (it restarts with the new code by itself)`);
+        let ready;
+        let failed;
+        const started = new Promise((resolve, reject) => ((ready = resolve), (failed = reject)));
+        let moved;
+        const movedOut = new Promise((resolve) => (moved = resolve));
+        let oldExited;
+        const oldGone = new Promise((resolve) => (oldExited = resolve));
+        let startError = '';
+        let successor = null;
+        s.other = (worker, msg, exit) => {
+            if (worker === old) {
+                if (msg?.t === 'moved')
+                    moved(msg.report);
+                // Sockets that closed in the old worker for good (could not move, closed by the client):
+                // the master's connection limits count them no more. Moved ones are not reported.
+                else if (msg?.t === 'released')
+                    this.events.message(s, msg);
+                else if (msg && (msg.t === 'load' || msg.t === 'counters'))
+                    return;
+                if (exit) {
+                    oldExited();
+                    moved({ moved: 0, failed: [{ fd: 0, why: `the old worker exited (code ${exit.code}, signal ${exit.signal}) before it reported`, closed: 1006 }], ms: 0, cpuUs: 0 });
+                }
+                return;
+            }
+            if (msg?.t === 'start-failed')
+                startError = msg.error;
+            else if (msg?.t === 'ready')
+                ready();
+            if (exit)
+                failed(new ReloadError('ERR_RELOAD_START_FAILED', `the new worker for slot ${s.slot} exited (code ${exit.code}, signal ${exit.signal}) before it was ready${startError ? `:\n${startError}` : ''}`));
+        };
+        try {
+            const made = await this.spawn(s, { [ENV_MOVE_PATH]: movePath });
+            if (made === null)
+                throw new ReloadError('ERR_RELOAD_START_FAILED', `cannot fork a new worker for slot ${s.slot}`);
+            successor = made.worker;
+            const timer = setTimeout(() => failed(new ReloadError('ERR_RELOAD_START_FAILED', `the new worker for slot ${s.slot} was not ready within ${startTimeoutMs} ms`)), startTimeoutMs);
+            try {
+                await started;
+            }
+            catch (err) {
+                made.link.close();
+                if (successor.process.exitCode === null)
+                    successor.process.kill('SIGKILL');
+                throw err;
+            }
+            finally {
+                clearTimeout(timer);
+            }
+            // The switch: new connections go to the new worker from now on.
+            const retired = { ...s.retired };
+            for (const f of CUMULATIVE_FIELDS)
+                retired[f] += s.counters[f];
+            s.retired = retired;
+            const oldPid = s.pid;
+            this.install(s, made.worker, made.link);
+            s.up = true;
+            s.startedAt = Date.now();
+            this.log.info({ event: 'worker-up', slot: s.slot, workerPid: s.pid, replacing: oldPid }, 'worker up (reload)');
+            // The old worker's last hand-offs are written, then its pipe ends: it moves out after them.
+            const deadline = Date.now() + 5000;
+            while (oldLink.inflight > 0 && Date.now() < deadline)
+                await new Promise((r) => setTimeout(r, 2));
+            oldLink.close();
+            try {
+                old.send({ t: 'move-out', path: movePath });
+            }
+            catch {
+                /* gone: its exit reports */
+            }
+            const killer = setTimeout(() => {
+                this.log.warn({ slot: s.slot, workerPid: oldPid }, 'reload: the old worker did not finish in time: killed');
+                old.process.kill('SIGKILL');
+            }, moveTimeoutMs);
+            const report = await movedOut;
+            await oldGone;
+            clearTimeout(killer);
+            return { oldPid, newPid: s.pid, report };
+        }
+        finally {
+            s.other = null;
+        }
     }
     onExit(s, worker, code, signal) {
         if (s.worker !== worker)
@@ -179,7 +300,7 @@ export class WorkerPool {
      * write, no acknowledgement, any number in flight. `inflight` is what the pipe has not
      * written yet: the dispatcher sees a backed-up worker and sends new connections elsewhere.
      */
-    handoff(s, handle, fd, peer, onFailed) {
+    handoff(s, handle, fd, peer, onFailed, extras) {
         const link = s.link;
         if (!s.worker || !s.up || !link) {
             onFailed(new HandoffError('ERR_HANDOFF_WORKER_DOWN', `worker ${s.slot} is down`));
@@ -192,7 +313,7 @@ export class WorkerPool {
                 onFailed(err);
             else
                 handle.close();
-        });
+        }, extras);
     }
     send(s, msg) {
         if (!s.worker || !s.worker.isConnected())

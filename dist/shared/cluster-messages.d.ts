@@ -53,8 +53,33 @@ export interface WorkerCounters extends CumulativeCounters {
     /** Event-loop delay p50 over the last report window, in ms. */
     lagMs: number;
 }
+/** What a reload did to one slot (the old worker's count; the master adds the slot and pids). */
+export interface SlotMoveReport {
+    moved: number;
+    /** Connections that could not move: why, and the close code they got. */
+    failed: Array<{
+        fd: number;
+        why: string;
+        closed: number;
+    }>;
+    /** Wall time of the move in the old worker (ms), and its CPU time (µs). */
+    ms: number;
+    cpuUs: number;
+}
+/** A worker started as a reload's replacement finds the move link's path here. */
+export declare const ENV_MOVE_PATH = "SWITCHYARD_MOVE_PATH";
 export type MasterToWorker = {
     t: 'shutdown';
+}
+/** A reload: hand every connection to the replacement listening at `path`, then exit. */
+ | {
+    t: 'move-out';
+    path: string;
+}
+/** A drain: refuse new connections (503) and close the established ones with 1012, evenly over `ms`. */
+ | {
+    t: 'drain';
+    ms: number;
 }
 /** Redis lost this node's data (its lease had vanished): re-write your sessions and uids. */
  | {
@@ -63,6 +88,10 @@ export type MasterToWorker = {
 } | {
     t: 'counters?';
     id: number;
+}
+/** SIGHUP: read the TLS files again (a bad file keeps the current certificate). */
+ | {
+    t: 'tls-reload';
 } | {
     t: 'stats';
     id: number;
@@ -76,6 +105,25 @@ export type MasterToWorker = {
 };
 export type WorkerToMaster = {
     t: 'ready';
+}
+/** The worker could not start (the app did not load, workerStart threw): why. */
+ | {
+    t: 'start-failed';
+    error: string;
+}
+/** A reload's old worker handed its connections over (see move-out). */
+ | {
+    t: 'moved';
+    report: SlotMoveReport;
+}
+/** The app called server.reload() in a worker. */
+ | {
+    t: 'reload?';
+}
+/** The app called server.drain(seconds) in a worker. */
+ | {
+    t: 'drain?';
+    seconds: number;
 }
 /** Every 250 ms; `metrics` lets the master keep a dead worker's last figures (metrics.ts). */
  | {
@@ -97,6 +145,11 @@ export type WorkerToMaster = {
     t: 'admin';
     id: number;
     answer: AdminAnswer;
+}
+/** Handed-over sockets that closed (any state: HTTP, refused, WebSocket), batched per event-loop turn: the master's connection limits count them no more. */
+ | {
+    t: 'released';
+    fds: number[];
 };
 export interface WorkerStats {
     id: number;
@@ -117,6 +170,20 @@ export interface ClusterStats extends CumulativeCounters {
     handoffFailed: number;
     /** Connections refused by the master because no worker was up. */
     unavailable: number;
+    /** TCP connections the master counts against maxConnection: handed to a worker, not yet closed. */
+    nodeConnections: number;
+    /** Refused by the master with 503: maxConnection reached. */
+    refusedMaxConnection: number;
+    /** Refused by the master with 429: the address holds maxConnectionsPerIp. */
+    refusedPerIp: number;
+    /** Refused by the master with 429: the address is over connectionRateLimit. */
+    refusedRate: number;
+    /** Closed by the master unanswered: an address refused more than 10 times in a row, or more than 512 refusals in flight. */
+    refusedFlood: number;
+    /** Client addresses whose rate state the master keeps (at most maxTrackedAddresses; not summed over nodes). */
+    trackedAddresses: number;
+    /** Connections from a trustProxy source closed for a missing, malformed, late or oversized PROXY header (proxyProtocol). */
+    proxyHeaderFailed: number;
     dispatchMode: string;
     workerRestarts: number;
     uptime: number;
@@ -132,7 +199,7 @@ export interface ClusterStats extends CumulativeCounters {
 /** One node's figures as it publishes them to Redis (every second, kept 10 s). */
 export type NodeStats = Omit<ClusterStats, 'nodes'>;
 /** The cluster totals that add up over nodes. */
-export declare const SUMMED_FIELDS: readonly ['pushesForwarded', 'pushesCongested', 'pushesUnreachable', 'remotePushWritten', 'remotePushQueued', 'remotePushDropped', 'remotePushClosed', 'remotePushUnknown', 'connections', 'accepted', 'handshakes', 'refused', 'closed', 'aborted', 'missing', 'handoffRejected', 'handoffFailed', 'unavailable', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'workerRestarts'];
+export declare const SUMMED_FIELDS: readonly ['pushesForwarded', 'pushesCongested', 'pushesUnreachable', 'remotePushWritten', 'remotePushQueued', 'remotePushDropped', 'remotePushClosed', 'remotePushUnknown', 'connections', 'accepted', 'handshakes', 'refused', 'closed', 'aborted', 'missing', 'handoffRejected', 'handoffFailed', 'unavailable', 'proxyHeaderFailed', 'nodeConnections', 'refusedMaxConnection', 'refusedPerIp', 'refusedRate', 'refusedFlood', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'workerRestarts'];
 export declare const EMPTY_COUNTERS: Readonly<WorkerCounters>;
 /** A worker's counters that only grow: they outlive the worker in the master's totals. */
 export declare const CUMULATIVE_FIELDS: readonly ["accepted", "handshakes", "refused", "closed", "aborted", "missing", "handoffRejected", "messagesIn", "messagesOut", "bytesIn", "bytesOut", ...(keyof PushCounters)[]];

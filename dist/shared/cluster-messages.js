@@ -16,8 +16,10 @@ export const REMOTE_OUTCOME = {
     closed: 'remotePushClosed',
     unknown: 'remotePushUnknown',
 };
+/** A worker started as a reload's replacement finds the move link's path here. */
+export const ENV_MOVE_PATH = 'SWITCHYARD_MOVE_PATH';
 /** The cluster totals that add up over nodes. */
-export const SUMMED_FIELDS = ['pushesForwarded', 'pushesCongested', 'pushesUnreachable', 'remotePushWritten', 'remotePushQueued', 'remotePushDropped', 'remotePushClosed', 'remotePushUnknown', 'connections', 'accepted', 'handshakes', 'refused', 'closed', 'aborted', 'missing', 'handoffRejected', 'handoffFailed', 'unavailable', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'workerRestarts'];
+export const SUMMED_FIELDS = ['pushesForwarded', 'pushesCongested', 'pushesUnreachable', 'remotePushWritten', 'remotePushQueued', 'remotePushDropped', 'remotePushClosed', 'remotePushUnknown', 'connections', 'accepted', 'handshakes', 'refused', 'closed', 'aborted', 'missing', 'handoffRejected', 'handoffFailed', 'unavailable', 'proxyHeaderFailed', 'nodeConnections', 'refusedMaxConnection', 'refusedPerIp', 'refusedRate', 'refusedFlood', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'workerRestarts'];
 export const EMPTY_COUNTERS = Object.freeze({
     ...EMPTY_PUSH_COUNTERS,
     connections: 0,

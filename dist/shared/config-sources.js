@@ -71,10 +71,18 @@ export function settingsLayer(object, source, baseDir, problems, forbidden = new
             problems.push(`${label}: the same setting as ${layer.labels[key]}; give it once`);
             continue;
         }
-        layer.values[key] = settingOf(key).path === true && typeof value === 'string' && value !== '' ? resolve(baseDir, value) : value;
+        layer.values[key] = settingOf(key).path === true ? resolvePaths(value, baseDir) : value;
         layer.labels[key] = label;
     }
     return layer;
+}
+/** A path setting's value with relative paths made relative to `baseDir`: a file name, or sslSniCerts' object of them. */
+function resolvePaths(value, baseDir) {
+    if (typeof value === 'string')
+        return value === '' ? value : resolve(baseDir, value);
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+        return value;
+    return Object.fromEntries(Object.entries(value).map(([host, files]) => [host, resolvePaths(files, baseDir)]));
 }
 /** Loads a `--config` file: `.json`, or a module (`.js`, `.mjs`, `.cjs`, `.ts`, ...) whose default export (or `settings`) is the object. */
 export async function loadConfigFile(path, problems) {

@@ -7,7 +7,14 @@
  * (and its units: heartbeat and wait times in seconds).
  */
 /** How a raw value (a flag, a variable, a config-file value) is read and checked. */
-export type Kind = 'int' | 'number' | 'bool' | 'string' | 'enum' | 'dispatch';
+export type Kind = 'int' | 'number' | 'bool' | 'string' | 'enum' | 'dispatch' | 'sni' | 'list';
+/** A certificate and its key, by file (sslSniCerts' values). */
+export interface CertFiles {
+    cert: string;
+    key: string;
+}
+/** sslSniCerts: host name (or `*.example.com`) -> its certificate and key files. */
+export type SniCerts = Record<string, CertFiles>;
 /** One row of the table. */
 export interface Setting {
     readonly kind: Kind;
@@ -20,6 +27,7 @@ export interface Setting {
     readonly values?: readonly string[];
     /** A string (or an int) that may be unset (undefined). */
     readonly optional?: boolean;
+    /** A string's pattern; a list's: each element's. */
     readonly pattern?: RegExp;
     /** What the pattern asks for, in the words of the error message. */
     readonly patternHint?: string;
@@ -29,6 +37,8 @@ export interface Setting {
     readonly aliases?: readonly string[];
     /** Names a file: a relative path in a config object is relative to that object's file. */
     readonly path?: boolean;
+    /** A string that a config object may give as an array of strings too (joined with commas). */
+    readonly list?: boolean;
     /** The default depends on the machine: --help says so. */
     readonly machineDefault?: boolean;
 }
@@ -41,6 +51,8 @@ export declare const DISPATCH_MODES: {
     readonly 'least-connections': 8;
 };
 export type DispatchMode = (typeof DISPATCH_MODES)[keyof typeof DISPATCH_MODES];
+/** TLS versions a client may use at least (Node's names). */
+export declare const TLS_VERSIONS: readonly ['TLSv1.2', 'TLSv1.3'];
 export declare const LOG_LEVELS: readonly ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 export declare const SETTINGS: {
     readonly host: {
@@ -85,7 +97,8 @@ export declare const SETTINGS: {
         readonly kind: 'string';
         readonly optional: true;
         readonly default: undefined;
-        readonly help: 'Redis URL of the multi-node bus and session table (also REDIS_URL); with a password, a secret: prefer --redis-url-file';
+        readonly list: true;
+        readonly help: 'Redis URL of the multi-node bus and session table (also REDIS_URL), or a Redis Cluster\'s seed URLs, comma-separated; with a password, a secret: prefer --redis-url-file';
     };
     /** A file whose one line is the Redis URL (kept out of `ps`; see secrets.ts). */
     readonly redisUrlFile: {
@@ -108,6 +121,12 @@ export declare const SETTINGS: {
         readonly kind: 'bool';
         readonly default: false;
         readonly help: 'sharded pub/sub (SPUBLISH/SSUBSCRIBE) for the Redis bus';
+    };
+    /** --redis is a Redis Cluster: without it, one is detected (INFO cluster on the first seed that answers). */
+    readonly redisCluster: {
+        readonly kind: 'bool';
+        readonly default: false;
+        readonly help: 'treat --redis as a Redis Cluster without asking it (otherwise detected by INFO cluster); its seeds: --redis url1,url2,...';
     };
     /** A node whose lease is not refreshed for this long (ms) is dead: its sessions vanish. */
     readonly nodeTtlMs: {
@@ -209,6 +228,35 @@ export declare const SETTINGS: {
         readonly help: "V8 young-generation semi-space of each worker in MiB (0: V8's default)";
     };
     /**
+     * Proxies whose word on the client's address is believed: addresses, CIDR ranges (IPv4,
+     * IPv6; IPv4-mapped IPv6 peers match IPv4 ranges) or loopback, linklocal, uniquelocal,
+     * comma-separated. Their Forwarded / X-Forwarded-For headers (rightmost untrusted hop) and,
+     * with proxyProtocol, their PROXY headers give remoteAddress; anyone else's are ignored.
+     */
+    readonly trustProxy: {
+        readonly kind: 'string';
+        readonly optional: true;
+        readonly default: undefined;
+        readonly help: 'proxies (addresses, CIDRs, loopback|linklocal|uniquelocal; comma-separated) whose Forwarded/X-Forwarded-For and PROXY headers give the client address';
+    };
+    /**
+     * The master reads a PROXY protocol header (v1 or v2) from every connection of a trustProxy
+     * source before dispatching; a connection without a valid one is closed and counted. Other
+     * sources are handed over unread (a PROXY header from them gets 400 from the HTTP parser).
+     */
+    readonly proxyProtocol: {
+        readonly kind: 'bool';
+        readonly default: false;
+        readonly help: 'read a PROXY protocol v1/v2 header from trustProxy sources before dispatching (needs --trust-proxy)';
+    };
+    /** A trusted source's PROXY header must be complete within this (ms) of the accept, else the connection is closed. */
+    readonly proxyHeaderTimeoutMs: {
+        readonly kind: 'int';
+        readonly min: 1;
+        readonly default: 5000;
+        readonly help: 'a PROXY protocol header must be complete within this (ms) of the accept, else the connection is closed and counted';
+    };
+    /**
      * Largest message accepted, reassembled and inflated (RFC 6455 §10.4); beyond it close 1009.
      * Also the raw bytes a connection may have read ahead of its parser (flow-control.ts).
      */
@@ -302,13 +350,69 @@ export declare const SETTINGS: {
         readonly default: 4096;
         readonly help: 'connections per process not yet WebSockets (reading a request, plain HTTP, keep-alive, async hooks); beyond it 503';
     };
-    /** Established connections per process; beyond it new upgrades get 503. */
+    /**
+     * TCP connections of the whole node (every worker), counted by the master from hand-off to
+     * close, WebSocket or not (Swoole's max_connection counts every connection); beyond it the
+     * master answers 503 with Retry-After before hand-off.
+     */
     readonly maxConnection: {
         readonly kind: 'int';
         readonly min: 1;
         readonly aliases: readonly ["max_conn"];
         readonly default: 100000;
-        readonly help: 'established connections per process; beyond it 503 in the handshake';
+        readonly help: "TCP connections of the whole node (all workers, WebSocket or not, counted by the master); beyond it the master answers 503";
+    };
+    /** Connections one client address may hold on this node; beyond it the master answers 429. 0: no limit. */
+    readonly maxConnectionsPerIp: {
+        readonly kind: 'int';
+        readonly min: 0;
+        readonly default: 0;
+        readonly help: 'connections one client address may hold on this node (0: no limit); beyond it 429 with Retry-After';
+    };
+    /** New connections per second per client address (a token bucket of connectionRateBurst); beyond it 429. 0: no limit. */
+    readonly connectionRateLimit: {
+        readonly kind: 'number';
+        readonly min: 0;
+        readonly default: 0;
+        readonly help: 'new connections per second per client address, a token bucket (0: no limit); beyond it 429 with Retry-After';
+    };
+    /** The token bucket's size: connections an address may open at once before the rate applies. */
+    readonly connectionRateBurst: {
+        readonly kind: 'int';
+        readonly min: 1;
+        readonly default: 20;
+        readonly help: 'connections an address may open at once before connectionRateLimit applies';
+    };
+    /** Client addresses whose rate-limit state the master keeps; beyond it the least recently seen is forgotten. */
+    readonly maxTrackedAddresses: {
+        readonly kind: 'int';
+        readonly min: 16;
+        readonly default: 65536;
+        readonly help: 'client addresses whose rate-limit buckets the master keeps (the least recently seen beyond it is forgotten)';
+    };
+    /** Sessions one uid may have bound in the cluster; a bind beyond it closes the oldest with 4429. 0: no limit. */
+    readonly maxConnectionsPerUid: {
+        readonly kind: 'int';
+        readonly min: 0;
+        readonly default: 0;
+        readonly help: "sessions bound to one uid in the cluster (Centrifugo's user_connection_limit; 0: no limit); a bind beyond it closes the oldest with 4429";
+    };
+    /**
+     * Origins a WebSocket handshake may come from (RFC 6454 serialized: scheme://host[:port]),
+     * `*.` patterns for subdomains; another origin gets 403 before any hook. Empty: no check.
+     */
+    readonly allowedOrigins: {
+        readonly kind: 'list';
+        readonly pattern: RegExp;
+        readonly patternHint: 'origins such as https://example.com, https://*.example.com:8443 or *.example.com, comma-separated';
+        readonly default: readonly string[];
+        readonly help: 'origins a WebSocket handshake may come from (https://app.example.com, https://*.example.com, comma-separated); others get 403. Unset: no check';
+    };
+    /** With allowedOrigins: a handshake without an Origin header (non-browser clients) gets 403 too. */
+    readonly requireOrigin: {
+        readonly kind: 'bool';
+        readonly default: false;
+        readonly help: 'refuse WebSocket handshakes without an Origin header (403)';
     };
     /** Seconds between idle scans; 0 disables the heartbeat (Swoole heartbeat_check_interval). */
     readonly heartbeatCheckInterval: {
@@ -366,6 +470,27 @@ export declare const SETTINGS: {
         readonly default: 3;
         readonly help: 'seconds a graceful shutdown waits for closing handshakes';
     };
+    /** Swoole's max_request: a worker that has handled this many messages is replaced by a zero-drop reload of its slot (0: never). */
+    readonly maxRequest: {
+        readonly kind: 'int';
+        readonly min: 0;
+        readonly default: 0;
+        readonly help: 'messages a worker handles before it is replaced, connections kept (0: never)';
+    };
+    /** Seconds a worker lives before it is replaced the same way (0: forever). */
+    readonly maxWorkerLifetime: {
+        readonly kind: 'number';
+        readonly min: 0;
+        readonly default: 0;
+        readonly help: 'seconds a worker lives before it is replaced, connections kept (0: forever)';
+    };
+    /** `switchyard drain` / server.drain(): the window over which established connections are closed with 1012. */
+    readonly drainSeconds: {
+        readonly kind: 'number';
+        readonly min: 0;
+        readonly default: 30;
+        readonly help: 'seconds over which a drain closes the established connections (1012), evenly spread';
+    };
     /** How long (ms) we wait for the peer's close frame / TCP close before destroying the socket. */
     readonly closeTimeoutMs: {
         readonly kind: 'int';
@@ -421,6 +546,56 @@ export declare const SETTINGS: {
         readonly default: number;
         readonly help: 'payload bytes a connection may have parsed per event-loop turn before the rest waits for the next turn';
     };
+    /** Certificate chain (PEM) of wss:// and https:// on the listening port; with sslKeyFile, TLS is on (README "TLS"). */
+    readonly sslCertFile: {
+        readonly kind: 'string';
+        readonly optional: true;
+        readonly path: true;
+        readonly default: undefined;
+        readonly help: "certificate chain (PEM) to serve wss:// and https:// with (Swoole's ssl_cert_file); needs --ssl-key-file";
+    };
+    /** Private key (PEM) of sslCertFile; checked against it at start and at every reload. */
+    readonly sslKeyFile: {
+        readonly kind: 'string';
+        readonly optional: true;
+        readonly path: true;
+        readonly default: undefined;
+        readonly help: "private key (PEM) of --ssl-cert-file (Swoole's ssl_key_file)";
+    };
+    /** CA certificates (PEM) that client certificates must chain to; with sslVerifyPeer clients must present one. */
+    readonly sslCaFile: {
+        readonly kind: 'string';
+        readonly optional: true;
+        readonly path: true;
+        readonly aliases: readonly ["ssl_client_cert_file"];
+        readonly default: undefined;
+        readonly help: "CA certificates (PEM) client certificates are checked against (Swoole's ssl_client_cert_file)";
+    };
+    /** Ask every client for a certificate chaining to sslCaFile; a client without one fails the TLS handshake. */
+    readonly sslVerifyPeer: {
+        readonly kind: 'bool';
+        readonly default: false;
+        readonly help: 'require a client certificate that chains to --ssl-ca-file (mutual TLS)';
+    };
+    /**
+     * Host name -> { cert, key } files, chosen by the client's SNI (Swoole's ssl_sni_certs); a
+     * `*.example.com` key matches one label. Others get sslCertFile. On the command line:
+     * `host=cert.pem:key.pem,host2=cert2.pem:key2.pem` (or the same object as JSON).
+     */
+    readonly sslSniCerts: {
+        readonly kind: 'sni';
+        readonly optional: true;
+        readonly path: true;
+        readonly default: undefined;
+        readonly help: "certificates by SNI host name: HOST=CERT:KEY[,HOST=CERT:KEY...] or a JSON object (Swoole's ssl_sni_certs)";
+    };
+    /** Oldest TLS version accepted. */
+    readonly sslMinVersion: {
+        readonly kind: 'enum';
+        readonly values: readonly ["TLSv1.2", "TLSv1.3"];
+        readonly default: 'TLSv1.2';
+        readonly help: 'oldest TLS version accepted: TLSv1.2 or TLSv1.3';
+    };
     /** Swoole's open_websocket_*_frame: deliver these control frames to `message` instead of handling them. */
     readonly openWebsocketPingFrame: {
         readonly kind: 'bool';
@@ -443,6 +618,10 @@ export type SettingKey = keyof typeof SETTINGS;
 type ValueOf<S> = S extends {
     kind: 'bool';
 } ? boolean : S extends {
+    kind: 'list';
+} ? readonly string[] : S extends {
+    kind: 'sni';
+} ? SniCerts | undefined : S extends {
     kind: 'int' | 'number';
     optional: true;
 } ? number | undefined : S extends {

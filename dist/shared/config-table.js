@@ -1,7 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { CLUSTER_NAME } from './redis-keys.js';
+import { ORIGIN_ENTRY } from './protocol/origin-check.js';
 /** Swoole's dispatch_mode numbers, and the names we accept for them. */
 export const DISPATCH_MODES = { 'round-robin': 1, 'fd-mod': 2, 'idle-worker': 3, 'ip-hash': 4, 'least-connections': 8 };
+/** TLS versions a client may use at least (Node's names). */
+export const TLS_VERSIONS = ['TLSv1.2', 'TLSv1.3'];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 export const SETTINGS = {
     host: { kind: 'string', default: '127.0.0.1', help: 'address to listen on' },
@@ -27,7 +30,8 @@ export const SETTINGS = {
      * with a password is a secret: give it by redisUrlFile or the environment rather than a flag. */
     redis: {
         kind: 'string', optional: true, default: undefined,
-        help: 'Redis URL of the multi-node bus and session table (also REDIS_URL); with a password, a secret: prefer --redis-url-file',
+        list: true, // a config file may give the seeds of a Redis Cluster as an array
+        help: 'Redis URL of the multi-node bus and session table (also REDIS_URL), or a Redis Cluster\'s seed URLs, comma-separated; with a password, a secret: prefer --redis-url-file',
     },
     /** A file whose one line is the Redis URL (kept out of `ps`; see secrets.ts). */
     redisUrlFile: { kind: 'string', optional: true, path: true, default: undefined, help: 'file whose one line is the Redis URL (keeps a password out of ps)' },
@@ -40,6 +44,12 @@ export const SETTINGS = {
     },
     /** Sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis 7) for the bus, as Redis Cluster wants. */
     redisSharded: { kind: 'bool', default: false, help: 'sharded pub/sub (SPUBLISH/SSUBSCRIBE) for the Redis bus' },
+    /** --redis is a Redis Cluster: without it, one is detected (INFO cluster on the first seed that answers). */
+    redisCluster: {
+        kind: 'bool',
+        default: false, // detected: a user pointing at a cluster needs no second flag
+        help: 'treat --redis as a Redis Cluster without asking it (otherwise detected by INFO cluster); its seeds: --redis url1,url2,...',
+    },
     /** A node whose lease is not refreshed for this long (ms) is dead: its sessions vanish. */
     nodeTtlMs: {
         kind: 'int', min: 300,
@@ -111,6 +121,33 @@ export const SETTINGS = {
         help: "V8 young-generation semi-space of each worker in MiB (0: V8's default)",
     },
     /**
+     * Proxies whose word on the client's address is believed: addresses, CIDR ranges (IPv4,
+     * IPv6; IPv4-mapped IPv6 peers match IPv4 ranges) or loopback, linklocal, uniquelocal,
+     * comma-separated. Their Forwarded / X-Forwarded-For headers (rightmost untrusted hop) and,
+     * with proxyProtocol, their PROXY headers give remoteAddress; anyone else's are ignored.
+     */
+    trustProxy: {
+        kind: 'string', optional: true,
+        default: undefined, // nobody: a header any client can write is not an address
+        help: 'proxies (addresses, CIDRs, loopback|linklocal|uniquelocal; comma-separated) whose Forwarded/X-Forwarded-For and PROXY headers give the client address',
+    },
+    /**
+     * The master reads a PROXY protocol header (v1 or v2) from every connection of a trustProxy
+     * source before dispatching; a connection without a valid one is closed and counted. Other
+     * sources are handed over unread (a PROXY header from them gets 400 from the HTTP parser).
+     */
+    proxyProtocol: {
+        kind: 'bool',
+        default: false, // only behind a proxy configured to send it (HAProxy send-proxy, nginx proxy_protocol on)
+        help: 'read a PROXY protocol v1/v2 header from trustProxy sources before dispatching (needs --trust-proxy)',
+    },
+    /** A trusted source's PROXY header must be complete within this (ms) of the accept, else the connection is closed. */
+    proxyHeaderTimeoutMs: {
+        kind: 'int', min: 1,
+        default: 5_000, // a proxy sends the header with or before the client's first bytes: this bounds a stuck one
+        help: 'a PROXY protocol header must be complete within this (ms) of the accept, else the connection is closed and counted',
+    },
+    /**
      * Largest message accepted, reassembled and inflated (RFC 6455 §10.4); beyond it close 1009.
      * Also the raw bytes a connection may have read ahead of its parser (flow-control.ts).
      */
@@ -175,11 +212,61 @@ export const SETTINGS = {
         default: 4096, // bounds what an accept flood, trickling clients or a slow auth hook can pin (each holds up to maxHeaderSize)
         help: 'connections per process not yet WebSockets (reading a request, plain HTTP, keep-alive, async hooks); beyond it 503',
     },
-    /** Established connections per process; beyond it new upgrades get 503. */
+    /**
+     * TCP connections of the whole node (every worker), counted by the master from hand-off to
+     * close, WebSocket or not (Swoole's max_connection counts every connection); beyond it the
+     * master answers 503 with Retry-After before hand-off.
+     */
     maxConnection: {
         kind: 'int', min: 1, aliases: ['max_conn'],
         default: 100_000,
-        help: 'established connections per process; beyond it 503 in the handshake',
+        help: "TCP connections of the whole node (all workers, WebSocket or not, counted by the master); beyond it the master answers 503",
+    },
+    /** Connections one client address may hold on this node; beyond it the master answers 429. 0: no limit. */
+    maxConnectionsPerIp: {
+        kind: 'int', min: 0,
+        default: 0, // off: behind a proxy or a carrier NAT many clients share one address
+        help: 'connections one client address may hold on this node (0: no limit); beyond it 429 with Retry-After',
+    },
+    /** New connections per second per client address (a token bucket of connectionRateBurst); beyond it 429. 0: no limit. */
+    connectionRateLimit: {
+        kind: 'number', min: 0,
+        default: 0, // off, as maxConnectionsPerIp: shared addresses would be throttled together
+        help: 'new connections per second per client address, a token bucket (0: no limit); beyond it 429 with Retry-After',
+    },
+    /** The token bucket's size: connections an address may open at once before the rate applies. */
+    connectionRateBurst: {
+        kind: 'int', min: 1,
+        default: 20, // a browser opening a few tabs, a reconnect storm of one client's sockets
+        help: 'connections an address may open at once before connectionRateLimit applies',
+    },
+    /** Client addresses whose rate-limit state the master keeps; beyond it the least recently seen is forgotten. */
+    maxTrackedAddresses: {
+        kind: 'int', min: 16,
+        default: 65_536, // ~100 bytes each: 6.5 MB at most, whatever number of addresses a flood uses
+        help: 'client addresses whose rate-limit buckets the master keeps (the least recently seen beyond it is forgotten)',
+    },
+    /** Sessions one uid may have bound in the cluster; a bind beyond it closes the oldest with 4429. 0: no limit. */
+    maxConnectionsPerUid: {
+        kind: 'int', min: 0,
+        default: 0, // off: how many devices a user may use is the app's policy
+        help: "sessions bound to one uid in the cluster (Centrifugo's user_connection_limit; 0: no limit); a bind beyond it closes the oldest with 4429",
+    },
+    /**
+     * Origins a WebSocket handshake may come from (RFC 6454 serialized: scheme://host[:port]),
+     * `*.` patterns for subdomains; another origin gets 403 before any hook. Empty: no check.
+     */
+    allowedOrigins: {
+        kind: 'list', pattern: ORIGIN_ENTRY,
+        patternHint: 'origins such as https://example.com, https://*.example.com:8443 or *.example.com, comma-separated',
+        default: [], // no check, as ws: a browser-facing app should set it (cross-site WebSocket hijacking)
+        help: 'origins a WebSocket handshake may come from (https://app.example.com, https://*.example.com, comma-separated); others get 403. Unset: no check',
+    },
+    /** With allowedOrigins: a handshake without an Origin header (non-browser clients) gets 403 too. */
+    requireOrigin: {
+        kind: 'bool',
+        default: false, // non-browser clients (ws, curl, servers) send no Origin, and are no CSWSH risk
+        help: 'refuse WebSocket handshakes without an Origin header (403)',
     },
     /** Seconds between idle scans; 0 disables the heartbeat (Swoole heartbeat_check_interval). */
     heartbeatCheckInterval: { kind: 'number', min: 0, default: 0, help: 'seconds between idle scans (0: off; set alone, the idle time is twice it)' },
@@ -222,6 +309,24 @@ export const SETTINGS = {
         default: 3, // Swoole's default
         help: 'seconds a graceful shutdown waits for closing handshakes',
     },
+    /** Swoole's max_request: a worker that has handled this many messages is replaced by a zero-drop reload of its slot (0: never). */
+    maxRequest: {
+        kind: 'int', min: 0,
+        default: 0, // Swoole's default: never
+        help: 'messages a worker handles before it is replaced, connections kept (0: never)',
+    },
+    /** Seconds a worker lives before it is replaced the same way (0: forever). */
+    maxWorkerLifetime: {
+        kind: 'number', min: 0,
+        default: 0,
+        help: 'seconds a worker lives before it is replaced, connections kept (0: forever)',
+    },
+    /** `switchyard drain` / server.drain(): the window over which established connections are closed with 1012. */
+    drainSeconds: {
+        kind: 'number', min: 0,
+        default: 30,
+        help: 'seconds over which a drain closes the established connections (1012), evenly spread',
+    },
     /** How long (ms) we wait for the peer's close frame / TCP close before destroying the socket. */
     closeTimeoutMs: {
         kind: 'int', min: 1,
@@ -256,6 +361,42 @@ export const SETTINGS = {
         kind: 'int', min: 1,
         default: 256 * 1024, // 4 of libuv's 64 KiB reads; a larger frame is still taken whole
         help: 'payload bytes a connection may have parsed per event-loop turn before the rest waits for the next turn',
+    },
+    /** Certificate chain (PEM) of wss:// and https:// on the listening port; with sslKeyFile, TLS is on (README "TLS"). */
+    sslCertFile: {
+        kind: 'string', optional: true, path: true,
+        default: undefined, // plain ws:// unless asked: TLS usually ends at a proxy in front
+        help: "certificate chain (PEM) to serve wss:// and https:// with (Swoole's ssl_cert_file); needs --ssl-key-file",
+    },
+    /** Private key (PEM) of sslCertFile; checked against it at start and at every reload. */
+    sslKeyFile: { kind: 'string', optional: true, path: true, default: undefined, help: "private key (PEM) of --ssl-cert-file (Swoole's ssl_key_file)" },
+    /** CA certificates (PEM) that client certificates must chain to; with sslVerifyPeer clients must present one. */
+    sslCaFile: {
+        kind: 'string', optional: true, path: true, aliases: ['ssl_client_cert_file'],
+        default: undefined,
+        help: "CA certificates (PEM) client certificates are checked against (Swoole's ssl_client_cert_file)",
+    },
+    /** Ask every client for a certificate chaining to sslCaFile; a client without one fails the TLS handshake. */
+    sslVerifyPeer: {
+        kind: 'bool',
+        default: false, // browsers have no client certificate: opt in for service-to-service links
+        help: 'require a client certificate that chains to --ssl-ca-file (mutual TLS)',
+    },
+    /**
+     * Host name -> { cert, key } files, chosen by the client's SNI (Swoole's ssl_sni_certs); a
+     * `*.example.com` key matches one label. Others get sslCertFile. On the command line:
+     * `host=cert.pem:key.pem,host2=cert2.pem:key2.pem` (or the same object as JSON).
+     */
+    sslSniCerts: {
+        kind: 'sni', optional: true, path: true,
+        default: undefined,
+        help: "certificates by SNI host name: HOST=CERT:KEY[,HOST=CERT:KEY...] or a JSON object (Swoole's ssl_sni_certs)",
+    },
+    /** Oldest TLS version accepted. */
+    sslMinVersion: {
+        kind: 'enum', values: TLS_VERSIONS,
+        default: 'TLSv1.2', // RFC 8996 deprecates 1.0 and 1.1; every browser speaks 1.2
+        help: 'oldest TLS version accepted: TLSv1.2 or TLSv1.3',
     },
     /** Swoole's open_websocket_*_frame: deliver these control frames to `message` instead of handling them. */
     openWebsocketPingFrame: { kind: 'bool', default: false, help: 'deliver ping frames to message (the app answers them)' },

@@ -2,6 +2,8 @@ import { DISPATCH_MODES, SETTING_KEYS, SETTINGS, settingOf } from './config-tabl
 import { ConfigError } from './errors.js';
 import { readSecretFiles } from './secrets.js';
 import { isLoopbackHost } from './admin/admin-api.js';
+import { checkTlsFiles, parseSniCerts } from './tls-files.js';
+import { AddressSet } from './proxy/address-match.js';
 export { DISPATCH_MODES, LOG_LEVELS, SETTING_KEYS, SETTINGS } from './config-table.js';
 /** Every default, from the one settings table (config-table.ts, which gives each one's reason). */
 export const DEFAULT_CONFIG = Object.freeze(Object.fromEntries(SETTING_KEYS.map((key) => [key, SETTINGS[key].default])));
@@ -55,12 +57,25 @@ function coerce(field, raw, problems, label) {
             problems.push(`${label}: expected 1 (round-robin), 2 (fd-mod), 3 (idle-worker), 4 (ip-hash) or 8 (least-connections), got ${JSON.stringify(raw)}`);
             return undefined;
         }
+        case 'list': {
+            // An array (code, a JSON file) or a comma-separated string (a flag, a variable).
+            const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').map((x) => x.trim()).filter((x) => x !== '') : null;
+            if (items === null || items.some((x) => typeof x !== 'string' || x === '' || (field.pattern !== undefined && !field.pattern.test(x)))) {
+                problems.push(`${label}: expected ${field.patternHint ?? 'a list of non-empty strings'}, got ${JSON.stringify(raw)}`);
+                return undefined;
+            }
+            return Object.freeze([...items]);
+        }
         case 'string': {
+            if (field.list && Array.isArray(raw) && raw.length > 0 && raw.every((v) => typeof v === 'string' && v !== '' && !v.includes(',')))
+                return raw.join(',');
             if (typeof raw === 'string' && raw !== '' && (!field.pattern || field.pattern.test(raw)))
                 return raw;
             problems.push(`${label}: expected ${field.patternHint ?? 'a non-empty string'}, got ${JSON.stringify(raw)}`);
             return undefined;
         }
+        case 'sni':
+            return parseSniCerts(raw, problems, label);
     }
 }
 /**
@@ -81,12 +96,23 @@ export function resolveConfig(input = {}, labelOf = (k) => `${k} (${flagName(k)}
     }
     const cfg = out;
     readSecretFiles(cfg, (key) => input[key] !== undefined, labelOf, problems);
+    // A missing file, a bad certificate or a key that does not match stops the start here,
+    // before any worker is forked, naming the file.
+    checkTlsFiles(cfg, labelOf, problems);
     if (cfg.bufferHighWatermark > cfg.bufferOutputSize) {
         problems.push(`bufferHighWatermark (${flagName('bufferHighWatermark')}) must not exceed bufferOutputSize (${cfg.bufferHighWatermark} > ${cfg.bufferOutputSize})`);
     }
     if (cfg.adminPort !== undefined && cfg.adminToken === undefined && !isLoopbackHost(cfg.adminHost)) {
         // Anyone who reaches that address could push to every session and disconnect them.
         problems.push(`${labelOf('adminPort')}: the admin server listens on ${cfg.adminHost} without an admin token: set ${labelOf('adminToken')} (or --admin-token-file), or keep --admin-host on loopback (127.0.0.1, ::1)`);
+    }
+    const trust = AddressSet.parse(cfg.trustProxy);
+    if (trust.invalid.length > 0) {
+        problems.push(`${labelOf('trustProxy')}: not an address, CIDR range or loopback|linklocal|uniquelocal: ${trust.invalid.map((e) => JSON.stringify(e)).join(', ')}`);
+    }
+    if (cfg.proxyProtocol && trust.set.empty && trust.invalid.length === 0) {
+        // A PROXY header is believed only from a trusted source: without any, none would be.
+        problems.push(`${labelOf('proxyProtocol')}: needs ${labelOf('trustProxy')} (the proxies whose PROXY headers are believed)`);
     }
     if (cfg.heartbeatIdleTime > 0 && cfg.heartbeatCheckInterval === 0) {
         // Swoole's rule: an idle time alone means "check at half of it".

@@ -44,6 +44,8 @@ export declare const HANDSHAKE_ERRORS: {
     readonly ERR_HANDSHAKE_KEY: 400;
     readonly ERR_HANDSHAKE_VERSION: 426;
     readonly ERR_HANDSHAKE_PROTOCOL: 400;
+    /** An Origin not in allowedOrigins, or none with requireOrigin (RFC 6455 §10.2). */
+    readonly ERR_HANDSHAKE_ORIGIN: 403;
 };
 export type HandshakeErrorCode = keyof typeof HANDSHAKE_ERRORS;
 /** A peer broke RFC 6455/7692: the connection is failed with `closeCode`. */
@@ -157,6 +159,7 @@ export declare const CLUSTER_ERRORS: {
     readonly ERR_STATS_TIMEOUT: "the master did not answer a worker's stats request in time";
     readonly ERR_CONTROL_NO_ANSWER: "the master's control socket did not answer in time";
     readonly ERR_CONTROL_FAILED: "the master's control socket answered with an error";
+    readonly ERR_REDIS_URL: '--redis is not one Redis URL or a comma-separated list of them (redis:// or rediss://)';
 };
 export type ClusterErrorCode = keyof typeof CLUSTER_ERRORS;
 export declare class ClusterError extends SwitchyardError {
@@ -174,6 +177,29 @@ export declare const CONNECTION_STATE_ERRORS: {
 export declare class SnapshotRefusedError extends SwitchyardError {
     readonly code: keyof typeof CONNECTION_STATE_ERRORS;
     constructor(reason: string);
+}
+/** TLS files (sslCertFile, sslKeyFile, sslCaFile, sslSniCerts) that cannot be served with. */
+export declare const TLS_ERRORS: {
+    readonly ERR_TLS_FILE: 'a TLS file is missing, unreadable, not PEM, or a key that is not its certificate\'s: the start stops (exit code 2), a reload keeps the old certificate';
+};
+/** A TLS file that cannot be used; `file` is its path and the message names it. */
+export declare class TlsFileError extends SwitchyardError {
+    readonly code: keyof typeof TLS_ERRORS;
+    readonly file: string;
+    constructor(file: string, why: string);
+}
+/** The zero-drop reload (src/master/reload.ts, src/shared/move/, src/worker/reload/). */
+export declare const RELOAD_ERRORS: {
+    readonly ERR_RELOAD_START_FAILED: 'a new worker failed to start (syntax error, a throw in workerStart, died or timed out): the reload was aborted, the old workers keep serving';
+    readonly ERR_RELOAD_BUSY: 'a reload, recycle or drain is already under way';
+    readonly ERR_RELOAD_STOPPING: 'the server is shutting down or draining: no reload';
+    readonly ERR_MOVE_LINK: 'the move link between an old worker and its replacement failed';
+    readonly ERR_MOVE_RECORD: 'a move record did not decode (a bug: both ends are the same code)';
+};
+export type ReloadErrorCode = keyof typeof RELOAD_ERRORS;
+export declare class ReloadError extends SwitchyardError {
+    readonly code: ReloadErrorCode;
+    constructor(code: ReloadErrorCode, message: string);
 }
 /** Every code, each once (the tables above never share one). */
 export declare const ERROR_CODES: {
@@ -201,6 +227,8 @@ export declare const ERROR_CODES: {
     readonly ERR_HANDSHAKE_KEY: 400;
     readonly ERR_HANDSHAKE_VERSION: 426;
     readonly ERR_HANDSHAKE_PROTOCOL: 400;
+    /** An Origin not in allowedOrigins, or none with requireOrigin (RFC 6455 §10.2). */
+    readonly ERR_HANDSHAKE_ORIGIN: 403;
     readonly ERR_HTTP_VERSION: 505;
     readonly ERR_HTTP_HOST: 400;
     readonly ERR_HTTP_TARGET: 400;
@@ -228,7 +256,14 @@ export declare const ERROR_CODES: {
     readonly ERR_STATS_TIMEOUT: "the master did not answer a worker's stats request in time";
     readonly ERR_CONTROL_NO_ANSWER: "the master's control socket did not answer in time";
     readonly ERR_CONTROL_FAILED: "the master's control socket answered with an error";
+    readonly ERR_REDIS_URL: '--redis is not one Redis URL or a comma-separated list of them (redis:// or rediss://)';
     readonly ERR_SNAPSHOT_REFUSED: 'inside a data message, with a compression context, or after the close: the state is not plain data there';
+    readonly ERR_TLS_FILE: 'a TLS file is missing, unreadable, not PEM, or a key that is not its certificate\'s: the start stops (exit code 2), a reload keeps the old certificate';
+    readonly ERR_RELOAD_START_FAILED: 'a new worker failed to start (syntax error, a throw in workerStart, died or timed out): the reload was aborted, the old workers keep serving';
+    readonly ERR_RELOAD_BUSY: 'a reload, recycle or drain is already under way';
+    readonly ERR_RELOAD_STOPPING: 'the server is shutting down or draining: no reload';
+    readonly ERR_MOVE_LINK: 'the move link between an old worker and its replacement failed';
+    readonly ERR_MOVE_RECORD: 'a move record did not decode (a bug: both ends are the same code)';
 };
 export type ErrorCode = keyof typeof ERROR_CODES;
 //# sourceMappingURL=errors.d.ts.map

@@ -47,6 +47,8 @@ export const HANDSHAKE_ERRORS = {
     ERR_HANDSHAKE_KEY: 400,
     ERR_HANDSHAKE_VERSION: 426,
     ERR_HANDSHAKE_PROTOCOL: 400,
+    /** An Origin not in allowedOrigins, or none with requireOrigin (RFC 6455 §10.2). */
+    ERR_HANDSHAKE_ORIGIN: 403,
 };
 /** A peer broke RFC 6455/7692: the connection is failed with `closeCode`. */
 export class ProtocolError extends SwitchyardError {
@@ -171,6 +173,7 @@ export const CLUSTER_ERRORS = {
     ERR_STATS_TIMEOUT: "the master did not answer a worker's stats request in time",
     ERR_CONTROL_NO_ANSWER: "the master's control socket did not answer in time",
     ERR_CONTROL_FAILED: "the master's control socket answered with an error",
+    ERR_REDIS_URL: '--redis is not one Redis URL or a comma-separated list of them (redis:// or rediss://)',
 };
 export class ClusterError extends SwitchyardError {
     constructor(code, message) {
@@ -190,6 +193,31 @@ export class SnapshotRefusedError extends SwitchyardError {
         super('ERR_SNAPSHOT_REFUSED', `connection state cannot be captured now: ${reason}`);
     }
 }
+/** TLS files (sslCertFile, sslKeyFile, sslCaFile, sslSniCerts) that cannot be served with. */
+export const TLS_ERRORS = {
+    ERR_TLS_FILE: 'a TLS file is missing, unreadable, not PEM, or a key that is not its certificate\'s: the start stops (exit code 2), a reload keeps the old certificate',
+};
+/** A TLS file that cannot be used; `file` is its path and the message names it. */
+export class TlsFileError extends SwitchyardError {
+    file;
+    constructor(file, why) {
+        super('ERR_TLS_FILE', `${file}: ${why}`);
+        this.file = file;
+    }
+}
+/** The zero-drop reload (src/master/reload.ts, src/shared/move/, src/worker/reload/). */
+export const RELOAD_ERRORS = {
+    ERR_RELOAD_START_FAILED: 'a new worker failed to start (syntax error, a throw in workerStart, died or timed out): the reload was aborted, the old workers keep serving',
+    ERR_RELOAD_BUSY: 'a reload, recycle or drain is already under way',
+    ERR_RELOAD_STOPPING: 'the server is shutting down or draining: no reload',
+    ERR_MOVE_LINK: 'the move link between an old worker and its replacement failed',
+    ERR_MOVE_RECORD: 'a move record did not decode (a bug: both ends are the same code)',
+};
+export class ReloadError extends SwitchyardError {
+    constructor(code, message) {
+        super(code, message);
+    }
+}
 /** Every code, each once (the tables above never share one). */
 export const ERROR_CODES = {
     ...PROTOCOL_ERRORS,
@@ -203,5 +231,7 @@ export const ERROR_CODES = {
     ...HANDOFF_ERRORS,
     ...CLUSTER_ERRORS,
     ...CONNECTION_STATE_ERRORS,
+    ...TLS_ERRORS,
+    ...RELOAD_ERRORS,
 };
 //# sourceMappingURL=errors.js.map

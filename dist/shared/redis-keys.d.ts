@@ -30,6 +30,18 @@ import type { WorkerAddress } from './bus/types.ts';
  * cluster shares one slot: the Lua scripts stay single-slot, one connection to that slot's
  * master reaches them all, and one SSUBSCRIBE covers both bus channels (a sender's direct
  * messages and broadcasts then reach a receiver in the order sent).
+ *
+ * On a Redis Cluster (detected, or --redis-cluster) the keys are partitioned instead of sharing
+ * one tag: what is the cluster's as a whole (node-seq, node leases, node-ids, emitter-seq, sn,
+ * the broadcast channel) lives under {name}, and what belongs to one node under that node's own
+ * tag, {name:n<id>}: its session-id counter, stats, metrics, its workers' bus channels, and its
+ * part of the session table (sessions, worker sets, and the uid sets of its own sessions: a
+ * uid's fds are the union over the nodes in P:sn). Every Lua script touches one partition, so
+ * it stays single-slot and atomic; the traffic and the data spread over the shards by node.
+ *     P:node-ids            set: node ids that took a lease (liveNodes reads it: no SCAN, which
+ *                           a Redis Cluster would answer for one shard only)
+ *     P:probe:${node}:${slot} channel (in each partition whose channels a worker subscribes):
+ *                           the liveness probe of one subscription (bus/redis-cluster-bus.ts)
  */
 /** A cluster name as the settings accept it: safe inside a key, a channel and a SCAN pattern. */
 export declare const CLUSTER_NAME: RegExp;
@@ -40,14 +52,24 @@ export declare function checkPrefixName(name: string, user: string): void;
 /** The keys and channels of one cluster. `prefix` is P as it appears in keys (hash tag included). */
 export declare class ClusterKeys {
     readonly prefix: string;
-    constructor(prefix: string);
-    /** The keys of cluster `name`, hash-tagged or not. */
-    static of(name: string, hashTag?: boolean): ClusterKeys;
-    /** The keys of the cluster these settings name. */
+    private readonly partitionName;
+    /** `partitionName`: the bare cluster name when the keys are partitioned by node (Redis Cluster). */
+    constructor(prefix: string, partitionName?: string | null);
+    /** The keys of cluster `name`: hash-tagged or not, or partitioned by node (`partitioned`: a Redis Cluster). */
+    static of(name: string, hashTag?: boolean, partitioned?: boolean): ClusterKeys;
+    /** The keys of the cluster these settings name (`cluster`: on a Redis Cluster, see redis-target.ts). */
     static forConfig(config: {
         clusterName: string;
         redisSharded: boolean;
-    }): ClusterKeys;
+    }, cluster?: boolean): ClusterKeys;
+    /** Partitioned by node (Redis Cluster). */
+    get partitioned(): boolean;
+    /** The prefix of node `node`'s partition: its own hash tag on a Redis Cluster, else P. */
+    nodePrefix(node: number): string;
+    /** Every node id that took a lease (pruned as leases vanish). */
+    get nodeIds(): string;
+    /** The liveness probe channel of a subscription under `tagPrefix` (a partition's prefix). */
+    probeChannel(tagPrefix: string, from: WorkerAddress): string;
     get nodeSeq(): string;
     /** The lease key of node `id`: it exists exactly while that node is alive. */
     node(id: number): string;
@@ -65,7 +87,8 @@ export declare class ClusterKeys {
     session(fd: number): string;
     workerSessions(node: number, slot: number | string): string;
     nodeWorkers(node: number): string;
-    uidSessions(uid: string): string;
+    /** The fds bound to `uid`; partitioned, only those of `node` (the uid's set in that node's partition). */
+    uidSessions(uid: string, node?: number): string;
     get sessionNodes(): string;
 }
 //# sourceMappingURL=redis-keys.d.ts.map

@@ -1,3 +1,4 @@
+import { nodeOf } from './session-id.js';
 /**
  * Every Redis key and pub/sub channel of a cluster, named in one place. All of them start with
  * the cluster's prefix P:
@@ -29,6 +30,18 @@
  * cluster shares one slot: the Lua scripts stay single-slot, one connection to that slot's
  * master reaches them all, and one SSUBSCRIBE covers both bus channels (a sender's direct
  * messages and broadcasts then reach a receiver in the order sent).
+ *
+ * On a Redis Cluster (detected, or --redis-cluster) the keys are partitioned instead of sharing
+ * one tag: what is the cluster's as a whole (node-seq, node leases, node-ids, emitter-seq, sn,
+ * the broadcast channel) lives under {name}, and what belongs to one node under that node's own
+ * tag, {name:n<id>}: its session-id counter, stats, metrics, its workers' bus channels, and its
+ * part of the session table (sessions, worker sets, and the uid sets of its own sessions: a
+ * uid's fds are the union over the nodes in P:sn). Every Lua script touches one partition, so
+ * it stays single-slot and atomic; the traffic and the data spread over the shards by node.
+ *     P:node-ids            set: node ids that took a lease (liveNodes reads it: no SCAN, which
+ *                           a Redis Cluster would answer for one shard only)
+ *     P:probe:${node}:${slot} channel (in each partition whose channels a worker subscribes):
+ *                           the liveness probe of one subscription (bus/redis-cluster-bus.ts)
  */
 /** A cluster name as the settings accept it: safe inside a key, a channel and a SCAN pattern. */
 export const CLUSTER_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -50,16 +63,35 @@ function escapeGlob(s) {
 /** The keys and channels of one cluster. `prefix` is P as it appears in keys (hash tag included). */
 export class ClusterKeys {
     prefix;
-    constructor(prefix) {
+    partitionName;
+    /** `partitionName`: the bare cluster name when the keys are partitioned by node (Redis Cluster). */
+    constructor(prefix, partitionName = null) {
         this.prefix = prefix;
+        this.partitionName = partitionName;
     }
-    /** The keys of cluster `name`, hash-tagged or not. */
-    static of(name, hashTag = false) {
-        return new ClusterKeys(keyPrefix(name, hashTag));
+    /** The keys of cluster `name`: hash-tagged or not, or partitioned by node (`partitioned`: a Redis Cluster). */
+    static of(name, hashTag = false, partitioned = false) {
+        return partitioned ? new ClusterKeys(`{${name}}`, name) : new ClusterKeys(keyPrefix(name, hashTag));
     }
-    /** The keys of the cluster these settings name. */
-    static forConfig(config) {
-        return ClusterKeys.of(config.clusterName, config.redisSharded);
+    /** The keys of the cluster these settings name (`cluster`: on a Redis Cluster, see redis-target.ts). */
+    static forConfig(config, cluster = false) {
+        return ClusterKeys.of(config.clusterName, config.redisSharded, cluster);
+    }
+    /** Partitioned by node (Redis Cluster). */
+    get partitioned() {
+        return this.partitionName !== null;
+    }
+    /** The prefix of node `node`'s partition: its own hash tag on a Redis Cluster, else P. */
+    nodePrefix(node) {
+        return this.partitionName === null ? this.prefix : `{${this.partitionName}:n${node}}`;
+    }
+    /** Every node id that took a lease (pruned as leases vanish). */
+    get nodeIds() {
+        return `${this.prefix}:node-ids`;
+    }
+    /** The liveness probe channel of a subscription under `tagPrefix` (a partition's prefix). */
+    probeChannel(tagPrefix, from) {
+        return `${tagPrefix}:probe:${from.node}:${from.slot}`;
     }
     // Membership.
     get nodeSeq() {
@@ -82,33 +114,34 @@ export class ClusterKeys {
         return `${this.prefix}:emitter-seq`;
     }
     sessionSeq(node) {
-        return `${this.prefix}:seq:${node}`;
+        return `${this.nodePrefix(node)}:seq:${node}`;
     }
     stats(node) {
-        return `${this.prefix}:stats:${node}`;
+        return `${this.nodePrefix(node)}:stats:${node}`;
     }
     metrics(node) {
-        return `${this.prefix}:metrics:${node}`;
+        return `${this.nodePrefix(node)}:metrics:${node}`;
     }
     // The bus.
     workerChannel(to) {
-        return `${this.prefix}:w:${to.node}:${to.slot}`;
+        return `${this.nodePrefix(to.node)}:w:${to.node}:${to.slot}`;
     }
     get broadcastChannel() {
         return `${this.prefix}:all`;
     }
     // The session table (the Lua scripts name the same keys from the prefix).
     session(fd) {
-        return `${this.prefix}:s:${fd}`;
+        return `${this.nodePrefix(nodeOf(fd))}:s:${fd}`;
     }
     workerSessions(node, slot) {
-        return `${this.prefix}:ws:${node}:${slot}`;
+        return `${this.nodePrefix(node)}:ws:${node}:${slot}`;
     }
     nodeWorkers(node) {
-        return `${this.prefix}:nw:${node}`;
+        return `${this.nodePrefix(node)}:nw:${node}`;
     }
-    uidSessions(uid) {
-        return `${this.prefix}:u:${uid}`;
+    /** The fds bound to `uid`; partitioned, only those of `node` (the uid's set in that node's partition). */
+    uidSessions(uid, node = 0) {
+        return `${this.partitioned ? this.nodePrefix(node) : this.prefix}:u:${uid}`;
     }
     get sessionNodes() {
         return `${this.prefix}:sn`;

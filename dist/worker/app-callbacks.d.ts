@@ -1,7 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Logger } from '../shared/logger.ts';
 import type { CloseInfo, Connection } from './connection/connection.ts';
 import type { AllCallbacks, ServerApi, ServerCallbacks } from './app-contract.ts';
+import type { HttpRequest } from './handshake/client-address.ts';
 /**
  * The app's callbacks (Swoole's $server->on()) and how they run. Nothing an app callback does
  * escapes into the server: a failure is logged and, where a connection is involved, closes
@@ -28,17 +29,18 @@ export declare class AppCallbacks {
      * and closes that connection with 1011; everyone else keeps being served. Unsettled
      * promises count towards the connection's inbound backpressure.
      */
-    invoke<E extends 'open' | 'message'>(conn: Connection, event: E, arg: Parameters<ServerCallbacks[E]>[1]): void;
+    invoke<E extends 'open' | 'message' | 'adopt'>(conn: Connection, event: E, arg: Parameters<ServerCallbacks[E]>[1]): void;
     private callbackFailed;
     /** Callbacks with no connection left to close: failures are only logged. */
     invokeDetached(event: 'close' | 'disconnect', fd: number, info?: CloseInfo): void;
-    invokeLifecycle(event: 'workerStart' | 'workerStop', workerId: number): Promise<void>;
+    /** `strict`: a failure is thrown (a reload's replacement must not serve with a failed workerStart). */
+    invokeLifecycle(event: 'workerStart' | 'workerStop', workerId: number, strict?: boolean): Promise<void>;
     /** Another worker's sendMessage. */
     invokePipe(src: number, data: unknown): void;
     bufferFull(conn: Connection): void;
     bufferEmpty(conn: Connection): void;
     /** A plain HTTP request: the app's `request` callback, or 426 when it has none; 500 when it fails. */
-    request(req: IncomingMessage, res: ServerResponse): void;
+    request(req: HttpRequest, res: ServerResponse): void;
     private failRequest;
 }
 //# sourceMappingURL=app-callbacks.d.ts.map

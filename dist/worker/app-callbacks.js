@@ -87,12 +87,15 @@ export class AppCallbacks {
             fail(err);
         }
     }
-    async invokeLifecycle(event, workerId) {
+    /** `strict`: a failure is thrown (a reload's replacement must not serve with a failed workerStart). */
+    async invokeLifecycle(event, workerId, strict = false) {
         try {
             await this.registry[event]?.(this.server, workerId);
         }
         catch (err) {
             this.log.error({ event, err }, 'callback failed');
+            if (strict)
+                throw err;
         }
     }
     /** Another worker's sendMessage. */

@@ -4,7 +4,7 @@
  * nothing of the worker imports server.ts but its entry points (worker-main.ts, index.ts), as
  * uWebSockets' WebSocketBehavior is one typed object listing every handler.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ClusterStats, PushCounters } from '../shared/cluster-messages.ts';
 import type { Config } from '../shared/config.ts';
@@ -12,6 +12,8 @@ import type { DispatchFunc } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { CloseInfo, PushStatus } from './connection/connection.ts';
 import type { HandshakeRequest, HandshakeResponse } from './handshake/handshake-io.ts';
+import type { HttpRequest } from './handshake/client-address.ts';
+export type { HttpRequest };
 /** A message as the server API takes it: text for strings, binary for bytes (unless an opcode says otherwise). */
 export type Data = string | Buffer | Uint8Array;
 /** What `message` receives (Swoole's Frame). Messages arrive whole, so `finish` is always true. */
@@ -27,8 +29,11 @@ export interface Frame {
 }
 export interface ClientInfo {
     fd: number;
+    /** The client (behind a trusted proxy, the address the proxy declared). */
     remoteAddress: string;
     remotePort: number;
+    /** The proxy whose word gave remoteAddress (trustProxy), or null when the peer is the client. */
+    proxyAddress: string | null;
     path: string;
     protocol: string;
     extensions: string;
@@ -46,6 +51,17 @@ export interface ClientInfo {
     /** The uid bound with server.bind(), or null. */
     uid: string | null;
     rooms: readonly string[];
+    /** wss://: the negotiated TLS; null on plain ws://. */
+    tls: TlsInfo | null;
+}
+/** A connection's TLS (getClientInfo). */
+export interface TlsInfo {
+    /** The negotiated version: 'TLSv1.3', 'TLSv1.2'. */
+    version: string;
+    /** The cipher suite's standard name. */
+    cipher?: string;
+    /** The client certificate's subject (CN, O, ...), when one was presented and chains to sslCaFile. */
+    peerSubject?: Record<string, string | string[]>;
 }
 /**
  * A push to another worker's fd, as the sender sees it: `forwarded` (a bus took it; the owner
@@ -100,10 +116,15 @@ export interface ServerCallbacks {
     /** Return false (or set a non-101 status) to refuse; throw and the client gets 500. */
     handshake: (request: HandshakeRequest, response: HandshakeResponse, server: ServerApi) => Awaitable<boolean | void>;
     open: (server: ServerApi, request: HandshakeRequest) => Awaitable<void>;
+    /**
+     * A connection a reload moved here from the worker this one replaces (open is not fired
+     * again): its details as they were, uid, rooms and server.connectionData(fd) included.
+     */
+    adopt: (server: ServerApi, info: ClientInfo) => Awaitable<void>;
     message: (server: ServerApi, frame: Frame) => Awaitable<void>;
     close: (server: ServerApi, fd: number, info: CloseInfo) => Awaitable<void>;
     disconnect: (server: ServerApi, fd: number) => Awaitable<void>;
-    request: (req: IncomingMessage, res: ServerResponse, server: ServerApi) => Awaitable<void>;
+    request: (req: HttpRequest, res: ServerResponse, server: ServerApi) => Awaitable<void>;
     workerStart: (server: ServerApi, workerId: number) => Awaitable<void>;
     workerStop: (server: ServerApi, workerId: number) => Awaitable<void>;
     bufferFull: (server: ServerApi, fd: number) => void;
@@ -166,6 +187,12 @@ export interface ServerApi extends AppHost {
     isEstablished(fd: number): Promise<boolean>;
     getClientInfo(fd: number): Promise<ClientInfo | null>;
     localClientInfo(fd: number): ClientInfo | null;
+    /** The app's store for a connection held here (null otherwise); it moves with the connection on a reload. */
+    connectionData(fd: number): Record<string, unknown> | null;
+    /** Asks the master to reload every worker, connections kept (false in a single process). */
+    reload(): boolean;
+    /** Drains the node: readiness and new connections 503, established ones closed 1012 evenly over `seconds`. */
+    drain(seconds?: number): boolean;
     protect(fd: number, value?: boolean): boolean;
     getClientList(options?: ClientListOptions): Promise<ClientPage>;
     readonly connections: Iterable<number> & AsyncIterable<number>;

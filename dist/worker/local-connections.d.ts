@@ -5,6 +5,14 @@ import { type CloseInfo, type Connection, type PushStatus } from './connection/c
 import type { HandshakeRequest } from './handshake/handshake-io.ts';
 import type { ClientInfo, LocalStats } from './app-contract.ts';
 import { WorkerMeters } from '../shared/metrics/worker-meters.ts';
+import type { MoveRelay } from './reload/moved-ops.ts';
+/** What leaves with a connection when a reload moves it: what this registry knows of it. */
+export interface Membership {
+    uid: string | null;
+    rooms: string[];
+    /** The app's per-connection store (Server.connectionData). */
+    data: Record<string, unknown> | null;
+}
 /** This process's counters (LocalStats without what is read off the live state). */
 export type LocalCounters = Omit<LocalStats, 'workerId' | 'connections' | 'pendingHandshakes'>;
 /** What the cluster knows of an fd, asked of its owner. */
@@ -27,6 +35,8 @@ export interface LocalConnectionsInit {
     pendingSocket(fd: number): Socket | undefined;
     /** A message from another worker's sendMessage, for the app's pipeMessage. */
     pipe(src: number, data: unknown): void;
+    /** fd (a connection of this worker) was just bound to uid: maxConnectionsPerUid's check. */
+    bound?(fd: number, uid: string): void;
 }
 /**
  * The established connections of this worker and every operation on them: pushes, closes,
@@ -38,6 +48,10 @@ export declare class LocalConnections implements SessionOwner {
     private readonly rooms;
     private readonly uidOf;
     private readonly fdsOfUid;
+    /** The app's per-connection stores (Server.connectionData), made on first use. */
+    private readonly data;
+    /** While a reload moves connections out of or into this worker (src/worker/reload/). */
+    relay: MoveRelay | null;
     /** This process's counters (the cluster operations count remote pushes here too). */
     readonly counters: LocalCounters;
     readonly meters: WorkerMeters;
@@ -55,6 +69,17 @@ export declare class LocalConnections implements SessionOwner {
     page(after: number, limit: number, room: string | undefined): number[];
     /** The handshake completed: the connection is ours until it closes. */
     add(conn: Connection, request: HandshakeRequest): void;
+    /** The connection's app data store (created empty on first use); null when fd is not here. */
+    connectionData(fd: number): Record<string, unknown> | null;
+    /** The connections here, for a reload to move. */
+    connections(): Connection[];
+    /**
+     * A reload takes the connection to another worker: it leaves this registry with its uid,
+     * rooms and app data, but not the session table (same fd, same slot: still registered).
+     */
+    detach(fd: number): Membership | null;
+    /** A connection a reload moved here: registered as it was (the session table already has it). */
+    adopt(conn: Connection, m: Membership): void;
     /** The connection closed: it leaves its rooms, its uid and the session table. */
     remove(conn: Connection, info: CloseInfo): void;
     push(fd: number, payload: Buffer, op: number): PushStatus;

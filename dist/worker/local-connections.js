@@ -1,5 +1,6 @@
 import { CloseCode, Opcode } from '../shared/protocol/constants.js';
 import { encodeForQueue, WebSocketStatus } from './connection/connection.js';
+import { tlsInfoOf } from './handshake/tls-terminator.js';
 import { Rooms } from './rooms.js';
 import { WorkerMeters } from '../shared/metrics/worker-meters.js';
 /**
@@ -12,6 +13,10 @@ export class LocalConnections {
     rooms = new Rooms();
     uidOf = new Map();
     fdsOfUid = new Map();
+    /** The app's per-connection stores (Server.connectionData), made on first use. */
+    data = new Map();
+    /** While a reload moves connections out of or into this worker (src/worker/reload/). */
+    relay = null;
     /** This process's counters (the cluster operations count remote pushes here too). */
     counters;
     meters;
@@ -62,11 +67,56 @@ export class LocalConnections {
         this.conns.set(conn.fd, conn);
         this.sessions?.add({ fd: conn.fd, node: this.init.node, slot: this.init.slot, remoteAddress: conn.remoteAddress, remotePort: conn.remotePort, connectTime: conn.connectTime });
         this.counters.handshakes++;
-        this.log.debug({ fd: conn.fd, path: request.path, remote: conn.remoteAddress }, 'open');
+        this.log.debug({ fd: conn.fd, path: request.path, remote: conn.remoteAddress, ...(conn.proxyAddress === null ? {} : { proxy: conn.proxyAddress }) }, 'open');
+    }
+    /** The connection's app data store (created empty on first use); null when fd is not here. */
+    connectionData(fd) {
+        if (!this.conns.has(fd))
+            return null;
+        let d = this.data.get(fd);
+        if (d === undefined)
+            this.data.set(fd, (d = {}));
+        return d;
+    }
+    /** The connections here, for a reload to move. */
+    connections() {
+        return [...this.conns.values()];
+    }
+    /**
+     * A reload takes the connection to another worker: it leaves this registry with its uid,
+     * rooms and app data, but not the session table (same fd, same slot: still registered).
+     */
+    detach(fd) {
+        const conn = this.conns.get(fd);
+        if (!conn)
+            return null;
+        const out = { uid: this.uidOf.get(fd) ?? null, rooms: [...this.rooms.roomsOf(fd)], data: this.data.get(fd) ?? null };
+        this.conns.delete(fd);
+        this.rooms.leaveAll(fd);
+        this.unbind(fd);
+        this.data.delete(fd);
+        return out;
+    }
+    /** A connection a reload moved here: registered as it was (the session table already has it). */
+    adopt(conn, m) {
+        const fd = conn.fd;
+        this.conns.set(fd, conn);
+        for (const room of m.rooms)
+            this.rooms.join(fd, room);
+        if (m.uid !== null) {
+            this.uidOf.set(fd, m.uid);
+            let fds = this.fdsOfUid.get(m.uid);
+            if (!fds)
+                this.fdsOfUid.set(m.uid, (fds = new Set()));
+            fds.add(fd);
+        }
+        if (m.data !== null)
+            this.data.set(fd, m.data);
     }
     /** The connection closed: it leaves its rooms, its uid and the session table. */
     remove(conn, info) {
         this.conns.delete(conn.fd);
+        this.data.delete(conn.fd);
         this.rooms.leaveAll(conn.fd);
         this.unbind(conn.fd);
         this.sessions?.remove(conn.fd);
@@ -77,7 +127,7 @@ export class LocalConnections {
     push(fd, payload, op) {
         const conn = this.conns.get(fd);
         if (!conn)
-            return 'unknown';
+            return this.relay?.divert(fd, { k: 'push', payload, op }) ? 'queued' : 'unknown';
         if (op === Opcode.Ping)
             return conn.ping(payload);
         if (op === Opcode.Pong)
@@ -91,6 +141,8 @@ export class LocalConnections {
         const conn = this.conns.get(fd);
         if (conn)
             return conn.disconnect(code, reason);
+        if (this.relay?.divert(fd, { k: 'disconnect', code, reason }))
+            return true;
         return this.destroyPending(fd);
     }
     close(fd) {
@@ -99,6 +151,8 @@ export class LocalConnections {
             conn.close();
             return true;
         }
+        if (this.relay?.divert(fd, { k: 'close' }))
+            return true;
         return this.destroyPending(fd);
     }
     destroyPending(fd) {
@@ -121,7 +175,7 @@ export class LocalConnections {
     protect(fd, value) {
         const c = this.conns.get(fd);
         if (!c)
-            return false;
+            return this.relay?.divert(fd, { k: 'protect', value }) ?? false;
         c.protected = value;
         return true;
     }
@@ -141,6 +195,7 @@ export class LocalConnections {
             fd,
             remoteAddress: c.remoteAddress,
             remotePort: c.remotePort,
+            proxyAddress: c.proxyAddress,
             path: c.path,
             protocol: c.protocol,
             extensions: c.extensions,
@@ -157,6 +212,7 @@ export class LocalConnections {
             protected: c.protected,
             uid: this.uidOf.get(fd) ?? null,
             rooms: this.rooms.roomsOf(fd),
+            tls: tlsInfoOf(c.socket),
         };
     }
     /** How many connections a broadcast (or a push to `room`) reaches here. */
@@ -165,6 +221,8 @@ export class LocalConnections {
     }
     /** Every connection here (or the room's members here), the frame encoded once for all of them. */
     broadcast(op, payload, except, room) {
+        if (this.relay !== null && this.relay.broadcast({ op, payload, except, room }) === 'hold')
+            return 0;
         // One buffer whatever the size (header and payload copied once here), so that every
         // connection writes the same bytes as they are, never a copy of its own.
         const parts = encodeForQueue(op, payload);
@@ -190,16 +248,18 @@ export class LocalConnections {
     }
     join(fd, room) {
         if (!this.conns.has(fd))
-            return false;
+            return this.relay?.divert(fd, { k: 'join', room }) ?? false;
         this.rooms.join(fd, room);
         return true;
     }
     leave(fd, room) {
+        if (!this.conns.has(fd) && this.relay?.divert(fd, { k: 'leave', room }))
+            return true;
         return this.rooms.leave(fd, room);
     }
     bind(fd, uid) {
         if (!this.conns.has(fd))
-            return false;
+            return this.relay?.divert(fd, { k: 'bind', uid }) ?? false;
         this.unbind(fd);
         this.sessions?.bind(fd, uid);
         this.uidOf.set(fd, uid);
@@ -207,6 +267,7 @@ export class LocalConnections {
         if (!fds)
             this.fdsOfUid.set(uid, (fds = new Set()));
         fds.add(fd);
+        this.init.bound?.(fd, uid);
         return true;
     }
     unbind(fd) {

@@ -16,6 +16,10 @@ export interface ServerOptions {
     clusterStats?: () => Promise<ClusterStats>;
     /** In a cluster, shutdown() asks the master to stop everything (Swoole's $server->shutdown()). */
     requestShutdown?: () => void;
+    /** In a cluster, reload() asks the master to reload every worker. */
+    requestReload?: () => void;
+    /** In a cluster, drain(seconds) asks the master to drain the node. */
+    requestDrain?: (seconds: number) => void;
     /** The buses to other workers: same node (embedded) and other nodes (Redis). */
     buses?: {
         embedded: Bus | null;

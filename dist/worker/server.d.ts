@@ -4,6 +4,9 @@ import { type Logger } from '../shared/logger.ts';
 import { WebSocketStatus, type CloseInfo, type PushStatus } from './connection/connection.ts';
 import { HandshakeRequest, HandshakeResponse } from './handshake/handshake-io.ts';
 import type { ClusterStats } from '../shared/cluster-messages.ts';
+import { AppCallbacks } from './app-callbacks.ts';
+import { LocalConnections } from './local-connections.ts';
+import { WorkerLifecycle } from './worker-lifecycle.ts';
 import type { AllCallbacks, ClientInfo, ClientListOptions, ClientPage, Data, LocalStats, PushCallFailure, RemotePushStatus, RoomTarget, ServerApi } from './app-contract.ts';
 import type { ServerOptions } from './server-types.ts';
 import { WorkerMeters } from '../shared/metrics/worker-meters.ts';
@@ -27,6 +30,8 @@ export declare class Server implements ServerApi {
     private readonly lifecycle;
     private readonly clusterStats;
     private readonly requestShutdown;
+    private readonly requestReload;
+    private readonly requestDrain;
     private readonly router;
     private readonly calls;
     private readonly counters;
@@ -42,10 +47,40 @@ export declare class Server implements ServerApi {
     receive(socket: Socket | undefined, fd: number): void;
     /** Takes an accepted socket (from our own listener or the master's hand-off). */
     attach(socket: Socket, fd?: number): void;
+    /**
+     * Reads the TLS files again (what SIGHUP to the master does in every worker): new handshakes
+     * use the new certificates, established connections keep theirs. False when TLS is off or a
+     * file failed its check (logged; the current certificates stay).
+     */
+    reloadTls(): boolean;
     /** Single-process mode: listen ourselves, as the master will (paused sockets, nothing read). */
     listen(port?: number, host?: string): Promise<AddressInfo>;
     /** Arms the heartbeat and ping timers and runs workerStart (listen() calls it; so does a cluster worker). */
-    start(): Promise<void>;
+    start(strict?: boolean): Promise<void>;
+    /** @internal what a reload works on (src/worker/reload/, worker-main.ts). */
+    get reloadParts(): {
+        local: LocalConnections;
+        lifecycle: WorkerLifecycle;
+        callbacks: AppCallbacks;
+    };
+    /**
+     * The app's own store for a connection of this worker (created empty on first use; null for
+     * an fd this worker does not hold). It moves with the connection when a reload hands it to
+     * a new worker, so it must stay structured-clone data (objects, arrays, strings, numbers,
+     * Buffers, Maps, Sets, Dates: no functions, sockets or class instances with behaviour).
+     */
+    connectionData(fd: number): Record<string, unknown> | null;
+    /**
+     * Asks the master to reload every worker (new app code, connections kept: see the README).
+     * Fire-and-forget from a worker (this very worker is replaced); false in a single process.
+     */
+    reload(): boolean;
+    /**
+     * Drains the node before a whole-node restart: readiness 503, new connections 503, every
+     * established connection closed with 1012, evenly over `seconds` (default drainSeconds). In
+     * a single process, this server alone.
+     */
+    drain(seconds?: number): boolean;
     /**
      * Stops the server: in a cluster, asks the master to stop every worker (each closes its
      * clients with 1001); in a single process, does it here. Resolves when this process is done.

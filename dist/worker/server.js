@@ -1,3 +1,4 @@
+import { ConfigError } from '../shared/errors.js';
 import { resolveConfig } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { CloseCode } from '../shared/protocol/constants.js';
@@ -14,6 +15,7 @@ import { opcodeFor, toList } from './cluster/payload.js';
 import { WorkerLifecycle } from './worker-lifecycle.js';
 import { newCounters, singleProcessStats } from './worker-stats.js';
 import { WorkerMeters } from '../shared/metrics/worker-meters.js';
+import { UidLimit } from './uid-limit.js';
 export { HandshakeRequest, HandshakeResponse, WebSocketStatus };
 export { upgradeRequired } from './handshake/upgrade-required.js';
 /**
@@ -32,6 +34,8 @@ export class Server {
     lifecycle;
     clusterStats;
     requestShutdown;
+    requestReload;
+    requestDrain;
     router;
     calls;
     counters = newCounters();
@@ -44,6 +48,8 @@ export class Server {
         this.clusterStats = deps.clusterStats;
         this.meters = deps.meters ?? new WorkerMeters();
         this.requestShutdown = deps.requestShutdown;
+        this.requestReload = deps.requestReload;
+        this.requestDrain = deps.requestDrain;
         this.callbacks = new AppCallbacks(this, this.log);
         this.router =
             deps.buses && (deps.buses.embedded || deps.buses.redis)
@@ -58,6 +64,11 @@ export class Server {
                     meters: this.meters,
                 })
                 : null;
+        const uidLimit = new UidLimit(this.config.maxConnectionsPerUid, {
+            getFdsByUid: (uid) => this.getFdsByUid(uid),
+            connectTime: async (fd) => (await this.getClientInfo(fd))?.connectTime ?? null,
+            disconnect: (fd, code, reason) => this.disconnect(fd, code, reason),
+        }, this.log);
         this.local = new LocalConnections({
             counters: this.counters,
             meters: this.meters,
@@ -67,6 +78,7 @@ export class Server {
             slot: this.workerId,
             pendingSocket: (fd) => this.lifecycle.pendingSocket(fd),
             pipe: (src, data) => this.callbacks.invokePipe(src, data),
+            ...(this.config.maxConnectionsPerUid > 0 ? { bound: (fd, uid) => void uidLimit.bound(fd, uid) } : {}),
         });
         this.calls = new ClusterCalls({
             router: this.router,
@@ -105,15 +117,61 @@ export class Server {
     attach(socket, fd) {
         this.lifecycle.attach(socket, fd);
     }
+    /**
+     * Reads the TLS files again (what SIGHUP to the master does in every worker): new handshakes
+     * use the new certificates, established connections keep theirs. False when TLS is off or a
+     * file failed its check (logged; the current certificates stay).
+     */
+    reloadTls() {
+        return this.lifecycle.reloadTls();
+    }
     /** Single-process mode: listen ourselves, as the master will (paused sockets, nothing read). */
     async listen(port = this.config.port, host = this.config.host) {
+        // The master reads PROXY headers; a single process has none (trustProxy's headers work here).
+        if (this.config.proxyProtocol)
+            throw new ConfigError(['proxyProtocol (--proxy-protocol): needs the cluster (switchyard start): a single-process server does not read PROXY headers']);
         const address = await this.lifecycle.listen(port, host);
         await this.start();
         return address;
     }
     /** Arms the heartbeat and ping timers and runs workerStart (listen() calls it; so does a cluster worker). */
-    async start() {
-        await this.lifecycle.start();
+    async start(strict = false) {
+        await this.lifecycle.start(strict);
+    }
+    /** @internal what a reload works on (src/worker/reload/, worker-main.ts). */
+    get reloadParts() {
+        return { local: this.local, lifecycle: this.lifecycle, callbacks: this.callbacks };
+    }
+    /**
+     * The app's own store for a connection of this worker (created empty on first use; null for
+     * an fd this worker does not hold). It moves with the connection when a reload hands it to
+     * a new worker, so it must stay structured-clone data (objects, arrays, strings, numbers,
+     * Buffers, Maps, Sets, Dates: no functions, sockets or class instances with behaviour).
+     */
+    connectionData(fd) {
+        return this.local.connectionData(fd);
+    }
+    /**
+     * Asks the master to reload every worker (new app code, connections kept: see the README).
+     * Fire-and-forget from a worker (this very worker is replaced); false in a single process.
+     */
+    reload() {
+        if (!this.requestReload)
+            return false;
+        this.requestReload();
+        return true;
+    }
+    /**
+     * Drains the node before a whole-node restart: readiness 503, new connections 503, every
+     * established connection closed with 1012, evenly over `seconds` (default drainSeconds). In
+     * a single process, this server alone.
+     */
+    drain(seconds = this.config.drainSeconds) {
+        if (this.requestDrain)
+            this.requestDrain(seconds);
+        else
+            this.lifecycle.drain(seconds * 1000);
+        return true;
     }
     /**
      * Stops the server: in a cluster, asks the master to stop every worker (each closes its

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Config } from '../shared/config.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -6,6 +6,7 @@ import type { ValidUpgrade } from '../shared/protocol/handshake.ts';
 import type { AppCallbacks } from './app-callbacks.ts';
 import type { CloseInfo, Connection } from './connection/connection.ts';
 import type { HandshakeRequest, RequestSource } from './handshake/handshake-io.ts';
+import type { HttpRequest } from './handshake/client-address.ts';
 import type { UpgradeHandler } from './handshake/http-entry.ts';
 import type { LocalConnections, LocalCounters } from './local-connections.ts';
 import type { ServerApi } from './app-contract.ts';
@@ -49,7 +50,7 @@ export declare class WorkerEvents implements UpgradeHost, UpgradeHandler {
     upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade, arrivedAt: number): void;
     /** The server answered a socket that is not a WebSocket with `status` (the HTTP entry or the upgrade). */
     refused(status: number): void;
-    request(req: IncomingMessage, res: ServerResponse): void;
+    request(req: HttpRequest, res: ServerResponse): void;
     socketClosed(fd: number): void;
     refuseReason(): string | null;
     awaitingHook(): number;

@@ -1,5 +1,5 @@
 import { type AddressInfo, type Socket } from 'node:net';
-import { type CapacityCheck, type WorkerEventsInit } from './worker-events.ts';
+import { WorkerEvents, type CapacityCheck, type WorkerEventsInit } from './worker-events.ts';
 /** What the lifecycle is built with: what its WorkerEvents needs (it is the capacity check itself), and more. */
 export interface WorkerLifecycleInit extends Omit<WorkerEventsInit, 'capacity'> {
     workerId: number;
@@ -23,10 +23,17 @@ export declare class WorkerLifecycle implements CapacityCheck {
     private readonly upgrader;
     private readonly events;
     private listener;
+    /** With sslCertFile and sslKeyFile: TLS ends here, on every accepted socket. */
+    private readonly tls;
     private stopping;
+    private draining;
     private readonly timers;
     private readonly workerId;
     constructor(init: WorkerLifecycleInit);
+    /** Reads the TLS files again (SIGHUP to the master): false when TLS is off or a file failed (the old certificate stays). */
+    reloadTls(): boolean;
+    /** Where connections report (a connection a reload moves here is built with it). */
+    get connectionHost(): WorkerEvents;
     /** Whether stop() has begun: no new connections. */
     get shuttingDown(): boolean;
     /** Connections that are not WebSockets (yet), as maxPendingHandshakes counts them. */
@@ -42,10 +49,16 @@ export declare class WorkerLifecycle implements CapacityCheck {
     attach(socket: Socket, fd?: number): void;
     /** Single-process mode: listen ourselves, as the master will (paused sockets, nothing read). */
     listen(port: number, host: string): Promise<AddressInfo>;
-    /** Arms the heartbeat and ping timers and runs workerStart. */
-    start(): Promise<void>;
+    /** Arms the heartbeat and ping timers and runs workerStart (`strict`: its failure is thrown). */
+    start(strict?: boolean): Promise<void>;
     /** Closes every connection here with 1001 and waits for the closing handshakes, up to `maxWaitMs`. */
     stop(maxWaitMs: number): Promise<void>;
+    /**
+     * A drain: no new connections (503), and every established one closed with 1012 (Service
+     * Restart), one after the other at even intervals over `ms`: clients reconnect elsewhere
+     * without a storm.
+     */
+    drain(ms: number): void;
     capacityRefusal(): string | null;
 }
 //# sourceMappingURL=worker-lifecycle.d.ts.map

@@ -1,5 +1,7 @@
 import { createServer as createNetServer } from 'node:net';
 import { HttpEntry, reject } from './handshake/http-entry.js';
+import { TlsTerminator } from './handshake/tls-terminator.js';
+import { tlsEnabled } from '../shared/tls-files.js';
 import { WorkerEvents } from './worker-events.js';
 /** One listener for every socket: a closure each would stay with every idle connection. */
 const ignore = () => { };
@@ -20,7 +22,10 @@ export class WorkerLifecycle {
     upgrader;
     events;
     listener = null;
+    /** With sslCertFile and sslKeyFile: TLS ends here, on every accepted socket. */
+    tls;
     stopping = false;
+    draining = false;
     timers = [];
     workerId;
     constructor(init) {
@@ -37,6 +42,15 @@ export class WorkerLifecycle {
         this.events = events;
         this.upgrader = events.upgrader;
         this.entry = new HttpEntry(config, log, events);
+        this.tls = tlsEnabled(config) ? new TlsTerminator(config, log) : null;
+    }
+    /** Reads the TLS files again (SIGHUP to the master): false when TLS is off or a file failed (the old certificate stays). */
+    reloadTls() {
+        return this.tls?.reload() ?? false;
+    }
+    /** Where connections report (a connection a reload moves here is built with it). */
+    get connectionHost() {
+        return this.events;
     }
     /** Whether stop() has begun: no new connections. */
     get shuttingDown() {
@@ -72,7 +86,9 @@ export class WorkerLifecycle {
             return;
         }
         socket.on('error', ignore); // reported by the connection; never an uncaught exception
-        this.entry.attach(socket, fd);
+        // TLS is the first phase of the HTTP entry's: its deadline (handshakeTimeoutMs) and its
+        // place among maxPendingHandshakes start now, before the client's hello.
+        this.entry.attach(this.tls === null ? socket : this.tls.wrap(socket), fd);
     }
     /** Single-process mode: listen ourselves, as the master will (paused sockets, nothing read). */
     async listen(port, host) {
@@ -89,8 +105,8 @@ export class WorkerLifecycle {
         this.log.info({ event: 'listening', host: address.address, port: address.port }, 'listening');
         return address;
     }
-    /** Arms the heartbeat and ping timers and runs workerStart. */
-    async start() {
+    /** Arms the heartbeat and ping timers and runs workerStart (`strict`: its failure is thrown). */
+    async start(strict = false) {
         const { heartbeatCheckInterval, heartbeatIdleTime, pingInterval } = this.config;
         if (heartbeatCheckInterval > 0) {
             this.timers.push(setInterval(() => this.local.checkHeartbeat(heartbeatIdleTime * 1000), heartbeatCheckInterval * 1000).unref());
@@ -98,7 +114,7 @@ export class WorkerLifecycle {
         if (pingInterval > 0) {
             this.timers.push(setInterval(() => this.local.pingAll(), pingInterval * 1000).unref());
         }
-        await this.callbacks.invokeLifecycle('workerStart', this.workerId);
+        await this.callbacks.invokeLifecycle('workerStart', this.workerId, strict);
     }
     /** Closes every connection here with 1001 and waits for the closing handshakes, up to `maxWaitMs`. */
     async stop(maxWaitMs) {
@@ -120,9 +136,27 @@ export class WorkerLifecycle {
         this.local.closeAll();
         await this.callbacks.invokeLifecycle('workerStop', this.workerId);
     }
+    /**
+     * A drain: no new connections (503), and every established one closed with 1012 (Service
+     * Restart), one after the other at even intervals over `ms`: clients reconnect elsewhere
+     * without a storm.
+     */
+    drain(ms) {
+        if (this.draining || this.stopping)
+            return;
+        this.draining = true;
+        const fds = [...this.local.fds()];
+        this.log.info({ event: 'drain', connections: fds.length, ms }, 'draining');
+        const step = fds.length > 0 ? ms / fds.length : 0;
+        fds.forEach((fd, i) => {
+            setTimeout(() => this.local.disconnect(fd, 1012, 'service restart'), Math.round(i * step)).unref();
+        });
+    }
     capacityRefusal() {
         if (this.stopping)
             return 'server shutting down';
+        if (this.draining)
+            return 'server draining';
         if (this.local.size >= this.config.maxConnection)
             return 'too many connections';
         return null;

@@ -9,5 +9,6 @@ export declare function runWorker(config: Config, app: AppSetup, where: {
     node: number;
     busDir: string;
     handoffFd: number;
+    movePath?: string;
 }): Promise<void>;
 //# sourceMappingURL=worker-main.d.ts.map

@@ -4,10 +4,14 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ClusterError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { EmbeddedBus } from '../shared/bus/embedded-bus.js';
+import { ReleaseBatch } from './release-batch.js';
 import { Server } from './server.js';
 import { runAdmin } from './admin-ops.js';
 import { receiveHandoffs } from '../shared/handoff/receiver.js';
+import { markProxied } from './handshake/client-address.js';
 import { WorkerMeters } from '../shared/metrics/worker-meters.js';
+import { Adoption } from './reload/adopt.js';
+import { moveOut } from './reload/move-out.js';
 /** How often a worker tells the master its load (dispatch modes 3 and 8 read it). */
 const LOAD_REPORT_MS = 250;
 /** Sampling period of the event-loop delay histogram (ms). */
@@ -20,6 +24,8 @@ const STATS_TIMEOUT_MS = 3000;
  */
 export async function runWorker(config, app, where) {
     const { slot, node } = where;
+    // A reload's replacement: the worker it replaces hands over its connections and bus links.
+    const successor = where.movePath !== undefined && where.movePath !== '';
     const log = createLogger(config.logLevel, { role: 'worker', slot, node });
     // Same-node traffic: a Unix-socket mesh between the workers, off the master's IPC channel.
     const embedded = config.workers > 1 ? new EmbeddedBus({ self: { node, slot }, slots: config.workers, dir: where.busDir, log, maxQueuedBytes: config.embeddedBusMaxQueuedBytes }) : null;
@@ -51,6 +57,8 @@ export async function runWorker(config, app, where) {
             send({ t: 'stats?', id });
         }),
         requestShutdown: () => send({ t: 'shutdown?' }),
+        requestReload: () => send({ t: 'reload?' }),
+        requestDrain: (seconds) => send({ t: 'drain?', seconds }),
         buses: { embedded, redis },
         node,
         workerCount: config.workers,
@@ -79,7 +87,7 @@ export async function runWorker(config, app, where) {
     };
     const metrics = () => {
         const cpu = process.cpuUsage();
-        return meters.snapshot({ residentBytes: process.memoryUsage.rss(), cpuSeconds: (cpu.user + cpu.system) / 1e6, busRejected: redis?.stats().unauthenticated ?? 0 });
+        return meters.snapshot({ residentBytes: process.memoryUsage.rss(), cpuSeconds: (cpu.user + cpu.system) / 1e6, busRejected: redis?.stats().unauthenticated ?? 0, busSequence: sequenceEvents(redis) });
     };
     let stopping = false;
     const stop = async (why) => {
@@ -107,8 +115,17 @@ export async function runWorker(config, app, where) {
             case 'shutdown':
                 void stop('master asked');
                 return;
+            case 'move-out':
+                void handOver(msg.path);
+                return;
+            case 'drain':
+                server.reloadParts.lifecycle.drain(msg.ms);
+                return;
             case 'resync':
                 sessions?.resync(msg.reason);
+                return;
+            case 'tls-reload':
+                server.reloadTls();
                 return;
             case 'admin':
                 // The master's admin server: run it here, through the Server (the owner may be anywhere).
@@ -128,16 +145,29 @@ export async function runWorker(config, app, where) {
     if (cluster.worker)
         cluster.worker.exitedAfterDisconnect = true;
     process.on('disconnect', () => void stop('master gone'));
-    // A restarted slot's previous sessions died with its process: forget them before taking new ones.
-    await sessions?.purgeWorker(node, slot).catch((err) => log.warn({ err: err.message }, 'could not purge the previous sessions of this slot'));
-    await embedded?.start();
+    // A restarted slot's previous sessions died with its process: forget them before taking new
+    // ones. Not a reload's replacement: its predecessor's sessions are moving here, alive.
+    if (!successor)
+        await sessions?.purgeWorker(node, slot).catch((err) => log.warn({ err: err.message }, 'could not purge the previous sessions of this slot'));
+    await embedded?.start({ listen: !successor });
     if (redis) {
         // A Redis outage at start is not fatal: local traffic works, the bus keeps reconnecting.
         await redis.start().catch((err) => log.error({ err: err.message }, 'redis bus not connected yet'));
     }
+    // Every handed-over socket's end goes back to the master (its connection limits).
+    const released = new ReleaseBatch((fds) => send({ t: 'released', fds }));
+    let handoffEnded;
+    const handoffEnd = new Promise((resolve) => (handoffEnded = resolve));
     // Connections arrive on the hand-off pipe (see shared/handoff/), not on node:cluster's channel.
     receiveHandoffs(where.handoffFd, { slot, node }, {
-        connection: (handoff, handle) => server.receive(handle ? handedSocket(handle, handoff) : undefined, handoff.fd),
+        connection: (handoff, handle) => {
+            const socket = handle ? handedSocket(handle, handoff) : undefined;
+            if (socket)
+                released.track(socket, handoff.fd);
+            else
+                released.add(handoff.fd);
+            server.receive(socket, handoff.fd);
+        },
         rejected: (read) => {
             handoffRejected++;
             // A read is one hand-off: when no record came out of it, it still counts as received (the master's estimate).
@@ -145,14 +175,54 @@ export async function runWorker(config, app, where) {
                 rejectedUnreceived++;
             log.error({ event: 'handoff-rejected', ...read }, 'hand-off record failed its check: dropped, its connection closed');
         },
-        end: () => log.debug({ event: 'handoff-closed' }, 'the master closed the hand-off pipe'),
+        end: () => {
+            log.debug({ event: 'handoff-closed' }, 'the master closed the hand-off pipe');
+            handoffEnded();
+        },
     });
+    /** A reload: after the last hand-off (the master closed the pipe), every connection goes to the replacement; then exit. */
+    const handOver = async (path) => {
+        if (stopping)
+            return;
+        stopping = true;
+        clearInterval(reporter);
+        await Promise.race([handoffEnd, new Promise((r) => setTimeout(r, 2000))]);
+        const { local, lifecycle, callbacks } = server.reloadParts;
+        let report;
+        try {
+            report = await moveOut({ local, log, embedded, pendingHandshakes: () => lifecycle.pendingHandshakes, untrack: (socket) => released.untrack(socket) }, path, config.maxWaitTime * 1000);
+        }
+        catch (err) {
+            log.error({ err }, 'reload: the move failed: closing what is left with 1012');
+            report = { moved: 0, failed: [{ fd: 0, why: err.message, closed: 1012 }], ms: 0, cpuUs: 0 };
+            local.relay = null;
+            for (const fd of [...local.fds()])
+                local.disconnect(fd, 1012, 'service restart');
+        }
+        send({ t: 'moved', report });
+        // What could not move closes here (1012): its closing handshakes get closeTimeoutMs.
+        const deadline = Date.now() + config.closeTimeoutMs + 500;
+        while (local.size > 0 && Date.now() < deadline)
+            await new Promise((r) => setTimeout(r, 20));
+        local.closeAll();
+        await callbacks.invokeLifecycle('workerStop', slot);
+        await Promise.all([embedded?.close(), redis?.close(), sessions?.close()]);
+        process.exit(0);
+    };
     const reporter = setInterval(() => {
         sampleLag();
         send({ t: 'load', counters: counters(), metrics: metrics(), ...(multi ? { redis: multi.bus.ready && multi.sessions.connected } : {}) });
     }, LOAD_REPORT_MS);
     reporter.unref();
-    await server.start();
+    // A replacement listens for its predecessor's connections before it says it is ready.
+    if (successor) {
+        const { local, lifecycle, callbacks } = server.reloadParts;
+        const adoption = new Adoption({ local, log, host: lifecycle.connectionHost, callbacks, embedded, deflateSettings: lifecycle.connectionHost.upgrader.deflateSettings, track: (socket, fd) => released.track(socket, fd) });
+        await adoption.listen(where.movePath);
+        void adoption.done.then(() => embedded?.listenLater().catch((err) => log.error({ err: err.message }, 'bus: cannot listen after the reload')));
+    }
+    // A replacement whose workerStart throws must not serve: the reload is aborted (start-failed).
+    await server.start(successor);
     send({ t: 'ready' });
     log.info({ event: 'worker-start' }, 'worker started');
 }
@@ -166,6 +236,17 @@ function handedSocket(handle, handoff) {
     if (handoff.address !== '') {
         socket._peername = { address: handoff.address, family: handoff.address.includes(':') ? 'IPv6' : 'IPv4', port: handoff.port };
     }
+    // A PROXY protocol connection: the address above is the header's source; the proxy stays visible.
+    if (handoff.proxy)
+        markProxied(socket, handoff.proxy);
+    // Bytes the master read past the PROXY header are the request's first: read before the socket's.
+    if (handoff.prefix)
+        socket.unshift(handoff.prefix);
     return socket;
+}
+/** The Redis Cluster bus's sequence counts, by BUS_SEQUENCE_EVENTS (zeros for any other bus). */
+function sequenceEvents(bus) {
+    const s = (bus?.stats() ?? {});
+    return [s.gaps ?? 0, s.lost ?? 0, s.duplicates ?? 0, s.reordered ?? 0];
 }
 //# sourceMappingURL=worker-main.js.map

@@ -1,5 +1,6 @@
 import type { Config } from '../../shared/config.ts';
 import type { Logger } from '../../shared/logger.ts';
+import { type RedisTarget } from '../../shared/redis-target.ts';
 import { type SeqBlock } from '../../shared/session-id.ts';
 import { RedisPeerStats } from './peer-stats.ts';
 /**
@@ -19,6 +20,8 @@ export interface Membership {
     leave(): Promise<void>;
     /** Whether this node's Redis connection is up now (the admin server's /readyz). */
     readonly redisReady: boolean;
+    /** What --redis named: one Redis, or a Redis Cluster (detected or forced). */
+    readonly target: RedisTarget;
 }
 export declare function joinCluster(config: Config & {
     redis: string;

@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
-import { Redis } from 'ioredis';
 import { NodeRegistry } from './node-registry.js';
-import { SETTLE_ON_CLOSE } from '../../shared/redis-health.js';
+import { commandClient, resolveRedisTarget } from '../../shared/redis-target.js';
 import { ClusterKeys } from '../../shared/redis-keys.js';
 import { blockEndingAt, MAX_SLOTS, SEQ_BLOCK } from '../../shared/session-id.js';
 import { RedisSessionTable } from '../../shared/session-table/redis-session-table.js';
@@ -23,12 +22,15 @@ local v = tonumber(redis.call('GET', KEYS[1]) or '0')
 if v < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) return 1 end
 return 0`;
 export async function joinCluster(config, log) {
-    const redis = new Redis(config.redis, { ...SETTLE_ON_CLOSE, lazyConnect: true });
+    const target = await resolveRedisTarget(config.redis, config.redisCluster);
+    if (target.cluster)
+        log.info({ event: 'redis-cluster', seeds: target.seeds.map((s) => `${s.host}:${s.port}`) }, 'Redis Cluster: keys and bus channels partitioned by node, sharded pub/sub');
+    const redis = commandClient(target, { lazyConnect: true });
     redis.on('error', (err) => log.warn({ err: err.message }, 'redis (node registry) error'));
     try {
         await redis.connect();
-        const keys = ClusterKeys.forConfig(config);
-        const registry = await NodeRegistry.join(redis, keys.prefix, { host: hostname(), pid: process.pid, workers: config.workers }, config.nodeTtlMs, { log });
+        const keys = ClusterKeys.forConfig(config, target.cluster);
+        const registry = await NodeRegistry.join(redis, keys, { host: hostname(), pid: process.pid, workers: config.workers }, config.nodeTtlMs, { log });
         log.info({ event: 'node-joined', node: registry.id, cluster: keys.prefix }, 'joined the cluster');
         // Blocks of session ids, so a node id reused later never reissues an fd.
         const seqKey = keys.sessionSeq(registry.id);
@@ -59,7 +61,7 @@ export async function joinCluster(config, log) {
         });
         // Sessions of dead nodes are hidden from reads at once and removed here; any node may do
         // it, it is idempotent. An earlier holder of this id may have had more workers than we do.
-        const table = new RedisSessionTable({ redis, prefix: config.clusterName, hashTag: config.redisSharded, isAlive: (n) => registry.isAlive(n), leaseKey: (n) => keys.node(n), log });
+        const table = new RedisSessionTable({ redis, prefix: config.clusterName, hashTag: config.redisSharded, partitioned: target.cluster, isAlive: (n) => registry.isAlive(n), leaseKey: (n) => keys.node(n), log });
         for (let slot = config.workers; slot < MAX_SLOTS; slot++)
             await table.purgeWorker(registry.id, slot).catch(() => 0);
         const purger = setInterval(() => {
@@ -80,6 +82,7 @@ export async function joinCluster(config, log) {
             get redisReady() {
                 return redis.status === 'ready';
             },
+            target,
             async leave() {
                 clearInterval(purger);
                 await registry.leave().catch(() => { });

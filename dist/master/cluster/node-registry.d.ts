@@ -1,10 +1,13 @@
-import type { Redis } from 'ioredis';
+import type { RedisCommands } from '../../shared/redis-target.ts';
 import type { Logger } from '../../shared/logger.ts';
+import { ClusterKeys } from '../../shared/redis-keys.ts';
 /**
  * Node ids unique across hosts, leased from Redis (key names in redis-keys.ts).
  *
  *   ${prefix}:node-seq   INCR counter: where the next allocation starts looking
  *   ${prefix}:node:${id} the lease: JSON { token, info }, with a TTL (SET NX PX to claim)
+ *   ${prefix}:node-ids   set: every id claimed; on a Redis Cluster liveNodes() reads the leases
+ *                        it names (one script, one slot) instead of a SCAN, answered per shard there
  *
  * A node takes `seq % 4096` for successive INCRs until one SET NX succeeds, then keeps the
  * lease alive with PEXPIRE every ttl/3. The token (random per join) tells our lease from one
@@ -52,9 +55,11 @@ export declare class NodeRegistry {
     private constructor();
     /** Leases a free node id and starts keeping it alive. Throws if all 4096 ids are taken.
      * `prefix`: the cluster's key prefix, hash tag included (ClusterKeys.prefix). */
-    static join(redis: Redis, prefix: string, info: NodeInfo, ttlMs?: number, options?: NodeRegistryOptions): Promise<NodeRegistry>;
+    static join(redis: RedisCommands, prefix: string | ClusterKeys, info: NodeInfo, ttlMs?: number, options?: NodeRegistryOptions): Promise<NodeRegistry>;
     /** Every node holding a lease now (ours included), by id. */
     liveNodes(): Promise<LiveNode[]>;
+    /** One Redis: every lease key, found by SCAN (also leases the index does not list). */
+    private scanLiveNodes;
     /** Refreshes (or re-claims) the lease now rather than at the next tick: after a reconnect,
      * the sooner a lost lease is back, the shorter this node looks dead to the others. */
     refreshNow(): Promise<void>;

@@ -4,12 +4,21 @@ import { ClusterError } from '../../shared/errors.js';
 import { SETTINGS } from '../../shared/config-table.js';
 import { ClusterKeys } from '../../shared/redis-keys.js';
 import { MAX_NODES } from '../../shared/session-id.js';
-/** KEYS[1] lease; ARGV[1] our value; ARGV[2] ttl ms. 1 = refreshed, 2 = re-claimed, 0 = taken. */
+/** KEYS[1] lease, KEYS[2] the id index; ARGV[1] our value; ARGV[2] ttl ms; ARGV[3] our id. 1 = refreshed, 2 = re-claimed, 0 = taken. */
 const REFRESH = `
 local v = redis.call('GET', KEYS[1])
 if v == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
-if not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 2 end
+if not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) redis.call('SADD', KEYS[2], ARGV[3]) return 2 end
 return 0`;
+/** KEYS[1] the id index; ARGV[1] the lease key prefix (P:node:). -> {id, lease value, ...} of
+ * the ids whose lease exists; the others leave the index. */
+const LIVE = `
+local out = {}
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local v = redis.call('GET', ARGV[1] .. id)
+  if v then out[#out + 1] = id out[#out + 1] = v else redis.call('SREM', KEYS[1], id) end
+end
+return out`;
 /** KEYS[1] lease; ARGV[1] our value. Deletes the lease only if it is still ours. */
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -44,21 +53,36 @@ export class NodeRegistry {
             throw new RangeError(`node lease ttl must be an integer >= ${MIN_TTL_MS} ms: ${ttlMs}`);
         const log = options.log ?? pino({ level: 'silent' });
         const value = JSON.stringify({ token: randomUUID(), info });
-        const keys = new ClusterKeys(prefix);
+        const keys = typeof prefix === 'string' ? new ClusterKeys(prefix) : prefix;
         for (let tries = 0; tries < MAX_NODES; tries++) {
             const id = (await redis.incr(keys.nodeSeq)) % MAX_NODES;
             const ok = await redis.set(keys.node(id), value, 'PX', ttlMs, 'NX');
             if (ok === 'OK') {
+                await redis.sadd(keys.nodeIds, id);
                 const registry = new NodeRegistry(redis, keys, id, value, ttlMs, log.child({ node: id }));
                 registry.startKeepAlive();
                 registry.log.info({ ttlMs, tries: tries + 1 }, 'node id leased');
                 return registry;
             }
         }
-        throw new ClusterError('ERR_NODE_IDS_EXHAUSTED', `no free node id under "${prefix}": all ${MAX_NODES} ids are leased by live nodes`);
+        throw new ClusterError('ERR_NODE_IDS_EXHAUSTED', `no free node id under "${keys.prefix}": all ${MAX_NODES} ids are leased by live nodes`);
     }
     /** Every node holding a lease now (ours included), by id. */
     async liveNodes() {
+        if (!this.keys.partitioned)
+            return this.scanLiveNodes();
+        const flat = (await this.redis.eval(LIVE, 1, this.keys.nodeIds, this.keys.node(0).slice(0, -1)));
+        const nodes = [];
+        for (let i = 0; i < flat.length; i += 2) {
+            const id = Number(flat[i]);
+            const info = parseInfo(flat[i + 1] ?? null);
+            if (Number.isInteger(id) && info)
+                nodes.push({ id, info });
+        }
+        return nodes.sort((a, b) => a.id - b.id);
+    }
+    /** One Redis: every lease key, found by SCAN (also leases the index does not list). */
+    async scanLiveNodes() {
         const keys = [];
         const match = this.keys.nodePattern;
         let cursor = '0';
@@ -111,7 +135,7 @@ export class NodeRegistry {
             return; // a refresh stuck behind an outage: do not pile up more
         this.refreshing = true;
         try {
-            const result = await this.redis.eval(REFRESH, 1, this.keys.node(this.id), this.value, this.ttlMs);
+            const result = await this.redis.eval(REFRESH, 2, this.keys.node(this.id), this.keys.nodeIds, this.value, this.ttlMs, this.id);
             if (this.failing)
                 this.log.info('node lease refresh works again');
             this.failing = false;

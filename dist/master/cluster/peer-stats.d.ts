@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisCommands } from '../../shared/redis-target.ts';
 import type { NodeStats } from '../../shared/cluster-messages.ts';
 import { type NodeMetrics } from '../../shared/metrics/catalogue.ts';
 import type { NodeRegistry } from './node-registry.ts';
@@ -9,7 +9,7 @@ export declare class RedisPeerStats implements PeerStats {
     private readonly redis;
     private readonly keys;
     private readonly registry;
-    constructor(redis: Redis, keys: ClusterKeys, registry: NodeRegistry);
+    constructor(redis: RedisCommands, keys: ClusterKeys, registry: NodeRegistry);
     publish(stats: NodeStats): Promise<void>;
     read(): Promise<NodeStats[]>;
     /** Metrics travel beside the stats, under P:metrics:${node}, on the same beat and TTL. */

@@ -29,7 +29,8 @@ export class RedisPeerStats {
         const live = await this.registry.liveNodes();
         if (live.length === 0)
             return [];
-        const values = await this.redis.mget(...live.map((n) => key(n.id)));
+        // One GET each: on a Redis Cluster each node's keys are in its own slot (no cross-slot MGET).
+        const values = await Promise.all(live.map((n) => this.redis.get(key(n.id))));
         return values.filter((v) => v !== null).map((v) => JSON.parse(v));
     }
 }

@@ -74,6 +74,10 @@ export declare class FrameDecoder {
     constructor(maxFrameBytes?: number);
     /** Bytes held for an incomplete frame. */
     get bufferedBytes(): number;
+    /** The bytes not decoded yet as the stream had them (the header of a frame half read
+     * included): a fresh decoder given them goes on exactly from here (a bus connection moving
+     * to another process). */
+    remainder(): Buffer;
     /** Takes the next chunk; returns every payload it completes, in order (frames completed
      * before a framing error are still returned). */
     push(chunk: Buffer): Buffer[];

@@ -117,6 +117,13 @@ export class FrameDecoder {
     get bufferedBytes() {
         return this.buffered;
     }
+    /** The bytes not decoded yet as the stream had them (the header of a frame half read
+     * included): a fresh decoder given them goes on exactly from here (a bus connection moving
+     * to another process). */
+    remainder() {
+        const parts = this.need < 0 ? this.chunks : [frameHeader(this.need), ...this.chunks];
+        return Buffer.concat(parts);
+    }
     /** Takes the next chunk; returns every payload it completes, in order (frames completed
      * before a framing error are still returned). */
     push(chunk) {

@@ -54,9 +54,29 @@ export declare class EmbeddedBus implements Bus {
      * peers already listening are connected, the others are retried in the background.
      * Rejects with ERR_BUS_SLOT_IN_USE if a live process already listens on our path.
      */
-    start(): Promise<void>;
+    start(options?: {
+        listen?: boolean;
+    }): Promise<void>;
     send(to: WorkerAddress, msg: Outgoing): SendResult;
     broadcast(msg: Outgoing): SendResult;
+    /** Listens now (after start({ listen: false }), once the predecessor has stopped listening). */
+    listenLater(): Promise<void>;
+    /**
+     * A reload: stops listening (the socket file goes; the replacement listens next) and takes
+     * every inbound connection out of this process unread: its descriptor and the bytes read but
+     * not decoded (FrameDecoder.remainder). The caller sends each handle to the replacement and
+     * then calls `release`, which closes our copy without touching the connection.
+     */
+    detachInbound(): {
+        connections: Array<{
+            handle: object;
+            remainder: Buffer;
+            release: () => void;
+        }>;
+        closed: Promise<void>;
+    };
+    /** The replacement's side of detachInbound(): a peer's connection, read on from `remainder`. */
+    adoptInbound(handle: object, remainder: Buffer): void;
     /** Writes what is queued for every peer now instead of at the end of the turn. */
     flush(): void;
     /** True when the outbound link to `to` is up (a send would be handed to the socket). */

@@ -12,7 +12,7 @@
  * 'congested'.
  */
 import { mkdir, unlink } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect, createServer, Socket } from 'node:net';
 import { join } from 'node:path';
 import { SETTINGS } from '../config-table.js';
 import { BusError } from '../errors.js';
@@ -41,7 +41,7 @@ export class EmbeddedBus {
     maxFrameBytes;
     /** Outbound links by slot; undefined for our own slot. */
     links;
-    inbound = new Set();
+    inbound = new Map();
     server = null;
     state = 'new';
     counts = { framesIn: 0, refused: 0, congested: 0, malformed: 0 };
@@ -68,10 +68,16 @@ export class EmbeddedBus {
      * peers already listening are connected, the others are retried in the background.
      * Rejects with ERR_BUS_SLOT_IN_USE if a live process already listens on our path.
      */
-    async start() {
+    async start(options = {}) {
         if (this.state !== 'new')
             throw new BusError('ERR_BUS_STATE', `bus already ${this.state}`);
         this.state = 'started';
+        // A reload's replacement worker: its predecessor still listens on our path; it hands over
+        // its inbound connections (adoptInbound) and we listen once it is gone (listenLater).
+        if (options.listen === false) {
+            await Promise.all(this.peerLinks().map((link) => link.start()));
+            return;
+        }
         try {
             await this.listen();
         }
@@ -124,6 +130,50 @@ export class EmbeddedBus {
         }
         return result;
     }
+    /** Listens now (after start({ listen: false }), once the predecessor has stopped listening). */
+    async listenLater() {
+        if (this.state !== 'started' || this.server !== null)
+            return;
+        await this.listen();
+        for (const link of this.peerLinks())
+            link.retryNow();
+        this.log.info({ path: this.path }, 'bus listening');
+    }
+    /**
+     * A reload: stops listening (the socket file goes; the replacement listens next) and takes
+     * every inbound connection out of this process unread: its descriptor and the bytes read but
+     * not decoded (FrameDecoder.remainder). The caller sends each handle to the replacement and
+     * then calls `release`, which closes our copy without touching the connection.
+     */
+    detachInbound() {
+        const server = this.server;
+        this.server = null;
+        const closed = server ? new Promise((resolve) => server.close(() => resolve())) : Promise.resolve();
+        const connections = [];
+        for (const [socket, decoder] of this.inbound) {
+            this.inbound.delete(socket);
+            socket.removeAllListeners('data');
+            socket.removeAllListeners('close');
+            socket.pause();
+            const handle = socket._handle;
+            if (!handle)
+                continue;
+            handle.reading = false;
+            handle.readStop();
+            const parts = [decoder.remainder()];
+            const readable = socket.readableBuffer;
+            if (readable)
+                for (const chunk of readable)
+                    parts.push(chunk);
+            connections.push({ handle, remainder: Buffer.concat(parts), release: () => socket.destroy() });
+        }
+        return { connections, closed };
+    }
+    /** The replacement's side of detachInbound(): a peer's connection, read on from `remainder`. */
+    adoptInbound(handle, remainder) {
+        const socket = new Socket({ handle, readable: true, writable: true });
+        this.accept(socket, remainder);
+    }
     /** Writes what is queued for every peer now instead of at the end of the turn. */
     flush() {
         for (const link of this.peerLinks())
@@ -171,7 +221,7 @@ export class EmbeddedBus {
         const server = this.server;
         this.server = null;
         const closed = server ? new Promise((resolve) => server.close(() => resolve())) : Promise.resolve();
-        for (const socket of this.inbound)
+        for (const socket of this.inbound.keys())
             socket.destroy();
         await Promise.all([closed, ...this.peerLinks().map((link) => link.close(true))]);
         this.log.info({ path: this.path }, 'bus closed');
@@ -216,14 +266,17 @@ export class EmbeddedBus {
         this.log.warn({ bytes: length, max: this.maxFrameBytes }, 'bus message too big, not sent');
         return this.refuse('down');
     }
-    accept(socket) {
+    accept(socket, remainder) {
         if (this.state !== 'started')
             return void socket.destroy();
-        this.inbound.add(socket);
-        // Whoever connected may be a restarted peer: links waiting out a back-off retry now.
-        for (const link of this.peerLinks())
-            link.retryNow();
         const decoder = new FrameDecoder(this.maxFrameBytes);
+        this.inbound.set(socket, decoder);
+        // Whoever connected may be a restarted peer: links waiting out a back-off retry now.
+        if (remainder === undefined)
+            for (const link of this.peerLinks())
+                link.retryNow();
+        else if (remainder.length > 0)
+            this.receive(socket, decoder, remainder);
         socket.on('data', (chunk) => this.receive(socket, decoder, chunk));
         socket.on('error', (err) => this.log.debug({ code: err.code }, 'bus inbound connection error'));
         socket.on('close', () => this.inbound.delete(socket));

@@ -24,6 +24,16 @@ export interface WriteRequest {
 }
 /** An IPC pipe (may carry handles) on an inherited file descriptor. */
 export declare function openIpcPipe(fd: number): NativePipe;
+/**
+ * Listens at `path` and gives the first connection as an IPC pipe. libuv accepts into a pipe
+ * that is not in IPC mode (it would drop descriptors): its descriptor is opened again as an
+ * IPC pipe, and the accepted handle is kept, never read nor closed, while the pipe lives
+ * (closing it would close the descriptor under the pipe). No net.Socket wraps it: one that
+ * started reading would take the descriptor's events from the IPC pipe.
+ */
+export declare function listenIpcPipe(path: string, onPipe: (pipe: NativePipe) => void): {
+    close(): void;
+};
 /** An IPC pipe connected to the Unix socket at `path`. */
 export declare function connectIpcPipe(path: string): Promise<NativePipe>;
 /**
@@ -39,7 +49,7 @@ export declare function connectIpcPipe(path: string): Promise<NativePipe>;
  * shared 8 KiB pool, freed with its last slice and soon reused by a later pool — and the
  * worker then read another record's bytes, or garbage, with this socket attached.
  */
-export declare function writeWithHandle(pipe: NativePipe, data: Buffer, handle: object, done: (status: number) => void): void;
+export declare function writeWithHandle(pipe: NativePipe, data: Buffer, handle: object | undefined, done: (status: number) => void): void;
 /** What `onread` was given: the chunk's bytes, or the negative errno (EOF included) that ended reading. */
 export declare function readResult(buffer: ArrayBuffer | undefined): Buffer | number;
 //# sourceMappingURL=native-pipe.d.ts.map

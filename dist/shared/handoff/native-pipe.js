@@ -19,6 +19,40 @@ export function openIpcPipe(fd) {
         throw new HandoffError('ERR_HANDOFF_PIPE_OPEN', `cannot open file descriptor ${fd} as an IPC pipe (errno ${err})`, err);
     return pipe;
 }
+/**
+ * Listens at `path` and gives the first connection as an IPC pipe. libuv accepts into a pipe
+ * that is not in IPC mode (it would drop descriptors): its descriptor is opened again as an
+ * IPC pipe, and the accepted handle is kept, never read nor closed, while the pipe lives
+ * (closing it would close the descriptor under the pipe). No net.Socket wraps it: one that
+ * started reading would take the descriptor's events from the IPC pipe.
+ */
+export function listenIpcPipe(path, onPipe) {
+    const server = new pipeBinding.Pipe(pipeBinding.constants.SERVER);
+    let err = server.bind(path);
+    if (err === 0)
+        err = server.listen(16);
+    if (err !== 0) {
+        server.close();
+        throw new HandoffError('ERR_HANDOFF_PIPE_OPEN', `cannot listen at ${path} (errno ${err})`, err);
+    }
+    let taken = false;
+    const keep = [];
+    server.onconnection = (status, client) => {
+        if (status !== 0 || !client)
+            return;
+        if (taken)
+            return void client.close();
+        taken = true;
+        keep.push(client);
+        onPipe(openIpcPipe(client.fd));
+    };
+    return {
+        close: () => {
+            server.close();
+            void keep;
+        },
+    };
+}
 /** An IPC pipe connected to the Unix socket at `path`. */
 export function connectIpcPipe(path) {
     const pipe = new pipeBinding.Pipe(pipeBinding.constants.IPC);
@@ -51,7 +85,7 @@ export function connectIpcPipe(path) {
 export function writeWithHandle(pipe, data, handle, done) {
     const req = new streamBinding.WriteWrap();
     req.buffer = data;
-    req.handle = handle;
+    req.handle = handle ?? null;
     req.oncomplete = (status) => {
         req.buffer = null;
         req.handle = null;

@@ -1,4 +1,5 @@
 import { type Socket } from 'node:net';
+import { type HandoffExtras } from './wire.ts';
 /**
  * The master's end of one worker's hand-off pipe. Each hand-off is one write carrying the
  * socket's descriptor; nothing comes back, so many are in flight at once and a slow worker
@@ -20,12 +21,13 @@ export declare class HandoffLink {
     }>;
     /**
      * Sends `handle` (a raw libuv handle: the master's accepted TCP handle) as connection `fd` from the client at `peer`. `done(null)` once written (the worker's copy is in
-     * the kernel: the caller closes its own), `done(error)` if the worker is gone.
+     * the kernel: the caller closes its own), `done(error)` if the worker is gone. `extras`: the
+     * proxy that declared `peer` and the bytes already read from the socket (see wire.ts).
      */
     send(fd: number, peer: {
         address: string;
         port: number;
-    }, handle: object, done: (err: Error | null) => void): void;
+    }, handle: object, done: (err: Error | null) => void, extras?: HandoffExtras): void;
     close(): void;
 }
 //# sourceMappingURL=sender.d.ts.map

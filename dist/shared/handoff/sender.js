@@ -48,15 +48,16 @@ export class HandoffLink {
     }
     /**
      * Sends `handle` (a raw libuv handle: the master's accepted TCP handle) as connection `fd` from the client at `peer`. `done(null)` once written (the worker's copy is in
-     * the kernel: the caller closes its own), `done(error)` if the worker is gone.
+     * the kernel: the caller closes its own), `done(error)` if the worker is gone. `extras`: the
+     * proxy that declared `peer` and the bytes already read from the socket (see wire.ts).
      */
-    send(fd, peer, handle, done) {
+    send(fd, peer, handle, done, extras) {
         if (this.closed) {
             done(new HandoffError('ERR_HANDOFF_PIPE_CLOSED', 'hand-off pipe closed'));
             return;
         }
         this.inflight++;
-        writeWithHandle(this.pipe, encodeHandoff(fd, peer.address, peer.port), handle, (status) => {
+        writeWithHandle(this.pipe, encodeHandoff(fd, peer.address, peer.port, extras), handle, (status) => {
             this.inflight--;
             done(status < 0 ? new HandoffError('ERR_HANDOFF_WRITE', `hand-off write failed (errno ${status})`, status) : null);
         });

@@ -21,6 +21,17 @@ export interface NodeMetrics {
     accepted: number;
     handoffFailed: number;
     unavailable: number;
+    /** TCP connections counted against maxConnection (handed to a worker, not closed yet). Absent from nodes that predate it (read as 0). */
+    nodeConnections?: number;
+    /** Connections the master did not let in, by reason (src/master/admission.ts). Absent from nodes that predate it (read as 0). */
+    refused?: {
+        maxConnection: number;
+        perIp: number;
+        rate: number;
+        flood: number;
+    };
+    /** Absent from nodes that predate it (read as 0). */
+    proxyHeaderFailed?: number;
     residentBytes: number;
     cpuSeconds: number;
     workers: SlotMetrics[];

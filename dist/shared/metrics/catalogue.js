@@ -1,7 +1,7 @@
 import { EMPTY_COUNTERS } from '../cluster-messages.js';
 import { renderExposition } from './exposition.js';
 import { addHistograms, emptyHistogram } from './histogram.js';
-import { BUS_CALL_SECONDS, BUS_FAILURES, BUS_TRANSPORTS, CLOSE_CODES, HANDSHAKE_SECONDS, HANDSHAKE_STATUSES, PUSH_STATUSES } from './worker-meters.js';
+import { BUS_CALL_SECONDS, BUS_FAILURES, BUS_SEQUENCE_EVENTS, BUS_TRANSPORTS, CLOSE_CODES, HANDSHAKE_SECONDS, HANDSHAKE_STATUSES, PUSH_STATUSES } from './worker-meters.js';
 export function emptyWorkerMetrics() {
     return {
         handshakes: new Array(HANDSHAKE_STATUSES.length + 1).fill(0),
@@ -13,6 +13,7 @@ export function emptyWorkerMetrics() {
         slowConsumers: 0,
         slowConsumerBytes: 0,
         busRejected: 0,
+        busSequence: BUS_SEQUENCE_EVENTS.map(() => 0),
         residentBytes: 0,
         cpuSeconds: 0,
     };
@@ -33,6 +34,7 @@ export function addWorkerMetrics(a, b) {
         slowConsumers: b.slowConsumers,
         slowConsumerBytes: b.slowConsumerBytes,
         busRejected: a.busRejected + b.busRejected,
+        busSequence: add(a.busSequence, b.busSequence),
         residentBytes: b.residentBytes,
         cpuSeconds: a.cpuSeconds + b.cpuSeconds,
     };
@@ -77,6 +79,7 @@ export function metricFamilies(nodes) {
         counter('switchyard_bus_messages_sent_total', 'Messages this worker handed to a bus (a broadcast counts once per bus), by transport.', perLabel(BUS_TRANSPORTS, 'transport', (s) => s, (w, i) => w.metrics.bus[i]?.sent ?? 0)),
         counter('switchyard_bus_messages_received_total', 'Messages a bus delivered to this worker, by transport.', perLabel(BUS_TRANSPORTS, 'transport', (s) => s, (w, i) => w.metrics.bus[i]?.received ?? 0)),
         counter('switchyard_bus_messages_failed_total', 'Messages a bus did not carry (congested: over its budget; unreachable: no transport to the peer) and requests not answered within busTimeoutMs (timeout), by transport.', rows.flatMap((r) => BUS_TRANSPORTS.flatMap((t, ti) => BUS_FAILURES.map((reason, fi) => ({ labels: { ...r.labels, transport: t, reason }, value: r.w.metrics.bus[ti]?.failed[fi] ?? 0 }))))),
+        counter('switchyard_bus_sequence_events_total', 'What the Redis Cluster bus\'s per-channel sequence numbers revealed: gap (arrivals after missing ones, delivered), lost (the messages those gaps skipped), duplicate and reordered (arrived after a later one): both dropped, never delivered.', perLabel(BUS_SEQUENCE_EVENTS, 'kind', (s) => s, (w, i) => w.metrics.busSequence[i] ?? 0)),
         counter('switchyard_bus_messages_rejected_total', 'Redis bus messages dropped undelivered for want of a valid MAC (--bus-secret: unsigned, forged, or outside the 30 s window).', per((w) => w.metrics.busRejected)),
         histogram('switchyard_bus_call_duration_seconds', 'Round trip of a bus request (pushAsync, getClientInfo, exist, ...) from sending to its answer, by transport.', BUS_CALL_SECONDS, rows.flatMap((r) => BUS_TRANSPORTS.map((t, i) => ({ labels: { ...r.labels, transport: t }, data: r.w.metrics.bus[i]?.callSeconds ?? emptyHistogram(BUS_CALL_SECONDS) })))),
         gauge('switchyard_event_loop_lag_seconds', 'The worker\'s event-loop delay, median over its last 250 ms report window (its 10 ms sampling period not counted).', per((w) => c(w).lagMs / 1000)),
@@ -90,6 +93,9 @@ export function metricFamilies(nodes) {
         counter('switchyard_accepted_connections_total', 'TCP connections the master accepted.', perNode((n) => n.accepted)),
         counter('switchyard_handoff_failures_total', 'Accepted connections dropped because their hand-off to a worker failed.', perNode((n) => n.handoffFailed)),
         counter('switchyard_no_worker_refusals_total', 'Connections the master answered 503 because no worker was up.', perNode((n) => n.unavailable)),
+        gauge('switchyard_node_connections', 'TCP connections the master counts against maxConnection: handed to a worker and not closed yet, WebSocket or not.', perNode((n) => n.nodeConnections ?? 0)),
+        counter('switchyard_admission_refusals_total', 'Connections the master did not let in, by reason: max_connection (503), per_ip and rate (429), flood (closed unanswered).', sorted.flatMap((n) => [['max_connection', n.refused?.maxConnection ?? 0], ['per_ip', n.refused?.perIp ?? 0], ['rate', n.refused?.rate ?? 0], ['flood', n.refused?.flood ?? 0]].map(([reason, value]) => ({ labels: { node: String(n.node), reason }, value })))),
+        counter('switchyard_proxy_header_failures_total', 'Connections from a trustProxy source closed for a missing, malformed, late or oversized PROXY protocol header.', perNode((n) => n.proxyHeaderFailed ?? 0)),
         gauge('switchyard_master_resident_memory_bytes', 'The master process\'s resident set size.', perNode((n) => n.residentBytes)),
         counter('switchyard_master_cpu_seconds_total', 'CPU time (user and system) of the master process.', perNode((n) => n.cpuSeconds)),
         gauge('switchyard_start_time_seconds', 'When the node\'s master started (Unix time).', perNode((n) => n.startTime)),
@@ -120,6 +126,7 @@ function isWorkerMetrics(v) {
         isNum(m.slowConsumers) &&
         isNum(m.slowConsumerBytes) &&
         isNum(m.busRejected) &&
+        isNums(m.busSequence, BUS_SEQUENCE_EVENTS.length) &&
         isNum(m.residentBytes) &&
         isNum(m.cpuSeconds));
 }
@@ -129,6 +136,11 @@ export function isNodeMetrics(v) {
     if (typeof n !== 'object' || n === null)
         return false;
     if (!Number.isSafeInteger(n.node) || ![n.startTime, n.accepted, n.handoffFailed, n.unavailable, n.residentBytes, n.cpuSeconds].every(isNum))
+        return false;
+    if (n.nodeConnections !== undefined && !isNum(n.nodeConnections))
+        return false;
+    const r = n.refused;
+    if (r !== undefined && (typeof r !== 'object' || r === null || ![r.maxConnection, r.perIp, r.rate, r.flood].every(isNum)))
         return false;
     return (Array.isArray(n.workers) &&
         n.workers.every((w) => {

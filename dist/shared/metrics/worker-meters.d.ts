@@ -15,6 +15,8 @@ export type LocalPushStatus = (typeof PUSH_STATUSES)[number];
 /** The buses a worker sends on: index 0 the embedded (same node), 1 Redis (other nodes). */
 export declare const BUS_TRANSPORTS: readonly ['embedded', 'redis'];
 export declare const BUS_FAILURES: readonly ['congested', 'unreachable', 'timeout'];
+/** What the Redis Cluster bus's sequence numbers revealed (bus/stream-order.ts): arrivals after a gap, the messages the gaps skipped, duplicates and late ones (both dropped). */
+export declare const BUS_SEQUENCE_EVENTS: readonly ['gap', 'lost', 'duplicate', 'reordered'];
 /** From the socket's arrival at the worker to its 101 (the app's handshake hook included). */
 export declare const HANDSHAKE_SECONDS: readonly [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** A bus request to its reply (pushAsync, getClientInfo, ...). */
@@ -60,6 +62,8 @@ export interface WorkerMetrics {
     slowConsumerBytes: number;
     /** Redis bus messages dropped for want of a valid MAC (--bus-secret; RedisBus.stats().unauthenticated). */
     busRejected: number;
+    /** By BUS_SEQUENCE_EVENTS (Redis Cluster bus only; zeros elsewhere). */
+    busSequence: number[];
     /** Gauges of the process. */
     residentBytes: number;
     cpuSeconds: number;
@@ -86,6 +90,7 @@ export declare class WorkerMeters {
         residentBytes: number;
         cpuSeconds: number;
         busRejected: number;
+        busSequence?: number[];
     }): WorkerMetrics;
 }
 //# sourceMappingURL=worker-meters.d.ts.map

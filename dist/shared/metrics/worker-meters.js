@@ -14,6 +14,8 @@ export const PUSH_STATUSES = ['written', 'queued', 'dropped', 'closed', 'unknown
 /** The buses a worker sends on: index 0 the embedded (same node), 1 Redis (other nodes). */
 export const BUS_TRANSPORTS = ['embedded', 'redis'];
 export const BUS_FAILURES = ['congested', 'unreachable', 'timeout'];
+/** What the Redis Cluster bus's sequence numbers revealed (bus/stream-order.ts): arrivals after a gap, the messages the gaps skipped, duplicates and late ones (both dropped). */
+export const BUS_SEQUENCE_EVENTS = ['gap', 'lost', 'duplicate', 'reordered'];
 /** From the socket's arrival at the worker to its 101 (the app's handshake hook included). */
 export const HANDSHAKE_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** A bus request to its reply (pushAsync, getClientInfo, ...). */
@@ -78,6 +80,7 @@ export class WorkerMeters {
             slowConsumers: this.slow.size,
             slowConsumerBytes: bytes,
             ...proc,
+            busSequence: proc.busSequence ?? BUS_SEQUENCE_EVENTS.map(() => 0),
         };
     }
 }

@@ -105,29 +105,26 @@ export declare class ConnectionCore implements ParserSink, CompressionQueueOwner
     /**
      * Why snapshot() would refuse now, or null. Refused:
      * - once closed: there is nothing to carry on;
-     * - with permessage-deflate: the LZ77 windows (up to 32 KiB each way with context takeover)
-     *   live inside zlib streams, and messages may wait on a compression in flight. An option
-     *   for moving live connections (the reload issue): keep the last 32 KiB of each direction's
-     *   uncompressed bytes and hand them to a fresh raw inflate/deflate stream as its dictionary
-     *   (zlib's inflateSetDictionary/deflateSetDictionary), which restores the window exactly;
-     *   with no_context_takeover on both sides there is no window to carry at all;
-     * - inside a data message (the parser's fragments, UTF-8 carry or inflate): a snapshot waits
-     *   for the message boundary, which the peer reaches within packageMaxLength bytes.
-     * Between messages even a control frame half read is fine: its header so far and the raw
-     * bytes are data.
+     * - with permessage-deflate, while a compression or an inflate is queued or in flight (it
+     *   is taken once they are done: the codec's moveState() carries the agreement and the
+     *   inflater's window; a codec without moveState() cannot move at all);
+     * - inside a compressed message: the inflater is mid-stream there, its state is zlib's.
+     * Anywhere else — between messages, inside a fragmented text or binary message, mid-way
+     * through a frame's header or payload — the state is numbers and bytes (ParserSnapshot).
      */
     snapshotRefusal(): string | null;
     /**
-     * The protocol state as plain data, at a message boundary with nothing in flight. The shell
-     * flushes its output first (bytes it still holds are not in the snapshot). Throws
-     * SnapshotRefusedError inside a data message, with permessage-deflate, or once closed.
+     * The protocol state as plain data (a data message half received included). The shell
+     * carries its output itself (bytes it still holds are not in the snapshot). Throws
+     * SnapshotRefusedError (see snapshotRefusal) or once closed.
      */
     snapshot(): CoreSnapshot;
+    private deflateSnapshot;
     /**
      * A core that carries on from `snap` with a new shell. What the snapshot had asked of its
      * shell is asked again: the close deadline (it restarts now) and the end of TCP. Bytes that
      * were not parsed yet are parsed at the shell's next newTurn() (`yielded` says so).
      */
-    static restore(snap: CoreSnapshot, io: ConnectionIo, settings: CoreSettings): ConnectionCore;
+    static restore(snap: CoreSnapshot, io: ConnectionIo, settings: CoreSettings, codec?: MessageCodec | null): ConnectionCore;
 }
 //# sourceMappingURL=connection-core.d.ts.map

@@ -1,5 +1,6 @@
 import type { ProtocolError } from '../errors.ts';
 import type { ParserSnapshot } from './frame-parser.ts';
+import type { DeflateAgreement } from './permessage-deflate.ts';
 /** Swoole's WEBSOCKET_STATUS_* numbers, as getClientInfo reports them. */
 export declare const WebSocketStatus: {
     readonly Connection: 1;
@@ -93,5 +94,10 @@ export interface CoreSnapshot {
     messagesIn: number;
     messagesOut: number;
     parser: ParserSnapshot;
+    /** permessage-deflate (absent: none): the agreement and the inflater's window, base64 (see CodecMoveState). */
+    deflate?: {
+        agreement: DeflateAgreement;
+        window: string | null;
+    };
 }
 //# sourceMappingURL=connection-io.d.ts.map

@@ -1,4 +1,16 @@
 import type { ProtocolError } from '../errors.ts';
+import type { DeflateAgreement } from './permessage-deflate.ts';
+/**
+ * What a compressing connection carries when it moves to another process (a reload): the
+ * negotiated parameters and the inflater's window — the last bytes it produced, up to
+ * 2^windowBits, which the client's later messages may refer back to (null: none to keep,
+ * client_no_context_takeover or nothing inflated yet). The deflater is not carried: a fresh
+ * one starts a new stream the client's inflater reads fine (it simply never refers back).
+ */
+export interface CodecMoveState {
+    agreement: DeflateAgreement;
+    window: Buffer | null;
+}
 /**
  * The parser's view of a negotiated permessage-deflate (RFC 7692): it only needs to
  * decompress. Kept as an interface so the parser stays free of zlib and can be tested
@@ -28,5 +40,7 @@ export interface Deflater {
 export interface MessageCodec extends Inflater, Deflater {
     /** The connection is gone: drop queued jobs and free the contexts. Later calls do nothing. */
     dispose(): void;
+    /** The state to carry to another process, or null while a job is queued or in flight (absent: cannot move). */
+    moveState?(): CodecMoveState | null;
 }
 //# sourceMappingURL=extension.d.ts.map

@@ -21,8 +21,9 @@ export interface ParserSink {
     onSettled?(): void;
 }
 /**
- * The parser's state outside a data message, as plain data (see snapshotRefusal()): where it
- * is in the current frame's header (a control frame's, or none) and the bytes not parsed yet.
+ * The parser's state as plain data (see snapshotRefusal()): where it is in the current frame
+ * (header, payload), the bytes not parsed yet, and the data message being assembled (its
+ * fragments so far, the UTF-8 validator's carry) — anywhere but during an inflate.
  */
 export interface ParserSnapshot {
     state: number;
@@ -31,8 +32,17 @@ export interface ParserSnapshot {
     payloadLength: number;
     maskHi: number;
     maskLo: number;
-    /** Received and not parsed yet (still masked), base64. */
+    /** Received and not parsed yet (still masked; in CheckedPayload the first `checked` bytes are unmasked and checked), base64. */
     pending: string;
+    /** CheckedPayload: bytes of the frame's payload already unmasked and UTF-8-checked (absent: 0). */
+    checked?: number;
+    /** The open data message (absent: none): its opcode, wire bytes so far, fragments (base64), UTF-8 carry. */
+    message?: {
+        opcode: number;
+        rawLength: number;
+        fragments: string;
+        utf8: [number, number, number, boolean] | null;
+    };
 }
 export declare class FrameParser {
     private state;

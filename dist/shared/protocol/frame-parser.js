@@ -111,21 +111,32 @@ export class FrameParser {
     snapshotRefusal() {
         if (this.state === State.Inflating)
             return 'an inflate is in flight';
-        if (this.messageOpcode !== 0)
-            return 'inside a data message';
+        if (this.messageOpcode !== 0 && this.compressed)
+            return 'inside a compressed message';
         return null;
     }
     /** The state as plain data; call only when snapshotRefusal() is null. */
     snapshot() {
         const pending = this.queued === 0 ? '' : Buffer.concat(this.buffers.slice(this.head), this.offset + this.queued).subarray(this.offset).toString('base64');
-        return { state: this.state, fin: this.fin, opcode: this.opcode, payloadLength: this.payloadLength, maskHi: this.maskHi, maskLo: this.maskLo, pending };
+        const snap = { state: this.state, fin: this.fin, opcode: this.opcode, payloadLength: this.payloadLength, maskHi: this.maskHi, maskLo: this.maskLo, pending };
+        if (this.state === State.CheckedPayload)
+            snap.checked = this.checked;
+        if (this.messageOpcode !== 0) {
+            snap.message = {
+                opcode: this.messageOpcode,
+                rawLength: this.rawLength,
+                fragments: this.fragmentBytes === 0 ? '' : Buffer.concat(this.fragments, this.fragmentBytes).toString('base64'),
+                utf8: this.utf8 === null ? null : this.utf8.state(),
+            };
+        }
+        return snap;
     }
     /**
      * Takes over a snapshot (on a fresh parser). Pending bytes are not parsed here: the parser
      * reports `yielded`, and the next refill() (the shell's next turn) goes on from there.
      */
     restore(snap) {
-        if (snap.state > State.Payload && snap.state !== State.Finished)
+        if (snap.state > State.CheckedPayload && snap.state !== State.Finished)
             throw new RangeError(`parser state ${snap.state} cannot be restored`);
         this.state = snap.state;
         this.fin = snap.fin;
@@ -138,6 +149,22 @@ export class FrameParser {
             this.buffers = [bytes];
             this.queued = bytes.length;
             this.stoppedByBudget = true;
+        }
+        if (this.state === State.CheckedPayload) {
+            // Every byte that had arrived was checked (checkArrived runs to the end of each read): the next chunk pushed is the first unchecked one.
+            this.checked = snap.checked ?? 0;
+            this.checkedChunks = this.buffers.length;
+        }
+        const m = snap.message;
+        if (m !== undefined) {
+            this.messageOpcode = m.opcode;
+            this.compressed = false;
+            this.rawLength = m.rawLength;
+            const fragments = m.fragments === '' ? EMPTY : Buffer.from(m.fragments, 'base64');
+            this.fragments = fragments.length === 0 ? [] : [fragments];
+            this.fragmentBytes = fragments.length;
+            if (m.utf8 !== null)
+                this.validator().setState(m.utf8);
         }
     }
     /** Stop for good (the connection is closing): no further sink calls, not even from a pending inflate. */

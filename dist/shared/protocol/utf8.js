@@ -54,6 +54,14 @@ export class Utf8Validator {
     needed = 0;
     /** Sticky until reset(): once the bytes can't be UTF-8, nothing appended can fix them. */
     failed = false;
+    /** The carry as plain data (a connection moving to another process mid-message). */
+    state() {
+        return [this.lead, this.carried, this.needed, this.failed];
+    }
+    /** Takes over state(): the validator goes on as if it had seen the same bytes. */
+    setState(s) {
+        [this.lead, this.carried, this.needed, this.failed] = s;
+    }
     /** Feed the next bytes; returns false as soon as the bytes seen so far can't be a prefix of valid UTF-8. */
     push(chunk) {
         if (this.failed)

@@ -3,6 +3,8 @@
  * consistent in one atomic step. They build key names from the prefix as redis-keys.ts lists
  * them (ClusterKeys; test/session-table/redis-session-table.test.ts holds the two together).
  */
+/** Every script is called with its prefix as its one key (KEYS[1], so a Redis Cluster routes it
+ * to the prefix's slot) and again as ARGV[1]. */
 /** Shared Lua: ARGV[1] is the prefix; drop() forgets one fd's hash and uid entry. */
 const LIB = `
 local p = ARGV[1]
@@ -99,4 +101,9 @@ for _, node in ipairs(redis.call('SMEMBERS', p .. ':sn')) do
   end
 end
 return out`;
+/** Partitioned tables only (a Redis Cluster): KEYS[1] P:sn, KEYS[2] the node's lease, ARGV[1]
+ * the node. Drops the node from P:sn unless it holds a lease again (both keys in P's slot). */
+export const PRUNE_NODE = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+return redis.call('SREM', KEYS[1], ARGV[1])`;
 //# sourceMappingURL=redis-scripts.js.map

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisCommands } from '../redis-target.ts';
 import type { Logger } from '../logger.ts';
 import type { SessionOwner, SessionRecord, SessionTable } from './types.ts';
 /**
@@ -35,22 +35,28 @@ import type { SessionOwner, SessionRecord, SessionTable } from './types.ts';
  * holds (stale sessions from a restored snapshot), once the node's lease is back
  * (ResyncScheduler). Rooms are not stored here: they live in the worker.
  *
- * Redis Cluster: scripts build key names at run time (allowed for scripts without shebang
- * flags, if the keys are in one slot), so `hashTag: true` wraps the prefix as {P}: all stays
- * atomic, but the table lives on one shard. Spreading it (one tag per node) would make the uid
- * sets cross-slot: remove, bind and purges would update them in a second, non-atomic step,
- * and reads would have to check that each fd still exists.
+ * Scripts build key names at run time from the prefix they are given (allowed for scripts
+ * without shebang flags, if the keys are in one slot) and declare it as their one key, so a
+ * Redis Cluster routes them to that prefix's slot. `hashTag: true` wraps the prefix as {P}
+ * (one shard for everything). `partitioned: true` (a real Redis Cluster) gives each node a
+ * partition of its own, {P:n<id>} (redis-keys.ts): its sessions, worker sets and the uid sets
+ * of its sessions, so every script stays single-slot and atomic and the table spreads over
+ * the shards by node. What is cluster-wide then lives outside the scripts: P:sn (nodes with
+ * sessions) is added to after a batch that wrote sessions and pruned, by a script on P's slot,
+ * only for a node without a lease; a uid's fds are the union of its set in every node of P:sn.
  */
 export interface RedisSessionTableOptions {
-    /** A connected client; not closed by close() unless `ownsClient`. */
-    redis: Redis;
+    /** A connected client (a Redis, or an ioredis Cluster); not closed by close() unless `ownsClient`. */
+    redis: RedisCommands;
     /** The cluster's key prefix (--cluster-name). */
     prefix: string;
     isAlive: (node: number) => Promise<boolean> | boolean;
     log?: Logger;
     ownsClient?: boolean;
-    /** Wrap the prefix in a hash tag (Redis Cluster; see above). */
+    /** Wrap the prefix in a hash tag (one slot for all; see above). */
     hashTag?: boolean;
+    /** Partition the table by node (a Redis Cluster; see above). */
+    partitioned?: boolean;
     /** How long an isAlive answer is reused by reads. Default 1000 ms: one lookup per node per second. */
     aliveCacheMs?: number;
     /** Bound on a read, on each purge step, and on close()'s wait for writes. Default 2000 ms. */
@@ -73,8 +79,6 @@ export interface RedisSessionTableStats {
 export declare class RedisSessionTable implements SessionTable {
     private readonly redis;
     private readonly keys;
-    /** P, as the Lua scripts take it (ARGV[1]). */
-    private readonly p;
     private readonly isAlive;
     private readonly log;
     private readonly ownsClient;
@@ -82,6 +86,7 @@ export declare class RedisSessionTable implements SessionTable {
     private readonly timeoutMs;
     private readonly maxPendingOps;
     private readonly aliveCache;
+    /** Queued writes, in order; each chunk is for one node's partition (its prefix p) and notes whether it writes sessions. */
     private chunks;
     private scheduled;
     private pendingOps;
@@ -120,6 +125,10 @@ export declare class RedisSessionTable implements SessionTable {
     private rewrite;
     /** Sends what is queued and waits (within timeoutMs) until every write in flight settled. */
     private landed;
+    /** The nodes with sessions (P:sn). */
+    private sessionNodes;
+    /** A script's answers from every partition with sessions (one, P, unless partitioned), concatenated. */
+    private perPartition;
     /** The fds of live nodes, ascending. */
     private live;
     private alive;

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { SessionTableError, SwitchyardError } from '../errors.js';
 import { checkPrefixName, ClusterKeys } from '../redis-keys.js';
 import { decodeFd, nodeOf, slotOf } from '../session-id.js';
-import { APPLY, PURGE, SCAN } from './redis-scripts.js';
+import { APPLY, PRUNE_NODE, PURGE, SCAN } from './redis-scripts.js';
 import { ResyncScheduler } from './resync-scheduler.js';
 const CHUNK_OPS = 1000;
 const PURGE_STEP = 500;
@@ -11,8 +11,6 @@ const RESYNC_SLICE = 5000;
 export class RedisSessionTable {
     redis;
     keys;
-    /** P, as the Lua scripts take it (ARGV[1]). */
-    p;
     isAlive;
     log;
     ownsClient;
@@ -20,6 +18,7 @@ export class RedisSessionTable {
     timeoutMs;
     maxPendingOps;
     aliveCache = new Map();
+    /** Queued writes, in order; each chunk is for one node's partition (its prefix p) and notes whether it writes sessions. */
     chunks = [];
     scheduled = false;
     pendingOps = 0;
@@ -34,8 +33,7 @@ export class RedisSessionTable {
         const { prefix } = options;
         checkPrefixName(prefix, 'session table');
         this.redis = options.redis;
-        this.keys = ClusterKeys.of(prefix, options.hashTag);
-        this.p = this.keys.prefix;
+        this.keys = ClusterKeys.of(prefix, options.hashTag, options.partitioned);
         this.isAlive = options.isAlive;
         this.log = (options.log ?? pino({ level: 'silent' })).child({ sessionTable: 'redis' });
         this.ownsClient = options.ownsClient ?? false;
@@ -82,7 +80,13 @@ export class RedisSessionTable {
         this.enqueue(fd, 'u');
     }
     fdsByUid(uid) {
-        return this.read('fdsByUid', async () => this.live((await this.redis.smembers(this.keys.uidSessions(uid))).map(Number)));
+        return this.read('fdsByUid', async () => {
+            if (!this.keys.partitioned)
+                return this.live((await this.redis.smembers(this.keys.uidSessions(uid))).map(Number));
+            const nodes = await this.sessionNodes();
+            const sets = await Promise.all(nodes.map((n) => this.redis.smembers(this.keys.uidSessions(uid, n))));
+            return this.live(sets.flat().map(Number));
+        });
     }
     get(fd) {
         return this.read('get', async () => {
@@ -95,11 +99,11 @@ export class RedisSessionTable {
         });
     }
     all() {
-        return this.read('all', async () => this.live((await this.redis.eval(SCAN, 0, this.p, 'fds')).map(Number)));
+        return this.read('all', async () => this.live((await this.perPartition((p) => this.redis.eval(SCAN, 1, p, p, 'fds'))).map(Number)));
     }
     count() {
         return this.read('count', async () => {
-            const flat = (await this.redis.eval(SCAN, 0, this.p, 'count'));
+            const flat = await this.perPartition((p) => this.redis.eval(SCAN, 1, p, p, 'count'));
             const perWorker = [];
             for (let i = 0; i < flat.length; i += 2) {
                 const n = Number(flat[i + 1]);
@@ -114,11 +118,15 @@ export class RedisSessionTable {
         return this.purge(node, String(slot));
     }
     async purgeDeadNodes() {
-        const nodes = (await this.read('purgeDeadNodes', () => this.redis.smembers(this.keys.sessionNodes))).map(Number);
+        const nodes = await this.read('purgeDeadNodes', () => this.sessionNodes());
         // A fresh answer, never the cache: purging is not undone if we were wrong.
         const alive = await this.read('purgeDeadNodes', () => Promise.all(nodes.map((n) => this.alive(n, true))));
         const dead = nodes.filter((_, i) => !alive[i]);
         const dropped = await Promise.all(dead.map((n) => this.purge(n, '', this.leaseKey?.(n) ?? '')));
+        if (this.keys.partitioned && this.leaseKey) {
+            // P:sn is outside the node's partition: pruned (by a script on P's slot) only while the node still has no lease.
+            await Promise.all(dead.map((n) => this.read('purgeDeadNodes', () => this.redis.eval(PRUNE_NODE, 2, this.keys.sessionNodes, this.leaseKey(n), n))));
+        }
         if (dead.length > 0)
             this.log.info({ nodes: dead, sessions: dropped.reduce((a, b) => a + b, 0) }, 'purged the sessions of dead nodes');
         return dead.sort((a, b) => a - b);
@@ -130,8 +138,13 @@ export class RedisSessionTable {
     /** Runs PURGE steps until the node (or its one worker) is empty, or `lease` exists again. */
     async purge(node, slot, lease = '') {
         let dropped = 0;
+        const p = this.keys.nodePrefix(node);
         for (;;) {
-            const [n, done] = await this.read('purge', () => this.redis.eval(PURGE, 0, this.p, String(node), slot, PURGE_STEP, lease));
+            // Partitioned, the lease is in another slot: checked before each step rather than inside it.
+            if (this.keys.partitioned && lease !== '' && (await this.read('purge', () => this.redis.exists(lease))) === 1)
+                return dropped;
+            const inScript = this.keys.partitioned ? '' : lease;
+            const [n, done] = await this.read('purge', () => this.redis.eval(PURGE, 1, p, p, String(node), slot, PURGE_STEP, inScript));
             dropped += n ?? 0;
             if (done === 1)
                 return dropped;
@@ -177,6 +190,17 @@ export class RedisSessionTable {
         if (timedOut)
             throw unavailable('resync', `writes not settled within ${this.timeoutMs} ms`);
     }
+    /** The nodes with sessions (P:sn). */
+    async sessionNodes() {
+        return (await this.redis.smembers(this.keys.sessionNodes)).map(Number);
+    }
+    /** A script's answers from every partition with sessions (one, P, unless partitioned), concatenated. */
+    async perPartition(run) {
+        if (!this.keys.partitioned)
+            return run(this.keys.prefix);
+        const nodes = await this.sessionNodes();
+        return (await Promise.all(nodes.map((n) => run(this.keys.nodePrefix(n))))).flat();
+    }
     /** The fds of live nodes, ascending. */
     async live(fds) {
         const nodes = [...new Set(fds.map(nodeOf))];
@@ -219,9 +243,13 @@ export class RedisSessionTable {
         }
         this.overloaded = false;
         this.pendingOps++;
+        const node = nodeOf(fd);
+        const p = this.keys.nodePrefix(node);
         let last = this.chunks[this.chunks.length - 1];
-        if (!last || last.ops >= CHUNK_OPS)
-            this.chunks.push((last = { args: [], ops: 0 }));
+        if (!last || last.ops >= CHUNK_OPS || last.p !== p)
+            this.chunks.push((last = { p, node, args: [], ops: 0, adds: false }));
+        if (op === 'a' || op === 's')
+            last.adds = true;
         last.args.push(op, String(fd));
         for (const a of args)
             last.args.push(String(a));
@@ -236,10 +264,13 @@ export class RedisSessionTable {
         if (this.chunks.length === 0)
             return;
         this.counts.batches++;
-        for (const { args, ops } of this.chunks.splice(0)) {
+        for (const { p, node, args, ops, adds } of this.chunks.splice(0)) {
             let reply;
             try {
-                reply = this.redis.eval(APPLY, 0, this.p, ...args);
+                reply = this.redis.eval(APPLY, 1, p, p, ...args);
+                // Partitioned, P:sn is in another slot: the node is listed there after its sessions are written.
+                if (adds && this.keys.partitioned)
+                    reply = reply.then((missed) => this.redis.sadd(this.keys.sessionNodes, node).then(() => missed));
             }
             catch (err) {
                 reply = Promise.reject(err);

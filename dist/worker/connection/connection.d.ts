@@ -2,9 +2,10 @@ import type { Socket } from 'node:net';
 import type { Config } from '../../shared/config.ts';
 import type { ProtocolError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { ConnectionCore, type CloseInfo, type ConnectionIo, type PushStatus } from '../../shared/protocol/connection-core.ts';
+import { ConnectionCore, type CloseInfo, type ConnectionIo, type CoreSnapshot, type PushStatus } from '../../shared/protocol/connection-core.ts';
 import type { MessageCodec } from '../../shared/protocol/extension.ts';
 import { ReadFlow } from './read-flow.ts';
+import type { ClientAddress } from '../handshake/client-address.ts';
 import type { Traffic } from './write-batcher.ts';
 export { WebSocketStatus, type CloseInfo, type PushStatus } from '../../shared/protocol/connection-core.ts';
 export { encodeForQueue, truncateReason } from '../../shared/protocol/frame-encoder.ts';
@@ -29,6 +30,38 @@ export interface ConnectionInit {
     path: string;
     protocol: string;
     extensions: string;
+    /** The client as the handshake resolved it (behind trusted proxies: not the socket's peer). */
+    client: ClientAddress;
+    /** A connection that moved here from another worker (a reload): its state there. */
+    moved?: MovedConnection;
+}
+/**
+ * One connection's state as it moves to another worker process (a reload): the core's
+ * snapshot, the shell's figures, the bytes read and not parsed, the output not sent yet.
+ * Structured-clone data (Buffers stay Buffers). The descriptor travels beside it.
+ */
+export interface MovedConnection {
+    fd: number;
+    remoteAddress: string;
+    remotePort: number;
+    /** The proxy that spoke for the client (trustProxy), or null. */
+    proxyAddress: string | null;
+    path: string;
+    protocol: string;
+    extensions: string;
+    connectTime: number;
+    lastRecvTime: number;
+    lastSendTime: number;
+    bytesIn: number;
+    bytesOut: number;
+    protected: boolean;
+    rtt: number;
+    pingSentAt: number;
+    core: CoreSnapshot;
+    /** Bytes queued for the peer and not sent, in order (the old socket's queue, then the shell's). */
+    output: Buffer[];
+    /** Bytes read from the socket the parser had not been given (a paused socket's buffer). */
+    input: Buffer[];
 }
 /**
  * One established WebSocket connection: the I/O shell around its ConnectionCore, which holds
@@ -40,6 +73,8 @@ export declare class Connection extends ReadFlow implements ConnectionIo {
     readonly fd: number;
     readonly remoteAddress: string;
     readonly remotePort: number;
+    /** The proxy that spoke for the client (PROXY protocol or a believed Forwarded header), or null. */
+    readonly proxyAddress: string | null;
     readonly path: string;
     readonly protocol: string;
     readonly extensions: string;
@@ -55,12 +90,35 @@ export declare class Connection extends ReadFlow implements ConnectionIo {
     private readonly host;
     private readonly log;
     private closeTimer;
+    /** Handed to another worker (a reload): this shell no longer reads, writes or reports. */
+    private movedAway;
+    /** Frozen for a move: not even the bytes already read are parsed any more (an inflate could start). */
+    private frozen;
     constructor(init: ConnectionInit);
     get status(): number;
     get messagesIn(): number;
     get messagesOut(): number;
     /** @internal bytes read from the socket. */
     onData(chunk: Buffer): void;
+    /**
+     * Why this connection cannot move now, or null. `cannot move: …` never will: TLS (its
+     * session keys live inside OpenSSL, not in data we could carry) — the reload closes it 1012.
+     */
+    moveRefusal(): string | null;
+    /**
+     * Stops reading for good here (what the kernel holds is read by the next owner) and stops
+     * reporting: the socket's events no longer reach this shell. Sends still queue until capture.
+     */
+    freeze(): void;
+    /**
+     * The state to carry (after freeze(), once the descriptor is on its way): null when the
+     * output not yet sent cannot be told (see unsentOutput), the connection then stays here.
+     * On success this shell is done: its timer cleared, its socket closed without a FIN (the
+     * other process holds the descriptor).
+     */
+    capture(): MovedConnection | null;
+    /** The moved connection's first steps here: the bytes it had read, then reading. */
+    resumeAfterMove(input: Buffer[]): void;
     /** Feeds bytes that arrived with the upgrade request, before any 'data' event. */
     receive(head: Buffer): void;
     send(payload: Buffer, opcode: number): PushStatus;

@@ -32,12 +32,14 @@ export class Connection extends ReadFlow {
     fd;
     remoteAddress;
     remotePort;
+    /** The proxy that spoke for the client (PROXY protocol or a believed Forwarded header), or null. */
+    proxyAddress;
     path;
     protocol;
     extensions;
-    connectTime = Date.now();
+    connectTime;
     core;
-    lastRecvTime = this.connectTime;
+    lastRecvTime;
     bytesIn = 0;
     /** Exempt from the heartbeat (Swoole's protect()). */
     protected = false;
@@ -47,6 +49,10 @@ export class Connection extends ReadFlow {
     host;
     log;
     closeTimer = null;
+    /** Handed to another worker (a reload): this shell no longer reads, writes or reports. */
+    movedAway = false;
+    /** Frozen for a move: not even the bytes already read are parsed any more (an inflate could start). */
+    frozen = false;
     constructor(init) {
         super(init.socket, init.host.config, init.host.traffic);
         this.fd = init.fd;
@@ -55,9 +61,26 @@ export class Connection extends ReadFlow {
         this.path = init.path;
         this.protocol = init.protocol;
         this.extensions = init.extensions;
-        this.remoteAddress = init.socket.remoteAddress ?? '';
-        this.remotePort = init.socket.remotePort ?? 0;
-        this.core = new ConnectionCore(this, this.config, init.deflate);
+        const moved = init.moved;
+        // A moved connection's client comes with its state (adopt.ts passes it as init.client).
+        this.remoteAddress = init.client.remoteAddress;
+        this.remotePort = init.client.remotePort;
+        this.proxyAddress = init.client.proxyAddress;
+        this.connectTime = moved?.connectTime ?? Date.now();
+        this.lastRecvTime = moved?.lastRecvTime ?? this.connectTime;
+        if (moved) {
+            this.bytesIn = moved.bytesIn;
+            this.bytesOut = moved.bytesOut;
+            this.lastSendTime = moved.lastSendTime;
+            this.protected = moved.protected;
+            this.rtt = moved.rtt;
+            this.pingSentAt = moved.pingSentAt;
+            // What the old worker had not sent goes first, before anything the restored core writes.
+            for (const b of moved.output)
+                if (b.length > 0)
+                    this.write(b);
+        }
+        this.core = moved ? ConnectionCore.restore(moved.core, this, this.config, init.deflate) : new ConnectionCore(this, this.config, init.deflate);
         const socket = init.socket;
         socket.setNoDelay(true);
         socket[OWNER] = this;
@@ -82,6 +105,87 @@ export class Connection extends ReadFlow {
         this.traffic.bytesIn += chunk.length;
         this.lastRecvTime = Date.now();
         this.read(chunk);
+    }
+    // ---- moving to another worker (a reload: src/worker/reload/) ----------------------------
+    /**
+     * Why this connection cannot move now, or null. `cannot move: …` never will: TLS (its
+     * session keys live inside OpenSSL, not in data we could carry) — the reload closes it 1012.
+     */
+    moveRefusal() {
+        if (this.socket.encrypted === true)
+            return 'cannot move: TLS (the session keys live inside OpenSSL)';
+        const refusal = this.core.snapshotRefusal();
+        return refusal === 'permessage-deflate contexts are not plain data' ? `cannot move: ${refusal}` : refusal;
+    }
+    /**
+     * Stops reading for good here (what the kernel holds is read by the next owner) and stops
+     * reporting: the socket's events no longer reach this shell. Sends still queue until capture.
+     */
+    freeze() {
+        this.frozen = true;
+        const socket = this.socket;
+        socket.removeListener('data', onSocketData);
+        socket.removeListener('end', onSocketEnd);
+        socket.removeListener('close', onSocketClose);
+        socket.removeListener('error', onSocketError);
+        this.haltReading();
+        socket.pause();
+        const handle = socket._handle;
+        if (handle) {
+            handle.reading = false;
+            handle.readStop();
+        }
+    }
+    /**
+     * The state to carry (after freeze(), once the descriptor is on its way): null when the
+     * output not yet sent cannot be told (see unsentOutput), the connection then stays here.
+     * On success this shell is done: its timer cleared, its socket closed without a FIN (the
+     * other process holds the descriptor).
+     */
+    capture() {
+        const output = this.unsentOutput();
+        if (output === null || this.core.snapshotRefusal() !== null)
+            return null;
+        const input = [];
+        const readable = this.socket.readableBuffer;
+        if (readable)
+            for (const chunk of readable)
+                input.push(chunk);
+        const moved = {
+            fd: this.fd,
+            remoteAddress: this.remoteAddress,
+            remotePort: this.remotePort,
+            proxyAddress: this.proxyAddress,
+            path: this.path,
+            protocol: this.protocol,
+            extensions: this.extensions,
+            connectTime: this.connectTime,
+            lastRecvTime: this.lastRecvTime,
+            lastSendTime: this.lastSendTime,
+            bytesIn: this.bytesIn,
+            bytesOut: this.bytesOut,
+            protected: this.protected,
+            rtt: this.rtt,
+            pingSentAt: this.pingSentAt,
+            core: this.core.snapshot(),
+            output,
+            input,
+        };
+        this.movedAway = true;
+        if (this.closeTimer)
+            clearTimeout(this.closeTimer);
+        this.closeTimer = null;
+        this.discardOutput();
+        this.socket.destroy();
+        return moved;
+    }
+    /** The moved connection's first steps here: the bytes it had read, then reading. */
+    resumeAfterMove(input) {
+        if (input.length > 0)
+            this.read(input.length === 1 ? input[0] : Buffer.concat(input));
+        this.parserSettled();
+        this.socket.resume();
+        this.repauseSoon();
     }
     /** Feeds bytes that arrived with the upgrade request, before any 'data' event. */
     receive(head) {
@@ -186,7 +290,7 @@ export class Connection extends ReadFlow {
         this.host.bufferEmpty(this);
     }
     outputClosed() {
-        return this.core.status === WebSocketStatus.Closed;
+        return this.movedAway || this.frozen || this.core.status === WebSocketStatus.Closed;
     }
     // ---- socket events --------------------------------------------------------------------
     /** @internal */

@@ -1,5 +1,5 @@
 import { ProtocolError } from '../../shared/errors.ts';
-import type { MessageCodec } from '../../shared/protocol/extension.ts';
+import type { CodecMoveState, MessageCodec } from '../../shared/protocol/extension.ts';
 import { type DeflateAgreement, type DeflateSettings } from '../../shared/protocol/permessage-deflate.ts';
 /**
  * Process-wide cap on zlib jobs in flight, as ws has: thousands of connections compressing at
@@ -33,7 +33,9 @@ interface DeflateJob {
  */
 export declare class PerMessageDeflate implements MessageCodec {
     #private;
-    constructor(agreement: DeflateAgreement, settings?: DeflateSettings);
+    constructor(agreement: DeflateAgreement, settings?: DeflateSettings, window?: Buffer | null);
+    /** See MessageCodec.moveState. */
+    moveState(): CodecMoveState | null;
     /** Whether a message of this size is worth compressing (settings.threshold). */
     shouldCompress(byteLength: number): boolean;
     decompress(data: Buffer, fin: boolean, limit: number, callback: InflateJob['callback']): void;

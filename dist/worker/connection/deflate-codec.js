@@ -58,13 +58,53 @@ export class PerMessageDeflate {
     #inflateQueue = [];
     #deflateQueue = [];
     #disposed = false;
-    constructor(agreement, settings = DEFAULT_DEFLATE_SETTINGS) {
+    /**
+     * With client context takeover: the inflater's recent output, oldest first, at least the
+     * window's size once that much came (chunks shared with the messages, trimmed from the
+     * front): what a connection moving to another process needs to inflate what follows.
+     */
+    #recent = [];
+    #recentBytes = 0;
+    /** A window carried from another process: the first inflate stream starts with it. */
+    #restoredWindow;
+    constructor(agreement, settings = DEFAULT_DEFLATE_SETTINGS, window = null) {
         assertSettings(settings);
         // 8 is a legal client window (§7.1.2.2); our own is never below 9 (see acceptOffer).
         assertWindowBits('agreement.serverMaxWindowBits', agreement.serverMaxWindowBits, 9);
         assertWindowBits('agreement.clientMaxWindowBits', agreement.clientMaxWindowBits, 8);
         this.#agreement = { ...agreement };
         this.#settings = { ...settings };
+        this.#restoredWindow = window !== null && window.length > 0 ? window : null;
+        if (this.#restoredWindow !== null)
+            this.#remember([this.#restoredWindow], this.#restoredWindow.length);
+    }
+    /** The inflater's window size in bytes (see #openInflate for the 9). */
+    get #windowBytes() {
+        return 1 << Math.max(9, this.#agreement.clientMaxWindowBits);
+    }
+    #remember(chunks, size) {
+        if (this.#agreement.clientNoContextTakeover || size === 0)
+            return;
+        for (const c of chunks)
+            this.#recent.push(c);
+        this.#recentBytes += size;
+        const keep = this.#windowBytes;
+        while (this.#recent.length > 1 && this.#recentBytes - this.#recent[0].length >= keep)
+            this.#recentBytes -= this.#recent.shift().length;
+    }
+    #forget() {
+        this.#recent = [];
+        this.#recentBytes = 0;
+    }
+    /** See MessageCodec.moveState. */
+    moveState() {
+        if (this.#disposed || this.#inflating !== null || this.#deflating !== null || this.#inflateQueue.length > 0 || this.#deflateQueue.length > 0)
+            return null;
+        if (this.#recentBytes === 0)
+            return { agreement: { ...this.#agreement }, window: null };
+        const all = Buffer.concat(this.#recent, this.#recentBytes);
+        const keep = this.#windowBytes;
+        return { agreement: { ...this.#agreement }, window: all.length > keep ? all.subarray(all.length - keep) : all };
     }
     /** Whether a message of this size is worth compressing (settings.threshold). */
     shouldCompress(byteLength) {
@@ -121,7 +161,9 @@ export class PerMessageDeflate {
     #openInflate() {
         // A client told to use 8 bits still deflates with zlib's 9 (zlib.h: "use 9 with
         // inflateInit2()"), so never inflate with less; a larger window reads smaller ones.
-        const stream = zlib.createInflateRaw({ windowBits: Math.max(9, this.#agreement.clientMaxWindowBits) });
+        const restored = this.#restoredWindow;
+        this.#restoredWindow = null;
+        const stream = zlib.createInflateRaw({ windowBits: Math.max(9, this.#agreement.clientMaxWindowBits), ...(restored ? { dictionary: restored } : {}) });
         stream.on('data', (chunk) => {
             const job = this.#inflating;
             if (stream !== this.#inflate || job === null)
@@ -153,10 +195,14 @@ export class PerMessageDeflate {
             // zlib ignores anything after it, so the next message needs a fresh stream.
             this.#inflate = null;
             stream.destroy();
+            this.#forget();
         }
-        else if (job.fin && this.#agreement.clientNoContextTakeover) {
-            // §7.1.1.2: the client starts every message with an empty window; so do we.
-            stream.reset();
+        else {
+            if (job.fin && this.#agreement.clientNoContextTakeover) {
+                // §7.1.1.2: the client starts every message with an empty window; so do we.
+                stream.reset();
+            }
+            this.#remember(job.chunks, job.size);
         }
         this.#finishInflate(null, Buffer.concat(job.chunks, job.size));
     }
@@ -164,6 +210,7 @@ export class PerMessageDeflate {
         // The context is now unusable (or deliberately abandoned): discard it.
         this.#inflate?.destroy();
         this.#inflate = null;
+        this.#forget();
         this.#finishInflate(err);
     }
     #finishInflate(err, inflated) {

@@ -35,6 +35,8 @@ export declare abstract class ReadFlow extends BatchedOutput {
     continueParsing(): void;
     /** @internal see repauseSoon(). */
     repause(): void;
+    /** Never read again here (the connection is moving to another worker). */
+    protected haltReading(): void;
     /** Output over the cap and backed up: not read until it is back at the high watermark. */
     protected pauseForOutput(): boolean;
     protected outputBelowWatermark(): void;

@@ -2,6 +2,8 @@ import { inboundBacklogLimit, ReadPause } from '../../shared/protocol/flow-contr
 import { loopTurn } from './loop-turn.js';
 import { BatchedOutput } from './write-batcher.js';
 const continueParsing = (flow) => flow.continueParsing();
+/** A reason not to read that never goes away: the connection moved to another worker. */
+const HALTED = 1 << 30;
 const repause = (flow) => flow.repause();
 /**
  * When a connection's socket is read: the reasons not to (ReadPause bits of flow-control.ts:
@@ -80,6 +82,10 @@ export class ReadFlow extends BatchedOutput {
     repause() {
         if (this.paused !== 0)
             this.socket.pause();
+    }
+    /** Never read again here (the connection is moving to another worker). */
+    haltReading() {
+        this.pauseReading(HALTED);
     }
     /** Output over the cap and backed up: not read until it is back at the high watermark. */
     pauseForOutput() {

@@ -46,6 +46,14 @@ export declare abstract class BatchedOutput implements Flushable {
     private readonly highWatermark;
     /** Made once the output first gets full: writes then report when they are done. */
     private onWritten;
+    /**
+     * What was handed to the socket since it last held nothing, kept only while the socket holds
+     * something (a write the kernel did not take at once): the bytes not sent yet are the end of
+     * these (unsentOutput), which a connection moving to another process must carry. Null for
+     * every connection that keeps up: nothing is retained then.
+     */
+    private unacked;
+    private unackedArmed;
     constructor(socket: Socket, highWatermark: number, traffic: Traffic);
     /** Bytes accepted but held elsewhere before they reach this queue (compression). */
     protected abstract waitingBytes(): number;
@@ -73,6 +81,17 @@ export declare abstract class BatchedOutput implements Flushable {
     endAfterFlush(): void;
     /** Called once per event-loop turn by the write batcher: one write for everything queued. */
     flush(): void;
+    /** Keeps `buf` (just written) while the socket holds anything (see `unacked`). */
+    private track;
+    private unackedWritten;
+    /**
+     * The output not yet sent to the peer, in order: the bytes the socket still holds (libuv's
+     * queue and the stream's buffer: the end of what was handed to it) then this turn's queue.
+     * Null when the socket holds bytes this queue did not write (the 101 still queued): then
+     * the unsent bytes cannot be told. Called with reading stopped, just before the descriptor
+     * is closed here (the move), so nothing is written in between.
+     */
+    unsentOutput(): Buffer[] | null;
     /** Drops what is queued (the connection closed). */
     protected discardOutput(): void;
     /** After an accepted send: above the high watermark the output is full and the send `queued`. */

@@ -68,6 +68,14 @@ export class BatchedOutput {
     highWatermark;
     /** Made once the output first gets full: writes then report when they are done. */
     onWritten = null;
+    /**
+     * What was handed to the socket since it last held nothing, kept only while the socket holds
+     * something (a write the kernel did not take at once): the bytes not sent yet are the end of
+     * these (unsentOutput), which a connection moving to another process must carry. Null for
+     * every connection that keeps up: nothing is retained then.
+     */
+    unacked = null;
+    unackedArmed = false;
     constructor(socket, highWatermark, traffic) {
         this.socket = socket;
         this.traffic = traffic;
@@ -105,7 +113,9 @@ export class BatchedOutput {
         this.directTurn = currentTurn();
         if (this.socket.destroyed)
             return;
+        const idle = this.socket.writableLength === 0;
         this.socket.write(buf, this.full ? this.writtenCallback() : undefined);
+        this.track(idle, buf);
         this.bytesOut += buf.length;
         this.traffic.bytesOut += buf.length;
         this.lastSendTime = Date.now();
@@ -128,11 +138,17 @@ export class BatchedOutput {
             return;
         // While full, the last write says when it is done (see outputProgress).
         const done = this.full ? this.writtenCallback() : undefined;
-        if (out.length === 1)
+        const idle = socket.writableLength === 0;
+        if (out.length === 1) {
             socket.write(out[0], done);
+            this.track(idle, out[0]);
+        }
         else if (out.length > 1) {
-            if (total <= CONCAT_LIMIT)
-                socket.write(concatSmall(out, total), done);
+            if (total <= CONCAT_LIMIT) {
+                const one = concatSmall(out, total);
+                socket.write(one, done);
+                this.track(idle, one);
+            }
             else {
                 socket.cork();
                 const last = out.length - 1;
@@ -140,6 +156,11 @@ export class BatchedOutput {
                     socket.write(out[i]);
                 socket.write(out[last], done);
                 socket.uncork();
+                if (idle)
+                    this.unacked = null;
+                if (socket.writableLength > 0)
+                    for (const b of out)
+                        this.track(false, b);
             }
         }
         if (total > 0) {
@@ -151,6 +172,54 @@ export class BatchedOutput {
             this.outputProgress();
         if (this.endAfterFlushing)
             socket.end();
+    }
+    /** Keeps `buf` (just written) while the socket holds anything (see `unacked`). */
+    track(wasIdle, buf) {
+        if (wasIdle)
+            this.unacked = null;
+        if (this.socket.writableLength === 0)
+            return;
+        (this.unacked ??= []).push(buf);
+        if (!this.unackedArmed) {
+            this.unackedArmed = true;
+            // An empty write behind the rest: when it is done the socket may hold nothing any more.
+            this.socket.write(EMPTY, () => this.unackedWritten());
+        }
+    }
+    unackedWritten() {
+        this.unackedArmed = false;
+        if (this.socket.destroyed)
+            return;
+        if (this.socket.writableLength === 0)
+            this.unacked = null;
+        else if (this.unacked !== null) {
+            this.unackedArmed = true;
+            this.socket.write(EMPTY, () => this.unackedWritten());
+        }
+    }
+    /**
+     * The output not yet sent to the peer, in order: the bytes the socket still holds (libuv's
+     * queue and the stream's buffer: the end of what was handed to it) then this turn's queue.
+     * Null when the socket holds bytes this queue did not write (the 101 still queued): then
+     * the unsent bytes cannot be told. Called with reading stopped, just before the descriptor
+     * is closed here (the move), so nothing is written in between.
+     */
+    unsentOutput() {
+        const socket = this.socket;
+        const handle = socket._handle;
+        let unsent = handle?.writeQueueSize ?? 0;
+        for (const entry of socket.writableBuffer)
+            unsent += typeof entry.chunk === 'string' ? Buffer.byteLength(entry.chunk, 'latin1') : entry.chunk.length;
+        const tail = [];
+        for (let i = (this.unacked?.length ?? 0) - 1; i >= 0 && unsent > 0; i--) {
+            const b = this.unacked[i];
+            const part = b.length <= unsent ? b : b.subarray(b.length - unsent);
+            tail.unshift(part);
+            unsent -= part.length;
+        }
+        if (unsent > 0)
+            return null;
+        return [...tail, ...this.out];
     }
     /** Drops what is queued (the connection closed). */
     discardOutput() {

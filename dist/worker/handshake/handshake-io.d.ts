@@ -1,5 +1,6 @@
 import { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import type { ClientAddress } from './client-address.ts';
 /** What a handshake request is read from: node's IncomingMessage, or a head our own reader took (see HttpEntry). */
 export interface RequestSource {
     readonly method?: string | undefined;
@@ -21,15 +22,20 @@ export declare class HandshakeRequest {
     /** Path and query string as sent (Swoole's server.request_uri). */
     readonly request_uri: string;
     readonly queryString: string;
+    /** The client: behind a trusted proxy (trustProxy), the address it declared, not the socket's peer. */
     readonly remoteAddress: string;
+    /** The client's port: 0 when a proxy declared the address without one (X-Forwarded-For). */
     readonly remotePort: number;
+    /** The proxy (the socket's peer) whose word gave remoteAddress, or null when the peer is the client. */
+    readonly proxyAddress: string | null;
+    readonly proxyPort: number;
     /** Subprotocols the client offered, in its order. */
     readonly protocols: readonly string[];
     /** The subprotocol agreed on ('' for none); set once the handshake is accepted. */
     protocol: string;
     private readonly source;
     private message;
-    constructor(fd: number, raw: RequestSource, protocols: readonly string[]);
+    constructor(fd: number, raw: RequestSource, protocols: readonly string[], client: ClientAddress);
     private parsed;
     get query(): Readonly<Record<string, string>>;
     get headers(): Readonly<Record<string, string>>;

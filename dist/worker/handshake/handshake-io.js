@@ -13,15 +13,20 @@ export class HandshakeRequest {
     /** Path and query string as sent (Swoole's server.request_uri). */
     request_uri;
     queryString;
+    /** The client: behind a trusted proxy (trustProxy), the address it declared, not the socket's peer. */
     remoteAddress;
+    /** The client's port: 0 when a proxy declared the address without one (X-Forwarded-For). */
     remotePort;
+    /** The proxy (the socket's peer) whose word gave remoteAddress, or null when the peer is the client. */
+    proxyAddress;
+    proxyPort;
     /** Subprotocols the client offered, in its order. */
     protocols;
     /** The subprotocol agreed on ('' for none); set once the handshake is accepted. */
     protocol = '';
     source;
     message;
-    constructor(fd, raw, protocols) {
+    constructor(fd, raw, protocols, client) {
         this.fd = fd;
         this.source = raw;
         this.method = raw.method ?? 'GET';
@@ -29,8 +34,10 @@ export class HandshakeRequest {
         const q = this.request_uri.indexOf('?');
         this.path = q === -1 ? this.request_uri : this.request_uri.slice(0, q);
         this.queryString = q === -1 ? '' : this.request_uri.slice(q + 1);
-        this.remoteAddress = raw.socket.remoteAddress ?? '';
-        this.remotePort = raw.socket.remotePort ?? 0;
+        this.remoteAddress = client.remoteAddress;
+        this.remotePort = client.remotePort;
+        this.proxyAddress = client.proxyAddress;
+        this.proxyPort = client.proxyPort;
         this.protocols = protocols;
     }
     // Query, headers and cookies are built when first read: most upgrades never look at them,

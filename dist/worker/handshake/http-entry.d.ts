@@ -1,16 +1,17 @@
-import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Config } from '../../shared/config.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { type ValidUpgrade } from '../../shared/protocol/handshake.ts';
 import type { RequestSource } from './handshake-io.ts';
+import { type HttpRequest } from './client-address.ts';
 /** What the HTTP entry hands to the server for each upgrade it validated. */
 export interface UpgradeHandler {
     /** `arrivedAt`: when the socket reached this entry (performance.now()), for the handshake's duration. */
     upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade, arrivedAt: number): void;
     /** The entry answered a socket with `status` itself (a refusal, a deadline, a malformed request). */
     refused(status: number): void;
-    request(req: IncomingMessage, res: ServerResponse): void;
+    request(req: HttpRequest, res: ServerResponse): void;
     /** A socket that never became a WebSocket closed (Swoole's onDisconnect). */
     socketClosed(fd: number): void;
     /** Why a new upgrade can't be taken now (503), or null. */
@@ -39,6 +40,8 @@ export declare class HttpEntry {
     private readonly config;
     private readonly log;
     private readonly handler;
+    /** allowedOrigins / requireOrigin: a handshake from another origin gets 403 before any hook. */
+    private readonly origins;
     /** Sockets accepted and not (yet) WebSockets: for shutdown and the 'disconnect' callback. */
     readonly sockets: Map<number, Socket>;
     /** Deadlines of every phase, and Node's requests and responses they follow. */
@@ -51,6 +54,8 @@ export declare class HttpEntry {
     private readonly partialHeads;
     /** When each socket in `sockets` arrived (performance.now()): a handshake's duration starts there. */
     private readonly arrivedAt;
+    /** Proxies whose forwarding headers are believed (config.trustProxy). */
+    private readonly trustProxy;
     constructor(config: Config, log: Logger, handler: UpgradeHandler);
     /** Injects an accepted socket; `fd` is its session id from now on. */
     attach(socket: Socket, fd: number): void;

@@ -1,9 +1,13 @@
 import { createServer } from 'node:http';
 import { HttpError } from '../../shared/errors.js';
+import { OriginCheck } from '../../shared/protocol/origin-check.js';
 import { buildHttpResponse, validateUpgrade } from '../../shared/protocol/handshake.js';
 import { checkRequest, versionErrorOf } from '../../shared/protocol/request-checks.js';
 import { headEnd, mayBeUpgradeHead, readUpgradeHead } from '../../shared/protocol/request-head.js';
 import { HttpPhases } from './http-deadlines.js';
+import { tlsHandshaking } from './tls-terminator.js';
+import { clientAddressOf } from './client-address.js';
+import { AddressSet } from '../../shared/proxy/address-match.js';
 const FD = Symbol('switchyard.fd');
 /**
  * The entry point for accepted sockets. The first bytes are read here: a plain, well-formed
@@ -26,6 +30,8 @@ export class HttpEntry {
     config;
     log;
     handler;
+    /** allowedOrigins / requireOrigin: a handshake from another origin gets 403 before any hook. */
+    origins;
     /** Sockets accepted and not (yet) WebSockets: for shutdown and the 'disconnect' callback. */
     sockets = new Map();
     /** Deadlines of every phase, and Node's requests and responses they follow. */
@@ -38,10 +44,15 @@ export class HttpEntry {
     partialHeads = new Map();
     /** When each socket in `sockets` arrived (performance.now()): a handshake's duration starts there. */
     arrivedAt = new Map();
+    /** Proxies whose forwarding headers are believed (config.trustProxy). */
+    trustProxy;
     constructor(config, log, handler) {
         this.config = config;
+        this.trustProxy = AddressSet.parse(config.trustProxy).set;
         this.log = log;
         this.handler = handler;
+        const origins = new OriginCheck(config.allowedOrigins, config.requireOrigin);
+        this.origins = origins.active ? origins : null;
         this.http = createServer({ maxHeaderSize: config.maxHeaderSize, noDelay: true });
         // Node's header/request timers only run for listening servers: ours are the deadlines.
         // Its keep-alive value is what responses advertise (Keep-Alive: timeout=N); the idle
@@ -137,7 +148,8 @@ export class HttpEntry {
         const socket = this.sockets.get(fd);
         if (socket === undefined || socket.destroyed)
             return;
-        if (expiry === 'destroy')
+        // A TLS handshake not done by the deadline: there is no channel to answer on.
+        if (expiry === 'destroy' || tlsHandshaking(socket))
             socket.destroy();
         else
             this.closeWith(socket, fd, expiry.status, expiry.why);
@@ -177,7 +189,9 @@ export class HttpEntry {
                 return;
             }
         }
-        this.handler.request(req, res);
+        // The app's req carries the client as the upgrade's request does (per request: a proxy's
+        // keep-alive connection carries many clients).
+        this.handler.request(Object.assign(req, clientAddressOf(req.socket, req.headers, this.trustProxy)), res);
     }
     onUpgrade(req, socket, head) {
         const fd = socket[FD];
@@ -202,6 +216,12 @@ export class HttpEntry {
         // A refused upgrade stays in `sockets`: it closes as a non-WebSocket connection.
         if (result instanceof HttpError) {
             this.refuse(fd, socket, result);
+            return;
+        }
+        const origin = requestHead.headers.origin;
+        const wrongOrigin = this.origins?.check(Array.isArray(origin) ? origin.join(', ') : origin) ?? null;
+        if (wrongOrigin !== null) {
+            this.refuse(fd, socket, wrongOrigin);
             return;
         }
         const refusal = this.handler.refuseReason();
@@ -257,7 +277,8 @@ export class HttpEntry {
 export function reject(socket, status, message, headers = []) {
     if (socket.destroyed)
         return false;
-    if (!socket.writable) {
+    // TLS not established yet (a refusal at once, shutdown): no channel to answer on.
+    if (!socket.writable || tlsHandshaking(socket)) {
         socket.destroy();
         return false;
     }

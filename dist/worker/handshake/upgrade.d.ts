@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { Config } from '../../shared/config.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { type ValidUpgrade } from '../../shared/protocol/handshake.ts';
+import { type DeflateSettings } from '../../shared/protocol/permessage-deflate.ts';
 import { Connection, type ConnectionHost } from '../connection/connection.ts';
 import { HandshakeRequest, type RequestSource } from './handshake-io.ts';
 import type { ServerApi, ServerCallbacks } from '../app-contract.ts';
@@ -29,7 +30,10 @@ export declare class Upgrader {
     /** Upgrades waiting for the app's hook, by fd. */
     readonly pending: Map<number, Socket>;
     private readonly host;
-    private readonly deflateSettings;
+    /** The compression settings every negotiation uses (a reload rebuilds moved connections with them). */
+    readonly deflateSettings: DeflateSettings;
+    /** Proxies whose forwarding headers are believed (config.trustProxy). */
+    private readonly trustProxy;
     constructor(host: UpgradeHost);
     upgrade(fd: number, req: RequestSource, socket: Socket, head: Buffer, valid: ValidUpgrade, arrivedAt: number): void;
     /** A failure of our own after the hook: logged, and only this socket pays. */

@@ -3,6 +3,8 @@ import { negotiateDeflate } from '../../shared/protocol/permessage-deflate.js';
 import { PerMessageDeflate } from '../connection/deflate-codec.js';
 import { Connection } from '../connection/connection.js';
 import { HandshakeRequest, HandshakeResponse } from './handshake-io.js';
+import { clientAddressOf } from './client-address.js';
+import { AddressSet } from '../../shared/proxy/address-match.js';
 import { reject } from './http-entry.js';
 /** What the deadline of an async handshake hook resolves to. */
 const HOOK_TIMED_OUT = Symbol('handshake hook timed out');
@@ -15,10 +17,14 @@ export class Upgrader {
     /** Upgrades waiting for the app's hook, by fd. */
     pending = new Map();
     host;
+    /** The compression settings every negotiation uses (a reload rebuilds moved connections with them). */
     deflateSettings;
+    /** Proxies whose forwarding headers are believed (config.trustProxy). */
+    trustProxy;
     constructor(host) {
         this.host = host;
         const c = host.config;
+        this.trustProxy = AddressSet.parse(c.trustProxy).set;
         this.deflateSettings = {
             serverNoContextTakeover: c.serverNoContextTakeover,
             clientNoContextTakeover: c.clientNoContextTakeover,
@@ -30,7 +36,7 @@ export class Upgrader {
         };
     }
     upgrade(fd, req, socket, head, valid, arrivedAt) {
-        const request = new HandshakeRequest(fd, req, valid.protocols);
+        const request = new HandshakeRequest(fd, req, valid.protocols, clientAddressOf(socket, req.headers, this.trustProxy));
         const response = new HandshakeResponse();
         const hook = this.host.handshakeHook();
         // No hook, or a hook that answers synchronously (routing, a token check): decided in this
@@ -168,6 +174,7 @@ export class Upgrader {
             path: request.path,
             protocol,
             extensions: negotiated?.response ?? '',
+            client: request,
         });
         host.established(conn, request, arrivedAt);
         // Bytes that came with the upgrade request, then everything else.

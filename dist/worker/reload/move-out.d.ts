@@ -1,0 +1,25 @@
+import type { Logger } from '../../shared/logger.ts';
+import type { EmbeddedBus } from '../../shared/bus/embedded-bus.ts';
+import type { Connection } from '../connection/connection.ts';
+import type { LocalConnections } from '../local-connections.ts';
+import type { SlotMoveReport } from './move-records.ts';
+export interface MoveOutParts {
+    local: LocalConnections;
+    log: Logger;
+    embedded: EmbeddedBus | null;
+    /** Handshakes not finished here: they become connections to move (or are refused). */
+    pendingHandshakes: () => number;
+    /** A socket that moved: its close here is no release for the master's connection limits (the replacement reports it). */
+    untrack?: (socket: Connection['socket']) => void;
+}
+/**
+ * The old worker's side of a reload: every connection goes to the replacement listening at
+ * `path` — descriptor first (one sendmsg), then, once that write completed, its state captured
+ * at that instant (ConnectionCore snapshot, unsent output, unread input, uid, rooms, app data).
+ * Operations on a connection already on its way are forwarded behind it (MoveRelay); the bus
+ * connections from the other workers go last, unread, so what they carry runs in the
+ * replacement. A connection that cannot move (permessage-deflate: its zlib windows are not
+ * data; an app store that is not serialisable) is closed with 1012 (Service Restart).
+ */
+export declare function moveOut(parts: MoveOutParts, path: string, deadlineMs: number): Promise<SlotMoveReport>;
+//# sourceMappingURL=move-out.d.ts.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=move-records.js.map
