@@ -62,5 +62,8 @@ describe('trustProxy in one process', () => {
     expect(() => resolveConfig({ proxyProtocol: true })).toThrow(/proxyProtocol.*needs trustProxy/);
     expect(() => resolveConfig({ trustProxy: '10.0.0.0/8, 10.0.0.0/40, bogus' })).toThrow(/"10\.0\.0\.0\/40", "bogus"/);
     expect(resolveConfig({ trustProxy: 'loopback', proxyProtocol: true, proxyHeaderTimeoutMs: 100 }).proxyHeaderTimeoutMs).toBe(100);
+    // A config file may list the proxies as an array.
+    expect(resolveConfig({ trustProxy: ['10.0.0.0/8', '192.168.1.7'] }).trustProxy).toBe('10.0.0.0/8,192.168.1.7');
+    expect(() => resolveConfig({ trustProxy: ['10.0.0.0/8', 'bogus'] })).toThrow(/"bogus"/);
   });
 });
