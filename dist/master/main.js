@@ -84,6 +84,20 @@ export async function runMaster(config, setup) {
     // Redis lost this node's data (a restart without persistence, a flush, a failover): the workers hold the truth.
     if (membership)
         membership.onRestored = (reason) => running.resyncWorkers(reason);
+    // Stop signals are taken from here on: one that comes while the start is under way (an app's
+    // async 'start' callback runs after the listening line) stops the server once it has started,
+    // gracefully, instead of killing the master with the default action.
+    let started = false;
+    let stopWhenStarted = null;
+    const stop = (why) => {
+        if (started)
+            void running.shutdown(why);
+        else
+            stopWhenStarted ??= why;
+    };
+    // A worker's server.shutdown() takes the same path (see Master).
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
     try {
         await running.start();
     }
@@ -92,13 +106,15 @@ export async function runMaster(config, setup) {
         await cleanup();
         process.exit(1);
     }
+    started = true;
+    if (stopWhenStarted !== null) {
+        void running.shutdown(stopWhenStarted);
+        return;
+    }
     if (tlsEnabled(config))
         onHangup = () => running.reloadTls();
-    // A worker's server.shutdown() takes the same path (see Master).
-    process.on('SIGTERM', () => void running.shutdown('SIGTERM'));
     // Zero-drop reload: new app code in every worker, connections kept (Master.reload).
     process.on('SIGUSR1', () => void running.reload('SIGUSR1').catch((err) => log.error({ event: 'reload-failed', err: err.message }, 'reload failed: the old workers keep serving')));
-    process.on('SIGINT', () => void running.shutdown('SIGINT'));
 }
 /**
  * The pid file, written first as Swoole does (a second master on the same file stops here), and

@@ -236,6 +236,7 @@ export declare const SETTINGS: {
     readonly trustProxy: {
         readonly kind: 'string';
         readonly optional: true;
+        readonly list: true;
         readonly default: undefined;
         readonly help: 'proxies (addresses, CIDRs, loopback|linklocal|uniquelocal; comma-separated) whose Forwarded/X-Forwarded-For and PROXY headers give the client address';
     };

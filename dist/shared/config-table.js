@@ -128,6 +128,7 @@ export const SETTINGS = {
      */
     trustProxy: {
         kind: 'string', optional: true,
+        list: true, // a config file may give the proxies as an array
         default: undefined, // nobody: a header any client can write is not an address
         help: 'proxies (addresses, CIDRs, loopback|linklocal|uniquelocal; comma-separated) whose Forwarded/X-Forwarded-For and PROXY headers give the client address',
     },

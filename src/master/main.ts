@@ -87,6 +87,18 @@ export async function runMaster(config: Config, setup: AppSetup): Promise<void> 
   if (membership) membership.onLost = (reason) => void running.shutdown(`node id lost: ${reason}`);
   // Redis lost this node's data (a restart without persistence, a flush, a failover): the workers hold the truth.
   if (membership) membership.onRestored = (reason) => running.resyncWorkers(reason);
+  // Stop signals are taken from here on: one that comes while the start is under way (an app's
+  // async 'start' callback runs after the listening line) stops the server once it has started,
+  // gracefully, instead of killing the master with the default action.
+  let started = false;
+  let stopWhenStarted: string | null = null;
+  const stop = (why: string): void => {
+    if (started) void running.shutdown(why);
+    else stopWhenStarted ??= why;
+  };
+  // A worker's server.shutdown() takes the same path (see Master).
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   try {
     await running.start();
   } catch (err) {
@@ -94,12 +106,14 @@ export async function runMaster(config: Config, setup: AppSetup): Promise<void> 
     await cleanup();
     process.exit(1);
   }
+  started = true;
+  if (stopWhenStarted !== null) {
+    void running.shutdown(stopWhenStarted);
+    return;
+  }
   if (tlsEnabled(config)) onHangup = () => running.reloadTls();
-  // A worker's server.shutdown() takes the same path (see Master).
-  process.on('SIGTERM', () => void running.shutdown('SIGTERM'));
   // Zero-drop reload: new app code in every worker, connections kept (Master.reload).
   process.on('SIGUSR1', () => void running.reload('SIGUSR1').catch((err: Error) => log.error({ event: 'reload-failed', err: err.message }, 'reload failed: the old workers keep serving')));
-  process.on('SIGINT', () => void running.shutdown('SIGINT'));
 }
 
 /**
