@@ -21,6 +21,9 @@ export interface MoveOutParts {
   pendingHandshakes: () => number;
   /** A socket that moved: its close here is no release for the master's connection limits (the replacement reports it). */
   untrack?: (socket: Connection['socket']) => void;
+  /** Once every connection and the bus connections are on their way, before `end`: the Redis
+   * bus's cut (bus-handover.ts), while what comes for moved fds is still forwarded. */
+  beforeEnd?: () => Promise<void>;
 }
 
 /**
@@ -128,6 +131,7 @@ export async function moveOut(parts: MoveOutParts, path: string, deadlineMs: num
     // The listener's close completes once those are released (their descriptors sent).
     await closed;
   }
+  await parts.beforeEnd?.();
   report.ms = performance.now() - started;
   const cpu = process.cpuUsage(cpu0);
   report.cpuUs = cpu.user + cpu.system;
