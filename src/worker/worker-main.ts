@@ -234,9 +234,10 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
     const { local, lifecycle, callbacks } = server.reloadParts;
     const adoption = new Adoption({ local, log, host: lifecycle.connectionHost, callbacks, embedded, deflateSettings: lifecycle.connectionHost.upgrader.deflateSettings, track: (socket, fd) => released.track(socket, fd) });
     await adoption.listen(where.movePath!);
-    void adoption.done.then(() => {
+    void adoption.done.then((moved) => {
       // What came on Redis after the cut runs now, behind what the old worker forwarded.
       handover?.release();
+      send({ t: 'adopted', moved, ms: adoption.cost.ms, cpuUs: adoption.cost.cpuUs });
       setTimeout(() => handover?.forceLive(), CUT_TIMEOUT_MS).unref();
     });
     void adoption.done.then(() => embedded?.listenLater().catch((err: Error) => log.error({ err: err.message }, 'bus: cannot listen after the reload')));
