@@ -22,6 +22,8 @@ import { BytesMessage } from '../shared/bus/codec.ts';
 const LOAD_REPORT_MS = 250;
 /** How long a reload waits for the Redis bus's cut marker (bus-handover.ts) before going on without it. */
 const CUT_TIMEOUT_MS = 3000;
+/** How long a moved connection's state waits for this worker's Redis publishes to be answered. */
+const FLUSH_TIMEOUT_MS = 1000;
 /** Sampling period of the event-loop delay histogram (ms). */
 const LAG_RESOLUTION_MS = 10;
 /** A stats request the master does not answer in time fails rather than hangs. */
@@ -199,6 +201,8 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
     const cut = await handover.waitCut(() => redis.send({ node, slot }, new BytesMessage('send', 0, CUT_MARKER)) === 'ok', CUT_TIMEOUT_MS);
     if (!cut) log.warn({ event: 'bus-cut-missed' }, 'reload: the Redis bus marker did not come back: messages for this slot around the move may run twice or not at all');
   };
+  /** What this worker published so far is in Redis (bounded: a hung Redis does not stall the move). */
+  const redisFlushed = redis ? (): Promise<void> => Promise.race([redis.flushed(), new Promise<void>((r) => setTimeout(r, FLUSH_TIMEOUT_MS).unref())]) : null;
   /** A reload: after the last hand-off (the master closed the pipe), every connection goes to the replacement; then exit. */
   const handOver = async (path: string): Promise<void> => {
     if (stopping) return;
@@ -208,7 +212,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
     const { local, lifecycle, callbacks } = server.reloadParts;
     let report;
     try {
-      report = await moveOut({ local, log, embedded, pendingHandshakes: () => lifecycle.pendingHandshakes, untrack: (socket) => released.untrack(socket), beforeEnd: cutRedisBus }, path, config.maxWaitTime * 1000);
+      report = await moveOut({ local, log, embedded, pendingHandshakes: () => lifecycle.pendingHandshakes, untrack: (socket) => released.untrack(socket), beforeEnd: cutRedisBus, ...(redisFlushed ? { busFlushed: redisFlushed } : {}) }, path, config.maxWaitTime * 1000);
     } catch (err) {
       log.error({ err }, 'reload: the move failed: closing what is left with 1012');
       report = { moved: 0, failed: [{ fd: 0, why: (err as Error).message, closed: 1012 }], ms: 0, cpuUs: 0 };
