@@ -23,7 +23,7 @@ import { join } from 'node:path';
 /** What a reload did: per slot, the connections moved, the time taken, and any that could not move (closed, and why). */
 export interface ReloadReport {
   ms: number;
-  slots: Array<{ slot: number; oldPid: number; newPid: number; moved: number; failed: Array<{ fd: number; why: string; closed: number }>; ms: number; cpuUs: number }>;
+  slots: Array<{ slot: number; oldPid: number; newPid: number; moved: number; failed: Array<{ fd: number; why: string; closed: number }>; ms: number; cpuUs: number; adoptMs?: number; adoptCpuUs?: number }>;
 }
 
 /** A new worker that is not ready within this (its app loading, workerStart) aborts the reload. */
@@ -365,6 +365,7 @@ export class Master {
       case 'ready':
       case 'start-failed':
       case 'moved':
+      case 'adopted':
         return;
     }
   }

@@ -78,6 +78,10 @@ export interface SlotMoveReport {
   /** Wall time of the move in the old worker (ms), and its CPU time (µs). */
   ms: number;
   cpuUs: number;
+  /** The new worker's side (the master adds it from `adopted`): wall time from the first record
+   * to the last connection adopted (ms), and its CPU time over that window (µs). */
+  adoptMs?: number;
+  adoptCpuUs?: number;
 }
 
 /** A worker started as a reload's replacement finds the move link's path here. */
@@ -104,6 +108,8 @@ export type WorkerToMaster =
   | { t: 'start-failed'; error: string }
   /** A reload's old worker handed its connections over (see move-out). */
   | { t: 'moved'; report: SlotMoveReport }
+  /** A reload's new worker adopted its predecessor's connections: how many, wall (ms) and CPU (µs) time. */
+  | { t: 'adopted'; moved: number; ms: number; cpuUs: number }
   /** The app called server.reload() in a worker. */
   | { t: 'reload?' }
   /** The app called server.drain(seconds) in a worker. */

@@ -29,8 +29,14 @@ describe('recycling and draining', () => {
     expect(server.cli.logs().filter((l) => l.event === 'recycle-failed')).toEqual([]);
   }, 120_000);
 
-  it('drain: every client gets 1012, the closes spread over the window, new connections get 503', async () => {
-    const server = await startReloadServer();
+  it('drain: every client gets 1012, the closes spread over the window, new connections get 503, /readyz answers 503 (draining)', async () => {
+    const server = await startReloadServer(['--admin-port', '0']);
+    const admin = server.cli.logs().find((l) => l.event === 'admin-listening')?.port as number;
+    const readyz = async () => {
+      const res = await fetch(`http://127.0.0.1:${admin}/readyz`);
+      return { status: res.status, body: (await res.json()) as { ready: boolean; reason: string | null } };
+    };
+    expect(await readyz()).toMatchObject({ status: 200, body: { ready: true, reason: null } });
     const clients: Client[] = [];
     for (let i = 0; i < 40; i++) clients.push(await connect(server.cli.port));
     const closedAt: number[] = [];
@@ -46,6 +52,8 @@ describe('recycling and draining', () => {
       ws.on('open', () => resolve('open'));
     });
     expect(refused).toBe('503');
+    // A load balancer's probe says so too, during the window and after it (the node stays up, refusing).
+    expect(await readyz()).toMatchObject({ status: 503, body: { ready: false, reason: 'draining' } });
     const r = await drain;
     expect(r.code, r.stderr).toBe(0);
     await until(() => closedAt.length === 40, 10_000, 'every close');
@@ -58,5 +66,6 @@ describe('recycling and draining', () => {
     const median = closedAt[20]! - closedAt[0]!;
     expect(median).toBeGreaterThan(span * 0.25);
     expect(median).toBeLessThan(span * 0.75);
+    expect(await readyz()).toMatchObject({ status: 503, body: { ready: false, reason: 'draining' } });
   }, 60_000);
 });

@@ -144,6 +144,7 @@ export interface RedisBusStats {
 export class RedisBus implements Bus {
   readonly self: WorkerAddress;
   onMessage: MessageHandler | null = null;
+  private lastPublish: Promise<void> = Promise.resolve();
 
   private pub: Redis;
   private sub: Redis;
@@ -296,7 +297,7 @@ export class RedisBus implements Bus {
     const settle = (): void => {
       if (epoch === this.epoch) this.pendingBytes -= cost;
     };
-    (this.sharded ? this.pub.spublish(channel, payload) : this.pub.publish(channel, payload)).then(settle, (err: Error) => {
+    this.lastPublish = (this.sharded ? this.pub.spublish(channel, payload) : this.pub.publish(channel, payload)).then(settle, (err: Error) => {
       settle();
       // Usually the connection dropping (logged already); an error reply (ACL, MOVED) is not.
       if (err.message === this.lastPublishError) return;
@@ -304,6 +305,17 @@ export class RedisBus implements Bus {
       this.log.warn({ err: err.message, channel }, 'redis bus publish failed');
     });
     return 'ok';
+  }
+
+  /**
+   * Resolves once every publish made so far has been answered by Redis (or failed): one
+   * publisher connection, answered in order, so the last one's answer covers them all. A
+   * reload's old worker waits on it before a moved connection's input runs in its replacement,
+   * whose publishes go on another connection: without it a client's message handled in the new
+   * worker could reach Redis before one it sent earlier, handled in the old worker.
+   */
+  flushed(): Promise<void> {
+    return this.lastPublish;
   }
 
   /** A refused send and why: 'down' (no publisher, closed, bad address) or 'congested'. */

@@ -106,6 +106,8 @@ const MAX_RETRY_MS = 250;
 export class RedisClusterBus implements Bus {
   readonly self: WorkerAddress;
   onMessage: MessageHandler | null = null;
+  /** Each publishing link's latest publish (answered in order per link): see flushed(). */
+  private readonly lastPublishes = new Map<PubLink, Promise<void>>();
 
   private readonly keys: ClusterKeys;
   private readonly seeds: RedisEndpoint[];
@@ -246,14 +248,21 @@ export class RedisClusterBus implements Bus {
       link.pending -= cost;
       this.pendingBytes -= cost;
     };
-    link.client.spublish(channel, payload).then(settle, (err: Error) => {
+    const last = link.client.spublish(channel, payload).then(settle, (err: Error) => {
       settle();
       if (/^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN|READONLY)/.test(err.message)) this.refresh(`publish answered ${err.message.split(' ')[0]}`);
       if (err.message === this.lastPublishError) return;
       this.lastPublishError = err.message;
       this.log.warn({ err: err.message, channel }, 'redis cluster bus publish failed (lost, not retried)');
     });
+    this.lastPublishes.set(link, last);
+    void last.then(() => this.lastPublishes.get(link) === last && this.lastPublishes.delete(link));
     return 'ok';
+  }
+
+  /** Resolves once every publish made so far has been answered (or failed): as RedisBus.flushed(), per publishing link. */
+  flushed(): Promise<void> {
+    return Promise.all(this.lastPublishes.values()).then(() => undefined);
   }
 
   private refuse(reason: 'congested' | 'down' = 'down'): SendResult {

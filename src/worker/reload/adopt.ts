@@ -42,6 +42,11 @@ export class Adoption {
   /** Resolves with the number of connections adopted once the old worker is done (or gone). */
   readonly done: Promise<number> = new Promise((r) => (this.resolveDone = r));
   private adopted = 0;
+  /** From the first record to the end: wall time (ms) and this process's CPU time (µs), whatever
+   * else it did meanwhile (new connections, traffic), as the old worker counts its side. */
+  readonly cost = { ms: 0, cpuUs: 0 };
+  private startedAt = 0;
+  private cpu0: NodeJS.CpuUsage | null = null;
 
   constructor(parts: AdoptParts) {
     this.parts = parts;
@@ -70,6 +75,10 @@ export class Adoption {
 
   private record(r: MoveRecord, handle: object | undefined): void {
     const { local, log } = this.parts;
+    if (this.cpu0 === null) {
+      this.cpu0 = process.cpuUsage();
+      this.startedAt = performance.now();
+    }
     switch (r.t) {
       case 'manifest':
         for (const fd of r.fds) this.expected.add(fd);
@@ -160,6 +169,11 @@ export class Adoption {
     this.heldBroadcasts = [];
     for (const b of broadcasts) local.broadcast(b.op, b.payload, b.except, b.room);
     this.listener?.close();
+    if (this.cpu0 !== null) {
+      const cpu = process.cpuUsage(this.cpu0);
+      this.cost.ms = performance.now() - this.startedAt;
+      this.cost.cpuUs = cpu.user + cpu.system;
+    }
     this.resolveDone(this.adopted);
   }
 }

@@ -21,6 +21,12 @@ export interface MoveOutParts {
   pendingHandshakes: () => number;
   /** A socket that moved: its close here is no release for the master's connection limits (the replacement reports it). */
   untrack?: (socket: Connection['socket']) => void;
+  /** Once every connection and the bus connections are on their way, before `end`: the Redis
+   * bus's cut (bus-handover.ts), while what comes for moved fds is still forwarded. */
+  beforeEnd?: () => Promise<void>;
+  /** Resolves once what this worker published on the Redis bus so far has reached Redis: a
+   * moved connection's input runs in the replacement only after that (see RedisBus.flushed). */
+  busFlushed?: () => Promise<void>;
 }
 
 /**
@@ -79,22 +85,32 @@ export async function moveOut(parts: MoveOutParts, path: string, deadlineMs: num
     }
     inFlight++;
     sender.send({ t: 'socket', fd: conn.fd } satisfies MoveRecord, handle, (status) => {
-      inFlight--;
       if (status < 0) {
+        inFlight--;
         report.failed.push({ fd: conn.fd, why: `descriptor not sent (errno ${status})`, closed: 1006 });
         conn.socket.destroy();
         return;
       }
       const moved = conn.capture();
       if (moved === null) {
+        inFlight--;
         report.failed.push({ fd: conn.fd, why: 'unsent output could not be told', closed: 1006 });
         sender.send({ t: 'lost', fd: conn.fd } satisfies MoveRecord, undefined);
         conn.socket.destroy();
         return;
       }
-      sender.send({ t: 'state', fd: conn.fd, conn: moved, m: membership } satisfies MoveRecord, undefined);
       parts.untrack?.(conn.socket);
       report.moved++;
+      const state = { t: 'state', fd: conn.fd, conn: moved, m: membership } satisfies MoveRecord;
+      if (!parts.busFlushed) {
+        inFlight--;
+        return sender.send(state, undefined);
+      }
+      // Captured now; sent once our publishes so far are in Redis (the connections of one batch share the wait).
+      void parts.busFlushed().then(() => {
+        inFlight--;
+        sender.send(state, undefined);
+      });
     });
   };
 
@@ -128,6 +144,7 @@ export async function moveOut(parts: MoveOutParts, path: string, deadlineMs: num
     // The listener's close completes once those are released (their descriptors sent).
     await closed;
   }
+  await parts.beforeEnd?.();
   report.ms = performance.now() - started;
   const cpu = process.cpuUsage(cpu0);
   report.cpuUs = cpu.user + cpu.system;
