@@ -21,6 +21,8 @@ export interface ReloadReport {
         }>;
         ms: number;
         cpuUs: number;
+        adoptMs?: number;
+        adoptCpuUs?: number;
     }>;
 }
 /** Where nodes publish their figures for each other (Redis, multi-node only). */

@@ -320,6 +320,7 @@ export class Master {
             case 'ready':
             case 'start-failed':
             case 'moved':
+            case 'adopted':
                 return;
         }
     }

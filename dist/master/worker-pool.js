@@ -8,6 +8,8 @@ import { ReloadError } from '../shared/errors.js';
 import { workerArgs } from '../shared/secrets.js';
 /** A worker that dies before it is ready, or less than this after, counts as crash-looping. */
 const QUICK_CRASH_MS = 2000;
+/** How long a reload's report waits for the new worker's `adopted` after the old one exited. */
+const ADOPTED_WAIT_MS = 2000;
 /** Back-off for crash loops: 250 ms, 500 ms, 1 s, ... capped. */
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_MAX_MS = 30_000;
@@ -235,6 +237,11 @@ export class WorkerPool {
             s.retired = retired;
             const oldPid = s.pid;
             this.install(s, made.worker, made.link);
+            // The new worker's cost of the move, for the report (it comes once the old worker's end is read).
+            const adopted = new Promise((resolve) => {
+                made.worker.on('message', (msg) => msg?.t === 'adopted' && resolve(msg));
+                made.worker.once('exit', () => resolve(null));
+            });
             s.up = true;
             s.startedAt = Date.now();
             this.log.info({ event: 'worker-up', slot: s.slot, workerPid: s.pid, replacing: oldPid }, 'worker up (reload)');
@@ -256,7 +263,8 @@ export class WorkerPool {
             const report = await movedOut;
             await oldGone;
             clearTimeout(killer);
-            return { oldPid, newPid: s.pid, report };
+            const cost = await Promise.race([adopted, new Promise((r) => setTimeout(() => r(null), ADOPTED_WAIT_MS).unref())]);
+            return { oldPid, newPid: s.pid, report: cost === null ? report : { ...report, adoptMs: cost.ms, adoptCpuUs: cost.cpuUs } };
         }
         finally {
             s.other = null;

@@ -65,6 +65,10 @@ export interface SlotMoveReport {
     /** Wall time of the move in the old worker (ms), and its CPU time (µs). */
     ms: number;
     cpuUs: number;
+    /** The new worker's side (the master adds it from `adopted`): wall time from the first record
+     * to the last connection adopted (ms), and its CPU time over that window (µs). */
+    adoptMs?: number;
+    adoptCpuUs?: number;
 }
 /** A worker started as a reload's replacement finds the move link's path here. */
 export declare const ENV_MOVE_PATH = "SWITCHYARD_MOVE_PATH";
@@ -115,6 +119,13 @@ export type WorkerToMaster = {
  | {
     t: 'moved';
     report: SlotMoveReport;
+}
+/** A reload's new worker adopted its predecessor's connections: how many, wall (ms) and CPU (µs) time. */
+ | {
+    t: 'adopted';
+    moved: number;
+    ms: number;
+    cpuUs: number;
 }
 /** The app called server.reload() in a worker. */
  | {

@@ -12,8 +12,14 @@ import { markProxied } from './handshake/client-address.js';
 import { WorkerMeters } from '../shared/metrics/worker-meters.js';
 import { Adoption } from './reload/adopt.js';
 import { moveOut } from './reload/move-out.js';
+import { BusHandover, CUT_MARKER } from './reload/bus-handover.js';
+import { BytesMessage } from '../shared/bus/codec.js';
 /** How often a worker tells the master its load (dispatch modes 3 and 8 read it). */
 const LOAD_REPORT_MS = 250;
+/** How long a reload waits for the Redis bus's cut marker (bus-handover.ts) before going on without it. */
+const CUT_TIMEOUT_MS = 3000;
+/** How long a moved connection's state waits for this worker's Redis publishes to be answered. */
+const FLUSH_TIMEOUT_MS = 1000;
 /** Sampling period of the event-loop delay histogram (ms). */
 const LAG_RESOLUTION_MS = 10;
 /** A stats request the master does not answer in time fails rather than hangs. */
@@ -150,6 +156,11 @@ export async function runWorker(config, app, where) {
     if (!successor)
         await sessions?.purgeWorker(node, slot).catch((err) => log.warn({ err: err.message }, 'could not purge the previous sessions of this slot'));
     await embedded?.start({ listen: !successor });
+    // A reload's old worker and its replacement share the slot's Redis channels for a while: who
+    // runs which message is cut by a marker (bus-handover.ts).
+    const handover = redis && redis.onMessage ? new BusHandover({ node, slot }, redis.onMessage, successor ? 'successor' : 'live') : null;
+    if (redis && handover)
+        redis.onMessage = (msg, from) => handover.receive(msg, from);
     if (redis) {
         // A Redis outage at start is not fatal: local traffic works, the bus keeps reconnecting.
         await redis.start().catch((err) => log.error({ err: err.message }, 'redis bus not connected yet'));
@@ -180,6 +191,16 @@ export async function runWorker(config, app, where) {
             handoffEnded();
         },
     });
+    /** The old worker's side of the Redis bus's cut: publish the marker, run what comes before it. */
+    const cutRedisBus = async () => {
+        if (!redis || !handover)
+            return;
+        const cut = await handover.waitCut(() => redis.send({ node, slot }, new BytesMessage('send', 0, CUT_MARKER)) === 'ok', CUT_TIMEOUT_MS);
+        if (!cut)
+            log.warn({ event: 'bus-cut-missed' }, 'reload: the Redis bus marker did not come back: messages for this slot around the move may run twice or not at all');
+    };
+    /** What this worker published so far is in Redis (bounded: a hung Redis does not stall the move). */
+    const redisFlushed = redis ? () => Promise.race([redis.flushed(), new Promise((r) => setTimeout(r, FLUSH_TIMEOUT_MS).unref())]) : null;
     /** A reload: after the last hand-off (the master closed the pipe), every connection goes to the replacement; then exit. */
     const handOver = async (path) => {
         if (stopping)
@@ -190,7 +211,7 @@ export async function runWorker(config, app, where) {
         const { local, lifecycle, callbacks } = server.reloadParts;
         let report;
         try {
-            report = await moveOut({ local, log, embedded, pendingHandshakes: () => lifecycle.pendingHandshakes, untrack: (socket) => released.untrack(socket) }, path, config.maxWaitTime * 1000);
+            report = await moveOut({ local, log, embedded, pendingHandshakes: () => lifecycle.pendingHandshakes, untrack: (socket) => released.untrack(socket), beforeEnd: cutRedisBus, ...(redisFlushed ? { busFlushed: redisFlushed } : {}) }, path, config.maxWaitTime * 1000);
         }
         catch (err) {
             log.error({ err }, 'reload: the move failed: closing what is left with 1012');
@@ -219,6 +240,12 @@ export async function runWorker(config, app, where) {
         const { local, lifecycle, callbacks } = server.reloadParts;
         const adoption = new Adoption({ local, log, host: lifecycle.connectionHost, callbacks, embedded, deflateSettings: lifecycle.connectionHost.upgrader.deflateSettings, track: (socket, fd) => released.track(socket, fd) });
         await adoption.listen(where.movePath);
+        void adoption.done.then((moved) => {
+            // What came on Redis after the cut runs now, behind what the old worker forwarded.
+            handover?.release();
+            send({ t: 'adopted', moved, ms: adoption.cost.ms, cpuUs: adoption.cost.cpuUs });
+            setTimeout(() => handover?.forceLive(), CUT_TIMEOUT_MS).unref();
+        });
         void adoption.done.then(() => embedded?.listenLater().catch((err) => log.error({ err: err.message }, 'bus: cannot listen after the reload')));
     }
     // A replacement whose workerStart throws must not serve: the reload is aborted (start-failed).

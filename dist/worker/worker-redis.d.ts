@@ -7,6 +7,7 @@ import { RedisSessionTable } from '../shared/session-table/redis-session-table.t
 export type InterNodeBus = Bus & {
     readonly ready: boolean;
     stats(): RedisBusStats;
+    flushed(): Promise<void>;
 };
 /** A worker's Redis pieces (multi-node only): the bus to other nodes, the session table, and
  * whether a node is alive (its lease exists: the session table's check, NodeLiveness's too).

@@ -112,6 +112,7 @@ export interface RedisBusStats {
 export declare class RedisBus implements Bus {
     readonly self: WorkerAddress;
     onMessage: MessageHandler | null;
+    private lastPublish;
     private pub;
     private sub;
     private readonly url;
@@ -168,6 +169,14 @@ export declare class RedisBus implements Bus {
      * One publish always goes when nothing is pending (a message larger than the budget too).
      */
     private publish;
+    /**
+     * Resolves once every publish made so far has been answered by Redis (or failed): one
+     * publisher connection, answered in order, so the last one's answer covers them all. A
+     * reload's old worker waits on it before a moved connection's input runs in its replacement,
+     * whose publishes go on another connection: without it a client's message handled in the new
+     * worker could reach Redis before one it sent earlier, handled in the old worker.
+     */
+    flushed(): Promise<void>;
     /** A refused send and why: 'down' (no publisher, closed, bad address) or 'congested'. */
     private refuse;
     /** The MAC's id of a channel we send on (made once per channel). */

@@ -87,6 +87,7 @@ export const MAX_EMITTER_NODE = 0xffff;
 export class RedisBus {
     self;
     onMessage = null;
+    lastPublish = Promise.resolve();
     pub;
     sub;
     url;
@@ -241,7 +242,7 @@ export class RedisBus {
             if (epoch === this.epoch)
                 this.pendingBytes -= cost;
         };
-        (this.sharded ? this.pub.spublish(channel, payload) : this.pub.publish(channel, payload)).then(settle, (err) => {
+        this.lastPublish = (this.sharded ? this.pub.spublish(channel, payload) : this.pub.publish(channel, payload)).then(settle, (err) => {
             settle();
             // Usually the connection dropping (logged already); an error reply (ACL, MOVED) is not.
             if (err.message === this.lastPublishError)
@@ -250,6 +251,16 @@ export class RedisBus {
             this.log.warn({ err: err.message, channel }, 'redis bus publish failed');
         });
         return 'ok';
+    }
+    /**
+     * Resolves once every publish made so far has been answered by Redis (or failed): one
+     * publisher connection, answered in order, so the last one's answer covers them all. A
+     * reload's old worker waits on it before a moved connection's input runs in its replacement,
+     * whose publishes go on another connection: without it a client's message handled in the new
+     * worker could reach Redis before one it sent earlier, handled in the old worker.
+     */
+    flushed() {
+        return this.lastPublish;
     }
     /** A refused send and why: 'down' (no publisher, closed, bad address) or 'congested'. */
     refuse(reason = 'down') {

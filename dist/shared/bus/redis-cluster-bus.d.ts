@@ -65,6 +65,8 @@ export interface RedisClusterBusStats extends RedisBusStats, StreamCounts {
 export declare class RedisClusterBus implements Bus {
     readonly self: WorkerAddress;
     onMessage: MessageHandler | null;
+    /** Each publishing link's latest publish (answered in order per link): see flushed(). */
+    private readonly lastPublishes;
     private readonly keys;
     private readonly seeds;
     private readonly log;
@@ -111,6 +113,8 @@ export declare class RedisClusterBus implements Bus {
     close(): Promise<void>;
     private want;
     private publish;
+    /** Resolves once every publish made so far has been answered (or failed): as RedisBus.flushed(), per publishing link. */
+    flushed(): Promise<void>;
     private refuse;
     private idOf;
     private receive;

@@ -48,6 +48,8 @@ const MAX_RETRY_MS = 250;
 export class RedisClusterBus {
     self;
     onMessage = null;
+    /** Each publishing link's latest publish (answered in order per link): see flushed(). */
+    lastPublishes = new Map();
     keys;
     seeds;
     log;
@@ -198,7 +200,7 @@ export class RedisClusterBus {
             link.pending -= cost;
             this.pendingBytes -= cost;
         };
-        link.client.spublish(channel, payload).then(settle, (err) => {
+        const last = link.client.spublish(channel, payload).then(settle, (err) => {
             settle();
             if (/^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN|READONLY)/.test(err.message))
                 this.refresh(`publish answered ${err.message.split(' ')[0]}`);
@@ -207,7 +209,13 @@ export class RedisClusterBus {
             this.lastPublishError = err.message;
             this.log.warn({ err: err.message, channel }, 'redis cluster bus publish failed (lost, not retried)');
         });
+        this.lastPublishes.set(link, last);
+        void last.then(() => this.lastPublishes.get(link) === last && this.lastPublishes.delete(link));
         return 'ok';
+    }
+    /** Resolves once every publish made so far has been answered (or failed): as RedisBus.flushed(), per publishing link. */
+    flushed() {
+        return Promise.all(this.lastPublishes.values()).then(() => undefined);
     }
     refuse(reason = 'down') {
         this.counts.refused++;

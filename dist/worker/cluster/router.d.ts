@@ -25,6 +25,8 @@ export declare class Router {
     /** By rid, in the order sent: the first entry is the oldest (Map keeps insertion order). */
     private readonly waiting;
     private timer;
+    /** Starts at a random point: during a reload the old worker and its replacement share the
+     * slot's Redis channel, and each must not take the other's replies for its own. */
     private nextRid;
     /** Per transport: messages sent, received, failed, and request round trips. */
     private readonly embeddedMeters;

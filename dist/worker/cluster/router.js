@@ -25,7 +25,9 @@ export class Router {
     /** By rid, in the order sent: the first entry is the oldest (Map keeps insertion order). */
     waiting = new Map();
     timer = null;
-    nextRid = 0;
+    /** Starts at a random point: during a reload the old worker and its replacement share the
+     * slot's Redis channel, and each must not take the other's replies for its own. */
+    nextRid = Math.floor(Math.random() * 2 ** 40);
     /** Per transport: messages sent, received, failed, and request round trips. */
     embeddedMeters;
     redisMeters;

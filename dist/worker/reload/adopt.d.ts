@@ -35,6 +35,14 @@ export declare class Adoption {
     /** Resolves with the number of connections adopted once the old worker is done (or gone). */
     readonly done: Promise<number>;
     private adopted;
+    /** From the first record to the end: wall time (ms) and this process's CPU time (µs), whatever
+     * else it did meanwhile (new connections, traffic), as the old worker counts its side. */
+    readonly cost: {
+        ms: number;
+        cpuUs: number;
+    };
+    private startedAt;
+    private cpu0;
     constructor(parts: AdoptParts);
     listen(path: string): Promise<void>;
     private record;

@@ -22,6 +22,11 @@ export class Adoption {
     /** Resolves with the number of connections adopted once the old worker is done (or gone). */
     done = new Promise((r) => (this.resolveDone = r));
     adopted = 0;
+    /** From the first record to the end: wall time (ms) and this process's CPU time (µs), whatever
+     * else it did meanwhile (new connections, traffic), as the old worker counts its side. */
+    cost = { ms: 0, cpuUs: 0 };
+    startedAt = 0;
+    cpu0 = null;
     constructor(parts) {
         this.parts = parts;
     }
@@ -49,6 +54,10 @@ export class Adoption {
     }
     record(r, handle) {
         const { local, log } = this.parts;
+        if (this.cpu0 === null) {
+            this.cpu0 = process.cpuUsage();
+            this.startedAt = performance.now();
+        }
         switch (r.t) {
             case 'manifest':
                 for (const fd of r.fds)
@@ -147,6 +156,11 @@ export class Adoption {
         for (const b of broadcasts)
             local.broadcast(b.op, b.payload, b.except, b.room);
         this.listener?.close();
+        if (this.cpu0 !== null) {
+            const cpu = process.cpuUsage(this.cpu0);
+            this.cost.ms = performance.now() - this.startedAt;
+            this.cost.cpuUs = cpu.user + cpu.system;
+        }
         this.resolveDone(this.adopted);
     }
 }

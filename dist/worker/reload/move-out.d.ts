@@ -11,6 +11,12 @@ export interface MoveOutParts {
     pendingHandshakes: () => number;
     /** A socket that moved: its close here is no release for the master's connection limits (the replacement reports it). */
     untrack?: (socket: Connection['socket']) => void;
+    /** Once every connection and the bus connections are on their way, before `end`: the Redis
+     * bus's cut (bus-handover.ts), while what comes for moved fds is still forwarded. */
+    beforeEnd?: () => Promise<void>;
+    /** Resolves once what this worker published on the Redis bus so far has reached Redis: a
+     * moved connection's input runs in the replacement only after that (see RedisBus.flushed). */
+    busFlushed?: () => Promise<void>;
 }
 /**
  * The old worker's side of a reload: every connection goes to the replacement listening at

@@ -65,22 +65,32 @@ export async function moveOut(parts, path, deadlineMs) {
         }
         inFlight++;
         sender.send({ t: 'socket', fd: conn.fd }, handle, (status) => {
-            inFlight--;
             if (status < 0) {
+                inFlight--;
                 report.failed.push({ fd: conn.fd, why: `descriptor not sent (errno ${status})`, closed: 1006 });
                 conn.socket.destroy();
                 return;
             }
             const moved = conn.capture();
             if (moved === null) {
+                inFlight--;
                 report.failed.push({ fd: conn.fd, why: 'unsent output could not be told', closed: 1006 });
                 sender.send({ t: 'lost', fd: conn.fd }, undefined);
                 conn.socket.destroy();
                 return;
             }
-            sender.send({ t: 'state', fd: conn.fd, conn: moved, m: membership }, undefined);
             parts.untrack?.(conn.socket);
             report.moved++;
+            const state = { t: 'state', fd: conn.fd, conn: moved, m: membership };
+            if (!parts.busFlushed) {
+                inFlight--;
+                return sender.send(state, undefined);
+            }
+            // Captured now; sent once our publishes so far are in Redis (the connections of one batch share the wait).
+            void parts.busFlushed().then(() => {
+                inFlight--;
+                sender.send(state, undefined);
+            });
         });
     };
     const deadline = Date.now() + deadlineMs;
@@ -121,6 +131,7 @@ export async function moveOut(parts, path, deadlineMs) {
         // The listener's close completes once those are released (their descriptors sent).
         await closed;
     }
+    await parts.beforeEnd?.();
     report.ms = performance.now() - started;
     const cpu = process.cpuUsage(cpu0);
     report.cpuUs = cpu.user + cpu.system;
