@@ -7,9 +7,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
+import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { executable, externalTool, killAll } from '../helpers/process.ts';
 import { startReloadServer, until, whoami, connect } from './reload-helpers.ts';
+import { compressedFrame, Flooder, KiB, openClient, repeatFrame } from '../helpers/hostile.ts';
+import { clientFrame, ServerFrameReader, type ServerFrame } from '../../scripts/lib/frames.ts';
+import { Opcode } from '../../src/shared/protocol/constants.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const chromiumTool = externalTool('browser (Chromium)', executable(CHROMIUM), "install Debian's `chromium` package");
@@ -110,5 +114,36 @@ describe('reload with permessage-deflate', () => {
     } finally {
       await browser.close();
     }
+  }, 120_000);
+  it('a connection that is never idle (a flood of compressed messages: an inflate always in flight, echoes always compressing) is held at a message boundary and moves', async () => {
+    // The move waits at most maxWaitTime for a connection to reach a point where it can be
+    // captured. Polling for an idle moment never finds one under this flood; holding the
+    // connection at the end of the message under way does (ConnectionCore.prepareMove).
+    const server = await startReloadServer(['--max-wait-time', '1']);
+    const { socket, headers } = await openClient(server.cli.port, '/', { 'Sec-WebSocket-Extensions': 'permessage-deflate' }, 'never');
+    expect(headers['sec-websocket-extensions']).toMatch(/permessage-deflate/);
+    const frames: ServerFrame[] = [];
+    const reader = new ServerFrameReader();
+    socket.on('data', (chunk: Buffer) => {
+      for (const fr of reader.push(chunk)) if ((fr.opcode === Opcode.Text && !fr.rsv1) || fr.opcode === Opcode.Close) frames.push(fr);
+    });
+    socket.resume();
+    // 64 KiB binary messages of random bytes, compressed on their own; echoed, compressed again
+    // (slower than the inflate: the echoes' compression queue never empties). Large on the wire,
+    // so that what the socket buffers holds is worked off in well under a second.
+    const flood = new Flooder(socket, repeatFrame(compressedFrame(randomBytes(64 * KiB)), 1024 * KiB)).start();
+    await new Promise((r) => setTimeout(r, 500));
+    server.setVersion('v2');
+    const r = await server.reload();
+    flood.stop();
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { slots: Array<{ moved: number; failed: unknown[] }> };
+    expect(report.slots.flatMap((s) => s.failed)).toEqual([]);
+    expect(report.slots.reduce((x, s) => x + s.moved, 0)).toBe(1);
+    // Still the same connection, now answered by the new version (once the flood is worked off).
+    socket.write(clientFrame(Opcode.Text, 'whoami'));
+    await until(() => frames.some((fr) => fr.payload.toString().startsWith('me:')), 60_000, 'the answer to whoami');
+    expect(frames.find((fr) => fr.payload.toString().startsWith('me:'))!.payload.toString()).toMatch(/^me:v2:/);
+    expect(frames.some((fr) => fr.opcode === Opcode.Close)).toBe(false);
   }, 120_000);
 });

@@ -2,7 +2,7 @@ import type { ConnectionIo } from './connection-io.ts';
 import type { Deflater } from './extension.ts';
 
 /** A send waiting behind an in-flight compression. */
-interface Waiting {
+export interface Waiting {
   /** -1: `payload` is an already encoded control frame. */
   opcode: number;
   payload: Buffer;
@@ -27,6 +27,10 @@ export class CompressionQueue {
   /** Payload bytes waiting (they count against the output cap). */
   bytes = 0;
   private items: Waiting[] | null = null;
+  /** A compression is in flight (its result goes out before anything waiting). */
+  private compressing = false;
+  /** A move is coming (hold()): no further compression starts, what waits is carried as data. */
+  private holding = false;
   private readonly owner: CompressionQueueOwner;
   private readonly io: ConnectionIo;
   private readonly deflater: Deflater;
@@ -49,10 +53,37 @@ export class CompressionQueue {
     if (first) this.drain();
   }
 
+  /** Whether a compression is in flight (its deflater's state is zlib's, not data). */
+  get busy(): boolean {
+    return this.compressing;
+  }
+
+  /**
+   * Start no further compression: the one in flight finishes and goes out, the rest waits, to
+   * be carried to another worker (waitingItems) and compressed there by a fresh deflater — a
+   * stream with no back-references is valid for the peer's inflater (RFC 7692 §7.2.1).
+   */
+  hold(): void {
+    this.holding = true;
+  }
+
+  /** The move is off: compress on. */
+  release(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    if (this.items !== null && !this.compressing) this.drain();
+  }
+
+  /** What waits, in order (for a snapshot: only once not busy). */
+  waitingItems(): readonly Waiting[] {
+    return this.items ?? [];
+  }
+
   /** The connection is gone: nothing waiting goes out, a compression finishing later is ignored. */
   drop(): void {
     this.items = null;
     this.bytes = 0;
+    this.compressing = false;
   }
 
   /** Works through the queue in order; suspends while a compression is in flight. */
@@ -67,8 +98,11 @@ export class CompressionQueue {
         else this.owner.writeDataFrame(item.opcode, item.payload, false);
         continue;
       }
+      if (this.holding) return;
+      this.compressing = true;
       this.deflater.compress(item.payload, (err, compressed) => {
         if (this.items !== queue) return; // dropped meanwhile
+        this.compressing = false;
         queue.shift();
         this.bytes -= item.payload.length;
         if (err || !compressed) {

@@ -100,6 +100,8 @@ export class FrameParser {
   private framesLeft: number;
   private bytesLeft: number;
   private stoppedByBudget = false;
+  /** A move is coming (holdAtBoundary): no new message is started, the bytes wait as they are. */
+  private holding = false;
 
   // The frame being read.
   private fin = false;
@@ -250,6 +252,22 @@ export class FrameParser {
     }
   }
 
+  /**
+   * Parse no further than the end of the message under way (none: stop now): what follows is
+   * kept as raw bytes, for the snapshot. A connection about to move to another worker reaches
+   * a point where it can be captured this way in bounded time, however busy its peer is.
+   */
+  holdAtBoundary(): void {
+    this.holding = true;
+  }
+
+  /** The move is off (the connection closes here instead): parse on. */
+  releaseHold(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    if (this.state !== State.Inflating) this.run();
+  }
+
   /** Stop for good (the connection is closing): no further sink calls, not even from a pending inflate. */
   stop(): void {
     this.finish();
@@ -286,6 +304,7 @@ export class FrameParser {
   }
 
   private readInfo(): boolean {
+    if (this.holding && this.messageOpcode === 0) return false;
     if (this.queued < 2) return false;
     if (this.framesLeft <= 0 || this.bytesLeft <= 0) {
       this.stoppedByBudget = true;

@@ -190,6 +190,16 @@ export class Connection extends ReadFlow implements ConnectionIo {
     return refusal === 'permessage-deflate contexts are not plain data' ? `cannot move: ${refusal}` : refusal;
   }
 
+  /** The reload is coming for this connection: see ConnectionCore.prepareMove. */
+  prepareMove(): void {
+    this.core.prepareMove();
+  }
+
+  /** It will not move after all (it closes here): see ConnectionCore.abandonMove. */
+  abandonMove(): void {
+    if (!this.frozen && !this.movedAway) this.core.abandonMove();
+  }
+
   /**
    * Stops reading for good here (what the kernel holds is read by the next owner) and stops
    * reporting: the socket's events no longer reach this shell. Sends still queue until capture.

@@ -10,7 +10,7 @@ import type { MovedBroadcast, MovedOp, MoveRelay } from './moved-ops.ts';
 
 /** Connections moved per loop turn: the move link's writes and other work interleave. */
 const BATCH = 256;
-/** How often connections that cannot move yet (an inflate in flight) and handshakes still pending are looked at again. */
+/** How often connections that cannot move yet (an inflate or a compression in flight) and handshakes still pending are looked at again. */
 const RETRY_MS = 10;
 
 export interface MoveOutParts {
@@ -35,8 +35,10 @@ export interface MoveOutParts {
  * at that instant (ConnectionCore snapshot, unsent output, unread input, uid, rooms, app data).
  * Operations on a connection already on its way are forwarded behind it (MoveRelay); the bus
  * connections from the other workers go last, unread, so what they carry runs in the
- * replacement. A connection that cannot move (permessage-deflate: its zlib windows are not
- * data; an app store that is not serialisable) is closed with 1012 (Service Restart).
+ * replacement. A permessage-deflate connection with an inflate or a compression in flight is
+ * held at the end of the message under way (ConnectionCore.prepareMove) and moves once they are
+ * done. One that cannot move (TLS; an app store that is not serialisable; a compressed message
+ * still under way at the deadline) is closed with 1012 (Service Restart).
  */
 export async function moveOut(parts: MoveOutParts, path: string, deadlineMs: number): Promise<SlotMoveReport> {
   const { local, log } = parts;
@@ -62,6 +64,7 @@ export async function moveOut(parts: MoveOutParts, path: string, deadlineMs: num
   const fail = (conn: Connection, why: string): void => {
     report.failed.push({ fd: conn.fd, why, closed: 1012 });
     log.warn({ fd: conn.fd, why }, 'reload: connection cannot move: closed with 1012');
+    conn.abandonMove();
     conn.disconnect(CloseCode.ServiceRestart, 'service restart');
   };
   const moveOne = (conn: Connection): void => {
@@ -122,8 +125,12 @@ export async function moveOut(parts: MoveOutParts, path: string, deadlineMs: num
       const refusal = conn.moveRefusal();
       if (refusal === null) moveOne(conn);
       else if (refusal.startsWith('cannot move: ')) fail(conn, refusal.slice('cannot move: '.length));
-      // Closed meanwhile: nothing to move. Anything else passes (a compression, a compressed message).
-      else if (refusal !== 'the connection is closed') waiting.push(conn);
+      // Closed meanwhile: nothing to move. Anything else passes (a compression, a compressed
+      // message): held from now on at the end of what is under way, it passes soon.
+      else if (refusal !== 'the connection is closed') {
+        conn.prepareMove();
+        waiting.push(conn);
+      }
       if (++n % BATCH === 0) await new Promise((r) => setImmediate(r));
     }
     const more = waiting.length > 0 || parts.pendingHandshakes() > 0;
