@@ -24,6 +24,8 @@ const LOAD_REPORT_MS = 250;
 const CUT_TIMEOUT_MS = 3000;
 /** How long a moved connection's state waits for this worker's Redis publishes to be answered. */
 const FLUSH_TIMEOUT_MS = 1000;
+/** A reload: how long the old worker waits for the master to end its hand-off pipe (the master waits up to 5 s for its last writes). */
+const HANDOFF_END_WAIT_MS = 10_000;
 /** Sampling period of the event-loop delay histogram (ms). */
 const LAG_RESOLUTION_MS = 10;
 /** A stats request the master does not answer in time fails rather than hangs. */
@@ -208,7 +210,11 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
     if (stopping) return;
     stopping = true;
     clearInterval(reporter);
-    await Promise.race([handoffEnd, new Promise((r) => setTimeout(r, 2000))]);
+    // Every hand-off the master made to us comes before the pipe's end: one that came after the
+    // move would die with this process (the client reset mid-handshake). The master closes the
+    // pipe right after its last write completes; the bound is for a master that never does.
+    const ended = await Promise.race([handoffEnd.then(() => true), new Promise<false>((r) => setTimeout(r, HANDOFF_END_WAIT_MS, false).unref())]);
+    if (!ended) log.warn({ event: 'handoff-end-missed', ms: HANDOFF_END_WAIT_MS }, 'reload: the hand-off pipe did not end in time: moving out anyway');
     const { local, lifecycle, callbacks } = server.reloadParts;
     let report;
     try {

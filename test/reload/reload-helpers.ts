@@ -92,7 +92,7 @@ export async function until(cond: () => boolean, ms: number, what: string): Prom
 export async function whoami(c: Client): Promise<{ version: string; pid: number; worker: number; adopted: number }> {
   const before = c.other.length;
   c.ws.send('whoami');
-  await until(() => c.other.slice(before).some((t) => t.startsWith('me:')), 10_000, `whoami of fd ${c.fd} (${c.ws.extensions || 'no extension'}, closes ${JSON.stringify(c.closes)}, ${c.echoes.length}/${c.sent} echoes)`);
+  await until(() => c.other.slice(before).some((t) => t.startsWith('me:')), 20_000, `whoami of fd ${c.fd} (${c.ws.extensions || 'no extension'}, closes ${JSON.stringify(c.closes)}, ${c.echoes.length}/${c.sent} echoes)`);
   const [, version, pid, worker, adopted] = c.other.slice(before).find((t) => t.startsWith('me:'))!.split(':');
   return { version: version!, pid: Number(pid), worker: Number(worker), adopted: Number(adopted) };
 }

@@ -12,6 +12,8 @@ import type { MovedBroadcast, MovedOp, MoveRelay } from './moved-ops.ts';
 const BATCH = 256;
 /** How often connections that cannot move yet (an inflate or a compression in flight) and handshakes still pending are looked at again. */
 const RETRY_MS = 10;
+/** Past the move's deadline, how much longer handshakes still under way are waited for. */
+const HANDSHAKE_GRACE_MS = 5000;
 
 export interface MoveOutParts {
   local: LocalConnections;
@@ -118,10 +120,13 @@ export async function moveOut(parts: MoveOutParts, path: string, deadlineMs: num
   };
 
   const deadline = Date.now() + deadlineMs;
+  /** Closing here with 1012 after the deadline: not looked at again. */
+  const givenUp = new Set<Connection>();
   for (;;) {
     const waiting: Connection[] = [];
     let n = 0;
     for (const conn of local.connections()) {
+      if (givenUp.has(conn)) continue;
       const refusal = conn.moveRefusal();
       if (refusal === null) moveOne(conn);
       else if (refusal.startsWith('cannot move: ')) fail(conn, refusal.slice('cannot move: '.length));
@@ -136,8 +141,13 @@ export async function moveOut(parts: MoveOutParts, path: string, deadlineMs: num
     const more = waiting.length > 0 || parts.pendingHandshakes() > 0;
     if (!more) break;
     if (Date.now() >= deadline) {
-      for (const conn of waiting) fail(conn, 'did not reach a point where it can move in time');
-      break;
+      for (const conn of waiting) {
+        givenUp.add(conn);
+        fail(conn, 'did not reach a point where it can move in time');
+      }
+      // Handshakes still under way finish (or meet their own deadline) and then move: a client
+      // that connected during the reload is not reset for being slow.
+      if (parts.pendingHandshakes() === 0 || Date.now() >= deadline + HANDSHAKE_GRACE_MS) break;
     }
     await new Promise((r) => setTimeout(r, RETRY_MS));
   }
