@@ -145,7 +145,7 @@ describe('EmbeddedBus: a sender slot keeps its order across a reload', () => {
   });
 
   it("hands what it holds to its own replacement: the moved connection's bytes say it again", { timeout: 30_000 }, async () => {
-    const { c, fromOld, got } = await scene();
+    const { c, got } = await scene();
     await until(() => held(c) === N, 10_000, 'the new frames held');
     const { connections } = c.detachInbound();
     expect(connections).toHaveLength(2);

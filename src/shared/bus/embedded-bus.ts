@@ -7,9 +7,11 @@
  *   worker s connects to <dir>/w<p>.sock   for every other slot p (outbound, one-way)
  *
  * One direction per connection keeps ordering trivial: everything from s to p goes down one
- * stream. Outbound links reconnect by themselves (peer-link.ts); a send to a peer that is not
- * connected fails fast ('down') instead of queueing, and one past the peer's queue budget is
- * 'congested'.
+ * stream. A reload gives slot s two processes, and p two streams from s, for a while: every
+ * connection opens with the sender's generation, and p delivers what the new process sends after
+ * its move began behind everything from the old one (sender-order.ts, ordered-inbound.ts).
+ * Outbound links reconnect by themselves (peer-link.ts); a send to a peer that is not connected
+ * fails fast ('down') instead of queueing, and one past the peer's queue budget is 'congested'.
  */
 import { mkdir, unlink } from 'node:fs/promises';
 import { connect, createServer, Socket, type Server, type SocketConstructorOpts } from 'node:net';
@@ -17,9 +19,10 @@ import { join } from 'node:path';
 import { SETTINGS } from '../config-table.ts';
 import { BusError, type BusErrorCode } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
-import { BytesMessage, DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, decodeEnvelope, encodeEnvelope, encodeStreamFrame, frameHeader, type Envelope } from './codec.ts';
+import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, decodeEnvelope, encodeEnvelope, encodeStreamFrame, frameHeader } from './codec.ts';
 import { CHUNK_OVERHEAD_BYTES, PeerLink, RETRY_MAX_MS, RETRY_MIN_MS, type LinkCounters, type RetryOptions } from './peer-link.ts';
-import { SenderOrder, markerBody, markerOf, type Marker, type Release } from './sender-order.ts';
+import { OrderedInbound, markerFrame } from './ordered-inbound.ts';
+import type { Marker } from './sender-order.ts';
 import { worse, type Bus, type Incoming, type MessageHandler, type Outgoing, type SendResult, type WorkerAddress } from './types.ts';
 
 /** A peer that has not taken this (8 MiB) yet is not keeping up: sends to it are 'congested'
@@ -94,8 +97,7 @@ export class EmbeddedBus implements Bus {
   /** A reload's replacement since the move began (sends `follow`), and the old worker once it is over (`done`). */
   private following = false;
   private handedOver = false;
-  private readonly order: SenderOrder<Socket>;
-  private holdTimer: NodeJS.Timeout | null = null;
+  private readonly ordered: OrderedInbound;
 
   constructor(options: EmbeddedBusOptions) {
     const { self, slots, dir } = options;
@@ -112,7 +114,13 @@ export class EmbeddedBus implements Bus {
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.generation = options.generation ?? Date.now();
     if (!Number.isSafeInteger(this.generation) || this.generation < 0) throw new RangeError(`bus generation out of range: ${this.generation}`);
-    this.order = new SenderOrder({ maxHeldBytes: this.maxQueuedBytes, holdMs: options.orderHoldMs ?? DEFAULT_ORDER_HOLD_MS });
+    this.ordered = new OrderedInbound({
+      maxHeldBytes: this.maxQueuedBytes,
+      holdMs: options.orderHoldMs ?? DEFAULT_ORDER_HOLD_MS,
+      log: this.log,
+      deliver: (envelope) => this.deliver(envelope.msg, envelope.from),
+      live: () => this.state === 'started',
+    });
     const greeting = (): Buffer => this.greeting();
     this.links = Array.from({ length: slots }, (_, slot) =>
       slot === self.slot ? undefined : new PeerLink(slot, socketPath(dir, slot), this.log, options.retry ?? { minMs: RETRY_MIN_MS, maxMs: RETRY_MAX_MS }, greeting),
@@ -200,7 +208,7 @@ export class EmbeddedBus implements Bus {
     const server = this.server;
     this.server = null;
     const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
-    this.disarmHold();
+    this.ordered.stop();
     const connections: Array<{ handle: object; remainder: Buffer; release: () => void }> = [];
     for (const [socket, decoder] of this.inbound) {
       this.inbound.delete(socket);
@@ -209,7 +217,7 @@ export class EmbeddedBus implements Bus {
       socket.pause();
       // What this process knew of the stream goes first, as its sender would have said it, then
       // the frames it held: the replacement reads on from the same place (sender-order.ts).
-      const replayed = this.replay(socket);
+      const replayed = this.ordered.detach(socket, this.self.node);
       const handle = (socket as unknown as { _handle: { reading: boolean; readStop(): number } | null })._handle;
       if (!handle) continue;
       handle.reading = false;
@@ -270,7 +278,7 @@ export class EmbeddedBus implements Bus {
   }
 
   stats(): EmbeddedBusStats {
-    const out: EmbeddedBusStats = { writes: 0, framesOut: 0, bytesOut: 0, connects: 0, ...this.counts, held: this.order.counts.held, holdsExpired: this.order.counts.takeovers };
+    const out: EmbeddedBusStats = { writes: 0, framesOut: 0, bytesOut: 0, connects: 0, ...this.counts, held: this.ordered.counts.held, holdsExpired: this.ordered.counts.takeovers };
     for (const link of this.peerLinks()) {
       out.writes += link.counters.writes;
       out.framesOut += link.counters.framesOut;
@@ -292,7 +300,7 @@ export class EmbeddedBus implements Bus {
     const server = this.server;
     this.server = null;
     const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
-    this.disarmHold();
+    this.ordered.stop();
     for (const socket of this.inbound.keys()) socket.destroy();
     await Promise.all([closed, ...this.peerLinks().map((link) => link.close(true))]);
     this.log.info({ path: this.path }, 'bus closed');
@@ -353,7 +361,7 @@ export class EmbeddedBus implements Bus {
     socket.on('close', () => {
       // A detached connection closes here too: it is no longer ours, nor its frames.
       if (!this.inbound.delete(socket)) return;
-      this.releaseAll(this.order.closed(socket));
+      this.ordered.closed(socket);
     });
   }
 
@@ -361,61 +369,11 @@ export class EmbeddedBus implements Bus {
     for (const frame of decoder.push(chunk)) {
       const envelope = decodeEnvelope(frame);
       if (envelope === null) return this.reject(socket, 'ERR_BUS_MALFORMED', `malformed bus envelope (${frame.length} bytes)`);
-      const marker = envelope.msg.kind === 'send' ? markerOf(envelope.msg.body) : null;
-      if (marker !== null) {
-        this.onMarker(socket, envelope, marker);
-        continue;
-      }
-      this.counts.framesIn++;
-      if (this.order.mustHold(socket)) {
-        const released = this.order.hold(socket, frame, Date.now());
-        if (released) this.releaseAll([released]);
-        // A new hold's deadline is never earlier than the one armed already.
-        else if (this.holdTimer === null) this.armHold();
-      } else this.deliver(envelope.msg, envelope.from);
+      // Markers are taken there; messages delivered now or held behind an older generation.
+      if (this.ordered.frame(socket, envelope, frame)) this.counts.framesIn++;
       if (socket.destroyed) return;
     }
     if (decoder.error !== null) this.reject(socket, decoder.error.code, decoder.error.message);
-  }
-
-  private onMarker(socket: Socket, envelope: Envelope, marker: Marker | 'invalid'): void {
-    if (marker === 'invalid') return this.log.debug({ from: envelope.from }, 'bus: unknown order marker dropped');
-    if (marker.t === 'hello') return this.order.hello(socket, envelope.from.slot, marker.generation);
-    if (marker.t === 'follow') return this.order.follow(socket);
-    this.releaseAll(this.order.done(socket));
-  }
-
-  /** Delivers what a hold let go, in order; a hold that ran out of time or room is a warn. */
-  private releaseAll(releases: Array<Release<Socket>>): void {
-    for (const r of releases) {
-      if (r.why === 'deadline' || r.why === 'bytes') {
-        this.log.warn({ event: 'bus-order-hold-expired', why: r.why, frames: r.frames.length }, "bus: a reload's new worker was held behind its predecessor too long: delivered now, its order against the old worker's is not kept");
-      }
-      for (const frame of r.frames) {
-        if (this.state !== 'started') return;
-        const envelope = decodeEnvelope(frame);
-        if (envelope !== null) this.deliver(envelope.msg, envelope.from);
-      }
-    }
-    if (releases.length > 0) this.armHold();
-  }
-
-  /** One timer for the earliest hold's deadline (none when nothing is held). */
-  private armHold(): void {
-    this.disarmHold();
-    const next = this.order.nextDeadline();
-    if (next === null || this.state !== 'started') return;
-    this.holdTimer = setTimeout(() => {
-      this.holdTimer = null;
-      this.releaseAll(this.order.expire(Date.now()));
-      this.armHold();
-    }, Math.max(0, next - Date.now()));
-    this.holdTimer.unref();
-  }
-
-  private disarmHold(): void {
-    if (this.holdTimer !== null) clearTimeout(this.holdTimer);
-    this.holdTimer = null;
   }
 
   /** What opens each of our outbound connections: who we are, and where this process is in a reload. */
@@ -423,31 +381,14 @@ export class EmbeddedBus implements Bus {
     const markers: Marker[] = [{ t: 'hello', generation: this.generation }];
     if (this.following) markers.push({ t: 'follow' });
     if (this.handedOver) markers.push({ t: 'done' });
-    return Buffer.concat(markers.map((m) => this.markerFrame(this.self, m)));
+    return Buffer.concat(markers.map((m) => markerFrame(this.self, m)));
   }
 
   /** A marker to every connected peer, in order with the frames already queued for it. */
   private mark(marker: Marker): void {
     if (this.state !== 'started') return;
-    const frame = this.markerFrame(this.self, marker);
+    const frame = markerFrame(this.self, marker);
     for (const link of this.peerLinks()) if (link.state === 'open') link.writeMarker(frame);
-  }
-
-  private markerFrame(from: WorkerAddress, marker: Marker): Buffer {
-    return encodeStreamFrame(from, new BytesMessage('send', 0, markerBody(marker)));
-  }
-
-  /** A detached connection's order state and held frames, as frames its next reader understands. */
-  private replay(socket: Socket): Buffer[] {
-    const s = this.order.detach(socket);
-    if (s === null) return [];
-    const from = { node: this.self.node, slot: s.slot };
-    const out = [this.markerFrame(from, { t: 'hello', generation: s.generation })];
-    // A stream that took over is not held again over there: no `follow`.
-    if (s.following && !s.takenOver) out.push(this.markerFrame(from, { t: 'follow' }));
-    if (s.done) out.push(this.markerFrame(from, { t: 'done' }));
-    for (const frame of s.held) out.push(frameHeader(frame.length), frame);
-    return out;
   }
 
   private deliver(msg: Incoming, from: WorkerAddress): void {
