@@ -84,6 +84,8 @@ export interface StreamState {
 
 export class SenderOrder<K> {
   private readonly streams = new Map<K, StreamState>();
+  /** The same streams by sender slot: a frame's check looks at its own slot's (one or two) only. */
+  private readonly bySlot = new Map<number, Set<StreamState>>();
   private heldBytes = 0;
   readonly counts = { held: 0, takeovers: 0 };
 
@@ -93,11 +95,15 @@ export class SenderOrder<K> {
     const known = this.streams.get(key);
     if (known) {
       // Said twice (should not happen): the newest word counts, nothing held is lost.
+      this.unindex(known);
       known.slot = slot;
       known.generation = generation;
+      this.index(known);
       return;
     }
-    this.streams.set(key, { slot, generation, following: false, done: false, takenOver: false, held: [], heldBytes: 0, since: 0 });
+    const s: StreamState = { slot, generation, following: false, done: false, takenOver: false, held: [], heldBytes: 0, since: 0 };
+    this.streams.set(key, s);
+    this.index(s);
   }
 
   /** Frames from `key` after this may come from moved connections. Unknown streams are ignored. */
@@ -119,6 +125,7 @@ export class SenderOrder<K> {
     const s = this.streams.get(key);
     if (!s) return [];
     this.streams.delete(key);
+    this.unindex(s);
     const out: Array<Release<K>> = [];
     if (s.held.length > 0) out.push(this.take(key, s, 'closed'));
     return out.concat(this.unblocked(s.slot, 'predecessor-done'));
@@ -164,6 +171,7 @@ export class SenderOrder<K> {
     const s = this.streams.get(key);
     if (!s) return null;
     this.streams.delete(key);
+    this.unindex(s);
     this.heldBytes -= s.heldBytes;
     return s;
   }
@@ -174,8 +182,20 @@ export class SenderOrder<K> {
 
   /** An older connection of `s.slot` open and not done blocks `s`. */
   private blocked(s: StreamState): boolean {
-    for (const o of this.streams.values()) if (o.slot === s.slot && !o.done && o.generation < s.generation) return true;
+    for (const o of this.bySlot.get(s.slot) ?? []) if (!o.done && o.generation < s.generation) return true;
     return false;
+  }
+
+  private index(s: StreamState): void {
+    let set = this.bySlot.get(s.slot);
+    if (!set) this.bySlot.set(s.slot, (set = new Set()));
+    set.add(s);
+  }
+
+  private unindex(s: StreamState): void {
+    const set = this.bySlot.get(s.slot);
+    set?.delete(s);
+    if (set?.size === 0) this.bySlot.delete(s.slot);
   }
 
   /** Streams of `slot` holding frames and blocked no more, oldest generation first. */
