@@ -92,9 +92,10 @@ export class OrderedInbound {
   /** Delivers what a hold let go, in order; a hold that ran out of time or room is a warn. */
   private release(releases: Array<Release<Socket>>): void {
     for (const r of releases) {
+      const fields = { why: r.why, frames: r.frames.length, heldMs: Date.now() - r.since };
       if (r.why === 'deadline' || r.why === 'bytes') {
-        this.options.log.warn({ event: 'bus-order-hold-expired', why: r.why, frames: r.frames.length }, "bus: a reload's new worker was held behind its predecessor too long: delivered now, its order against the old worker's is not kept");
-      }
+        this.options.log.warn({ event: 'bus-order-hold-expired', ...fields }, "bus: a reload's new worker was held behind its predecessor too long: delivered now, its order against the old worker's is not kept");
+      } else this.options.log.debug({ event: 'bus-order-released', ...fields }, "bus: a reload's new worker's frames run, behind its predecessor's");
       for (const frame of r.frames) {
         if (!this.options.live()) return;
         const envelope = decodeEnvelope(frame);

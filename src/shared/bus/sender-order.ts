@@ -66,6 +66,8 @@ export interface Release<K> {
   /** The held frames (copies of the envelopes), in the order they came. */
   frames: Buffer[];
   why: ReleaseWhy;
+  /** When the first of them came (ms). */
+  since: number;
 }
 
 /** What a receiver knows of one inbound connection that said hello. */
@@ -142,7 +144,7 @@ export class SenderOrder<K> {
    * its release (this frame last) is returned. */
   hold(key: K, frame: Buffer, now: number): Release<K> | null {
     const s = this.streams.get(key);
-    if (s === undefined) return { key, frames: [frame], why: 'closed' };
+    if (s === undefined) return { key, frames: [frame], why: 'closed', since: now };
     if (s.held.length === 0) s.since = now;
     s.held.push(Buffer.from(frame));
     s.heldBytes += frame.length;
@@ -217,6 +219,6 @@ export class SenderOrder<K> {
     s.held = [];
     this.heldBytes -= s.heldBytes;
     s.heldBytes = 0;
-    return { key, frames, why };
+    return { key, frames, why, since: s.since };
   }
 }
