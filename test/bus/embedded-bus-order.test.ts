@@ -115,8 +115,12 @@ describe('EmbeddedBus: a sender slot keeps its order across a reload', () => {
     const { c, newer, fromOld, got } = await scene({ orderHoldMs: 300, log });
     await until(() => got.length === 1 + N, 10_000, 'the new frames, after the deadline');
     expect(got).toEqual([0, ...range(N + 1, 2 * N)]);
-    expect(c.stats()).toMatchObject({ held: N, holdsExpired: 1 });
-    expect(lines.filter((l) => l.event === 'bus-order-hold-expired')).toMatchObject([{ level: 40, why: 'deadline', frames: N }]);
+    // All N held, unless a loaded machine split them over reads around the deadline (the later
+    // ones then went straight through: taken over).
+    const { held: heldCount, holdsExpired } = c.stats();
+    expect(holdsExpired).toBe(1);
+    expect(heldCount).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.event === 'bus-order-hold-expired')).toMatchObject([{ level: 40, why: 'deadline', frames: heldCount }]);
     // Taken over: held no more, though the old connection is still open and not done.
     expect(newer.send(c.self, push(2 * N + 1))).toBe('ok');
     await until(() => got.length === 2 + N, 10_000, 'a later new frame');
@@ -164,6 +168,29 @@ describe('EmbeddedBus: a sender slot keeps its order across a reload', () => {
     expect(fromOldSaid!.slice(1)).toEqual(range(1, fromOldSaid!.length - 1));
     expect(fromNewSaid).toEqual(['hello 20', 'follow', ...range(N + 1, 2 * N)]);
     for (const conn of connections) conn.release();
+    expect(got).toEqual([0]);
+  });
+
+  it('its replacement, adopting those connections, delivers in order once the old worker is done', { timeout: 30_000 }, async () => {
+    const { c, old, got } = await scene();
+    await until(() => held(c) === N, 10_000, 'the new frames held');
+    const { connections } = c.detachInbound();
+    // In one process the handle cannot be sent: the replacement wraps the same one (our copy,
+    // stopped and without listeners, is left alone instead of released).
+    const next = new EmbeddedBus({ self: c.self, slots: 2, dir: join(c.path, '..'), log: silent, generation: 2 });
+    cleanups.push(() => next.close());
+    const got2: number[] = [];
+    next.onMessage = (msg) => void got2.push(seqOf(msg));
+    await next.start({ listen: false });
+    for (const conn of connections) next.adoptInbound(conn.handle, conn.remainder);
+    // The old connection reads on (1..N, from where the first receiver stopped); the new one's
+    // frames wait for the old worker's done.
+    await until(() => got2.length === N, 10_000, 'the old frames at the replacement');
+    expect(got2).toEqual(range(1, N));
+    expect(next.stats().held).toBe(N); // the replayed `follow` and frames: held here in turn
+    old.predecessorDone();
+    await until(() => got2.length === 2 * N, 10_000, 'every frame at the replacement');
+    expect(got2).toEqual(range(1, 2 * N));
     expect(got).toEqual([0]);
   });
 });
