@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import { parseCommandLine } from './cli/arguments.ts';
 import { helpText, packageVersion } from './cli/help.ts';
 import { resolveSettings } from './cli/resolve-config.ts';
-import { ENV_BUS_DIR, ENV_MOVE_PATH, ENV_NODE, ENV_SLOT } from './shared/cluster-messages.ts';
+import { ENV_BUS_DIR, ENV_GENERATION, ENV_MOVE_PATH, ENV_NODE, ENV_SLOT } from './shared/cluster-messages.ts';
 import { ENV_HANDOFF_FD } from './shared/handoff/wire.ts';
 import { ConfigError } from './shared/errors.ts';
 import { forgetWorkerSecretEnv } from './shared/secrets.ts';
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
       slot: Number(process.env[ENV_SLOT]),
       node: Number(process.env[ENV_NODE] ?? 0),
       busDir: process.env[ENV_BUS_DIR] ?? '',
+      generation: Number(process.env[ENV_GENERATION] ?? Date.now()),
       handoffFd: Number(process.env[ENV_HANDOFF_FD]),
       ...(movePath ? { movePath } : {}),
     });

@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo } from 'node:net';
-import { CUMULATIVE_FIELDS, SUMMED_FIELDS, type ClusterStats, type NodeStats, type WorkerToMaster } from '../shared/cluster-messages.ts';
+import { CUMULATIVE_FIELDS, SUMMED_FIELDS, reloadMoveTimeoutMs, type ClusterStats, type NodeStats, type WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { Config } from '../shared/config.ts';
 import type { MasterHooks } from '../shared/dispatch-types.ts';
 import { alwaysInfo, type Logger } from '../shared/logger.ts';
@@ -508,7 +508,7 @@ export class Master {
       this.log.info({ event: 'reload', why }, 'reload: replacing every worker');
       const report: ReloadReport = { ms: 0, slots: [] };
       for (const slot of this.pool.slots) {
-        const moveTimeout = this.config.maxWaitTime * 1000 + this.config.closeTimeoutMs + 15_000;
+        const moveTimeout = reloadMoveTimeoutMs(this.config);
         const r = await this.pool.replace(slot, join(this.busDir, `move-${slot.slot}.sock`), RELOAD_START_TIMEOUT_MS, moveTimeout);
         report.slots.push({ slot: slot.slot, oldPid: r.oldPid, newPid: r.newPid, ...r.report });
         this.log.info({ event: 'reloaded-slot', slot: slot.slot, oldPid: r.oldPid, newPid: r.newPid, moved: r.report.moved, failed: r.report.failed.length, ms: Math.round(r.report.ms) }, 'reload: slot replaced');
@@ -534,7 +534,7 @@ export class Master {
     if (!byRequests && !byAge) return;
     const why = byRequests ? `maxRequest (${slot.counters.messagesIn} messages)` : `maxWorkerLifetime (${Math.round((Date.now() - slot.startedAt) / 1000)} s)`;
     this.log.info({ event: 'recycle', slot: slot.slot, why }, 'recycling a worker, connections kept');
-    const moveTimeout = this.config.maxWaitTime * 1000 + this.config.closeTimeoutMs + 15_000;
+    const moveTimeout = reloadMoveTimeoutMs(this.config);
     const run = this.pool
       .replace(slot, join(this.busDir, `move-${slot.slot}.sock`), RELOAD_START_TIMEOUT_MS, moveTimeout)
       .then((r) => this.log.info({ event: 'recycled', slot: slot.slot, oldPid: r.oldPid, newPid: r.newPid, moved: r.report.moved, failed: r.report.failed.length, ms: Math.round(r.report.ms) }, 'worker recycled'))

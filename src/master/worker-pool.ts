@@ -4,7 +4,7 @@ import type { TcpHandle } from './tcp-handle.ts';
 import { HandoffLink } from '../shared/handoff/sender.ts';
 import { HandoffError } from '../shared/errors.ts';
 import { ENV_HANDOFF_FD, type HandoffExtras } from '../shared/handoff/wire.ts';
-import { CUMULATIVE_FIELDS, EMPTY_COUNTERS, ENV_BUS_DIR, ENV_MOVE_PATH, ENV_NODE, ENV_SLOT, type MasterToWorker, type SlotMoveReport, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
+import { CUMULATIVE_FIELDS, EMPTY_COUNTERS, ENV_BUS_DIR, ENV_GENERATION, ENV_MOVE_PATH, ENV_NODE, ENV_SLOT, type MasterToWorker, type SlotMoveReport, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
 import { ReloadError } from '../shared/errors.ts';
 import type { WorkerView } from '../shared/dispatch-types.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -81,6 +81,8 @@ export class WorkerPool {
   private stopping = false;
   /** Forks so far: each gets a hand-off socket path of its own (a reload runs two per slot at once). */
   private spawned = 0;
+  /** The last generation given to a fork (nextGeneration). */
+  private generation = 0;
 
   private readonly busDir: string;
   /** Secrets for each worker's environment (workerSecretEnv): never on its command line. */
@@ -124,6 +126,12 @@ export class WorkerPool {
     this.install(s, made.worker, made.link);
   }
 
+  /** Larger at every fork, and across masters on one host as the clock goes (ms). */
+  private nextGeneration(): number {
+    this.generation = Math.max(this.generation + 1, Date.now());
+    return this.generation;
+  }
+
   /** Forks a worker for slot `s` with its own hand-off pipe; null when the pipe cannot be made (or we are stopping). */
   private async spawn(s: Slot, env: Record<string, string>): Promise<{ worker: Worker; link: HandoffLink } | null> {
     let made: Awaited<ReturnType<typeof HandoffLink.create>>;
@@ -143,7 +151,7 @@ export class WorkerPool {
     cluster.setupPrimary({ stdio: ['inherit', 'inherit', 'inherit', 'ipc', made.childEnd] });
     let worker: Worker;
     try {
-      worker = cluster.fork({ ...this.secretEnv, [ENV_SLOT]: String(s.slot), [ENV_NODE]: String(this.nodeId), [ENV_BUS_DIR]: this.busDir, [ENV_HANDOFF_FD]: String(HANDOFF_FD), ...env });
+      worker = cluster.fork({ ...this.secretEnv, [ENV_SLOT]: String(s.slot), [ENV_NODE]: String(this.nodeId), [ENV_BUS_DIR]: this.busDir, [ENV_HANDOFF_FD]: String(HANDOFF_FD), [ENV_GENERATION]: String(this.nextGeneration()), ...env });
     } finally {
       cluster.setupPrimary({ stdio: undefined });
       made.childEnd.destroy();

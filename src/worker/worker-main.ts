@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { Socket, type SocketConstructorOpts } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { ClusterStats, MasterToWorker, WorkerCounters, WorkerToMaster } from '../shared/cluster-messages.ts';
+import { reloadMoveTimeoutMs, type ClusterStats, type MasterToWorker, type WorkerCounters, type WorkerToMaster } from '../shared/cluster-messages.ts';
 import type { Config } from '../shared/config.ts';
 import { ClusterError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
@@ -35,13 +35,15 @@ const STATS_TIMEOUT_MS = 3000;
  * A cluster worker: no listening socket of its own. The master hands it sockets with their
  * session ids over IPC; it runs the handshake and frame loop for them, and reports its load.
  */
-export async function runWorker(config: Config, app: AppSetup, where: { slot: number; node: number; busDir: string; handoffFd: number; movePath?: string }): Promise<void> {
+export async function runWorker(config: Config, app: AppSetup, where: { slot: number; node: number; busDir: string; handoffFd: number; generation?: number; movePath?: string }): Promise<void> {
   const { slot, node } = where;
   // A reload's replacement: the worker it replaces hands over its connections and bus links.
   const successor = where.movePath !== undefined && where.movePath !== '';
   const log = createLogger(config.logLevel, { role: 'worker', slot, node });
   // Same-node traffic: a Unix-socket mesh between the workers, off the master's IPC channel.
-  const embedded = config.workers > 1 ? new EmbeddedBus({ self: { node, slot }, slots: config.workers, dir: where.busDir, log, maxQueuedBytes: config.embeddedBusMaxQueuedBytes }) : null;
+  // A reload's replacement's frames may wait behind its predecessor's for as long as the master
+  // gives that one to move out (sender-order.ts).
+  const embedded = config.workers > 1 ? new EmbeddedBus({ self: { node, slot }, slots: config.workers, dir: where.busDir, log, maxQueuedBytes: config.embeddedBusMaxQueuedBytes, orderHoldMs: reloadMoveTimeoutMs(config), ...(where.generation !== undefined ? { generation: where.generation } : {}) }) : null;
   // Other nodes, with --redis: the Redis bus, and the session table (uids, connections) in Redis.
   // Loaded only then: a single host's workers start (and restart) faster without it.
   const multi = config.redis ? await (await import('./worker-redis.ts')).openRedisParts({ ...config, redis: config.redis }, { node, slot }, log) : null;
@@ -225,6 +227,9 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
       local.relay = null;
       for (const fd of [...local.fds()]) local.disconnect(fd, 1012, 'service restart');
     }
+    // Every connection is gone to the replacement (or closing here): what peers hold of its
+    // sends, waiting behind ours, goes now rather than at our exit (sender-order.ts).
+    embedded?.predecessorDone();
     send({ t: 'moved', report });
     // What could not move closes here (1012): its closing handshakes get closeTimeoutMs.
     const deadline = Date.now() + config.closeTimeoutMs + 500;

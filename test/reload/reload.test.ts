@@ -72,6 +72,9 @@ describe('reload', () => {
       expect([...c.answeredBy].map((a) => a.split('/')[0])).toEqual(['v1', 'v2', 'v3', 'v4', 'v5', 'v6']);
     }
     expect(pushesSent.size).toBe(N);
+    // Pushes a new worker sent during its move waited behind its predecessor's on the bus
+    // (sender-order.ts) and were let go by the old worker's done marker, never by the deadline.
+    expect(server.cli.lines.filter((l) => l.includes('bus-order-hold-expired'))).toEqual([]);
   });
 
   it('a reload with broken new code is aborted: the CLI exits 1 with the error, the old workers keep serving', async () => {

@@ -63,12 +63,15 @@ export class PeerLink {
   private attempts = 0;
   private timer: NodeJS.Timeout | null = null;
   private settleFirst: (() => void) | null = null;
+  /** What opens every connection, ahead of any frame (the sender's markers, sender-order.ts). */
+  private readonly greeting: (() => Buffer) | null;
 
-  constructor(slot: number, path: string, log: Logger, retry: RetryOptions = { minMs: RETRY_MIN_MS, maxMs: RETRY_MAX_MS }) {
+  constructor(slot: number, path: string, log: Logger, retry: RetryOptions = { minMs: RETRY_MIN_MS, maxMs: RETRY_MAX_MS }, greeting: (() => Buffer) | null = null) {
     this.slot = slot;
     this.path = path;
     this.log = log;
     this.retry = retry;
+    this.greeting = greeting;
   }
 
   /** Starts connecting; resolves once the first attempt has succeeded or failed. */
@@ -99,6 +102,12 @@ export class PeerLink {
   writeFrame(frame: Buffer): void {
     this.add(frame);
     this.counted();
+  }
+
+  /** A marker frame: queued in order with the frames, not counted as one (framesOut counts messages). */
+  writeMarker(frame: Buffer): void {
+    this.add(frame);
+    this.schedule();
   }
 
   /** Large chunks are queued by reference (a broadcast payload is shared by every peer); small
@@ -132,6 +141,10 @@ export class PeerLink {
 
   private counted(): void {
     this.counters.framesOut++;
+    this.schedule();
+  }
+
+  private schedule(): void {
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       process.nextTick(() => this.flush());
@@ -171,6 +184,8 @@ export class PeerLink {
     this.socket = socket;
     socket.on('connect', () => {
       if (this.socket !== socket || this.state === 'closed') return;
+      // Before any frame: nothing is queued for a link that is not open.
+      if (this.greeting !== null) socket.write(this.greeting());
       this.state = 'open';
       const again = this.counters.connects++ > 0;
       this.attempts = 0;
