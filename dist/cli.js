@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import { parseCommandLine } from './cli/arguments.js';
 import { helpText, packageVersion } from './cli/help.js';
 import { resolveSettings } from './cli/resolve-config.js';
-import { ENV_BUS_DIR, ENV_MOVE_PATH, ENV_NODE, ENV_SLOT } from './shared/cluster-messages.js';
+import { ENV_BUS_DIR, ENV_GENERATION, ENV_MOVE_PATH, ENV_NODE, ENV_SLOT } from './shared/cluster-messages.js';
 import { ENV_HANDOFF_FD } from './shared/handoff/wire.js';
 import { ConfigError } from './shared/errors.js';
 import { forgetWorkerSecretEnv } from './shared/secrets.js';
@@ -59,6 +59,7 @@ async function main() {
             slot: Number(process.env[ENV_SLOT]),
             node: Number(process.env[ENV_NODE] ?? 0),
             busDir: process.env[ENV_BUS_DIR] ?? '',
+            generation: Number(process.env[ENV_GENERATION] ?? Date.now()),
             handoffFd: Number(process.env[ENV_HANDOFF_FD]),
             ...(movePath ? { movePath } : {}),
         });

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { CUMULATIVE_FIELDS, SUMMED_FIELDS } from '../shared/cluster-messages.js';
+import { CUMULATIVE_FIELDS, SUMMED_FIELDS, reloadMoveTimeoutMs } from '../shared/cluster-messages.js';
 import { alwaysInfo } from '../shared/logger.js';
 import { FdAllocator } from '../shared/session-id.js';
 import { createDispatchPolicy } from './dispatch.js';
@@ -462,7 +462,7 @@ export class Master {
             this.log.info({ event: 'reload', why }, 'reload: replacing every worker');
             const report = { ms: 0, slots: [] };
             for (const slot of this.pool.slots) {
-                const moveTimeout = this.config.maxWaitTime * 1000 + this.config.closeTimeoutMs + 15_000;
+                const moveTimeout = reloadMoveTimeoutMs(this.config);
                 const r = await this.pool.replace(slot, join(this.busDir, `move-${slot.slot}.sock`), RELOAD_START_TIMEOUT_MS, moveTimeout);
                 report.slots.push({ slot: slot.slot, oldPid: r.oldPid, newPid: r.newPid, ...r.report });
                 this.log.info({ event: 'reloaded-slot', slot: slot.slot, oldPid: r.oldPid, newPid: r.newPid, moved: r.report.moved, failed: r.report.failed.length, ms: Math.round(r.report.ms) }, 'reload: slot replaced');
@@ -489,7 +489,7 @@ export class Master {
             return;
         const why = byRequests ? `maxRequest (${slot.counters.messagesIn} messages)` : `maxWorkerLifetime (${Math.round((Date.now() - slot.startedAt) / 1000)} s)`;
         this.log.info({ event: 'recycle', slot: slot.slot, why }, 'recycling a worker, connections kept');
-        const moveTimeout = this.config.maxWaitTime * 1000 + this.config.closeTimeoutMs + 15_000;
+        const moveTimeout = reloadMoveTimeoutMs(this.config);
         const run = this.pool
             .replace(slot, join(this.busDir, `move-${slot.slot}.sock`), RELOAD_START_TIMEOUT_MS, moveTimeout)
             .then((r) => this.log.info({ event: 'recycled', slot: slot.slot, oldPid: r.oldPid, newPid: r.newPid, moved: r.report.moved, failed: r.report.failed.length, ms: Math.round(r.report.ms) }, 'worker recycled'))

@@ -54,6 +54,8 @@ export declare class WorkerPool {
     private stopping;
     /** Forks so far: each gets a hand-off socket path of its own (a reload runs two per slot at once). */
     private spawned;
+    /** The last generation given to a fork (nextGeneration). */
+    private generation;
     private readonly busDir;
     /** Secrets for each worker's environment (workerSecretEnv): never on its command line. */
     private readonly secretEnv;
@@ -66,6 +68,8 @@ export declare class WorkerPool {
      */
     start(timeoutMs?: number): Promise<void>;
     private fork;
+    /** Larger at every fork, and across masters on one host as the clock goes (ms). */
+    private nextGeneration;
     /** Forks a worker for slot `s` with its own hand-off pipe; null when the pipe cannot be made (or we are stopping). */
     private spawn;
     /** Makes `worker` the slot's current one. */

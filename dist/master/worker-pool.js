@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { HandoffLink } from '../shared/handoff/sender.js';
 import { HandoffError } from '../shared/errors.js';
 import { ENV_HANDOFF_FD } from '../shared/handoff/wire.js';
-import { CUMULATIVE_FIELDS, EMPTY_COUNTERS, ENV_BUS_DIR, ENV_MOVE_PATH, ENV_NODE, ENV_SLOT } from '../shared/cluster-messages.js';
+import { CUMULATIVE_FIELDS, EMPTY_COUNTERS, ENV_BUS_DIR, ENV_GENERATION, ENV_MOVE_PATH, ENV_NODE, ENV_SLOT } from '../shared/cluster-messages.js';
 import { ReloadError } from '../shared/errors.js';
 import { workerArgs } from '../shared/secrets.js';
 /** A worker that dies before it is ready, or less than this after, counts as crash-looping. */
@@ -65,6 +65,8 @@ export class WorkerPool {
     stopping = false;
     /** Forks so far: each gets a hand-off socket path of its own (a reload runs two per slot at once). */
     spawned = 0;
+    /** The last generation given to a fork (nextGeneration). */
+    generation = 0;
     busDir;
     /** Secrets for each worker's environment (workerSecretEnv): never on its command line. */
     secretEnv;
@@ -106,6 +108,11 @@ export class WorkerPool {
         }
         this.install(s, made.worker, made.link);
     }
+    /** Larger at every fork, and across masters on one host as the clock goes (ms). */
+    nextGeneration() {
+        this.generation = Math.max(this.generation + 1, Date.now());
+        return this.generation;
+    }
     /** Forks a worker for slot `s` with its own hand-off pipe; null when the pipe cannot be made (or we are stopping). */
     async spawn(s, env) {
         let made;
@@ -126,7 +133,7 @@ export class WorkerPool {
         cluster.setupPrimary({ stdio: ['inherit', 'inherit', 'inherit', 'ipc', made.childEnd] });
         let worker;
         try {
-            worker = cluster.fork({ ...this.secretEnv, [ENV_SLOT]: String(s.slot), [ENV_NODE]: String(this.nodeId), [ENV_BUS_DIR]: this.busDir, [ENV_HANDOFF_FD]: String(HANDOFF_FD), ...env });
+            worker = cluster.fork({ ...this.secretEnv, [ENV_SLOT]: String(s.slot), [ENV_NODE]: String(this.nodeId), [ENV_BUS_DIR]: this.busDir, [ENV_HANDOFF_FD]: String(HANDOFF_FD), [ENV_GENERATION]: String(this.nextGeneration()), ...env });
         }
         finally {
             cluster.setupPrimary({ stdio: undefined });

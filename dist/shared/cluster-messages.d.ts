@@ -219,4 +219,13 @@ export declare const ENV_SLOT = "SWITCHYARD_WORKER_SLOT";
 export declare const ENV_NODE = "SWITCHYARD_NODE_ID";
 /** Directory of the embedded bus's Unix sockets (one per node, made by the master). */
 export declare const ENV_BUS_DIR = "SWITCHYARD_BUS_DIR";
+/** The worker's generation of its slot: a number the master makes larger at every fork, so a
+ * reload's replacement is newer than the worker it replaces (the embedded bus orders by it). */
+export declare const ENV_GENERATION = "SWITCHYARD_GENERATION";
+/** How long a reload gives the old worker to move out and exit before it is killed (ms): its
+ * closing handshakes (maxWaitTime), the 1012 closes of what could not move, and 15 s for the move. */
+export declare function reloadMoveTimeoutMs(config: {
+    maxWaitTime: number;
+    closeTimeoutMs: number;
+}): number;
 //# sourceMappingURL=cluster-messages.d.ts.map

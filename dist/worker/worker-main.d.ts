@@ -9,6 +9,7 @@ export declare function runWorker(config: Config, app: AppSetup, where: {
     node: number;
     busDir: string;
     handoffFd: number;
+    generation?: number;
     movePath?: string;
 }): Promise<void>;
 //# sourceMappingURL=worker-main.d.ts.map

@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { reloadMoveTimeoutMs } from '../shared/cluster-messages.js';
 import { ClusterError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { EmbeddedBus } from '../shared/bus/embedded-bus.js';
@@ -20,6 +21,8 @@ const LOAD_REPORT_MS = 250;
 const CUT_TIMEOUT_MS = 3000;
 /** How long a moved connection's state waits for this worker's Redis publishes to be answered. */
 const FLUSH_TIMEOUT_MS = 1000;
+/** A reload: how long the old worker waits for the master to end its hand-off pipe (the master waits up to 5 s for its last writes). */
+const HANDOFF_END_WAIT_MS = 10_000;
 /** Sampling period of the event-loop delay histogram (ms). */
 const LAG_RESOLUTION_MS = 10;
 /** A stats request the master does not answer in time fails rather than hangs. */
@@ -34,7 +37,9 @@ export async function runWorker(config, app, where) {
     const successor = where.movePath !== undefined && where.movePath !== '';
     const log = createLogger(config.logLevel, { role: 'worker', slot, node });
     // Same-node traffic: a Unix-socket mesh between the workers, off the master's IPC channel.
-    const embedded = config.workers > 1 ? new EmbeddedBus({ self: { node, slot }, slots: config.workers, dir: where.busDir, log, maxQueuedBytes: config.embeddedBusMaxQueuedBytes }) : null;
+    // A reload's replacement's frames may wait behind its predecessor's for as long as the master
+    // gives that one to move out (sender-order.ts).
+    const embedded = config.workers > 1 ? new EmbeddedBus({ self: { node, slot }, slots: config.workers, dir: where.busDir, log, maxQueuedBytes: config.embeddedBusMaxQueuedBytes, orderHoldMs: reloadMoveTimeoutMs(config), ...(where.generation !== undefined ? { generation: where.generation } : {}) }) : null;
     // Other nodes, with --redis: the Redis bus, and the session table (uids, connections) in Redis.
     // Loaded only then: a single host's workers start (and restart) faster without it.
     const multi = config.redis ? await (await import('./worker-redis.js')).openRedisParts({ ...config, redis: config.redis }, { node, slot }, log) : null;
@@ -207,7 +212,12 @@ export async function runWorker(config, app, where) {
             return;
         stopping = true;
         clearInterval(reporter);
-        await Promise.race([handoffEnd, new Promise((r) => setTimeout(r, 2000))]);
+        // Every hand-off the master made to us comes before the pipe's end: one that came after the
+        // move would die with this process (the client reset mid-handshake). The master closes the
+        // pipe right after its last write completes; the bound is for a master that never does.
+        const ended = await Promise.race([handoffEnd.then(() => true), new Promise((r) => setTimeout(r, HANDOFF_END_WAIT_MS, false).unref())]);
+        if (!ended)
+            log.warn({ event: 'handoff-end-missed', ms: HANDOFF_END_WAIT_MS }, 'reload: the hand-off pipe did not end in time: moving out anyway');
         const { local, lifecycle, callbacks } = server.reloadParts;
         let report;
         try {
@@ -220,6 +230,9 @@ export async function runWorker(config, app, where) {
             for (const fd of [...local.fds()])
                 local.disconnect(fd, 1012, 'service restart');
         }
+        // Every connection is gone to the replacement (or closing here): what peers hold of its
+        // sends, waiting behind ours, goes now rather than at our exit (sender-order.ts).
+        embedded?.predecessorDone();
         send({ t: 'moved', report });
         // What could not move closes here (1012): its closing handshakes get closeTimeoutMs.
         const deadline = Date.now() + config.closeTimeoutMs + 500;

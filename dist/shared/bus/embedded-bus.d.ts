@@ -6,6 +6,10 @@ import { type Bus, type MessageHandler, type Outgoing, type SendResult, type Wor
  * Counted at what the queue really holds (PeerLink.queuedBytes), so it also bounds this
  * process's memory. The setting's default (config-table.ts), also when no config is given. */
 export declare const DEFAULT_MAX_QUEUED_BYTES: number;
+/** How long frames of a reload's new worker may wait behind its predecessor's connection (see
+ * sender-order.ts) when none is given: the master's move timeout with the default settings
+ * (maxWaitTime 3 s + closeTimeoutMs 5 s + 15 s): by then the old worker is done or killed. */
+export declare const DEFAULT_ORDER_HOLD_MS = 23000;
 export interface EmbeddedBusOptions {
     self: WorkerAddress;
     /** Worker slots of this node (0..slots-1); the bus connects to every one but its own. */
@@ -20,6 +24,12 @@ export interface EmbeddedBusOptions {
     maxFrameBytes?: number;
     /** Reconnect back-off (default 25 ms doubling to 1 s, peer-link.ts says why). */
     retry?: RetryOptions;
+    /** This process's generation of its slot: a reload's replacement has a higher one than the
+     * worker it replaces (the master numbers its forks). Default: the time this bus was made (ms). */
+    generation?: number;
+    /** How long a newer generation's frames may be held behind an older one's connection (ms).
+     * What is held also counts against maxQueuedBytes (all peers together). */
+    orderHoldMs?: number;
 }
 export interface EmbeddedBusStats extends LinkCounters {
     framesIn: number;
@@ -30,6 +40,10 @@ export interface EmbeddedBusStats extends LinkCounters {
     congested: number;
     /** Inbound connections closed for breaking the framing or sending a malformed envelope. */
     malformed: number;
+    /** Frames held behind an older generation of their sender's slot (sender-order.ts). */
+    held: number;
+    /** Times such a hold ended by its bound (time or bytes) rather than the older one's end. */
+    holdsExpired: number;
 }
 /** The socket file of one slot. */
 export declare function socketPath(dir: string, slot: number): string;
@@ -47,6 +61,11 @@ export declare class EmbeddedBus implements Bus {
     private server;
     private state;
     private readonly counts;
+    readonly generation: number;
+    /** A reload's replacement since the move began (sends `follow`), and the old worker once it is over (`done`). */
+    private following;
+    private handedOver;
+    private readonly ordered;
     constructor(options: EmbeddedBusOptions);
     /**
      * Listens on our socket file (replacing a stale one), then starts connecting to every peer.
@@ -77,6 +96,15 @@ export declare class EmbeddedBus implements Bus {
     };
     /** The replacement's side of detachInbound(): a peer's connection, read on from `remainder`. */
     adoptInbound(handle: object, remainder: Buffer): void;
+    /**
+     * A reload's replacement, at the move's first record: what this worker sends from now on may
+     * come from moved connections, so every peer delivers it behind what the old worker sent
+     * (until the old one's `done` or the end of its connection; sender-order.ts).
+     */
+    followPredecessor(): void;
+    /** The old worker, once every connection has moved: what it sends from now on is about no
+     * moved connection; its successor's frames that peers hold go now. */
+    predecessorDone(): void;
     /** Writes what is queued for every peer now instead of at the end of the turn. */
     flush(): void;
     /** True when the outbound link to `to` is up (a send would be handed to the socket). */
@@ -99,6 +127,10 @@ export declare class EmbeddedBus implements Bus {
     private tooBig;
     private accept;
     private receive;
+    /** What opens each of our outbound connections: who we are, and where this process is in a reload. */
+    private greeting;
+    /** A marker to every connected peer, in order with the frames already queued for it. */
+    private mark;
     private deliver;
     private reject;
 }

@@ -7,9 +7,11 @@
  *   worker s connects to <dir>/w<p>.sock   for every other slot p (outbound, one-way)
  *
  * One direction per connection keeps ordering trivial: everything from s to p goes down one
- * stream. Outbound links reconnect by themselves (peer-link.ts); a send to a peer that is not
- * connected fails fast ('down') instead of queueing, and one past the peer's queue budget is
- * 'congested'.
+ * stream. A reload gives slot s two processes, and p two streams from s, for a while: every
+ * connection opens with the sender's generation, and p delivers what the new process sends after
+ * its move began behind everything from the old one (sender-order.ts, ordered-inbound.ts).
+ * Outbound links reconnect by themselves (peer-link.ts); a send to a peer that is not connected
+ * fails fast ('down') instead of queueing, and one past the peer's queue budget is 'congested'.
  */
 import { mkdir, unlink } from 'node:fs/promises';
 import { connect, createServer, Socket } from 'node:net';
@@ -19,12 +21,17 @@ import { BusError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, decodeEnvelope, encodeEnvelope, encodeStreamFrame, frameHeader } from './codec.js';
 import { CHUNK_OVERHEAD_BYTES, PeerLink, RETRY_MAX_MS, RETRY_MIN_MS } from './peer-link.js';
+import { OrderedInbound, markerFrame } from './ordered-inbound.js';
 import { worse } from './types.js';
 /** A peer that has not taken this (8 MiB) yet is not keeping up: sends to it are 'congested'
  * rather than pile up (about 250k small pushes, a few hundred ms of a slow worker's backlog).
  * Counted at what the queue really holds (PeerLink.queuedBytes), so it also bounds this
  * process's memory. The setting's default (config-table.ts), also when no config is given. */
 export const DEFAULT_MAX_QUEUED_BYTES = SETTINGS.embeddedBusMaxQueuedBytes.default;
+/** How long frames of a reload's new worker may wait behind its predecessor's connection (see
+ * sender-order.ts) when none is given: the master's move timeout with the default settings
+ * (maxWaitTime 3 s + closeTimeoutMs 5 s + 15 s): by then the old worker is done or killed. */
+export const DEFAULT_ORDER_HOLD_MS = 23_000;
 /** sun_path holds 108 bytes on Linux (104 on macOS), NUL included. */
 const MAX_SOCKET_PATH_BYTES = 103;
 /** The socket file of one slot. */
@@ -45,6 +52,11 @@ export class EmbeddedBus {
     server = null;
     state = 'new';
     counts = { framesIn: 0, refused: 0, congested: 0, malformed: 0 };
+    generation;
+    /** A reload's replacement since the move began (sends `follow`), and the old worker once it is over (`done`). */
+    following = false;
+    handedOver = false;
+    ordered;
     constructor(options) {
         const { self, slots, dir } = options;
         if (!Number.isInteger(slots) || slots < 1)
@@ -60,7 +72,18 @@ export class EmbeddedBus {
         this.log = (options.log ?? createLogger('info', { role: 'bus' })).child({ bus: 'embedded' });
         this.maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
         this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-        this.links = Array.from({ length: slots }, (_, slot) => slot === self.slot ? undefined : new PeerLink(slot, socketPath(dir, slot), this.log, options.retry ?? { minMs: RETRY_MIN_MS, maxMs: RETRY_MAX_MS }));
+        this.generation = options.generation ?? Date.now();
+        if (!Number.isSafeInteger(this.generation) || this.generation < 0)
+            throw new RangeError(`bus generation out of range: ${this.generation}`);
+        this.ordered = new OrderedInbound({
+            maxHeldBytes: this.maxQueuedBytes,
+            holdMs: options.orderHoldMs ?? DEFAULT_ORDER_HOLD_MS,
+            log: this.log,
+            deliver: (envelope) => this.deliver(envelope.msg, envelope.from),
+            live: () => this.state === 'started',
+        });
+        const greeting = () => this.greeting();
+        this.links = Array.from({ length: slots }, (_, slot) => slot === self.slot ? undefined : new PeerLink(slot, socketPath(dir, slot), this.log, options.retry ?? { minMs: RETRY_MIN_MS, maxMs: RETRY_MAX_MS }, greeting));
     }
     /**
      * Listens on our socket file (replacing a stale one), then starts connecting to every peer.
@@ -149,18 +172,22 @@ export class EmbeddedBus {
         const server = this.server;
         this.server = null;
         const closed = server ? new Promise((resolve) => server.close(() => resolve())) : Promise.resolve();
+        this.ordered.stop();
         const connections = [];
         for (const [socket, decoder] of this.inbound) {
             this.inbound.delete(socket);
             socket.removeAllListeners('data');
             socket.removeAllListeners('close');
             socket.pause();
+            // What this process knew of the stream goes first, as its sender would have said it, then
+            // the frames it held: the replacement reads on from the same place (sender-order.ts).
+            const replayed = this.ordered.detach(socket, this.self.node);
             const handle = socket._handle;
             if (!handle)
                 continue;
             handle.reading = false;
             handle.readStop();
-            const parts = [decoder.remainder()];
+            const parts = [...replayed, decoder.remainder()];
             const readable = socket.readableBuffer;
             if (readable)
                 for (const chunk of readable)
@@ -173,6 +200,25 @@ export class EmbeddedBus {
     adoptInbound(handle, remainder) {
         const socket = new Socket({ handle, readable: true, writable: true });
         this.accept(socket, remainder);
+    }
+    /**
+     * A reload's replacement, at the move's first record: what this worker sends from now on may
+     * come from moved connections, so every peer delivers it behind what the old worker sent
+     * (until the old one's `done` or the end of its connection; sender-order.ts).
+     */
+    followPredecessor() {
+        if (this.following)
+            return;
+        this.following = true;
+        this.mark({ t: 'follow' });
+    }
+    /** The old worker, once every connection has moved: what it sends from now on is about no
+     * moved connection; its successor's frames that peers hold go now. */
+    predecessorDone() {
+        if (this.handedOver)
+            return;
+        this.handedOver = true;
+        this.mark({ t: 'done' });
     }
     /** Writes what is queued for every peer now instead of at the end of the turn. */
     flush() {
@@ -198,7 +244,7 @@ export class EmbeddedBus {
         }
     }
     stats() {
-        const out = { writes: 0, framesOut: 0, bytesOut: 0, connects: 0, ...this.counts };
+        const out = { writes: 0, framesOut: 0, bytesOut: 0, connects: 0, ...this.counts, held: this.ordered.counts.held, holdsExpired: this.ordered.counts.takeovers };
         for (const link of this.peerLinks()) {
             out.writes += link.counters.writes;
             out.framesOut += link.counters.framesOut;
@@ -221,6 +267,7 @@ export class EmbeddedBus {
         const server = this.server;
         this.server = null;
         const closed = server ? new Promise((resolve) => server.close(() => resolve())) : Promise.resolve();
+        this.ordered.stop();
         for (const socket of this.inbound.keys())
             socket.destroy();
         await Promise.all([closed, ...this.peerLinks().map((link) => link.close(true))]);
@@ -279,20 +326,44 @@ export class EmbeddedBus {
             this.receive(socket, decoder, remainder);
         socket.on('data', (chunk) => this.receive(socket, decoder, chunk));
         socket.on('error', (err) => this.log.debug({ code: err.code }, 'bus inbound connection error'));
-        socket.on('close', () => this.inbound.delete(socket));
+        socket.on('close', () => {
+            // A detached connection closes here too: it is no longer ours, nor its frames.
+            if (!this.inbound.delete(socket))
+                return;
+            this.ordered.closed(socket);
+        });
     }
     receive(socket, decoder, chunk) {
         for (const frame of decoder.push(chunk)) {
             const envelope = decodeEnvelope(frame);
             if (envelope === null)
                 return this.reject(socket, 'ERR_BUS_MALFORMED', `malformed bus envelope (${frame.length} bytes)`);
-            this.counts.framesIn++;
-            this.deliver(envelope.msg, envelope.from);
+            // Markers are taken there; messages delivered now or held behind an older generation.
+            if (this.ordered.frame(socket, envelope, frame))
+                this.counts.framesIn++;
             if (socket.destroyed)
                 return;
         }
         if (decoder.error !== null)
             this.reject(socket, decoder.error.code, decoder.error.message);
+    }
+    /** What opens each of our outbound connections: who we are, and where this process is in a reload. */
+    greeting() {
+        const markers = [{ t: 'hello', generation: this.generation }];
+        if (this.following)
+            markers.push({ t: 'follow' });
+        if (this.handedOver)
+            markers.push({ t: 'done' });
+        return Buffer.concat(markers.map((m) => markerFrame(this.self, m)));
+    }
+    /** A marker to every connected peer, in order with the frames already queued for it. */
+    mark(marker) {
+        if (this.state !== 'started')
+            return;
+        const frame = markerFrame(this.self, marker);
+        for (const link of this.peerLinks())
+            if (link.state === 'open')
+                link.writeMarker(frame);
     }
     deliver(msg, from) {
         const handler = this.onMessage;

@@ -38,7 +38,9 @@ export declare class PeerLink {
     private attempts;
     private timer;
     private settleFirst;
-    constructor(slot: number, path: string, log: Logger, retry?: RetryOptions);
+    /** What opens every connection, ahead of any frame (the sender's markers, sender-order.ts). */
+    private readonly greeting;
+    constructor(slot: number, path: string, log: Logger, retry?: RetryOptions, greeting?: (() => Buffer) | null);
     /** Starts connecting; resolves once the first attempt has succeeded or failed. */
     start(): Promise<void>;
     /**
@@ -52,6 +54,8 @@ export declare class PeerLink {
     write(header: Buffer, payload: Buffer): void;
     /** A frame already carrying its length prefix (one buffer). */
     writeFrame(frame: Buffer): void;
+    /** A marker frame: queued in order with the frames, not counted as one (framesOut counts messages). */
+    writeMarker(frame: Buffer): void;
     /** Large chunks are queued by reference (a broadcast payload is shared by every peer); small
      * ones join the current run, copied into one buffer when it is full. */
     private add;
@@ -61,6 +65,7 @@ export declare class PeerLink {
      * its share while this worker writes its own). Order is kept: everything queued goes first. */
     flushNow(): void;
     private counted;
+    private schedule;
     /** A peer just connected to us: it may be a restarted worker, so skip the back-off wait. */
     retryNow(): void;
     /** Stops for good: graceful flushes what is queued and ends the stream; otherwise resets. */

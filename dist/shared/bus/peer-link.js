@@ -44,11 +44,14 @@ export class PeerLink {
     attempts = 0;
     timer = null;
     settleFirst = null;
-    constructor(slot, path, log, retry = { minMs: RETRY_MIN_MS, maxMs: RETRY_MAX_MS }) {
+    /** What opens every connection, ahead of any frame (the sender's markers, sender-order.ts). */
+    greeting;
+    constructor(slot, path, log, retry = { minMs: RETRY_MIN_MS, maxMs: RETRY_MAX_MS }, greeting = null) {
         this.slot = slot;
         this.path = path;
         this.log = log;
         this.retry = retry;
+        this.greeting = greeting;
     }
     /** Starts connecting; resolves once the first attempt has succeeded or failed. */
     start() {
@@ -75,6 +78,11 @@ export class PeerLink {
     writeFrame(frame) {
         this.add(frame);
         this.counted();
+    }
+    /** A marker frame: queued in order with the frames, not counted as one (framesOut counts messages). */
+    writeMarker(frame) {
+        this.add(frame);
+        this.schedule();
     }
     /** Large chunks are queued by reference (a broadcast payload is shared by every peer); small
      * ones join the current run, copied into one buffer when it is full. */
@@ -107,6 +115,9 @@ export class PeerLink {
     }
     counted() {
         this.counters.framesOut++;
+        this.schedule();
+    }
+    schedule() {
         if (!this.flushScheduled) {
             this.flushScheduled = true;
             process.nextTick(() => this.flush());
@@ -150,6 +161,9 @@ export class PeerLink {
         socket.on('connect', () => {
             if (this.socket !== socket || this.state === 'closed')
                 return;
+            // Before any frame: nothing is queued for a link that is not open.
+            if (this.greeting !== null)
+                socket.write(this.greeting());
             this.state = 'open';
             const again = this.counters.connects++ > 0;
             this.attempts = 0;

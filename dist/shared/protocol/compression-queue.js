@@ -7,6 +7,10 @@ export class CompressionQueue {
     /** Payload bytes waiting (they count against the output cap). */
     bytes = 0;
     items = null;
+    /** A compression is in flight (its result goes out before anything waiting). */
+    compressing = false;
+    /** A move is coming (hold()): no further compression starts, what waits is carried as data. */
+    holding = false;
     owner;
     io;
     deflater;
@@ -26,10 +30,35 @@ export class CompressionQueue {
         if (first)
             this.drain();
     }
+    /** Whether a compression is in flight (its deflater's state is zlib's, not data). */
+    get busy() {
+        return this.compressing;
+    }
+    /**
+     * Start no further compression: the one in flight finishes and goes out, the rest waits, to
+     * be carried to another worker (waitingItems) and compressed there by a fresh deflater — a
+     * stream with no back-references is valid for the peer's inflater (RFC 7692 §7.2.1).
+     */
+    hold() {
+        this.holding = true;
+    }
+    /** The move is off: compress on. */
+    release() {
+        if (!this.holding)
+            return;
+        this.holding = false;
+        if (this.items !== null && !this.compressing)
+            this.drain();
+    }
+    /** What waits, in order (for a snapshot: only once not busy). */
+    waitingItems() {
+        return this.items ?? [];
+    }
     /** The connection is gone: nothing waiting goes out, a compression finishing later is ignored. */
     drop() {
         this.items = null;
         this.bytes = 0;
+        this.compressing = false;
     }
     /** Works through the queue in order; suspends while a compression is in flight. */
     drain() {
@@ -45,9 +74,13 @@ export class CompressionQueue {
                     this.owner.writeDataFrame(item.opcode, item.payload, false);
                 continue;
             }
+            if (this.holding)
+                return;
+            this.compressing = true;
             this.deflater.compress(item.payload, (err, compressed) => {
                 if (this.items !== queue)
                     return; // dropped meanwhile
+                this.compressing = false;
                 queue.shift();
                 this.bytes -= item.payload.length;
                 if (err || !compressed) {

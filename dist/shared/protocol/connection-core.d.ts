@@ -105,14 +105,23 @@ export declare class ConnectionCore implements ParserSink, CompressionQueueOwner
     /**
      * Why snapshot() would refuse now, or null. Refused:
      * - once closed: there is nothing to carry on;
-     * - with permessage-deflate, while a compression or an inflate is queued or in flight (it
-     *   is taken once they are done: the codec's moveState() carries the agreement and the
-     *   inflater's window; a codec without moveState() cannot move at all);
+     * - with permessage-deflate, while a compression or an inflate is in flight (it is taken
+     *   once they are done: the codec's moveState() carries the agreement and the inflater's
+     *   window, sends waiting behind it go as data; a codec without moveState() cannot move);
      * - inside a compressed message: the inflater is mid-stream there, its state is zlib's.
      * Anywhere else — between messages, inside a fragmented text or binary message, mid-way
      * through a frame's header or payload — the state is numbers and bytes (ParserSnapshot).
      */
     snapshotRefusal(): string | null;
+    /**
+     * A move is coming: parse no further than the end of the message under way and start no
+     * further compression (what waits is carried). From then on snapshotRefusal() turns null as
+     * soon as the inflate and the compression in flight are done — bounded, however busy the
+     * peer or the app are. Not undone: the connection moves, or closes.
+     */
+    prepareMove(): void;
+    /** The move is off (the connection stays, or closes here): parse and compress on. */
+    abandonMove(): void;
     /**
      * The protocol state as plain data (a data message half received included). The shell
      * carries its output itself (bytes it still holds are not in the snapshot). Throws

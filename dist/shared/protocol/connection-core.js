@@ -301,9 +301,9 @@ export class ConnectionCore {
     /**
      * Why snapshot() would refuse now, or null. Refused:
      * - once closed: there is nothing to carry on;
-     * - with permessage-deflate, while a compression or an inflate is queued or in flight (it
-     *   is taken once they are done: the codec's moveState() carries the agreement and the
-     *   inflater's window; a codec without moveState() cannot move at all);
+     * - with permessage-deflate, while a compression or an inflate is in flight (it is taken
+     *   once they are done: the codec's moveState() carries the agreement and the inflater's
+     *   window, sends waiting behind it go as data; a codec without moveState() cannot move);
      * - inside a compressed message: the inflater is mid-stream there, its state is zlib's.
      * Anywhere else — between messages, inside a fragmented text or binary message, mid-way
      * through a frame's header or payload — the state is numbers and bytes (ParserSnapshot).
@@ -311,13 +311,27 @@ export class ConnectionCore {
     snapshotRefusal() {
         if (this.status === WebSocketStatus.Closed)
             return 'the connection is closed';
-        if (this.codec !== null) {
-            if (this.codec.moveState === undefined)
-                return 'permessage-deflate contexts are not plain data';
-            if ((this.waiting !== null && !this.waiting.idle) || this.codec.moveState() === null)
-                return 'a compression is in flight';
-        }
-        return this.parser.snapshotRefusal();
+        if (this.codec === null)
+            return this.parser.snapshotRefusal();
+        if (this.codec.moveState === undefined)
+            return 'permessage-deflate contexts are not plain data';
+        return this.parser.snapshotRefusal() ?? (this.waiting.busy || this.codec.moveState() === null ? 'a compression is in flight' : null);
+    }
+    /**
+     * A move is coming: parse no further than the end of the message under way and start no
+     * further compression (what waits is carried). From then on snapshotRefusal() turns null as
+     * soon as the inflate and the compression in flight are done — bounded, however busy the
+     * peer or the app are. Not undone: the connection moves, or closes.
+     */
+    prepareMove() {
+        this.parser.holdAtBoundary();
+        this.waiting?.hold();
+    }
+    /** The move is off (the connection stays, or closes here): parse and compress on. */
+    abandonMove() {
+        this.waiting?.release();
+        this.parser.releaseHold();
+        this.io.parserSettled();
     }
     /**
      * The protocol state as plain data (a data message half received included). The shell
@@ -344,7 +358,8 @@ export class ConnectionCore {
     }
     deflateSnapshot() {
         const state = this.codec.moveState();
-        return { agreement: { ...state.agreement }, window: state.window === null ? null : state.window.toString('base64') };
+        const waiting = this.waiting.waitingItems().map((w) => ({ opcode: w.opcode, payload: w.payload.toString('base64'), compress: w.compress }));
+        return { agreement: { ...state.agreement }, window: state.window === null ? null : state.window.toString('base64'), ...(waiting.length > 0 ? { waiting } : {}) };
     }
     /**
      * A core that carries on from `snap` with a new shell. What the snapshot had asked of its
@@ -363,6 +378,9 @@ export class ConnectionCore {
         core.messagesIn = snap.messagesIn;
         core.messagesOut = snap.messagesOut;
         core.parser.restore(snap.parser);
+        // Sends that were waiting for a compression there, in order, before anything sent here.
+        for (const w of snap.deflate?.waiting ?? [])
+            core.waiting.push(w.opcode, Buffer.from(w.payload, 'base64'), w.compress);
         if (snap.closeTimerArmed)
             core.armCloseTimer();
         if (snap.endRequested)

@@ -94,10 +94,19 @@ export interface CoreSnapshot {
     messagesIn: number;
     messagesOut: number;
     parser: ParserSnapshot;
-    /** permessage-deflate (absent: none): the agreement and the inflater's window, base64 (see CodecMoveState). */
+    /**
+     * permessage-deflate (absent: none): the agreement and the inflater's window, base64 (see
+     * CodecMoveState), and the sends that waited for a compression (payload base64; opcode -1: an
+     * encoded control frame), compressed by the next owner.
+     */
     deflate?: {
         agreement: DeflateAgreement;
         window: string | null;
+        waiting?: Array<{
+            opcode: number;
+            payload: string;
+            compress: boolean;
+        }>;
     };
 }
 //# sourceMappingURL=connection-io.d.ts.map

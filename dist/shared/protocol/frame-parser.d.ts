@@ -58,6 +58,8 @@ export declare class FrameParser {
     private framesLeft;
     private bytesLeft;
     private stoppedByBudget;
+    /** A move is coming (holdAtBoundary): no new message is started, the bytes wait as they are. */
+    private holding;
     private fin;
     private opcode;
     private payloadLength;
@@ -116,6 +118,14 @@ export declare class FrameParser {
      * reports `yielded`, and the next refill() (the shell's next turn) goes on from there.
      */
     restore(snap: ParserSnapshot): void;
+    /**
+     * Parse no further than the end of the message under way (none: stop now): what follows is
+     * kept as raw bytes, for the snapshot. A connection about to move to another worker reaches
+     * a point where it can be captured this way in bounded time, however busy its peer is.
+     */
+    holdAtBoundary(): void;
+    /** The move is off (the connection closes here instead): parse on. */
+    releaseHold(): void;
     /** Stop for good (the connection is closing): no further sink calls, not even from a pending inflate. */
     stop(): void;
     /** Parse until we need more bytes, wait on the inflater, or finish. Re-entrant calls (a sink that pushes) only queue. */

@@ -24,6 +24,8 @@ export class FrameParser {
     framesLeft;
     bytesLeft;
     stoppedByBudget = false;
+    /** A move is coming (holdAtBoundary): no new message is started, the bytes wait as they are. */
+    holding = false;
     // The frame being read.
     fin = false;
     opcode = 0;
@@ -167,6 +169,22 @@ export class FrameParser {
                 this.validator().setState(m.utf8);
         }
     }
+    /**
+     * Parse no further than the end of the message under way (none: stop now): what follows is
+     * kept as raw bytes, for the snapshot. A connection about to move to another worker reaches
+     * a point where it can be captured this way in bounded time, however busy its peer is.
+     */
+    holdAtBoundary() {
+        this.holding = true;
+    }
+    /** The move is off (the connection closes here instead): parse on. */
+    releaseHold() {
+        if (!this.holding)
+            return;
+        this.holding = false;
+        if (this.state !== State.Inflating)
+            this.run();
+    }
     /** Stop for good (the connection is closing): no further sink calls, not even from a pending inflate. */
     stop() {
         this.finish();
@@ -203,6 +221,8 @@ export class FrameParser {
         }
     }
     readInfo() {
+        if (this.holding && this.messageOpcode === 0)
+            return false;
         if (this.queued < 2)
             return false;
         if (this.framesLeft <= 0 || this.bytesLeft <= 0) {

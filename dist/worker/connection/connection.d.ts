@@ -105,6 +105,10 @@ export declare class Connection extends ReadFlow implements ConnectionIo {
      * session keys live inside OpenSSL, not in data we could carry) — the reload closes it 1012.
      */
     moveRefusal(): string | null;
+    /** The reload is coming for this connection: see ConnectionCore.prepareMove. */
+    prepareMove(): void;
+    /** It will not move after all (it closes here): see ConnectionCore.abandonMove. */
+    abandonMove(): void;
     /**
      * Stops reading for good here (what the kernel holds is read by the next owner) and stops
      * reporting: the socket's events no longer reach this shell. Sends still queue until capture.

@@ -117,6 +117,15 @@ export class Connection extends ReadFlow {
         const refusal = this.core.snapshotRefusal();
         return refusal === 'permessage-deflate contexts are not plain data' ? `cannot move: ${refusal}` : refusal;
     }
+    /** The reload is coming for this connection: see ConnectionCore.prepareMove. */
+    prepareMove() {
+        this.core.prepareMove();
+    }
+    /** It will not move after all (it closes here): see ConnectionCore.abandonMove. */
+    abandonMove() {
+        if (!this.frozen && !this.movedAway)
+            this.core.abandonMove();
+    }
     /**
      * Stops reading for good here (what the kernel holds is read by the next owner) and stops
      * reporting: the socket's events no longer reach this shell. Sends still queue until capture.

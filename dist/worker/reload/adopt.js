@@ -57,6 +57,9 @@ export class Adoption {
         if (this.cpu0 === null) {
             this.cpu0 = process.cpuUsage();
             this.startedAt = performance.now();
+            // The move began: what this worker sends from here may come from moved connections, so
+            // peers order it behind what the old worker sent (sender-order.ts).
+            this.parts.embedded?.followPredecessor();
         }
         switch (r.t) {
             case 'manifest':

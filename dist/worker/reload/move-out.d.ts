@@ -24,8 +24,10 @@ export interface MoveOutParts {
  * at that instant (ConnectionCore snapshot, unsent output, unread input, uid, rooms, app data).
  * Operations on a connection already on its way are forwarded behind it (MoveRelay); the bus
  * connections from the other workers go last, unread, so what they carry runs in the
- * replacement. A connection that cannot move (permessage-deflate: its zlib windows are not
- * data; an app store that is not serialisable) is closed with 1012 (Service Restart).
+ * replacement. A permessage-deflate connection with an inflate or a compression in flight is
+ * held at the end of the message under way (ConnectionCore.prepareMove) and moves once they are
+ * done. One that cannot move (TLS; an app store that is not serialisable; a compressed message
+ * still under way at the deadline) is closed with 1012 (Service Restart).
  */
 export declare function moveOut(parts: MoveOutParts, path: string, deadlineMs: number): Promise<SlotMoveReport>;
 //# sourceMappingURL=move-out.d.ts.map

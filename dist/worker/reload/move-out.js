@@ -3,16 +3,20 @@ import { MoveSender } from '../../shared/move/move-link.js';
 import { CloseCode } from '../../shared/protocol/constants.js';
 /** Connections moved per loop turn: the move link's writes and other work interleave. */
 const BATCH = 256;
-/** How often connections that cannot move yet (an inflate in flight) and handshakes still pending are looked at again. */
+/** How often connections that cannot move yet (an inflate or a compression in flight) and handshakes still pending are looked at again. */
 const RETRY_MS = 10;
+/** Past the move's deadline, how much longer handshakes still under way are waited for. */
+const HANDSHAKE_GRACE_MS = 5000;
 /**
  * The old worker's side of a reload: every connection goes to the replacement listening at
  * `path` — descriptor first (one sendmsg), then, once that write completed, its state captured
  * at that instant (ConnectionCore snapshot, unsent output, unread input, uid, rooms, app data).
  * Operations on a connection already on its way are forwarded behind it (MoveRelay); the bus
  * connections from the other workers go last, unread, so what they carry runs in the
- * replacement. A connection that cannot move (permessage-deflate: its zlib windows are not
- * data; an app store that is not serialisable) is closed with 1012 (Service Restart).
+ * replacement. A permessage-deflate connection with an inflate or a compression in flight is
+ * held at the end of the message under way (ConnectionCore.prepareMove) and moves once they are
+ * done. One that cannot move (TLS; an app store that is not serialisable; a compressed message
+ * still under way at the deadline) is closed with 1012 (Service Restart).
  */
 export async function moveOut(parts, path, deadlineMs) {
     const { local, log } = parts;
@@ -40,6 +44,7 @@ export async function moveOut(parts, path, deadlineMs) {
     const fail = (conn, why) => {
         report.failed.push({ fd: conn.fd, why, closed: 1012 });
         log.warn({ fd: conn.fd, why }, 'reload: connection cannot move: closed with 1012');
+        conn.abandonMove();
         conn.disconnect(CloseCode.ServiceRestart, 'service restart');
     };
     const moveOne = (conn) => {
@@ -94,18 +99,25 @@ export async function moveOut(parts, path, deadlineMs) {
         });
     };
     const deadline = Date.now() + deadlineMs;
+    /** Closing here with 1012 after the deadline: not looked at again. */
+    const givenUp = new Set();
     for (;;) {
         const waiting = [];
         let n = 0;
         for (const conn of local.connections()) {
+            if (givenUp.has(conn))
+                continue;
             const refusal = conn.moveRefusal();
             if (refusal === null)
                 moveOne(conn);
             else if (refusal.startsWith('cannot move: '))
                 fail(conn, refusal.slice('cannot move: '.length));
-            // Closed meanwhile: nothing to move. Anything else passes (a compression, a compressed message).
-            else if (refusal !== 'the connection is closed')
+            // Closed meanwhile: nothing to move. Anything else passes (a compression, a compressed
+            // message): held from now on at the end of what is under way, it passes soon.
+            else if (refusal !== 'the connection is closed') {
+                conn.prepareMove();
                 waiting.push(conn);
+            }
             if (++n % BATCH === 0)
                 await new Promise((r) => setImmediate(r));
         }
@@ -113,9 +125,14 @@ export async function moveOut(parts, path, deadlineMs) {
         if (!more)
             break;
         if (Date.now() >= deadline) {
-            for (const conn of waiting)
+            for (const conn of waiting) {
+                givenUp.add(conn);
                 fail(conn, 'did not reach a point where it can move in time');
-            break;
+            }
+            // Handshakes still under way finish (or meet their own deadline) and then move: a client
+            // that connected during the reload is not reset for being slow.
+            if (parts.pendingHandshakes() === 0 || Date.now() >= deadline + HANDSHAKE_GRACE_MS)
+                break;
         }
         await new Promise((r) => setTimeout(r, RETRY_MS));
     }
