@@ -8,7 +8,8 @@ import { checkPrefixName, ClusterKeys } from '../redis-keys.ts';
 import { MAX_SLOTS } from '../session-id.ts';
 import { decodeEnvelope, encodeEnvelope } from './codec.ts';
 import { BusMac, channelId, TRAILER_BYTES, type ChannelId, type Rejection } from './mac.ts';
-import type { Bus, Outgoing, MessageHandler, SendResult, WorkerAddress } from './types.ts';
+import { isOwnCutMarker } from './cut-marker.ts';
+import type { Bus, Outgoing, MessageHandler, SendResult, Via, WorkerAddress } from './types.ts';
 
 export interface RedisBusOptions {
   self: WorkerAddress;
@@ -144,6 +145,9 @@ export interface RedisBusStats {
 export class RedisBus implements Bus {
   readonly self: WorkerAddress;
   onMessage: MessageHandler | null = null;
+  /** Broadcasts and messages to this worker come in one order (one subscriber connection, and
+   * with --redis-sharded one slot): a reload's one marker cuts both (bus-handover.ts). */
+  readonly broadcastsInOrder = true;
   private lastPublish: Promise<void> = Promise.resolve();
 
   private pub: Redis;
@@ -367,12 +371,14 @@ export class RedisBus implements Bus {
       this.log.warn({ channel: channel.toString(), bytes: payload.length }, 'undecodable bus message dropped');
       return;
     }
-    if (envelope.from.node === this.self.node && channel.equals(this.allChannelBuf)) return; // the embedded bus brought it
+    const via: Via = channel.equals(this.allChannelBuf) ? 'broadcast' : 'direct';
+    // This node's broadcasts: the embedded bus brought them (a reload's marker to ourselves excepted).
+    if (via === 'broadcast' && envelope.from.node === this.self.node && !isOwnCutMarker(envelope.msg, envelope.from, this.self)) return;
     const handler = this.onMessage;
     if (!handler) return;
     this.counts.received++;
     try {
-      handler(envelope.msg, envelope.from);
+      handler(envelope.msg, envelope.from, via);
     } catch (err) {
       // The handler's bug, not the bus's: log it and keep the subscriber alive.
       this.log.error({ err, kind: envelope.msg.kind }, 'bus message handler threw');
