@@ -15,18 +15,27 @@ const upTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1)
  */
 export class CrossNodeDriver {
   seq = 0;
+  /** Broadcasts made (`burst` per tick). */
+  bseq = 0;
   readonly plain: Client[];
   readonly toggling: Client[];
   readonly closing: Client[];
   /** Close asked for, in order: the fd's client and the code it must get (1006: close(), no frame). */
   readonly closed: Array<{ c: Client; code: number }> = [];
 
+  /**
+   * `toggle`: some clients join and leave a room on alternate ticks, each change followed by a
+   * push to the room (their order needs one Redis: on a Redis Cluster a room push and a join
+   * travel on two shards, in no order). `burst`: broadcasts per tick (dense, so that a cut in
+   * the wrong place shows).
+   */
   constructor(
     readonly sender: Client,
     readonly onA: Client[],
+    private readonly options: { toggle: boolean; burst: number } = { toggle: true, burst: 1 },
   ) {
-    this.plain = onA.filter((_, i) => i % 3 === 0);
-    this.toggling = onA.filter((_, i) => i % 3 === 1);
+    this.toggling = options.toggle ? onA.filter((_, i) => i % 3 === 1) : [];
+    this.plain = onA.filter((c, i) => i % 3 !== 2 && !this.toggling.includes(c));
     this.closing = onA.filter((_, i) => i % 3 === 2);
   }
 
@@ -38,10 +47,12 @@ export class CrossNodeDriver {
   tick(): void {
     const k = ++this.seq;
     const s = this.sender.ws;
-    s.send(`bc:${k}`);
+    for (let i = 0; i < this.options.burst; i++) s.send(`bc:${++this.bseq}`);
     s.send(`rm:stay:${k}`);
-    for (const c of this.toggling) s.send(`${k % 2 === 1 ? 'jn' : 'lv'}:${c.fd}:tog`);
-    s.send(`rm:tog:${k}`);
+    if (this.options.toggle) {
+      for (const c of this.toggling) s.send(`${k % 2 === 1 ? 'jn' : 'lv'}:${c.fd}:tog`);
+      s.send(`rm:tog:${k}`);
+    }
     for (const c of [...this.plain, ...this.toggling]) s.send(`pa:${c.fd}:${k}`);
   }
 
@@ -62,7 +73,7 @@ export class CrossNodeDriver {
     const from = this.sender.fd;
     const open = [...this.plain, ...this.toggling];
     return (
-      open.every((c) => c.broadcasts.get(from)?.at(-1) === last && c.rooms.get('stay')?.at(-1) === last) &&
+      open.every((c) => c.broadcasts.get(from)?.at(-1) === this.bseq && c.rooms.get('stay')?.at(-1) === last) &&
       this.plain.every((c) => c.pushes.get(from)?.at(-1) === last) &&
       this.toggling.every((c) => c.pushes.get(from)?.at(-1) === last && c.rooms.get('tog')?.at(-1) === (last % 2 === 1 ? last : last - 1)) &&
       this.closed.every(({ c }) => c.closes.length > 0)
@@ -78,11 +89,11 @@ export class CrossNodeDriver {
     expect(this.sender.rooms.get('stay')).toEqual(upTo(last));
     for (const c of [...this.plain, ...this.toggling]) {
       expect({ fd: c.fd, closes: c.closes, bad: c.other.filter((t) => t.startsWith('bad')) }).toEqual({ fd: c.fd, closes: [], bad: [] });
-      expect({ fd: c.fd, broadcasts: c.broadcasts.get(from) }).toEqual({ fd: c.fd, broadcasts: upTo(last) });
+      expect({ fd: c.fd, broadcasts: c.broadcasts.get(from) }).toEqual({ fd: c.fd, broadcasts: upTo(this.bseq) });
       expect({ fd: c.fd, stay: c.rooms.get('stay') }).toEqual({ fd: c.fd, stay: upTo(last) });
       expect({ fd: c.fd, pushes: c.pushes.get(from) }).toEqual({ fd: c.fd, pushes: upTo(last) });
     }
-    for (const c of this.plain) expect({ fd: c.fd, tog: c.rooms.get('tog') }).toEqual({ fd: c.fd, tog: undefined });
+    for (const c of this.onA) if (!this.toggling.includes(c)) expect({ fd: c.fd, tog: c.rooms.get('tog') }).toEqual({ fd: c.fd, tog: undefined });
     for (const c of this.toggling) expect({ fd: c.fd, tog: c.rooms.get('tog') }).toEqual({ fd: c.fd, tog: odd });
     for (const { c, code } of this.closed) {
       expect({ fd: c.fd, closes: c.closes }).toEqual({ fd: c.fd, closes: [code] });
