@@ -8,6 +8,7 @@ import type { Bus, Incoming, SendResult, WorkerAddress } from '../../src/shared/
 import { busContract, type BusHarness, type BusSettings } from './contract.ts';
 import { dataOf, keep, push as message, seqOf, textOf } from './messages.ts';
 import { PrivateRedis, REDIS_URL, redisProbe } from '../helpers/redis.ts';
+import { SlowRedis } from '../helpers/slow-redis.ts';
 import { until } from '../helpers/server.ts';
 
 const PREFIX = `sy-test-bus-${randomBytes(4).toString('hex')}`;
@@ -147,6 +148,25 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     expect(other.got.map((g) => tOf(g.msg))).toEqual(['broadcast', 'push']);
     expect(sibling.got.map((g) => tOf(g.msg))).toEqual(['push']);
     expect(a.stats()).toMatchObject({ published: 3, refused: 0 });
+  });
+
+  it('close() hands what was published to Redis first, what ioredis\'s auto-pipeline holds behind a batch awaiting its replies too', async () => {
+    const url = new URL(REDIS_URL);
+    const slow = await SlowRedis.start({ host: url.hostname, port: Number(url.port || 6379) });
+    try {
+      const { bus: a } = await bus(1, 0, { url: slow.url });
+      const { got } = await bus(2);
+      // Redis answers a 200 ms late from now: a publish made while the first awaits its reply waits in the auto-pipeline.
+      slow.delayMs = 200;
+      expect(a.send({ node: 2, slot: 0 }, push(1))).toBe('ok');
+      await new Promise((r) => setTimeout(r, 30));
+      expect(a.send({ node: 2, slot: 0 }, push(2))).toBe('ok');
+      await a.close();
+      await until(() => got.length === 2, 3000, 'both messages');
+      expect(got.map((g) => seqOf(g.msg))).toEqual([1, 2]);
+    } finally {
+      await slow.stop();
+    }
   });
 
   it('keeps one sender\'s order across direct sends and broadcasts', async () => {

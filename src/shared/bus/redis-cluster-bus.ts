@@ -8,7 +8,7 @@ import { endpointOptions, type RedisEndpoint } from '../redis-target.ts';
 import { decodeEnvelope, encodeEnvelope } from './codec.ts';
 import { isOwnCutMarker } from './cut-marker.ts';
 import { BusMac, channelId, TRAILER_BYTES, type ChannelId, type Rejection } from './mac.ts';
-import { DEFAULT_MAX_PENDING_BYTES, MAX_EMITTER_NODE, publishCost, REJECT_LOG_INTERVAL_MS, type RedisBusStats } from './redis-bus.ts';
+import { CLOSE_FLUSH_MS, DEFAULT_MAX_PENDING_BYTES, MAX_EMITTER_NODE, publishCost, REJECT_LOG_INTERVAL_MS, settledWithin, type RedisBusStats } from './redis-bus.ts';
 import { fetchShardMap, keySlot, ShardMap, type ShardMaster } from './shard-map.ts';
 import { SEQ_BYTES, StreamJudge, StreamStamper, type StreamCounts } from './stream-order.ts';
 import type { Bus, MessageHandler, Outgoing, SendResult, Via, WorkerAddress } from './types.ts';
@@ -215,6 +215,9 @@ export class RedisClusterBus implements Bus {
     this.closed = true;
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    // What was published reaches Redis before the links go (as RedisBus.close: ioredis's
+    // auto-pipeline may still hold it); bounded, a hung master does not hold an exit.
+    await settledWithin(this.flushed(), CLOSE_FLUSH_MS);
     for (const link of [...this.pubLinks.values(), ...this.subLinks.values()]) this.drop(link);
     this.pubLinks.clear();
     this.subLinks.clear();
