@@ -1,6 +1,6 @@
 /**
  * Cross-node operations during a reload (test/reload/reload-cross-node.test.ts on one Redis, and
- * test/cluster/redis-cluster-reload.test.ts on a Redis Cluster): what one client of node B asks
+ * test/cluster/redis-cluster.test.ts on a Redis Cluster): what one client of node B asks
  * of node A's connections, and what each of them must have got.
  */
 import { expect } from 'vitest';
