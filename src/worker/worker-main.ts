@@ -164,7 +164,7 @@ export async function runWorker(config: Config, app: AppSetup, where: { slot: nu
   if (!successor) await sessions?.purgeWorker(node, slot).catch((err: Error) => log.warn({ err: err.message }, 'could not purge the previous sessions of this slot'));
   await embedded?.start({ listen: !successor });
   // A reload's old worker and its replacement share the slot's Redis channels for a while: who
-  // runs which message is cut by a marker (bus-handover.ts).
+  // runs which message is cut by a marker, one per stream with an order of its own (bus-handover.ts).
   const handover = redis && redis.onMessage ? new BusHandover({ node, slot }, redis.onMessage, successor ? 'successor' : 'live', { splitBroadcasts: !redis.broadcastsInOrder }) : null;
   if (redis && handover) redis.onMessage = (msg, from, via) => handover.receive(msg, from, via);
   if (redis) {
