@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PUBLISH_OVERHEAD_BYTES, RedisBus, publishCost, type RedisBusOptions } from '../../src/shared/bus/redis-bus.ts';
-import { encodeEnvelope } from '../../src/shared/bus/codec.ts';
+import { BytesMessage, encodeEnvelope } from '../../src/shared/bus/codec.ts';
+import { CUT_MARKER, isCutMarker } from '../../src/shared/bus/cut-marker.ts';
 import type { Bus, Incoming, SendResult, WorkerAddress } from '../../src/shared/bus/types.ts';
 import { busContract, type BusHarness, type BusSettings } from './contract.ts';
 import { dataOf, keep, push as message, seqOf, textOf } from './messages.ts';
@@ -167,6 +168,32 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     } finally {
       await slow.stop();
     }
+  });
+
+  it('says which subscription brought a message; a reload\'s cut marker broadcast by an address reaches that address (old worker and replacement), not the rest of its node', async () => {
+    const seen = (b: RedisBus): string[] => {
+      const out: string[] = [];
+      b.onMessage = (msg, from, via) => out.push(`${isCutMarker(msg) ? 'marker' : textOf(msg)}:${from.node}/${from.slot}:${via}`);
+      return out;
+    };
+    const { bus: old } = await bus(1, 0);
+    const { bus: replacement } = await bus(1, 0);
+    const { bus: sibling } = await bus(1, 1);
+    const { bus: other } = await bus(2, 0);
+    const oldGot = seen(old);
+    const newGot = seen(replacement);
+    const siblingGot = seen(sibling);
+    const otherGot = seen(other);
+    expect(old.broadcast(new BytesMessage('send', 0, CUT_MARKER))).toBe('ok');
+    expect(old.send({ node: 1, slot: 0 }, new BytesMessage('send', 0, CUT_MARKER))).toBe('ok');
+    // After them, in the same order everywhere: once these arrive, the markers would have.
+    old.broadcast(cast('after'));
+    old.send({ node: 1, slot: 1 }, push(1, 'after'));
+    await until(() => otherGot.length === 2 && siblingGot.length === 1 && newGot.length === 2, 3000, 'the messages');
+    expect(newGot).toEqual(['marker:1/0:broadcast', 'marker:1/0:direct']);
+    expect(oldGot).toEqual(['marker:1/0:broadcast', 'marker:1/0:direct']);
+    expect(siblingGot).toEqual(['after:1/0:direct']);
+    expect(otherGot).toEqual(['marker:1/0:broadcast', 'after:1/0:broadcast']);
   });
 
   it('keeps one sender\'s order across direct sends and broadcasts', async () => {
