@@ -8,7 +8,7 @@ import { tlsInfoOf } from './handshake/tls-terminator.ts';
 import { Rooms } from './rooms.ts';
 import type { ClientInfo, LocalStats } from './app-contract.ts';
 import { WorkerMeters } from '../shared/metrics/worker-meters.ts';
-import type { MoveRelay } from './reload/moved-ops.ts';
+import type { MovedBroadcast, MoveRelay } from './reload/moved-ops.ts';
 
 /** What leaves with a connection when a reload moves it: what this registry knows of it. */
 export interface Membership {
@@ -282,6 +282,14 @@ export class LocalConnections implements SessionOwner {
     else for (const fd of this.rooms.fds(room)) send(this.conns.get(fd));
     this.counters.messagesOut += n;
     return n;
+  }
+
+  /** One connection's share of a fan-out: a broadcast made while it was between two workers
+   * (reload/adopt.ts), run once it is here, its rooms with it. */
+  fanOutTo(fd: number, b: MovedBroadcast): boolean {
+    if (b.except.includes(fd) || (b.room !== undefined && !this.rooms.fds(b.room).has(fd))) return false;
+    const status = this.push(fd, b.payload, b.op);
+    return status === 'written' || status === 'queued';
   }
 
   join(fd: number, room: string): boolean {

@@ -8,7 +8,7 @@ import { commandClient, resolveRedisTarget } from '../shared/redis-target.ts';
 import { RedisSessionTable } from '../shared/session-table/redis-session-table.ts';
 
 /** The bus to other nodes: pub/sub on one Redis (RedisBus), or sharded pub/sub on a Redis Cluster (RedisClusterBus). */
-export type InterNodeBus = Bus & { readonly ready: boolean; stats(): RedisBusStats; flushed(): Promise<void> };
+export type InterNodeBus = Bus & { readonly ready: boolean; readonly broadcastsInOrder: boolean; stats(): RedisBusStats; flushed(): Promise<void> };
 
 /** A worker's Redis pieces (multi-node only): the bus to other nodes, the session table, and
  * whether a node is alive (its lease exists: the session table's check, NodeLiveness's too).

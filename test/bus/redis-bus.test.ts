@@ -3,11 +3,13 @@ import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PUBLISH_OVERHEAD_BYTES, RedisBus, publishCost, type RedisBusOptions } from '../../src/shared/bus/redis-bus.ts';
-import { encodeEnvelope } from '../../src/shared/bus/codec.ts';
+import { BytesMessage, encodeEnvelope } from '../../src/shared/bus/codec.ts';
+import { CUT_MARKER, isCutMarker } from '../../src/shared/bus/cut-marker.ts';
 import type { Bus, Incoming, SendResult, WorkerAddress } from '../../src/shared/bus/types.ts';
 import { busContract, type BusHarness, type BusSettings } from './contract.ts';
 import { dataOf, keep, push as message, seqOf, textOf } from './messages.ts';
 import { PrivateRedis, REDIS_URL, redisProbe } from '../helpers/redis.ts';
+import { SlowRedis } from '../helpers/slow-redis.ts';
 import { until } from '../helpers/server.ts';
 
 const PREFIX = `sy-test-bus-${randomBytes(4).toString('hex')}`;
@@ -147,6 +149,51 @@ describe.runIf(redisUp)('RedisBus (real Redis)', () => {
     expect(other.got.map((g) => tOf(g.msg))).toEqual(['broadcast', 'push']);
     expect(sibling.got.map((g) => tOf(g.msg))).toEqual(['push']);
     expect(a.stats()).toMatchObject({ published: 3, refused: 0 });
+  });
+
+  it('close() hands what was published to Redis first, what ioredis\'s auto-pipeline holds behind a batch awaiting its replies too', async () => {
+    const url = new URL(REDIS_URL);
+    const slow = await SlowRedis.start({ host: url.hostname, port: Number(url.port || 6379) });
+    try {
+      const { bus: a } = await bus(1, 0, { url: slow.url });
+      const { got } = await bus(2);
+      // Redis answers a 200 ms late from now: a publish made while the first awaits its reply waits in the auto-pipeline.
+      slow.delayMs = 200;
+      expect(a.send({ node: 2, slot: 0 }, push(1))).toBe('ok');
+      await new Promise((r) => setTimeout(r, 30));
+      expect(a.send({ node: 2, slot: 0 }, push(2))).toBe('ok');
+      await a.close();
+      await until(() => got.length === 2, 3000, 'both messages');
+      expect(got.map((g) => seqOf(g.msg))).toEqual([1, 2]);
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  it('says which subscription brought a message; a reload\'s cut marker broadcast by an address reaches that address (old worker and replacement), not the rest of its node', async () => {
+    const seen = (b: RedisBus): string[] => {
+      const out: string[] = [];
+      b.onMessage = (msg, from, via) => out.push(`${isCutMarker(msg) ? 'marker' : textOf(msg)}:${from.node}/${from.slot}:${via}`);
+      return out;
+    };
+    const { bus: old } = await bus(1, 0);
+    const { bus: replacement } = await bus(1, 0);
+    const { bus: sibling } = await bus(1, 1);
+    const { bus: other } = await bus(2, 0);
+    const oldGot = seen(old);
+    const newGot = seen(replacement);
+    const siblingGot = seen(sibling);
+    const otherGot = seen(other);
+    expect(old.broadcast(new BytesMessage('send', 0, CUT_MARKER))).toBe('ok');
+    expect(old.send({ node: 1, slot: 0 }, new BytesMessage('send', 0, CUT_MARKER))).toBe('ok');
+    // After them, in the same order everywhere: once these arrive, the markers would have.
+    old.broadcast(cast('after'));
+    old.send({ node: 1, slot: 1 }, push(1, 'after'));
+    await until(() => otherGot.length === 2 && siblingGot.length === 1 && newGot.length === 2, 3000, 'the messages');
+    expect(newGot).toEqual(['marker:1/0:broadcast', 'marker:1/0:direct']);
+    expect(oldGot).toEqual(['marker:1/0:broadcast', 'marker:1/0:direct']);
+    expect(siblingGot).toEqual(['after:1/0:direct']);
+    expect(otherGot).toEqual(['marker:1/0:broadcast', 'after:1/0:broadcast']);
   });
 
   it('keeps one sender\'s order across direct sends and broadcasts', async () => {

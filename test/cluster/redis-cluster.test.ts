@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Emitter } from '../../src/emitter.ts';
@@ -7,11 +8,14 @@ import { closeAll, command, hello, type Hello } from '../helpers/cluster.ts';
 import { killAll, startCli, type CliProcess } from '../helpers/process.ts';
 import { PrivateRedisCluster, redisServer } from '../helpers/redis-cluster.ts';
 import { sampleUntil, until } from '../helpers/server.ts';
+import { CrossNodeDriver, reloadUnderTraffic } from '../reload/cross-node-driver.ts';
+import { connect, startReloadServer, whoami, type Client } from '../reload/reload-helpers.ts';
 
 /**
  * Switchyard on a real Redis Cluster of our own (6 redis-servers, 3 masters, node timeout T),
- * one per file, shared by both parts: first two nodes doing every cross-node operation, then
- * the fault matrix. One cluster, run in sequence: two at once starve a loaded 2-core machine.
+ * one per file, shared by its three parts: first two nodes doing every cross-node operation,
+ * then a reload under cross-node traffic, then the fault matrix. One cluster, run in sequence:
+ * two at once starve a loaded 2-core machine.
  */
 const T = 1500; // --cluster-node-timeout
 let rc: PrivateRedisCluster;
@@ -158,6 +162,90 @@ interface StreamReport {
   /** How far the senders fell short of 100/s, to the power 1.5 (1: on time); the time bounds are stretched by it (at most 5×). */
   slack: number;
 }
+
+/**
+ * A reload on the same cluster (issue 16): the broadcast channel ({P}:all) is a shard of its
+ * own, in no order against the slot's channel, so a reload cuts it with a marker of its own
+ * (bus-handover.ts). Node B broadcasts 10 messages every 25 ms (and pushes, and pushes to a
+ * room) while node A reloads three times, its old workers stopped 40 ms of every 50 (SIGSTOP):
+ * each client of A gets each broadcast exactly once, in order; B's disconnects of A's clients
+ * meanwhile give each the close code asked for.
+ */
+describe.runIf(redisServer.run)('reload on a Redis Cluster (two nodes)', () => {
+  afterAll(() => killAll());
+
+  it('node B broadcasts (10 per 25 ms), pushes and disconnects while node A reloads three times: each broadcast reaches each client once, in order', { timeout: 120_000 }, async () => {
+    const args = ['--redis', rc.seeds, '--cluster-name', `sy-rcr-${randomBytes(3).toString('hex')}`, '--node-ttl-ms', '1500'];
+    const [a, b] = await Promise.all([startReloadServer(args), startReloadServer(args)]);
+    expect(a.cli.logs().some((l) => l.event === 'redis-cluster')).toBe(true);
+    const onA: Client[] = [];
+    for (let i = 0; i < 24; i++) onA.push(await connect(a.cli.port));
+    const driver = new CrossNodeDriver(await connect(b.cli.port), onA, { toggle: false, burst: 10 });
+    driver.joinAll();
+    // A join and a room push travel on two shards: let the joins land first.
+    await new Promise((r) => setTimeout(r, 300));
+    driver.tick();
+    await until(() => driver.settled(), 20_000, 'the first round of operations');
+    let pids = new Set((await Promise.all(driver.plain.map(whoami))).map((w) => w.pid));
+    for (const version of ['v2', 'v3', 'v4']) {
+      // The old workers stutter (stopped 40 ms of every 50): each reads its two subscriptions
+      // in bursts, so the two streams interleave differently in the old and the new worker.
+      const stop = stutter([...pids], 40, 10);
+      try {
+        await reloadUnderTraffic(a, driver, version, 3);
+      } finally {
+        stop();
+      }
+      const who = await Promise.all(driver.plain.map(whoami));
+      expect(new Set(who.map((w) => w.version))).toEqual(new Set([version]));
+      pids = new Set(who.map((w) => w.pid));
+    }
+    await until(() => driver.settled(), 20_000, 'every operation delivered');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(driver.closed.length).toBeGreaterThanOrEqual(3);
+    driver.check();
+  });
+});
+
+/** SIGSTOP `pids` for stopMs, SIGCONT for runMs, over and over until the returned stop(). A pid
+ * is signalled only while it is the same process (its start time in /proc: a pid that exited may
+ * be reused by another process). */
+function stutter(pids: number[], stopMs: number, runMs: number): () => void {
+  let on = true;
+  const startOf = (pid: number): string | null => {
+    try {
+      // Field 22 (starttime), counted after the ")" that ends the command name.
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').at(-1)!.trim().split(' ')[19] ?? null;
+    } catch {
+      return null;
+    }
+  };
+  const started = new Map(pids.map((pid) => [pid, startOf(pid)]));
+  const signal = (sig: NodeJS.Signals): void => {
+    for (const [pid, start] of started) {
+      if (start === null || startOf(pid) !== start) continue; // exited: its slot moved
+      try {
+        process.kill(pid, sig);
+      } catch {
+        // exited meanwhile
+      }
+    }
+  };
+  const cycle = (): void => {
+    if (!on) return;
+    signal('SIGSTOP');
+    setTimeout(() => {
+      signal('SIGCONT');
+      setTimeout(cycle, runMs);
+    }, stopMs);
+  };
+  cycle();
+  return () => {
+    on = false;
+    signal('SIGCONT');
+  };
+}
+
 
 /**
  * Time bounds are the issue's, stretched on a machine too loaded to keep the senders' 100/s (the

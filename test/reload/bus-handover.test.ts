@@ -27,7 +27,7 @@ describe('BusHandover', () => {
       neu.receive({ ...m, body: view }, m === marker ? self : peer);
       view.fill(0);
     }
-    expect(await cut).toBe(true);
+    expect(await cut).toEqual([]);
     // Replies go to whoever made the request (ids differ per process): both keep theirs.
     expect(oldRan).toEqual(['m1', 'm2', 'r9', 'r10']);
     expect(newRan).toEqual(['r9', 'r10']);
@@ -49,12 +49,79 @@ describe('BusHandover', () => {
     expect(ran).toEqual(['m2']);
   });
 
-  it('a worker started normally runs everything', () => {
+  it('a worker started normally runs everything; markers of other workers (broadcast to all on a Redis Cluster) are never run', () => {
     const ran: string[] = [];
-    const h = new BusHandover(self, (m) => ran.push(m.body.toString()), 'live');
+    const h = new BusHandover(self, (m) => ran.push(m.body.toString()), 'live', { splitBroadcasts: true });
     h.receive(send(1), peer);
     h.receive(marker, self);
-    h.receive(send(2), peer);
+    h.receive(marker, peer, 'broadcast');
+    h.receive(marker, { node: self.node, slot: 0 }, 'broadcast');
+    h.receive(send(2), peer, 'broadcast');
     expect(ran).toEqual(['m1', 'm2']);
+  });
+
+  it('Redis Cluster: the broadcast channel is cut by its own marker, each stream apart, whatever their interleaving', async () => {
+    // The slot's channel and the broadcasts' come on two subscriptions: each process sees each
+    // stream in the same order, but the two streams interleave differently in each process.
+    const direct: Array<[Incoming, WorkerAddress]> = [[send(1), peer], [send(2), peer], [marker, self], [send(3), peer], [send(4), peer]];
+    const bcast: Array<[Incoming, WorkerAddress]> = [[send(11), peer], [marker, self], [send(12), peer]];
+    const interleave = (first: 'direct' | 'broadcast', k: number): Array<[Incoming, WorkerAddress, 'direct' | 'broadcast']> => {
+      const a = direct.map(([m, f]) => [m, f, 'direct'] as [Incoming, WorkerAddress, 'direct']);
+      const b = bcast.map(([m, f]) => [m, f, 'broadcast'] as [Incoming, WorkerAddress, 'broadcast']);
+      const [x, y] = first === 'direct' ? [a, b] : [b, a];
+      return [...x.slice(0, k), ...y, ...x.slice(k)];
+    };
+    for (const [oldOrder, newOrder] of [
+      [interleave('direct', 5), interleave('broadcast', 3)],
+      [interleave('broadcast', 0), interleave('direct', 0)],
+      [interleave('direct', 2), interleave('broadcast', 1)],
+    ] as const) {
+      const oldRan: string[] = [];
+      const newRan: string[] = [];
+      const old = new BusHandover(self, (m) => oldRan.push(m.body.toString()), 'live', { splitBroadcasts: true });
+      const neu = new BusHandover(self, (m) => newRan.push(m.body.toString()), 'successor', { splitBroadcasts: true });
+      const published: string[] = [];
+      const cut = old.waitCut((s) => published.push(s) > 0, 5000);
+      expect(published).toEqual(['direct', 'broadcast']);
+      for (const [m, f, via] of oldOrder) old.receive(m, f, via);
+      for (const [m, f, via] of newOrder) neu.receive(m, f, via);
+      expect(await cut).toEqual([]);
+      neu.release();
+      // Each message once, in one of the two, each stream in its order.
+      expect([...oldRan].sort()).toEqual(['m1', 'm11', 'm2']);
+      expect(newRan.filter((m) => m.length === 2)).toEqual(['m3', 'm4']);
+      expect(newRan.filter((m) => m.length === 3)).toEqual(['m12']);
+      expect(oldRan.filter((m) => m.length === 2)).toEqual(['m1', 'm2']);
+    }
+  });
+
+  it('Redis Cluster: a broadcast marker that reaches the replacement after the move link ended still cuts; a lost one times out and is named', async () => {
+    const ran: string[] = [];
+    const neu = new BusHandover(self, (m) => ran.push(m.body.toString()), 'successor', { splitBroadcasts: true });
+    neu.receive(marker, self, 'direct');
+    neu.receive(send(1), peer, 'direct');
+    neu.release();
+    expect(ran).toEqual(['m1']);
+    neu.receive(send(11), peer, 'broadcast'); // before its marker: the old worker ran it
+    neu.receive(marker, self, 'broadcast');
+    neu.receive(send(12), peer, 'broadcast');
+    expect(ran).toEqual(['m1', 'm12']);
+    const old = new BusHandover(self, () => {}, 'live', { splitBroadcasts: true });
+    const cut = old.waitCut(() => true, 50);
+    old.receive(marker, self, 'direct');
+    expect(await cut).toEqual(['broadcast']);
+  });
+
+  it('one order (standalone Redis): one marker, on the slot\'s channel, cuts the broadcasts too', async () => {
+    const oldRan: string[] = [];
+    const old = new BusHandover(self, (m) => oldRan.push(m.body.toString()), 'live');
+    const published: string[] = [];
+    const cut = old.waitCut((s) => published.push(s) > 0, 5000);
+    old.receive(send(11), peer, 'broadcast');
+    old.receive(marker, self, 'direct');
+    old.receive(send(12), peer, 'broadcast');
+    expect(await cut).toEqual([]);
+    expect(published).toEqual(['direct']);
+    expect(oldRan).toEqual(['m11']);
   });
 });

@@ -47,9 +47,22 @@ export interface Client {
   answeredBy: Set<string>;
   /** Pushes received from other clients: per sender fd, the numbers in order. */
   pushes: Map<number, number[]>;
+  /** Broadcasts received (`bq:`): per sender fd, the numbers in order. */
+  broadcasts: Map<number, number[]>;
+  /** Room pushes received (`rq:`): per room, the numbers in order. */
+  rooms: Map<string, number[]>;
   /** Every other message (bad:*, me:*, big messages' lengths...). */
   other: string[];
   closes: number[];
+  /** The close frames' reasons, as `closes`. */
+  closeReasons: string[];
+}
+
+/** Appends n to the list of `key`. */
+function record<K>(map: Map<K, number[]>, key: K, n: number): void {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  list.push(n);
 }
 
 export function connect(port: number, options: WebSocket.ClientOptions = { perMessageDeflate: false }): Promise<Client> {
@@ -58,8 +71,11 @@ export function connect(port: number, options: WebSocket.ClientOptions = { perMe
     ws.on('error', reject);
     ws.once('message', (data: Buffer) => {
       const hello = JSON.parse(data.toString()) as { fd: number; pid: number; version: string };
-      const c: Client = { ws, fd: hello.fd, pid: hello.pid, version: hello.version, sent: 0, echoes: [], answeredBy: new Set(), pushes: new Map(), other: [], closes: [] };
-      ws.on('close', (code) => c.closes.push(code));
+      const c: Client = { ws, fd: hello.fd, pid: hello.pid, version: hello.version, sent: 0, echoes: [], answeredBy: new Set(), pushes: new Map(), broadcasts: new Map(), rooms: new Map(), other: [], closes: [], closeReasons: [] };
+      ws.on('close', (code, reason) => {
+        c.closes.push(code);
+        c.closeReasons.push(reason.toString());
+      });
       ws.on('message', (d: Buffer, binary: boolean) => {
         if (binary) return void c.other.push(`binary:${d.length}`);
         const t = d.toString();
@@ -69,9 +85,13 @@ export function connect(port: number, options: WebSocket.ClientOptions = { perMe
           c.answeredBy.add(`${v}/${pid}`);
         } else if (t.startsWith('q:')) {
           const [, from, n] = t.split(':');
-          let list = c.pushes.get(Number(from));
-          if (!list) c.pushes.set(Number(from), (list = []));
-          list.push(Number(n));
+          record(c.pushes, Number(from), Number(n));
+        } else if (t.startsWith('bq:')) {
+          const [, from, n] = t.split(':');
+          record(c.broadcasts, Number(from), Number(n));
+        } else if (t.startsWith('rq:')) {
+          const [, room, n] = t.split(':');
+          record(c.rooms, room!, Number(n));
         } else c.other.push(t);
       });
       resolve(c);

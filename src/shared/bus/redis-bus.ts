@@ -8,7 +8,8 @@ import { checkPrefixName, ClusterKeys } from '../redis-keys.ts';
 import { MAX_SLOTS } from '../session-id.ts';
 import { decodeEnvelope, encodeEnvelope } from './codec.ts';
 import { BusMac, channelId, TRAILER_BYTES, type ChannelId, type Rejection } from './mac.ts';
-import type { Bus, Outgoing, MessageHandler, SendResult, WorkerAddress } from './types.ts';
+import { isOwnCutMarker } from './cut-marker.ts';
+import type { Bus, Outgoing, MessageHandler, SendResult, Via, WorkerAddress } from './types.ts';
 
 export interface RedisBusOptions {
   self: WorkerAddress;
@@ -56,6 +57,8 @@ const DEFAULT_PROBE_INTERVAL_MS = 1000;
 const DEFAULT_PROBE_TIMEOUT_MS = 3000;
 /** The connect timeout (5 s) plus a first retry: past it, start() reports and the bus goes on trying. */
 const DEFAULT_START_TIMEOUT_MS = 10_000;
+/** How long close() waits for the publishes made so far to reach Redis: a hung Redis does not hold an exit. */
+export const CLOSE_FLUSH_MS = 1000;
 
 /**
  * What one publish awaiting Redis's reply holds in this process besides its bytes: ioredis's
@@ -144,6 +147,9 @@ export interface RedisBusStats {
 export class RedisBus implements Bus {
   readonly self: WorkerAddress;
   onMessage: MessageHandler | null = null;
+  /** Broadcasts and messages to this worker come in one order (one subscriber connection, and
+   * with --redis-sharded one slot): a reload's one marker cuts both (bus-handover.ts). */
+  readonly broadcastsInOrder = true;
   private lastPublish: Promise<void> = Promise.resolve();
 
   private pub: Redis;
@@ -274,6 +280,10 @@ export class RedisBus implements Bus {
     if (this.closed) return;
     this.closed = true;
     for (const p of this.probes.values()) p.stop();
+    // What was published goes out before QUIT: ioredis's auto-pipeline holds the publishes made
+    // while a batch awaits its replies, and QUIT, never pipelined, would overtake (and lose)
+    // them — a reload's old worker lost its last replies so.
+    await settledWithin(this.lastPublish, CLOSE_FLUSH_MS);
     await Promise.all([quit(this.pub), quit(this.sub)]);
     this.log.info('redis bus closed');
   }
@@ -367,12 +377,14 @@ export class RedisBus implements Bus {
       this.log.warn({ channel: channel.toString(), bytes: payload.length }, 'undecodable bus message dropped');
       return;
     }
-    if (envelope.from.node === this.self.node && channel.equals(this.allChannelBuf)) return; // the embedded bus brought it
+    const via: Via = channel.equals(this.allChannelBuf) ? 'broadcast' : 'direct';
+    // This node's broadcasts: the embedded bus brought them (a reload's marker to ourselves excepted).
+    if (via === 'broadcast' && envelope.from.node === this.self.node && !isOwnCutMarker(envelope.msg, envelope.from, this.self)) return;
     const handler = this.onMessage;
     if (!handler) return;
     this.counts.received++;
     try {
-      handler(envelope.msg, envelope.from);
+      handler(envelope.msg, envelope.from, via);
     } catch (err) {
       // The handler's bug, not the bus's: log it and keep the subscriber alive.
       this.log.error({ err, kind: envelope.msg.kind }, 'bus message handler threw');
@@ -490,6 +502,13 @@ export class RedisBus implements Bus {
  * the envelope's u16: replies to an emitter's calls go there, see src/emitter/). */
 function isAddress(a: WorkerAddress): boolean {
   return Number.isInteger(a.node) && a.node >= 0 && a.node <= MAX_EMITTER_NODE && Number.isInteger(a.slot) && a.slot >= 0 && a.slot < MAX_SLOTS;
+}
+
+/** Resolves once `p` settled or after `ms`, whichever comes first. */
+export async function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.then(() => {}, () => {}), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 /** QUIT when connected (Redis closes after replying), else just drop the socket and retries. */

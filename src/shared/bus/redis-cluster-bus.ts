@@ -6,11 +6,12 @@ import { SETTLE_ON_CLOSE } from '../redis-health.ts';
 import { checkPrefixName, ClusterKeys } from '../redis-keys.ts';
 import { endpointOptions, type RedisEndpoint } from '../redis-target.ts';
 import { decodeEnvelope, encodeEnvelope } from './codec.ts';
+import { isOwnCutMarker } from './cut-marker.ts';
 import { BusMac, channelId, TRAILER_BYTES, type ChannelId, type Rejection } from './mac.ts';
-import { DEFAULT_MAX_PENDING_BYTES, MAX_EMITTER_NODE, publishCost, REJECT_LOG_INTERVAL_MS, type RedisBusStats } from './redis-bus.ts';
+import { CLOSE_FLUSH_MS, DEFAULT_MAX_PENDING_BYTES, MAX_EMITTER_NODE, publishCost, REJECT_LOG_INTERVAL_MS, settledWithin, type RedisBusStats } from './redis-bus.ts';
 import { fetchShardMap, keySlot, ShardMap, type ShardMaster } from './shard-map.ts';
 import { SEQ_BYTES, StreamJudge, StreamStamper, type StreamCounts } from './stream-order.ts';
-import type { Bus, MessageHandler, Outgoing, SendResult, WorkerAddress } from './types.ts';
+import type { Bus, MessageHandler, Outgoing, SendResult, Via, WorkerAddress } from './types.ts';
 
 export interface RedisClusterBusOptions {
   self: WorkerAddress;
@@ -106,6 +107,9 @@ const MAX_RETRY_MS = 250;
 export class RedisClusterBus implements Bus {
   readonly self: WorkerAddress;
   onMessage: MessageHandler | null = null;
+  /** Broadcasts and messages to this worker in one order: only when both channels hash to one
+   * slot (one subscription). Otherwise a reload cuts each apart (bus-handover.ts). */
+  readonly broadcastsInOrder: boolean;
   /** Each publishing link's latest publish (answered in order per link): see flushed(). */
   private readonly lastPublishes = new Map<PubLink, Promise<void>>();
 
@@ -161,6 +165,7 @@ export class RedisClusterBus implements Bus {
     this.mac = options.secret === undefined ? null : new BusMac(options.secret);
     this.ownChannel = this.keys.workerChannel(this.self);
     this.allChannel = this.keys.broadcastChannel;
+    this.broadcastsInOrder = keySlot(this.ownChannel) === keySlot(this.allChannel);
     this.want(this.ownChannel, this.keys.nodePrefix(this.self.node));
     if (options.broadcasts ?? true) this.want(this.allChannel, this.keys.prefix);
   }
@@ -210,6 +215,9 @@ export class RedisClusterBus implements Bus {
     this.closed = true;
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    // What was published reaches Redis before the links go (as RedisBus.close: ioredis's
+    // auto-pipeline may still hold it); bounded, a hung master does not hold an exit.
+    await settledWithin(this.flushed(), CLOSE_FLUSH_MS);
     for (const link of [...this.pubLinks.values(), ...this.subLinks.values()]) this.drop(link);
     this.pubLinks.clear();
     this.subLinks.clear();
@@ -300,7 +308,9 @@ export class RedisClusterBus implements Bus {
     const seq = payload.readUInt32BE(at + 4);
     const envelope = decodeEnvelope(payload.subarray(0, at));
     if (!envelope) return this.malformed(channel, payload.length);
-    if (envelope.from.node === this.self.node && channel === this.allChannel) return; // the embedded bus brought it
+    const via: Via = channel === this.allChannel ? 'broadcast' : 'direct';
+    // This node's broadcasts: the embedded bus brought them (a reload's marker to ourselves excepted).
+    if (via === 'broadcast' && envelope.from.node === this.self.node && !isOwnCutMarker(envelope.msg, envelope.from, this.self)) return;
     const { verdict, missed } = this.judge.judge(`${envelope.from.node}:${envelope.from.slot}|${channel}`, epoch, seq);
     if (verdict === 'gap') this.log.warn({ event: 'bus-gap', channel, from: envelope.from, missed, seq }, 'bus messages lost (sequence gap)');
     else if (verdict === 'duplicate' || verdict === 'reordered') {
@@ -311,7 +321,7 @@ export class RedisClusterBus implements Bus {
     if (!handler) return;
     this.counts.received++;
     try {
-      handler(envelope.msg, envelope.from);
+      handler(envelope.msg, envelope.from, via);
     } catch (err) {
       this.log.error({ err, kind: envelope.msg.kind }, 'bus message handler threw');
     }

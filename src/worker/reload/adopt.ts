@@ -56,9 +56,7 @@ export class Adoption {
     const relay: MoveRelay = {
       divert: (fd, op) => {
         if (!this.expected.has(fd)) return false;
-        let ops = this.held.get(fd);
-        if (!ops) this.held.set(fd, (ops = []));
-        ops.push(op);
+        this.hold(fd, op);
         return true;
       },
       broadcast: (b) => {
@@ -104,12 +102,15 @@ export class Adoption {
         if (!local.relay?.divert(r.fd, r.op)) runMovedOp(local, r.fd, r.op);
         return;
       case 'broadcast': {
-        // The old worker ran it for what it still held: here, for what had moved before it.
+        // The old worker ran it for what it still held: here, for what had moved before it...
         const b = r.b;
         const relay = local.relay;
         local.relay = null;
         local.broadcast(b.op, b.payload, b.except, b.room);
         local.relay = relay;
+        // ...and for what is on its way (descriptor here, state not yet): it had left the old
+        // worker's connections, and its captured output does not hold it. Run once it is here.
+        for (const fd of this.handles.keys()) this.hold(fd, { k: 'fanout', b });
         return;
       }
       case 'bus':
@@ -151,6 +152,13 @@ export class Adoption {
     if (info) callbacks.invoke(conn, 'adopt', info);
     if (ops) for (const op of ops) runMovedOp(local, r.fd, op);
     conn.resumeAfterMove(moved.input);
+  }
+
+  /** An operation for fd, run once its connection is here. */
+  private hold(fd: number, op: MovedOp): void {
+    let ops = this.held.get(fd);
+    if (!ops) this.held.set(fd, (ops = []));
+    ops.push(op);
   }
 
   private forget(fd: number): void {

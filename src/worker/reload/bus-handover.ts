@@ -1,4 +1,7 @@
-import type { Incoming, MessageHandler, WorkerAddress } from '../../shared/bus/types.ts';
+import { isCutMarker, isOwnCutMarker } from '../../shared/bus/cut-marker.ts';
+import type { Incoming, MessageHandler, Via, WorkerAddress } from '../../shared/bus/types.ts';
+
+export { CUT_MARKER } from '../../shared/bus/cut-marker.ts';
 
 /**
  * Who runs the Redis bus's messages for a worker slot during a reload, sans I/O.
@@ -15,24 +18,30 @@ import type { Incoming, MessageHandler, WorkerAddress } from '../../shared/bus/t
  *   - the replacement drops everything before it (the old worker ran it) except replies, and
  *     holds what comes after it until the move link is read to its end (what the old worker
  *     forwarded runs first), then runs it and goes live.
- * The two channels are cut by the one marker because one subscriber connection (or, sharded,
- * one shard) delivers both channels in one order. Replies are never cut: each worker keeps its
- * own (request ids start at a random point per process, so the two do not answer each other's).
+ * One subscriber connection (standalone Redis, or --redis-sharded's one slot) delivers both
+ * channels in one order: one marker cuts both. On a Redis Cluster the broadcast channel is
+ * another slot, in no order against the slot's own: it is a second stream, cut by a second
+ * marker published on it, each stream on its own (`splitBroadcasts`, the bus says which
+ * subscription brought a message). Every worker of every node receives that marker: it is
+ * dropped here, unseen, by all but the slot's two (one small message per reloaded slot).
+ * Replies are never cut: each worker keeps its own (request ids start at a random point per
+ * process, so the two do not answer each other's).
  */
 export type HandoverRole = 'live' | 'predecessor' | 'successor';
 
-/** The marker's body. Only the marker comes on Redis from this very slot: the router sends to
- * workers of its own node on the embedded bus, and to itself not at all. */
-export const CUT_MARKER = Buffer.from('\xffswitchyard:reload-cut', 'latin1');
+/** A stream with an order of its own: the slot's channel, and on a Redis Cluster the broadcasts'. */
+export type CutStream = Via;
 
-export function isCutMarker(msg: Incoming, from: WorkerAddress, self: WorkerAddress): boolean {
-  return msg.kind === 'send' && from.node === self.node && from.slot === self.slot && msg.body.equals(CUT_MARKER);
-}
+type StreamState = 'live' | 'before-cut' | 'holding' | 'after-cut';
 
 export class BusHandover {
-  private state: 'live' | 'before-cut' | 'holding' | 'after-cut';
-  private held: Array<{ msg: Incoming; from: WorkerAddress }> = [];
+  /** The streams cut apart: 'direct' alone carries everything when the bus keeps one order. */
+  readonly streams: readonly CutStream[];
+  private readonly state: Record<CutStream, StreamState>;
+  private held: Array<{ msg: Incoming; from: WorkerAddress; via: Via | undefined }> = [];
   private released = false;
+  /** The old worker: streams whose marker has not come back yet, and who waits for them. */
+  private awaiting = new Set<CutStream>();
   private onCut: (() => void) | null = null;
   /** Messages dropped before the cut (the old worker ran them) and held after it. */
   readonly counts = { dropped: 0, held: 0 };
@@ -41,35 +50,59 @@ export class BusHandover {
     private readonly self: WorkerAddress,
     private readonly run: MessageHandler,
     role: HandoverRole,
+    options: { splitBroadcasts?: boolean } = {},
   ) {
-    this.state = role === 'successor' ? 'before-cut' : 'live';
+    this.streams = options.splitBroadcasts ? ['direct', 'broadcast'] : ['direct'];
+    const initial = role === 'successor' ? 'before-cut' : 'live';
+    this.state = { direct: initial, broadcast: initial };
   }
 
   /** The bus's onMessage. */
-  receive(msg: Incoming, from: WorkerAddress): void {
-    if (isCutMarker(msg, from, this.self)) return this.cut();
-    if (msg.kind === 'reply' || this.state === 'live') return this.run(msg, from);
-    if (this.state === 'before-cut' || this.state === 'after-cut') {
-      this.counts.dropped++;
+  receive(msg: Incoming, from: WorkerAddress, via?: Via): void {
+    if (isCutMarker(msg)) {
+      // Another worker's marker (on the broadcast channel, every worker hears it): not ours to see.
+      if (isOwnCutMarker(msg, from, this.self)) this.cut(this.streamOf(via));
       return;
     }
-    // Holding: the body is a view of the transport's buffer, valid during this call only.
-    this.counts.held++;
-    this.held.push({ msg: { kind: msg.kind, rid: msg.rid, body: Buffer.from(msg.body) }, from });
+    if (msg.kind === 'reply') return this.run(msg, from, via);
+    switch (this.state[this.streamOf(via)]) {
+      case 'live':
+        return this.run(msg, from, via);
+      case 'before-cut':
+      case 'after-cut':
+        this.counts.dropped++;
+        return;
+      case 'holding':
+        // The body is a view of the transport's buffer, valid during this call only.
+        this.counts.held++;
+        this.held.push({ msg: { kind: msg.kind, rid: msg.rid, body: Buffer.from(msg.body) }, from, via });
+        return;
+    }
   }
 
-  /** The old worker: resolves once its own marker came back (everything before it has run here). */
-  waitCut(publish: () => boolean, timeoutMs: number): Promise<boolean> {
-    if (this.state !== 'live') return Promise.resolve(false);
-    if (!publish()) return Promise.resolve(false);
+  /**
+   * The old worker: `publish(stream)` sends the marker on that stream. Resolves once each
+   * marker came back (everything before it has run here), or after timeoutMs, with the streams
+   * whose marker did not come back (or could not be published): [] when the cut is whole.
+   */
+  waitCut(publish: (stream: CutStream) => boolean, timeoutMs: number): Promise<CutStream[]> {
+    if (this.streams.some((s) => this.state[s] !== 'live') || this.onCut) return Promise.resolve([...this.streams]);
+    const missed: CutStream[] = [];
+    for (const s of this.streams) {
+      if (publish(s)) this.awaiting.add(s);
+      else missed.push(s);
+    }
+    if (this.awaiting.size === 0) return Promise.resolve(missed);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.onCut = null;
-        resolve(false);
+        const late = [...this.awaiting];
+        this.awaiting.clear();
+        resolve([...missed, ...late]);
       }, timeoutMs);
       this.onCut = () => {
         clearTimeout(timer);
-        resolve(true);
+        resolve(missed);
       };
     });
   }
@@ -77,36 +110,43 @@ export class BusHandover {
   /** The replacement: the move link was read to its end; run what was held (after the cut) and go live. */
   release(): void {
     this.released = true;
-    if (this.state === 'holding') this.goLive();
-  }
-
-  /** The replacement never saw the marker (Redis was down, the old worker died): live from now. */
-  forceLive(): void {
-    if (this.state === 'before-cut') this.goLive();
-  }
-
-  get cutSeen(): boolean {
-    return this.state === 'holding' || this.state === 'after-cut' || (this.state === 'live' && this.released);
-  }
-
-  private cut(): void {
-    if (this.state === 'before-cut') {
-      this.state = 'holding';
-      if (this.released) this.goLive();
-    } else if (this.state === 'live' && this.onCut) {
-      // The old worker: from here on, the replacement runs what comes.
-      this.state = 'after-cut';
-      const done = this.onCut;
-      this.onCut = null;
-      done();
+    let any = false;
+    for (const s of this.streams) {
+      if (this.state[s] !== 'holding') continue;
+      this.state[s] = 'live';
+      any = true;
     }
-  }
-
-  private goLive(): void {
-    this.state = 'live';
-    this.released = true;
+    if (!any) return;
+    // In arrival order: each stream's own order is kept (the two have none between them).
     const held = this.held;
     this.held = [];
-    for (const h of held) this.run(h.msg, h.from);
+    for (const h of held) this.run(h.msg, h.from, h.via);
+  }
+
+  /** The replacement never saw a marker (Redis was down, the old worker died): live from now.
+   * Called after release() (what is held then is nothing). */
+  forceLive(): void {
+    for (const s of this.streams) if (this.state[s] === 'before-cut') this.state[s] = 'holding';
+    this.release();
+  }
+
+  private streamOf(via: Via | undefined): CutStream {
+    return via === 'broadcast' && this.streams.length === 2 ? 'broadcast' : 'direct';
+  }
+
+  private cut(stream: CutStream): void {
+    const state = this.state[stream];
+    if (state === 'before-cut') {
+      // The replacement: what follows is ours; held until the move link is read, unless it was already.
+      this.state[stream] = this.released ? 'live' : 'holding';
+    } else if (state === 'live' && this.awaiting.has(stream)) {
+      // The old worker: from here on, the replacement runs what comes on this stream.
+      this.state[stream] = 'after-cut';
+      this.awaiting.delete(stream);
+      if (this.awaiting.size > 0) return;
+      const done = this.onCut;
+      this.onCut = null;
+      done?.();
+    }
   }
 }

@@ -13,7 +13,9 @@ export type MovedOp =
   | { k: 'join'; room: string }
   | { k: 'leave'; room: string }
   | { k: 'bind'; uid: string }
-  | { k: 'protect'; value: boolean };
+  | { k: 'protect'; value: boolean }
+  /** Its share of a broadcast (or room push) that found it between two workers (see adopt.ts). */
+  | { k: 'fanout'; b: MovedBroadcast };
 
 /** A broadcast (or a room's push) made while connections move: see LocalConnections.broadcast. */
 export interface MovedBroadcast {
@@ -41,6 +43,7 @@ export interface MovedOpTarget {
   leave(fd: number, room: string): boolean;
   bind(fd: number, uid: string): boolean;
   protect(fd: number, value: boolean): boolean;
+  fanOutTo(fd: number, b: MovedBroadcast): boolean;
 }
 
 export function runMovedOp(target: MovedOpTarget, fd: number, op: MovedOp): void {
@@ -65,6 +68,9 @@ export function runMovedOp(target: MovedOpTarget, fd: number, op: MovedOp): void
       return;
     case 'protect':
       target.protect(fd, op.value);
+      return;
+    case 'fanout':
+      target.fanOutTo(fd, op.b);
       return;
   }
 }
