@@ -5,7 +5,7 @@ import { type CloseInfo, type Connection, type PushStatus } from './connection/c
 import type { HandshakeRequest } from './handshake/handshake-io.ts';
 import type { ClientInfo, LocalStats } from './app-contract.ts';
 import { WorkerMeters } from '../shared/metrics/worker-meters.ts';
-import type { MoveRelay } from './reload/moved-ops.ts';
+import type { MovedBroadcast, MoveRelay } from './reload/moved-ops.ts';
 /** What leaves with a connection when a reload moves it: what this registry knows of it. */
 export interface Membership {
     uid: string | null;
@@ -94,6 +94,9 @@ export declare class LocalConnections implements SessionOwner {
     fanOutSize(room: string | undefined): number;
     /** Every connection here (or the room's members here), the frame encoded once for all of them. */
     broadcast(op: number, payload: Buffer, except: readonly number[], room: string | undefined): number;
+    /** One connection's share of a fan-out: a broadcast made while it was between two workers
+     * (reload/adopt.ts), run once it is here, its rooms with it. */
+    fanOutTo(fd: number, b: MovedBroadcast): boolean;
     join(fd: number, room: string): boolean;
     leave(fd: number, room: string): boolean;
     bind(fd: number, uid: string): boolean;

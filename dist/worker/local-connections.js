@@ -246,6 +246,14 @@ export class LocalConnections {
         this.counters.messagesOut += n;
         return n;
     }
+    /** One connection's share of a fan-out: a broadcast made while it was between two workers
+     * (reload/adopt.ts), run once it is here, its rooms with it. */
+    fanOutTo(fd, b) {
+        if (b.except.includes(fd) || (b.room !== undefined && !this.rooms.fds(b.room).has(fd)))
+            return false;
+        const status = this.push(fd, b.payload, b.op);
+        return status === 'written' || status === 'queued';
+    }
     join(fd, room) {
         if (!this.conns.has(fd))
             return this.relay?.divert(fd, { k: 'join', room }) ?? false;

@@ -162,10 +162,10 @@ export async function runWorker(config, app, where) {
         await sessions?.purgeWorker(node, slot).catch((err) => log.warn({ err: err.message }, 'could not purge the previous sessions of this slot'));
     await embedded?.start({ listen: !successor });
     // A reload's old worker and its replacement share the slot's Redis channels for a while: who
-    // runs which message is cut by a marker (bus-handover.ts).
-    const handover = redis && redis.onMessage ? new BusHandover({ node, slot }, redis.onMessage, successor ? 'successor' : 'live') : null;
+    // runs which message is cut by a marker, one per stream with an order of its own (bus-handover.ts).
+    const handover = redis && redis.onMessage ? new BusHandover({ node, slot }, redis.onMessage, successor ? 'successor' : 'live', { splitBroadcasts: !redis.broadcastsInOrder }) : null;
     if (redis && handover)
-        redis.onMessage = (msg, from) => handover.receive(msg, from);
+        redis.onMessage = (msg, from, via) => handover.receive(msg, from, via);
     if (redis) {
         // A Redis outage at start is not fatal: local traffic works, the bus keeps reconnecting.
         await redis.start().catch((err) => log.error({ err: err.message }, 'redis bus not connected yet'));
@@ -196,13 +196,14 @@ export async function runWorker(config, app, where) {
             handoffEnded();
         },
     });
-    /** The old worker's side of the Redis bus's cut: publish the marker, run what comes before it. */
+    /** The old worker's side of the Redis bus's cut: publish the marker(s), run what comes before them. */
     const cutRedisBus = async () => {
         if (!redis || !handover)
             return;
-        const cut = await handover.waitCut(() => redis.send({ node, slot }, new BytesMessage('send', 0, CUT_MARKER)) === 'ok', CUT_TIMEOUT_MS);
-        if (!cut)
-            log.warn({ event: 'bus-cut-missed' }, 'reload: the Redis bus marker did not come back: messages for this slot around the move may run twice or not at all');
+        const marker = new BytesMessage('send', 0, CUT_MARKER);
+        const missed = await handover.waitCut((stream) => (stream === 'direct' ? redis.send({ node, slot }, marker) : redis.broadcast(marker)) === 'ok', CUT_TIMEOUT_MS);
+        if (missed.length > 0)
+            log.warn({ event: 'bus-cut-missed', streams: missed }, 'reload: the Redis bus marker did not come back: messages for this slot around the move may run twice or not at all');
     };
     /** What this worker published so far is in Redis (bounded: a hung Redis does not stall the move). */
     const redisFlushed = redis ? () => Promise.race([redis.flushed(), new Promise((r) => setTimeout(r, FLUSH_TIMEOUT_MS).unref())]) : null;

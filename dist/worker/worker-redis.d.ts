@@ -6,6 +6,7 @@ import { RedisSessionTable } from '../shared/session-table/redis-session-table.t
 /** The bus to other nodes: pub/sub on one Redis (RedisBus), or sharded pub/sub on a Redis Cluster (RedisClusterBus). */
 export type InterNodeBus = Bus & {
     readonly ready: boolean;
+    readonly broadcastsInOrder: boolean;
     stats(): RedisBusStats;
     flushed(): Promise<void>;
 };

@@ -34,6 +34,8 @@ export declare function defaultRetryDelay(attempt: number): number;
 /** More in flight than Redis lets a subscriber fall behind (client-output-buffer-limit pubsub
  * 32mb by default) could not be delivered anyway. The setting's default (config-table.ts). */
 export declare const DEFAULT_MAX_PENDING_BYTES: number;
+/** How long close() waits for the publishes made so far to reach Redis: a hung Redis does not hold an exit. */
+export declare const CLOSE_FLUSH_MS = 1000;
 /**
  * What one publish awaiting Redis's reply holds in this process besides its bytes: ioredis's
  * Command (arguments, promise, callbacks), its slot in the auto-pipeline and the reply queue, and
@@ -112,6 +114,9 @@ export interface RedisBusStats {
 export declare class RedisBus implements Bus {
     readonly self: WorkerAddress;
     onMessage: MessageHandler | null;
+    /** Broadcasts and messages to this worker come in one order (one subscriber connection, and
+     * with --redis-sharded one slot): a reload's one marker cuts both (bus-handover.ts). */
+    readonly broadcastsInOrder = true;
     private lastPublish;
     private pub;
     private sub;
@@ -203,4 +208,6 @@ export declare class RedisBus implements Bus {
     /** Resolves start()'s wait once the bus is ready. */
     private wakeIfReady;
 }
+/** Resolves once `p` settled or after `ms`, whichever comes first. */
+export declare function settledWithin(p: Promise<unknown>, ms: number): Promise<void>;
 //# sourceMappingURL=redis-bus.d.ts.map

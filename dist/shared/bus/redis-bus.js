@@ -7,6 +7,7 @@ import { checkPrefixName, ClusterKeys } from '../redis-keys.js';
 import { MAX_SLOTS } from '../session-id.js';
 import { decodeEnvelope, encodeEnvelope } from './codec.js';
 import { BusMac, channelId, TRAILER_BYTES } from './mac.js';
+import { isOwnCutMarker } from './cut-marker.js';
 /** Refused messages are logged at most once per this many ms and reason, with the count since the last line:
  * a flood of forgeries must not become a flood of log lines. */
 export const REJECT_LOG_INTERVAL_MS = 10_000;
@@ -24,6 +25,8 @@ const DEFAULT_PROBE_INTERVAL_MS = 1000;
 const DEFAULT_PROBE_TIMEOUT_MS = 3000;
 /** The connect timeout (5 s) plus a first retry: past it, start() reports and the bus goes on trying. */
 const DEFAULT_START_TIMEOUT_MS = 10_000;
+/** How long close() waits for the publishes made so far to reach Redis: a hung Redis does not hold an exit. */
+export const CLOSE_FLUSH_MS = 1000;
 /**
  * What one publish awaiting Redis's reply holds in this process besides its bytes: ioredis's
  * Command (arguments, promise, callbacks), its slot in the auto-pipeline and the reply queue, and
@@ -87,6 +90,9 @@ export const MAX_EMITTER_NODE = 0xffff;
 export class RedisBus {
     self;
     onMessage = null;
+    /** Broadcasts and messages to this worker come in one order (one subscriber connection, and
+     * with --redis-sharded one slot): a reload's one marker cuts both (bus-handover.ts). */
+    broadcastsInOrder = true;
     lastPublish = Promise.resolve();
     pub;
     sub;
@@ -216,6 +222,10 @@ export class RedisBus {
         this.closed = true;
         for (const p of this.probes.values())
             p.stop();
+        // What was published goes out before QUIT: ioredis's auto-pipeline holds the publishes made
+        // while a batch awaits its replies, and QUIT, never pipelined, would overtake (and lose)
+        // them — a reload's old worker lost its last replies so.
+        await settledWithin(this.lastPublish, CLOSE_FLUSH_MS);
         await Promise.all([quit(this.pub), quit(this.sub)]);
         this.log.info('redis bus closed');
     }
@@ -315,14 +325,16 @@ export class RedisBus {
             this.log.warn({ channel: channel.toString(), bytes: payload.length }, 'undecodable bus message dropped');
             return;
         }
-        if (envelope.from.node === this.self.node && channel.equals(this.allChannelBuf))
-            return; // the embedded bus brought it
+        const via = channel.equals(this.allChannelBuf) ? 'broadcast' : 'direct';
+        // This node's broadcasts: the embedded bus brought them (a reload's marker to ourselves excepted).
+        if (via === 'broadcast' && envelope.from.node === this.self.node && !isOwnCutMarker(envelope.msg, envelope.from, this.self))
+            return;
         const handler = this.onMessage;
         if (!handler)
             return;
         this.counts.received++;
         try {
-            handler(envelope.msg, envelope.from);
+            handler(envelope.msg, envelope.from, via);
         }
         catch (err) {
             // The handler's bug, not the bus's: log it and keep the subscriber alive.
@@ -446,6 +458,12 @@ export class RedisBus {
  * the envelope's u16: replies to an emitter's calls go there, see src/emitter/). */
 function isAddress(a) {
     return Number.isInteger(a.node) && a.node >= 0 && a.node <= MAX_EMITTER_NODE && Number.isInteger(a.slot) && a.slot >= 0 && a.slot < MAX_SLOTS;
+}
+/** Resolves once `p` settled or after `ms`, whichever comes first. */
+export async function settledWithin(p, ms) {
+    let timer;
+    await Promise.race([p.then(() => { }, () => { }), new Promise((r) => (timer = setTimeout(r, ms)))]);
+    clearTimeout(timer);
 }
 /** QUIT when connected (Redis closes after replying), else just drop the socket and retries. */
 async function quit(client) {

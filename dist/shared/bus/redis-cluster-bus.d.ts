@@ -65,6 +65,9 @@ export interface RedisClusterBusStats extends RedisBusStats, StreamCounts {
 export declare class RedisClusterBus implements Bus {
     readonly self: WorkerAddress;
     onMessage: MessageHandler | null;
+    /** Broadcasts and messages to this worker in one order: only when both channels hash to one
+     * slot (one subscription). Otherwise a reload cuts each apart (bus-handover.ts). */
+    readonly broadcastsInOrder: boolean;
     /** Each publishing link's latest publish (answered in order per link): see flushed(). */
     private readonly lastPublishes;
     private readonly keys;

@@ -5,8 +5,9 @@ import { SETTLE_ON_CLOSE } from '../redis-health.js';
 import { checkPrefixName, ClusterKeys } from '../redis-keys.js';
 import { endpointOptions } from '../redis-target.js';
 import { decodeEnvelope, encodeEnvelope } from './codec.js';
+import { isOwnCutMarker } from './cut-marker.js';
 import { BusMac, channelId, TRAILER_BYTES } from './mac.js';
-import { DEFAULT_MAX_PENDING_BYTES, MAX_EMITTER_NODE, publishCost, REJECT_LOG_INTERVAL_MS } from './redis-bus.js';
+import { CLOSE_FLUSH_MS, DEFAULT_MAX_PENDING_BYTES, MAX_EMITTER_NODE, publishCost, REJECT_LOG_INTERVAL_MS, settledWithin } from './redis-bus.js';
 import { fetchShardMap, keySlot, ShardMap } from './shard-map.js';
 import { SEQ_BYTES, StreamJudge, StreamStamper } from './stream-order.js';
 const DEFAULT_PROBE_INTERVAL_MS = 200;
@@ -48,6 +49,9 @@ const MAX_RETRY_MS = 250;
 export class RedisClusterBus {
     self;
     onMessage = null;
+    /** Broadcasts and messages to this worker in one order: only when both channels hash to one
+     * slot (one subscription). Otherwise a reload cuts each apart (bus-handover.ts). */
+    broadcastsInOrder;
     /** Each publishing link's latest publish (answered in order per link): see flushed(). */
     lastPublishes = new Map();
     keys;
@@ -103,6 +107,7 @@ export class RedisClusterBus {
         this.mac = options.secret === undefined ? null : new BusMac(options.secret);
         this.ownChannel = this.keys.workerChannel(this.self);
         this.allChannel = this.keys.broadcastChannel;
+        this.broadcastsInOrder = keySlot(this.ownChannel) === keySlot(this.allChannel);
         this.want(this.ownChannel, this.keys.nodePrefix(this.self.node));
         if (options.broadcasts ?? true)
             this.want(this.allChannel, this.keys.prefix);
@@ -158,6 +163,9 @@ export class RedisClusterBus {
             clearInterval(this.tickTimer);
         if (this.retryTimer)
             clearTimeout(this.retryTimer);
+        // What was published reaches Redis before the links go (as RedisBus.close: ioredis's
+        // auto-pipeline may still hold it); bounded, a hung master does not hold an exit.
+        await settledWithin(this.flushed(), CLOSE_FLUSH_MS);
         for (const link of [...this.pubLinks.values(), ...this.subLinks.values()])
             this.drop(link);
         this.pubLinks.clear();
@@ -256,8 +264,10 @@ export class RedisClusterBus {
         const envelope = decodeEnvelope(payload.subarray(0, at));
         if (!envelope)
             return this.malformed(channel, payload.length);
-        if (envelope.from.node === this.self.node && channel === this.allChannel)
-            return; // the embedded bus brought it
+        const via = channel === this.allChannel ? 'broadcast' : 'direct';
+        // This node's broadcasts: the embedded bus brought them (a reload's marker to ourselves excepted).
+        if (via === 'broadcast' && envelope.from.node === this.self.node && !isOwnCutMarker(envelope.msg, envelope.from, this.self))
+            return;
         const { verdict, missed } = this.judge.judge(`${envelope.from.node}:${envelope.from.slot}|${channel}`, epoch, seq);
         if (verdict === 'gap')
             this.log.warn({ event: 'bus-gap', channel, from: envelope.from, missed, seq }, 'bus messages lost (sequence gap)');
@@ -270,7 +280,7 @@ export class RedisClusterBus {
             return;
         this.counts.received++;
         try {
-            handler(envelope.msg, envelope.from);
+            handler(envelope.msg, envelope.from, via);
         }
         catch (err) {
             this.log.error({ err, kind: envelope.msg.kind }, 'bus message handler threw');

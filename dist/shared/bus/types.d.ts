@@ -35,7 +35,13 @@ export interface Incoming {
     rid: number;
     body: Buffer;
 }
-export type MessageHandler = (msg: Incoming, from: WorkerAddress) => void;
+/**
+ * Which subscription brought a message: the one of messages sent to this worker ('direct') or
+ * the broadcasts'. Only the Redis buses say it: on a Redis Cluster the two come in no order
+ * against each other, and a reload's cut (src/worker/reload/bus-handover.ts) marks each apart.
+ */
+export type Via = 'direct' | 'broadcast';
+export type MessageHandler = (msg: Incoming, from: WorkerAddress, via?: Via) => void;
 /**
  * What a send or broadcast did, as a return value (uWebSockets' SendStatus: backpressure is an
  * answer, not an exception):

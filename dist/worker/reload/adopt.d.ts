@@ -47,6 +47,8 @@ export declare class Adoption {
     listen(path: string): Promise<void>;
     private record;
     private adopt;
+    /** An operation for fd, run once its connection is here. */
+    private hold;
     private forget;
     private finish;
 }

@@ -35,10 +35,7 @@ export class Adoption {
             divert: (fd, op) => {
                 if (!this.expected.has(fd))
                     return false;
-                let ops = this.held.get(fd);
-                if (!ops)
-                    this.held.set(fd, (ops = []));
-                ops.push(op);
+                this.hold(fd, op);
                 return true;
             },
             broadcast: (b) => {
@@ -86,12 +83,16 @@ export class Adoption {
                     runMovedOp(local, r.fd, r.op);
                 return;
             case 'broadcast': {
-                // The old worker ran it for what it still held: here, for what had moved before it.
+                // The old worker ran it for what it still held: here, for what had moved before it...
                 const b = r.b;
                 const relay = local.relay;
                 local.relay = null;
                 local.broadcast(b.op, b.payload, b.except, b.room);
                 local.relay = relay;
+                // ...and for what is on its way (descriptor here, state not yet): it had left the old
+                // worker's connections, and its captured output does not hold it. Run once it is here.
+                for (const fd of this.handles.keys())
+                    this.hold(fd, { k: 'fanout', b });
                 return;
             }
             case 'bus':
@@ -137,6 +138,13 @@ export class Adoption {
             for (const op of ops)
                 runMovedOp(local, r.fd, op);
         conn.resumeAfterMove(moved.input);
+    }
+    /** An operation for fd, run once its connection is here. */
+    hold(fd, op) {
+        let ops = this.held.get(fd);
+        if (!ops)
+            this.held.set(fd, (ops = []));
+        ops.push(op);
     }
     forget(fd) {
         this.expected.delete(fd);

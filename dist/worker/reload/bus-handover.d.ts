@@ -1,4 +1,5 @@
-import type { Incoming, MessageHandler, WorkerAddress } from '../../shared/bus/types.ts';
+import type { Incoming, MessageHandler, Via, WorkerAddress } from '../../shared/bus/types.ts';
+export { CUT_MARKER } from '../../shared/bus/cut-marker.ts';
 /**
  * Who runs the Redis bus's messages for a worker slot during a reload, sans I/O.
  *
@@ -14,38 +15,51 @@ import type { Incoming, MessageHandler, WorkerAddress } from '../../shared/bus/t
  *   - the replacement drops everything before it (the old worker ran it) except replies, and
  *     holds what comes after it until the move link is read to its end (what the old worker
  *     forwarded runs first), then runs it and goes live.
- * The two channels are cut by the one marker because one subscriber connection (or, sharded,
- * one shard) delivers both channels in one order. Replies are never cut: each worker keeps its
- * own (request ids start at a random point per process, so the two do not answer each other's).
+ * One subscriber connection (standalone Redis, or --redis-sharded's one slot) delivers both
+ * channels in one order: one marker cuts both. On a Redis Cluster the broadcast channel is
+ * another slot, in no order against the slot's own: it is a second stream, cut by a second
+ * marker published on it, each stream on its own (`splitBroadcasts`, the bus says which
+ * subscription brought a message). Every worker of every node receives that marker: it is
+ * dropped here, unseen, by all but the slot's two (one small message per reloaded slot).
+ * Replies are never cut: each worker keeps its own (request ids start at a random point per
+ * process, so the two do not answer each other's).
  */
 export type HandoverRole = 'live' | 'predecessor' | 'successor';
-/** The marker's body. Only the marker comes on Redis from this very slot: the router sends to
- * workers of its own node on the embedded bus, and to itself not at all. */
-export declare const CUT_MARKER: Buffer<ArrayBuffer>;
-export declare function isCutMarker(msg: Incoming, from: WorkerAddress, self: WorkerAddress): boolean;
+/** A stream with an order of its own: the slot's channel, and on a Redis Cluster the broadcasts'. */
+export type CutStream = Via;
 export declare class BusHandover {
     private readonly self;
     private readonly run;
-    private state;
+    /** The streams cut apart: 'direct' alone carries everything when the bus keeps one order. */
+    readonly streams: readonly CutStream[];
+    private readonly state;
     private held;
     private released;
+    /** The old worker: streams whose marker has not come back yet, and who waits for them. */
+    private awaiting;
     private onCut;
     /** Messages dropped before the cut (the old worker ran them) and held after it. */
     readonly counts: {
         dropped: number;
         held: number;
     };
-    constructor(self: WorkerAddress, run: MessageHandler, role: HandoverRole);
+    constructor(self: WorkerAddress, run: MessageHandler, role: HandoverRole, options?: {
+        splitBroadcasts?: boolean;
+    });
     /** The bus's onMessage. */
-    receive(msg: Incoming, from: WorkerAddress): void;
-    /** The old worker: resolves once its own marker came back (everything before it has run here). */
-    waitCut(publish: () => boolean, timeoutMs: number): Promise<boolean>;
+    receive(msg: Incoming, from: WorkerAddress, via?: Via): void;
+    /**
+     * The old worker: `publish(stream)` sends the marker on that stream. Resolves once each
+     * marker came back (everything before it has run here), or after timeoutMs, with the streams
+     * whose marker did not come back (or could not be published): [] when the cut is whole.
+     */
+    waitCut(publish: (stream: CutStream) => boolean, timeoutMs: number): Promise<CutStream[]>;
     /** The replacement: the move link was read to its end; run what was held (after the cut) and go live. */
     release(): void;
-    /** The replacement never saw the marker (Redis was down, the old worker died): live from now. */
+    /** The replacement never saw a marker (Redis was down, the old worker died): live from now.
+     * Called after release() (what is held then is nothing). */
     forceLive(): void;
-    get cutSeen(): boolean;
+    private streamOf;
     private cut;
-    private goLive;
 }
 //# sourceMappingURL=bus-handover.d.ts.map

@@ -27,6 +27,11 @@ export type MovedOp = {
 } | {
     k: 'protect';
     value: boolean;
+}
+/** Its share of a broadcast (or room push) that found it between two workers (see adopt.ts). */
+ | {
+    k: 'fanout';
+    b: MovedBroadcast;
 };
 /** A broadcast (or a room's push) made while connections move: see LocalConnections.broadcast. */
 export interface MovedBroadcast {
@@ -52,6 +57,7 @@ export interface MovedOpTarget {
     leave(fd: number, room: string): boolean;
     bind(fd: number, uid: string): boolean;
     protect(fd: number, value: boolean): boolean;
+    fanOutTo(fd: number, b: MovedBroadcast): boolean;
 }
 export declare function runMovedOp(target: MovedOpTarget, fd: number, op: MovedOp): void;
 //# sourceMappingURL=moved-ops.d.ts.map

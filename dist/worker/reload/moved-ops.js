@@ -21,6 +21,9 @@ export function runMovedOp(target, fd, op) {
         case 'protect':
             target.protect(fd, op.value);
             return;
+        case 'fanout':
+            target.fanOutTo(fd, op.b);
+            return;
     }
 }
 //# sourceMappingURL=moved-ops.js.map
