@@ -22,6 +22,7 @@
  *   transactions; nodes need clocks within the window of each other (NTP).
  */
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import type { Logger } from '../logger.ts';
 
 export const TAG_BYTES = 16;
 const TIME_BYTES = 6;
@@ -44,6 +45,58 @@ export function channelId(channel: string | Buffer): ChannelId {
   out.writeUInt16BE(bytes.length, 0);
   bytes.copy(out, 2);
   return out as ChannelId;
+}
+
+/** Channel ids made once per channel; past `max` channels the cache starts again (emitters come and go). */
+export class ChannelIds {
+  private readonly ids = new Map<string, ChannelId>();
+  private readonly max: number;
+
+  constructor(max = 4096) {
+    this.max = max;
+  }
+
+  of(channel: string): ChannelId {
+    let id = this.ids.get(channel);
+    if (id === undefined) {
+      if (this.ids.size >= this.max) this.ids.clear();
+      id = channelId(channel);
+      this.ids.set(channel, id);
+    }
+    return id;
+  }
+}
+
+/** Refused messages are logged at most once per this many ms and reason, with the count since the last line:
+ * a flood of forgeries must not become a flood of log lines. */
+export const REJECT_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Messages the authenticated bus refused: counted in `counts`, logged at most once per
+ * REJECT_LOG_INTERVAL_MS and reason (`dropped`: how many of that reason since the last line,
+ * this one included). One per bus, for either Redis bus.
+ */
+export class RejectionLog {
+  private readonly kinds: Record<Rejection, { since: number; at: number }> = { unsigned: { since: 0, at: 0 }, 'bad-mac': { since: 0, at: 0 }, stale: { since: 0, at: 0 } };
+  private readonly log: Logger;
+  private readonly counts: { unauthenticated: number; stale: number };
+
+  constructor(log: Logger, counts: { unauthenticated: number; stale: number }) {
+    this.log = log;
+    this.counts = counts;
+  }
+
+  reject(channel: string, bytes: number, why: Rejection): void {
+    this.counts.unauthenticated++;
+    if (why === 'stale') this.counts.stale++;
+    const entry = this.kinds[why];
+    entry.since++;
+    const now = Date.now();
+    if (now - entry.at < REJECT_LOG_INTERVAL_MS) return;
+    this.log.warn({ event: 'bus-message-rejected', channel, bytes, why, dropped: entry.since, total: this.counts.unauthenticated }, 'bus message without a valid MAC dropped (--bus-secret)');
+    entry.since = 0;
+    entry.at = now;
+  }
 }
 
 export class BusMac {

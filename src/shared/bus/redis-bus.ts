@@ -7,7 +7,7 @@ import { ConnectionProbe, SETTLE_ON_CLOSE } from '../redis-health.ts';
 import { checkPrefixName, ClusterKeys } from '../redis-keys.ts';
 import { MAX_SLOTS } from '../session-id.ts';
 import { decodeEnvelope, encodeEnvelope } from './codec.ts';
-import { BusMac, channelId, TRAILER_BYTES, type ChannelId, type Rejection } from './mac.ts';
+import { BusMac, channelId, ChannelIds, RejectionLog, TRAILER_BYTES, type ChannelId } from './mac.ts';
 import { isOwnCutMarker } from './cut-marker.ts';
 import type { Bus, Outgoing, MessageHandler, SendResult, Via, WorkerAddress } from './types.ts';
 
@@ -37,12 +37,6 @@ export interface RedisBusOptions {
   /** Subscribe to the broadcast channel too (default true). An emitter only hears replies. */
   broadcasts?: boolean;
 }
-
-/** Refused messages are logged at most once per this many ms and reason, with the count since the last line:
- * a flood of forgeries must not become a flood of log lines. */
-export const REJECT_LOG_INTERVAL_MS = 10_000;
-/** Channel ids (mac.ts) kept for sends; past this many the cache starts again (emitters come and go). */
-const MAX_CHANNEL_IDS = 4096;
 
 /** 50, 100, 200 .. 2000 ms: a Redis restart is noticed within ~2 s, a blip within 50 ms. */
 export function defaultRetryDelay(attempt: number): number {
@@ -182,9 +176,8 @@ export class RedisBus implements Bus {
   private readonly broadcasts: boolean;
   private readonly ownChannelId: ChannelId;
   private readonly allChannelId: ChannelId;
-  private readonly channelIds = new Map<string, ChannelId>();
-  /** By reason: rejections not logged yet, and when the last line was written. */
-  private readonly rejectLog: Record<Rejection, { since: number; at: number }> = { unsigned: { since: 0, at: 0 }, 'bad-mac': { since: 0, at: 0 }, stale: { since: 0, at: 0 } };
+  private readonly channelIds = new ChannelIds();
+  private readonly rejections: RejectionLog;
   private started = false;
   private closed = false;
 
@@ -204,6 +197,7 @@ export class RedisBus implements Bus {
     this.ownChannelId = channelId(this.ownChannel);
     this.allChannelId = channelId(this.allChannel);
     this.log = (options.log ?? pino({ level: 'silent' })).child({ bus: 'redis', node: self.node, slot: self.slot });
+    this.rejections = new RejectionLog(this.log, this.counts);
 
     const common: RedisOptions = {
       ...SETTLE_ON_CLOSE,
@@ -337,28 +331,7 @@ export class RedisBus implements Bus {
 
   /** The MAC's id of a channel we send on (made once per channel). */
   private idOf(channel: string): ChannelId {
-    if (channel === this.allChannel) return this.allChannelId;
-    let id = this.channelIds.get(channel);
-    if (id === undefined) {
-      if (this.channelIds.size >= MAX_CHANNEL_IDS) this.channelIds.clear();
-      id = channelId(channel);
-      this.channelIds.set(channel, id);
-    }
-    return id;
-  }
-
-  /** A message refused by the authenticated bus: counted, logged at most once per interval and
-   * reason (`dropped`: how many of that reason since the last line, this one included). */
-  private reject(channel: Buffer, bytes: number, why: Rejection): void {
-    this.counts.unauthenticated++;
-    if (why === 'stale') this.counts.stale++;
-    const entry = this.rejectLog[why];
-    entry.since++;
-    const now = Date.now();
-    if (now - entry.at < REJECT_LOG_INTERVAL_MS) return;
-    this.log.warn({ event: 'bus-message-rejected', channel: channel.toString(), bytes, why, dropped: entry.since, total: this.counts.unauthenticated }, 'bus message without a valid MAC dropped (--bus-secret)');
-    entry.since = 0;
-    entry.at = now;
+    return channel === this.allChannel ? this.allChannelId : this.channelIds.of(channel);
   }
 
   private receive(channel: Buffer, signed: Buffer): void {
@@ -368,7 +341,7 @@ export class RedisBus implements Bus {
       const id = channel.equals(this.allChannelBuf) ? this.allChannelId : this.ownChannelId;
       // Only our two channels are subscribed; the id of the one it came on binds the MAC.
       const opened = this.mac.open(signed, id);
-      if (typeof opened === 'string') return this.reject(channel, signed.length, opened);
+      if (typeof opened === 'string') return this.rejections.reject(channel.toString(), signed.length, opened);
       payload = opened;
     }
     const envelope = decodeEnvelope(payload);
@@ -500,7 +473,7 @@ export class RedisBus implements Bus {
 
 /** A worker's address (node < MAX_NODES) or an emitter's (node MAX_NODES..0xffff, the rest of
  * the envelope's u16: replies to an emitter's calls go there, see src/emitter/). */
-function isAddress(a: WorkerAddress): boolean {
+export function isAddress(a: WorkerAddress): boolean {
   return Number.isInteger(a.node) && a.node >= 0 && a.node <= MAX_EMITTER_NODE && Number.isInteger(a.slot) && a.slot >= 0 && a.slot < MAX_SLOTS;
 }
 

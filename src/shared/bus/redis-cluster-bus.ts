@@ -7,8 +7,8 @@ import { checkPrefixName, ClusterKeys } from '../redis-keys.ts';
 import { endpointOptions, type RedisEndpoint } from '../redis-target.ts';
 import { decodeEnvelope, encodeEnvelope } from './codec.ts';
 import { isOwnCutMarker } from './cut-marker.ts';
-import { BusMac, channelId, TRAILER_BYTES, type ChannelId, type Rejection } from './mac.ts';
-import { CLOSE_FLUSH_MS, DEFAULT_MAX_PENDING_BYTES, MAX_EMITTER_NODE, publishCost, REJECT_LOG_INTERVAL_MS, settledWithin, type RedisBusStats } from './redis-bus.ts';
+import { BusMac, ChannelIds, RejectionLog, TRAILER_BYTES } from './mac.ts';
+import { CLOSE_FLUSH_MS, DEFAULT_MAX_PENDING_BYTES, isAddress, publishCost, settledWithin, type RedisBusStats } from './redis-bus.ts';
 import { fetchShardMap, keySlot, ShardMap, type ShardMaster } from './shard-map.ts';
 import { SEQ_BYTES, StreamJudge, StreamStamper, type StreamCounts } from './stream-order.ts';
 import type { Bus, MessageHandler, Outgoing, SendResult, Via, WorkerAddress } from './types.ts';
@@ -128,7 +128,7 @@ export class RedisClusterBus implements Bus {
   private readonly allChannel: string;
   /** What we subscribe to, by slot: the channels of that slot and its probe channel. */
   private readonly wanted = new Map<number, { channels: string[]; probe: string }>();
-  private readonly channelIds = new Map<string, ChannelId>();
+  private readonly channelIds = new ChannelIds();
   private readonly pubLinks = new Map<string, PubLink>();
   private readonly subLinks = new Map<number, SubLink>();
   private map: ShardMap = ShardMap.EMPTY;
@@ -141,7 +141,7 @@ export class RedisClusterBus implements Bus {
   private pendingBytes = 0;
   private readyWaiters: Array<() => void> = [];
   private readonly counts: Omit<RedisClusterBusStats, keyof StreamCounts> = { published: 0, refused: 0, congested: 0, received: 0, malformed: 0, unauthenticated: 0, stale: 0, resubscribes: 0, probes: 0, refreshes: 0 };
-  private readonly rejectLog: Record<Rejection, { since: number; at: number }> = { unsigned: { since: 0, at: 0 }, 'bad-mac': { since: 0, at: 0 }, stale: { since: 0, at: 0 } };
+  private readonly rejections: RejectionLog;
   private lastPublishError = '';
   /** Links to each master that failed in a row (reset when one comes up): the back-off of the next try. */
   private readonly failures = new Map<string, number>();
@@ -150,13 +150,14 @@ export class RedisClusterBus implements Bus {
 
   constructor(options: RedisClusterBusOptions) {
     const { self } = options;
-    if (!(Number.isInteger(self.node) && self.node >= 0 && self.node <= MAX_EMITTER_NODE && Number.isInteger(self.slot) && self.slot >= 0 && self.slot <= 0xff)) throw new RangeError(`bus address out of range: ${self.node}/${self.slot}`);
+    if (!isAddress(self)) throw new RangeError(`bus address out of range: ${self.node}/${self.slot}`);
     checkPrefixName(options.prefix, 'bus');
     if (options.seeds.length === 0) throw new RangeError('a Redis Cluster bus needs at least one seed');
     this.self = { node: self.node, slot: self.slot };
     this.keys = ClusterKeys.of(options.prefix, false, true);
     this.seeds = options.seeds;
     this.log = (options.log ?? pino({ level: 'silent' })).child({ bus: 'redis-cluster', node: self.node, slot: self.slot });
+    this.rejections = new RejectionLog(this.log, this.counts);
     this.maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
     this.probeIntervalMs = options.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS;
     this.probeTimeoutMs = options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
@@ -202,7 +203,7 @@ export class RedisClusterBus implements Bus {
   }
 
   send(to: WorkerAddress, msg: Outgoing): SendResult {
-    if (!(Number.isInteger(to.node) && to.node >= 0 && to.node <= MAX_EMITTER_NODE && Number.isInteger(to.slot) && to.slot >= 0 && to.slot <= 0xff)) return this.refuse();
+    if (!isAddress(to)) return this.refuse();
     return this.publish(this.keys.workerChannel(to), msg);
   }
 
@@ -247,7 +248,7 @@ export class RedisClusterBus implements Bus {
     const cost = publishCost(payload.length, channel.length);
     if (this.pendingBytes > 0 && this.pendingBytes + cost > this.maxPendingBytes) return this.refuse('congested');
     this.stamper.stamp(payload, payload.length - tail, channel);
-    if (mac !== null) mac.sign(payload, this.idOf(channel));
+    if (mac !== null) mac.sign(payload, this.channelIds.of(channel));
     this.counts.published++;
     this.pendingBytes += cost;
     link.pending += cost;
@@ -279,16 +280,6 @@ export class RedisClusterBus implements Bus {
     return reason;
   }
 
-  private idOf(channel: string): ChannelId {
-    let id = this.channelIds.get(channel);
-    if (id === undefined) {
-      if (this.channelIds.size >= 4096) this.channelIds.clear();
-      id = channelId(channel);
-      this.channelIds.set(channel, id);
-    }
-    return id;
-  }
-
   // ---- receiving -----------------------------------------------------------------------------
 
   private receive(link: SubLink, channelBuf: Buffer, signed: Buffer): void {
@@ -298,8 +289,8 @@ export class RedisClusterBus implements Bus {
     if (channel === link.probe) return;
     let payload = signed;
     if (this.mac !== null) {
-      const opened = this.mac.open(signed, this.idOf(channel));
-      if (typeof opened === 'string') return this.reject(channel, signed.length, opened);
+      const opened = this.mac.open(signed, this.channelIds.of(channel));
+      if (typeof opened === 'string') return this.rejections.reject(channel, signed.length, opened);
       payload = opened;
     }
     if (payload.length < SEQ_BYTES) return this.malformed(channel, payload.length);
@@ -330,18 +321,6 @@ export class RedisClusterBus implements Bus {
   private malformed(channel: string, bytes: number): void {
     this.counts.malformed++;
     this.log.warn({ channel, bytes }, 'undecodable bus message dropped');
-  }
-
-  private reject(channel: string, bytes: number, why: Rejection): void {
-    this.counts.unauthenticated++;
-    if (why === 'stale') this.counts.stale++;
-    const entry = this.rejectLog[why];
-    entry.since++;
-    const now = Date.now();
-    if (now - entry.at < REJECT_LOG_INTERVAL_MS) return;
-    this.log.warn({ event: 'bus-message-rejected', channel, bytes, why, dropped: entry.since, total: this.counts.unauthenticated }, 'bus message without a valid MAC dropped (--bus-secret)');
-    entry.since = 0;
-    entry.at = now;
   }
 
   // ---- the map and the links -------------------------------------------------------------------
