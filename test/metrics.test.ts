@@ -8,13 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openWebSocket } from '../scripts/lib/upgrade.ts';
 import { closeAll, command, hello, startCluster, type Hello } from './helpers/cluster.ts';
 import { parseExposition, sampleValue, total, type Parsed } from './helpers/exposition.ts';
 import { externalTool, killAll } from './helpers/process.ts';
-import { REDIS_URL, redisProbe } from './helpers/redis.ts';
+import { deleteKeys, REDIS_URL, redisProbe } from './helpers/redis.ts';
 import { sampleUntil, until } from './helpers/server.ts';
 
 afterEach(() => killAll());
@@ -167,13 +166,7 @@ const redis = externalTool('Redis', redisProbe, 'start redis-server on 127.0.0.1
 describe.runIf(redis.run)('metrics of two nodes sharing Redis', () => {
   const cluster = `sy-metrics-${randomBytes(4).toString('hex')}`;
   afterAll(async () => {
-    const client = new Redis(REDIS_URL);
-    try {
-      const keys = await client.keys(`${cluster}:*`);
-      if (keys.length > 0) await client.del(...keys);
-    } finally {
-      client.disconnect();
-    }
+    await deleteKeys(cluster);
   });
 
   it('a scrape of either node has every node\'s workers, labelled by node; a push across nodes shows on the Redis transport', async () => {

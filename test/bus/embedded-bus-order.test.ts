@@ -9,12 +9,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino, type Logger } from 'pino';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrameDecoder, decodeEnvelope } from '../../src/shared/bus/codec.ts';
 import { EmbeddedBus, type EmbeddedBusOptions } from '../../src/shared/bus/embedded-bus.ts';
 import { markerOf } from '../../src/shared/bus/sender-order.ts';
+import { capturedLogger } from '../helpers/logs.ts';
 import { until } from '../helpers/server.ts';
 import { push, seqOf } from './messages.ts';
 
@@ -27,18 +27,6 @@ afterEach(async () => {
 /** Frames each sender sends (the old worker 1..N, its replacement N+1..2N). */
 const N = 50;
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-
-/** pino JSON lines, to assert on logs. */
-function capturedLogger(): { log: Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { log: pino({ level: 'debug' }, stream), lines };
-}
 
 /** The receiver's inbound connections (the test pauses one: the kernel keeps its bytes). */
 const inboundOf = (bus: EmbeddedBus): Socket[] => [...(bus as unknown as { inbound: Map<Socket, unknown> }).inbound.keys()];

@@ -4,8 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino, type Logger } from 'pino';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrameDecoder, decodeEnvelope, encodeEnvelope, encodeFrame, frameHeader } from '../../src/shared/bus/codec.ts';
 import { EmbeddedBus, socketPath, type EmbeddedBusOptions } from '../../src/shared/bus/embedded-bus.ts';
@@ -14,6 +13,7 @@ import type { Bus, Incoming, WorkerAddress } from '../../src/shared/bus/types.ts
 import { ROOT } from '../helpers/process.ts';
 import { busContract, type BusHarness, type BusSettings } from './contract.ts';
 import { keep, push, shape } from './messages.ts';
+import { capturedLogger } from '../helpers/logs.ts';
 import { sleep, until } from '../helpers/server.ts';
 
 const silent = pino({ level: 'silent' });
@@ -70,18 +70,6 @@ async function makeHarness(count: number, settings: BusSettings = {}): Promise<B
 }
 
 busContract('EmbeddedBus', makeHarness, { knowsAbsentPeers: true });
-
-/** pino JSON lines, to assert on logs. */
-function capturedLogger(): { log: Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { log: pino({ level: 'debug' }, stream), lines };
-}
 
 function collect(bus: Bus): Array<{ msg: Incoming; from: WorkerAddress }> {
   const got: Array<{ msg: Incoming; from: WorkerAddress }> = [];

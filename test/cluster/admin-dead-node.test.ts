@@ -5,12 +5,11 @@
  * Two real nodes over the real Redis; one is stopped.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { LIVENESS_TTL_MS } from '../../src/worker/cluster/node-liveness.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, command, hello, startCluster, type Hello } from '../helpers/cluster.ts';
 import { externalTool, killAll, type CliProcess } from '../helpers/process.ts';
-import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
+import { deleteKeys, REDIS_URL, redisProbe } from '../helpers/redis.ts';
 import { sampleUntil } from '../helpers/server.ts';
 
 const redis = externalTool('Redis', redisProbe, 'start redis-server on 127.0.0.1:6379 or set REDIS_URL');
@@ -34,10 +33,7 @@ describe.runIf(redis.run)('two nodes: the admin API across them, and a push to a
   afterAll(async () => {
     await closeAll([onA, onB].filter(Boolean));
     await killAll();
-    const client = new Redis(REDIS_URL);
-    const keys = await client.keys(`${cluster}:*`);
-    if (keys.length > 0) await client.del(...keys);
-    client.disconnect();
+    await deleteKeys(cluster);
   });
 
   it('the admin API spans the nodes: pages of both nodes\' sessions, a room and a uid with members on the other node', async () => {

@@ -13,7 +13,7 @@ import { ClusterKeys } from '../../src/shared/redis-keys.ts';
 import { encodeFd } from '../../src/shared/session-id.ts';
 import { closeAll, hello, startCluster, stats, type Hello } from '../helpers/cluster.ts';
 import { externalTool, killAll } from '../helpers/process.ts';
-import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
+import { deleteKeys, REDIS_URL, redisProbe } from '../helpers/redis.ts';
 import { sampleUntil, until } from '../helpers/server.ts';
 
 const MiB = 1024 * 1024;
@@ -87,16 +87,6 @@ async function warmBaseline(via: Hello, pid: number, cmd: Record<string, unknown
 }
 
 const fmt = (bytes: number): string => `${(bytes / MiB).toFixed(1)} MiB`;
-
-async function deleteKeys(prefix: string): Promise<void> {
-  const client = new Redis(REDIS_URL);
-  try {
-    const keys = await client.keys(`${prefix}:*`);
-    if (keys.length > 0) await client.del(...keys);
-  } finally {
-    client.disconnect();
-  }
-}
 
 describe.skipIf(!procfs)('sender memory under a flood of cross-worker pushes', () => {
   it('embedded bus: 1,000,000 pushes in one loop to another worker stay within 2 x embeddedBusMaxQueuedBytes + slack; the rest are congested', async () => {

@@ -4,12 +4,11 @@
  * call's effect is checked on real WebSocket clients of both nodes.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, command, hello, startCluster, type Hello } from '../helpers/cluster.ts';
 import { externalTool, killAll, type CliProcess } from '../helpers/process.ts';
-import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
+import { deleteKeys, REDIS_URL, redisProbe } from '../helpers/redis.ts';
 import { until } from '../helpers/server.ts';
 import { startEmitter, type EmitterChild } from './emitter-child.ts';
 
@@ -18,16 +17,6 @@ const nodeOf = (fd: number): number => Math.floor(fd / 256) % 4096;
 /** The same session id with another node (and seq 1, slot 0). */
 const fdOn = (node: number, slot = 0): number => 2 ** 20 + node * 256 + slot;
 const settle = (ms = 200) => new Promise((r) => setTimeout(r, ms));
-
-async function deleteKeys(prefix: string): Promise<void> {
-  const client = new Redis(REDIS_URL);
-  try {
-    const keys = await client.keys(`${prefix}:*`);
-    if (keys.length > 0) await client.del(...keys);
-  } finally {
-    client.disconnect();
-  }
-}
 
 describe.runIf(redis.run).each([false, true])('the emitter, from another process, against two nodes (sharded: %s)', (sharded) => {
   let a: CliProcess;

@@ -4,21 +4,10 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, command, hello, startCluster, type Hello } from '../helpers/cluster.ts';
 import { externalTool, killAll, type CliProcess } from '../helpers/process.ts';
-import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
+import { deleteKeys, REDIS_URL, redisProbe } from '../helpers/redis.ts';
 import { sampleUntil, until } from '../helpers/server.ts';
 
 /** Removes every key the test cluster left (node-seq counters live on by design). */
-async function deleteKeys(prefix: string): Promise<void> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true });
-  try {
-    await client.connect();
-    const keys = await client.keys(`${prefix}:*`);
-    if (keys.length > 0) await client.del(...keys);
-  } finally {
-    client.disconnect();
-  }
-}
-
 const redis = externalTool('Redis', redisProbe, 'start redis-server on 127.0.0.1:6379 or set REDIS_URL');
 
 

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ClusterKeys } from '../../src/shared/redis-keys.ts';
 import { encodeFd } from '../../src/shared/session-id.ts';
 import { externalTool, killAll, startCli } from '../helpers/process.ts';
-import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
+import { deleteKeys, REDIS_URL, redisProbe } from '../helpers/redis.ts';
 
 const redis = externalTool('Redis', redisProbe, 'start redis-server on 127.0.0.1:6379 or set REDIS_URL');
 
@@ -16,10 +16,7 @@ describe.runIf(redis.run)('POST /push/:fd when the push cannot be made', () => {
   const cluster = `sy-test-congested-${randomBytes(4).toString('hex')}`;
   afterAll(async () => {
     await killAll();
-    const client = new Redis(REDIS_URL);
-    const keys = await client.keys(`${cluster}:*`);
-    if (keys.length > 0) await client.del(...keys);
-    client.disconnect();
+    await deleteKeys(cluster);
   });
 
   it('congested: 503 with Retry-After: 1; timeout: 503 without it', async () => {

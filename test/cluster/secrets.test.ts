@@ -8,10 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { externalTool, killAll, runCli, startCli, type CliProcess } from '../helpers/process.ts';
-import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
+import { deleteKeys, REDIS_URL, redisProbe } from '../helpers/redis.ts';
 
 const procfs = existsSync('/proc/self/cmdline');
 const redis = externalTool('Redis', redisProbe, 'start redis-server on 127.0.0.1:6379 or set REDIS_URL');
@@ -125,10 +124,7 @@ describe.runIf(procfs && redis.run)('a Redis URL with a password stays out of th
     return u.href;
   })();
   afterAll(async () => {
-    const client = new Redis(REDIS_URL);
-    const keys = await client.keys(`${cluster}:*`);
-    if (keys.length > 0) await client.del(...keys);
-    client.disconnect();
+    await deleteKeys(cluster);
   });
 
   const subscribed = (cli: CliProcess) => cli.logs().filter((e) => e.role === 'worker' && e.msg === 'redis bus subscribed').length;

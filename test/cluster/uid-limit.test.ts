@@ -3,11 +3,10 @@
  * sessions with 4429, across the workers of a node and across two nodes sharing Redis.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAll, command, hello, startCluster, type Hello } from '../helpers/cluster.ts';
 import { externalTool, killAll } from '../helpers/process.ts';
-import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
+import { deleteKeys, REDIS_URL, redisProbe } from '../helpers/redis.ts';
 import { sleep } from '../helpers/server.ts';
 
 const redis = externalTool('Redis', redisProbe, 'start redis-server on 127.0.0.1:6379 or set REDIS_URL');
@@ -71,10 +70,7 @@ describe('maxConnectionsPerUid', { timeout: 90_000 }, () => {
       expect(await stillOpen(onB)).toBe(true);
       expect(await command(onB, { cmd: 'uid', uid: 'carol' })).toEqual([onB.fd]);
     } finally {
-      const client = new Redis(REDIS_URL);
-      const keys = await client.keys(`${cluster}:*`);
-      if (keys.length > 0) await client.del(...keys);
-      client.disconnect();
+      await deleteKeys(cluster);
     }
   });
 });

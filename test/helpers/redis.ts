@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { Redis } from 'ioredis';
 import { PrivateRedis } from '../../scripts/lib/redis.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -18,3 +19,15 @@ s.on('error',()=>process.exit(1));setTimeout(()=>process.exit(1),2000);`;
 
 /** A private redis-server on a free port, for outage tests (never the shared one): the client kit's. */
 export { PrivateRedis };
+
+/** Deletes every key under `prefix:` on the shared Redis (a test's random cluster name). */
+export async function deleteKeys(prefix: string): Promise<void> {
+  const client = new Redis(REDIS_URL, { lazyConnect: true });
+  try {
+    await client.connect();
+    const keys = await client.keys(`${prefix}:*`);
+    if (keys.length > 0) await client.del(...keys);
+  } finally {
+    client.disconnect();
+  }
+}

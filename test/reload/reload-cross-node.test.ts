@@ -12,10 +12,9 @@
  *     close code asked for, exactly once.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { externalTool, killAll } from '../helpers/process.ts';
-import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
+import { deleteKeys, REDIS_URL, redisProbe } from '../helpers/redis.ts';
 import { SlowRedis } from '../helpers/slow-redis.ts';
 import { CrossNodeDriver, reloadUnderTraffic } from './cross-node-driver.ts';
 import { connect, startReloadServer, until, whoami, type Client } from './reload-helpers.ts';
@@ -28,14 +27,7 @@ let slow: SlowRedis | undefined;
 afterAll(async () => {
   await killAll();
   await slow?.stop();
-  const client = new Redis(REDIS_URL, { lazyConnect: true });
-  try {
-    await client.connect();
-    const keys = await client.keys(`${cluster}:*`);
-    if (keys.length > 0) await client.del(...keys);
-  } finally {
-    client.disconnect();
-  }
+  await deleteKeys(cluster);
 });
 
 describe.runIf(redis.run)('cross-node operations during a reload (two nodes, one Redis)', () => {

@@ -5,10 +5,9 @@
  * and the sender's outcome for a moving fd is never `closed`/`unknown` (nor a bus failure).
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { externalTool, killAll } from '../helpers/process.ts';
-import { REDIS_URL, redisProbe } from '../helpers/redis.ts';
+import { deleteKeys, REDIS_URL, redisProbe } from '../helpers/redis.ts';
 import { connect, startReloadServer, until, whoami, type Client } from './reload-helpers.ts';
 
 const redis = externalTool('Redis', redisProbe, 'start redis-server on 127.0.0.1:6379 or set REDIS_URL');
@@ -16,14 +15,7 @@ const cluster = `sy-reload-${randomBytes(4).toString('hex')}`;
 
 afterAll(async () => {
   await killAll();
-  const client = new Redis(REDIS_URL, { lazyConnect: true });
-  try {
-    await client.connect();
-    const keys = await client.keys(`${cluster}:*`);
-    if (keys.length > 0) await client.del(...keys);
-  } finally {
-    client.disconnect();
-  }
+  await deleteKeys(cluster);
 });
 
 describe.runIf(redis.run)('reload with the Redis bus (two nodes)', () => {
