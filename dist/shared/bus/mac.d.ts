@@ -1,3 +1,4 @@
+import type { Logger } from '../logger.ts';
 export declare const TAG_BYTES = 16;
 /** What a signed message carries after its envelope. */
 export declare const TRAILER_BYTES: number;
@@ -12,6 +13,31 @@ export type ChannelId = Buffer & {
     readonly __channelId: true;
 };
 export declare function channelId(channel: string | Buffer): ChannelId;
+/** Channel ids made once per channel; past `max` channels the cache starts again (emitters come and go). */
+export declare class ChannelIds {
+    private readonly ids;
+    private readonly max;
+    constructor(max?: number);
+    of(channel: string): ChannelId;
+}
+/** Refused messages are logged at most once per this many ms and reason, with the count since the last line:
+ * a flood of forgeries must not become a flood of log lines. */
+export declare const REJECT_LOG_INTERVAL_MS = 10000;
+/**
+ * Messages the authenticated bus refused: counted in `counts`, logged at most once per
+ * REJECT_LOG_INTERVAL_MS and reason (`dropped`: how many of that reason since the last line,
+ * this one included). One per bus, for either Redis bus.
+ */
+export declare class RejectionLog {
+    private readonly kinds;
+    private readonly log;
+    private readonly counts;
+    constructor(log: Logger, counts: {
+        unauthenticated: number;
+        stale: number;
+    });
+    reject(channel: string, bytes: number, why: Rejection): void;
+}
 export declare class BusMac {
     private readonly key;
     private readonly windowMs;

@@ -37,6 +37,54 @@ export function channelId(channel) {
     bytes.copy(out, 2);
     return out;
 }
+/** Channel ids made once per channel; past `max` channels the cache starts again (emitters come and go). */
+export class ChannelIds {
+    ids = new Map();
+    max;
+    constructor(max = 4096) {
+        this.max = max;
+    }
+    of(channel) {
+        let id = this.ids.get(channel);
+        if (id === undefined) {
+            if (this.ids.size >= this.max)
+                this.ids.clear();
+            id = channelId(channel);
+            this.ids.set(channel, id);
+        }
+        return id;
+    }
+}
+/** Refused messages are logged at most once per this many ms and reason, with the count since the last line:
+ * a flood of forgeries must not become a flood of log lines. */
+export const REJECT_LOG_INTERVAL_MS = 10_000;
+/**
+ * Messages the authenticated bus refused: counted in `counts`, logged at most once per
+ * REJECT_LOG_INTERVAL_MS and reason (`dropped`: how many of that reason since the last line,
+ * this one included). One per bus, for either Redis bus.
+ */
+export class RejectionLog {
+    kinds = { unsigned: { since: 0, at: 0 }, 'bad-mac': { since: 0, at: 0 }, stale: { since: 0, at: 0 } };
+    log;
+    counts;
+    constructor(log, counts) {
+        this.log = log;
+        this.counts = counts;
+    }
+    reject(channel, bytes, why) {
+        this.counts.unauthenticated++;
+        if (why === 'stale')
+            this.counts.stale++;
+        const entry = this.kinds[why];
+        entry.since++;
+        const now = Date.now();
+        if (now - entry.at < REJECT_LOG_INTERVAL_MS)
+            return;
+        this.log.warn({ event: 'bus-message-rejected', channel, bytes, why, dropped: entry.since, total: this.counts.unauthenticated }, 'bus message without a valid MAC dropped (--bus-secret)');
+        entry.since = 0;
+        entry.at = now;
+    }
+}
 export class BusMac {
     key;
     windowMs;

@@ -26,9 +26,6 @@ export interface RedisBusOptions {
     /** Subscribe to the broadcast channel too (default true). An emitter only hears replies. */
     broadcasts?: boolean;
 }
-/** Refused messages are logged at most once per this many ms and reason, with the count since the last line:
- * a flood of forgeries must not become a flood of log lines. */
-export declare const REJECT_LOG_INTERVAL_MS = 10000;
 /** 50, 100, 200 .. 2000 ms: a Redis restart is noticed within ~2 s, a blip within 50 ms. */
 export declare function defaultRetryDelay(attempt: number): number;
 /** More in flight than Redis lets a subscriber fall behind (client-output-buffer-limit pubsub
@@ -149,8 +146,7 @@ export declare class RedisBus implements Bus {
     private readonly ownChannelId;
     private readonly allChannelId;
     private readonly channelIds;
-    /** By reason: rejections not logged yet, and when the last line was written. */
-    private readonly rejectLog;
+    private readonly rejections;
     private started;
     private closed;
     constructor(options: RedisBusOptions);
@@ -186,9 +182,6 @@ export declare class RedisBus implements Bus {
     private refuse;
     /** The MAC's id of a channel we send on (made once per channel). */
     private idOf;
-    /** A message refused by the authenticated bus: counted, logged at most once per interval and
-     * reason (`dropped`: how many of that reason since the last line, this one included). */
-    private reject;
     private receive;
     /** A connection for `role`, with its listeners and watchdog (connected now if the bus runs). */
     private open;
@@ -208,6 +201,9 @@ export declare class RedisBus implements Bus {
     /** Resolves start()'s wait once the bus is ready. */
     private wakeIfReady;
 }
+/** A worker's address (node < MAX_NODES) or an emitter's (node MAX_NODES..0xffff, the rest of
+ * the envelope's u16: replies to an emitter's calls go there, see src/emitter/). */
+export declare function isAddress(a: WorkerAddress): boolean;
 /** Resolves once `p` settled or after `ms`, whichever comes first. */
 export declare function settledWithin(p: Promise<unknown>, ms: number): Promise<void>;
 //# sourceMappingURL=redis-bus.d.ts.map

@@ -6,13 +6,8 @@ import { ConnectionProbe, SETTLE_ON_CLOSE } from '../redis-health.js';
 import { checkPrefixName, ClusterKeys } from '../redis-keys.js';
 import { MAX_SLOTS } from '../session-id.js';
 import { decodeEnvelope, encodeEnvelope } from './codec.js';
-import { BusMac, channelId, TRAILER_BYTES } from './mac.js';
+import { BusMac, channelId, ChannelIds, RejectionLog, TRAILER_BYTES } from './mac.js';
 import { isOwnCutMarker } from './cut-marker.js';
-/** Refused messages are logged at most once per this many ms and reason, with the count since the last line:
- * a flood of forgeries must not become a flood of log lines. */
-export const REJECT_LOG_INTERVAL_MS = 10_000;
-/** Channel ids (mac.ts) kept for sends; past this many the cache starts again (emitters come and go). */
-const MAX_CHANNEL_IDS = 4096;
 /** 50, 100, 200 .. 2000 ms: a Redis restart is noticed within ~2 s, a blip within 50 ms. */
 export function defaultRetryDelay(attempt) {
     return Math.min(50 * 2 ** Math.min(attempt - 1, 6), 2000) + Math.floor(Math.random() * 50);
@@ -124,9 +119,8 @@ export class RedisBus {
     broadcasts;
     ownChannelId;
     allChannelId;
-    channelIds = new Map();
-    /** By reason: rejections not logged yet, and when the last line was written. */
-    rejectLog = { unsigned: { since: 0, at: 0 }, 'bad-mac': { since: 0, at: 0 }, stale: { since: 0, at: 0 } };
+    channelIds = new ChannelIds();
+    rejections;
     started = false;
     closed = false;
     constructor(options) {
@@ -146,6 +140,7 @@ export class RedisBus {
         this.ownChannelId = channelId(this.ownChannel);
         this.allChannelId = channelId(this.allChannel);
         this.log = (options.log ?? pino({ level: 'silent' })).child({ bus: 'redis', node: self.node, slot: self.slot });
+        this.rejections = new RejectionLog(this.log, this.counts);
         const common = {
             ...SETTLE_ON_CLOSE,
             lazyConnect: true, // start() connects, so a constructor never opens sockets
@@ -281,31 +276,7 @@ export class RedisBus {
     }
     /** The MAC's id of a channel we send on (made once per channel). */
     idOf(channel) {
-        if (channel === this.allChannel)
-            return this.allChannelId;
-        let id = this.channelIds.get(channel);
-        if (id === undefined) {
-            if (this.channelIds.size >= MAX_CHANNEL_IDS)
-                this.channelIds.clear();
-            id = channelId(channel);
-            this.channelIds.set(channel, id);
-        }
-        return id;
-    }
-    /** A message refused by the authenticated bus: counted, logged at most once per interval and
-     * reason (`dropped`: how many of that reason since the last line, this one included). */
-    reject(channel, bytes, why) {
-        this.counts.unauthenticated++;
-        if (why === 'stale')
-            this.counts.stale++;
-        const entry = this.rejectLog[why];
-        entry.since++;
-        const now = Date.now();
-        if (now - entry.at < REJECT_LOG_INTERVAL_MS)
-            return;
-        this.log.warn({ event: 'bus-message-rejected', channel: channel.toString(), bytes, why, dropped: entry.since, total: this.counts.unauthenticated }, 'bus message without a valid MAC dropped (--bus-secret)');
-        entry.since = 0;
-        entry.at = now;
+        return channel === this.allChannel ? this.allChannelId : this.channelIds.of(channel);
     }
     receive(channel, signed) {
         if (this.closed)
@@ -316,7 +287,7 @@ export class RedisBus {
             // Only our two channels are subscribed; the id of the one it came on binds the MAC.
             const opened = this.mac.open(signed, id);
             if (typeof opened === 'string')
-                return this.reject(channel, signed.length, opened);
+                return this.rejections.reject(channel.toString(), signed.length, opened);
             payload = opened;
         }
         const envelope = decodeEnvelope(payload);
@@ -456,7 +427,7 @@ export class RedisBus {
 }
 /** A worker's address (node < MAX_NODES) or an emitter's (node MAX_NODES..0xffff, the rest of
  * the envelope's u16: replies to an emitter's calls go there, see src/emitter/). */
-function isAddress(a) {
+export function isAddress(a) {
     return Number.isInteger(a.node) && a.node >= 0 && a.node <= MAX_EMITTER_NODE && Number.isInteger(a.slot) && a.slot >= 0 && a.slot < MAX_SLOTS;
 }
 /** Resolves once `p` settled or after `ms`, whichever comes first. */

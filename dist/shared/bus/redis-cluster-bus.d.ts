@@ -98,7 +98,7 @@ export declare class RedisClusterBus implements Bus {
     private pendingBytes;
     private readyWaiters;
     private readonly counts;
-    private readonly rejectLog;
+    private readonly rejections;
     private lastPublishError;
     /** Links to each master that failed in a row (reset when one comes up): the back-off of the next try. */
     private readonly failures;
@@ -119,10 +119,8 @@ export declare class RedisClusterBus implements Bus {
     /** Resolves once every publish made so far has been answered (or failed): as RedisBus.flushed(), per publishing link. */
     flushed(): Promise<void>;
     private refuse;
-    private idOf;
     private receive;
     private malformed;
-    private reject;
     /** refresh() after `delayMs` (at once for 0); one pending retry at a time. */
     private refreshLater;
     /** Reads the slot map again (one read at a time; a request during one runs another after it). */

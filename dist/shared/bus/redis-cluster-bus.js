@@ -6,8 +6,8 @@ import { checkPrefixName, ClusterKeys } from '../redis-keys.js';
 import { endpointOptions } from '../redis-target.js';
 import { decodeEnvelope, encodeEnvelope } from './codec.js';
 import { isOwnCutMarker } from './cut-marker.js';
-import { BusMac, channelId, TRAILER_BYTES } from './mac.js';
-import { CLOSE_FLUSH_MS, DEFAULT_MAX_PENDING_BYTES, MAX_EMITTER_NODE, publishCost, REJECT_LOG_INTERVAL_MS, settledWithin } from './redis-bus.js';
+import { BusMac, ChannelIds, RejectionLog, TRAILER_BYTES } from './mac.js';
+import { CLOSE_FLUSH_MS, DEFAULT_MAX_PENDING_BYTES, isAddress, publishCost, settledWithin } from './redis-bus.js';
 import { fetchShardMap, keySlot, ShardMap } from './shard-map.js';
 import { SEQ_BYTES, StreamJudge, StreamStamper } from './stream-order.js';
 const DEFAULT_PROBE_INTERVAL_MS = 200;
@@ -69,7 +69,7 @@ export class RedisClusterBus {
     allChannel;
     /** What we subscribe to, by slot: the channels of that slot and its probe channel. */
     wanted = new Map();
-    channelIds = new Map();
+    channelIds = new ChannelIds();
     pubLinks = new Map();
     subLinks = new Map();
     map = ShardMap.EMPTY;
@@ -82,7 +82,7 @@ export class RedisClusterBus {
     pendingBytes = 0;
     readyWaiters = [];
     counts = { published: 0, refused: 0, congested: 0, received: 0, malformed: 0, unauthenticated: 0, stale: 0, resubscribes: 0, probes: 0, refreshes: 0 };
-    rejectLog = { unsigned: { since: 0, at: 0 }, 'bad-mac': { since: 0, at: 0 }, stale: { since: 0, at: 0 } };
+    rejections;
     lastPublishError = '';
     /** Links to each master that failed in a row (reset when one comes up): the back-off of the next try. */
     failures = new Map();
@@ -90,7 +90,7 @@ export class RedisClusterBus {
     closed = false;
     constructor(options) {
         const { self } = options;
-        if (!(Number.isInteger(self.node) && self.node >= 0 && self.node <= MAX_EMITTER_NODE && Number.isInteger(self.slot) && self.slot >= 0 && self.slot <= 0xff))
+        if (!isAddress(self))
             throw new RangeError(`bus address out of range: ${self.node}/${self.slot}`);
         checkPrefixName(options.prefix, 'bus');
         if (options.seeds.length === 0)
@@ -99,6 +99,7 @@ export class RedisClusterBus {
         this.keys = ClusterKeys.of(options.prefix, false, true);
         this.seeds = options.seeds;
         this.log = (options.log ?? pino({ level: 'silent' })).child({ bus: 'redis-cluster', node: self.node, slot: self.slot });
+        this.rejections = new RejectionLog(this.log, this.counts);
         this.maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
         this.probeIntervalMs = options.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS;
         this.probeTimeoutMs = options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
@@ -148,7 +149,7 @@ export class RedisClusterBus {
         }
     }
     send(to, msg) {
-        if (!(Number.isInteger(to.node) && to.node >= 0 && to.node <= MAX_EMITTER_NODE && Number.isInteger(to.slot) && to.slot >= 0 && to.slot <= 0xff))
+        if (!isAddress(to))
             return this.refuse();
         return this.publish(this.keys.workerChannel(to), msg);
     }
@@ -198,7 +199,7 @@ export class RedisClusterBus {
             return this.refuse('congested');
         this.stamper.stamp(payload, payload.length - tail, channel);
         if (mac !== null)
-            mac.sign(payload, this.idOf(channel));
+            mac.sign(payload, this.channelIds.of(channel));
         this.counts.published++;
         this.pendingBytes += cost;
         link.pending += cost;
@@ -231,16 +232,6 @@ export class RedisClusterBus {
             this.counts.congested++;
         return reason;
     }
-    idOf(channel) {
-        let id = this.channelIds.get(channel);
-        if (id === undefined) {
-            if (this.channelIds.size >= 4096)
-                this.channelIds.clear();
-            id = channelId(channel);
-            this.channelIds.set(channel, id);
-        }
-        return id;
-    }
     // ---- receiving -----------------------------------------------------------------------------
     receive(link, channelBuf, signed) {
         if (this.closed || link.dead)
@@ -251,9 +242,9 @@ export class RedisClusterBus {
             return;
         let payload = signed;
         if (this.mac !== null) {
-            const opened = this.mac.open(signed, this.idOf(channel));
+            const opened = this.mac.open(signed, this.channelIds.of(channel));
             if (typeof opened === 'string')
-                return this.reject(channel, signed.length, opened);
+                return this.rejections.reject(channel, signed.length, opened);
             payload = opened;
         }
         if (payload.length < SEQ_BYTES)
@@ -289,19 +280,6 @@ export class RedisClusterBus {
     malformed(channel, bytes) {
         this.counts.malformed++;
         this.log.warn({ channel, bytes }, 'undecodable bus message dropped');
-    }
-    reject(channel, bytes, why) {
-        this.counts.unauthenticated++;
-        if (why === 'stale')
-            this.counts.stale++;
-        const entry = this.rejectLog[why];
-        entry.since++;
-        const now = Date.now();
-        if (now - entry.at < REJECT_LOG_INTERVAL_MS)
-            return;
-        this.log.warn({ event: 'bus-message-rejected', channel, bytes, why, dropped: entry.since, total: this.counts.unauthenticated }, 'bus message without a valid MAC dropped (--bus-secret)');
-        entry.since = 0;
-        entry.at = now;
     }
     // ---- the map and the links -------------------------------------------------------------------
     /** refresh() after `delayMs` (at once for 0); one pending retry at a time. */
