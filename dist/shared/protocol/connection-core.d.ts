@@ -117,7 +117,7 @@ export declare class ConnectionCore implements ParserSink, CompressionQueueOwner
      * A move is coming: parse no further than the end of the message under way and start no
      * further compression (what waits is carried). From then on snapshotRefusal() turns null as
      * soon as the inflate and the compression in flight are done — bounded, however busy the
-     * peer or the app are. Not undone: the connection moves, or closes.
+     * peer or the app are. The connection then moves, or abandonMove() lets it go on here.
      */
     prepareMove(): void;
     /** The move is off (the connection stays, or closes here): parse and compress on. */

@@ -321,7 +321,7 @@ export class ConnectionCore {
      * A move is coming: parse no further than the end of the message under way and start no
      * further compression (what waits is carried). From then on snapshotRefusal() turns null as
      * soon as the inflate and the compression in flight are done — bounded, however busy the
-     * peer or the app are. Not undone: the connection moves, or closes.
+     * peer or the app are. The connection then moves, or abandonMove() lets it go on here.
      */
     prepareMove() {
         this.parser.holdAtBoundary();
